@@ -1,1 +1,7 @@
-//! younium-tui
+//! younium-tui: explore and debug the Younium billing API from a terminal.
+//!
+//! The library holds everything; the binary only parses the command line and dispatches.
+//! [`younium`] is the API domain (no terminal code), [`session`] runs the background token
+//! manager and calls.
+
+pub mod younium;

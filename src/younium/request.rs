@@ -1,0 +1,831 @@
+//! API calls: a request as the user describes it, the headers Younium needs added to it, the
+//! HTTP client, and the response kept whole with its timing.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use jiff::Timestamp;
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Serialize};
+
+use super::problem::Problem;
+use super::secret::Secret;
+
+/// The `api-version` header's value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApiVersion {
+    /// Lists are bare arrays with every record.
+    #[serde(rename = "2.0")]
+    V2_0,
+    /// Lists are paged envelopes; an empty list answers 400. The default.
+    #[default]
+    #[serde(rename = "2.1")]
+    V2_1,
+}
+
+impl ApiVersion {
+    pub const ALL: [ApiVersion; 2] = [ApiVersion::V2_1, ApiVersion::V2_0];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V2_0 => "2.0",
+            ApiVersion::V2_1 => "2.1",
+        }
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ApiVersion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "2.0" | "2" => Ok(ApiVersion::V2_0),
+            "2.1" => Ok(ApiVersion::V2_1),
+            other => Err(format!("unknown api-version {other:?}: use 2.1 or 2.0")),
+        }
+    }
+}
+
+/// HTTP methods the explorer sends. Younium itself uses no PUT, but a proxy might.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[default]
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Patch,
+        Method::Put,
+        Method::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Changes data: needs confirmation in production, never repeated by a diagnosis.
+    pub fn is_write(self) -> bool {
+        !matches!(self, Method::Get)
+    }
+
+    fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown method {s:?}: use GET, POST, PATCH, PUT or DELETE"))
+    }
+}
+
+/// A query parameter or header row: name, value, and whether it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param {
+    pub name: String,
+    pub value: String,
+    pub enabled: bool,
+}
+
+impl Param {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+            enabled: true,
+        }
+    }
+
+    /// Parses `K=V` (query) or `K: V` (header).
+    pub fn parse(text: &str, separator: char) -> Result<Self, String> {
+        let (name, value) = text
+            .split_once(separator)
+            .ok_or_else(|| format!("{text:?} is not of the form NAME{separator}VALUE"))?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(format!("{text:?} has an empty name"));
+        }
+        Ok(Self::new(name, value.trim()))
+    }
+}
+
+/// A call as the user describes it. The standard headers are added when it is sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// `/Accounts/{id}`-style path; placeholders must be filled before sending.
+    pub path: String,
+    pub query: Vec<Param>,
+    /// User headers. One named like an automatic header overrides it, or removes it when
+    /// disabled.
+    pub headers: Vec<Param>,
+    pub body: Option<String>,
+    /// Sent as `younium-idempotency-key` on POST. Kept with the request so sending the same
+    /// request again does not create the record twice.
+    pub idempotency_key: Option<String>,
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            idempotency_key: (method == Method::Post).then(new_idempotency_key),
+            ..Default::default()
+        }
+    }
+
+    /// Placeholders like `{id}` still in the path.
+    pub fn unfilled_placeholders(&self) -> Vec<String> {
+        placeholders(&self.path)
+    }
+
+    /// The user's header row for `name`, if any (case-insensitive).
+    fn user_header(&self, name: &str) -> Option<&Param> {
+        self.headers
+            .iter()
+            .find(|h| h.name.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// True when the app should attach the managed token (the user has not overridden or
+    /// disabled `Authorization`).
+    pub fn uses_managed_token(&self) -> bool {
+        self.user_header("authorization").is_none()
+    }
+
+    /// The value of the `legal-entity` header the request will carry under `settings`.
+    pub fn legal_entity_sent<'a>(&'a self, settings: &'a CallSettings) -> Option<&'a str> {
+        match self.user_header("legal-entity") {
+            Some(p) if p.enabled => Some(p.value.as_str()),
+            Some(_) => None,
+            None => settings.legal_entity.as_deref(),
+        }
+    }
+}
+
+/// A fresh idempotency key (a random UUID, as Younium recommends).
+pub fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The `{name}` placeholders in a path, in order.
+pub fn placeholders(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// Settings that apply to every call but do not need a new token when they change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallSettings {
+    pub api_version: ApiVersion,
+    /// GUID or name; `None` sends no `legal-entity` header.
+    pub legal_entity: Option<String>,
+}
+
+/// Where a header in the effective list comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderOrigin {
+    /// Added by the app.
+    Automatic,
+    /// An automatic header the user replaced.
+    Overridden,
+    /// An automatic header the user switched off: shown, not sent.
+    Disabled,
+    /// The user's own header.
+    User,
+}
+
+/// A header value that may be secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeaderText {
+    Plain(String),
+    /// `Authorization: Bearer …` with the app's token.
+    Bearer(Secret),
+    /// A value the user typed into a header that usually carries a secret.
+    Secret(Secret),
+}
+
+impl HeaderText {
+    /// The value as it goes on the wire.
+    pub fn wire(&self) -> String {
+        match self {
+            HeaderText::Plain(s) => s.clone(),
+            HeaderText::Bearer(token) => format!("Bearer {}", token.expose()),
+            HeaderText::Secret(s) => s.expose().to_string(),
+        }
+    }
+
+    /// The value for the screen: secrets shortened unless `reveal`.
+    pub fn display(&self, reveal: bool) -> String {
+        match self {
+            HeaderText::Plain(s) => s.clone(),
+            _ if reveal => self.wire(),
+            HeaderText::Bearer(token) => format!("Bearer {}", token.shortened()),
+            HeaderText::Secret(s) => s.shortened(),
+        }
+    }
+}
+
+/// One header as it will be (or was) sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveHeader {
+    pub name: String,
+    pub value: HeaderText,
+    pub origin: HeaderOrigin,
+}
+
+impl EffectiveHeader {
+    pub fn is_sent(&self) -> bool {
+        self.origin != HeaderOrigin::Disabled
+    }
+}
+
+/// Header names that carry credentials when the user types them.
+fn is_sensitive_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "authorization"
+        || n == "cookie"
+        || n.contains("secret")
+        || n.contains("token") && !n.contains("idempotency")
+}
+
+/// The headers a request carries: the automatic ones (after the user's overrides) followed
+/// by the user's own. `token` is the managed token, if one is available.
+pub fn effective_headers(
+    req: &ApiRequest,
+    settings: &CallSettings,
+    token: Option<&Secret>,
+) -> Vec<EffectiveHeader> {
+    let mut automatic: Vec<(&str, Option<HeaderText>)> = vec![
+        (
+            "Authorization",
+            token.map(|t| HeaderText::Bearer(t.clone())),
+        ),
+        ("Accept", Some(HeaderText::Plain("application/json".into()))),
+        (
+            "Content-Type",
+            Some(HeaderText::Plain("application/json".into())),
+        ),
+        (
+            "api-version",
+            Some(HeaderText::Plain(settings.api_version.to_string())),
+        ),
+        (
+            "legal-entity",
+            settings.legal_entity.clone().map(HeaderText::Plain),
+        ),
+    ];
+    if req.method == Method::Post {
+        automatic.push((
+            "younium-idempotency-key",
+            req.idempotency_key.clone().map(HeaderText::Plain),
+        ));
+    }
+    let mut out = Vec::new();
+    for (name, value) in &automatic {
+        match req.user_header(name) {
+            Some(user) if user.enabled => out.push(EffectiveHeader {
+                name: (*name).to_string(),
+                value: user_value(user),
+                origin: HeaderOrigin::Overridden,
+            }),
+            Some(_) => out.push(EffectiveHeader {
+                name: (*name).to_string(),
+                value: value.clone().unwrap_or(HeaderText::Plain(String::new())),
+                origin: HeaderOrigin::Disabled,
+            }),
+            None => {
+                if let Some(value) = value {
+                    out.push(EffectiveHeader {
+                        name: (*name).to_string(),
+                        value: value.clone(),
+                        origin: HeaderOrigin::Automatic,
+                    });
+                }
+            }
+        }
+    }
+    let is_automatic = |n: &str| {
+        automatic
+            .iter()
+            .any(|(a, _)| a.eq_ignore_ascii_case(n.trim()))
+    };
+    out.extend(
+        req.headers
+            .iter()
+            .filter(|h| h.enabled && !h.name.trim().is_empty() && !is_automatic(&h.name))
+            .map(|h| EffectiveHeader {
+                name: h.name.trim().to_string(),
+                value: user_value(h),
+                origin: HeaderOrigin::User,
+            }),
+    );
+    out
+}
+
+fn user_value(p: &Param) -> HeaderText {
+    if is_sensitive_header(&p.name) {
+        HeaderText::Secret(Secret::new(p.value.clone()))
+    } else {
+        HeaderText::Plain(p.value.clone())
+    }
+}
+
+/// Builds the full URL: the base, the path, and the enabled query parameters.
+pub fn build_url(base_url: &str, req: &ApiRequest) -> Result<reqwest::Url, RequestError> {
+    let path = req.path.trim();
+    let missing = placeholders(path);
+    if !missing.is_empty() {
+        return Err(RequestError::Invalid(format!(
+            "fill the path parameter{} {} first",
+            if missing.len() > 1 { "s" } else { "" },
+            missing
+                .iter()
+                .map(|m| format!("{{{m}}}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let base = base_url.trim_end_matches('/');
+    let full = if path.starts_with("http://") || path.starts_with("https://") {
+        if !path.starts_with(base) {
+            return Err(RequestError::Invalid(format!(
+                "{path} is not on the connected environment ({base}); the token is only sent there"
+            )));
+        }
+        path.to_string()
+    } else if path.starts_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("{base}/{path}")
+    };
+    let mut url = reqwest::Url::parse(&full)
+        .map_err(|e| RequestError::Invalid(format!("{full} is not a valid URL: {e}")))?;
+    let enabled: Vec<&Param> = req
+        .query
+        .iter()
+        .filter(|p| p.enabled && !p.name.trim().is_empty())
+        .collect();
+    if !enabled.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for p in enabled {
+            pairs.append_pair(p.name.trim(), &p.value);
+        }
+    }
+    Ok(url)
+}
+
+/// The request exactly as it went out, for the "request" tab and exports.
+#[derive(Clone, Debug)]
+pub struct SentRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<EffectiveHeader>,
+    pub body: Option<String>,
+    pub sent_at: Timestamp,
+}
+
+impl SentRequest {
+    /// The value of a header as sent, if it was.
+    pub fn header(&self, name: &str) -> Option<&HeaderText> {
+        self.headers
+            .iter()
+            .find(|h| h.is_sent() && h.name.eq_ignore_ascii_case(name))
+            .map(|h| &h.value)
+    }
+}
+
+/// A response, whole.
+#[derive(Clone, Debug)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    /// From sending the request to the last byte of the body.
+    pub elapsed: Duration,
+    pub sent: SentRequest,
+}
+
+impl ApiResponse {
+    /// First header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body read as an error (only meaningful for 4xx/5xx).
+    pub fn problem(&self) -> Problem {
+        Problem::read(&self.body)
+    }
+
+    /// The api-version 2.1 "nothing found" 400, which is an empty result.
+    pub fn is_empty_list(&self) -> bool {
+        self.status == 400 && self.problem().is_empty_list(400)
+    }
+
+    /// Whether the body claims (or looks) to be JSON.
+    pub fn is_json(&self) -> bool {
+        let declared = self
+            .header("content-type")
+            .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+        declared
+            || self
+                .body
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| *b == b'{' || *b == b'[')
+    }
+
+    /// `200 OK`.
+    pub fn status_line(&self) -> String {
+        format!("{} {}", self.status, self.reason)
+    }
+}
+
+/// Why a request could not be completed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// The request cannot be built as it stands; nothing was sent.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Transport(TransportError),
+}
+
+/// What went wrong on the way to or from the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportKind {
+    Connect,
+    Timeout,
+    /// The connection closed before a full answer arrived.
+    Dropped,
+    Other,
+}
+
+/// A network failure, described for a person.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct TransportError {
+    pub url: String,
+    pub kind: TransportKind,
+    pub reason: String,
+}
+
+impl TransportError {
+    pub fn from_reqwest(url: &str, error: &reqwest::Error) -> Self {
+        let reason = innermost_cause(error);
+        let lower = reason.to_ascii_lowercase();
+        let kind = if error.is_timeout() {
+            TransportKind::Timeout
+        } else if lower.contains("closed")
+            || lower.contains("reset")
+            || lower.contains("incomplete")
+            || lower.contains("broken pipe")
+            || lower.contains("unexpected eof")
+        {
+            TransportKind::Dropped
+        } else if error.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Other
+        };
+        // Strip any query string: it is noise here and may hold data the user did not mean to log.
+        let url = url.split('?').next().unwrap_or(url).to_string();
+        TransportError { url, kind, reason }
+    }
+
+    fn describe(&self) -> String {
+        match self.kind {
+            TransportKind::Connect => format!(
+                "could not connect to {}: {} (check the base URL, your network or proxy)",
+                self.url, self.reason
+            ),
+            TransportKind::Timeout => format!(
+                "no answer from {} in time: {} (the server is slow or unreachable)",
+                self.url, self.reason
+            ),
+            TransportKind::Dropped => format!(
+                "the connection to {} closed before a full answer arrived: {}",
+                self.url, self.reason
+            ),
+            TransportKind::Other => format!("request to {} failed: {}", self.url, self.reason),
+        }
+    }
+}
+
+fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    let mut last = error.to_string();
+    while let Some(source) = current.source() {
+        last = source.to_string();
+        current = source;
+    }
+    last
+}
+
+/// Timeouts for the program's one HTTP client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpOptions {
+    pub connect_timeout: Duration,
+    /// For the whole exchange, body included.
+    pub timeout: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Installs rustls' ring provider; must run before any client is built. Safe to call again.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Builds the HTTP client (rustls, system roots, timeouts set).
+pub fn http_client(options: HttpOptions) -> Result<reqwest::Client, String> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .user_agent(concat!("younium-tui/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.timeout)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .map_err(|e| format!("could not set up HTTP: {}", innermost_cause(&e)))
+}
+
+/// Sends a request with the standard headers and reads the whole answer.
+pub async fn send(
+    http: &reqwest::Client,
+    base_url: &str,
+    req: &ApiRequest,
+    settings: &CallSettings,
+    token: Option<&Secret>,
+) -> Result<ApiResponse, RequestError> {
+    let url = build_url(base_url, req)?;
+    let headers = effective_headers(req, settings, token);
+    let mut builder = http.request(req.method.to_reqwest(), url.clone());
+    for h in headers.iter().filter(|h| h.is_sent()) {
+        let name = reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| {
+            RequestError::Invalid(format!("{:?} is not a valid header name", h.name))
+        })?;
+        let mut value = reqwest::header::HeaderValue::from_str(&h.value.wire()).map_err(|_| {
+            RequestError::Invalid(format!(
+                "the value of header {} has characters HTTP does not allow",
+                h.name
+            ))
+        })?;
+        value.set_sensitive(!matches!(h.value, HeaderText::Plain(_)));
+        builder = builder.header(name, value);
+    }
+    let body = req.body.clone().filter(|b| !b.trim().is_empty());
+    if let Some(body) = &body {
+        builder = builder.body(body.clone());
+    }
+    let sent = SentRequest {
+        method: req.method,
+        url: url.to_string(),
+        headers,
+        body,
+        sent_at: Timestamp::now(),
+    };
+    tracing::debug!(method = %req.method, path = url.path(), "send");
+    let started = Instant::now();
+    let url_text = url.to_string();
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| RequestError::Transport(TransportError::from_reqwest(&url_text, &e)))?;
+    let status = response.status();
+    let response_headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| RequestError::Transport(TransportError::from_reqwest(&url_text, &e)))?;
+    let elapsed = started.elapsed();
+    tracing::debug!(
+        status = status.as_u16(),
+        bytes = body.len(),
+        ms = elapsed.as_millis() as u64,
+        "answer"
+    );
+    Ok(ApiResponse {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_string(),
+        headers: response_headers,
+        body,
+        elapsed,
+        sent,
+    })
+}
+
+/// A header's value as text.
+pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// `Retry-After` as a duration (seconds form; an HTTP date counts from now).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = header_text(headers, "retry-after")?;
+    parse_retry_after(&text)
+}
+
+/// Parses a `Retry-After` value: delay-seconds or an HTTP date.
+pub fn parse_retry_after(text: &str) -> Option<Duration> {
+    if let Ok(secs) = text.trim().parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = super::token::parse_http_date_lenient(text)?;
+    let wait = at.duration_since(Timestamp::now());
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> CallSettings {
+        CallSettings {
+            api_version: ApiVersion::V2_1,
+            legal_entity: Some("Acme AB".into()),
+        }
+    }
+
+    #[test]
+    fn automatic_headers() {
+        let req = ApiRequest::new(Method::Post, "/Accounts");
+        let token = Secret::new("eyJhbGciOiJIUzI1NiJ9.payload.signature");
+        let hs = effective_headers(&req, &settings(), Some(&token));
+        let names: Vec<_> = hs.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Authorization",
+                "Accept",
+                "Content-Type",
+                "api-version",
+                "legal-entity",
+                "younium-idempotency-key"
+            ]
+        );
+        assert_eq!(hs[0].value.display(false), "Bearer eyJhbGci…ure");
+        assert!(hs[0].value.wire().ends_with("signature"));
+        assert_eq!(hs[3].value.wire(), "2.1");
+        let get = ApiRequest::new(Method::Get, "/Accounts");
+        assert!(get.idempotency_key.is_none());
+        assert_eq!(
+            effective_headers(&get, &CallSettings::default(), None).len(),
+            3
+        );
+    }
+
+    #[test]
+    fn overrides_and_disables() {
+        let mut req = ApiRequest::new(Method::Get, "/Accounts");
+        req.headers.push(Param::new("LEGAL-ENTITY", "Other"));
+        req.headers.push(Param {
+            name: "api-version".into(),
+            value: String::new(),
+            enabled: false,
+        });
+        req.headers.push(Param::new("X-Trace", "1"));
+        let hs = effective_headers(&req, &settings(), None);
+        let le = hs.iter().find(|h| h.name == "legal-entity").unwrap();
+        assert_eq!(
+            (le.origin, le.value.wire()),
+            (HeaderOrigin::Overridden, "Other".into())
+        );
+        let v = hs.iter().find(|h| h.name == "api-version").unwrap();
+        assert!(!v.is_sent());
+        assert_eq!(hs.last().unwrap().origin, HeaderOrigin::User);
+        assert_eq!(req.legal_entity_sent(&settings()), Some("Other"));
+        assert!(req.uses_managed_token());
+        req.headers
+            .push(Param::new("authorization", "Bearer mine-0123456789abcdef"));
+        assert!(!req.uses_managed_token());
+        let auth = effective_headers(&req, &settings(), None)
+            .into_iter()
+            .find(|h| h.name == "Authorization")
+            .unwrap();
+        assert_eq!(auth.value.display(false), "Bearer m…def");
+    }
+
+    #[test]
+    fn urls() {
+        let mut req = ApiRequest::new(Method::Get, "/Accounts/{id}");
+        let err = build_url("http://h", &req).unwrap_err();
+        assert_eq!(err.to_string(), "fill the path parameter {id} first");
+        req.path = "/Accounts".into();
+        req.query = vec![
+            Param::new("Filter", "name eq 'A B'"),
+            Param {
+                name: "PageSize".into(),
+                value: "5".into(),
+                enabled: false,
+            },
+        ];
+        let url = build_url("http://h:1/", &req).unwrap();
+        assert_eq!(url.as_str(), "http://h:1/Accounts?Filter=name+eq+%27A+B%27");
+        req.path = "https://evil.example/Accounts".into();
+        assert!(build_url("http://h:1", &req).is_err());
+        req.path = "http://h:1/Accounts?PageNumber=2".into();
+        req.query.clear();
+        assert_eq!(
+            build_url("http://h:1", &req).unwrap().as_str(),
+            "http://h:1/Accounts?PageNumber=2"
+        );
+    }
+
+    #[test]
+    fn params_and_placeholders() {
+        assert_eq!(Param::parse("a=b=c", '=').unwrap().value, "b=c");
+        assert_eq!(Param::parse("X-A: 1", ':').unwrap().name, "X-A");
+        assert!(Param::parse("novalue", '=').is_err());
+        assert_eq!(placeholders("/A/{year}/B/{period}"), ["year", "period"]);
+        assert!(placeholders("/A/{broken").is_empty());
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Mon, 01 Jan 2001 00:00:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn names_parse() {
+        assert_eq!("patch".parse::<Method>().unwrap(), Method::Patch);
+        assert_eq!("2.0".parse::<ApiVersion>().unwrap(), ApiVersion::V2_0);
+        assert!("3".parse::<ApiVersion>().is_err());
+    }
+}

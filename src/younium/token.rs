@@ -1,0 +1,526 @@
+//! Access tokens: reading the token endpoint's answer, working out when the token expires,
+//! decoding the JWT for display, and the token's lifecycle state.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::auth::AuthMethod;
+use super::environment::Environment;
+use super::secret::Secret;
+
+/// Sources of expiry further apart than this are reported as disagreeing.
+const DISAGREEMENT_TOLERANCE: SignedDuration = SignedDuration::from_secs(60);
+
+/// Where a token was issued: the app never sends a token to another environment without
+/// knowing, and the 401 diagnosis uses this to spot a token from elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenOrigin {
+    pub environment: Environment,
+    pub method: AuthMethod,
+    /// The endpoint that issued the token.
+    pub token_url: String,
+}
+
+/// A token as issued, with everything known about its lifetime.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub access: Secret,
+    pub origin: TokenOrigin,
+    /// Local time the exchange request was sent; `expiresIn` counts from here (conservative).
+    pub requested_at: Timestamp,
+    /// Local time the answer arrived.
+    pub received_at: Timestamp,
+    /// When the token stops working, on the local clock: the earliest of the sources.
+    pub expires_at: Timestamp,
+    pub expiry: ExpiryEvidence,
+    /// Server clock minus local clock, from the answer's `Date` header.
+    pub server_skew: Option<SignedDuration>,
+    /// The JWT's header and claims, or why it could not be decoded.
+    pub jwt: Result<Jwt, String>,
+    pub token_type: Option<String>,
+    /// The answer carried a refresh token. Younium documents no endpoint that takes it, so it
+    /// is not kept; renewal exchanges the credentials again.
+    pub had_refresh_token: bool,
+}
+
+impl Token {
+    /// Seconds of the lifetime left at `now` (negative once expired).
+    pub fn remaining(&self, now: Timestamp) -> SignedDuration {
+        self.expires_at.duration_since(now)
+    }
+
+    /// The whole lifetime, from the request to expiry.
+    pub fn lifetime(&self) -> SignedDuration {
+        self.expires_at.duration_since(self.requested_at)
+    }
+
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires_at <= now
+    }
+
+    /// Fraction of the lifetime left, 0.0..=1.0, for a gauge.
+    pub fn fraction_left(&self, now: Timestamp) -> f64 {
+        let total = self.lifetime().as_secs_f64();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        (self.remaining(now).as_secs_f64() / total).clamp(0.0, 1.0)
+    }
+}
+
+/// What each source said about the expiry. Server-clock values are kept as sent; the local
+/// equivalents subtract the known skew.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExpiryEvidence {
+    /// `expiresIn`/`expires_in`, in seconds.
+    pub expires_in: Option<i64>,
+    /// `expires`, as sent.
+    pub expires_text: Option<String>,
+    /// `expires`, parsed (server clock).
+    pub expires: Option<Timestamp>,
+    /// The JWT's `exp` claim (server clock).
+    pub jwt_exp: Option<Timestamp>,
+}
+
+/// One source's idea of the expiry, on the local clock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiryClaim {
+    pub source: &'static str,
+    pub at: Timestamp,
+}
+
+impl ExpiryEvidence {
+    /// Each known source converted to the local clock.
+    pub fn claims(
+        &self,
+        requested_at: Timestamp,
+        skew: Option<SignedDuration>,
+    ) -> Vec<ExpiryClaim> {
+        let skew = skew.unwrap_or(SignedDuration::ZERO);
+        let mut claims = Vec::new();
+        if let Some(secs) = self.expires_in
+            && let Ok(at) = requested_at.checked_add(SignedDuration::from_secs(secs))
+        {
+            claims.push(ExpiryClaim {
+                source: "expiresIn",
+                at,
+            });
+        }
+        for (source, at) in [("expires", self.expires), ("JWT exp", self.jwt_exp)] {
+            if let Some(at) = at.and_then(|t| t.checked_sub(skew).ok()) {
+                claims.push(ExpiryClaim { source, at });
+            }
+        }
+        claims
+    }
+
+    /// Human sentences about sources that disagree by more than a minute, e.g.
+    /// `expires is 2h 0m earlier than expiresIn`.
+    pub fn disagreements(
+        &self,
+        requested_at: Timestamp,
+        skew: Option<SignedDuration>,
+    ) -> Vec<String> {
+        let claims = self.claims(requested_at, skew);
+        let Some(earliest) = claims.iter().min_by_key(|c| c.at) else {
+            return Vec::new();
+        };
+        claims
+            .iter()
+            .filter(|c| c.at.duration_since(earliest.at) > DISAGREEMENT_TOLERANCE)
+            .map(|c| {
+                format!(
+                    "{} is {} later than {} (the earlier one is believed)",
+                    c.source,
+                    format_duration(c.at.duration_since(earliest.at)),
+                    earliest.source
+                )
+            })
+            .collect()
+    }
+}
+
+/// A decoded JWT. The signature is NOT checked: this is for display only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jwt {
+    pub header: Value,
+    pub claims: Value,
+}
+
+impl Jwt {
+    /// Decodes the header and claims of a compact JWT (`header.payload.signature`).
+    pub fn decode(token: &str) -> Result<Jwt, String> {
+        let mut parts = token.trim().split('.');
+        let (Some(header), Some(claims), Some(_sig), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err("not a JWT: expected three dot-separated parts".into());
+        };
+        Ok(Jwt {
+            header: decode_part(header, "header")?,
+            claims: decode_part(claims, "claims")?,
+        })
+    }
+
+    /// A numeric-date claim (`exp`, `iat`, `nbf`) as a timestamp.
+    pub fn time_claim(&self, name: &str) -> Option<Timestamp> {
+        let secs = self.claims.get(name)?.as_f64()?;
+        Timestamp::from_second(secs as i64).ok()
+    }
+
+    pub fn string_claim(&self, name: &str) -> Option<&str> {
+        self.claims.get(name)?.as_str()
+    }
+}
+
+fn decode_part(part: &str, what: &str) -> Result<Value, String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|e| format!("the JWT {what} is not base64url: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("the JWT {what} is not JSON: {e}"))
+}
+
+/// The token endpoint's answer, in either spelling.
+#[derive(Debug, Deserialize)]
+struct RawTokenAnswer {
+    #[serde(alias = "access_token", rename = "accessToken")]
+    access_token: Option<String>,
+    #[serde(alias = "expires_in", rename = "expiresIn")]
+    expires_in: Option<Value>,
+    expires: Option<String>,
+    #[serde(alias = "refresh_token", rename = "refreshToken")]
+    refresh_token: Option<String>,
+    #[serde(alias = "token_type", rename = "tokenType")]
+    token_type: Option<String>,
+}
+
+/// Facts about the exchange that are not in the body.
+#[derive(Clone, Debug)]
+pub struct ExchangeContext {
+    pub origin: TokenOrigin,
+    pub requested_at: Timestamp,
+    pub received_at: Timestamp,
+    /// The answer's `Date` header, if any.
+    pub date_header: Option<String>,
+}
+
+/// Reads a successful token answer (`/auth/token`, `/auth/v2/token` or the legacy grant).
+pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, String> {
+    let raw: RawTokenAnswer = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "the token answer is not the expected JSON ({e}); it starts with {:?}",
+            preview(body)
+        )
+    })?;
+    let access = raw
+        .access_token
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("the token answer has no accessToken/access_token")?;
+    let expires_in = match raw.expires_in {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        Some(other) => return Err(format!("expiresIn is not a number: {other}")),
+    };
+    let expires = raw.expires.as_deref().and_then(parse_http_date_lenient);
+    let jwt = Jwt::decode(&access);
+    let jwt_exp = jwt.as_ref().ok().and_then(|j| j.time_claim("exp"));
+    let evidence = ExpiryEvidence {
+        expires_in,
+        expires_text: raw.expires,
+        expires,
+        jwt_exp,
+    };
+    let server_skew = ctx
+        .date_header
+        .as_deref()
+        .and_then(parse_http_date_lenient)
+        .map(|server_now| {
+            let midpoint = ctx
+                .requested_at
+                .checked_add(ctx.received_at.duration_since(ctx.requested_at) / 2)
+                .unwrap_or(ctx.received_at);
+            server_now.duration_since(midpoint)
+        })
+        // The Date header has one-second resolution: smaller differences are noise.
+        .filter(|skew| skew.abs() >= SignedDuration::from_secs(2));
+    let expires_at = evidence
+        .claims(ctx.requested_at, server_skew)
+        .into_iter()
+        .map(|c| c.at)
+        .min()
+        .ok_or("the token answer says nothing about expiry (no expiresIn, expires or JWT exp)")?;
+    Ok(Token {
+        access: Secret::new(access),
+        origin: ctx.origin,
+        requested_at: ctx.requested_at,
+        received_at: ctx.received_at,
+        expires_at,
+        expiry: evidence,
+        server_skew,
+        jwt,
+        token_type: raw.token_type,
+        had_refresh_token: raw.refresh_token.is_some(),
+    })
+}
+
+fn preview(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned()
+}
+
+/// Parses an RFC 1123 / RFC 2822 date, ignoring the weekday.
+///
+/// Younium's own documented example (`Thu, 21 Sep 2025 11:12:01 GMT`) names the wrong day of
+/// the week, which strict parsers reject, so the weekday is dropped before parsing.
+pub fn parse_http_date_lenient(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    let without_weekday = match text.split_once(',') {
+        Some((day, rest)) if day.trim().chars().all(|c| c.is_ascii_alphabetic()) => rest.trim(),
+        _ => text,
+    };
+    let parser = jiff::fmt::rfc2822::DateTimeParser::new();
+    parser
+        .parse_timestamp(without_weekday)
+        .or_else(|_| parser.parse_timestamp(text))
+        .ok()
+}
+
+/// Formats a duration as `HH:MM:SS`, or `-HH:MM:SS` when negative; days roll into hours.
+pub fn format_countdown(d: SignedDuration) -> String {
+    let secs = d.as_secs();
+    let sign = if secs < 0 { "-" } else { "" };
+    let secs = secs.unsigned_abs();
+    format!(
+        "{sign}{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Formats a duration for sentences: `2h 5m`, `4m 10s`, `12s`.
+pub fn format_duration(d: SignedDuration) -> String {
+    let secs = d.as_secs().unsigned_abs();
+    let sign = if d.is_negative() { "-" } else { "" };
+    match secs {
+        0..60 => format!("{sign}{secs}s"),
+        60..3600 => format!("{sign}{}m {}s", secs / 60, secs % 60),
+        _ => format!("{sign}{}h {}m", secs / 3600, (secs / 60) % 60),
+    }
+}
+
+/// The token's lifecycle, as published by the token manager.
+#[derive(Clone, Debug, Default)]
+pub enum TokenState {
+    /// No credentials, or nothing exchanged yet.
+    #[default]
+    Missing,
+    /// The first exchange (or one after expiry) is under way.
+    Fetching,
+    /// A token that has more than the renewal margin left.
+    Valid(Arc<Token>),
+    /// Inside the renewal margin: a renewal is due or under way; the token still works.
+    Expiring(Arc<Token>),
+    /// The token ran out and no new one has arrived yet.
+    Expired(Arc<Token>),
+    /// The last exchange failed. `previous` may still be usable until it expires.
+    Failed {
+        error: super::auth::AuthError,
+        previous: Option<Arc<Token>>,
+        /// When the manager will try again on its own (none for rejected credentials).
+        retry_at: Option<Timestamp>,
+        attempts: u32,
+    },
+}
+
+/// The badge a person sees: the state as of `now`, so a token that ran out between two
+/// messages from the manager already shows as expired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenBadge {
+    None,
+    Fetching,
+    Valid,
+    Expiring,
+    Expired,
+    Failed,
+}
+
+impl TokenBadge {
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenBadge::None => "NO TOKEN",
+            TokenBadge::Fetching => "FETCHING",
+            TokenBadge::Valid => "VALID",
+            TokenBadge::Expiring => "EXPIRING SOON",
+            TokenBadge::Expired => "EXPIRED",
+            TokenBadge::Failed => "FAILED",
+        }
+    }
+}
+
+impl TokenState {
+    /// The token this state refers to, if any (possibly expired).
+    pub fn token(&self) -> Option<&Arc<Token>> {
+        match self {
+            TokenState::Valid(t) | TokenState::Expiring(t) | TokenState::Expired(t) => Some(t),
+            TokenState::Failed { previous, .. } => previous.as_ref(),
+            TokenState::Missing | TokenState::Fetching => None,
+        }
+    }
+
+    /// A token that may be sent at `now`: one with at least `guard` of its life left.
+    pub fn usable_token(&self, now: Timestamp, guard: Duration) -> Option<&Arc<Token>> {
+        let guard = SignedDuration::try_from(guard).unwrap_or(SignedDuration::ZERO);
+        self.token().filter(|t| t.remaining(now) > guard)
+    }
+
+    pub fn badge(&self, now: Timestamp) -> TokenBadge {
+        match self {
+            TokenState::Missing => TokenBadge::None,
+            TokenState::Fetching => TokenBadge::Fetching,
+            TokenState::Failed { .. } => TokenBadge::Failed,
+            TokenState::Expired(_) => TokenBadge::Expired,
+            TokenState::Valid(t) | TokenState::Expiring(t) if t.is_expired(now) => {
+                TokenBadge::Expired
+            }
+            TokenState::Valid(_) => TokenBadge::Valid,
+            TokenState::Expiring(_) => TokenBadge::Expiring,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> TokenOrigin {
+        TokenOrigin {
+            environment: Environment::Sandbox,
+            method: AuthMethod::ApiTokenV1,
+            token_url: "https://api.sandbox.younium.com/auth/token".into(),
+        }
+    }
+
+    fn jwt_with(claims: Value) -> String {
+        let enc = |v: &Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string().as_bytes())
+        };
+        format!(
+            "{}.{}.c2ln",
+            enc(&serde_json::json!({"alg":"RS256","typ":"JWT"})),
+            enc(&claims)
+        )
+    }
+
+    fn ctx(at: i64, date: Option<&str>) -> ExchangeContext {
+        ExchangeContext {
+            origin: origin(),
+            requested_at: Timestamp::from_second(at).unwrap(),
+            received_at: Timestamp::from_second(at).unwrap(),
+            date_header: date.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn documented_weekday_mistake_is_tolerated() {
+        // 21 Sep 2025 was a Sunday; the docs say Thursday.
+        let t = parse_http_date_lenient("Thu, 21 Sep 2025 11:12:01 GMT").unwrap();
+        assert_eq!(t.to_string(), "2025-09-21T11:12:01Z");
+        let t = parse_http_date_lenient("Thu, 21 Mar 2024 11:12:01 GMT").unwrap();
+        assert_eq!(t.as_second(), 1711019521);
+        assert!(parse_http_date_lenient("yesterday").is_none());
+    }
+
+    #[test]
+    fn camel_case_answer() {
+        let issued = 1_711_000_000;
+        let jwt = jwt_with(serde_json::json!({"exp": issued + 86400, "iat": issued}));
+        let body = serde_json::json!({
+            "expires": "Thu, 21 Mar 2024 11:12:01 GMT", "expiresIn": 86400,
+            "accessToken": jwt, "refreshToken": "4baf"
+        });
+        let token = parse_token_answer(body.to_string().as_bytes(), ctx(issued, None)).unwrap();
+        // `expires` (1711019521) is far earlier than issued+86400: believe it, and say so.
+        assert_eq!(token.expires_at.as_second(), 1711019521);
+        assert!(token.had_refresh_token);
+        let notes = token.expiry.disagreements(token.requested_at, None);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].contains("expiresIn is"), "{notes:?}");
+        assert_eq!(
+            token.jwt.unwrap().time_claim("iat").unwrap().as_second(),
+            issued
+        );
+    }
+
+    #[test]
+    fn snake_case_answer_and_string_expiry() {
+        let body = br#"{"access_token":"abc.def","expires_in":"3600","token_type":"Bearer"}"#;
+        let token = parse_token_answer(body, ctx(1000, None)).unwrap();
+        assert_eq!(token.expires_at.as_second(), 4600);
+        assert_eq!(token.token_type.as_deref(), Some("Bearer"));
+        assert!(token.jwt.is_err());
+        assert!(
+            token
+                .expiry
+                .disagreements(token.requested_at, None)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn server_clock_skew_moves_server_times_onto_the_local_clock() {
+        let local = 1_700_000_000;
+        let server_now = Timestamp::from_second(local + 120).unwrap();
+        let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&server_now)
+            .unwrap();
+        let jwt = jwt_with(serde_json::json!({"exp": local + 120 + 600}));
+        let body = serde_json::json!({"accessToken": jwt, "expiresIn": 3600});
+        let token =
+            parse_token_answer(body.to_string().as_bytes(), ctx(local, Some(&date))).unwrap();
+        assert_eq!(token.server_skew, Some(SignedDuration::from_secs(120)));
+        // The JWT's exp is 600 s after the server's now, which is 600 s after our now.
+        assert_eq!(token.expires_at.as_second(), local + 600);
+    }
+
+    #[test]
+    fn garbage_answers_are_errors_not_panics() {
+        assert!(parse_token_answer(b"<html>oops</html>", ctx(0, None)).is_err());
+        assert!(parse_token_answer(b"{\"accessToken\":\"\"}", ctx(0, None)).is_err());
+        let e = parse_token_answer(b"{\"accessToken\":\"x\"}", ctx(0, None)).unwrap_err();
+        assert!(e.contains("nothing about expiry"), "{e}");
+        assert!(
+            parse_token_answer(b"{\"accessToken\":\"x\",\"expiresIn\":[1]}", ctx(0, None)).is_err()
+        );
+    }
+
+    #[test]
+    fn jwt_decoding() {
+        assert!(Jwt::decode("a.b").is_err());
+        assert!(Jwt::decode("!!!.e30.x").unwrap_err().contains("header"));
+        let jwt = Jwt::decode(&jwt_with(serde_json::json!({"iss":"me","nbf":5}))).unwrap();
+        assert_eq!(jwt.string_claim("iss"), Some("me"));
+        assert_eq!(jwt.time_claim("nbf").unwrap().as_second(), 5);
+        assert_eq!(jwt.header["alg"], "RS256");
+    }
+
+    #[test]
+    fn countdown_format() {
+        assert_eq!(
+            format_countdown(SignedDuration::from_secs(86399)),
+            "23:59:59"
+        );
+        assert_eq!(
+            format_countdown(SignedDuration::from_secs(90061)),
+            "25:01:01"
+        );
+        assert_eq!(format_countdown(SignedDuration::from_secs(-5)), "-00:00:05");
+        assert_eq!(format_duration(SignedDuration::from_secs(125)), "2m 5s");
+        assert_eq!(format_duration(SignedDuration::from_secs(7260)), "2h 1m");
+    }
+}
