@@ -4,4 +4,5 @@
 //! [`younium`] is the API domain (no terminal code), [`session`] runs the background token
 //! manager and calls.
 
+pub mod session;
 pub mod younium;

@@ -3,6 +3,7 @@
 //! so the TUI, the headless commands and the tests all share it.
 
 pub mod auth;
+pub mod catalog;
 pub mod environment;
 pub mod problem;
 pub mod request;
