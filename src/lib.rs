@@ -4,5 +4,6 @@
 //! [`younium`] is the API domain (no terminal code), [`session`] runs the background token
 //! manager and calls.
 
+pub mod pretty;
 pub mod session;
 pub mod younium;

@@ -1,0 +1,153 @@
+//! JSON without building a tree: validation, a line index in pretty-printed form, and
+//! rendering of one line at a time.
+
+use super::LineSpan;
+
+/// Where and why a body is not JSON.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct JsonError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl JsonError {
+    pub fn from_serde(e: &serde_json::Error) -> Self {
+        let text = e.to_string();
+        // serde_json appends " at line L column C"; it is kept in the fields instead.
+        let message = text
+            .rsplit_once(" at line ")
+            .map(|(m, _)| m.to_string())
+            .unwrap_or(text);
+        JsonError {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
+    }
+}
+
+/// Checks that `body` is one JSON value, without allocating a tree.
+pub fn validate(body: &[u8]) -> Result<(), JsonError> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body)
+        .map(|_| ())
+        .map_err(|e| JsonError::from_serde(&e))
+}
+
+/// Cuts valid JSON into pretty-printed lines: a break after every opening bracket that is
+/// not immediately closed, after every comma, and before every closing bracket.
+pub(super) fn index(body: &[u8]) -> (Vec<LineSpan>, Vec<u16>) {
+    let mut spans = Vec::with_capacity(body.len() / 24);
+    let mut depths = Vec::with_capacity(body.len() / 24);
+    let mut depth: u16 = 0;
+    let mut start: Option<usize> = None;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut push = |spans: &mut Vec<LineSpan>, from: usize, to: usize, depth: u16| {
+        spans.push(LineSpan {
+            start: from as u32,
+            end: to as u32,
+        });
+        depths.push(depth);
+    };
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                start.get_or_insert(i);
+            }
+            b'{' | b'[' => {
+                let line_start = *start.get_or_insert(i);
+                let close = if b == b'{' { b'}' } else { b']' };
+                let next = body[i + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_whitespace())
+                    .map(|p| i + 1 + p);
+                match next {
+                    // An empty container stays on its line: `"e": {}`.
+                    Some(n) if body[n] == close => i = n,
+                    _ => {
+                        push(&mut spans, line_start, i + 1, depth);
+                        start = None;
+                        depth = depth.saturating_add(1);
+                    }
+                }
+            }
+            b'}' | b']' => {
+                if let Some(s) = start.take() {
+                    push(&mut spans, s, trim_end(body, s, i), depth);
+                }
+                depth = depth.saturating_sub(1);
+                start = Some(i);
+            }
+            b',' => {
+                let s = start.take().unwrap_or(i);
+                push(&mut spans, s, i + 1, depth);
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => {
+                start.get_or_insert(i);
+            }
+        }
+        i += 1;
+    }
+    if let Some(s) = start {
+        push(&mut spans, s, trim_end(body, s, body.len()), depth);
+    }
+    if spans.is_empty() {
+        push(&mut spans, 0, 0, 0);
+    }
+    (spans, depths)
+}
+
+fn trim_end(body: &[u8], start: usize, end: usize) -> usize {
+    let mut end = end;
+    while end > start && body[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    end
+}
+
+/// One line as shown: the indent, whitespace outside strings dropped, one space after a colon.
+pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
+    let mut out = Vec::with_capacity(raw.len() + depth as usize * 2 + 1);
+    out.resize(depth as usize * 2, b' ');
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in raw {
+        if in_string {
+            out.push(b);
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                out.push(b);
+            }
+            b':' => out.extend_from_slice(b": "),
+            c if c.is_ascii_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    // The body was validated as JSON, so it is UTF-8; lossy conversion is only a safety net.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}

@@ -1,0 +1,269 @@
+//! Turning a response body into lines for display without copying it: a line index over the
+//! original bytes, JSON re-indented on the fly, and syntect highlighting of only the lines
+//! asked for. A 10 MB body costs the body plus about 10 bytes a line.
+
+pub mod highlight;
+pub mod json;
+
+use bytes::Bytes;
+
+pub use json::JsonError;
+
+/// How a body's lines are cut and shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Valid JSON, shown pretty-printed (two-space indent) whatever its original layout.
+    Json,
+    /// Anything else, shown line by line as text (invalid UTF-8 replaced).
+    Text,
+}
+
+/// One display line: a byte range of the body and, for JSON, its nesting depth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LineSpan {
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A body indexed into display lines.
+#[derive(Clone, Debug)]
+pub struct Document {
+    body: Bytes,
+    kind: BodyKind,
+    spans: Vec<LineSpan>,
+    /// Nesting depth per line (JSON only; kept apart so the backward scans for
+    /// highlighting context touch as little memory as possible).
+    depths: Vec<u16>,
+    /// Why a body that looked like JSON is shown as text.
+    json_error: Option<JsonError>,
+}
+
+/// Bodies above this are refused by the viewer (offsets are 32-bit).
+pub const MAX_BODY: usize = u32::MAX as usize;
+
+impl Document {
+    /// Indexes a body. `looks_json` comes from the content type or the first byte; a body that
+    /// claims to be JSON but does not parse is shown as text with the parse error kept.
+    pub fn new(body: Bytes, looks_json: bool) -> Document {
+        let body = if body.len() > MAX_BODY {
+            body.slice(..MAX_BODY)
+        } else {
+            body
+        };
+        if looks_json {
+            match json::validate(&body) {
+                Ok(()) => {
+                    let (spans, depths) = json::index(&body);
+                    return Document {
+                        body,
+                        kind: BodyKind::Json,
+                        spans,
+                        depths,
+                        json_error: None,
+                    };
+                }
+                Err(e) => {
+                    let mut doc = Self::text(body);
+                    doc.json_error = Some(e);
+                    return doc;
+                }
+            }
+        }
+        Self::text(body)
+    }
+
+    fn text(body: Bytes) -> Document {
+        let mut spans = Vec::new();
+        let mut start = 0usize;
+        for (i, b) in body.iter().enumerate() {
+            if *b == b'\n' {
+                let end = if i > start && body[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
+                spans.push(LineSpan {
+                    start: start as u32,
+                    end: end as u32,
+                });
+                start = i + 1;
+            }
+        }
+        if start < body.len() || spans.is_empty() {
+            spans.push(LineSpan {
+                start: start as u32,
+                end: body.len() as u32,
+            });
+        }
+        Document {
+            body,
+            kind: BodyKind::Text,
+            spans,
+            depths: Vec::new(),
+            json_error: None,
+        }
+    }
+
+    pub fn kind(&self) -> BodyKind {
+        self.kind
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Set when the body claimed to be JSON but is not.
+    pub fn json_error(&self) -> Option<&JsonError> {
+        self.json_error.as_ref()
+    }
+
+    /// The text of display line `i` (indent included for JSON). Empty past the end.
+    pub fn line(&self, i: usize) -> String {
+        let Some(span) = self.spans.get(i) else {
+            return String::new();
+        };
+        let raw = &self.body[span.start as usize..span.end as usize];
+        match self.kind {
+            BodyKind::Json => json::render_line(raw, self.depths[i]),
+            BodyKind::Text => String::from_utf8_lossy(raw).replace('\t', "    "),
+        }
+    }
+
+    /// The length in bytes of the longest line among `range` (for horizontal scrolling).
+    pub fn max_width(&self, range: std::ops::Range<usize>) -> usize {
+        let range = range.start.min(self.spans.len())..range.end.min(self.spans.len());
+        range
+            .map(|i| {
+                let s = self.spans[i];
+                (s.end - s.start) as usize + 2 * self.depths.get(i).copied().unwrap_or(0) as usize
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The whole body pretty-printed (for copying and saving).
+    pub fn pretty_text(&self) -> String {
+        let mut out = String::with_capacity(self.body.len() + self.spans.len() * 4);
+        for i in 0..self.line_count() {
+            out.push_str(&self.line(i));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The containers open at the start of JSON line `i`, outermost first: `true` for an
+    /// object, `false` for an array.
+    pub(crate) fn open_containers(&self, i: usize) -> Vec<bool> {
+        if self.kind != BodyKind::Json || i >= self.spans.len() {
+            return Vec::new();
+        }
+        let mut stack = Vec::new();
+        // A closing line is at the depth after the close, but starts inside the container.
+        let first = self.body.get(self.spans[i].start as usize);
+        let closes = matches!(first, Some(b'}' | b']'));
+        let mut want = self.depths[i] + u16::from(closes);
+        let mut j = i;
+        // The opener of the container at depth d-1 is the closest earlier line at depth d-1.
+        while want > 0 && j > 0 {
+            j -= 1;
+            if self.depths[j] == want - 1 {
+                let span = self.spans[j];
+                let last = self.body[..span.end as usize]
+                    .iter()
+                    .rev()
+                    .find(|b| !b.is_ascii_whitespace());
+                stack.push(last == Some(&b'{'));
+                want -= 1;
+            }
+        }
+        stack.reverse();
+        stack
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(s: &str) -> Document {
+        Document::new(Bytes::from(s.to_string()), true)
+    }
+
+    #[test]
+    fn compact_json_is_pretty_printed() {
+        let d = doc(r#"{"a":1,"b":[true,null,{"c":"x,y}"}],"e":{},"f":[ ]}"#);
+        let lines: Vec<String> = (0..d.line_count()).map(|i| d.line(i)).collect();
+        assert_eq!(
+            lines,
+            [
+                "{",
+                "  \"a\": 1,",
+                "  \"b\": [",
+                "    true,",
+                "    null,",
+                "    {",
+                "      \"c\": \"x,y}\"",
+                "    }",
+                "  ],",
+                "  \"e\": {},",
+                "  \"f\": []",
+                "}",
+            ]
+        );
+        assert_eq!(d.kind(), BodyKind::Json);
+        assert_eq!(d.open_containers(6), [true, false, true]);
+        assert_eq!(d.open_containers(3), [true, false]);
+        assert_eq!(d.open_containers(0), Vec::<bool>::new());
+        assert_eq!(
+            d.open_containers(7),
+            [true, false, true],
+            "closing line of {{\"c\"…}}"
+        );
+    }
+
+    #[test]
+    fn already_pretty_json_comes_out_the_same() {
+        let pretty = "{\n  \"k\" : \"v\\\"q\",\n  \"n\": [\n    1.5e3\n  ]\n}";
+        let d = doc(pretty);
+        assert_eq!(
+            d.pretty_text(),
+            "{\n  \"k\": \"v\\\"q\",\n  \"n\": [\n    1.5e3\n  ]\n}\n"
+        );
+        let v: serde_json::Value = serde_json::from_str(&d.pretty_text()).unwrap();
+        assert_eq!(v["n"][0], 1500.0);
+    }
+
+    #[test]
+    fn invalid_json_falls_back_to_text_with_the_error() {
+        let d = doc("{\"a\": 1,\n\"b\": }");
+        assert_eq!(d.kind(), BodyKind::Text);
+        let e = d.json_error().unwrap();
+        assert_eq!((e.line, e.column), (2, 6));
+        assert_eq!(d.line_count(), 2);
+        assert_eq!(d.line(1), "\"b\": }");
+    }
+
+    #[test]
+    fn text_lines() {
+        let d = Document::new(Bytes::from_static(b"a\r\nb\n\tc"), false);
+        assert_eq!(d.line_count(), 3);
+        assert_eq!(d.line(0), "a");
+        assert_eq!(d.line(2), "    c");
+        assert_eq!(d.line(9), "");
+        let empty = Document::new(Bytes::new(), false);
+        assert_eq!(empty.line_count(), 1);
+    }
+
+    #[test]
+    fn scalars_and_unicode() {
+        let d = doc("  \"h\u{e9}llo\"  ");
+        assert_eq!(d.line_count(), 1);
+        assert_eq!(d.line(0), "\"h\u{e9}llo\"");
+        let d = doc("[]");
+        assert_eq!(d.pretty_text(), "[]\n");
+    }
+}
