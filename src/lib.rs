@@ -4,6 +4,10 @@
 //! [`younium`] is the API domain (no terminal code), [`session`] runs the background token
 //! manager and calls.
 
+pub mod cli;
+pub mod commands;
 pub mod pretty;
 pub mod session;
+pub mod simulator;
+pub mod tui;
 pub mod younium;

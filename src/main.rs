@@ -1,1 +1,31 @@
-fn main() {}
+//! The `younium-tui` binary: parse the command line and hand over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use younium_tui::cli::{Cli, Command};
+use younium_tui::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::from(commands::EXIT_FAILURE);
+        }
+    };
+    let result = runtime.block_on(async {
+        match &cli.command {
+            Some(Command::Token(args)) => commands::token::run(args, &cli.connection).await,
+            Some(Command::Call(args)) => commands::call::run(args, &cli.connection).await,
+            Some(Command::Endpoints(args)) => commands::endpoints::run(args),
+            Some(Command::Simulate(args)) => commands::simulate::run(args).await,
+            None => younium_tui::tui::run(&cli).await,
+        }
+    });
+    result.unwrap_or_else(|e| commands::fail(&e))
+}

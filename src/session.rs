@@ -17,6 +17,13 @@ use crate::younium::token::{Token, TokenState};
 /// A token with less than this left is not sent: it could expire on the way.
 pub const SEND_GUARD: Duration = Duration::from_secs(2);
 
+/// The guard for one token: [`SEND_GUARD`], or a tenth of the lifetime for short-lived tokens.
+fn send_guard(token: &Token) -> SignedDuration {
+    SignedDuration::try_from(SEND_GUARD)
+        .unwrap_or(SignedDuration::ZERO)
+        .min(token.lifetime() / 10)
+}
+
 /// How the token manager paces itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ManagerOptions {
@@ -153,7 +160,8 @@ impl TokenManager {
         loop {
             let state = rx.borrow_and_update().clone();
             let usable = state
-                .usable_token(Timestamp::now(), SEND_GUARD)
+                .token()
+                .filter(|t| t.remaining(Timestamp::now()) > send_guard(t))
                 .filter(|t| not.is_none_or(|old| !Arc::ptr_eq(t, old)));
             if let Some(token) = usable {
                 return Ok(token.clone());

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod environment;
+pub mod paging;
 pub mod problem;
 pub mod request;
 pub mod secret;

@@ -314,6 +314,18 @@ pub fn format_duration(d: SignedDuration) -> String {
     }
 }
 
+/// A time on the given clock's zone, e.g. `2026-11-28 14:05:01 CET`.
+pub fn format_local(at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    at.to_zoned_datetime(tz.clone())
+        .strftime("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+/// A time in UTC, e.g. `2026-11-28 13:05:01 UTC`.
+pub fn format_utc(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
 /// The token's lifecycle, as published by the token manager.
 #[derive(Clone, Debug, Default)]
 pub enum TokenState {

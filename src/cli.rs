@@ -1,0 +1,131 @@
+//! Command-line definitions (clap). Parsing only: the work happens in `commands` and `tui`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::younium::{ApiVersion, AuthMethod, Environment};
+
+/// Explore and debug the Younium billing API from a terminal.
+///
+/// With no subcommand the interactive UI starts. The secret is read from YOUNIUM_SECRET or
+/// asked for; it is never a command-line flag.
+#[derive(Debug, Parser)]
+#[command(name = "younium-tui", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Start the built-in simulator and connect to it with its demo credentials (no account needed).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// With --demo: lifetime of the simulator's tokens in seconds, to watch renewal happen.
+    #[arg(long, value_name = "SECONDS", requires = "demo")]
+    pub demo_token_ttl: Option<u64>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where to connect and as whom. Shared by the UI and every headless command.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnectionArgs {
+    /// Environment: production, sandbox, us-production, us-sandbox, or a base URL.
+    #[arg(long = "env", global = true, value_name = "ENV", env = "YOUNIUM_ENV")]
+    pub environment: Option<Environment>,
+
+    /// A custom base URL (the simulator, a proxy); same as --env URL.
+    #[arg(long, global = true, value_name = "URL", env = "YOUNIUM_BASE_URL", conflicts_with = "environment")]
+    pub base_url: Option<String>,
+
+    /// Client ID from Younium's Personal Tokens page (the username with --auth legacy).
+    #[arg(long, global = true, value_name = "ID", env = "YOUNIUM_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// legal-entity header: a legal entity's name or GUID.
+    #[arg(long, global = true, value_name = "NAME|GUID", env = "YOUNIUM_LEGAL_ENTITY")]
+    pub legal_entity: Option<String>,
+
+    /// api-version header.
+    #[arg(long, global = true, value_name = "VERSION", env = "YOUNIUM_API_VERSION")]
+    pub api_version: Option<ApiVersion>,
+
+    /// How to get a token: v1 (/auth/token), v2 (/auth/v2/token) or legacy (username/password, deprecated).
+    #[arg(long = "auth", global = true, value_name = "METHOD")]
+    pub auth: Option<AuthMethod>,
+
+    /// Seconds to wait for a whole answer.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Exchange the credentials for a token and show its state, expiry and claims.
+    Token(TokenArgs),
+    /// Send one API call; the body goes to stdout, a status line to stderr.
+    Call(CallArgs),
+    /// List the API's endpoints (from the published OpenAPI 2.1 spec).
+    Endpoints(EndpointsArgs),
+    /// Run the built-in Younium simulator on its own.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Print the access token itself.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// GET, POST, PATCH, PUT or DELETE.
+    pub method: String,
+    /// Path, e.g. /Accounts or /Invoices/{id} filled in.
+    pub path: String,
+    /// Query parameter NAME=VALUE (repeatable).
+    #[arg(short, long = "query", value_name = "NAME=VALUE")]
+    pub query: Vec<String>,
+    /// Extra or overriding header 'NAME: VALUE' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub header: Vec<String>,
+    /// JSON body from a file, or - for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    pub body: Option<PathBuf>,
+    /// Confirm a write (POST, PATCH, PUT, DELETE) against production.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the response headers to stderr.
+    #[arg(short, long)]
+    pub include: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EndpointsArgs {
+    /// Words that must all match the method, path, tag or permission.
+    pub filter: Vec<String>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Lifetime of API tokens in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
+    pub token_ttl: u64,
+    /// Fault to inject, e.g. latency=300ms, 5xx=0.2, 429=0.1, drop=0.05, malformed-token (repeatable).
+    #[arg(long, value_name = "SPEC")]
+    pub fault: Vec<String>,
+    /// Accounts per legal entity (other records scale with it).
+    #[arg(long, value_name = "N")]
+    pub records: Option<usize>,
+}

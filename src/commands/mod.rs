@@ -1,0 +1,119 @@
+//! Headless commands: the same library as the UI, for scripts, CI and quick checks.
+//!
+//! Exit status: 0 on success, 1 when the server answered an error status, 2 when no answer
+//! could be had (bad input, no token, network failure). The reason goes to stderr.
+
+pub mod call;
+pub mod endpoints;
+pub mod simulate;
+pub mod token;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+
+use crate::cli::ConnectionArgs;
+use crate::younium::request::{HttpOptions, http_client};
+use crate::younium::{CallSettings, Connection, Credentials, Environment, Secret};
+
+/// The environment variable that carries the secret (or the legacy password).
+pub const SECRET_ENV: &str = "YOUNIUM_SECRET";
+
+/// Exit statuses.
+pub const EXIT_HTTP_ERROR: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+/// Everything a headless command needs to talk to Younium.
+pub struct Resolved {
+    pub environment: Environment,
+    pub connection: Option<Connection>,
+    pub settings: CallSettings,
+    pub http: reqwest::Client,
+}
+
+/// Turns the connection options (and `YOUNIUM_SECRET`, or a prompt) into a connection.
+/// With `need_credentials`, missing credentials are an error.
+pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<Resolved> {
+    let environment = match (&args.base_url, &args.environment) {
+        (Some(url), _) => Environment::from_base_url(url)?,
+        (None, Some(env)) => env.clone(),
+        (None, None) => Environment::Sandbox,
+    };
+    let method = args.auth.unwrap_or_default();
+    let connection = match args.client_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => Some(Connection {
+            environment: environment.clone(),
+            credentials: Credentials {
+                method,
+                id: id.to_string(),
+                secret: read_secret(method.id_label(), id)?,
+            },
+            legacy_legal_entity: args.legal_entity.clone(),
+        }),
+        None if need_credentials => bail!(
+            "no client ID: pass --client-id (or set YOUNIUM_CLIENT_ID) and put the secret in {SECRET_ENV}"
+        ),
+        None => None,
+    };
+    let mut http_options = HttpOptions::default();
+    if let Some(secs) = args.timeout {
+        http_options.timeout = Duration::from_secs(secs.max(1));
+    }
+    Ok(Resolved {
+        environment,
+        connection,
+        settings: CallSettings {
+            api_version: args.api_version.unwrap_or_default(),
+            legal_entity: args.legal_entity.clone().filter(|s| !s.trim().is_empty()),
+        },
+        http: http_client(http_options).map_err(anyhow::Error::msg)?,
+    })
+}
+
+/// The secret from `YOUNIUM_SECRET`, or a hidden prompt on a terminal.
+fn read_secret(id_label: &str, id: &str) -> anyhow::Result<Secret> {
+    if let Ok(value) = std::env::var(SECRET_ENV)
+        && !value.trim().is_empty()
+    {
+        return Ok(Secret::new(value));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no secret: set {SECRET_ENV} (it is never taken from the command line)");
+    }
+    let typed = rpassword::prompt_password(format!("Secret for {id_label} {id}: "))
+        .context("could not read the secret from the terminal")?;
+    let secret = Secret::new(typed);
+    if secret.is_blank() {
+        bail!("no secret was typed");
+    }
+    Ok(secret)
+}
+
+/// Prints a failure the way every command does and returns the failure status.
+pub fn fail(error: &anyhow::Error) -> ExitCode {
+    eprintln!("error: {error:#}");
+    ExitCode::from(EXIT_FAILURE)
+}
+
+/// Formats a byte count: `812 B`, `12.4 kB`, `10.9 MB`.
+pub fn format_size(bytes: usize) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(format_size(812), "812 B");
+        assert_eq!(format_size(12_400), "12.4 kB");
+        assert_eq!(format_size(10_900_000), "10.9 MB");
+    }
+}

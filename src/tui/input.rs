@@ -1,0 +1,74 @@
+//! A one-line text field on top of ratatui-textarea: Enter submits, Esc cancels, everything
+//! else edits (Emacs-style shortcuts from the textarea included).
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::theme::Theme;
+
+/// What a key did to the field.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InputOutcome {
+    Submit(String),
+    Cancel,
+    Edited,
+}
+
+pub struct LineInput {
+    area: TextArea<'static>,
+}
+
+impl std::fmt::Debug for LineInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The field may hold a secret being typed.
+        f.write_str("LineInput(…)")
+    }
+}
+
+impl LineInput {
+    pub fn new(initial: &str, masked: bool) -> Self {
+        let mut area = TextArea::new(vec![initial.replace(['\n', '\r'], " ")]);
+        area.move_cursor(CursorMove::End);
+        area.set_cursor_line_style(Style::new());
+        area.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
+        if masked {
+            area.set_mask_char('•');
+        }
+        Self { area }
+    }
+
+    pub fn text(&self) -> &str {
+        self.area.lines().first().map(String::as_str).unwrap_or("")
+    }
+
+    pub fn handle(&mut self, key: KeyEvent) -> InputOutcome {
+        match key.code {
+            KeyCode::Enter => InputOutcome::Submit(self.text().to_string()),
+            KeyCode::Esc => InputOutcome::Cancel,
+            // One line only: a pasted or typed newline never splits the field.
+            KeyCode::Char('m') | KeyCode::Char('j')
+                if key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) =>
+            {
+                InputOutcome::Edited
+            }
+            _ => {
+                self.area.input(key);
+                InputOutcome::Edited
+            }
+        }
+    }
+
+    /// Inserts pasted text (newlines become spaces).
+    pub fn paste(&mut self, text: &str) {
+        self.area.insert_str(text.replace(['\n', '\r'], " "));
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let mut widget = self.area.clone();
+        widget.set_style(theme.editing());
+        frame.render_widget(&widget, area);
+    }
+}

@@ -1,0 +1,77 @@
+//! Where each pane goes. Pure arithmetic on the terminal size, so drawing and mouse
+//! hit-testing agree without sharing state.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::Focus;
+
+/// The smallest terminal the main screen is drawn in.
+pub const MIN_SIZE: (u16, u16) = (100, 30);
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub title: Rect,
+    pub connection: Rect,
+    pub token: Rect,
+    pub catalog: Rect,
+    pub request: Rect,
+    pub response: Rect,
+    pub footer: Rect,
+    pub too_small: bool,
+}
+
+impl Areas {
+    pub fn pane(&self, focus: Focus) -> Rect {
+        match focus {
+            Focus::Connection => self.connection,
+            Focus::Token => self.token,
+            Focus::Catalog => self.catalog,
+            Focus::Request => self.request,
+            Focus::Response => self.response,
+        }
+    }
+
+    pub fn pane_at(&self, x: u16, y: u16) -> Option<Focus> {
+        Focus::ORDER.into_iter().find(|f| {
+            let r = self.pane(*f);
+            x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height
+        })
+    }
+}
+
+/// The layout for a terminal of `size`; `connection_rows` is the number of fields shown.
+pub fn layout(size: (u16, u16), connection_rows: u16) -> Areas {
+    let area = Rect::new(0, 0, size.0, size.1);
+    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 {
+        return Areas { too_small: true, ..Areas::default() };
+    }
+    let [title, body, footer] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let left_width = if size.0 >= 140 { 54 } else { 48 };
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Fill(1)]).areas(body);
+    let [connection, token, catalog] = Layout::vertical([
+        Constraint::Length(connection_rows + 2),
+        Constraint::Length(10),
+        Constraint::Fill(1),
+    ])
+    .areas(left);
+    let request_height = (body.height / 3).max(11);
+    let [request, response] = Layout::vertical([Constraint::Length(request_height), Constraint::Fill(1)]).areas(right);
+    Areas { title, connection, token, catalog, request, response, footer, too_small: false }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_tile_the_screen_and_hit_testing_agrees() {
+        let a = layout((120, 40), 6);
+        assert!(!a.too_small);
+        assert_eq!(a.pane_at(0, 1), Some(Focus::Connection));
+        assert_eq!(a.pane_at(119, 39 - 1), Some(Focus::Response));
+        assert_eq!(a.pane_at(50, 2), Some(Focus::Request));
+        assert_eq!(a.pane_at(0, 0), None);
+        assert!(layout((99, 40), 6).too_small);
+        assert!(layout((120, 29), 6).too_small);
+    }
+}

@@ -1,0 +1,241 @@
+//! The interactive UI: an Elm-style app (`app`: state, actions, `update`; `view`: drawing)
+//! driven by one `tokio::select!` loop over terminal events, background results, token state
+//! changes and a 1 s tick that only runs while a countdown is on screen. It draws only when
+//! something changed and no queued message is waiting.
+
+pub mod app;
+pub mod input;
+pub mod layout;
+pub mod panes;
+pub mod theme;
+pub mod view;
+
+use std::io::Stdout;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream};
+use futures::StreamExt;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use self::app::{Action, App, DemoInfo, Effect};
+use self::panes::connection::{ConnectionPane, KnownEntity, SecretSource};
+use self::theme::Theme;
+use crate::cli::Cli;
+use crate::commands::SECRET_ENV;
+use crate::pretty::Document;
+use crate::session::{ApiClient, ManagerOptions, TokenManager};
+use crate::simulator::{Simulator, SimulatorConfig, demo};
+use crate::younium::paging::PageInfo;
+use crate::younium::request::{HttpOptions, http_client};
+use crate::younium::{Environment, Secret};
+
+/// Starts the UI and returns when the user quits.
+pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let pane = connection_from_cli(cli)?;
+    let http = http_client(HttpOptions::default()).map_err(anyhow::Error::msg)?;
+    let options = ManagerOptions::default();
+    let tokens = TokenManager::spawn(http.clone(), None, options);
+    let client = ApiClient { http, tokens: tokens.clone() };
+    let mut app = App::new(pane, options, Theme::from_env(), TimeZone::system());
+    let mut first = Vec::new();
+    if cli.demo {
+        app.screen = app::Screen::Welcome;
+        app.demo_starting = true;
+        first.push(Effect::StartDemo);
+    } else if let Some(connection) = app.connection.connection() {
+        first.push(Effect::Connect(Some(connection)));
+    }
+    let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
+    let mut terminal = TerminalGuard::enter()?;
+    let result = Runner::new(client, demo_ttl).run(&mut terminal.terminal, app, first).await;
+    drop(terminal);
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+/// The connection pane as the command line and environment describe it.
+fn connection_from_cli(cli: &Cli) -> anyhow::Result<ConnectionPane> {
+    let args = &cli.connection;
+    let mut pane = ConnectionPane::default();
+    if let Some(url) = &args.base_url {
+        pane.environment = Environment::from_base_url(url)?;
+    } else if let Some(env) = &args.environment {
+        pane.environment = env.clone();
+    }
+    if let Environment::Custom(url) = &pane.environment {
+        pane.custom_url = url.clone();
+    }
+    pane.auth = args.auth.unwrap_or_default();
+    pane.client_id = args.client_id.clone().unwrap_or_default();
+    pane.legal_entity = args.legal_entity.clone().filter(|s| !s.trim().is_empty());
+    pane.api_version = args.api_version.unwrap_or_default();
+    if let Ok(secret) = std::env::var(SECRET_ENV)
+        && !secret.trim().is_empty()
+    {
+        pane.secret = Some(Secret::new(secret));
+        pane.secret_source = SecretSource::EnvVar;
+    }
+    if let Some(le) = &pane.legal_entity {
+        pane.remember_entity(KnownEntity { name: le.clone(), id: None });
+    }
+    pane.selected = if pane.client_id.is_empty() { panes::connection::Field::ClientId } else { panes::connection::Field::Secret };
+    Ok(pane)
+}
+
+type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Owns the terminal in raw mode; restores it when dropped, and from the panic hook.
+struct TerminalGuard {
+    terminal: Term,
+}
+
+impl TerminalGuard {
+    fn enter() -> anyhow::Result<Self> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+            previous(info);
+        }));
+        // ratatui's own hook restores raw mode and the main screen, then calls the one above.
+        let terminal = ratatui::try_init()?;
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+        Ok(Self { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// Carries out effects and feeds results back as actions.
+struct Runner {
+    client: ApiClient,
+    demo_ttl: Option<Duration>,
+    tx: mpsc::UnboundedSender<Action>,
+    rx: mpsc::UnboundedReceiver<Action>,
+    in_flight: Option<JoinHandle<()>>,
+    simulator: Option<Simulator>,
+}
+
+impl Runner {
+    fn new(client: ApiClient, demo_ttl: Option<Duration>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Self { client, demo_ttl, tx, rx, in_flight: None, simulator: None }
+    }
+
+    async fn run(mut self, terminal: &mut Term, mut app: App, first: Vec<Effect>) -> anyhow::Result<()> {
+        let size = terminal.size()?;
+        app.size = (size.width, size.height);
+        for effect in first {
+            self.execute(effect).await;
+        }
+        let mut events = EventStream::new();
+        let mut token_rx = self.client.tokens.subscribe();
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        terminal.draw(|f| view::draw(&mut app, f))?;
+        let mut dirty = false;
+        loop {
+            let action = tokio::select! {
+                biased;
+                Some(action) = self.rx.recv() => action,
+                Ok(()) = token_rx.changed() => Action::Token(token_rx.borrow_and_update().clone()),
+                event = events.next() => match event {
+                    Some(Ok(Event::Key(key))) => Action::Key(key),
+                    Some(Ok(Event::Mouse(mouse))) => Action::Mouse(mouse),
+                    Some(Ok(Event::Paste(text))) => Action::Paste(text),
+                    Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
+                    None => return Ok(()),
+                },
+                _ = tick.tick(), if app.needs_tick() => Action::Tick,
+            };
+            app.now = Timestamp::now();
+            let (redraw, effects) = app.update(action);
+            dirty |= redraw;
+            for effect in effects {
+                self.execute(effect).await;
+            }
+            if app.quit {
+                break;
+            }
+            if dirty && self.rx.is_empty() {
+                terminal.draw(|f| view::draw(&mut app, f))?;
+                dirty = false;
+            }
+        }
+        if let Some(task) = self.in_flight.take() {
+            task.abort();
+        }
+        if let Some(sim) = self.simulator.take() {
+            sim.shutdown().await;
+        }
+        Ok(())
+    }
+
+    async fn execute(&mut self, effect: Effect) {
+        match effect {
+            Effect::Connect(connection) => self.client.tokens.set_connection(connection),
+            Effect::Renew => self.client.tokens.renew_now(),
+            Effect::Send { id, base_url, request, settings } => {
+                if let Some(task) = self.in_flight.take() {
+                    task.abort();
+                }
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                self.in_flight = Some(tokio::spawn(async move {
+                    let result = client.call(&base_url, &request, &settings).await;
+                    let _ = tx.send(Action::Response { id, result });
+                }));
+            }
+            Effect::Cancel => {
+                if let Some(task) = self.in_flight.take() {
+                    task.abort();
+                }
+            }
+            Effect::Index { id, body, json } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let doc = Document::new(body, json);
+                    let page = if json { PageInfo::probe(doc.body()) } else { None };
+                    let _ = tx.send(Action::Indexed { id, doc: Arc::new(doc), page });
+                });
+            }
+            Effect::StartDemo => {
+                let result = self.start_demo().await;
+                let _ = self.tx.send(Action::DemoReady(result));
+            }
+            Effect::Quit => {}
+        }
+    }
+
+    async fn start_demo(&mut self) -> Result<DemoInfo, String> {
+        let mut config = SimulatorConfig::default();
+        if let Some(ttl) = self.demo_ttl {
+            config.token_ttl = ttl.max(Duration::from_secs(5));
+        }
+        let sim = Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.map_err(|e| e.to_string())?;
+        let info = DemoInfo {
+            base_url: sim.base_url(),
+            client_id: demo::CLIENT_ID.to_string(),
+            secret: Secret::new(demo::SECRET),
+            entities: demo::LEGAL_ENTITIES
+                .iter()
+                .map(|e| KnownEntity { name: e.name.to_string(), id: Some(e.id.to_string()) })
+                .collect(),
+        };
+        self.simulator = Some(sim);
+        Ok(info)
+    }
+}

@@ -1,0 +1,289 @@
+//! The endpoint catalogue pane: operations grouped by tag, filtered as you type.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
+
+use crate::tui::input::{InputOutcome, LineInput};
+use crate::tui::theme::Theme;
+use crate::younium::catalog::{Catalog, Operation};
+
+#[derive(Debug, PartialEq)]
+pub enum CatalogEvent {
+    Load(Box<Operation>),
+    Handled,
+    Ignored,
+}
+
+/// A row of the list: a tag heading or an operation (index into the catalogue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Row {
+    Tag(usize),
+    Op(usize),
+}
+
+#[derive(Debug)]
+pub struct CatalogPane {
+    catalog: &'static Catalog,
+    tags: Vec<&'static str>,
+    pub filter: String,
+    pub filtering: Option<LineInput>,
+    rows: Vec<Row>,
+    /// Index into `rows`; always an operation row when there is one.
+    selected: usize,
+    /// First row shown.
+    offset: usize,
+}
+
+impl CatalogPane {
+    pub fn new(catalog: &'static Catalog) -> Self {
+        let mut pane = Self {
+            catalog,
+            tags: catalog.tags(),
+            filter: String::new(),
+            filtering: None,
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+        };
+        pane.refilter();
+        pane
+    }
+
+    fn refilter(&mut self) {
+        let matching: Vec<usize> = {
+            let hits: Vec<&Operation> = self.catalog.search(&self.filter).collect();
+            self.catalog
+                .operations
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| hits.iter().any(|h| std::ptr::eq(*h, *op)))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        self.rows.clear();
+        for (t, tag) in self.tags.iter().enumerate() {
+            let ops: Vec<usize> = matching.iter().copied().filter(|i| self.catalog.operations[*i].tag == *tag).collect();
+            if !ops.is_empty() {
+                self.rows.push(Row::Tag(t));
+                self.rows.extend(ops.into_iter().map(Row::Op));
+            }
+        }
+        self.selected = self.rows.iter().position(|r| matches!(r, Row::Op(_))).unwrap_or(0);
+        self.offset = 0;
+    }
+
+    pub fn selected_operation(&self) -> Option<&'static Operation> {
+        match self.rows.get(self.selected) {
+            Some(Row::Op(i)) => Some(&self.catalog.operations[*i]),
+            _ => None,
+        }
+    }
+
+    pub fn match_count(&self) -> usize {
+        self.rows.iter().filter(|r| matches!(r, Row::Op(_))).count()
+    }
+
+    pub fn is_editing(&self) -> bool {
+        self.filtering.is_some()
+    }
+
+    /// Moves the selection by `step` operations (skipping headings).
+    pub fn move_by(&mut self, step: isize) {
+        let ops: Vec<usize> = self.rows.iter().enumerate().filter(|(_, r)| matches!(r, Row::Op(_))).map(|(i, _)| i).collect();
+        if ops.is_empty() {
+            return;
+        }
+        let current = ops.iter().position(|i| *i == self.selected).unwrap_or(0) as isize;
+        let next = (current + step).clamp(0, ops.len() as isize - 1) as usize;
+        self.selected = ops[next];
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> CatalogEvent {
+        if let Some(input) = &mut self.filtering {
+            let outcome = input.handle(key);
+            let text = input.text().to_string();
+            match outcome {
+                InputOutcome::Submit(_) => self.filtering = None,
+                InputOutcome::Cancel => {
+                    self.filtering = None;
+                    self.filter.clear();
+                    self.refilter();
+                    return CatalogEvent::Handled;
+                }
+                InputOutcome::Edited => {}
+            }
+            if text != self.filter {
+                self.filter = text;
+                self.refilter();
+            }
+            return CatalogEvent::Handled;
+        }
+        match key.code {
+            KeyCode::Char('/') => {
+                self.filtering = Some(LineInput::new(&self.filter, false));
+                CatalogEvent::Handled
+            }
+            KeyCode::Esc if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.refilter();
+                CatalogEvent::Handled
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.step(-1),
+            KeyCode::Down | KeyCode::Char('j') => self.step(1),
+            KeyCode::PageUp => self.step(-10),
+            KeyCode::PageDown => self.step(10),
+            KeyCode::Home | KeyCode::Char('g') => self.step(-isize::MAX / 2),
+            KeyCode::End | KeyCode::Char('G') => self.step(isize::MAX / 2),
+            KeyCode::Enter => match self.selected_operation() {
+                Some(op) => CatalogEvent::Load(Box::new(op.clone())),
+                None => CatalogEvent::Handled,
+            },
+            _ => CatalogEvent::Ignored,
+        }
+    }
+
+    fn step(&mut self, n: isize) -> CatalogEvent {
+        self.move_by(n);
+        CatalogEvent::Handled
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some(input) = &mut self.filtering {
+            input.paste(text);
+            self.filter = input.text().to_string();
+            self.refilter();
+        }
+    }
+
+    /// Selects the row under a click at `row` lines below the list's top.
+    pub fn click(&mut self, row: usize) -> bool {
+        let index = self.offset + row;
+        if matches!(self.rows.get(index), Some(Row::Op(_))) {
+            self.selected = index;
+            return true;
+        }
+        false
+    }
+
+    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, focused: bool, theme: &Theme) {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [filter_area, list_area, detail_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+        match &self.filtering {
+            Some(input) => {
+                frame.render_widget(Paragraph::new(Span::styled("/", theme.key())), filter_area);
+                let rect = Rect { x: filter_area.x + 1, width: filter_area.width.saturating_sub(1), ..filter_area };
+                input.render(frame, rect, theme);
+            }
+            None if self.filter.is_empty() => frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("/", theme.key()),
+                    Span::styled(format!(" filter {} operations", self.catalog.operations.len()), theme.dim()),
+                ])),
+                filter_area,
+            ),
+            None => frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("/", theme.key()),
+                    Span::raw(self.filter.clone()),
+                    Span::styled(format!("  {} match", self.match_count()), theme.dim()),
+                ])),
+                filter_area,
+            ),
+        }
+        if self.rows.is_empty() {
+            frame.render_widget(Paragraph::new(Span::styled("No operation matches; Esc clears the filter.", theme.dim())), list_area);
+        } else {
+            let items: Vec<ListItem<'_>> = self
+                .rows
+                .iter()
+                .map(|row| match row {
+                    Row::Tag(t) => ListItem::new(Line::styled(self.tags[*t].to_string(), theme.title())),
+                    Row::Op(i) => {
+                        let op = &self.catalog.operations[*i];
+                        ListItem::new(Line::from(vec![
+                            Span::raw("  "),
+                            Span::styled(format!("{:<7}", op.method.as_str()), theme.method(op.method)),
+                            Span::raw(op.path.clone()),
+                        ]))
+                    }
+                })
+                .collect();
+            let mut state = ListState::default().with_offset(self.offset).with_selected(Some(self.selected));
+            let list = List::new(items).highlight_style(if focused { theme.selected() } else { theme.text() });
+            frame.render_stateful_widget(list, list_area, &mut state);
+            self.offset = state.offset();
+        }
+        if let Some(op) = self.selected_operation() {
+            let mut facts = vec![];
+            if let Some(p) = &op.permission {
+                facts.push(Span::styled("needs ", theme.dim()));
+                facts.push(Span::styled(p.clone(), theme.warn()));
+                facts.push(Span::raw("  "));
+            }
+            if op.is_paged() {
+                facts.push(Span::styled("paged  ", theme.dim()));
+            }
+            if op.body.is_some() {
+                facts.push(Span::styled("JSON body  ", theme.dim()));
+            }
+            let codes: Vec<String> = op.success.iter().map(u16::to_string).collect();
+            facts.push(Span::styled(codes.join("/"), theme.dim()));
+            frame.render_widget(Paragraph::new(vec![Line::from(facts), Line::styled("Enter loads it into the request", theme.dim())]), detail_area);
+        }
+    }
+
+    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("/", "filter by method, path, tag or permission (words all must match)"),
+            ("Esc", "clear the filter"),
+            ("↑↓ / j k, PgUp PgDn, g G", "move"),
+            ("Enter", "load the operation into the request builder"),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::younium::catalog::catalog;
+    use crossterm::event::KeyModifiers;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn filter_as_you_type_and_load() {
+        let mut pane = CatalogPane::new(catalog());
+        let all = pane.match_count();
+        pane.handle_key(key(KeyCode::Char('/')));
+        for c in "get invoices".chars() {
+            pane.handle_key(key(KeyCode::Char(c)));
+        }
+        assert!(pane.match_count() < all && pane.match_count() > 3);
+        pane.handle_key(key(KeyCode::Enter));
+        assert!(!pane.is_editing());
+        let CatalogEvent::Load(op) = pane.handle_key(key(KeyCode::Enter)) else {
+            panic!("Enter should load")
+        };
+        assert_eq!(op.method.as_str(), "GET");
+        assert!(op.path.to_ascii_lowercase().contains("invoices"));
+        pane.handle_key(key(KeyCode::Esc));
+        assert_eq!(pane.match_count(), all);
+    }
+
+    #[test]
+    fn selection_skips_headings() {
+        let mut pane = CatalogPane::new(catalog());
+        assert!(pane.selected_operation().is_some());
+        pane.move_by(1000);
+        assert!(pane.selected_operation().is_some());
+        pane.move_by(-1000);
+        assert!(pane.selected_operation().is_some());
+    }
+}

@@ -1,0 +1,383 @@
+//! The response viewer: status line with the explanation of an error status, tabs for the
+//! body, the headers and the request as sent. The body is indexed off the UI thread and only
+//! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs, Wrap};
+
+use crate::commands::format_size;
+use crate::pretty::Document;
+use crate::pretty::highlight::highlighter;
+use crate::tui::theme::Theme;
+use crate::younium::paging::PageInfo;
+use crate::younium::{ApiRequest, ApiResponse, Explanation, Method};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseTab {
+    Body,
+    Headers,
+    Request,
+}
+
+const TABS: [ResponseTab; 3] = [ResponseTab::Body, ResponseTab::Headers, ResponseTab::Request];
+
+/// A response on screen, with what the app worked out about it.
+#[derive(Debug)]
+pub struct Shown {
+    pub id: u64,
+    pub response: ApiResponse,
+    /// The request as built (for paging).
+    pub request: ApiRequest,
+    /// `None` while the body is being indexed.
+    pub doc: Option<Arc<Document>>,
+    pub page: Option<PageInfo>,
+    pub explanation: Option<Explanation>,
+    /// For the api-version 2.1 empty-list 400: the server's message.
+    pub empty_list: Option<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub enum ResponseState {
+    #[default]
+    Empty,
+    Sending {
+        id: u64,
+        started: Timestamp,
+        label: String,
+    },
+    /// No response: the request could not be sent or the connection failed.
+    Failed { message: String },
+    Shown(Box<Shown>),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ResponseEvent {
+    Page(u64),
+    Handled,
+    Ignored,
+}
+
+#[derive(Debug)]
+pub struct ResponsePane {
+    pub state: ResponseState,
+    pub tab: ResponseTab,
+    pub scroll: usize,
+    pub hscroll: usize,
+    /// Body lines visible at the last draw, for paging keys.
+    pub viewport: usize,
+}
+
+impl Default for ResponsePane {
+    fn default() -> Self {
+        Self {
+            state: ResponseState::Empty,
+            tab: ResponseTab::Body,
+            scroll: 0,
+            hscroll: 0,
+            viewport: 20,
+        }
+    }
+}
+
+impl ResponsePane {
+    pub fn shown(&self) -> Option<&Shown> {
+        match &self.state {
+            ResponseState::Shown(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn in_flight(&self) -> Option<u64> {
+        match self.state {
+            ResponseState::Sending { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Puts a fresh response on screen, scrolled to the top.
+    pub fn show(&mut self, shown: Shown) {
+        self.state = ResponseState::Shown(Box::new(shown));
+        self.scroll = 0;
+        self.hscroll = 0;
+        self.tab = ResponseTab::Body;
+    }
+
+    fn line_count(&self) -> usize {
+        match (&self.state, self.tab) {
+            (ResponseState::Shown(s), ResponseTab::Body) => s.doc.as_ref().map_or(0, |d| d.line_count()),
+            (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
+            (ResponseState::Shown(s), ResponseTab::Request) => request_lines(s, &Theme { colour: false }).len(),
+            _ => 0,
+        }
+    }
+
+    pub fn scroll_by(&mut self, lines: isize) {
+        let max = self.line_count().saturating_sub(1);
+        self.scroll = (self.scroll as isize + lines).clamp(0, max as isize) as usize;
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> ResponseEvent {
+        let page = self.viewport.max(1) as isize;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1),
+            KeyCode::Char('d') if ctrl => self.scroll_by(page / 2),
+            KeyCode::Char('u') if ctrl => self.scroll_by(-page / 2),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page),
+            KeyCode::PageUp => self.scroll_by(-page),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
+            KeyCode::End | KeyCode::Char('G') => self.scroll = self.line_count().saturating_sub(self.viewport.max(1)),
+            KeyCode::Right | KeyCode::Char('l') => self.hscroll += 8,
+            KeyCode::Left | KeyCode::Char('h') => self.hscroll = self.hscroll.saturating_sub(8),
+            KeyCode::Char('0') => self.hscroll = 0,
+            KeyCode::Char(']') => self.switch_tab(1),
+            KeyCode::Char('[') => self.switch_tab(-1),
+            KeyCode::Char('n') => return self.page_event(1),
+            KeyCode::Char('p') => return self.page_event(-1),
+            _ => return ResponseEvent::Ignored,
+        }
+        ResponseEvent::Handled
+    }
+
+    fn switch_tab(&mut self, step: isize) {
+        let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        self.tab = TABS[(i + step).rem_euclid(TABS.len() as isize) as usize];
+        self.scroll = 0;
+        self.hscroll = 0;
+    }
+
+    fn page_event(&self, step: i64) -> ResponseEvent {
+        let Some(page) = self.shown().and_then(|s| s.page.as_ref()) else {
+            return ResponseEvent::Handled;
+        };
+        let allowed = if step > 0 { page.has_next } else { page.has_previous };
+        match page.page_number.checked_add_signed(step) {
+            Some(n) if allowed && n >= 1 => ResponseEvent::Page(n),
+            _ => ResponseEvent::Handled,
+        }
+    }
+
+    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, now: Timestamp, theme: &Theme) {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        match &self.state {
+            ResponseState::Empty => {
+                let text = vec![
+                    Line::styled("No response yet.", theme.dim()),
+                    Line::styled("Pick an endpoint on the left (Enter), fill it in, then s or Ctrl-R to send.", theme.dim()),
+                ];
+                frame.render_widget(Paragraph::new(text), inner);
+            }
+            ResponseState::Sending { started, label, .. } => {
+                let secs = now.duration_since(*started).as_secs_f64().max(0.0);
+                let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][(secs as usize) % 10];
+                let text = vec![
+                    Line::from(vec![Span::styled(format!("{spinner} Sending "), theme.warn()), Span::raw(label.clone())]),
+                    Line::styled(format!("{secs:.0} s   Esc cancels"), theme.dim()),
+                ];
+                frame.render_widget(Paragraph::new(text), inner);
+            }
+            ResponseState::Failed { message } => {
+                let text = vec![
+                    Line::styled("No response", theme.error_text()),
+                    Line::raw(message.clone()),
+                ];
+                frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+            }
+            ResponseState::Shown(_) => self.render_shown(frame, inner, theme),
+        }
+    }
+
+    fn render_shown(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let ResponseState::Shown(shown) = &self.state else { return };
+        let explanation = explanation_lines(shown, theme);
+        let explain_height = if self.tab == ResponseTab::Body {
+            wrapped_height(&explanation, area.width).min(area.height as usize * 3 / 5) as u16
+        } else {
+            0
+        };
+        let [status, tabs, explain, content] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(explain_height),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(status_line(shown, theme)), status);
+        let titles = vec!["Body".to_string(), format!("Headers ({})", shown.response.headers.len()), "Request".to_string()];
+        let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
+        frame.render_widget(Tabs::new(titles).select(selected).highlight_style(theme.title().add_modifier(Modifier::REVERSED)).divider("│"), tabs);
+        frame.render_widget(Paragraph::new(explanation).wrap(Wrap { trim: false }), explain);
+        self.viewport = content.height as usize;
+        let lines = match self.tab {
+            ResponseTab::Body => self.body_lines(content, theme),
+            ResponseTab::Headers => header_lines(shown, theme).into_iter().skip(self.scroll).take(content.height as usize).collect(),
+            ResponseTab::Request => request_lines(shown, theme).into_iter().skip(self.scroll).take(content.height as usize).collect(),
+        };
+        let width = content.width.saturating_sub(1) as usize;
+        let lines: Vec<Line<'static>> = lines.into_iter().map(|l| clip(l, self.hscroll, width)).collect();
+        frame.render_widget(Paragraph::new(lines), content);
+        let total = self.line_count();
+        if total > content.height as usize {
+            let mut state = ScrollbarState::new(total.saturating_sub(content.height as usize)).position(self.scroll);
+            frame.render_stateful_widget(Scrollbar::new(ScrollbarOrientation::VerticalRight), content, &mut state);
+        }
+    }
+
+    fn body_lines(&self, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
+        let Some(shown) = self.shown() else { return Vec::new() };
+        let Some(doc) = &shown.doc else {
+            return vec![Line::styled(format!("Formatting {}…", format_size(shown.response.body.len())), theme.dim())];
+        };
+        if shown.response.body.is_empty() {
+            return vec![Line::styled("(empty body)", theme.dim())];
+        }
+        let start = self.scroll.min(doc.line_count().saturating_sub(1));
+        let end = (start + area.height as usize).min(doc.line_count());
+        let gutter = doc.line_count().to_string().len();
+        let mut out = Vec::with_capacity(end - start);
+        if let Some(e) = doc.json_error().filter(|_| start == 0) {
+            out.push(Line::styled(format!("Claims to be JSON but is not ({e}); shown as text."), theme.warn()));
+        }
+        let styled = highlighter().lines(doc, start..end);
+        for (i, runs) in styled.into_iter().enumerate() {
+            let mut spans = vec![Span::styled(format!("{:>gutter$} ", start + i + 1), theme.dim())];
+            spans.extend(runs.into_iter().map(|(style, text)| Span::styled(text, theme.syntax(style))));
+            out.push(Line::from(spans));
+        }
+        out
+    }
+
+    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("↑↓ / j k", "scroll a line"),
+            ("PgUp PgDn, Ctrl-u/d, space", "scroll a page / half a page"),
+            ("g G / Home End", "top / bottom"),
+            ("← → / h l, 0", "scroll sideways, back to the left edge"),
+            ("[ ]", "switch tab: Body, Headers, Request as sent"),
+            ("n / p", "next / previous page of a paged list"),
+        ]
+    }
+}
+
+/// Rows `lines` take when wrapped at `width` (word wrapping may take a little more; the
+/// explanation box is sized generously from this).
+fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
+    let width = width.max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(width) + usize::from(l.width() > width)).sum()
+}
+
+/// Keeps the gutter (first span) and scrolls the rest sideways, then cuts to `width` columns.
+fn clip(line: Line<'static>, skip: usize, width: usize) -> Line<'static> {
+    let style = line.style;
+    let mut spans = line.spans.into_iter();
+    let Some(first) = spans.next() else { return Line::default() };
+    let mut out = vec![first.clone()];
+    let mut to_skip = skip;
+    let mut room = width.saturating_sub(first.content.chars().count());
+    for span in spans {
+        if room == 0 {
+            break;
+        }
+        let chars: Vec<char> = span.content.chars().collect();
+        if to_skip >= chars.len() {
+            to_skip -= chars.len();
+            continue;
+        }
+        let text: String = chars[to_skip..].iter().take(room).collect();
+        to_skip = 0;
+        room -= text.chars().count();
+        out.push(Span::styled(text, span.style));
+    }
+    Line::from(out).style(style)
+}
+
+fn status_line(shown: &Shown, theme: &Theme) -> Line<'static> {
+    let r = &shown.response;
+    let mut spans = vec![
+        Span::styled(format!(" {} ", r.status_line()), theme.status(r.status).add_modifier(Modifier::REVERSED)),
+        Span::styled(format!("  {} ms · {}", r.elapsed.as_millis(), format_size(r.body.len())), theme.dim()),
+    ];
+    if let Some(page) = &shown.page {
+        spans.push(Span::styled(format!(" · {}", page.summary()), theme.text()));
+        let mut keys = Vec::new();
+        if page.has_previous {
+            keys.push("p prev");
+        }
+        if page.has_next {
+            keys.push("n next");
+        }
+        if !keys.is_empty() {
+            spans.push(Span::styled(format!("  ({})", keys.join(", ")), theme.dim()));
+        }
+    } else if let Some(doc) = shown.doc.as_ref().filter(|_| !r.body.is_empty()) {
+        spans.push(Span::styled(format!(" · {} lines", doc.line_count()), theme.dim()));
+    }
+    Line::from(spans)
+}
+
+fn explanation_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for note in &shown.notes {
+        lines.push(Line::styled(format!("note: {note}"), theme.dim()));
+    }
+    if let Some(message) = &shown.empty_list {
+        lines.push(Line::styled("No records", theme.title()));
+        lines.push(Line::from(vec![Span::styled("The server said: ", theme.dim()), Span::raw(message.clone())]));
+        lines.push(Line::styled("api-version 2.1 answers an empty list (or a page past the end) with 400; this is not an error.", theme.dim()));
+        return lines;
+    }
+    let Some(e) = &shown.explanation else { return lines };
+    lines.push(Line::styled(e.headline.clone(), theme.error_text()));
+    for d in &e.details {
+        lines.push(Line::from(vec![Span::styled("  • ", theme.dim()), Span::raw(d.clone())]));
+    }
+    for a in &e.actions {
+        lines.push(Line::from(vec![Span::styled("  → ", theme.key()), Span::raw(a.clone())]));
+    }
+    lines
+}
+
+fn header_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
+    let gutter = Span::raw("");
+    shown
+        .response
+        .headers
+        .iter()
+        .map(|(n, v)| Line::from(vec![gutter.clone(), Span::styled(format!("{n}: "), theme.label()), Span::raw(v.clone())]))
+        .collect()
+}
+
+fn request_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
+    let sent = &shown.response.sent;
+    let gutter = Span::raw("");
+    let mut lines = vec![Line::from(vec![
+        gutter.clone(),
+        Span::styled(format!("{} ", sent.method), theme.method(sent.method)),
+        Span::raw(sent.url.clone()),
+    ])];
+    for h in &sent.headers {
+        let style = if h.is_sent() { theme.text() } else { theme.dim().add_modifier(Modifier::CROSSED_OUT) };
+        lines.push(Line::from(vec![
+            gutter.clone(),
+            Span::styled(format!("{}: ", h.name), theme.label()),
+            Span::styled(h.value.display(false), style),
+        ]));
+    }
+    if let Some(body) = &sent.body {
+        lines.push(Line::from(vec![gutter.clone()]));
+        lines.extend(body.lines().map(|l| Line::from(vec![gutter.clone(), Span::raw(l.to_string())])));
+    } else if sent.method != Method::Get {
+        lines.push(Line::from(vec![gutter, Span::styled("(no body)", theme.dim())]));
+    }
+    lines
+}

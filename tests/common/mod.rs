@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use base64::Engine as _;
+use jiff::Timestamp;
+use serde_json::{Value, json};
+use younium_tui::younium::token::{ExchangeContext, Token, TokenOrigin, parse_token_answer};
+use younium_tui::younium::{AuthMethod, Environment};
+
+/// A fixed "now" for stable snapshots: 2026-11-27 12:00:00 UTC.
+pub fn fixed_now() -> Timestamp {
+    Timestamp::from_second(1_795_780_800).unwrap()
+}
+
+/// A JWT (unsigned for our purposes) with the given claims.
+pub fn jwt(claims: Value) -> String {
+    let enc = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!("{}.{}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk", enc(&json!({"alg": "HS256", "typ": "JWT"})), enc(&claims))
+}
+
+/// A token issued at `issued` (seconds since epoch) living `ttl` seconds, from the sandbox.
+pub fn token(issued: i64, ttl: i64) -> Token {
+    let access = jwt(json!({
+        "iss": "https://api.sandbox.younium.com",
+        "sub": "3f1c9a40-0000-4000-8000-000000000001",
+        "email": "api@nordlys.example",
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + ttl,
+    }));
+    let body = json!({"accessToken": access, "expiresIn": ttl, "refreshToken": "r-1"});
+    let at = Timestamp::from_second(issued).unwrap();
+    parse_token_answer(
+        body.to_string().as_bytes(),
+        ExchangeContext {
+            origin: TokenOrigin {
+                environment: Environment::Sandbox,
+                method: AuthMethod::ApiTokenV1,
+                token_url: "https://api.sandbox.younium.com/auth/token".into(),
+            },
+            requested_at: at,
+            received_at: at,
+            date_header: None,
+        },
+    )
+    .unwrap()
+}
+
+/// Installs rustls' crypto provider (needed before any reqwest client is built).
+pub fn crypto() {
+    younium_tui::younium::request::install_crypto_provider();
+}

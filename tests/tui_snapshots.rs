@@ -1,0 +1,266 @@
+//! Snapshot tests of the screen (ratatui TestBackend + insta), with time, time zone and random
+//! values fixed. Review a changed snapshot with `cargo insta review` (or read the .snap.new).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use younium_tui::pretty::Document;
+use younium_tui::session::ManagerOptions;
+use younium_tui::tui::app::{Action, App, Focus, Overlay, Screen};
+use younium_tui::tui::panes::connection::{ConnectionPane, KnownEntity, SecretSource};
+use younium_tui::tui::panes::response::{ResponseState, Shown};
+use younium_tui::tui::theme::Theme;
+use younium_tui::tui::view;
+use younium_tui::younium::auth::AuthError;
+use younium_tui::younium::paging::PageInfo;
+use younium_tui::younium::problem::{CallContext, explain};
+use younium_tui::younium::request::{SentRequest, effective_headers};
+use younium_tui::younium::{ApiRequest, ApiResponse, CallSettings, Environment, Method, Param, Secret, TokenState};
+
+use common::{fixed_now, token};
+
+const ENTITY: &str = "Nordlys Software AB";
+
+fn app() -> App {
+    let pane = ConnectionPane {
+        environment: Environment::Sandbox,
+        client_id: "9b2f6c1e-demo-client".into(),
+        secret: Some(Secret::new("not-shown")),
+        secret_source: SecretSource::EnvVar,
+        legal_entity: Some(ENTITY.into()),
+        known_entities: vec![
+            KnownEntity { name: ENTITY.into(), id: Some("1a7d0000-0000-4000-8000-00000000ab01".into()) },
+            KnownEntity { name: "Nordlys Software Inc".into(), id: Some("1a7d0000-0000-4000-8000-00000000ab02".into()) },
+        ],
+        ..ConnectionPane::default()
+    };
+    let mut app = App::new(pane, ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    app.now = fixed_now();
+    app.size = (120, 40);
+    app.request.idempotency_key = "00000000-0000-4000-8000-0000000000aa".into();
+    app
+}
+
+fn render(app: &mut App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|f| view::draw(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn now_secs() -> i64 {
+    fixed_now().as_second()
+}
+
+fn response(status: u16, reason: &str, body: &str, request: &ApiRequest) -> ApiResponse {
+    let settings = CallSettings { legal_entity: Some(ENTITY.into()), ..Default::default() };
+    let tok = Secret::new("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl");
+    ApiResponse {
+        status,
+        reason: reason.into(),
+        headers: vec![("content-type".into(), "application/json; charset=utf-8".into()), ("date".into(), "Fri, 27 Nov 2026 12:00:00 GMT".into())],
+        body: Bytes::from(body.to_string()),
+        elapsed: Duration::from_millis(87),
+        sent: SentRequest {
+            method: request.method,
+            url: format!("https://api.sandbox.younium.com{}?PageSize=20&PageNumber=1", request.path),
+            headers: effective_headers(request, &settings, Some(&tok)),
+            body: request.body.clone(),
+            sent_at: fixed_now(),
+        },
+    }
+}
+
+fn show(app: &mut App, response: ApiResponse, request: ApiRequest) {
+    let doc = Document::new(response.body.clone(), true);
+    let page = PageInfo::probe(&response.body);
+    let problem = response.problem();
+    let empty_list = problem.is_empty_list(response.status).then(|| problem.message_lines().join("; "));
+    let explanation = if response.is_success() || empty_list.is_some() {
+        None
+    } else {
+        let ctx = CallContext { method: "GET", path: &request.path, legal_entity: Some(ENTITY), permission: Some("Invoice View"), sent_token: true, ..Default::default() };
+        explain(response.status, &problem, &ctx)
+    };
+    app.response.show(Shown { id: 1, response, request, doc: Some(Arc::new(doc)), page, explanation, empty_list, notes: vec![] });
+    app.focus = Focus::Response;
+}
+
+fn accounts_page() -> String {
+    let records: Vec<serde_json::Value> = (1..=3)
+        .map(|i| serde_json::json!({
+            "id": format!("53abf01b-5942-4bed-b61f-08da9ad6fb8{i}"),
+            "accountNumber": format!("A-00000{i}"),
+            "name": format!("Example Customer {i}"),
+            "currencyCode": "SEK",
+            "inactive": false,
+            "cmrr": {"amount": 9000.0 * i as f64, "currencyCode": "SEK"}
+        }))
+        .collect();
+    serde_json::json!({
+        "pageNumber": 1, "pageSize": 20, "totalPages": 3, "totalCount": 57,
+        "nextPage": "https://api.sandbox.younium.com/Accounts?PageNumber=2&PageSize=20",
+        "previousPage": null, "data": records
+    })
+    .to_string()
+}
+
+#[test]
+fn token_states() {
+    let mut a = app();
+    a.token.state = TokenState::Missing;
+    insta::assert_snapshot!("token_none", render(&mut a));
+    a.token.state = TokenState::Fetching;
+    insta::assert_snapshot!("token_fetching", render(&mut a));
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 600, 86_400)));
+    insta::assert_snapshot!("token_valid", render(&mut a));
+    a.token.state = TokenState::Expiring(Arc::new(token(now_secs() - 86_200, 86_400)));
+    insta::assert_snapshot!("token_expiring", render(&mut a));
+    a.token.state = TokenState::Failed {
+        error: AuthError::Rejected { status: 401, message: "Invalid client credentials".into() },
+        previous: None,
+        retry_at: None,
+        attempts: 1,
+    };
+    insta::assert_snapshot!("token_failed", render(&mut a));
+}
+
+#[test]
+fn response_json_paged() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let req = ApiRequest::new(Method::Get, "/Accounts");
+    show(&mut a, response(200, "OK", &accounts_page(), &req), req);
+    insta::assert_snapshot!("response_json", render(&mut a));
+}
+
+#[test]
+fn response_forbidden_with_explanation() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let req = ApiRequest::new(Method::Get, "/Invoices");
+    show(&mut a, response(403, "Forbidden", "", &req), req);
+    insta::assert_snapshot!("response_403", render(&mut a));
+}
+
+#[test]
+fn response_empty_list() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let body = r#"{"errors":{"message":["No invoices could be found"]},"type":"https://tools.ietf.org/html/rfc7231#section-6.5.1","title":"One or more validation errors occurred.","status":400,"traceId":"00-3d2bb54c2d84258e9d15f951f7c337a8-2ad73a76575f4b69-01"}"#;
+    let req = ApiRequest::new(Method::Get, "/Invoices");
+    show(&mut a, response(400, "Bad Request", body, &req), req);
+    insta::assert_snapshot!("response_empty_list", render(&mut a));
+}
+
+#[test]
+fn response_large_body_scrolled() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let records: Vec<serde_json::Value> = (0..5000).map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "tags": ["a", "b"]})).collect();
+    let body = serde_json::Value::Array(records).to_string();
+    let req = ApiRequest::new(Method::Get, "/Accounts");
+    show(&mut a, response(200, "OK", &body, &req), req);
+    key(&mut a, KeyCode::Char('G'));
+    for _ in 0..3 {
+        key(&mut a, KeyCode::PageUp);
+    }
+    insta::assert_snapshot!("response_large_scrolled", render(&mut a));
+}
+
+#[test]
+fn request_tab_masks_the_token() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let mut req = ApiRequest::new(Method::Post, "/Accounts");
+    req.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
+    req.body = Some("{\n  \"name\": \"Acme\"\n}".into());
+    show(&mut a, response(201, "Created", r#"{"id":"x","name":"Acme"}"#, &req), req);
+    key(&mut a, KeyCode::Char(']'));
+    key(&mut a, KeyCode::Char(']'));
+    let screen = render(&mut a);
+    assert!(!screen.contains("eyJzdWIiOiIxIn0"), "token must be shortened");
+    insta::assert_snapshot!("response_request_tab", screen);
+}
+
+#[test]
+fn request_builder_headers_and_invalid_body() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.focus = Focus::Request;
+    a.request.method = Method::Post;
+    a.request.headers.push(Param { name: "api-version".into(), value: String::new(), enabled: false });
+    key(&mut a, KeyCode::Char(']'));
+    insta::assert_snapshot!("request_headers", render(&mut a));
+    key(&mut a, KeyCode::Char(']'));
+    a.request.set_body("{\n  \"name\": \"Acme\",\n}".into());
+    insta::assert_snapshot!("request_body_invalid", render(&mut a));
+}
+
+#[test]
+fn catalog_filtered() {
+    let mut a = app();
+    a.focus = Focus::Catalog;
+    key(&mut a, KeyCode::Char('/'));
+    for c in "users".chars() {
+        key(&mut a, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!("catalog_filtered", render(&mut a));
+}
+
+#[test]
+fn overlays() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.focus = Focus::Response;
+    key(&mut a, KeyCode::Char('?'));
+    assert!(matches!(a.overlay, Some(Overlay::Help { .. })));
+    insta::assert_snapshot!("help_overlay", render(&mut a));
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('J'));
+    insta::assert_snapshot!("jwt_overlay", render(&mut a));
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('L'));
+    insta::assert_snapshot!("entity_picker", render(&mut a));
+}
+
+#[test]
+fn production_write_needs_confirmation() {
+    let mut a = app();
+    a.connection.environment = Environment::Production;
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.focus = Focus::Request;
+    a.request.method = Method::Delete;
+    a.request.template = "/Accounts/A-000001".into();
+    let (_, effects) = a.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
+    assert!(effects.is_empty(), "nothing is sent before the confirmation");
+    insta::assert_snapshot!("production_confirm", render(&mut a));
+}
+
+#[test]
+fn welcome_and_too_small() {
+    let mut a = app();
+    a.screen = Screen::Welcome;
+    insta::assert_snapshot!("welcome", render(&mut a));
+    a.screen = Screen::Main;
+    a.size = (80, 24);
+    insta::assert_snapshot!("too_small", render(&mut a));
+}
+
+#[test]
+fn sending_state() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.response.state = ResponseState::Sending { id: 9, started: fixed_now(), label: "GET /Accounts".into() };
+    insta::assert_snapshot!("sending", render(&mut a));
+}

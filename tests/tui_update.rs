@@ -1,0 +1,244 @@
+//! Unit tests of `App::update` for the main flows: what state changes and which effects
+//! come out, with no terminal and no network.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use jiff::tz::TimeZone;
+use younium_tui::session::{CallOutcome, ManagerOptions};
+use younium_tui::tui::app::{Action, App, DemoInfo, Effect, Focus, OnYes, Overlay, Screen};
+use younium_tui::tui::panes::connection::{ConnectionPane, KnownEntity};
+use younium_tui::tui::panes::response::ResponseState;
+use younium_tui::tui::theme::Theme;
+use younium_tui::younium::request::SentRequest;
+use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState};
+
+use common::{fixed_now, token};
+
+fn app_with_credentials() -> App {
+    let pane = ConnectionPane { client_id: "id".into(), secret: Some(Secret::new("s")), ..Default::default() };
+    let mut app = App::new(pane, ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    app.now = fixed_now();
+    app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn ok_response(body: &str) -> ApiResponse {
+    ApiResponse {
+        status: 200,
+        reason: "OK".into(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: Bytes::from(body.to_string()),
+        elapsed: Duration::from_millis(5),
+        sent: SentRequest { method: Method::Get, url: "http://x/Accounts".into(), headers: vec![], body: None, sent_at: fixed_now() },
+    }
+}
+
+fn sent_id(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("a Send effect")
+}
+
+#[test]
+fn first_run_without_credentials_shows_the_welcome_screen() {
+    let app = App::new(ConnectionPane::default(), ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    assert_eq!(app.screen, Screen::Welcome);
+    let app = app_with_credentials();
+    assert_eq!(app.screen, Screen::Main);
+}
+
+#[test]
+fn demo_flow_connects_with_the_simulators_credentials() {
+    let mut app = App::new(ConnectionPane::default(), ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    let effects = press(&mut app, KeyCode::Char('d'));
+    assert!(matches!(effects[..], [Effect::StartDemo]));
+    assert!(press(&mut app, KeyCode::Char('d')).is_empty(), "a second d does not start another");
+    let info = DemoInfo {
+        base_url: "http://127.0.0.1:5555".into(),
+        client_id: "demo".into(),
+        secret: Secret::new("pw"),
+        entities: vec![KnownEntity { name: "E1".into(), id: Some("g1".into()) }],
+    };
+    let (_, effects) = app.update(Action::DemoReady(Ok(info)));
+    let Some(Effect::Connect(Some(conn))) = effects.first() else { panic!("{effects:?}") };
+    assert_eq!(conn.environment.base_url(), "http://127.0.0.1:5555");
+    assert_eq!(app.screen, Screen::Main);
+    assert_eq!(app.connection.legal_entity.as_deref(), Some("E1"));
+}
+
+#[test]
+fn demo_failure_is_shown_on_the_welcome_screen() {
+    let mut app = App::new(ConnectionPane::default(), ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    press(&mut app, KeyCode::Char('d'));
+    app.update(Action::DemoReady(Err("port in use".into())));
+    assert_eq!(app.screen, Screen::Welcome);
+    assert!(app.welcome_error.as_deref().unwrap().contains("port in use"));
+}
+
+#[test]
+fn catalogue_to_send_to_response() {
+    let mut app = app_with_credentials();
+    app.focus = Focus::Catalog;
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "get accounts");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down); // past GET /Accounts/{id} to GET /Accounts
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Request);
+    assert_eq!(app.request.template, "/Accounts");
+    let effects = press(&mut app, KeyCode::Char('s'));
+    let id = sent_id(&effects);
+    assert_eq!(app.response.in_flight(), Some(id));
+    let (redraw, effects) = app.update(Action::Response {
+        id,
+        result: Ok(CallOutcome { response: ok_response(r#"{"pageNumber":1,"totalPages":2,"nextPage":"x","data":[]}"#), token: None, retried_after_401: false, renewal_error: None }),
+    });
+    assert!(redraw);
+    assert!(matches!(effects[..], [Effect::Index { id: i, json: true, .. }] if i == id));
+    assert!(app.response.shown().is_some());
+}
+
+#[test]
+fn stale_responses_are_ignored() {
+    let mut app = app_with_credentials();
+    let first = sent_id(&press(&mut app, KeyCode::F(5)));
+    let second_effects = press(&mut app, KeyCode::F(5));
+    assert!(second_effects.iter().any(|e| matches!(e, Effect::Cancel)), "the older request is cancelled");
+    let second = sent_id(&second_effects);
+    let (redraw, _) = app.update(Action::Response {
+        id: first,
+        result: Ok(CallOutcome { response: ok_response("[]"), token: None, retried_after_401: false, renewal_error: None }),
+    });
+    assert!(!redraw);
+    assert_eq!(app.response.in_flight(), Some(second));
+}
+
+#[test]
+fn escape_cancels_the_request_in_flight() {
+    let mut app = app_with_credentials();
+    press(&mut app, KeyCode::F(5));
+    app.focus = Focus::Response;
+    let effects = press(&mut app, KeyCode::Esc);
+    assert!(matches!(effects[..], [Effect::Cancel]));
+    assert!(matches!(app.response.state, ResponseState::Failed { .. }));
+}
+
+#[test]
+fn invalid_json_asks_before_sending() {
+    let mut app = app_with_credentials();
+    app.request.method = Method::Post;
+    app.request.set_body("{\"a\": }".into());
+    let effects = press(&mut app, KeyCode::F(5));
+    assert!(effects.is_empty());
+    let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("expected a question") };
+    assert!(matches!(c.on_yes, OnYes::Send(_)));
+    assert!(c.lines[0].contains("line 1, column 7"), "{:?}", c.lines);
+    assert!(press(&mut app, KeyCode::Char('n')).is_empty());
+    assert!(app.overlay.is_none());
+    press(&mut app, KeyCode::F(5));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    sent_id(&effects);
+}
+
+#[test]
+fn production_writes_ask_and_name_the_target() {
+    let mut app = app_with_credentials();
+    app.connection.environment = Environment::Production;
+    app.connection.legal_entity = Some("Acme AB".into());
+    app.request.method = Method::Delete;
+    app.request.template = "/Usage/42".into();
+    assert!(press(&mut app, KeyCode::F(5)).is_empty());
+    let Some(Overlay::Confirm(c)) = &app.overlay else { panic!() };
+    assert!(c.danger);
+    assert_eq!(c.lines[0], "DELETE /Usage/42");
+    assert!(c.lines.iter().any(|l| l.contains("Acme AB")));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    sent_id(&effects);
+    // GETs are not asked about.
+    app.request.method = Method::Get;
+    sent_id(&press(&mut app, KeyCode::F(5)));
+}
+
+#[test]
+fn quitting_asks_when_work_would_be_lost() {
+    let mut app = app_with_credentials();
+    app.request.body_dirty = true;
+    assert!(press(&mut app, KeyCode::Char('q')).is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(effects[..], [Effect::Quit]));
+    assert!(app.quit);
+    let mut clean = app_with_credentials();
+    assert!(matches!(press(&mut clean, KeyCode::Char('q'))[..], [Effect::Quit]));
+}
+
+#[test]
+fn changing_credentials_reconnects_but_legal_entity_does_not() {
+    let mut app = app_with_credentials();
+    app.focus = Focus::Connection;
+    // Cursor starts on the client ID.
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "2");
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(matches!(&effects[..], [Effect::Connect(Some(c))] if c.credentials.id == "id2"));
+    press(&mut app, KeyCode::Char('L'));
+    press(&mut app, KeyCode::Down);
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(effects.is_empty(), "{effects:?}");
+}
+
+#[test]
+fn only_key_presses_count() {
+    let mut app = app_with_credentials();
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    let (redraw, effects) = app.update(Action::Key(release));
+    assert!(!redraw && effects.is_empty() && !app.quit);
+}
+
+#[test]
+fn ticks_only_matter_while_something_counts_down() {
+    let mut app = app_with_credentials();
+    assert!(app.needs_tick());
+    app.token.state = TokenState::Missing;
+    assert!(!app.needs_tick());
+    assert!(!app.update(Action::Tick).0);
+}
+
+#[test]
+fn next_page_resends_with_the_page_number() {
+    let mut app = app_with_credentials();
+    let id = sent_id(&press(&mut app, KeyCode::F(5)));
+    app.update(Action::Response {
+        id,
+        result: Ok(CallOutcome { response: ok_response(r#"{"pageNumber":1,"totalPages":3,"nextPage":"x","data":[1]}"#), token: None, retried_after_401: false, renewal_error: None }),
+    });
+    let body = app.response.shown().unwrap().response.body.clone();
+    let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
+    let page = younium_tui::younium::paging::PageInfo::probe(&body);
+    app.update(Action::Indexed { id, doc, page });
+    app.focus = Focus::Response;
+    let effects = press(&mut app, KeyCode::Char('n'));
+    let Some(Effect::Send { request, .. }) = effects.iter().find(|e| matches!(e, Effect::Send { .. })) else { panic!("{effects:?}") };
+    assert!(request.query.iter().any(|p| p.name == "PageNumber" && p.value == "2"));
+    assert!(press(&mut app, KeyCode::Char('p')).is_empty(), "no previous page of page 1 while page 2 loads");
+}
