@@ -1,1 +1,3 @@
 //! younium-tui
+
+pub mod simulator;
