@@ -169,26 +169,49 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
     }
 }
 
-/// Reads `api-version`; an unknown one answers 400 the way ASP.NET API versioning does.
+/// Reads `api-version`; an unknown version, or several different ones, answer 400 the way
+/// ASP.NET API versioning does.
 fn api_version(shared: &Shared, request: &ApiRequest<'_>) -> Result<ApiVersion, Reply> {
-    let header = request
+    let mut requested: Vec<String> = request
         .headers
-        .get("api-version")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    ApiVersion::from_header(header.as_deref()).map_err(|unsupported| {
+        .get_all("api-version")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+        .collect();
+    requested.dedup();
+    let versioning_problem = |kind: &str, title: &str, detail: String, code: &str| {
         problem_reply(
             StatusCode::BAD_REQUEST,
             json!({
-                "type": "https://docs.api-versioning.org/problems#unsupported",
-                "title": "Unsupported API version",
+                "type": format!("https://docs.api-versioning.org/problems#{kind}"),
+                "title": title,
                 "status": 400,
-                "detail": format!(
-                    "The HTTP resource that matches the request URI '{}{}' does not support the API version '{unsupported}'.",
-                    shared.base_url, request.path
-                ),
-                "code": "UnsupportedApiVersion",
+                "detail": detail,
+                "code": code,
                 "traceId": request.trace_id,
             }),
+        )
+    };
+    if requested.len() > 1 {
+        return Err(versioning_problem(
+            "ambiguous",
+            "Ambiguous API version",
+            format!(
+                "The following API versions were requested: {}. At most, only a single API version may be specified. Please update the intended API version and try again.",
+                requested.join(", ")
+            ),
+            "AmbiguousApiVersion",
+        ));
+    }
+    ApiVersion::from_header(requested.first().map(String::as_str)).map_err(|unsupported| {
+        versioning_problem(
+            "unsupported",
+            "Unsupported API version",
+            format!(
+                "The HTTP resource that matches the request URI '{}{}' does not support the API version '{unsupported}'.",
+                shared.base_url, request.path
+            ),
+            "UnsupportedApiVersion",
         )
     })
 }
