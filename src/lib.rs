@@ -2,7 +2,7 @@
 //!
 //! The library holds everything; the binary only parses the command line and dispatches.
 //! [`younium`] is the API domain (no terminal code), [`session`] runs the background token
-//! manager and calls.
+//! manager and calls, [`simulator`] is the built-in Younium for the demo and the tests.
 
 pub mod cli;
 pub mod commands;

@@ -1,0 +1,308 @@
+//! Fault injection: the things that go wrong between a client and Younium, on demand.
+//!
+//! A fault spec is a comma-separated list such as
+//! `latency=300ms,5xx=0.2,429=0.1,drop=0.05,malformed-token`; see [`Faults::apply`].
+
+use std::{fmt, str::FromStr, time::Duration};
+
+/// What the simulator does wrong, and how often.
+///
+/// Rates are fractions of API calls (`0.0..=1.0`). One random draw per call picks at most one of
+/// drop, 429 and 5xx, so the rates add up rather than overlap. Token endpoints only see
+/// `latency` and `malformed_tokens`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Faults {
+    /// Added to every response, token endpoints included.
+    pub latency: Duration,
+    /// Fraction of API calls answering 500, 502 or 503 with a ProblemDetails body.
+    pub server_error_rate: f64,
+    /// Fraction of API calls answering 429 with `Retry-After`.
+    pub rate_limit_rate: f64,
+    /// Fraction of API calls whose connection is closed without any response.
+    pub drop_rate: f64,
+    /// Token endpoints answer 200 with a body that is not a token answer.
+    pub malformed_tokens: bool,
+}
+
+/// The fault picked for one API call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InjectedFault {
+    Drop,
+    RateLimited,
+    ServerError(u16),
+}
+
+const SPEC_HELP: &str =
+    "expected latency=<duration>, 5xx=<rate>, 429=<rate>, drop=<rate>, malformed-token or none";
+
+impl Faults {
+    /// True when nothing is injected.
+    pub fn is_none(&self) -> bool {
+        *self == Faults::default()
+    }
+
+    /// Applies a fault spec on top of `self`; items it names replace the current values, others
+    /// stay. Items:
+    ///
+    /// - `latency=300ms` (also `2s`, `1.5s`; a bare number means milliseconds)
+    /// - `5xx=0.2` (alias `server-error`), `429=0.1` (alias `rate-limit`), `drop=0.05`: a rate as
+    ///   a fraction `0..=1` or a percentage such as `20%`
+    /// - `malformed-token` (alias `malformed-tokens`; `=false` turns it off again)
+    /// - `none`: clears every fault
+    ///
+    /// ```
+    /// use younium_tui::simulator::Faults;
+    /// let mut faults = Faults::default();
+    /// faults.apply("latency=300ms,5xx=20%").unwrap();
+    /// faults.apply("drop=0.05").unwrap();
+    /// assert_eq!(faults.to_string(), "latency=300ms,5xx=0.2,drop=0.05");
+    /// assert!(faults.apply("latency=fast").is_err());
+    /// ```
+    pub fn apply(&mut self, spec: &str) -> Result<(), String> {
+        for item in spec
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
+            self.apply_item(item)?;
+        }
+        Ok(())
+    }
+
+    /// Merges another set of faults into this one: every non-default value of `other` wins.
+    pub fn merge(&mut self, other: Faults) {
+        if !other.latency.is_zero() {
+            self.latency = other.latency;
+        }
+        if other.server_error_rate > 0.0 {
+            self.server_error_rate = other.server_error_rate;
+        }
+        if other.rate_limit_rate > 0.0 {
+            self.rate_limit_rate = other.rate_limit_rate;
+        }
+        if other.drop_rate > 0.0 {
+            self.drop_rate = other.drop_rate;
+        }
+        self.malformed_tokens |= other.malformed_tokens;
+    }
+
+    fn apply_item(&mut self, item: &str) -> Result<(), String> {
+        let (name, value) = match item.split_once('=') {
+            Some((name, value)) => (name.trim(), Some(value.trim())),
+            None => (item, None),
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "none" if value.is_none() => *self = Faults::default(),
+            "latency" | "delay" => self.latency = parse_duration(name, needs_value(name, value)?)?,
+            "5xx" | "server-error" => {
+                self.server_error_rate = parse_rate(name, needs_value(name, value)?)?
+            }
+            "429" | "rate-limit" => {
+                self.rate_limit_rate = parse_rate(name, needs_value(name, value)?)?
+            }
+            "drop" => self.drop_rate = parse_rate(name, needs_value(name, value)?)?,
+            "malformed-token" | "malformed-tokens" => {
+                self.malformed_tokens = match value {
+                    None => true,
+                    Some(value) => parse_flag(name, value)?,
+                }
+            }
+            _ => return Err(format!("unknown fault '{item}': {SPEC_HELP}")),
+        }
+        Ok(())
+    }
+
+    /// Draws the fault for one API call, if any.
+    pub(crate) fn roll(&self, rng: &mut fastrand::Rng) -> Option<InjectedFault> {
+        if self.drop_rate <= 0.0 && self.rate_limit_rate <= 0.0 && self.server_error_rate <= 0.0 {
+            return None;
+        }
+        let draw = rng.f64();
+        let drop_limit = self.drop_rate;
+        let rate_limit_limit = drop_limit + self.rate_limit_rate;
+        let server_error_limit = rate_limit_limit + self.server_error_rate;
+        if draw < drop_limit {
+            Some(InjectedFault::Drop)
+        } else if draw < rate_limit_limit {
+            Some(InjectedFault::RateLimited)
+        } else if draw < server_error_limit {
+            let status = [500, 502, 503][rng.usize(..3)];
+            Some(InjectedFault::ServerError(status))
+        } else {
+            None
+        }
+    }
+}
+
+impl FromStr for Faults {
+    type Err = String;
+
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        let mut faults = Faults::default();
+        faults.apply(spec)?;
+        Ok(faults)
+    }
+}
+
+/// Prints the spec that parses back to the same faults, or `none`.
+impl fmt::Display for Faults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut items = Vec::new();
+        if !self.latency.is_zero() {
+            items.push(format!("latency={}", format_duration(self.latency)));
+        }
+        if self.server_error_rate > 0.0 {
+            items.push(format!("5xx={}", self.server_error_rate));
+        }
+        if self.rate_limit_rate > 0.0 {
+            items.push(format!("429={}", self.rate_limit_rate));
+        }
+        if self.drop_rate > 0.0 {
+            items.push(format!("drop={}", self.drop_rate));
+        }
+        if self.malformed_tokens {
+            items.push("malformed-token".to_owned());
+        }
+        if items.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&items.join(","))
+        }
+    }
+}
+
+fn needs_value<'a>(name: &str, value: Option<&'a str>) -> Result<&'a str, String> {
+    value.ok_or_else(|| format!("fault '{name}' needs a value, e.g. {name}=0.1"))
+}
+
+fn parse_duration(name: &str, text: &str) -> Result<Duration, String> {
+    let lower = text.to_ascii_lowercase();
+    let (number, millis_per_unit) = if let Some(number) = lower.strip_suffix("ms") {
+        (number, 1.0)
+    } else if let Some(number) = lower.strip_suffix('s') {
+        (number, 1000.0)
+    } else {
+        (lower.as_str(), 1.0)
+    };
+    let invalid = || format!("fault '{name}': '{text}' is not a duration; use e.g. 300ms or 2s");
+    let value: f64 = number.trim().parse().map_err(|_| invalid())?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(invalid());
+    }
+    Ok(Duration::from_secs_f64(value * millis_per_unit / 1000.0))
+}
+
+fn format_duration(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 && duration.as_secs() > 0 {
+        format!("{}s", duration.as_secs())
+    } else {
+        format!("{}ms", duration.as_millis())
+    }
+}
+
+fn parse_rate(name: &str, text: &str) -> Result<f64, String> {
+    let (number, scale) = match text.strip_suffix('%') {
+        Some(number) => (number.trim(), 100.0),
+        None => (text, 1.0),
+    };
+    let rate = number
+        .parse::<f64>()
+        .map(|value| value / scale)
+        .map_err(|_| format!("fault '{name}': '{text}' is not a rate; use e.g. 0.2 or 20%"))?;
+    if !(0.0..=1.0).contains(&rate) {
+        return Err(format!(
+            "fault '{name}': rate '{text}' must be between 0 and 1 (or 0% and 100%)"
+        ));
+    }
+    Ok(rate)
+}
+
+fn parse_flag(name: &str, text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok(true),
+        "false" | "no" | "off" | "0" => Ok(false),
+        _ => Err(format!("fault '{name}': '{text}' is not true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_example() {
+        let faults: Faults = "latency=300ms,5xx=0.2,429=0.1,drop=0.05,malformed-token"
+            .parse()
+            .expect("valid spec");
+        assert_eq!(faults.latency, Duration::from_millis(300));
+        assert_eq!(faults.server_error_rate, 0.2);
+        assert_eq!(faults.rate_limit_rate, 0.1);
+        assert_eq!(faults.drop_rate, 0.05);
+        assert!(faults.malformed_tokens);
+        assert_eq!(
+            faults.to_string(),
+            "latency=300ms,5xx=0.2,429=0.1,drop=0.05,malformed-token"
+        );
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for spec in ["none", "latency=2s", "latency=1500ms,drop=1", "429=0.5"] {
+            let faults: Faults = spec.parse().expect("valid spec");
+            assert_eq!(faults.to_string(), spec);
+        }
+    }
+
+    #[test]
+    fn accepts_percentages_units_and_aliases() {
+        let faults: Faults = "delay=1.5s, server-error=20%, rate-limit=5%, malformed-tokens=false"
+            .parse()
+            .expect("valid spec");
+        assert_eq!(faults.latency, Duration::from_millis(1500));
+        assert_eq!(faults.server_error_rate, 0.2);
+        assert_eq!(faults.rate_limit_rate, 0.05);
+        assert!(!faults.malformed_tokens);
+        let bare: Faults = "latency=250".parse().expect("bare milliseconds");
+        assert_eq!(bare.latency, Duration::from_millis(250));
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        let err = "explode=1".parse::<Faults>().unwrap_err();
+        assert!(err.contains("unknown fault 'explode=1'"), "{err}");
+        let err = "5xx=1.5".parse::<Faults>().unwrap_err();
+        assert!(err.contains("between 0 and 1"), "{err}");
+        let err = "drop".parse::<Faults>().unwrap_err();
+        assert!(err.contains("needs a value"), "{err}");
+        let err = "latency=soon".parse::<Faults>().unwrap_err();
+        assert!(err.contains("not a duration"), "{err}");
+    }
+
+    #[test]
+    fn apply_and_merge_combine_repeated_specs() {
+        let mut faults = Faults::default();
+        faults.apply("latency=100ms").expect("valid");
+        faults.apply("drop=0.5").expect("valid");
+        assert_eq!(faults.latency, Duration::from_millis(100));
+        assert_eq!(faults.drop_rate, 0.5);
+        faults.merge("429=0.25,malformed-token".parse().expect("valid"));
+        assert_eq!(faults.rate_limit_rate, 0.25);
+        assert_eq!(faults.drop_rate, 0.5);
+        assert!(faults.malformed_tokens);
+        faults.apply("none").expect("valid");
+        assert!(faults.is_none());
+    }
+
+    #[test]
+    fn rolls_follow_the_rates() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let always_drop: Faults = "drop=1".parse().expect("valid");
+        assert_eq!(always_drop.roll(&mut rng), Some(InjectedFault::Drop));
+        assert_eq!(Faults::default().roll(&mut rng), None);
+        let half: Faults = "429=0.5".parse().expect("valid");
+        let limited = (0..1000)
+            .filter(|_| half.roll(&mut rng) == Some(InjectedFault::RateLimited))
+            .count();
+        assert!((400..600).contains(&limited), "{limited}");
+    }
+}

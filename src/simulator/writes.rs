@@ -1,0 +1,458 @@
+//! POST, PATCH and DELETE: body checks the way ASP.NET reports them (media type, JSON syntax
+//! with position, required fields keyed by name), then changes to the in-memory data.
+//!
+//! A created record is the request body plus what the server adds (id, number, timestamps,
+//! defaults), with a few renames the real response models have (`currency` → `currencyCode` on
+//! accounts, LookupKeys resolved to account references on subscriptions).
+
+use axum::http::{HeaderMap, StatusCode, header};
+use serde_json::{Map, Value, json};
+
+use super::{
+    api::{ApiRequest, unknown_id},
+    clock::record_now,
+    demo::LEGAL_ENTITIES,
+    reply::{
+        FieldErrors, Reply, field_error, strip_nulls, unsupported_media_type, validation_problem,
+    },
+    resources::{FieldKind, Required, Resource},
+    state::Shared,
+    store::{Record, Table},
+};
+
+/// `POST /{resource}` → 201 with the created record.
+pub(crate) fn create(
+    shared: &Shared,
+    request: &ApiRequest<'_>,
+    entity: usize,
+    resource: Resource,
+) -> Reply {
+    let fields = match read_object(request, resource) {
+        Ok(fields) => fields,
+        Err(reply) => return reply,
+    };
+    let errors = check_fields(&fields, resource.required_on_create());
+    if !errors.is_empty() {
+        return validation_problem(errors, request.trace_id);
+    }
+    let id = shared.with_rng(guid);
+    let mut store = shared.store_mut();
+    let account = match resource {
+        Resource::Subscriptions => {
+            let Some(accounts) = store.table(entity, Resource::Accounts) else {
+                return Reply::empty(StatusCode::FORBIDDEN);
+            };
+            let lookup = fields.get("account").unwrap_or(&Value::Null);
+            match resolve_account(accounts, lookup) {
+                Ok(account) => Some(account),
+                Err(errors) => return validation_problem(errors, request.trace_id),
+            }
+        }
+        _ => None,
+    };
+    let Some(table) = store.table_mut(entity, resource) else {
+        return Reply::empty(StatusCode::FORBIDDEN);
+    };
+    if resource == Resource::Currency
+        && let Some(code) = fields.get("code").and_then(Value::as_str)
+        && table.records.iter().any(|r| {
+            r.value()["code"]
+                .as_str()
+                .is_some_and(|c| c.eq_ignore_ascii_case(code))
+        })
+    {
+        return validation_problem(
+            field_error(
+                "code",
+                format!("Currency '{}' already exists.", code.to_uppercase()),
+            ),
+            request.trace_id,
+        );
+    }
+    let mut created = Map::new();
+    created.insert("id".into(), json!(id));
+    if let Some((field, prefix)) = resource.number_field() {
+        created.insert(
+            field.into(),
+            json!(format!("{prefix}{:06}", table.take_number())),
+        );
+    }
+    shape(resource, fields, &mut created, entity, account);
+    created.insert("created".into(), json!(record_now()));
+    created.insert("modified".into(), json!(record_now()));
+    let mut value = Value::Object(created);
+    strip_nulls(&mut value);
+    let record = Record::from_value(resource, &value);
+    let body = record.json.clone();
+    table.records.push(record);
+    Reply::json_text(StatusCode::CREATED, body).header(
+        header::LOCATION,
+        format!("{}/{}/{id}", shared.base_url, resource.segment()),
+    )
+}
+
+/// `PATCH /{resource}/{id}` with JSON merge-patch semantics → 200 with the merged record.
+pub(crate) fn patch(
+    shared: &Shared,
+    request: &ApiRequest<'_>,
+    entity: usize,
+    resource: Resource,
+    id: &str,
+) -> Reply {
+    let fields = match read_object(request, resource) {
+        Ok(fields) => fields,
+        Err(reply) => return reply,
+    };
+    let present: Vec<Required> = resource
+        .required_on_create()
+        .iter()
+        .copied()
+        .filter(|required| fields.contains_key(required.json))
+        .collect();
+    let errors = check_fields(&fields, &present);
+    if !errors.is_empty() {
+        return validation_problem(errors, request.trace_id);
+    }
+    let mut store = shared.store_mut();
+    let Some(table) = store.table_mut(entity, resource) else {
+        return Reply::empty(StatusCode::FORBIDDEN);
+    };
+    let Some(position) = table.position(id) else {
+        return unknown_id(resource, id, request.trace_id);
+    };
+    let mut value = table.records[position].value();
+    let mut changes = Value::Object(fields);
+    if let Some(object) = changes.as_object_mut() {
+        object.remove("id");
+        object.insert("modified".into(), json!(record_now()));
+    }
+    merge_patch(&mut value, changes);
+    let record = Record::from_value(resource, &value);
+    let body = record.json.clone();
+    table.records[position] = record;
+    Reply::json_text(StatusCode::OK, body)
+}
+
+/// `DELETE /{resource}/{id}` → 200 without a body.
+pub(crate) fn delete(
+    shared: &Shared,
+    request: &ApiRequest<'_>,
+    entity: usize,
+    resource: Resource,
+    id: &str,
+) -> Reply {
+    let mut store = shared.store_mut();
+    let Some(table) = store.table_mut(entity, resource) else {
+        return Reply::empty(StatusCode::FORBIDDEN);
+    };
+    match table.position(id) {
+        Some(position) => {
+            table.records.remove(position);
+            Reply::empty(StatusCode::OK)
+        }
+        None => unknown_id(resource, id, request.trace_id),
+    }
+}
+
+fn guid(rng: &mut fastrand::Rng) -> String {
+    uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
+        .into_uuid()
+        .to_string()
+}
+
+/// The body as a JSON object, or the reply ASP.NET would give instead.
+fn read_object(request: &ApiRequest<'_>, resource: Resource) -> Result<Map<String, Value>, Reply> {
+    let body = request.body;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(validation_problem(
+            field_error("", "A non-empty request body is required."),
+            request.trace_id,
+        ));
+    }
+    if !is_json(request.headers) {
+        return Err(unsupported_media_type(request.trace_id));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Err(validation_problem(
+            field_error(
+                "$",
+                format!(
+                    "The JSON value could not be converted to {}. Path: $ | LineNumber: 0 | BytePositionInLine: 1.",
+                    resource.create_model()
+                ),
+            ),
+            request.trace_id,
+        )),
+        Err(error) => {
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            Err(validation_problem(
+                field_error(
+                    "$",
+                    format!(
+                        "The request body is not valid JSON: {message}. Path: $ | LineNumber: {} | BytePositionInLine: {}.",
+                        error.line().saturating_sub(1),
+                        error.column().saturating_sub(1)
+                    ),
+                ),
+                request.trace_id,
+            ))
+        }
+    }
+}
+
+/// `application/json`, `text/json` or any `+json` type such as `application/merge-patch+json`.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json" || media == "text/json" || media.ends_with("+json")
+}
+
+/// Checks required fields; missing ones are keyed by the C# property name as ASP.NET does.
+fn check_fields(fields: &Map<String, Value>, required: &[Required]) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    for field in required {
+        let value = fields.get(field.json);
+        if value.is_none_or(Value::is_null) {
+            let property = pascal_case(field.json);
+            errors.push((
+                property.clone(),
+                vec![format!("The {property} field is required.")],
+            ));
+            continue;
+        }
+        let Some(value) = value else { continue };
+        let (valid, type_name) = match field.kind {
+            FieldKind::Text => (
+                value.as_str().is_some_and(|s| !s.trim().is_empty()),
+                "System.String",
+            ),
+            FieldKind::Lookup => (lookup_text(value).is_some(), "LookupKey"),
+            FieldKind::Integer => (value.as_i64().is_some(), "System.Int32"),
+            FieldKind::TextList => (
+                value
+                    .as_array()
+                    .is_some_and(|items| !items.is_empty() && items.iter().all(Value::is_string)),
+                "System.Collections.Generic.List`1[System.String]",
+            ),
+        };
+        if !valid {
+            errors.push((
+                format!("$.{}", field.json),
+                vec![format!(
+                    "The JSON value could not be converted to {type_name}. Path: $.{}",
+                    field.json
+                )],
+            ));
+        }
+    }
+    errors
+}
+
+fn pascal_case(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The text of a LookupKey: a non-empty string or the `value` of `{"key", "value"}`.
+fn lookup_text(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(text) => Some(text.as_str()),
+        Value::Object(object) => object.get("value").and_then(Value::as_str),
+        _ => None,
+    }
+    .filter(|text| !text.trim().is_empty())
+}
+
+/// Resolves an account LookupKey (GUID, account number, or `{"key": field, "value": …}`) to the
+/// reference subscriptions embed. None or several matches answer 400, as the docs describe.
+fn resolve_account(accounts: &Table, lookup: &Value) -> Result<Value, FieldErrors> {
+    let wanted = lookup_text(lookup).unwrap_or_default();
+    let key = lookup.get("key").and_then(Value::as_str);
+    let matches: Vec<Value> = match key {
+        None => accounts
+            .find(wanted)
+            .map(Record::value)
+            .into_iter()
+            .collect(),
+        Some(key) => accounts
+            .records
+            .iter()
+            .map(Record::value)
+            .filter(|account| {
+                account
+                    .as_object()
+                    .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)))
+                    .and_then(|(_, v)| v.as_str())
+                    .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
+            })
+            .collect(),
+    };
+    match matches.as_slice() {
+        [account] => Ok(
+            json!({"name": account["name"], "accountNumber": account["accountNumber"], "id": account["id"]}),
+        ),
+        [] => Err(field_error(
+            "account",
+            format!("No account could be found for '{wanted}'."),
+        )),
+        _ => Err(field_error(
+            "account",
+            format!("More than one account matches '{wanted}'."),
+        )),
+    }
+}
+
+/// Fills a created record from the request fields and the resource's defaults.
+fn shape(
+    resource: Resource,
+    mut fields: Map<String, Value>,
+    created: &mut Map<String, Value>,
+    entity: usize,
+    account: Option<Value>,
+) {
+    fields.remove("id");
+    let zero = || json!({"amount": 0.0, "baseCurrencyAmount": 0.0});
+    let defaults: Vec<(&str, Value)> = match resource {
+        Resource::Accounts => {
+            let currency = fields.remove("currency");
+            let code = currency
+                .as_ref()
+                .and_then(lookup_text)
+                .map(str::to_uppercase);
+            fields.insert("currencyCode".into(), json!(code));
+            vec![
+                ("accountType", json!("Customer")),
+                ("inactive", json!(false)),
+                ("invoiceDeliveryMethod", json!("Email")),
+                ("customFields", json!({})),
+                ("cmrr", zero()),
+                ("acv", zero()),
+                ("tcv", zero()),
+            ]
+        }
+        Resource::Subscriptions => {
+            if let Some(account) = account {
+                let invoice_account = fields.remove("invoiceAccount").map(|_| account.clone());
+                fields.insert(
+                    "invoiceAccount".into(),
+                    invoice_account.unwrap_or_else(|| account.clone()),
+                );
+                fields.insert("account".into(), account);
+            }
+            vec![
+                ("version", json!(1)),
+                ("isLastVersion", json!(true)),
+                ("orderType", json!("Subscription")),
+                ("products", json!([])),
+                ("milestones", json!([])),
+                ("orderDiscounts", json!([])),
+                ("customFields", json!({})),
+            ]
+        }
+        Resource::Products => vec![
+            ("productType", json!("Simple")),
+            ("isFrameworkProduct", json!(false)),
+            ("legalEntityId", json!(LEGAL_ENTITIES[entity].id)),
+            ("chargePlans", json!([])),
+            ("customFields", json!({})),
+        ],
+        Resource::Payments => {
+            if let Some(method) = fields.remove("paymentMethod") {
+                fields.insert("paymentMethodName".into(), json!(lookup_text(&method)));
+            }
+            if let Some(amount) = fields.get("amount").and_then(Value::as_f64) {
+                let currency = fields
+                    .get("currency")
+                    .and_then(lookup_text)
+                    .map(str::to_owned);
+                fields.insert(
+                    "amount".into(),
+                    json!({"amount": amount, "currencyCode": currency}),
+                );
+            }
+            Vec::new()
+        }
+        Resource::Webhooks => vec![("webhookStatus", json!("Enabled"))],
+        Resource::Currency => {
+            if let Some(code) = fields
+                .get("code")
+                .and_then(Value::as_str)
+                .map(str::to_uppercase)
+            {
+                fields.insert("code".into(), json!(code));
+            }
+            Vec::new()
+        }
+        Resource::PaymentTerms => vec![("termType", json!("NetDays"))],
+        _ => Vec::new(),
+    };
+    created.extend(fields);
+    for (name, value) in defaults {
+        created.entry(name).or_insert(value);
+    }
+}
+
+/// RFC 7396: objects merge member by member, `null` removes, anything else replaces.
+fn merge_patch(target: &mut Value, patch: Value) {
+    match (target, patch) {
+        (Value::Object(target), Value::Object(patch)) => {
+            for (name, value) in patch {
+                if value.is_null() {
+                    target.remove(&name);
+                } else {
+                    merge_patch(target.entry(name).or_insert(Value::Null), value);
+                }
+            }
+        }
+        (target, patch) => *target = patch,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut target = json!({"a": 1, "b": {"c": 2, "d": 3}, "e": [1]});
+        merge_patch(
+            &mut target,
+            json!({"a": null, "b": {"c": 5}, "e": [2], "f": "new"}),
+        );
+        assert_eq!(target, json!({"b": {"c": 5, "d": 3}, "e": [2], "f": "new"}));
+    }
+
+    #[test]
+    fn required_fields_are_reported_like_aspnet() {
+        let fields = json!({"currency": "SEK", "days": "ten"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let errors = check_fields(&fields, Resource::Accounts.required_on_create());
+        assert_eq!(
+            errors,
+            vec![(
+                "Name".to_owned(),
+                vec!["The Name field is required.".to_owned()]
+            )]
+        );
+        let errors = check_fields(&fields, Resource::PaymentTerms.required_on_create());
+        let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["Name", "Description", "$.days"]);
+    }
+}
