@@ -36,7 +36,13 @@ pub struct ConnectionArgs {
     pub environment: Option<Environment>,
 
     /// A custom base URL (the simulator, a proxy); same as --env URL.
-    #[arg(long, global = true, value_name = "URL", env = "YOUNIUM_BASE_URL", conflicts_with = "environment")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "YOUNIUM_BASE_URL",
+        conflicts_with = "environment"
+    )]
     pub base_url: Option<String>,
 
     /// Client ID from Younium's Personal Tokens page (the username with --auth legacy).
@@ -44,11 +50,21 @@ pub struct ConnectionArgs {
     pub client_id: Option<String>,
 
     /// legal-entity header: a legal entity's name or GUID.
-    #[arg(long, global = true, value_name = "NAME|GUID", env = "YOUNIUM_LEGAL_ENTITY")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME|GUID",
+        env = "YOUNIUM_LEGAL_ENTITY"
+    )]
     pub legal_entity: Option<String>,
 
     /// api-version header.
-    #[arg(long, global = true, value_name = "VERSION", env = "YOUNIUM_API_VERSION")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "VERSION",
+        env = "YOUNIUM_API_VERSION"
+    )]
     pub api_version: Option<ApiVersion>,
 
     /// How to get a token: v1 (/auth/token), v2 (/auth/v2/token) or legacy (username/password, deprecated).

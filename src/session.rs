@@ -79,6 +79,9 @@ enum Command {
 #[derive(Clone)]
 pub struct TokenManager {
     state: watch::Receiver<TokenState>,
+    /// Shared with the task, so a new connection shows as `Fetching` before the task has
+    /// even seen the command and no caller mistakes the old state for the new one.
+    publisher: Arc<watch::Sender<TokenState>>,
     commands: mpsc::UnboundedSender<Command>,
     options: ManagerOptions,
 }
@@ -91,6 +94,7 @@ impl TokenManager {
         options: ManagerOptions,
     ) -> Self {
         let (state_tx, state_rx) = watch::channel(TokenState::Missing);
+        let state_tx = Arc::new(state_tx);
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let worker = Worker {
             http,
@@ -101,11 +105,12 @@ impl TokenManager {
             failures: 0,
             retry_at: None,
             halted: false,
-            state: state_tx,
+            state: state_tx.clone(),
         };
         tokio::spawn(worker.run(cmd_rx));
         let manager = Self {
             state: state_rx,
+            publisher: state_tx,
             commands: cmd_tx,
             options,
         };
@@ -131,6 +136,11 @@ impl TokenManager {
 
     /// New credentials or environment: drops the token and exchanges again (`None` stops).
     pub fn set_connection(&self, connection: Option<Connection>) {
+        self.publisher.send_replace(if connection.is_some() {
+            TokenState::Fetching
+        } else {
+            TokenState::Missing
+        });
         let _ = self.commands.send(Command::SetConnection(connection));
     }
 
@@ -200,7 +210,7 @@ struct Worker {
     retry_at: Option<Timestamp>,
     /// The credentials were rejected: nothing happens on its own until the user acts.
     halted: bool,
-    state: watch::Sender<TokenState>,
+    state: Arc<watch::Sender<TokenState>>,
 }
 
 /// Re-check the wall clock at least this often: monotonic sleeps stop while a laptop sleeps.

@@ -22,7 +22,9 @@ use younium_tui::younium::auth::AuthError;
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::problem::{CallContext, explain};
 use younium_tui::younium::request::{SentRequest, effective_headers};
-use younium_tui::younium::{ApiRequest, ApiResponse, CallSettings, Environment, Method, Param, Secret, TokenState};
+use younium_tui::younium::{
+    ApiRequest, ApiResponse, CallSettings, Environment, Method, Param, Secret, TokenState,
+};
 
 use common::{fixed_now, token};
 
@@ -36,12 +38,23 @@ fn app() -> App {
         secret_source: SecretSource::EnvVar,
         legal_entity: Some(ENTITY.into()),
         known_entities: vec![
-            KnownEntity { name: ENTITY.into(), id: Some("1a7d0000-0000-4000-8000-00000000ab01".into()) },
-            KnownEntity { name: "Nordlys Software Inc".into(), id: Some("1a7d0000-0000-4000-8000-00000000ab02".into()) },
+            KnownEntity {
+                name: ENTITY.into(),
+                id: Some("1a7d0000-0000-4000-8000-00000000ab01".into()),
+            },
+            KnownEntity {
+                name: "Nordlys Software Inc".into(),
+                id: Some("1a7d0000-0000-4000-8000-00000000ab02".into()),
+            },
         ],
         ..ConnectionPane::default()
     };
-    let mut app = App::new(pane, ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    let mut app = App::new(
+        pane,
+        ManagerOptions::default(),
+        Theme { colour: false },
+        TimeZone::UTC,
+    );
     app.now = fixed_now();
     app.size = (120, 40);
     app.request.idempotency_key = "00000000-0000-4000-8000-0000000000aa".into();
@@ -63,17 +76,29 @@ fn now_secs() -> i64 {
 }
 
 fn response(status: u16, reason: &str, body: &str, request: &ApiRequest) -> ApiResponse {
-    let settings = CallSettings { legal_entity: Some(ENTITY.into()), ..Default::default() };
+    let settings = CallSettings {
+        legal_entity: Some(ENTITY.into()),
+        ..Default::default()
+    };
     let tok = Secret::new("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl");
     ApiResponse {
         status,
         reason: reason.into(),
-        headers: vec![("content-type".into(), "application/json; charset=utf-8".into()), ("date".into(), "Fri, 27 Nov 2026 12:00:00 GMT".into())],
+        headers: vec![
+            (
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            ),
+            ("date".into(), "Fri, 27 Nov 2026 12:00:00 GMT".into()),
+        ],
         body: Bytes::from(body.to_string()),
         elapsed: Duration::from_millis(87),
         sent: SentRequest {
             method: request.method,
-            url: format!("https://api.sandbox.younium.com{}?PageSize=20&PageNumber=1", request.path),
+            url: format!(
+                "https://api.sandbox.younium.com{}?PageSize=20&PageNumber=1",
+                request.path
+            ),
             headers: effective_headers(request, &settings, Some(&tok)),
             body: request.body.clone(),
             sent_at: fixed_now(),
@@ -85,27 +110,47 @@ fn show(app: &mut App, response: ApiResponse, request: ApiRequest) {
     let doc = Document::new(response.body.clone(), true);
     let page = PageInfo::probe(&response.body);
     let problem = response.problem();
-    let empty_list = problem.is_empty_list(response.status).then(|| problem.message_lines().join("; "));
+    let empty_list = problem
+        .is_empty_list(response.status)
+        .then(|| problem.message_lines().join("; "));
     let explanation = if response.is_success() || empty_list.is_some() {
         None
     } else {
-        let ctx = CallContext { method: "GET", path: &request.path, legal_entity: Some(ENTITY), permission: Some("Invoice View"), sent_token: true, ..Default::default() };
+        let ctx = CallContext {
+            method: "GET",
+            path: &request.path,
+            legal_entity: Some(ENTITY),
+            permission: Some("Invoice View"),
+            sent_token: true,
+            ..Default::default()
+        };
         explain(response.status, &problem, &ctx)
     };
-    app.response.show(Shown { id: 1, response, request, doc: Some(Arc::new(doc)), page, explanation, empty_list, notes: vec![] });
+    app.response.show(Shown {
+        id: 1,
+        response,
+        request,
+        doc: Some(Arc::new(doc)),
+        page,
+        explanation,
+        empty_list,
+        notes: vec![],
+    });
     app.focus = Focus::Response;
 }
 
 fn accounts_page() -> String {
     let records: Vec<serde_json::Value> = (1..=3)
-        .map(|i| serde_json::json!({
-            "id": format!("53abf01b-5942-4bed-b61f-08da9ad6fb8{i}"),
-            "accountNumber": format!("A-00000{i}"),
-            "name": format!("Example Customer {i}"),
-            "currencyCode": "SEK",
-            "inactive": false,
-            "cmrr": {"amount": 9000.0 * i as f64, "currencyCode": "SEK"}
-        }))
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("53abf01b-5942-4bed-b61f-08da9ad6fb8{i}"),
+                "accountNumber": format!("A-00000{i}"),
+                "name": format!("Example Customer {i}"),
+                "currencyCode": "SEK",
+                "inactive": false,
+                "cmrr": {"amount": 9000.0 * i as f64, "currencyCode": "SEK"}
+            })
+        })
         .collect();
     serde_json::json!({
         "pageNumber": 1, "pageSize": 20, "totalPages": 3, "totalCount": 57,
@@ -127,7 +172,10 @@ fn token_states() {
     a.token.state = TokenState::Expiring(Arc::new(token(now_secs() - 86_200, 86_400)));
     insta::assert_snapshot!("token_expiring", render(&mut a));
     a.token.state = TokenState::Failed {
-        error: AuthError::Rejected { status: 401, message: "Invalid client credentials".into() },
+        error: AuthError::Rejected {
+            status: 401,
+            message: "Invalid client credentials".into(),
+        },
         previous: None,
         retry_at: None,
         attempts: 1,
@@ -167,7 +215,9 @@ fn response_empty_list() {
 fn response_large_body_scrolled() {
     let mut a = app();
     a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
-    let records: Vec<serde_json::Value> = (0..5000).map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "tags": ["a", "b"]})).collect();
+    let records: Vec<serde_json::Value> = (0..5000)
+        .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "tags": ["a", "b"]}))
+        .collect();
     let body = serde_json::Value::Array(records).to_string();
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &body, &req), req);
@@ -185,11 +235,18 @@ fn request_tab_masks_the_token() {
     let mut req = ApiRequest::new(Method::Post, "/Accounts");
     req.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     req.body = Some("{\n  \"name\": \"Acme\"\n}".into());
-    show(&mut a, response(201, "Created", r#"{"id":"x","name":"Acme"}"#, &req), req);
+    show(
+        &mut a,
+        response(201, "Created", r#"{"id":"x","name":"Acme"}"#, &req),
+        req,
+    );
     key(&mut a, KeyCode::Char(']'));
     key(&mut a, KeyCode::Char(']'));
     let screen = render(&mut a);
-    assert!(!screen.contains("eyJzdWIiOiIxIn0"), "token must be shortened");
+    assert!(
+        !screen.contains("eyJzdWIiOiIxIn0"),
+        "token must be shortened"
+    );
     insta::assert_snapshot!("response_request_tab", screen);
 }
 
@@ -199,7 +256,11 @@ fn request_builder_headers_and_invalid_body() {
     a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
     a.focus = Focus::Request;
     a.request.method = Method::Post;
-    a.request.headers.push(Param { name: "api-version".into(), value: String::new(), enabled: false });
+    a.request.headers.push(Param {
+        name: "api-version".into(),
+        value: String::new(),
+        enabled: false,
+    });
     key(&mut a, KeyCode::Char(']'));
     insta::assert_snapshot!("request_headers", render(&mut a));
     key(&mut a, KeyCode::Char(']'));
@@ -242,8 +303,14 @@ fn production_write_needs_confirmation() {
     a.focus = Focus::Request;
     a.request.method = Method::Delete;
     a.request.template = "/Accounts/A-000001".into();
-    let (_, effects) = a.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE)));
-    assert!(effects.is_empty(), "nothing is sent before the confirmation");
+    let (_, effects) = a.update(Action::Key(KeyEvent::new(
+        KeyCode::F(5),
+        KeyModifiers::NONE,
+    )));
+    assert!(
+        effects.is_empty(),
+        "nothing is sent before the confirmation"
+    );
     insta::assert_snapshot!("production_confirm", render(&mut a));
 }
 
@@ -261,6 +328,10 @@ fn welcome_and_too_small() {
 fn sending_state() {
     let mut a = app();
     a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
-    a.response.state = ResponseState::Sending { id: 9, started: fixed_now(), label: "GET /Accounts".into() };
+    a.response.state = ResponseState::Sending {
+        id: 9,
+        started: fixed_now(),
+        label: "GET /Accounts".into(),
+    };
     insta::assert_snapshot!("sending", render(&mut a));
 }

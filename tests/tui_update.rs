@@ -20,15 +20,25 @@ use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState}
 use common::{fixed_now, token};
 
 fn app_with_credentials() -> App {
-    let pane = ConnectionPane { client_id: "id".into(), secret: Some(Secret::new("s")), ..Default::default() };
-    let mut app = App::new(pane, ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    let pane = ConnectionPane {
+        client_id: "id".into(),
+        secret: Some(Secret::new("s")),
+        ..Default::default()
+    };
+    let mut app = App::new(
+        pane,
+        ManagerOptions::default(),
+        Theme { colour: false },
+        TimeZone::UTC,
+    );
     app.now = fixed_now();
     app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
     app
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        .1
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -44,7 +54,13 @@ fn ok_response(body: &str) -> ApiResponse {
         headers: vec![("content-type".into(), "application/json".into())],
         body: Bytes::from(body.to_string()),
         elapsed: Duration::from_millis(5),
-        sent: SentRequest { method: Method::Get, url: "http://x/Accounts".into(), headers: vec![], body: None, sent_at: fixed_now() },
+        sent: SentRequest {
+            method: Method::Get,
+            url: "http://x/Accounts".into(),
+            headers: vec![],
+            body: None,
+            sent_at: fixed_now(),
+        },
     }
 }
 
@@ -60,7 +76,12 @@ fn sent_id(effects: &[Effect]) -> u64 {
 
 #[test]
 fn first_run_without_credentials_shows_the_welcome_screen() {
-    let app = App::new(ConnectionPane::default(), ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    let app = App::new(
+        ConnectionPane::default(),
+        ManagerOptions::default(),
+        Theme { colour: false },
+        TimeZone::UTC,
+    );
     assert_eq!(app.screen, Screen::Welcome);
     let app = app_with_credentials();
     assert_eq!(app.screen, Screen::Main);
@@ -68,18 +89,31 @@ fn first_run_without_credentials_shows_the_welcome_screen() {
 
 #[test]
 fn demo_flow_connects_with_the_simulators_credentials() {
-    let mut app = App::new(ConnectionPane::default(), ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    let mut app = App::new(
+        ConnectionPane::default(),
+        ManagerOptions::default(),
+        Theme { colour: false },
+        TimeZone::UTC,
+    );
     let effects = press(&mut app, KeyCode::Char('d'));
     assert!(matches!(effects[..], [Effect::StartDemo]));
-    assert!(press(&mut app, KeyCode::Char('d')).is_empty(), "a second d does not start another");
+    assert!(
+        press(&mut app, KeyCode::Char('d')).is_empty(),
+        "a second d does not start another"
+    );
     let info = DemoInfo {
         base_url: "http://127.0.0.1:5555".into(),
         client_id: "demo".into(),
         secret: Secret::new("pw"),
-        entities: vec![KnownEntity { name: "E1".into(), id: Some("g1".into()) }],
+        entities: vec![KnownEntity {
+            name: "E1".into(),
+            id: Some("g1".into()),
+        }],
     };
     let (_, effects) = app.update(Action::DemoReady(Ok(info)));
-    let Some(Effect::Connect(Some(conn))) = effects.first() else { panic!("{effects:?}") };
+    let Some(Effect::Connect(Some(conn))) = effects.first() else {
+        panic!("{effects:?}")
+    };
     assert_eq!(conn.environment.base_url(), "http://127.0.0.1:5555");
     assert_eq!(app.screen, Screen::Main);
     assert_eq!(app.connection.legal_entity.as_deref(), Some("E1"));
@@ -87,11 +121,21 @@ fn demo_flow_connects_with_the_simulators_credentials() {
 
 #[test]
 fn demo_failure_is_shown_on_the_welcome_screen() {
-    let mut app = App::new(ConnectionPane::default(), ManagerOptions::default(), Theme { colour: false }, TimeZone::UTC);
+    let mut app = App::new(
+        ConnectionPane::default(),
+        ManagerOptions::default(),
+        Theme { colour: false },
+        TimeZone::UTC,
+    );
     press(&mut app, KeyCode::Char('d'));
     app.update(Action::DemoReady(Err("port in use".into())));
     assert_eq!(app.screen, Screen::Welcome);
-    assert!(app.welcome_error.as_deref().unwrap().contains("port in use"));
+    assert!(
+        app.welcome_error
+            .as_deref()
+            .unwrap()
+            .contains("port in use")
+    );
 }
 
 #[test]
@@ -110,7 +154,12 @@ fn catalogue_to_send_to_response() {
     assert_eq!(app.response.in_flight(), Some(id));
     let (redraw, effects) = app.update(Action::Response {
         id,
-        result: Ok(CallOutcome { response: ok_response(r#"{"pageNumber":1,"totalPages":2,"nextPage":"x","data":[]}"#), token: None, retried_after_401: false, renewal_error: None }),
+        result: Ok(CallOutcome {
+            response: ok_response(r#"{"pageNumber":1,"totalPages":2,"nextPage":"x","data":[]}"#),
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
     });
     assert!(redraw);
     assert!(matches!(effects[..], [Effect::Index { id: i, json: true, .. }] if i == id));
@@ -122,11 +171,19 @@ fn stale_responses_are_ignored() {
     let mut app = app_with_credentials();
     let first = sent_id(&press(&mut app, KeyCode::F(5)));
     let second_effects = press(&mut app, KeyCode::F(5));
-    assert!(second_effects.iter().any(|e| matches!(e, Effect::Cancel)), "the older request is cancelled");
+    assert!(
+        second_effects.iter().any(|e| matches!(e, Effect::Cancel)),
+        "the older request is cancelled"
+    );
     let second = sent_id(&second_effects);
     let (redraw, _) = app.update(Action::Response {
         id: first,
-        result: Ok(CallOutcome { response: ok_response("[]"), token: None, retried_after_401: false, renewal_error: None }),
+        result: Ok(CallOutcome {
+            response: ok_response("[]"),
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
     });
     assert!(!redraw);
     assert_eq!(app.response.in_flight(), Some(second));
@@ -149,7 +206,9 @@ fn invalid_json_asks_before_sending() {
     app.request.set_body("{\"a\": }".into());
     let effects = press(&mut app, KeyCode::F(5));
     assert!(effects.is_empty());
-    let Some(Overlay::Confirm(c)) = &app.overlay else { panic!("expected a question") };
+    let Some(Overlay::Confirm(c)) = &app.overlay else {
+        panic!("expected a question")
+    };
     assert!(matches!(c.on_yes, OnYes::Send(_)));
     assert!(c.lines[0].contains("line 1, column 7"), "{:?}", c.lines);
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
@@ -167,7 +226,9 @@ fn production_writes_ask_and_name_the_target() {
     app.request.method = Method::Delete;
     app.request.template = "/Usage/42".into();
     assert!(press(&mut app, KeyCode::F(5)).is_empty());
-    let Some(Overlay::Confirm(c)) = &app.overlay else { panic!() };
+    let Some(Overlay::Confirm(c)) = &app.overlay else {
+        panic!()
+    };
     assert!(c.danger);
     assert_eq!(c.lines[0], "DELETE /Usage/42");
     assert!(c.lines.iter().any(|l| l.contains("Acme AB")));
@@ -188,7 +249,10 @@ fn quitting_asks_when_work_would_be_lost() {
     assert!(matches!(effects[..], [Effect::Quit]));
     assert!(app.quit);
     let mut clean = app_with_credentials();
-    assert!(matches!(press(&mut clean, KeyCode::Char('q'))[..], [Effect::Quit]));
+    assert!(matches!(
+        press(&mut clean, KeyCode::Char('q'))[..],
+        [Effect::Quit]
+    ));
 }
 
 #[test]
@@ -230,7 +294,12 @@ fn next_page_resends_with_the_page_number() {
     let id = sent_id(&press(&mut app, KeyCode::F(5)));
     app.update(Action::Response {
         id,
-        result: Ok(CallOutcome { response: ok_response(r#"{"pageNumber":1,"totalPages":3,"nextPage":"x","data":[1]}"#), token: None, retried_after_401: false, renewal_error: None }),
+        result: Ok(CallOutcome {
+            response: ok_response(r#"{"pageNumber":1,"totalPages":3,"nextPage":"x","data":[1]}"#),
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
     });
     let body = app.response.shown().unwrap().response.body.clone();
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
@@ -238,7 +307,19 @@ fn next_page_resends_with_the_page_number() {
     app.update(Action::Indexed { id, doc, page });
     app.focus = Focus::Response;
     let effects = press(&mut app, KeyCode::Char('n'));
-    let Some(Effect::Send { request, .. }) = effects.iter().find(|e| matches!(e, Effect::Send { .. })) else { panic!("{effects:?}") };
-    assert!(request.query.iter().any(|p| p.name == "PageNumber" && p.value == "2"));
-    assert!(press(&mut app, KeyCode::Char('p')).is_empty(), "no previous page of page 1 while page 2 loads");
+    let Some(Effect::Send { request, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::Send { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        request
+            .query
+            .iter()
+            .any(|p| p.name == "PageNumber" && p.value == "2")
+    );
+    assert!(
+        press(&mut app, KeyCode::Char('p')).is_empty(),
+        "no previous page of page 1 while page 2 loads"
+    );
 }

@@ -17,17 +17,23 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     let method: Method = args.method.parse().map_err(anyhow::Error::msg)?;
     let mut req = ApiRequest::new(method, args.path.trim());
     for q in &args.query {
-        req.query.push(Param::parse(q, '=').map_err(anyhow::Error::msg)?);
+        req.query
+            .push(Param::parse(q, '=').map_err(anyhow::Error::msg)?);
     }
     for h in &args.header {
-        req.headers.push(Param::parse(h, ':').map_err(anyhow::Error::msg)?);
+        req.headers
+            .push(Param::parse(h, ':').map_err(anyhow::Error::msg)?);
     }
     req.body = args.body.as_ref().map(|path| read_body(path)).transpose()?;
     if let Some(body) = &req.body {
-        json::validate(body.as_bytes()).map_err(|e| anyhow::anyhow!("the body is not valid JSON: {e}"))?;
+        json::validate(body.as_bytes())
+            .map_err(|e| anyhow::anyhow!("the body is not valid JSON: {e}"))?;
     }
     let resolved = resolve(connection, req.uses_managed_token())?;
-    let legal_entity = req.legal_entity_sent(&resolved.settings).unwrap_or("(none)").to_string();
+    let legal_entity = req
+        .legal_entity_sent(&resolved.settings)
+        .unwrap_or("(none)")
+        .to_string();
     if resolved.environment.is_production() && method.is_write() && !args.yes {
         bail!(
             "refusing to send {method} {} to PRODUCTION ({}, legal entity {legal_entity}) without --yes",
@@ -36,10 +42,17 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         );
     }
     let client = ApiClient {
-        tokens: TokenManager::spawn(resolved.http.clone(), resolved.connection.clone(), ManagerOptions::default()),
+        tokens: TokenManager::spawn(
+            resolved.http.clone(),
+            resolved.connection.clone(),
+            ManagerOptions::default(),
+        ),
         http: resolved.http,
     };
-    let outcome = match client.call(resolved.environment.base_url(), &req, &resolved.settings).await {
+    let outcome = match client
+        .call(resolved.environment.base_url(), &req, &resolved.settings)
+        .await
+    {
         Ok(outcome) => outcome,
         Err(error) => {
             eprintln!("error: {error}");
@@ -49,7 +62,9 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     let response = &outcome.response;
     eprintln!("{}", status_line(response));
     if outcome.retried_after_401 {
-        eprintln!("note: the first attempt answered 401; the token was renewed and the call sent again");
+        eprintln!(
+            "note: the first attempt answered 401; the token was renewed and the call sent again"
+        );
     }
     if let Some(error) = &outcome.renewal_error {
         eprintln!("note: the call answered 401 and renewing the token failed: {error}");
@@ -60,7 +75,10 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         }
     }
     if response.is_empty_list() {
-        eprintln!("no records: {}", response.problem().summary().unwrap_or_default());
+        eprintln!(
+            "no records: {}",
+            response.problem().summary().unwrap_or_default()
+        );
         println!("[]");
         return Ok(ExitCode::SUCCESS);
     }
@@ -68,9 +86,14 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     if response.is_success() || response.status < 400 {
         return Ok(ExitCode::SUCCESS);
     }
-    let permission = catalog().find(method, &req.path).and_then(|op| op.permission.clone());
+    let permission = catalog()
+        .find(method, &req.path)
+        .and_then(|op| op.permission.clone());
     let sent_token = response.sent.header("authorization").is_some();
-    let legal_entity_sent = response.sent.header("legal-entity").map(|v| v.display(false));
+    let legal_entity_sent = response
+        .sent
+        .header("legal-entity")
+        .map(|v| v.display(false));
     let ctx = CallContext {
         method: method.as_str(),
         path: &req.path,
@@ -93,10 +116,13 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
 fn read_body(path: &std::path::Path) -> anyhow::Result<String> {
     if path.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).context("could not read the body from stdin")?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("could not read the body from stdin")?;
         return Ok(text);
     }
-    std::fs::read_to_string(path).with_context(|| format!("could not read the body from {}", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| format!("could not read the body from {}", path.display()))
 }
 
 /// `200 OK · 85 ms · 12.4 kB · GET http://…/Accounts?PageSize=5`

@@ -17,7 +17,12 @@ pub fn run(args: &EndpointsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(super::EXIT_HTTP_ERROR));
     }
     print!("{}", table(&ops));
-    eprintln!("{} of {} operations ({})", ops.len(), catalog().operations.len(), catalog().source);
+    eprintln!(
+        "{} of {} operations ({})",
+        ops.len(),
+        catalog().operations.len(),
+        catalog().source
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -42,7 +42,12 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
         (None, None) => Environment::Sandbox,
     };
     let method = args.auth.unwrap_or_default();
-    let connection = match args.client_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let connection = match args
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(id) => Some(Connection {
             environment: environment.clone(),
             credentials: Credentials {

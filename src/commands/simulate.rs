@@ -12,7 +12,9 @@ use crate::simulator::{Faults, Simulator, SimulatorConfig};
 pub async fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let mut faults = Faults::default();
     for spec in &args.fault {
-        faults.apply(spec).map_err(|e| anyhow::anyhow!("--fault {spec}: {e}"))?;
+        faults
+            .apply(spec)
+            .map_err(|e| anyhow::anyhow!("--fault {spec}: {e}"))?;
     }
     let mut config = SimulatorConfig {
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
@@ -28,7 +30,9 @@ pub async fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("could not listen on {addr}"))?;
     println!("{}", simulator.banner());
     println!("Press Ctrl-C to stop.");
-    tokio::signal::ctrl_c().await.context("could not wait for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("could not wait for Ctrl-C")?;
     simulator.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -18,9 +18,15 @@ pub async fn run(args: &TokenArgs, connection: &ConnectionArgs) -> anyhow::Resul
         Ok(token) => {
             let now = Timestamp::now();
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&report_json(&token, now, args.reveal))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report_json(&token, now, args.reveal))?
+                );
             } else {
-                print!("{}", report_text(&token, now, &TimeZone::system(), args.reveal));
+                print!(
+                    "{}",
+                    report_text(&token, now, &TimeZone::system(), args.reveal)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -28,7 +34,10 @@ pub async fn run(args: &TokenArgs, connection: &ConnectionArgs) -> anyhow::Resul
             if args.json {
                 println!("{}", json!({"state": "failed", "error": error.to_string()}));
             }
-            eprintln!("error: no token from {}: {error}", conn.credentials.method.token_url(&conn.environment));
+            eprintln!(
+                "error: no token from {}: {error}",
+                conn.credentials.method.token_url(&conn.environment)
+            );
             Ok(ExitCode::from(EXIT_FAILURE))
         }
     }
@@ -38,13 +47,28 @@ pub async fn run(args: &TokenArgs, connection: &ConnectionArgs) -> anyhow::Resul
 pub fn report_text(token: &Token, now: Timestamp, tz: &TimeZone, reveal: bool) -> String {
     let mut out = String::new();
     let mut row = |label: &str, value: String| out.push_str(&format!("{label:<13} {value}\n"));
-    let state = if token.is_expired(now) { "EXPIRED" } else { "VALID" };
+    let state = if token.is_expired(now) {
+        "EXPIRED"
+    } else {
+        "VALID"
+    };
     row("State", state.into());
     row(
         "Environment",
-        format!("{} ({})", token.origin.environment.label(), token.origin.environment.base_url()),
+        format!(
+            "{} ({})",
+            token.origin.environment.label(),
+            token.origin.environment.base_url()
+        ),
     );
-    row("Issued by", format!("{} via {}", token.origin.method.label(), token.origin.token_url));
+    row(
+        "Issued by",
+        format!(
+            "{} via {}",
+            token.origin.method.label(),
+            token.origin.token_url
+        ),
+    );
     row("Expires", format_local(token.expires_at, tz));
     row("", format_utc(token.expires_at));
     row("Time left", format_countdown(token.remaining(now)));
@@ -72,7 +96,10 @@ pub fn report_text(token: &Token, now: Timestamp, tz: &TimeZone, reveal: bool) -
         row("Disagreement", note);
     }
     if let Some(skew) = token.server_skew {
-        row("Clock skew", format!("server clock is {} s ahead of this machine", skew.as_secs()));
+        row(
+            "Clock skew",
+            format!("server clock is {} s ahead of this machine", skew.as_secs()),
+        );
     }
     if token.had_refresh_token {
         row("Refresh", "a refreshToken was issued; Younium documents no use for it, so renewal exchanges the credentials again".into());
@@ -80,8 +107,13 @@ pub fn report_text(token: &Token, now: Timestamp, tz: &TimeZone, reveal: bool) -
     match &token.jwt {
         Ok(jwt) => {
             out.push_str("\nJWT header and claims (decoded; the signature is not checked):\n");
-            out.push_str(&indent(&serde_json::to_string_pretty(&jwt.header).unwrap_or_default()));
-            out.push_str(&indent(&serde_json::to_string_pretty(&annotated_claims(&jwt.claims, tz)).unwrap_or_default()));
+            out.push_str(&indent(
+                &serde_json::to_string_pretty(&jwt.header).unwrap_or_default(),
+            ));
+            out.push_str(&indent(
+                &serde_json::to_string_pretty(&annotated_claims(&jwt.claims, tz))
+                    .unwrap_or_default(),
+            ));
         }
         Err(why) => out.push_str(&format!("\nThe token is not a decodable JWT: {why}\n")),
     }
@@ -103,7 +135,10 @@ fn annotated_claims(claims: &Value, tz: &TimeZone) -> Value {
         if matches!(key.as_str(), "exp" | "iat" | "nbf" | "auth_time")
             && let Some(at) = value.as_i64().and_then(|s| Timestamp::from_second(s).ok())
         {
-            out.insert(format!("{key} (readable)"), Value::String(format_local(at, tz)));
+            out.insert(
+                format!("{key} (readable)"),
+                Value::String(format_local(at, tz)),
+            );
         }
     }
     Value::Object(out)
@@ -130,7 +165,10 @@ pub fn report_json(token: &Token, now: Timestamp, reveal: bool) -> Value {
         "access_token_shortened": token.access.shortened(),
     });
     match &token.jwt {
-        Ok(jwt) => v["jwt"] = json!({"header": jwt.header, "claims": jwt.claims, "signature_checked": false}),
+        Ok(jwt) => {
+            v["jwt"] =
+                json!({"header": jwt.header, "claims": jwt.claims, "signature_checked": false})
+        }
         Err(why) => v["jwt_error"] = Value::String(why.clone()),
     }
     if reveal {

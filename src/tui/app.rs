@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -35,7 +37,13 @@ pub enum Focus {
 }
 
 impl Focus {
-    pub const ORDER: [Focus; 5] = [Focus::Connection, Focus::Token, Focus::Catalog, Focus::Request, Focus::Response];
+    pub const ORDER: [Focus; 5] = [
+        Focus::Connection,
+        Focus::Token,
+        Focus::Catalog,
+        Focus::Request,
+        Focus::Response,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -108,8 +116,15 @@ pub enum Action {
     /// One second passed (only while something on screen counts).
     Tick,
     Token(TokenState),
-    Response { id: u64, result: Result<CallOutcome, CallError> },
-    Indexed { id: u64, doc: Arc<Document>, page: Option<PageInfo> },
+    Response {
+        id: u64,
+        result: Result<CallOutcome, CallError>,
+    },
+    Indexed {
+        id: u64,
+        doc: Arc<Document>,
+        page: Option<PageInfo>,
+    },
     DemoReady(Result<DemoInfo, String>),
 }
 
@@ -119,9 +134,18 @@ pub enum Effect {
     /// New credentials for the token manager (`None`: stop).
     Connect(Option<Connection>),
     Renew,
-    Send { id: u64, base_url: String, request: ApiRequest, settings: CallSettings },
+    Send {
+        id: u64,
+        base_url: String,
+        request: ApiRequest,
+        settings: CallSettings,
+    },
     Cancel,
-    Index { id: u64, body: Bytes, json: bool },
+    Index {
+        id: u64,
+        body: Bytes,
+        json: bool,
+    },
     StartDemo,
     Quit,
 }
@@ -148,18 +172,34 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(connection: ConnectionPane, options: ManagerOptions, theme: Theme, tz: TimeZone) -> Self {
+    pub fn new(
+        connection: ConnectionPane,
+        options: ManagerOptions,
+        theme: Theme,
+        tz: TimeZone,
+    ) -> Self {
         let welcome = connection.client_id.is_empty() && connection.secret.is_none();
         Self {
             now: Timestamp::now(),
             tz,
             theme,
             size: (120, 40),
-            screen: if welcome { Screen::Welcome } else { Screen::Main },
-            focus: if connection.missing().is_some() { Focus::Connection } else { Focus::Catalog },
+            screen: if welcome {
+                Screen::Welcome
+            } else {
+                Screen::Main
+            },
+            focus: if connection.missing().is_some() {
+                Focus::Connection
+            } else {
+                Focus::Catalog
+            },
             overlay: None,
             connection,
-            token: TokenPane { options, ..Default::default() },
+            token: TokenPane {
+                options,
+                ..Default::default()
+            },
             catalog: CatalogPane::new(catalog()),
             request: RequestPane::default(),
             response: ResponsePane::default(),
@@ -173,7 +213,8 @@ impl App {
 
     /// A 1 s tick is needed: a countdown or an elapsed-time counter is on screen.
     pub fn needs_tick(&self) -> bool {
-        self.screen == Screen::Main && (self.token.needs_tick() || self.response.in_flight().is_some())
+        self.screen == Screen::Main
+            && (self.token.needs_tick() || self.response.in_flight().is_some())
     }
 
     pub fn areas(&self) -> Areas {
@@ -190,7 +231,10 @@ impl App {
     }
 
     fn header_token(&self) -> Option<Secret> {
-        self.token.state.usable_token(self.now, std::time::Duration::ZERO).map(|t| t.access.clone())
+        self.token
+            .state
+            .usable_token(self.now, std::time::Duration::ZERO)
+            .map(|t| t.access.clone())
     }
 
     /// Applies one action. Returns whether the screen changed, and the effects to run.
@@ -256,7 +300,9 @@ impl App {
             self.overlay_key(key, effects);
             return;
         }
-        if key.code == KeyCode::F(5) || (ctrl && key.code == KeyCode::Char('r') && !self.request.is_editing_body()) {
+        if key.code == KeyCode::F(5)
+            || (ctrl && key.code == KeyCode::Char('r') && !self.request.is_editing_body())
+        {
             self.send(SendChecks::default(), effects);
             return;
         }
@@ -281,7 +327,9 @@ impl App {
             KeyCode::Char('J') => self.open_jwt(),
             KeyCode::Esc if self.response.in_flight().is_some() => {
                 effects.push(Effect::Cancel);
-                self.response.state = ResponseState::Failed { message: "Cancelled. Nothing more will be read from that request.".into() };
+                self.response.state = ResponseState::Failed {
+                    message: "Cancelled. Nothing more will be read from that request.".into(),
+                };
             }
             _ => return false,
         }
@@ -291,7 +339,9 @@ impl App {
     fn pane_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
         match self.focus {
             Focus::Connection => match self.connection.handle_key(key) {
-                ConnectionEvent::CredentialsChanged => effects.push(Effect::Connect(self.connection.connection())),
+                ConnectionEvent::CredentialsChanged => {
+                    effects.push(Effect::Connect(self.connection.connection()))
+                }
                 ConnectionEvent::SettingsChanged => {}
                 ConnectionEvent::PickEntity => self.open_entity_picker(),
                 ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
@@ -310,7 +360,10 @@ impl App {
             Focus::Request => {
                 let settings = self.connection.settings();
                 let token = self.header_token();
-                let ctx = HeaderContext { settings: &settings, token: token.as_ref() };
+                let ctx = HeaderContext {
+                    settings: &settings,
+                    token: token.as_ref(),
+                };
                 if self.request.handle_key(key, &ctx) == RequestEvent::Send {
                     self.send(SendChecks::default(), effects);
                 }
@@ -337,7 +390,9 @@ impl App {
             return false;
         }
         let areas = self.areas();
-        let Some(target) = areas.pane_at(mouse.column, mouse.row) else { return false };
+        let Some(target) = areas.pane_at(mouse.column, mouse.row) else {
+            return false;
+        };
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 self.focus = target;
@@ -351,7 +406,11 @@ impl App {
                 true
             }
             MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let step = if mouse.kind == MouseEventKind::ScrollDown { 3 } else { -3 };
+                let step = if mouse.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
                 match target {
                     Focus::Response => self.response.scroll_by(step),
                     Focus::Catalog => self.catalog.move_by(step),
@@ -416,8 +475,15 @@ impl App {
                 .connection
                 .known_entities
                 .iter()
-                .position(|k| k.name.eq_ignore_ascii_case(le) || k.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(le)))
-                .map_or(entity_choices(&self.connection.known_entities) - 1, |i| i + 1),
+                .position(|k| {
+                    k.name.eq_ignore_ascii_case(le)
+                        || k.id
+                            .as_deref()
+                            .is_some_and(|id| id.eq_ignore_ascii_case(le))
+                })
+                .map_or(entity_choices(&self.connection.known_entities) - 1, |i| {
+                    i + 1
+                }),
         };
         self.overlay = Some(Overlay::EntityPicker { selected });
     }
@@ -429,12 +495,22 @@ impl App {
     }
 
     fn overlay_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        let Some(overlay) = self.overlay.take() else { return };
+        let Some(overlay) = self.overlay.take() else {
+            return;
+        };
         let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'));
         self.overlay = match overlay {
-            Overlay::Help { .. } | Overlay::Jwt { .. } if close || key.code == KeyCode::Char('?') => None,
-            Overlay::Help { scroll } => Some(Overlay::Help { scroll: scroll_key(scroll, key) }),
-            Overlay::Jwt { scroll } => Some(Overlay::Jwt { scroll: scroll_key(scroll, key) }),
+            Overlay::Help { .. } | Overlay::Jwt { .. }
+                if close || key.code == KeyCode::Char('?') =>
+            {
+                None
+            }
+            Overlay::Help { scroll } => Some(Overlay::Help {
+                scroll: scroll_key(scroll, key),
+            }),
+            Overlay::Jwt { scroll } => Some(Overlay::Jwt {
+                scroll: scroll_key(scroll, key),
+            }),
             Overlay::EntityPicker { selected } => self.picker_key(selected, key),
             Overlay::Confirm(confirm) => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
@@ -454,8 +530,12 @@ impl App {
         let count = entity_choices(&self.connection.known_entities);
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => None,
-            KeyCode::Up | KeyCode::Char('k') => Some(Overlay::EntityPicker { selected: selected.saturating_sub(1) }),
-            KeyCode::Down | KeyCode::Char('j') => Some(Overlay::EntityPicker { selected: (selected + 1).min(count - 1) }),
+            KeyCode::Up | KeyCode::Char('k') => Some(Overlay::EntityPicker {
+                selected: selected.saturating_sub(1),
+            }),
+            KeyCode::Down | KeyCode::Char('j') => Some(Overlay::EntityPicker {
+                selected: (selected + 1).min(count - 1),
+            }),
             KeyCode::Enter => {
                 if selected == 0 {
                     self.connection.legal_entity = None;
@@ -463,7 +543,8 @@ impl App {
                     self.focus = Focus::Connection;
                     self.connection.edit_legal_entity();
                 } else {
-                    self.connection.legal_entity = Some(self.connection.known_entities[selected - 1].name.clone());
+                    self.connection.legal_entity =
+                        Some(self.connection.known_entities[selected - 1].name.clone());
                 }
                 None
             }
@@ -483,7 +564,12 @@ impl App {
             self.quit(effects);
         } else {
             reasons.push("Quit anyway?".into());
-            self.overlay = Some(Overlay::Confirm(Confirm { title: "Quit".into(), lines: reasons, danger: false, on_yes: OnYes::Quit }));
+            self.overlay = Some(Overlay::Confirm(Confirm {
+                title: "Quit".into(),
+                lines: reasons,
+                danger: false,
+                on_yes: OnYes::Quit,
+            }));
         }
     }
 
@@ -507,15 +593,27 @@ impl App {
         {
             self.overlay = Some(Overlay::Confirm(Confirm {
                 title: "The body is not valid JSON".into(),
-                lines: vec![format!("{e}"), "The server will most likely answer 400. Send it anyway?".into()],
+                lines: vec![
+                    format!("{e}"),
+                    "The server will most likely answer 400. Send it anyway?".into(),
+                ],
                 danger: false,
-                on_yes: OnYes::Send(SendChecks { invalid_json_ok: true, ..checks }),
+                on_yes: OnYes::Send(SendChecks {
+                    invalid_json_ok: true,
+                    ..checks
+                }),
             }));
             return;
         }
         let settings = self.connection.settings();
-        if self.connection.environment.is_production() && request.method.is_write() && !checks.production_ok {
-            let entity = request.legal_entity_sent(&settings).unwrap_or("none").to_string();
+        if self.connection.environment.is_production()
+            && request.method.is_write()
+            && !checks.production_ok
+        {
+            let entity = request
+                .legal_entity_sent(&settings)
+                .unwrap_or("none")
+                .to_string();
             self.overlay = Some(Overlay::Confirm(Confirm {
                 title: "Write to PRODUCTION".into(),
                 lines: vec![
@@ -525,14 +623,19 @@ impl App {
                     "This changes real data. Send it?".into(),
                 ],
                 danger: true,
-                on_yes: OnYes::Send(SendChecks { production_ok: true, ..checks }),
+                on_yes: OnYes::Send(SendChecks {
+                    production_ok: true,
+                    ..checks
+                }),
             }));
             return;
         }
         if request.uses_managed_token()
             && let Some(missing) = self.connection.missing()
         {
-            self.response.state = ResponseState::Failed { message: format!("No token yet: {missing} in the connection pane.") };
+            self.response.state = ResponseState::Failed {
+                message: format!("No token yet: {missing} in the connection pane."),
+            };
             return;
         }
         if self.response.in_flight().is_some() {
@@ -540,42 +643,71 @@ impl App {
         }
         self.next_id += 1;
         let id = self.next_id;
-        self.response.state = ResponseState::Sending { id, started: self.now, label: format!("{} {}", request.method, request.path) };
+        self.response.state = ResponseState::Sending {
+            id,
+            started: self.now,
+            label: format!("{} {}", request.method, request.path),
+        };
         self.request.mark_sent();
-        effects.push(Effect::Send { id, base_url: self.connection.environment.base_url().to_string(), request, settings });
+        effects.push(Effect::Send {
+            id,
+            base_url: self.connection.environment.base_url().to_string(),
+            request,
+            settings,
+        });
     }
 
     fn go_to_page(&mut self, page: u64, effects: &mut Vec<Effect>) {
-        let Some(shown) = self.response.shown() else { return };
+        let Some(shown) = self.response.shown() else {
+            return;
+        };
         let next = with_page(&shown.request, page);
         self.request.set_query(next.query);
         self.send(SendChecks::default(), effects);
     }
 
-    fn on_response(&mut self, id: u64, result: Result<CallOutcome, CallError>, effects: &mut Vec<Effect>) -> bool {
+    fn on_response(
+        &mut self,
+        id: u64,
+        result: Result<CallOutcome, CallError>,
+        effects: &mut Vec<Effect>,
+    ) -> bool {
         if self.response.in_flight() != Some(id) {
             return false;
         }
         let outcome = match result {
             Ok(o) => o,
             Err(e) => {
-                self.response.state = ResponseState::Failed { message: e.to_string() };
+                self.response.state = ResponseState::Failed {
+                    message: e.to_string(),
+                };
                 return true;
             }
         };
         let response = outcome.response;
         let request = self.request.build().unwrap_or_default();
         let problem = (!response.is_success()).then(|| response.problem());
-        let empty_list = problem.as_ref().filter(|p| p.is_empty_list(response.status)).map(|p| p.message_lines().join("; "));
-        let legal_entity = response.sent.header("legal-entity").map(|v| v.display(false));
+        let empty_list = problem
+            .as_ref()
+            .filter(|p| p.is_empty_list(response.status))
+            .map(|p| p.message_lines().join("; "));
+        let legal_entity = response
+            .sent
+            .header("legal-entity")
+            .map(|v| v.display(false));
         if response.is_success()
             && let Some(le) = &legal_entity
         {
-            self.connection.remember_entity(KnownEntity { name: le.clone(), id: None });
+            self.connection.remember_entity(KnownEntity {
+                name: le.clone(),
+                id: None,
+            });
         }
         let explanation = match (&problem, &empty_list) {
             (Some(p), None) => {
-                let permission = catalog().find(request.method, &request.path).and_then(|op| op.permission.clone());
+                let permission = catalog()
+                    .find(request.method, &request.path)
+                    .and_then(|op| op.permission.clone());
                 let ctx = CallContext {
                     method: request.method.as_str(),
                     path: &request.path,
@@ -592,13 +724,29 @@ impl App {
         };
         let mut notes = Vec::new();
         if outcome.retried_after_401 {
-            notes.push("the first attempt answered 401; the token was renewed and the request sent again".to_string());
+            notes.push(
+                "the first attempt answered 401; the token was renewed and the request sent again"
+                    .to_string(),
+            );
         }
         if let Some(e) = &outcome.renewal_error {
             notes.push(format!("renewing the token after the 401 failed: {e}"));
         }
-        effects.push(Effect::Index { id, body: response.body.clone(), json: response.is_json() });
-        self.response.show(Shown { id, response, request, doc: None, page: None, explanation, empty_list, notes });
+        effects.push(Effect::Index {
+            id,
+            body: response.body.clone(),
+            json: response.is_json(),
+        });
+        self.response.show(Shown {
+            id,
+            response,
+            request,
+            doc: None,
+            page: None,
+            explanation,
+            empty_list,
+            notes,
+        });
         true
     }
 }

@@ -50,7 +50,9 @@ impl LineInput {
             KeyCode::Esc => InputOutcome::Cancel,
             // One line only: a pasted or typed newline never splits the field.
             KeyCode::Char('m') | KeyCode::Char('j')
-                if key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL) =>
+                if key
+                    .modifiers
+                    .contains(crossterm::event::KeyModifiers::CONTROL) =>
             {
                 InputOutcome::Edited
             }

@@ -43,11 +43,20 @@ impl Areas {
 pub fn layout(size: (u16, u16), connection_rows: u16) -> Areas {
     let area = Rect::new(0, 0, size.0, size.1);
     if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 {
-        return Areas { too_small: true, ..Areas::default() };
+        return Areas {
+            too_small: true,
+            ..Areas::default()
+        };
     }
-    let [title, body, footer] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let [title, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let left_width = if size.0 >= 140 { 54 } else { 48 };
-    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Fill(1)]).areas(body);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_width), Constraint::Fill(1)]).areas(body);
     let [connection, token, catalog] = Layout::vertical([
         Constraint::Length(connection_rows + 2),
         Constraint::Length(10),
@@ -55,8 +64,18 @@ pub fn layout(size: (u16, u16), connection_rows: u16) -> Areas {
     ])
     .areas(left);
     let request_height = (body.height / 3).max(11);
-    let [request, response] = Layout::vertical([Constraint::Length(request_height), Constraint::Fill(1)]).areas(right);
-    Areas { title, connection, token, catalog, request, response, footer, too_small: false }
+    let [request, response] =
+        Layout::vertical([Constraint::Length(request_height), Constraint::Fill(1)]).areas(right);
+    Areas {
+        title,
+        connection,
+        token,
+        catalog,
+        request,
+        response,
+        footer,
+        too_small: false,
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream,
+};
 use futures::StreamExt;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -43,7 +46,10 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let http = http_client(HttpOptions::default()).map_err(anyhow::Error::msg)?;
     let options = ManagerOptions::default();
     let tokens = TokenManager::spawn(http.clone(), None, options);
-    let client = ApiClient { http, tokens: tokens.clone() };
+    let client = ApiClient {
+        http,
+        tokens: tokens.clone(),
+    };
     let mut app = App::new(pane, options, Theme::from_env(), TimeZone::system());
     let mut first = Vec::new();
     if cli.demo {
@@ -55,7 +61,9 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
-    let result = Runner::new(client, demo_ttl).run(&mut terminal.terminal, app, first).await;
+    let result = Runner::new(client, demo_ttl)
+        .run(&mut terminal.terminal, app, first)
+        .await;
     drop(terminal);
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -83,9 +91,16 @@ fn connection_from_cli(cli: &Cli) -> anyhow::Result<ConnectionPane> {
         pane.secret_source = SecretSource::EnvVar;
     }
     if let Some(le) = &pane.legal_entity {
-        pane.remember_entity(KnownEntity { name: le.clone(), id: None });
+        pane.remember_entity(KnownEntity {
+            name: le.clone(),
+            id: None,
+        });
     }
-    pane.selected = if pane.client_id.is_empty() { panes::connection::Field::ClientId } else { panes::connection::Field::Secret };
+    pane.selected = if pane.client_id.is_empty() {
+        panes::connection::Field::ClientId
+    } else {
+        panes::connection::Field::Secret
+    };
     Ok(pane)
 }
 
@@ -100,7 +115,11 @@ impl TerminalGuard {
     fn enter() -> anyhow::Result<Self> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+            let _ = crossterm::execute!(
+                std::io::stdout(),
+                DisableMouseCapture,
+                DisableBracketedPaste
+            );
             previous(info);
         }));
         // ratatui's own hook restores raw mode and the main screen, then calls the one above.
@@ -112,7 +131,11 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         ratatui::restore();
     }
 }
@@ -130,10 +153,22 @@ struct Runner {
 impl Runner {
     fn new(client: ApiClient, demo_ttl: Option<Duration>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        Self { client, demo_ttl, tx, rx, in_flight: None, simulator: None }
+        Self {
+            client,
+            demo_ttl,
+            tx,
+            rx,
+            in_flight: None,
+            simulator: None,
+        }
     }
 
-    async fn run(mut self, terminal: &mut Term, mut app: App, first: Vec<Effect>) -> anyhow::Result<()> {
+    async fn run(
+        mut self,
+        terminal: &mut Term,
+        mut app: App,
+        first: Vec<Effect>,
+    ) -> anyhow::Result<()> {
         let size = terminal.size()?;
         app.size = (size.width, size.height);
         for effect in first {
@@ -188,7 +223,12 @@ impl Runner {
         match effect {
             Effect::Connect(connection) => self.client.tokens.set_connection(connection),
             Effect::Renew => self.client.tokens.renew_now(),
-            Effect::Send { id, base_url, request, settings } => {
+            Effect::Send {
+                id,
+                base_url,
+                request,
+                settings,
+            } => {
                 if let Some(task) = self.in_flight.take() {
                     task.abort();
                 }
@@ -208,8 +248,16 @@ impl Runner {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
                     let doc = Document::new(body, json);
-                    let page = if json { PageInfo::probe(doc.body()) } else { None };
-                    let _ = tx.send(Action::Indexed { id, doc: Arc::new(doc), page });
+                    let page = if json {
+                        PageInfo::probe(doc.body())
+                    } else {
+                        None
+                    };
+                    let _ = tx.send(Action::Indexed {
+                        id,
+                        doc: Arc::new(doc),
+                        page,
+                    });
                 });
             }
             Effect::StartDemo => {
@@ -225,14 +273,19 @@ impl Runner {
         if let Some(ttl) = self.demo_ttl {
             config.token_ttl = ttl.max(Duration::from_secs(5));
         }
-        let sim = Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.map_err(|e| e.to_string())?;
+        let sim = Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| e.to_string())?;
         let info = DemoInfo {
             base_url: sim.base_url(),
             client_id: demo::CLIENT_ID.to_string(),
             secret: Secret::new(demo::SECRET),
             entities: demo::LEGAL_ENTITIES
                 .iter()
-                .map(|e| KnownEntity { name: e.name.to_string(), id: Some(e.id.to_string()) })
+                .map(|e| KnownEntity {
+                    name: e.name.to_string(),
+                    id: Some(e.id.to_string()),
+                })
                 .collect(),
         };
         self.simulator = Some(sim);

@@ -60,7 +60,9 @@ impl Theme {
 
     pub fn selected(&self) -> Style {
         if self.colour {
-            Style::new().bg(Color::Rgb(40, 60, 90)).add_modifier(Modifier::BOLD)
+            Style::new()
+                .bg(Color::Rgb(40, 60, 90))
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED)
         }
@@ -73,7 +75,10 @@ impl Theme {
     /// Production, everywhere it appears.
     pub fn production(&self) -> Style {
         if self.colour {
-            Style::new().fg(Color::Black).bg(Color::LightRed).add_modifier(Modifier::BOLD)
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightRed)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }

@@ -12,7 +12,12 @@ use super::panes::request::HeaderContext;
 pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     let theme = app.theme;
     if app.screen == Screen::Welcome {
-        overlays::render_welcome(frame, app.demo_starting, app.welcome_error.as_deref(), &theme);
+        overlays::render_welcome(
+            frame,
+            app.demo_starting,
+            app.welcome_error.as_deref(),
+            &theme,
+        );
         return;
     }
     let areas = app.areas();
@@ -25,7 +30,11 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
         let focused = app.focus == focus;
         let number = Focus::ORDER.iter().position(|f| *f == focus).unwrap_or(0) + 1;
         Block::bordered()
-            .border_type(if focused { BorderType::Thick } else { BorderType::Rounded })
+            .border_type(if focused {
+                BorderType::Thick
+            } else {
+                BorderType::Rounded
+            })
             .border_style(theme.border(focused))
             .title(Line::from(vec![
                 Span::styled(format!(" {number} "), theme.dim()),
@@ -33,18 +42,61 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
                 Span::styled(extra, theme.dim()),
             ]))
     };
-    let env_note = if app.demo.is_some() { "demo simulator ".to_string() } else { String::new() };
-    app.connection.render(frame, areas.connection, block(Focus::Connection, env_note), app.focus == Focus::Connection, &theme);
-    app.token.render(frame, areas.token, block(Focus::Token, String::new()), app.now, &app.tz, &theme);
+    let env_note = if app.demo.is_some() {
+        "demo simulator ".to_string()
+    } else {
+        String::new()
+    };
+    app.connection.render(
+        frame,
+        areas.connection,
+        block(Focus::Connection, env_note),
+        app.focus == Focus::Connection,
+        &theme,
+    );
+    app.token.render(
+        frame,
+        areas.token,
+        block(Focus::Token, String::new()),
+        app.now,
+        &app.tz,
+        &theme,
+    );
     let count = format!("{} ", app.catalog.match_count());
     let catalog_focused = app.focus == Focus::Catalog;
-    app.catalog.render(frame, areas.catalog, block(Focus::Catalog, count), catalog_focused, &theme);
+    app.catalog.render(
+        frame,
+        areas.catalog,
+        block(Focus::Catalog, count),
+        catalog_focused,
+        &theme,
+    );
     let settings = app.connection.settings();
-    let token = app.token.state.usable_token(app.now, std::time::Duration::ZERO).map(|t| t.access.clone());
-    let ctx = HeaderContext { settings: &settings, token: token.as_ref() };
+    let token = app
+        .token
+        .state
+        .usable_token(app.now, std::time::Duration::ZERO)
+        .map(|t| t.access.clone());
+    let ctx = HeaderContext {
+        settings: &settings,
+        token: token.as_ref(),
+    };
     let request_focused = app.focus == Focus::Request;
-    app.request.render(frame, areas.request, block(Focus::Request, String::new()), request_focused, &ctx, &theme);
-    app.response.render(frame, areas.response, block(Focus::Response, String::new()), app.now, &theme);
+    app.request.render(
+        frame,
+        areas.request,
+        block(Focus::Request, String::new()),
+        request_focused,
+        &ctx,
+        &theme,
+    );
+    app.response.render(
+        frame,
+        areas.response,
+        block(Focus::Response, String::new()),
+        app.now,
+        &theme,
+    );
     frame.render_widget(Paragraph::new(footer_line(app)), areas.footer);
     draw_overlay(app, frame);
 }
@@ -53,10 +105,26 @@ fn title_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
     let env = &app.connection.environment;
     let mut spans = vec![Span::styled(" younium-tui ", theme.title()), Span::raw(" ")];
-    let env_label = if app.demo.is_some() { format!(" DEMO {} ", env.base_url()) } else { format!(" {} ", env.label()) };
-    spans.push(Span::styled(env_label, if env.is_production() { theme.production() } else { theme.selected() }));
+    let env_label = if app.demo.is_some() {
+        format!(" DEMO {} ", env.base_url())
+    } else {
+        format!(" {} ", env.label())
+    };
+    spans.push(Span::styled(
+        env_label,
+        if env.is_production() {
+            theme.production()
+        } else {
+            theme.selected()
+        },
+    ));
     spans.push(Span::styled("  legal-entity ", theme.dim()));
-    spans.push(Span::raw(app.connection.legal_entity.clone().unwrap_or_else(|| "none".into())));
+    spans.push(Span::raw(
+        app.connection
+            .legal_entity
+            .clone()
+            .unwrap_or_else(|| "none".into()),
+    ));
     spans.push(Span::styled("  api-version ", theme.dim()));
     spans.push(Span::raw(app.connection.api_version.to_string()));
     let (badge, text) = app.token.short_status(app.now);
@@ -80,10 +148,21 @@ fn footer_line(app: &App) -> Line<'static> {
         }
     } else {
         let mut h = match app.focus {
-            Focus::Connection => vec![("↑↓", "field"), ("Enter", "edit"), ("←→", "change"), ("L", "legal entity")],
+            Focus::Connection => vec![
+                ("↑↓", "field"),
+                ("Enter", "edit"),
+                ("←→", "change"),
+                ("L", "legal entity"),
+            ],
             Focus::Token => vec![("r", "renew"), ("j", "JWT"), ("v", "reveal")],
             Focus::Catalog => vec![("/", "filter"), ("Enter", "load")],
-            Focus::Request => vec![("s", "send"), ("m", "method"), ("[ ]", "tab"), ("e", "edit"), ("a", "add")],
+            Focus::Request => vec![
+                ("s", "send"),
+                ("m", "method"),
+                ("[ ]", "tab"),
+                ("e", "edit"),
+                ("a", "add"),
+            ],
             Focus::Response => vec![("j k", "scroll"), ("[ ]", "tab"), ("n p", "page")],
         };
         if app.response.in_flight().is_some() {
@@ -112,17 +191,40 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
                 Focus::Response => app.response.help(),
             };
             let lines = overlays::help_lines(app.focus.title(), &keys, theme);
-            overlays::render_text_box(frame, "Keys", lines, *scroll, "↑↓ scroll · Esc close", theme);
+            overlays::render_text_box(
+                frame,
+                "Keys",
+                lines,
+                *scroll,
+                "↑↓ scroll · Esc close",
+                theme,
+            );
         }
         Some(Overlay::Jwt { scroll }) => {
             if let Some(token) = app.token.state.token() {
                 let lines = overlays::jwt_lines(token, &app.tz, theme);
-                overlays::render_text_box(frame, "Token (decoded JWT)", lines, *scroll, "↑↓ scroll · Esc close", theme);
+                overlays::render_text_box(
+                    frame,
+                    "Token (decoded JWT)",
+                    lines,
+                    *scroll,
+                    "↑↓ scroll · Esc close",
+                    theme,
+                );
             }
         }
         Some(Overlay::EntityPicker { selected }) => {
-            overlays::render_entity_picker(frame, &app.connection.known_entities, app.connection.legal_entity.as_deref(), *selected, None, theme);
+            overlays::render_entity_picker(
+                frame,
+                &app.connection.known_entities,
+                app.connection.legal_entity.as_deref(),
+                *selected,
+                None,
+                theme,
+            );
         }
-        Some(Overlay::Confirm(c)) => overlays::render_confirm(frame, &c.title, &c.lines, c.danger, theme),
+        Some(Overlay::Confirm(c)) => {
+            overlays::render_confirm(frame, &c.title, &c.lines, c.danger, theme)
+        }
     }
 }

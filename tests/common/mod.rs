@@ -15,7 +15,11 @@ pub fn fixed_now() -> Timestamp {
 /// A JWT (unsigned for our purposes) with the given claims.
 pub fn jwt(claims: Value) -> String {
     let enc = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    format!("{}.{}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk", enc(&json!({"alg": "HS256", "typ": "JWT"})), enc(&claims))
+    format!(
+        "{}.{}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk",
+        enc(&json!({"alg": "HS256", "typ": "JWT"})),
+        enc(&claims)
+    )
 }
 
 /// A token issued at `issued` (seconds since epoch) living `ttl` seconds, from the sandbox.

@@ -65,13 +65,21 @@ impl CatalogPane {
         };
         self.rows.clear();
         for (t, tag) in self.tags.iter().enumerate() {
-            let ops: Vec<usize> = matching.iter().copied().filter(|i| self.catalog.operations[*i].tag == *tag).collect();
+            let ops: Vec<usize> = matching
+                .iter()
+                .copied()
+                .filter(|i| self.catalog.operations[*i].tag == *tag)
+                .collect();
             if !ops.is_empty() {
                 self.rows.push(Row::Tag(t));
                 self.rows.extend(ops.into_iter().map(Row::Op));
             }
         }
-        self.selected = self.rows.iter().position(|r| matches!(r, Row::Op(_))).unwrap_or(0);
+        self.selected = self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Op(_)))
+            .unwrap_or(0);
         self.offset = 0;
     }
 
@@ -92,7 +100,13 @@ impl CatalogPane {
 
     /// Moves the selection by `step` operations (skipping headings).
     pub fn move_by(&mut self, step: isize) {
-        let ops: Vec<usize> = self.rows.iter().enumerate().filter(|(_, r)| matches!(r, Row::Op(_))).map(|(i, _)| i).collect();
+        let ops: Vec<usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r, Row::Op(_)))
+            .map(|(i, _)| i)
+            .collect();
         if ops.is_empty() {
             return;
         }
@@ -168,21 +182,39 @@ impl CatalogPane {
         false
     }
 
-    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, focused: bool, theme: &Theme) {
+    pub fn render(
+        &mut self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        block: Block<'_>,
+        focused: bool,
+        theme: &Theme,
+    ) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [filter_area, list_area, detail_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+        let [filter_area, list_area, detail_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+        ])
+        .areas(inner);
         match &self.filtering {
             Some(input) => {
                 frame.render_widget(Paragraph::new(Span::styled("/", theme.key())), filter_area);
-                let rect = Rect { x: filter_area.x + 1, width: filter_area.width.saturating_sub(1), ..filter_area };
+                let rect = Rect {
+                    x: filter_area.x + 1,
+                    width: filter_area.width.saturating_sub(1),
+                    ..filter_area
+                };
                 input.render(frame, rect, theme);
             }
             None if self.filter.is_empty() => frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::styled("/", theme.key()),
-                    Span::styled(format!(" filter {} operations", self.catalog.operations.len()), theme.dim()),
+                    Span::styled(
+                        format!(" filter {} operations", self.catalog.operations.len()),
+                        theme.dim(),
+                    ),
                 ])),
                 filter_area,
             ),
@@ -196,25 +228,42 @@ impl CatalogPane {
             ),
         }
         if self.rows.is_empty() {
-            frame.render_widget(Paragraph::new(Span::styled("No operation matches; Esc clears the filter.", theme.dim())), list_area);
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    "No operation matches; Esc clears the filter.",
+                    theme.dim(),
+                )),
+                list_area,
+            );
         } else {
             let items: Vec<ListItem<'_>> = self
                 .rows
                 .iter()
                 .map(|row| match row {
-                    Row::Tag(t) => ListItem::new(Line::styled(self.tags[*t].to_string(), theme.title())),
+                    Row::Tag(t) => {
+                        ListItem::new(Line::styled(self.tags[*t].to_string(), theme.title()))
+                    }
                     Row::Op(i) => {
                         let op = &self.catalog.operations[*i];
                         ListItem::new(Line::from(vec![
                             Span::raw("  "),
-                            Span::styled(format!("{:<7}", op.method.as_str()), theme.method(op.method)),
+                            Span::styled(
+                                format!("{:<7}", op.method.as_str()),
+                                theme.method(op.method),
+                            ),
                             Span::raw(op.path.clone()),
                         ]))
                     }
                 })
                 .collect();
-            let mut state = ListState::default().with_offset(self.offset).with_selected(Some(self.selected));
-            let list = List::new(items).highlight_style(if focused { theme.selected() } else { theme.text() });
+            let mut state = ListState::default()
+                .with_offset(self.offset)
+                .with_selected(Some(self.selected));
+            let list = List::new(items).highlight_style(if focused {
+                theme.selected()
+            } else {
+                theme.text()
+            });
             frame.render_stateful_widget(list, list_area, &mut state);
             self.offset = state.offset();
         }
@@ -233,13 +282,22 @@ impl CatalogPane {
             }
             let codes: Vec<String> = op.success.iter().map(u16::to_string).collect();
             facts.push(Span::styled(codes.join("/"), theme.dim()));
-            frame.render_widget(Paragraph::new(vec![Line::from(facts), Line::styled("Enter loads it into the request", theme.dim())]), detail_area);
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::from(facts),
+                    Line::styled("Enter loads it into the request", theme.dim()),
+                ]),
+                detail_area,
+            );
         }
     }
 
     pub fn help(&self) -> Vec<(&'static str, &'static str)> {
         vec![
-            ("/", "filter by method, path, tag or permission (words all must match)"),
+            (
+                "/",
+                "filter by method, path, tag or permission (words all must match)",
+            ),
             ("Esc", "clear the filter"),
             ("↑↓ / j k, PgUp PgDn, g G", "move"),
             ("Enter", "load the operation into the request builder"),

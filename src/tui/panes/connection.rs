@@ -9,7 +9,9 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::theme::Theme;
-use crate::younium::{ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Secret};
+use crate::younium::{
+    ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Secret,
+};
 
 /// The fields, top to bottom.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,8 +161,7 @@ impl ConnectionPane {
     /// Adds a legal entity to the pick-list unless it is there already (by name or GUID).
     pub fn remember_entity(&mut self, entity: KnownEntity) {
         let same = |k: &KnownEntity| {
-            k.name.eq_ignore_ascii_case(&entity.name)
-                || (k.id.is_some() && k.id == entity.id)
+            k.name.eq_ignore_ascii_case(&entity.name) || (k.id.is_some() && k.id == entity.id)
         };
         match self.known_entities.iter_mut().find(|k| same(k)) {
             Some(existing) if existing.id.is_none() => existing.id = entity.id,
@@ -232,13 +233,19 @@ impl ConnectionPane {
     /// Starts editing the legal entity as free text (from the pick-list's "type…" entry).
     pub fn edit_legal_entity(&mut self) {
         self.selected = Field::LegalEntity;
-        self.editing = Some(LineInput::new(self.legal_entity.as_deref().unwrap_or(""), false));
+        self.editing = Some(LineInput::new(
+            self.legal_entity.as_deref().unwrap_or(""),
+            false,
+        ));
     }
 
     /// Starts typing the secret (from the welcome screen or a prompt).
     pub fn edit_field(&mut self, field: Field) {
         self.selected = field;
-        if !matches!(field, Field::Environment | Field::Auth | Field::ApiVersion | Field::LegalEntity) {
+        if !matches!(
+            field,
+            Field::Environment | Field::Auth | Field::ApiVersion | Field::LegalEntity
+        ) {
             self.activate();
         }
     }
@@ -297,7 +304,8 @@ impl ConnectionPane {
                     other => other.clone(),
                 };
                 self.environment = next(&all, &current, step);
-                if matches!(self.environment, Environment::Custom(_)) && self.custom_url.is_empty() {
+                if matches!(self.environment, Environment::Custom(_)) && self.custom_url.is_empty()
+                {
                     self.selected = Field::BaseUrl;
                     self.editing = Some(LineInput::new("http://127.0.0.1:8080", false));
                     return ConnectionEvent::Handled;
@@ -355,10 +363,17 @@ impl ConnectionPane {
                 Some(le) => {
                     let mut spans = vec![Span::raw(le.clone())];
                     let known = self.known_entities.iter().find(|k| {
-                        k.name.eq_ignore_ascii_case(le) || k.id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(le))
+                        k.name.eq_ignore_ascii_case(le)
+                            || k.id
+                                .as_deref()
+                                .is_some_and(|id| id.eq_ignore_ascii_case(le))
                     });
                     if let Some(k) = known {
-                        let other = if k.name.eq_ignore_ascii_case(le) { k.id.clone() } else { Some(k.name.clone()) };
+                        let other = if k.name.eq_ignore_ascii_case(le) {
+                            k.id.clone()
+                        } else {
+                            Some(k.name.clone())
+                        };
                         if let Some(other) = other {
                             spans.push(Span::styled(format!("  {other}"), theme.dim()));
                         }
@@ -370,7 +385,14 @@ impl ConnectionPane {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, focused: bool, theme: &Theme) {
+    pub fn render(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        block: Block<'_>,
+        focused: bool,
+        theme: &Theme,
+    ) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut lines = Vec::new();
@@ -387,7 +409,17 @@ impl ConnectionPane {
                 Field::ApiVersion => "api-version",
             };
             let selected = focused && field == self.selected;
-            let mut spans = vec![Span::styled(format!("{label:<13}"), if selected { theme.selected() } else { theme.label() }), Span::raw(" ")];
+            let mut spans = vec![
+                Span::styled(
+                    format!("{label:<13}"),
+                    if selected {
+                        theme.selected()
+                    } else {
+                        theme.label()
+                    },
+                ),
+                Span::raw(" "),
+            ];
             if selected && self.editing.is_some() {
                 edit_row = Some(lines.len());
             } else {
@@ -413,8 +445,14 @@ impl ConnectionPane {
     pub fn help(&self) -> Vec<(&'static str, &'static str)> {
         vec![
             ("↑↓ / j k", "choose a field"),
-            ("← → / h l", "change environment, auth method or api-version"),
-            ("Enter / e", "edit the field (legal entity: pick from the list)"),
+            (
+                "← → / h l",
+                "change environment, auth method or api-version",
+            ),
+            (
+                "Enter / e",
+                "edit the field (legal entity: pick from the list)",
+            ),
             ("Del", "clear the legal entity (send no header)"),
             ("v", "reveal or hide the secret"),
             ("Enter / Esc", "while editing: keep / discard"),
@@ -443,16 +481,34 @@ mod tests {
         let mut pane = ConnectionPane::default();
         assert!(pane.connection().is_none());
         pane.handle_key(key(KeyCode::Enter));
-        assert_eq!(type_text(&mut pane, "client-1"), ConnectionEvent::CredentialsChanged);
-        assert_eq!(pane.missing().unwrap(), "enter the secret (or set YOUNIUM_SECRET)");
+        assert_eq!(
+            type_text(&mut pane, "client-1"),
+            ConnectionEvent::CredentialsChanged
+        );
+        assert_eq!(
+            pane.missing().unwrap(),
+            "enter the secret (or set YOUNIUM_SECRET)"
+        );
         pane.handle_key(key(KeyCode::Down));
         pane.handle_key(key(KeyCode::Enter));
-        assert_eq!(type_text(&mut pane, "s3cret"), ConnectionEvent::CredentialsChanged);
-        assert_eq!(pane.connection().unwrap().credentials.secret.expose(), "s3cret");
+        assert_eq!(
+            type_text(&mut pane, "s3cret"),
+            ConnectionEvent::CredentialsChanged
+        );
+        assert_eq!(
+            pane.connection().unwrap().credentials.secret.expose(),
+            "s3cret"
+        );
         pane.handle_key(key(KeyCode::Down));
-        assert_eq!(pane.handle_key(key(KeyCode::Enter)), ConnectionEvent::PickEntity);
+        assert_eq!(
+            pane.handle_key(key(KeyCode::Enter)),
+            ConnectionEvent::PickEntity
+        );
         pane.handle_key(key(KeyCode::Down));
-        assert_eq!(pane.handle_key(key(KeyCode::Right)), ConnectionEvent::SettingsChanged);
+        assert_eq!(
+            pane.handle_key(key(KeyCode::Right)),
+            ConnectionEvent::SettingsChanged
+        );
         assert_eq!(pane.api_version, ApiVersion::V2_0);
     }
 
@@ -478,26 +534,49 @@ mod tests {
         for _ in 0..3 {
             pane.handle_key(key(KeyCode::Right));
         }
-        assert_eq!(pane.handle_key(key(KeyCode::Right)), ConnectionEvent::Handled);
+        assert_eq!(
+            pane.handle_key(key(KeyCode::Right)),
+            ConnectionEvent::Handled
+        );
         assert_eq!(pane.selected, Field::BaseUrl);
         for _ in 0..30 {
             pane.handle_key(key(KeyCode::Backspace));
         }
         assert_eq!(type_text(&mut pane, "not a url"), ConnectionEvent::Handled);
-        assert!(pane.error.as_deref().unwrap().contains("not a usable base URL"));
+        assert!(
+            pane.error
+                .as_deref()
+                .unwrap()
+                .contains("not a usable base URL")
+        );
         pane.handle_key(key(KeyCode::Enter));
         for _ in 0..30 {
             pane.handle_key(key(KeyCode::Backspace));
         }
-        assert_eq!(type_text(&mut pane, "http://127.0.0.1:9"), ConnectionEvent::CredentialsChanged);
+        assert_eq!(
+            type_text(&mut pane, "http://127.0.0.1:9"),
+            ConnectionEvent::CredentialsChanged
+        );
         assert_eq!(pane.environment.base_url(), "http://127.0.0.1:9");
     }
 
     #[test]
     fn known_entities_merge() {
         let mut pane = ConnectionPane::default();
-        pane.remember_entity(KnownEntity { name: "Acme AB".into(), id: None });
-        pane.remember_entity(KnownEntity { name: "acme ab".into(), id: Some("g-1".into()) });
-        assert_eq!(pane.known_entities, [KnownEntity { name: "Acme AB".into(), id: Some("g-1".into()) }]);
+        pane.remember_entity(KnownEntity {
+            name: "Acme AB".into(),
+            id: None,
+        });
+        pane.remember_entity(KnownEntity {
+            name: "acme ab".into(),
+            id: Some("g-1".into()),
+        });
+        assert_eq!(
+            pane.known_entities,
+            [KnownEntity {
+                name: "Acme AB".into(),
+                id: Some("g-1".into())
+            }]
+        );
     }
 }

@@ -14,7 +14,9 @@ use crate::pretty::json::{self, JsonError};
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::theme::Theme;
 use crate::younium::catalog::Operation;
-use crate::younium::request::{EffectiveHeader, HeaderOrigin, effective_headers, new_idempotency_key, placeholders};
+use crate::younium::request::{
+    EffectiveHeader, HeaderOrigin, effective_headers, new_idempotency_key, placeholders,
+};
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +46,11 @@ enum Cell {
 #[derive(Debug)]
 enum Editing {
     Path(LineInput),
-    Table { row: usize, cell: Cell, input: LineInput },
+    Table {
+        row: usize,
+        cell: Cell,
+        input: LineInput,
+    },
     Body,
 }
 
@@ -161,7 +167,8 @@ impl RequestPane {
     }
 
     fn style_body(&mut self) {
-        self.body.set_cursor_line_style(ratatui::style::Style::new());
+        self.body
+            .set_cursor_line_style(ratatui::style::Style::new());
         self.body.set_tab_length(2);
         self.body.set_placeholder_text("JSON body (Enter to edit)");
     }
@@ -188,7 +195,11 @@ impl RequestPane {
         self.path_params = names
             .into_iter()
             .map(|name| {
-                let value = old.iter().find(|p| p.name == name).map(|p| p.value.clone()).unwrap_or_default();
+                let value = old
+                    .iter()
+                    .find(|p| p.name == name)
+                    .map(|p| p.value.clone())
+                    .unwrap_or_default();
                 Param::new(name, value)
             })
             .collect();
@@ -204,7 +215,10 @@ impl RequestPane {
         let mut path = self.template.trim().to_string();
         for p in &self.path_params {
             if p.value.trim().is_empty() {
-                return Err(format!("fill the path parameter {{{}}} (Params tab)", p.name));
+                return Err(format!(
+                    "fill the path parameter {{{}}} (Params tab)",
+                    p.name
+                ));
             }
             path = path.replace(&format!("{{{}}}", p.name), &encode_segment(p.value.trim()));
         }
@@ -250,11 +264,16 @@ impl RequestPane {
         let mut hs = effective_headers(&req, ctx.settings, ctx.token);
         if ctx.token.is_none() && req.uses_managed_token() {
             // Shown so the user sees it will be there once a token arrives.
-            hs.insert(0, EffectiveHeader {
-                name: "Authorization".into(),
-                value: crate::younium::request::HeaderText::Plain("Bearer (token pending)".into()),
-                origin: HeaderOrigin::Automatic,
-            });
+            hs.insert(
+                0,
+                EffectiveHeader {
+                    name: "Authorization".into(),
+                    value: crate::younium::request::HeaderText::Plain(
+                        "Bearer (token pending)".into(),
+                    ),
+                    origin: HeaderOrigin::Automatic,
+                },
+            );
         }
         hs
     }
@@ -381,7 +400,10 @@ impl RequestPane {
     }
 
     fn cycle_method(&mut self, step: isize) -> RequestEvent {
-        let i = Method::ALL.iter().position(|m| *m == self.method).unwrap_or(0) as isize;
+        let i = Method::ALL
+            .iter()
+            .position(|m| *m == self.method)
+            .unwrap_or(0) as isize;
         self.method = Method::ALL[(i + step).rem_euclid(Method::ALL.len() as isize) as usize];
         RequestEvent::Handled
     }
@@ -408,11 +430,21 @@ impl RequestPane {
                     return RequestEvent::Ignored;
                 };
                 if row < self.path_params.len() && cell == Cell::Name {
-                    self.message = Some("path parameter names come from the path; edit the path instead".into());
+                    self.message = Some(
+                        "path parameter names come from the path; edit the path instead".into(),
+                    );
                     return RequestEvent::Handled;
                 }
-                let initial = if cell == Cell::Name { p.name.clone() } else { p.value.clone() };
-                self.editing = Some(Editing::Table { row, cell, input: LineInput::new(&initial, false) });
+                let initial = if cell == Cell::Name {
+                    p.name.clone()
+                } else {
+                    p.value.clone()
+                };
+                self.editing = Some(Editing::Table {
+                    row,
+                    cell,
+                    input: LineInput::new(&initial, false),
+                });
             }
             RequestTab::Headers => {
                 let hs = self.effective(ctx);
@@ -420,17 +452,30 @@ impl RequestPane {
                     return RequestEvent::Ignored;
                 };
                 if h.origin != HeaderOrigin::User && cell == Cell::Name {
-                    self.message = Some("automatic header names are fixed; add your own header with a".into());
+                    self.message =
+                        Some("automatic header names are fixed; add your own header with a".into());
                     return RequestEvent::Handled;
                 }
                 // Editing an automatic header's value starts from its current value; a secret
                 // starts empty so it is never copied into an editor.
                 let initial = match &h.value {
-                    crate::younium::request::HeaderText::Plain(v) if h.origin != HeaderOrigin::Disabled => v.clone(),
+                    crate::younium::request::HeaderText::Plain(v)
+                        if h.origin != HeaderOrigin::Disabled =>
+                    {
+                        v.clone()
+                    }
                     _ => String::new(),
                 };
-                let initial = if cell == Cell::Name { h.name.clone() } else { initial };
-                self.editing = Some(Editing::Table { row, cell, input: LineInput::new(&initial, false) });
+                let initial = if cell == Cell::Name {
+                    h.name.clone()
+                } else {
+                    initial
+                };
+                self.editing = Some(Editing::Table {
+                    row,
+                    cell,
+                    input: LineInput::new(&initial, false),
+                });
             }
         }
         RequestEvent::Handled
@@ -448,19 +493,31 @@ impl RequestPane {
         match self.tab {
             RequestTab::Params => {
                 let n = self.path_params.len();
-                if row >= n && cell == Cell::Name && text.trim().is_empty() && self.query.get(row - n).is_some_and(|p| p.value.is_empty()) {
+                if row >= n
+                    && cell == Cell::Name
+                    && text.trim().is_empty()
+                    && self.query.get(row - n).is_some_and(|p| p.value.is_empty())
+                {
                     self.query.remove(row - n);
                     self.row = self.row.min(n + self.query.len());
                     return;
                 }
-                let p = if row < n { self.path_params.get_mut(row) } else { self.query.get_mut(row - n) };
+                let p = if row < n {
+                    self.path_params.get_mut(row)
+                } else {
+                    self.query.get_mut(row - n)
+                };
                 let Some(p) = p else { return };
                 match cell {
                     Cell::Name => {
                         p.name = text.trim().to_string();
                         if p.value.is_empty() {
                             // A new row: go straight on to its value.
-                            self.editing = Some(Editing::Table { row, cell: Cell::Value, input: LineInput::new("", false) });
+                            self.editing = Some(Editing::Table {
+                                row,
+                                cell: Cell::Value,
+                                input: LineInput::new("", false),
+                            });
                         }
                     }
                     Cell::Value => {
@@ -481,7 +538,11 @@ impl RequestPane {
                 let hs = self.effective(ctx);
                 if let Some(pos) = hs.iter().position(|h| h.name.eq_ignore_ascii_case(&name)) {
                     self.row = pos + 1;
-                    self.editing = Some(Editing::Table { row: pos, cell: Cell::Value, input: LineInput::new("", false) });
+                    self.editing = Some(Editing::Table {
+                        row: pos,
+                        cell: Cell::Value,
+                        input: LineInput::new("", false),
+                    });
                 }
             }
             RequestTab::Headers => {
@@ -495,7 +556,9 @@ impl RequestPane {
                             self.headers[i].enabled = true;
                         }
                     },
-                    None if cell == Cell::Value => self.headers.push(Param::new(h.name.clone(), text)),
+                    None if cell == Cell::Value => {
+                        self.headers.push(Param::new(h.name.clone(), text))
+                    }
                     None => {}
                 }
             }
@@ -504,7 +567,9 @@ impl RequestPane {
     }
 
     fn user_header_index(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|p| p.name.trim().eq_ignore_ascii_case(name.trim()))
+        self.headers
+            .iter()
+            .position(|p| p.name.trim().eq_ignore_ascii_case(name.trim()))
     }
 
     fn add_row(&mut self) -> RequestEvent {
@@ -521,10 +586,18 @@ impl RequestPane {
         };
         if self.tab == RequestTab::Headers {
             // A new user header is listed last among the effective headers.
-            self.editing = Some(Editing::Table { row, cell: Cell::Name, input: LineInput::new("", false) });
+            self.editing = Some(Editing::Table {
+                row,
+                cell: Cell::Name,
+                input: LineInput::new("", false),
+            });
         } else {
             self.row = row + 1;
-            self.editing = Some(Editing::Table { row, cell: Cell::Name, input: LineInput::new("", false) });
+            self.editing = Some(Editing::Table {
+                row,
+                cell: Cell::Name,
+                input: LineInput::new("", false),
+            });
         }
         RequestEvent::Handled
     }
@@ -542,10 +615,16 @@ impl RequestPane {
             }
             RequestTab::Headers => {
                 let hs = self.effective(ctx);
-                let Some(h) = hs.get(row) else { return RequestEvent::Ignored };
+                let Some(h) = hs.get(row) else {
+                    return RequestEvent::Ignored;
+                };
                 match self.user_header_index(&h.name) {
                     Some(i) => self.headers[i].enabled = !self.headers[i].enabled,
-                    None => self.headers.push(Param { name: h.name.clone(), value: String::new(), enabled: false }),
+                    None => self.headers.push(Param {
+                        name: h.name.clone(),
+                        value: String::new(),
+                        enabled: false,
+                    }),
                 }
             }
             RequestTab::Body => return RequestEvent::Ignored,
@@ -559,7 +638,9 @@ impl RequestPane {
             RequestTab::Params => {
                 let n = self.path_params.len();
                 if row < n {
-                    self.message = Some("path parameters come from the path; edit the path to remove one".into());
+                    self.message = Some(
+                        "path parameters come from the path; edit the path to remove one".into(),
+                    );
                 } else if row - n < self.query.len() {
                     self.query.remove(row - n);
                     self.row = self.row.min(n + self.query.len()).max(1);
@@ -567,7 +648,9 @@ impl RequestPane {
             }
             RequestTab::Headers => {
                 let hs = self.effective(ctx);
-                let Some(h) = hs.get(row) else { return RequestEvent::Ignored };
+                let Some(h) = hs.get(row) else {
+                    return RequestEvent::Ignored;
+                };
                 match self.user_header_index(&h.name) {
                     Some(i) => {
                         self.headers.remove(i);
@@ -576,7 +659,10 @@ impl RequestPane {
                             _ => format!("{} is automatic again", h.name),
                         });
                     }
-                    None => self.message = Some("automatic header: space switches it off, e overrides it".into()),
+                    None => {
+                        self.message =
+                            Some("automatic header: space switches it off, e overrides it".into())
+                    }
                 }
             }
             RequestTab::Body => return RequestEvent::Ignored,
@@ -589,23 +675,50 @@ impl RequestPane {
         self.body_dirty = false;
     }
 
-    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, focused: bool, ctx: &HeaderContext<'_>, theme: &Theme) {
+    pub fn render(
+        &mut self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        block: Block<'_>,
+        focused: bool,
+        ctx: &HeaderContext<'_>,
+        theme: &Theme,
+    ) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [path_line, tabs_line, content, foot] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(inner);
+        let [path_line, tabs_line, content, foot] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
         let path_selected = focused && self.row == 0;
         let mut spans = vec![
-            Span::styled(format!(" {:<6}", self.method.as_str()), theme.method(self.method)),
+            Span::styled(
+                format!(" {:<6}", self.method.as_str()),
+                theme.method(self.method),
+            ),
             Span::raw(" "),
         ];
         if !matches!(self.editing, Some(Editing::Path(_))) {
             spans.extend(path_spans(&self.template, &self.path_params, theme));
         }
-        let path_style = if path_selected { theme.selected() } else { theme.text() };
-        frame.render_widget(Paragraph::new(Line::from(spans)).style(path_style), path_line);
+        let path_style = if path_selected {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(spans)).style(path_style),
+            path_line,
+        );
         if let Some(Editing::Path(input)) = &self.editing {
-            let rect = Rect { x: path_line.x + 8, width: path_line.width.saturating_sub(8), ..path_line };
+            let rect = Rect {
+                x: path_line.x + 8,
+                width: path_line.width.saturating_sub(8),
+                ..path_line
+            };
             input.render(frame, rect, theme);
         }
         let body_mark = match &self.body_check {
@@ -614,13 +727,22 @@ impl RequestPane {
             BodyCheck::Invalid(_) => " ✗",
         };
         let titles = vec![
-            format!("Params ({})", self.path_params.len() + self.query.iter().filter(|p| p.enabled).count()),
-            format!("Headers ({})", self.effective(ctx).iter().filter(|h| h.is_sent()).count()),
+            format!(
+                "Params ({})",
+                self.path_params.len() + self.query.iter().filter(|p| p.enabled).count()
+            ),
+            format!(
+                "Headers ({})",
+                self.effective(ctx).iter().filter(|h| h.is_sent()).count()
+            ),
             format!("Body{body_mark}"),
         ];
         let selected_tab = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
         frame.render_widget(
-            Tabs::new(titles).select(selected_tab).highlight_style(theme.title().add_modifier(Modifier::REVERSED)).divider("│"),
+            Tabs::new(titles)
+                .select(selected_tab)
+                .highlight_style(theme.title().add_modifier(Modifier::REVERSED))
+                .divider("│"),
             tabs_line,
         );
         match self.tab {
@@ -644,7 +766,10 @@ impl RequestPane {
             spans.push(Span::raw("  "));
         }
         if self.method == Method::Post {
-            spans.push(Span::styled(format!("idempotency key {}", self.idempotency_key), theme.dim()));
+            spans.push(Span::styled(
+                format!("idempotency key {}", self.idempotency_key),
+                theme.dim(),
+            ));
         }
         if self.method == Method::Get && self.body_check != BodyCheck::Empty {
             spans.push(Span::styled("  (GET sends no body)", theme.dim()));
@@ -652,46 +777,101 @@ impl RequestPane {
         Line::from(spans)
     }
 
-    fn table_line(&self, index: usize, focused: bool, cells: Vec<Span<'static>>, theme: &Theme) -> Line<'static> {
+    fn table_line(
+        &self,
+        index: usize,
+        focused: bool,
+        cells: Vec<Span<'static>>,
+        theme: &Theme,
+    ) -> Line<'static> {
         let line = Line::from(cells);
-        if focused && self.row == index + 1 { line.style(theme.selected()) } else { line }
+        if focused && self.row == index + 1 {
+            line.style(theme.selected())
+        } else {
+            line
+        }
     }
 
     fn editing_cell(&self, row: usize) -> Option<(Cell, &LineInput)> {
         match &self.editing {
-            Some(Editing::Table { row: r, cell, input }) if *r == row => Some((*cell, input)),
+            Some(Editing::Table {
+                row: r,
+                cell,
+                input,
+            }) if *r == row => Some((*cell, input)),
             _ => None,
         }
     }
 
     fn render_params(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: &Theme) {
         let mut lines = Vec::new();
-        let name_width = self.path_params.iter().chain(&self.query).map(|p| p.name.len()).max().unwrap_or(4).clamp(4, 24);
+        let name_width = self
+            .path_params
+            .iter()
+            .chain(&self.query)
+            .map(|p| p.name.len())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 24);
         let mut edit_at = None;
         for (i, p) in self.path_params.iter().chain(&self.query).enumerate() {
             let is_path = i < self.path_params.len();
-            let mark = if is_path { "path" } else if p.enabled { "[x] " } else { "[ ] " };
-            let value = if p.value.is_empty() && is_path { Span::styled("(required)", theme.warn()) } else { Span::raw(p.value.clone()) };
-            let name_style = if p.enabled { theme.label() } else { theme.dim().add_modifier(Modifier::CROSSED_OUT) };
+            let mark = if is_path {
+                "path"
+            } else if p.enabled {
+                "[x] "
+            } else {
+                "[ ] "
+            };
+            let value = if p.value.is_empty() && is_path {
+                Span::styled("(required)", theme.warn())
+            } else {
+                Span::raw(p.value.clone())
+            };
+            let name_style = if p.enabled {
+                theme.label()
+            } else {
+                theme.dim().add_modifier(Modifier::CROSSED_OUT)
+            };
             if let Some((cell, _)) = self.editing_cell(i) {
                 edit_at = Some((lines.len(), cell));
             }
-            lines.push(self.table_line(i, focused, vec![
-                Span::styled(format!("{mark} "), theme.dim()),
-                Span::styled(format!("{:<name_width$}", p.name), name_style),
-                Span::styled(" = ", theme.dim()),
-                value,
-            ], theme));
+            lines.push(self.table_line(
+                i,
+                focused,
+                vec![
+                    Span::styled(format!("{mark} "), theme.dim()),
+                    Span::styled(format!("{:<name_width$}", p.name), name_style),
+                    Span::styled(" = ", theme.dim()),
+                    value,
+                ],
+                theme,
+            ));
         }
         if lines.is_empty() {
-            lines.push(Line::styled("No parameters. a adds a query parameter.", theme.dim()));
+            lines.push(Line::styled(
+                "No parameters. a adds a query parameter.",
+                theme.dim(),
+            ));
         }
         self.render_table(frame, area, lines, edit_at, 5, name_width, theme);
     }
 
-    fn render_headers(&self, frame: &mut Frame<'_>, area: Rect, focused: bool, ctx: &HeaderContext<'_>, theme: &Theme) {
+    fn render_headers(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        focused: bool,
+        ctx: &HeaderContext<'_>,
+        theme: &Theme,
+    ) {
         let hs = self.effective(ctx);
-        let name_width = hs.iter().map(|h| h.name.len()).max().unwrap_or(4).clamp(4, 26);
+        let name_width = hs
+            .iter()
+            .map(|h| h.name.len())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 26);
         let mut lines = Vec::new();
         let mut edit_at = None;
         for (i, h) in hs.iter().enumerate() {
@@ -704,15 +884,23 @@ impl RequestPane {
             if let Some((cell, _)) = self.editing_cell(i) {
                 edit_at = Some((lines.len(), cell));
             }
-            lines.push(self.table_line(i, focused, vec![
-                Span::styled(format!("{mark} "), theme.dim()),
-                Span::styled(format!("{:<name_width$}", h.name), style),
-                Span::styled(" : ", theme.dim()),
-                Span::styled(h.value.display(false), style),
-            ], theme));
+            lines.push(self.table_line(
+                i,
+                focused,
+                vec![
+                    Span::styled(format!("{mark} "), theme.dim()),
+                    Span::styled(format!("{:<name_width$}", h.name), style),
+                    Span::styled(" : ", theme.dim()),
+                    Span::styled(h.value.display(false), style),
+                ],
+                theme,
+            ));
         }
         // A header being added has no effective row yet: edit it on an extra line.
-        if let Some(Editing::Table { row: usize::MAX, .. }) = &self.editing {
+        if let Some(Editing::Table {
+            row: usize::MAX, ..
+        }) = &self.editing
+        {
             edit_at = Some((lines.len(), Cell::Name));
             lines.push(Line::raw(""));
         }
@@ -720,35 +908,69 @@ impl RequestPane {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn render_table(&self, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, edit_at: Option<(usize, Cell)>, mark_width: u16, name_width: usize, theme: &Theme) {
+    fn render_table(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        lines: Vec<Line<'static>>,
+        edit_at: Option<(usize, Cell)>,
+        mark_width: u16,
+        name_width: usize,
+        theme: &Theme,
+    ) {
         let visible = area.height as usize;
         let selected = self.row.saturating_sub(1);
         let skip = (selected + 1).saturating_sub(visible);
         let shown: Vec<Line<'static>> = lines.into_iter().skip(skip).take(visible).collect();
         frame.render_widget(Paragraph::new(shown), area);
         if let (Some((line, cell)), Some(Editing::Table { input, .. })) = (edit_at, &self.editing) {
-            let Some(y) = line.checked_sub(skip).filter(|l| *l < visible) else { return };
+            let Some(y) = line.checked_sub(skip).filter(|l| *l < visible) else {
+                return;
+            };
             let x = match cell {
                 Cell::Name => mark_width,
                 Cell::Value => mark_width + name_width as u16 + 3,
             };
-            let rect = Rect { x: area.x + x, y: area.y + y as u16, width: area.width.saturating_sub(x), height: 1 };
+            let rect = Rect {
+                x: area.x + x,
+                y: area.y + y as u16,
+                width: area.width.saturating_sub(x),
+                height: 1,
+            };
             input.render(frame, rect, theme);
         }
     }
 
     fn render_body(&mut self, frame: &mut Frame<'_>, area: Rect, focused: bool, theme: &Theme) {
-        let [editor, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let [editor, status] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
         let editing = matches!(self.editing, Some(Editing::Body));
-        self.body.set_cursor_style(if editing { ratatui::style::Style::new().add_modifier(Modifier::REVERSED) } else { ratatui::style::Style::new() });
-        self.body.set_style(if focused && self.row == 1 && !editing { theme.selected() } else { theme.text() });
+        self.body.set_cursor_style(if editing {
+            ratatui::style::Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            ratatui::style::Style::new()
+        });
+        self.body
+            .set_style(if focused && self.row == 1 && !editing {
+                theme.selected()
+            } else {
+                theme.text()
+            });
         frame.render_widget(&self.body, editor);
         let line = match &self.body_check {
             BodyCheck::Empty => Line::styled("empty body", theme.dim()),
             BodyCheck::Valid => Line::styled("✓ valid JSON   (f formats it)", theme.good()),
             BodyCheck::Invalid(e) => Line::styled(format!("✗ {e}"), theme.bad()),
         };
-        let line = if editing { line.patch_style(theme.text()).spans.into_iter().chain([Span::styled("   Esc stops editing", theme.dim())]).collect::<Line<'_>>() } else { line };
+        let line = if editing {
+            line.patch_style(theme.text())
+                .spans
+                .into_iter()
+                .chain([Span::styled("   Esc stops editing", theme.dim())])
+                .collect::<Line<'_>>()
+        } else {
+            line
+        };
         frame.render_widget(Paragraph::new(line), status);
     }
 
@@ -762,7 +984,10 @@ impl RequestPane {
             ("n", "edit a row's name"),
             ("a", "add a query parameter or header"),
             ("space", "switch a row on or off (automatic headers too)"),
-            ("d / Del", "delete a row; on an overridden header: back to automatic"),
+            (
+                "d / Del",
+                "delete a row; on an overridden header: back to automatic",
+            ),
             ("f", "format the JSON body"),
             ("K", "new idempotency key (POST)"),
             ("Esc", "stop editing the body"),
@@ -774,12 +999,21 @@ fn path_spans(template: &str, params: &[Param], theme: &Theme) -> Vec<Span<'stat
     let mut spans = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         spans.push(Span::raw(rest[..start].to_string()));
         let name = &rest[start + 1..start + len];
-        match params.iter().find(|p| p.name == name).filter(|p| !p.value.trim().is_empty()) {
+        match params
+            .iter()
+            .find(|p| p.name == name)
+            .filter(|p| !p.value.trim().is_empty())
+        {
             Some(p) => spans.push(Span::styled(p.value.clone(), theme.good())),
-            None => spans.push(Span::styled(format!("{{{name}}}"), theme.warn().add_modifier(Modifier::UNDERLINED))),
+            None => spans.push(Span::styled(
+                format!("{{{name}}}"),
+                theme.warn().add_modifier(Modifier::UNDERLINED),
+            )),
         }
         rest = &rest[start + len + 1..];
     }
@@ -802,7 +1036,8 @@ fn encode_segment(value: &str) -> String {
 
 /// Whether a key is one the body editor wants even though it looks global.
 pub fn body_editor_captures(key: &KeyEvent) -> bool {
-    !(key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('r')))
+    !(key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('r')))
 }
 
 #[cfg(test)]
@@ -815,7 +1050,13 @@ mod tests {
     }
 
     fn ctx() -> (CallSettings, Option<Secret>) {
-        (CallSettings { legal_entity: Some("Acme".into()), ..Default::default() }, Some(Secret::new("eyJhbGciOiJIUzI1NiJ9.e30.signature")))
+        (
+            CallSettings {
+                legal_entity: Some("Acme".into()),
+                ..Default::default()
+            },
+            Some(Secret::new("eyJhbGciOiJIUzI1NiJ9.e30.signature")),
+        )
     }
 
     fn type_text(pane: &mut RequestPane, text: &str, c: &HeaderContext<'_>) {
@@ -832,11 +1073,21 @@ mod tests {
         pane.load(op);
         assert_eq!(pane.template, "/Accounts/{id}/Invoices");
         assert_eq!(pane.path_params, [Param::new("id", "")]);
-        assert!(pane.query.iter().any(|p| p.name == "PageSize" && p.value == "20" && p.enabled));
+        assert!(
+            pane.query
+                .iter()
+                .any(|p| p.name == "PageSize" && p.value == "20" && p.enabled)
+        );
         assert!(pane.query.iter().any(|p| p.name == "Filter" && !p.enabled));
-        assert_eq!(pane.build().unwrap_err(), "fill the path parameter {id} (Params tab)");
+        assert_eq!(
+            pane.build().unwrap_err(),
+            "fill the path parameter {id} (Params tab)"
+        );
         let (s, t) = ctx();
-        let c = HeaderContext { settings: &s, token: t.as_ref() };
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
         pane.row = 1;
         pane.handle_key(key(KeyCode::Enter), &c);
         type_text(&mut pane, "A 1/2", &c);
@@ -847,7 +1098,10 @@ mod tests {
     fn header_overrides_through_the_table() {
         let mut pane = RequestPane::default();
         let (s, t) = ctx();
-        let c = HeaderContext { settings: &s, token: t.as_ref() };
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
         pane.handle_key(key(KeyCode::Char(']')), &c);
         let names: Vec<String> = pane.effective(&c).iter().map(|h| h.name.clone()).collect();
         let le = names.iter().position(|n| n == "legal-entity").unwrap();
@@ -858,7 +1112,10 @@ mod tests {
         }
         type_text(&mut pane, "Other", &c);
         let h = &pane.effective(&c)[le];
-        assert_eq!((h.origin, h.value.wire()), (HeaderOrigin::Overridden, "Other".to_string()));
+        assert_eq!(
+            (h.origin, h.value.wire()),
+            (HeaderOrigin::Overridden, "Other".to_string())
+        );
         pane.handle_key(key(KeyCode::Char('d')), &c);
         assert_eq!(pane.effective(&c)[le].origin, HeaderOrigin::Automatic);
         pane.handle_key(key(KeyCode::Char(' ')), &c);
@@ -870,7 +1127,10 @@ mod tests {
     fn body_validation_is_live() {
         let mut pane = RequestPane::default();
         let (s, t) = ctx();
-        let c = HeaderContext { settings: &s, token: t.as_ref() };
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
         pane.method = Method::Post;
         pane.tab = RequestTab::Body;
         pane.row = 1;
@@ -898,7 +1158,10 @@ mod tests {
     fn query_rows_add_toggle_delete() {
         let mut pane = RequestPane::default();
         let (s, t) = ctx();
-        let c = HeaderContext { settings: &s, token: t.as_ref() };
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
         pane.handle_key(key(KeyCode::Char('a')), &c);
         type_text(&mut pane, "Filter", &c);
         type_text(&mut pane, "name eq 'x'", &c);
@@ -913,6 +1176,9 @@ mod tests {
         type_text(&mut pane, "1", &c);
         assert_eq!(pane.headers, [Param::new("X-Debug", "1")]);
         let last = pane.effective(&c).pop().unwrap();
-        assert_eq!((last.name.as_str(), last.origin), ("X-Debug", HeaderOrigin::User));
+        assert_eq!(
+            (last.name.as_str(), last.origin),
+            ("X-Debug", HeaderOrigin::User)
+        );
     }
 }

@@ -10,7 +10,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs, Wrap};
+use ratatui::widgets::{
+    Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs, Wrap,
+};
 
 use crate::commands::format_size;
 use crate::pretty::Document;
@@ -26,7 +28,11 @@ pub enum ResponseTab {
     Request,
 }
 
-const TABS: [ResponseTab; 3] = [ResponseTab::Body, ResponseTab::Headers, ResponseTab::Request];
+const TABS: [ResponseTab; 3] = [
+    ResponseTab::Body,
+    ResponseTab::Headers,
+    ResponseTab::Request,
+];
 
 /// A response on screen, with what the app worked out about it.
 #[derive(Debug)]
@@ -54,7 +60,9 @@ pub enum ResponseState {
         label: String,
     },
     /// No response: the request could not be sent or the connection failed.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     Shown(Box<Shown>),
 }
 
@@ -112,9 +120,13 @@ impl ResponsePane {
 
     fn line_count(&self) -> usize {
         match (&self.state, self.tab) {
-            (ResponseState::Shown(s), ResponseTab::Body) => s.doc.as_ref().map_or(0, |d| d.line_count()),
+            (ResponseState::Shown(s), ResponseTab::Body) => {
+                s.doc.as_ref().map_or(0, |d| d.line_count())
+            }
             (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
-            (ResponseState::Shown(s), ResponseTab::Request) => request_lines(s, &Theme { colour: false }).len(),
+            (ResponseState::Shown(s), ResponseTab::Request) => {
+                request_lines(s, &Theme { colour: false }).len()
+            }
             _ => 0,
         }
     }
@@ -135,7 +147,9 @@ impl ResponsePane {
             KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page),
             KeyCode::PageUp => self.scroll_by(-page),
             KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => self.scroll = self.line_count().saturating_sub(self.viewport.max(1)),
+            KeyCode::End | KeyCode::Char('G') => {
+                self.scroll = self.line_count().saturating_sub(self.viewport.max(1))
+            }
             KeyCode::Right | KeyCode::Char('l') => self.hscroll += 8,
             KeyCode::Left | KeyCode::Char('h') => self.hscroll = self.hscroll.saturating_sub(8),
             KeyCode::Char('0') => self.hscroll = 0,
@@ -159,29 +173,47 @@ impl ResponsePane {
         let Some(page) = self.shown().and_then(|s| s.page.as_ref()) else {
             return ResponseEvent::Handled;
         };
-        let allowed = if step > 0 { page.has_next } else { page.has_previous };
+        let allowed = if step > 0 {
+            page.has_next
+        } else {
+            page.has_previous
+        };
         match page.page_number.checked_add_signed(step) {
             Some(n) if allowed && n >= 1 => ResponseEvent::Page(n),
             _ => ResponseEvent::Handled,
         }
     }
 
-    pub fn render(&mut self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, now: Timestamp, theme: &Theme) {
+    pub fn render(
+        &mut self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        block: Block<'_>,
+        now: Timestamp,
+        theme: &Theme,
+    ) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         match &self.state {
             ResponseState::Empty => {
                 let text = vec![
                     Line::styled("No response yet.", theme.dim()),
-                    Line::styled("Pick an endpoint on the left (Enter), fill it in, then s or Ctrl-R to send.", theme.dim()),
+                    Line::styled(
+                        "Pick an endpoint on the left (Enter), fill it in, then s or Ctrl-R to send.",
+                        theme.dim(),
+                    ),
                 ];
                 frame.render_widget(Paragraph::new(text), inner);
             }
             ResponseState::Sending { started, label, .. } => {
                 let secs = now.duration_since(*started).as_secs_f64().max(0.0);
-                let spinner = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][(secs as usize) % 10];
+                let spinner =
+                    ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][(secs as usize) % 10];
                 let text = vec![
-                    Line::from(vec![Span::styled(format!("{spinner} Sending "), theme.warn()), Span::raw(label.clone())]),
+                    Line::from(vec![
+                        Span::styled(format!("{spinner} Sending "), theme.warn()),
+                        Span::raw(label.clone()),
+                    ]),
                     Line::styled(format!("{secs:.0} s   Esc cancels"), theme.dim()),
                 ];
                 frame.render_widget(Paragraph::new(text), inner);
@@ -198,7 +230,9 @@ impl ResponsePane {
     }
 
     fn render_shown(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
-        let ResponseState::Shown(shown) = &self.state else { return };
+        let ResponseState::Shown(shown) = &self.state else {
+            return;
+        };
         let explanation = explanation_lines(shown, theme);
         let explain_height = if self.tab == ResponseTab::Body {
             wrapped_height(&explanation, area.width).min(area.height as usize * 3 / 5) as u16
@@ -213,30 +247,64 @@ impl ResponsePane {
         ])
         .areas(area);
         frame.render_widget(Paragraph::new(status_line(shown, theme)), status);
-        let titles = vec!["Body".to_string(), format!("Headers ({})", shown.response.headers.len()), "Request".to_string()];
+        let titles = vec![
+            "Body".to_string(),
+            format!("Headers ({})", shown.response.headers.len()),
+            "Request".to_string(),
+        ];
         let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
-        frame.render_widget(Tabs::new(titles).select(selected).highlight_style(theme.title().add_modifier(Modifier::REVERSED)).divider("│"), tabs);
-        frame.render_widget(Paragraph::new(explanation).wrap(Wrap { trim: false }), explain);
+        frame.render_widget(
+            Tabs::new(titles)
+                .select(selected)
+                .highlight_style(theme.title().add_modifier(Modifier::REVERSED))
+                .divider("│"),
+            tabs,
+        );
+        frame.render_widget(
+            Paragraph::new(explanation).wrap(Wrap { trim: false }),
+            explain,
+        );
         self.viewport = content.height as usize;
         let lines = match self.tab {
             ResponseTab::Body => self.body_lines(content, theme),
-            ResponseTab::Headers => header_lines(shown, theme).into_iter().skip(self.scroll).take(content.height as usize).collect(),
-            ResponseTab::Request => request_lines(shown, theme).into_iter().skip(self.scroll).take(content.height as usize).collect(),
+            ResponseTab::Headers => header_lines(shown, theme)
+                .into_iter()
+                .skip(self.scroll)
+                .take(content.height as usize)
+                .collect(),
+            ResponseTab::Request => request_lines(shown, theme)
+                .into_iter()
+                .skip(self.scroll)
+                .take(content.height as usize)
+                .collect(),
         };
         let width = content.width.saturating_sub(1) as usize;
-        let lines: Vec<Line<'static>> = lines.into_iter().map(|l| clip(l, self.hscroll, width)).collect();
+        let lines: Vec<Line<'static>> = lines
+            .into_iter()
+            .map(|l| clip(l, self.hscroll, width))
+            .collect();
         frame.render_widget(Paragraph::new(lines), content);
         let total = self.line_count();
         if total > content.height as usize {
-            let mut state = ScrollbarState::new(total.saturating_sub(content.height as usize)).position(self.scroll);
-            frame.render_stateful_widget(Scrollbar::new(ScrollbarOrientation::VerticalRight), content, &mut state);
+            let mut state = ScrollbarState::new(total.saturating_sub(content.height as usize))
+                .position(self.scroll);
+            frame.render_stateful_widget(
+                Scrollbar::new(ScrollbarOrientation::VerticalRight),
+                content,
+                &mut state,
+            );
         }
     }
 
     fn body_lines(&self, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
-        let Some(shown) = self.shown() else { return Vec::new() };
+        let Some(shown) = self.shown() else {
+            return Vec::new();
+        };
         let Some(doc) = &shown.doc else {
-            return vec![Line::styled(format!("Formatting {}…", format_size(shown.response.body.len())), theme.dim())];
+            return vec![Line::styled(
+                format!("Formatting {}…", format_size(shown.response.body.len())),
+                theme.dim(),
+            )];
         };
         if shown.response.body.is_empty() {
             return vec![Line::styled("(empty body)", theme.dim())];
@@ -246,12 +314,21 @@ impl ResponsePane {
         let gutter = doc.line_count().to_string().len();
         let mut out = Vec::with_capacity(end - start);
         if let Some(e) = doc.json_error().filter(|_| start == 0) {
-            out.push(Line::styled(format!("Claims to be JSON but is not ({e}); shown as text."), theme.warn()));
+            out.push(Line::styled(
+                format!("Claims to be JSON but is not ({e}); shown as text."),
+                theme.warn(),
+            ));
         }
         let styled = highlighter().lines(doc, start..end);
         for (i, runs) in styled.into_iter().enumerate() {
-            let mut spans = vec![Span::styled(format!("{:>gutter$} ", start + i + 1), theme.dim())];
-            spans.extend(runs.into_iter().map(|(style, text)| Span::styled(text, theme.syntax(style))));
+            let mut spans = vec![Span::styled(
+                format!("{:>gutter$} ", start + i + 1),
+                theme.dim(),
+            )];
+            spans.extend(
+                runs.into_iter()
+                    .map(|(style, text)| Span::styled(text, theme.syntax(style))),
+            );
             out.push(Line::from(spans));
         }
         out
@@ -273,14 +350,19 @@ impl ResponsePane {
 /// explanation box is sized generously from this).
 fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
     let width = width.max(1) as usize;
-    lines.iter().map(|l| l.width().max(1).div_ceil(width) + usize::from(l.width() > width)).sum()
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(width) + usize::from(l.width() > width))
+        .sum()
 }
 
 /// Keeps the gutter (first span) and scrolls the rest sideways, then cuts to `width` columns.
 fn clip(line: Line<'static>, skip: usize, width: usize) -> Line<'static> {
     let style = line.style;
     let mut spans = line.spans.into_iter();
-    let Some(first) = spans.next() else { return Line::default() };
+    let Some(first) = spans.next() else {
+        return Line::default();
+    };
     let mut out = vec![first.clone()];
     let mut to_skip = skip;
     let mut room = width.saturating_sub(first.content.chars().count());
@@ -304,8 +386,18 @@ fn clip(line: Line<'static>, skip: usize, width: usize) -> Line<'static> {
 fn status_line(shown: &Shown, theme: &Theme) -> Line<'static> {
     let r = &shown.response;
     let mut spans = vec![
-        Span::styled(format!(" {} ", r.status_line()), theme.status(r.status).add_modifier(Modifier::REVERSED)),
-        Span::styled(format!("  {} ms · {}", r.elapsed.as_millis(), format_size(r.body.len())), theme.dim()),
+        Span::styled(
+            format!(" {} ", r.status_line()),
+            theme.status(r.status).add_modifier(Modifier::REVERSED),
+        ),
+        Span::styled(
+            format!(
+                "  {} ms · {}",
+                r.elapsed.as_millis(),
+                format_size(r.body.len())
+            ),
+            theme.dim(),
+        ),
     ];
     if let Some(page) = &shown.page {
         spans.push(Span::styled(format!(" · {}", page.summary()), theme.text()));
@@ -317,10 +409,16 @@ fn status_line(shown: &Shown, theme: &Theme) -> Line<'static> {
             keys.push("n next");
         }
         if !keys.is_empty() {
-            spans.push(Span::styled(format!("  ({})", keys.join(", ")), theme.dim()));
+            spans.push(Span::styled(
+                format!("  ({})", keys.join(", ")),
+                theme.dim(),
+            ));
         }
     } else if let Some(doc) = shown.doc.as_ref().filter(|_| !r.body.is_empty()) {
-        spans.push(Span::styled(format!(" · {} lines", doc.line_count()), theme.dim()));
+        spans.push(Span::styled(
+            format!(" · {} lines", doc.line_count()),
+            theme.dim(),
+        ));
     }
     Line::from(spans)
 }
@@ -332,17 +430,28 @@ fn explanation_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
     }
     if let Some(message) = &shown.empty_list {
         lines.push(Line::styled("No records", theme.title()));
-        lines.push(Line::from(vec![Span::styled("The server said: ", theme.dim()), Span::raw(message.clone())]));
+        lines.push(Line::from(vec![
+            Span::styled("The server said: ", theme.dim()),
+            Span::raw(message.clone()),
+        ]));
         lines.push(Line::styled("api-version 2.1 answers an empty list (or a page past the end) with 400; this is not an error.", theme.dim()));
         return lines;
     }
-    let Some(e) = &shown.explanation else { return lines };
+    let Some(e) = &shown.explanation else {
+        return lines;
+    };
     lines.push(Line::styled(e.headline.clone(), theme.error_text()));
     for d in &e.details {
-        lines.push(Line::from(vec![Span::styled("  • ", theme.dim()), Span::raw(d.clone())]));
+        lines.push(Line::from(vec![
+            Span::styled("  • ", theme.dim()),
+            Span::raw(d.clone()),
+        ]));
     }
     for a in &e.actions {
-        lines.push(Line::from(vec![Span::styled("  → ", theme.key()), Span::raw(a.clone())]));
+        lines.push(Line::from(vec![
+            Span::styled("  → ", theme.key()),
+            Span::raw(a.clone()),
+        ]));
     }
     lines
 }
@@ -353,7 +462,13 @@ fn header_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
         .response
         .headers
         .iter()
-        .map(|(n, v)| Line::from(vec![gutter.clone(), Span::styled(format!("{n}: "), theme.label()), Span::raw(v.clone())]))
+        .map(|(n, v)| {
+            Line::from(vec![
+                gutter.clone(),
+                Span::styled(format!("{n}: "), theme.label()),
+                Span::raw(v.clone()),
+            ])
+        })
         .collect()
 }
 
@@ -366,7 +481,11 @@ fn request_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
         Span::raw(sent.url.clone()),
     ])];
     for h in &sent.headers {
-        let style = if h.is_sent() { theme.text() } else { theme.dim().add_modifier(Modifier::CROSSED_OUT) };
+        let style = if h.is_sent() {
+            theme.text()
+        } else {
+            theme.dim().add_modifier(Modifier::CROSSED_OUT)
+        };
         lines.push(Line::from(vec![
             gutter.clone(),
             Span::styled(format!("{}: ", h.name), theme.label()),
@@ -375,9 +494,15 @@ fn request_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
     }
     if let Some(body) = &sent.body {
         lines.push(Line::from(vec![gutter.clone()]));
-        lines.extend(body.lines().map(|l| Line::from(vec![gutter.clone(), Span::raw(l.to_string())])));
+        lines.extend(
+            body.lines()
+                .map(|l| Line::from(vec![gutter.clone(), Span::raw(l.to_string())])),
+        );
     } else if sent.method != Method::Get {
-        lines.push(Line::from(vec![gutter, Span::styled("(no body)", theme.dim())]));
+        lines.push(Line::from(vec![
+            gutter,
+            Span::styled("(no body)", theme.dim()),
+        ]));
     }
     lines
 }

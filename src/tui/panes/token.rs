@@ -11,7 +11,9 @@ use ratatui::widgets::{Block, LineGauge, Paragraph, Wrap};
 
 use crate::session::ManagerOptions;
 use crate::tui::theme::Theme;
-use crate::younium::token::{Token, TokenBadge, TokenState, format_countdown, format_duration, format_local, format_utc};
+use crate::younium::token::{
+    Token, TokenBadge, TokenState, format_countdown, format_duration, format_local, format_utc,
+};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum TokenEvent {
@@ -50,26 +52,52 @@ impl TokenPane {
     pub fn short_status(&self, now: Timestamp) -> (TokenBadge, String) {
         let badge = self.state.badge(now);
         let text = match self.state.token() {
-            Some(t) if !t.is_expired(now) => format!("{} {}", badge.label(), format_countdown(t.remaining(now))),
+            Some(t) if !t.is_expired(now) => {
+                format!("{} {}", badge.label(), format_countdown(t.remaining(now)))
+            }
             _ => badge.label().to_string(),
         };
         (badge, text)
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, block: Block<'_>, now: Timestamp, tz: &TimeZone, theme: &Theme) {
+    pub fn render(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        block: Block<'_>,
+        now: Timestamp,
+        tz: &TimeZone,
+        theme: &Theme,
+    ) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [head, gauge, rest] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        let [head, gauge, rest] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
         let badge = self.state.badge(now);
         let token = self.state.token();
-        let mut head_spans = vec![Span::styled(format!(" {} ", badge.label()), theme.badge(badge)), Span::raw("  ")];
+        let mut head_spans = vec![
+            Span::styled(format!(" {} ", badge.label()), theme.badge(badge)),
+            Span::raw("  "),
+        ];
         match token {
             Some(t) if !t.is_expired(now) => {
-                head_spans.push(Span::styled(format_countdown(t.remaining(now)), theme.title()));
+                head_spans.push(Span::styled(
+                    format_countdown(t.remaining(now)),
+                    theme.title(),
+                ));
                 head_spans.push(Span::styled(" left", theme.dim()));
             }
-            Some(t) => head_spans.push(Span::styled(format!("expired {} ago", format_duration(-t.remaining(now))), theme.bad())),
-            None if badge == TokenBadge::Fetching => head_spans.push(Span::styled("exchanging credentials…", theme.dim())),
+            Some(t) => head_spans.push(Span::styled(
+                format!("expired {} ago", format_duration(-t.remaining(now))),
+                theme.bad(),
+            )),
+            None if badge == TokenBadge::Fetching => {
+                head_spans.push(Span::styled("exchanging credentials…", theme.dim()))
+            }
             None => {}
         }
         frame.render_widget(Paragraph::new(Line::from(head_spans)), head);
@@ -84,53 +112,110 @@ impl TokenPane {
                 gauge,
             );
         }
-        frame.render_widget(Paragraph::new(self.detail_lines(now, tz, theme)).wrap(Wrap { trim: false }), rest);
+        frame.render_widget(
+            Paragraph::new(self.detail_lines(now, tz, theme)).wrap(Wrap { trim: false }),
+            rest,
+        );
     }
 
     fn detail_lines(&self, now: Timestamp, tz: &TimeZone, theme: &Theme) -> Vec<Line<'static>> {
-        let row = |label: &str, value: Span<'static>| Line::from(vec![Span::styled(format!("{label:<8}"), theme.label()), value]);
+        let row = |label: &str, value: Span<'static>| {
+            Line::from(vec![
+                Span::styled(format!("{label:<8}"), theme.label()),
+                value,
+            ])
+        };
         let mut lines = Vec::new();
         if let Some(t) = self.state.token() {
             lines.push(row("Expires", Span::raw(format_local(t.expires_at, tz))));
             lines.push(row("", Span::styled(format_utc(t.expires_at), theme.dim())));
             lines.push(self.renewal_line(t, now, theme, row));
-            let shown = if self.reveal { t.access.expose().to_string() } else { t.access.shortened() };
+            let shown = if self.reveal {
+                t.access.expose().to_string()
+            } else {
+                t.access.shortened()
+            };
             lines.push(row("Token", Span::raw(shown)));
-            if !t.expiry.disagreements(t.requested_at, t.server_skew).is_empty() {
-                lines.push(row("Note", Span::styled("expiry sources disagree (j for details)", theme.warn())));
+            if !t
+                .expiry
+                .disagreements(t.requested_at, t.server_skew)
+                .is_empty()
+            {
+                lines.push(row(
+                    "Note",
+                    Span::styled("expiry sources disagree (j for details)", theme.warn()),
+                ));
             }
         }
         match &self.state {
-            TokenState::Failed { error, retry_at, attempts, .. } => {
+            TokenState::Failed {
+                error,
+                retry_at,
+                attempts,
+                ..
+            } => {
                 lines.push(row("Last", Span::styled(format!("✗ {error}"), theme.bad())));
                 let next = match retry_at {
-                    Some(at) => format!("retrying in {} (attempt {attempts})", format_duration(at.duration_since(now).max(jiff::SignedDuration::ZERO))),
+                    Some(at) => format!(
+                        "retrying in {} (attempt {attempts})",
+                        format_duration(at.duration_since(now).max(jiff::SignedDuration::ZERO))
+                    ),
                     None => "fix the credentials, then r to try again".into(),
                 };
                 lines.push(row("", Span::styled(next, theme.dim())));
             }
-            TokenState::Missing => lines.push(Line::styled("No credentials yet: fill in the connection pane.", theme.dim())),
+            TokenState::Missing => lines.push(Line::styled(
+                "No credentials yet: fill in the connection pane.",
+                theme.dim(),
+            )),
             _ => {
                 if let Some(t) = self.state.token() {
-                    let when = t.received_at.to_zoned_datetime(tz.clone()).strftime("%H:%M:%S").to_string();
-                    let path = t.origin.token_url.rsplit_once("://").map(|(_, rest)| rest).unwrap_or(&t.origin.token_url);
+                    let when = t
+                        .received_at
+                        .to_zoned_datetime(tz.clone())
+                        .strftime("%H:%M:%S")
+                        .to_string();
+                    let path = t
+                        .origin
+                        .token_url
+                        .rsplit_once("://")
+                        .map(|(_, rest)| rest)
+                        .unwrap_or(&t.origin.token_url);
                     let path = path.find('/').map(|i| &path[i..]).unwrap_or(path);
-                    lines.push(row("Last", Span::styled(format!("✓ issued {when} by {path}"), theme.good())));
+                    lines.push(row(
+                        "Last",
+                        Span::styled(format!("✓ issued {when} by {path}"), theme.good()),
+                    ));
                 }
             }
         }
         lines
     }
 
-    fn renewal_line(&self, t: &Token, now: Timestamp, theme: &Theme, row: impl Fn(&str, Span<'static>) -> Line<'static>) -> Line<'static> {
+    fn renewal_line(
+        &self,
+        t: &Token,
+        now: Timestamp,
+        theme: &Theme,
+        row: impl Fn(&str, Span<'static>) -> Line<'static>,
+    ) -> Line<'static> {
         match &self.state {
-            TokenState::Expiring(_) | TokenState::Expired(_) => row("Renews", Span::styled("now (renewing…)", theme.warn())),
-            TokenState::Failed { .. } => row("Renews", Span::styled("paused after a failure", theme.warn())),
+            TokenState::Expiring(_) | TokenState::Expired(_) => {
+                row("Renews", Span::styled("now (renewing…)", theme.warn()))
+            }
+            TokenState::Failed { .. } => row(
+                "Renews",
+                Span::styled("paused after a failure", theme.warn()),
+            ),
             _ => {
                 let at = self.options.renew_at(t);
                 let wait = at.duration_since(now);
                 let text = if wait.is_positive() {
-                    format!("in {} ({} before expiry)", format_countdown(wait), format_duration(self.options.margin_for(t)))
+                    format!(
+                        "in {} ({} before expiry)",
+                        format_countdown(wait),
+                        format_duration(self.options.margin_for(t))
+                    )
                 } else {
                     "due now".to_string()
                 };
@@ -142,7 +227,10 @@ impl TokenPane {
     pub fn help(&self) -> Vec<(&'static str, &'static str)> {
         vec![
             ("r", "renew the token now"),
-            ("j / Enter", "show the decoded JWT (header, claims, expiry sources)"),
+            (
+                "j / Enter",
+                "show the decoded JWT (header, claims, expiry sources)",
+            ),
             ("v", "reveal or shorten the token"),
         ]
     }
