@@ -10,7 +10,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use syntect::easy::HighlightLines;
-use syntect::highlighting::{Style, Theme, ThemeSet};
+use syntect::highlighting::{
+    Color, ScopeSelectors, Style, StyleModifier, Theme, ThemeItem, ThemeSet,
+};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 use super::{BodyKind, Document};
@@ -39,11 +41,27 @@ impl Highlighter {
     fn load() -> Self {
         let syntaxes = SyntaxSet::load_defaults_newlines();
         let mut themes = ThemeSet::load_defaults();
-        let theme = themes
+        let mut theme = themes
             .themes
             .remove("base16-eighties.dark")
             .or_else(|| themes.themes.into_values().next())
             .unwrap_or_default();
+        // The theme colours keys like string values; an explorer reads better with keys apart.
+        if let Ok(scope) = "meta.mapping.key string".parse::<ScopeSelectors>() {
+            theme.scopes.push(ThemeItem {
+                scope,
+                style: StyleModifier {
+                    foreground: Some(Color {
+                        r: 102,
+                        g: 153,
+                        b: 204,
+                        a: 255,
+                    }),
+                    background: None,
+                    font_style: None,
+                },
+            });
+        }
         Highlighter { syntaxes, theme }
     }
 

@@ -15,7 +15,7 @@ use super::layout::{Areas, layout};
 use super::panes::catalog::{CatalogEvent, CatalogPane};
 use super::panes::connection::{ConnectionEvent, ConnectionPane, Field, KnownEntity, SecretSource};
 use super::panes::overlays::entity_choices;
-use super::panes::request::{BodyCheck, HeaderContext, RequestEvent, RequestPane};
+use super::panes::request::{BodyCheck, HeaderContext, RequestPane};
 use super::panes::response::{ResponseEvent, ResponsePane, ResponseState, Shown};
 use super::panes::token::{TokenEvent, TokenPane};
 use super::theme::Theme;
@@ -323,6 +323,7 @@ impl App {
                 self.focus = Focus::ORDER[(c as u8 - b'1') as usize];
             }
             KeyCode::Char('r') => effects.push(Effect::Renew),
+            KeyCode::Char('s') => self.send(SendChecks::default(), effects),
             KeyCode::Char('L') => self.open_entity_picker(),
             KeyCode::Char('J') => self.open_jwt(),
             KeyCode::Esc if self.response.in_flight().is_some() => {
@@ -364,9 +365,7 @@ impl App {
                     settings: &settings,
                     token: token.as_ref(),
                 };
-                if self.request.handle_key(key, &ctx) == RequestEvent::Send {
-                    self.send(SendChecks::default(), effects);
-                }
+                self.request.handle_key(key, &ctx);
             }
             Focus::Response => {
                 if let ResponseEvent::Page(n) = self.response.handle_key(key) {

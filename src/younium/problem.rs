@@ -263,7 +263,7 @@ pub fn explain(status: u16, problem: &Problem, ctx: &CallContext<'_>) -> Option<
                 "Retry in a moment. If it persists, report it to Younium support with the traceId.".into(),
             ],
         },
-        400..=499 => Explanation {
+        402 | 406..=408 | 410 | 411 | 413..=421 | 423..=428 | 430..=499 => Explanation {
             headline: format!("Client error {status}"),
             details: vec![],
             actions: vec!["Read the server's message below.".into()],

@@ -60,7 +60,10 @@ pub fn help_lines(
 ) -> Vec<Line<'static>> {
     let global: [(&str, &str); 12] = [
         ("Tab / Shift-Tab, 1-5, click", "move between panes"),
-        ("F5 / Ctrl-R", "send the request (from anywhere)"),
+        (
+            "s, F5 / Ctrl-R",
+            "send the request (F5 and Ctrl-R also while editing)",
+        ),
         ("Esc", "cancel the request in flight"),
         ("r", "renew the token now"),
         ("L", "pick the legal entity"),

@@ -57,7 +57,6 @@ enum Editing {
 /// What the rest of the app must do after a key.
 #[derive(Debug, PartialEq, Eq)]
 pub enum RequestEvent {
-    Send,
     Handled,
     Ignored,
 }
@@ -332,7 +331,6 @@ impl RequestPane {
         }
         let rows = self.row_count(ctx);
         match key.code {
-            KeyCode::Char('s') => RequestEvent::Send,
             KeyCode::Char('m') => self.cycle_method(1),
             KeyCode::Char('M') => self.cycle_method(-1),
             KeyCode::Char(']') => self.switch_tab(1),
@@ -976,7 +974,7 @@ impl RequestPane {
 
     pub fn help(&self) -> Vec<(&'static str, &'static str)> {
         vec![
-            ("s (or Ctrl-R, F5 anywhere)", "send the request"),
+            ("s, F5, Ctrl-R", "send the request (from any pane)"),
             ("m / M", "next / previous method"),
             ("[ ]", "switch tab: Params, Headers, Body"),
             ("↑↓ / j k", "choose the path line or a row"),

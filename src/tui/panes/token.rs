@@ -128,7 +128,9 @@ impl TokenPane {
         let mut lines = Vec::new();
         if let Some(t) = self.state.token() {
             lines.push(row("Expires", Span::raw(format_local(t.expires_at, tz))));
-            lines.push(row("", Span::styled(format_utc(t.expires_at), theme.dim())));
+            if tz.to_offset(t.expires_at) != jiff::tz::Offset::UTC {
+                lines.push(row("", Span::styled(format_utc(t.expires_at), theme.dim())));
+            }
             lines.push(self.renewal_line(t, now, theme, row));
             let shown = if self.reveal {
                 t.access.expose().to_string()
