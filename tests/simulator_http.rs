@@ -609,6 +609,41 @@ async fn users_list_legal_entities_and_work_without_the_header() {
     assert_eq!(me["roles"][0]["name"], "System Administrator");
     assert_eq!(me["roles"][1]["name"], "Sales");
     let id = me["id"].as_str().expect("id");
+
+    // The Sales role of the second entity: who has it, and what it lacks.
+    let sales = me["roles"][1]["id"].as_str().expect("role id");
+    let holders = json_of(
+        send(get(
+            &client,
+            &sim,
+            &token,
+            &format!("/Users/ByRole/{sales}"),
+            None,
+        ))
+        .await,
+    )
+    .await;
+    let holders = holders["data"].as_array().expect("paged users");
+    assert!(holders.iter().any(|u| u["id"] == id));
+    let role = json_of(
+        send(get(
+            &client,
+            &sim,
+            &token,
+            &format!("/Users/roles/{sales}"),
+            None,
+        ))
+        .await,
+    )
+    .await;
+    let permissions: Vec<&str> = role["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(permissions.contains(&"Account View"));
+    assert!(!permissions.contains(&"Invoice View"));
     assert_eq!(
         send(get(&client, &sim, &token, &format!("/Users/{id}"), None))
             .await

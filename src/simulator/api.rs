@@ -37,6 +37,8 @@ enum Route<'a> {
     AccountChildren(&'a str, Resource),
     Roles,
     Role(&'a str),
+    /// `/Users/ByRole/{roleId}`.
+    UsersByRole(&'a str),
     Insights(&'a str),
 }
 
@@ -50,6 +52,7 @@ impl Route<'_> {
                 | Route::Item(Resource::Users, _)
                 | Route::Roles
                 | Route::Role(_)
+                | Route::UsersByRole(_)
         )
     }
 
@@ -80,6 +83,9 @@ fn route(path: &str) -> Option<Route<'_>> {
         }
         [users, roles] if is(users, "Users") && is(roles, "roles") => Some(Route::Roles),
         [users, roles, id] if is(users, "Users") && is(roles, "roles") => Some(Route::Role(id)),
+        [users, by_role, id] if is(users, "Users") && is(by_role, "ByRole") => {
+            Some(Route::UsersByRole(id))
+        }
         [collection] => Resource::from_segment(collection).map(Route::Collection),
         [collection, id] => Resource::from_segment(collection).map(|r| Route::Item(r, id)),
         [accounts, id, child] if is(accounts, "Accounts") => match Resource::from_segment(child) {
@@ -146,6 +152,19 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
         (Route::Item(Resource::Users, id), _) => {
             call.require(entity, Permission::UserView)?;
             Ok(call.one(shared.store().users(), Resource::Users, id))
+        }
+        (Route::UsersByRole(role), _) => {
+            call.require(entity, Permission::UserView)?;
+            let has_role = |user: &Record| {
+                user.value()["roles"].as_array().is_some_and(|roles| {
+                    roles.iter().any(|r| {
+                        r["id"]
+                            .as_str()
+                            .is_some_and(|id| id.eq_ignore_ascii_case(role))
+                    })
+                })
+            };
+            Ok(call.list(shared.store().users(), Resource::Users, has_role))
         }
         (Route::Roles, _) => {
             call.require(entity, Permission::UserView)?;
@@ -345,7 +364,13 @@ impl Call<'_> {
         always_bare: bool,
         keep: impl Fn(&Record) -> bool,
     ) -> Reply {
-        let query = match parse_list_query(self.request.query, self.version) {
+        // Bare lists have no paging parameters to validate; they read 2.0's Skip/Take.
+        let rules = if always_bare {
+            ApiVersion::V2_0
+        } else {
+            self.version
+        };
+        let query = match parse_list_query(self.request.query, rules) {
             Ok(query) => query,
             Err(errors) => return validation_problem(errors, self.request.trace_id),
         };
@@ -363,7 +388,7 @@ impl Call<'_> {
 
     fn one(&self, table: &Table, resource: Resource, id: &str) -> Reply {
         match table.find(id) {
-            Some(record) => Reply::json_text(StatusCode::OK, record.json.clone()),
+            Some(record) => Reply::json_text(StatusCode::OK, record.json.to_string()),
             None => unknown_id(resource, id, self.request.trace_id),
         }
     }
