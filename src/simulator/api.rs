@@ -118,7 +118,7 @@ pub(crate) fn handle(shared: &Shared, request: &ApiRequest<'_>) -> Reply {
     )
 }
 
-/// A 403 as Younium sends it: no body.
+/// A 403 without a body: the spec documents none (the notes rate the body a guess).
 fn forbidden() -> Reply {
     Reply::empty(StatusCode::FORBIDDEN)
 }

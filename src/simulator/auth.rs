@@ -104,6 +104,7 @@ impl AuthFailure {
     }
 
     /// 401 without a body, explained in `WWW-Authenticate` the way ASP.NET's JWT handler does.
+    /// The spec documents no 401 body; the header is the notes' plausible guess.
     pub(crate) fn reply(&self) -> Reply {
         let challenge = match self.description() {
             None => "Bearer".to_owned(),
