@@ -43,19 +43,6 @@ enum Route<'a> {
 }
 
 impl Route<'_> {
-    /// Users and roles cover the whole tenant, so they work without a `legal-entity` header
-    /// (the notes rate this "probably"; a header, if sent, must still be valid).
-    fn tenant_wide(self) -> bool {
-        matches!(
-            self,
-            Route::Collection(Resource::Users)
-                | Route::Item(Resource::Users, _)
-                | Route::Roles
-                | Route::Role(_)
-                | Route::UsersByRole(_)
-        )
-    }
-
     fn methods(self) -> Vec<Method> {
         let mut methods = vec![Method::GET];
         match self {
@@ -132,18 +119,15 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
     if matches!(route, Route::Insights(_)) && principal.kind == TokenKind::Legacy {
         return Err(AuthFailure::LegacyNotAccepted.reply());
     }
-    let scope = legal_entity(request.headers, &principal)?;
-    let entity = match (scope, route.tenant_wide()) {
-        (Some(entity), _) => Some(entity),
-        (None, true) => None,
-        (None, false) => return Err(forbidden()),
-    };
+    let entity = legal_entity(request.headers, &principal)?;
     let call = Call {
         shared,
         request,
         principal,
         version,
     };
+    // Users and roles cover the whole tenant, so they work without a `legal-entity` header
+    // (the notes rate this "probably"); a header, if sent, must still be valid.
     match (route, entity) {
         (Route::Collection(Resource::Users), _) => {
             call.require(entity, Permission::UserView)?;
@@ -175,6 +159,7 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
             call.require(entity, Permission::UserView)?;
             Ok(call.one(&role_table(entity), Resource::Users, id))
         }
+        // Everything else belongs to one legal entity: with none given, Younium answers 403.
         (_, None) => Err(forbidden()),
         (Route::Insights(set), Some(entity)) => {
             call.require(Some(entity), Permission::ReportView)?;

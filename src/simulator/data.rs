@@ -351,6 +351,13 @@ pub(crate) fn generate(seed: u64, records_per_entity: usize) -> Store {
     Store::new(Table::new(users), entities)
 }
 
+/// A random (version 4) GUID from a seeded stream, so ids repeat with the seed.
+pub(crate) fn guid(rng: &mut fastrand::Rng) -> String {
+    uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
+        .into_uuid()
+        .to_string()
+}
+
 fn record(resource: Resource, mut value: Value) -> Record {
     strip_nulls(&mut value);
     Record::from_value(resource, &value)
@@ -361,7 +368,7 @@ fn round2(amount: f64) -> f64 {
 }
 
 /// A reference to an account as other records embed it.
-fn account_ref(account: &Value) -> Value {
+pub(crate) fn account_ref(account: &Value) -> Value {
     json!({"name": account["name"], "accountNumber": account["accountNumber"], "id": account["id"]})
 }
 
@@ -482,9 +489,7 @@ impl EntityGenerator {
     // --- small random helpers ---
 
     fn guid(&mut self) -> String {
-        uuid::Builder::from_random_bytes(self.rng.u128(..).to_le_bytes())
-            .into_uuid()
-            .to_string()
+        guid(&mut self.rng)
     }
 
     fn chance(&mut self, probability: f64) -> bool {

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 use super::{
     api::{ApiRequest, unknown_id},
     clock::record_now,
+    data::{account_ref, guid},
     demo::LEGAL_ENTITIES,
     reply::{
         FieldErrors, Reply, field_error, strip_nulls, unsupported_media_type, validation_problem,
@@ -27,7 +28,7 @@ pub(crate) fn create(
     entity: usize,
     resource: Resource,
 ) -> Reply {
-    let fields = match read_object(request, resource) {
+    let mut fields = match read_object(request, resource) {
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
@@ -35,7 +36,6 @@ pub(crate) fn create(
     if !errors.is_empty() {
         return validation_problem(errors, request.trace_id);
     }
-    let mut fields = fields;
     let id = shared.with_rng(guid);
     let mut store = shared.store_mut();
     if let Err(errors) = resolve_account_fields(&store, entity, resource, &mut fields) {
@@ -99,7 +99,7 @@ pub(crate) fn patch(
     resource: Resource,
     id: &str,
 ) -> Reply {
-    let fields = match read_object(request, resource) {
+    let mut fields = match read_object(request, resource) {
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
@@ -113,7 +113,6 @@ pub(crate) fn patch(
     if !errors.is_empty() {
         return validation_problem(errors, request.trace_id);
     }
-    let mut fields = fields;
     let mut store = shared.store_mut();
     if let Err(errors) = resolve_account_fields(&store, entity, resource, &mut fields) {
         return validation_problem(errors, request.trace_id);
@@ -126,12 +125,9 @@ pub(crate) fn patch(
         return unknown_id(resource, id, request.trace_id);
     };
     let mut value = table.records[position].value();
-    let mut changes = Value::Object(fields);
-    if let Some(object) = changes.as_object_mut() {
-        object.remove("id");
-        object.insert("modified".into(), json!(record_now()));
-    }
-    merge_patch(&mut value, changes);
+    fields.remove("id");
+    fields.insert("modified".into(), json!(record_now()));
+    merge_patch(&mut value, Value::Object(fields));
     let record = Record::from_value(resource, &value);
     let body = record.json.to_string();
     table.records[position] = record;
@@ -157,12 +153,6 @@ pub(crate) fn delete(
         }
         None => unknown_id(resource, id, request.trace_id),
     }
-}
-
-fn guid(rng: &mut fastrand::Rng) -> String {
-    uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
-        .into_uuid()
-        .to_string()
 }
 
 /// The body as a JSON object, or the reply ASP.NET would give instead.
@@ -308,9 +298,7 @@ fn resolve_account(accounts: &Table, field: &str, lookup: &Value) -> Result<Valu
             .collect(),
     };
     match matches.as_slice() {
-        [account] => Ok(
-            json!({"name": account["name"], "accountNumber": account["accountNumber"], "id": account["id"]}),
-        ),
+        [account] => Ok(account_ref(account)),
         [] => Err(field_error(
             field,
             format!("No account could be found for '{wanted}'."),
