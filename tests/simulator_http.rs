@@ -609,6 +609,41 @@ async fn users_list_legal_entities_and_work_without_the_header() {
     assert_eq!(me["roles"][0]["name"], "System Administrator");
     assert_eq!(me["roles"][1]["name"], "Sales");
     let id = me["id"].as_str().expect("id");
+
+    // The Sales role of the second entity: who has it, and what it lacks.
+    let sales = me["roles"][1]["id"].as_str().expect("role id");
+    let holders = json_of(
+        send(get(
+            &client,
+            &sim,
+            &token,
+            &format!("/Users/ByRole/{sales}"),
+            None,
+        ))
+        .await,
+    )
+    .await;
+    let holders = holders["data"].as_array().expect("paged users");
+    assert!(holders.iter().any(|u| u["id"] == id));
+    let role = json_of(
+        send(get(
+            &client,
+            &sim,
+            &token,
+            &format!("/Users/roles/{sales}"),
+            None,
+        ))
+        .await,
+    )
+    .await;
+    let permissions: Vec<&str> = role["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(permissions.contains(&"Account View"));
+    assert!(!permissions.contains(&"Invoice View"));
     assert_eq!(
         send(get(&client, &sim, &token, &format!("/Users/{id}"), None))
             .await
@@ -1289,4 +1324,57 @@ async fn banner_says_how_to_connect_and_shutdown_stops_the_server() {
     sim.shutdown().await;
     let result = client().post(url).json(&json!({})).send().await;
     assert!(result.is_err());
+}
+
+#[test]
+fn public_types_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Simulator>();
+    assert_send_sync::<SimulatorConfig>();
+    assert_send_sync::<Faults>();
+}
+
+#[tokio::test]
+async fn subscription_lookups_resolve_on_create_and_patch() {
+    let sim = start_default().await;
+    let client = client();
+    let token = demo_token(&client, &sim).await;
+    let response = send(post(&client, &sim, &token, "/Subscriptions").json(
+        &json!({"account": {"key": "accountNumber", "value": "a-000003"}, "status": "Draft", "invoiceAccount": "A-000004"}),
+    ))
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created = json_of(response).await;
+    assert_eq!(created["account"]["accountNumber"], "A-000003");
+    assert_eq!(created["invoiceAccount"]["accountNumber"], "A-000004");
+    assert!(
+        created["orderNumber"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("O-"))
+    );
+
+    let response = send(
+        client
+            .patch(format!(
+                "{}/Subscriptions/{}",
+                sim.base_url(),
+                created["id"].as_str().expect("id")
+            ))
+            .bearer_auth(&token)
+            .header("legal-entity", ENTITY_AB)
+            .json(&json!({"invoiceAccount": "A-000005", "remarks": "moved"})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let patched = json_of(response).await;
+    assert_eq!(patched["invoiceAccount"]["accountNumber"], "A-000005");
+    assert_eq!(patched["account"]["accountNumber"], "A-000003");
+
+    let response = send(
+        post(&client, &sim, &token, "/Subscriptions")
+            .json(&json!({"account": "A-999999", "status": "Draft"})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(!problem_messages(&json_of(response).await, "account").is_empty());
 }

@@ -37,22 +37,12 @@ enum Route<'a> {
     AccountChildren(&'a str, Resource),
     Roles,
     Role(&'a str),
+    /// `/Users/ByRole/{roleId}`.
+    UsersByRole(&'a str),
     Insights(&'a str),
 }
 
 impl Route<'_> {
-    /// Users and roles cover the whole tenant, so they work without a `legal-entity` header
-    /// (the notes rate this "probably"; a header, if sent, must still be valid).
-    fn tenant_wide(self) -> bool {
-        matches!(
-            self,
-            Route::Collection(Resource::Users)
-                | Route::Item(Resource::Users, _)
-                | Route::Roles
-                | Route::Role(_)
-        )
-    }
-
     fn methods(self) -> Vec<Method> {
         let mut methods = vec![Method::GET];
         match self {
@@ -80,6 +70,9 @@ fn route(path: &str) -> Option<Route<'_>> {
         }
         [users, roles] if is(users, "Users") && is(roles, "roles") => Some(Route::Roles),
         [users, roles, id] if is(users, "Users") && is(roles, "roles") => Some(Route::Role(id)),
+        [users, by_role, id] if is(users, "Users") && is(by_role, "ByRole") => {
+            Some(Route::UsersByRole(id))
+        }
         [collection] => Resource::from_segment(collection).map(Route::Collection),
         [collection, id] => Resource::from_segment(collection).map(|r| Route::Item(r, id)),
         [accounts, id, child] if is(accounts, "Accounts") => match Resource::from_segment(child) {
@@ -112,7 +105,7 @@ pub(crate) fn handle(shared: &Shared, request: &ApiRequest<'_>) -> Reply {
     )
 }
 
-/// A 403 as Younium sends it: no body.
+/// A 403 without a body: the spec documents none (the notes rate the body a guess).
 fn forbidden() -> Reply {
     Reply::empty(StatusCode::FORBIDDEN)
 }
@@ -126,18 +119,15 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
     if matches!(route, Route::Insights(_)) && principal.kind == TokenKind::Legacy {
         return Err(AuthFailure::LegacyNotAccepted.reply());
     }
-    let scope = legal_entity(request.headers, &principal)?;
-    let entity = match (scope, route.tenant_wide()) {
-        (Some(entity), _) => Some(entity),
-        (None, true) => None,
-        (None, false) => return Err(forbidden()),
-    };
+    let entity = legal_entity(request.headers, &principal)?;
     let call = Call {
         shared,
         request,
         principal,
         version,
     };
+    // Users and roles cover the whole tenant, so they work without a `legal-entity` header
+    // (the notes rate this "probably"); a header, if sent, must still be valid.
     match (route, entity) {
         (Route::Collection(Resource::Users), _) => {
             call.require(entity, Permission::UserView)?;
@@ -146,6 +136,19 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
         (Route::Item(Resource::Users, id), _) => {
             call.require(entity, Permission::UserView)?;
             Ok(call.one(shared.store().users(), Resource::Users, id))
+        }
+        (Route::UsersByRole(role), _) => {
+            call.require(entity, Permission::UserView)?;
+            let has_role = |user: &Record| {
+                user.value()["roles"].as_array().is_some_and(|roles| {
+                    roles.iter().any(|r| {
+                        r["id"]
+                            .as_str()
+                            .is_some_and(|id| id.eq_ignore_ascii_case(role))
+                    })
+                })
+            };
+            Ok(call.list(shared.store().users(), Resource::Users, has_role))
         }
         (Route::Roles, _) => {
             call.require(entity, Permission::UserView)?;
@@ -156,6 +159,7 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
             call.require(entity, Permission::UserView)?;
             Ok(call.one(&role_table(entity), Resource::Users, id))
         }
+        // Everything else belongs to one legal entity: with none given, Younium answers 403.
         (_, None) => Err(forbidden()),
         (Route::Insights(set), Some(entity)) => {
             call.require(Some(entity), Permission::ReportView)?;
@@ -345,7 +349,13 @@ impl Call<'_> {
         always_bare: bool,
         keep: impl Fn(&Record) -> bool,
     ) -> Reply {
-        let query = match parse_list_query(self.request.query, self.version) {
+        // Bare lists have no paging parameters to validate; they read 2.0's Skip/Take.
+        let rules = if always_bare {
+            ApiVersion::V2_0
+        } else {
+            self.version
+        };
+        let query = match parse_list_query(self.request.query, rules) {
             Ok(query) => query,
             Err(errors) => return validation_problem(errors, self.request.trace_id),
         };
@@ -363,7 +373,7 @@ impl Call<'_> {
 
     fn one(&self, table: &Table, resource: Resource, id: &str) -> Reply {
         match table.find(id) {
-            Some(record) => Reply::json_text(StatusCode::OK, record.json.clone()),
+            Some(record) => Reply::json_text(StatusCode::OK, record.json.to_string()),
             None => unknown_id(resource, id, self.request.trace_id),
         }
     }

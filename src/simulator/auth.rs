@@ -104,6 +104,7 @@ impl AuthFailure {
     }
 
     /// 401 without a body, explained in `WWW-Authenticate` the way ASP.NET's JWT handler does.
+    /// The spec documents no 401 body; the header is the notes' plausible guess.
     pub(crate) fn reply(&self) -> Reply {
         let challenge = match self.description() {
             None => "Bearer".to_owned(),
@@ -123,6 +124,13 @@ pub(crate) struct Tokens {
     api_ttl: Duration,
     legacy_ttl: Duration,
     book: Mutex<TokenBook>,
+}
+
+/// A freshly signed token and its lifetime.
+struct Issued {
+    token: String,
+    lifetime_seconds: i64,
+    expires_at: i64,
 }
 
 #[derive(Default)]
@@ -159,7 +167,7 @@ impl Tokens {
         kind: TokenKind,
         legal_entity: Option<usize>,
         client_id: &str,
-    ) -> (String, i64, i64) {
+    ) -> Issued {
         let ttl = match kind {
             TokenKind::Api => self.api_ttl,
             TokenKind::Legacy => self.legacy_ttl,
@@ -184,7 +192,11 @@ impl Tokens {
         });
         strip_nulls(&mut claims);
         lock(&self.book).live.insert(token_id);
-        (self.signer.sign(&claims), lifetime, expires)
+        Issued {
+            token: self.signer.sign(&claims),
+            lifetime_seconds: lifetime,
+            expires_at: expires,
+        }
     }
 
     /// Checks the `Authorization` header of an API call.
@@ -241,29 +253,29 @@ impl Tokens {
     }
 
     fn api_token(&self, endpoint: TokenEndpoint, body: &[u8]) -> Reply {
-        let request = match read_credentials(body) {
-            Ok(request) => request,
+        let (client_id, given_secret) = match read_credentials(body) {
+            Ok(credentials) => credentials,
             Err(message) => return token_errors(StatusCode::BAD_REQUEST, &message),
         };
-        let user = User::by_client(&request.0).filter(
-            |user| matches!(user.login, Login::ApiToken { secret, .. } if secret == request.1),
+        let user = User::by_client(&client_id).filter(
+            |user| matches!(user.login, Login::ApiToken { secret, .. } if secret == given_secret),
         );
         let Some(user) = user else {
             return token_errors(StatusCode::UNAUTHORIZED, "Invalid client credentials");
         };
-        let (token, lifetime, expires) = self.issue(user, TokenKind::Api, None, &request.0);
+        let issued = self.issue(user, TokenKind::Api, None, &client_id);
         let refresh = uuid::Uuid::new_v4().to_string();
         let answer = match endpoint {
             TokenEndpoint::V2 => json!({
-                "access_token": token,
+                "access_token": issued.token,
                 "refresh_token": refresh,
-                "expires_in": lifetime,
-                "expires": http_date(expires),
+                "expires_in": issued.lifetime_seconds,
+                "expires": http_date(issued.expires_at),
             }),
             _ => json!({
-                "expires": http_date(expires),
-                "expiresIn": lifetime,
-                "accessToken": token,
+                "expires": http_date(issued.expires_at),
+                "expiresIn": issued.lifetime_seconds,
+                "accessToken": issued.token,
                 "refreshToken": refresh,
             }),
         };
@@ -313,8 +325,7 @@ impl Tokens {
                 _ => return oauth_error("invalid_grant", Some("invalid_legal_entity")),
             },
         };
-        let (token, lifetime, _) =
-            self.issue(user, TokenKind::Legacy, Some(legal_entity), LEGACY_CLIENT);
+        let issued = self.issue(user, TokenKind::Legacy, Some(legal_entity), LEGACY_CLIENT);
         let granted = if scopes.is_empty() {
             LEGACY_SCOPES[..3].join(" ")
         } else {
@@ -323,8 +334,8 @@ impl Tokens {
         no_store(Reply::json(
             StatusCode::OK,
             &json!({
-                "access_token": token,
-                "expires_in": lifetime,
+                "access_token": issued.token,
+                "expires_in": issued.lifetime_seconds,
                 "token_type": "Bearer",
                 "scope": granted,
             }),

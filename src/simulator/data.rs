@@ -35,6 +35,7 @@ struct Market {
     top_level_domain: &'static str,
     weight: u32,
     cities: &'static [(&'static str, &'static str)],
+    streets: &'static [&'static str],
 }
 
 /// How one legal entity's books look.
@@ -78,6 +79,7 @@ const PROFILES: [Profile; 2] = [
                     ("Linköping", "582 24"),
                     ("Umeå", "903 26"),
                 ],
+                streets: &["Storgatan", "Kungsgatan", "Drottninggatan", "Sveavägen"],
             },
             Market {
                 country: "Norway",
@@ -86,6 +88,7 @@ const PROFILES: [Profile; 2] = [
                 top_level_domain: "no",
                 weight: 12,
                 cities: &[("Oslo", "0150"), ("Bergen", "5003"), ("Trondheim", "7011")],
+                streets: &["Karl Johans gate", "Storgata", "Bryggen"],
             },
             Market {
                 country: "Denmark",
@@ -94,6 +97,7 @@ const PROFILES: [Profile; 2] = [
                 top_level_domain: "dk",
                 weight: 10,
                 cities: &[("København", "1050"), ("Aarhus", "8000")],
+                streets: &["Strøget", "Vesterbrogade", "Nørregade"],
             },
             Market {
                 country: "Finland",
@@ -106,6 +110,7 @@ const PROFILES: [Profile; 2] = [
                     ("Espoo", "02100"),
                     ("Tampere", "33100"),
                 ],
+                streets: &["Mannerheimintie", "Aleksanterinkatu", "Hämeenkatu"],
             },
             Market {
                 country: "Germany",
@@ -118,6 +123,7 @@ const PROFILES: [Profile; 2] = [
                     ("Hamburg", "20095"),
                     ("München", "80331"),
                 ],
+                streets: &["Hauptstraße", "Bahnhofstraße", "Friedrichstraße"],
             },
         ],
         home_tax_rate: 25.0,
@@ -148,6 +154,12 @@ const PROFILES: [Profile; 2] = [
                     ("Denver", "80202"),
                     ("Seattle", "98101"),
                 ],
+                streets: &[
+                    "Main Street",
+                    "Market Street",
+                    "Congress Avenue",
+                    "Pine Street",
+                ],
             },
             Market {
                 country: "Canada",
@@ -156,6 +168,7 @@ const PROFILES: [Profile; 2] = [
                 top_level_domain: "ca",
                 weight: 15,
                 cities: &[("Toronto", "M5H 2N2"), ("Vancouver", "V6B 1A1")],
+                streets: &["King Street West", "Granville Street"],
             },
             Market {
                 country: "United Kingdom",
@@ -164,6 +177,7 @@ const PROFILES: [Profile; 2] = [
                 top_level_domain: "co.uk",
                 weight: 15,
                 cities: &[("London", "EC1A 1BB"), ("Manchester", "M1 1AE")],
+                streets: &["High Street", "Deansgate", "Old Street"],
             },
         ],
         home_tax_rate: 0.0,
@@ -197,17 +211,6 @@ const NAME_CORES: [&str; 16] = [
     "Motion",
     "Consulting",
 ];
-const STREETS: [&str; 8] = [
-    "Storgatan",
-    "Kungsgatan",
-    "Main Street",
-    "Harbour Road",
-    "Parkvägen",
-    "Industrivej",
-    "Bahnhofstraße",
-    "Market Street",
-];
-
 /// A catalogue product: name, category, charge type, price model, monthly (or one-off) price in
 /// the Swedish entity's base currency.
 struct CatalogueItem {
@@ -329,10 +332,30 @@ pub(crate) fn generate(seed: u64, records_per_entity: usize) -> Store {
         .iter()
         .map(|user| record(Resource::Users, user.to_json()))
         .collect();
-    let entities = (0..LEGAL_ENTITIES.len())
-        .map(|entity| EntityGenerator::new(seed, entity).generate(records_per_entity))
-        .collect();
+    // One thread per legal entity: generation is CPU-bound and the entities are independent.
+    let entities = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..LEGAL_ENTITIES.len())
+            .map(|entity| {
+                scope.spawn(move || EntityGenerator::new(seed, entity).generate(records_per_entity))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     Store::new(Table::new(users), entities)
+}
+
+/// A random (version 4) GUID from a seeded stream, so ids repeat with the seed.
+pub(crate) fn guid(rng: &mut fastrand::Rng) -> String {
+    uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
+        .into_uuid()
+        .to_string()
 }
 
 fn record(resource: Resource, mut value: Value) -> Record {
@@ -345,7 +368,7 @@ fn round2(amount: f64) -> f64 {
 }
 
 /// A reference to an account as other records embed it.
-fn account_ref(account: &Value) -> Value {
+pub(crate) fn account_ref(account: &Value) -> Value {
     json!({"name": account["name"], "accountNumber": account["accountNumber"], "id": account["id"]})
 }
 
@@ -466,9 +489,7 @@ impl EntityGenerator {
     // --- small random helpers ---
 
     fn guid(&mut self) -> String {
-        uuid::Builder::from_random_bytes(self.rng.u128(..).to_le_bytes())
-            .into_uuid()
-            .to_string()
+        guid(&mut self.rng)
     }
 
     fn chance(&mut self, probability: f64) -> bool {
@@ -581,7 +602,7 @@ impl EntityGenerator {
         };
         let home = market.country == self.profile.markets[0].country;
         let street_number = self.rng.u16(1..120);
-        let street = self.pick(&STREETS);
+        let street = self.pick(market.streets);
         let address = json!({
             "id": self.guid(),
             "description": "Invoice address",
@@ -605,6 +626,12 @@ impl EntityGenerator {
             .then(|| self.pick(self.profile.our_references));
         let term = self.pick(&["30", "30", "30", "10", "60"]);
         let modified = self.later(created, 400);
+        let vat_prefix = COUNTRIES
+            .iter()
+            .find(|(name, _, _)| *name == market.country)
+            .map_or("XX", |(_, two, _)| *two);
+        let tax_number = (!home && self.chance(0.7))
+            .then(|| format!("{vat_prefix}{}", self.rng.u64(100_000_000..999_999_999)));
         let segment = self
             .chance(0.5)
             .then(|| self.pick(&["SMB", "Mid-market", "Enterprise"]));
@@ -622,7 +649,7 @@ impl EntityGenerator {
             "name": name,
             "organizationNumber": organization_number,
             "ourReference": our_reference,
-            "taxRegistrationNumber": (!home && self.chance(0.7)).then(|| format!("{}{}", &market.top_level_domain[..2].to_ascii_uppercase(), self.rng.u64(10_000_000..99_999_999))),
+            "taxRegistrationNumber": tax_number,
             "taxTemplate": if home { "Standard" } else { "Export" },
             "defaultInvoiceAddress": address,
             "defaultDeliveryAddress": delivery_address,
@@ -665,16 +692,26 @@ impl EntityGenerator {
         } else {
             12
         };
-        let end = start
+        let auto_renewed = self.chance(0.7);
+        let mut end = start
             .saturating_add(term_months.months())
             .saturating_sub(1.day());
+        // Auto-renewed terms that ran out before "today" have been renewed for a year at a time.
+        let mut last_renewal = None;
+        while termed && auto_renewed && end < SNAPSHOT {
+            last_renewal = Some(end.saturating_add(1.day()));
+            end = end.saturating_add(12.months());
+        }
         let status = match self.rng.u8(0..100) {
+            _ if termed && end < SNAPSHOT => "Cancelled",
             0..=84 => "Active",
             85..=94 => "Cancelled",
             _ => "Draft",
         };
         let billing_period = self.pick(&["Monthly", "Quarterly", "Annual", "Annual"]);
-        let order_date = start.saturating_sub(self.rng.i64(0..30).days());
+        let order_date = start
+            .saturating_sub(self.rng.i64(0..30).days())
+            .max(account_created);
         let created = self.moment(order_date.min(SNAPSHOT));
         let modified = self.later(created, 200);
 
@@ -709,12 +746,13 @@ impl EntityGenerator {
             "effectiveEndDate": termed.then(|| record_date(end)),
             "orderDate": record_date(order_date),
             "noticePeriodDate": termed.then(|| record_date(end.saturating_sub(3.months()))),
+            "lastRenewalDate": last_renewal.map(record_date),
             "created": record_timestamp(created),
             "modified": record_timestamp(modified),
             "noticePeriod": 3,
             "term": termed.then_some(term_months),
             "renewalTerm": 12,
-            "isAutoRenewed": self.chance(0.7),
+            "isAutoRenewed": auto_renewed,
             "orderType": "Subscription",
             "termType": if termed { "Termed" } else { "Evergreen" },
             "orderPaymentMethod": "Invoice",

@@ -48,7 +48,8 @@ pub(crate) struct ListQuery {
     modified_before: Option<(String, DateTime)>,
 }
 
-/// Parses a raw query string. 2.1 validates `PageSize` (1..=100) and `PageNumber` (from 1); 2.0
+/// Parses a raw query string. 2.1 validates `PageSize` (1..=100; refusing rather than clamping
+/// a larger one is a guess, the docs only state the limit) and `PageNumber` (from 1); 2.0
 /// reads `Skip`/`Take` instead and accepts `Sort` as another name for `OrderBy`.
 pub(crate) fn parse_list_query(query: &str, version: ApiVersion) -> Result<ListQuery, FieldErrors> {
     let mut list = ListQuery {

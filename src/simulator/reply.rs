@@ -15,7 +15,7 @@ const PROBLEM_JSON: &str = "application/problem+json; charset=utf-8";
 #[derive(Clone, Debug)]
 pub(crate) struct Reply {
     pub status: StatusCode,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<(&'static str, String)>,
 }
 

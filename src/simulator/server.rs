@@ -116,7 +116,8 @@ async fn token_call(
     shared.tokens.exchange(endpoint, body)
 }
 
-/// 429 as an API gateway in front of Younium would send it.
+/// 429 as an API gateway in front of Younium would send it. Younium documents no rate limits,
+/// so the body shape (Azure API Management's) is a guess; `Retry-After` is what clients rely on.
 fn rate_limited() -> Reply {
     Reply::json(
         StatusCode::TOO_MANY_REQUESTS,

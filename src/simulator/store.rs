@@ -14,7 +14,8 @@ pub(crate) struct Record {
     pub number: Option<String>,
     /// The account the record belongs to, for `/Accounts/{id}/…` lists.
     pub account_id: Option<String>,
-    pub json: String,
+    /// Compact JSON, sized exactly (records are held by the tens of thousands).
+    pub json: Box<str>,
 }
 
 impl Record {
@@ -27,7 +28,7 @@ impl Record {
                 .number_field()
                 .and_then(|(field, _)| text(value.get(field))),
             account_id: text(value.get("account").and_then(|a| a.get("id"))),
-            json: value.to_string(),
+            json: value.to_string().into_boxed_str(),
         }
     }
 

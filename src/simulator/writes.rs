@@ -11,13 +11,14 @@ use serde_json::{Map, Value, json};
 use super::{
     api::{ApiRequest, unknown_id},
     clock::record_now,
+    data::{account_ref, guid},
     demo::LEGAL_ENTITIES,
     reply::{
         FieldErrors, Reply, field_error, strip_nulls, unsupported_media_type, validation_problem,
     },
     resources::{FieldKind, Required, Resource},
     state::Shared,
-    store::{Record, Table},
+    store::{Record, Store, Table},
 };
 
 /// `POST /{resource}` → 201 with the created record.
@@ -27,7 +28,7 @@ pub(crate) fn create(
     entity: usize,
     resource: Resource,
 ) -> Reply {
-    let fields = match read_object(request, resource) {
+    let mut fields = match read_object(request, resource) {
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
@@ -37,19 +38,9 @@ pub(crate) fn create(
     }
     let id = shared.with_rng(guid);
     let mut store = shared.store_mut();
-    let account = match resource {
-        Resource::Subscriptions => {
-            let Some(accounts) = store.table(entity, Resource::Accounts) else {
-                return Reply::empty(StatusCode::FORBIDDEN);
-            };
-            let lookup = fields.get("account").unwrap_or(&Value::Null);
-            match resolve_account(accounts, lookup) {
-                Ok(account) => Some(account),
-                Err(errors) => return validation_problem(errors, request.trace_id),
-            }
-        }
-        _ => None,
-    };
+    if let Err(errors) = resolve_account_fields(&store, entity, resource, &mut fields) {
+        return validation_problem(errors, request.trace_id);
+    }
     let Some(table) = store.table_mut(entity, resource) else {
         return Reply::empty(StatusCode::FORBIDDEN);
     };
@@ -77,13 +68,22 @@ pub(crate) fn create(
             json!(format!("{prefix}{:06}", table.take_number())),
         );
     }
-    shape(resource, fields, &mut created, entity, account);
+    rename(resource, &mut fields);
+    if resource == Resource::Subscriptions && !fields.contains_key("invoiceAccount") {
+        let account = fields.get("account").cloned().unwrap_or(Value::Null);
+        fields.insert("invoiceAccount".into(), account);
+    }
+    fields.remove("id");
+    created.extend(fields);
+    for (name, value) in defaults(resource, entity) {
+        created.entry(name).or_insert(value);
+    }
     created.insert("created".into(), json!(record_now()));
     created.insert("modified".into(), json!(record_now()));
     let mut value = Value::Object(created);
     strip_nulls(&mut value);
     let record = Record::from_value(resource, &value);
-    let body = record.json.clone();
+    let body = record.json.to_string();
     table.records.push(record);
     Reply::json_text(StatusCode::CREATED, body).header(
         header::LOCATION,
@@ -99,7 +99,7 @@ pub(crate) fn patch(
     resource: Resource,
     id: &str,
 ) -> Reply {
-    let fields = match read_object(request, resource) {
+    let mut fields = match read_object(request, resource) {
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
@@ -114,6 +114,10 @@ pub(crate) fn patch(
         return validation_problem(errors, request.trace_id);
     }
     let mut store = shared.store_mut();
+    if let Err(errors) = resolve_account_fields(&store, entity, resource, &mut fields) {
+        return validation_problem(errors, request.trace_id);
+    }
+    rename(resource, &mut fields);
     let Some(table) = store.table_mut(entity, resource) else {
         return Reply::empty(StatusCode::FORBIDDEN);
     };
@@ -121,14 +125,11 @@ pub(crate) fn patch(
         return unknown_id(resource, id, request.trace_id);
     };
     let mut value = table.records[position].value();
-    let mut changes = Value::Object(fields);
-    if let Some(object) = changes.as_object_mut() {
-        object.remove("id");
-        object.insert("modified".into(), json!(record_now()));
-    }
-    merge_patch(&mut value, changes);
+    fields.remove("id");
+    fields.insert("modified".into(), json!(record_now()));
+    merge_patch(&mut value, Value::Object(fields));
     let record = Record::from_value(resource, &value);
-    let body = record.json.clone();
+    let body = record.json.to_string();
     table.records[position] = record;
     Reply::json_text(StatusCode::OK, body)
 }
@@ -152,12 +153,6 @@ pub(crate) fn delete(
         }
         None => unknown_id(resource, id, request.trace_id),
     }
-}
-
-fn guid(rng: &mut fastrand::Rng) -> String {
-    uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
-        .into_uuid()
-        .to_string()
 }
 
 /// The body as a JSON object, or the reply ASP.NET would give instead.
@@ -280,7 +275,7 @@ fn lookup_text(value: &Value) -> Option<&str> {
 
 /// Resolves an account LookupKey (GUID, account number, or `{"key": field, "value": …}`) to the
 /// reference subscriptions embed. None or several matches answer 400, as the docs describe.
-fn resolve_account(accounts: &Table, lookup: &Value) -> Result<Value, FieldErrors> {
+fn resolve_account(accounts: &Table, field: &str, lookup: &Value) -> Result<Value, FieldErrors> {
     let wanted = lookup_text(lookup).unwrap_or_default();
     let key = lookup.get("key").and_then(Value::as_str);
     let matches: Vec<Value> = match key {
@@ -303,74 +298,50 @@ fn resolve_account(accounts: &Table, lookup: &Value) -> Result<Value, FieldError
             .collect(),
     };
     match matches.as_slice() {
-        [account] => Ok(
-            json!({"name": account["name"], "accountNumber": account["accountNumber"], "id": account["id"]}),
-        ),
+        [account] => Ok(account_ref(account)),
         [] => Err(field_error(
-            "account",
+            field,
             format!("No account could be found for '{wanted}'."),
         )),
         _ => Err(field_error(
-            "account",
+            field,
             format!("More than one account matches '{wanted}'."),
         )),
     }
 }
 
-/// Fills a created record from the request fields and the resource's defaults.
-fn shape(
-    resource: Resource,
-    mut fields: Map<String, Value>,
-    created: &mut Map<String, Value>,
+/// Replaces a subscription body's `account` and `invoiceAccount` LookupKeys by account
+/// references.
+fn resolve_account_fields(
+    store: &Store,
     entity: usize,
-    account: Option<Value>,
-) {
-    fields.remove("id");
-    let zero = || json!({"amount": 0.0, "baseCurrencyAmount": 0.0});
-    let defaults: Vec<(&str, Value)> = match resource {
+    resource: Resource,
+    fields: &mut Map<String, Value>,
+) -> Result<(), FieldErrors> {
+    if resource != Resource::Subscriptions {
+        return Ok(());
+    }
+    let Some(accounts) = store.table(entity, Resource::Accounts) else {
+        return Ok(());
+    };
+    for field in ["account", "invoiceAccount"] {
+        if let Some(lookup) = fields.get(field).filter(|v| !v.is_null()) {
+            let reference = resolve_account(accounts, field, lookup)?;
+            fields.insert(field.into(), reference);
+        }
+    }
+    Ok(())
+}
+
+/// Request members whose response counterpart has another name or shape.
+fn rename(resource: Resource, fields: &mut Map<String, Value>) {
+    match resource {
         Resource::Accounts => {
-            let currency = fields.remove("currency");
-            let code = currency
-                .as_ref()
-                .and_then(lookup_text)
-                .map(str::to_uppercase);
-            fields.insert("currencyCode".into(), json!(code));
-            vec![
-                ("accountType", json!("Customer")),
-                ("inactive", json!(false)),
-                ("invoiceDeliveryMethod", json!("Email")),
-                ("customFields", json!({})),
-                ("cmrr", zero()),
-                ("acv", zero()),
-                ("tcv", zero()),
-            ]
-        }
-        Resource::Subscriptions => {
-            if let Some(account) = account {
-                let invoice_account = fields.remove("invoiceAccount").map(|_| account.clone());
-                fields.insert(
-                    "invoiceAccount".into(),
-                    invoice_account.unwrap_or_else(|| account.clone()),
-                );
-                fields.insert("account".into(), account);
+            if let Some(currency) = fields.remove("currency") {
+                let code = lookup_text(&currency).map(str::to_uppercase);
+                fields.insert("currencyCode".into(), json!(code));
             }
-            vec![
-                ("version", json!(1)),
-                ("isLastVersion", json!(true)),
-                ("orderType", json!("Subscription")),
-                ("products", json!([])),
-                ("milestones", json!([])),
-                ("orderDiscounts", json!([])),
-                ("customFields", json!({})),
-            ]
         }
-        Resource::Products => vec![
-            ("productType", json!("Simple")),
-            ("isFrameworkProduct", json!(false)),
-            ("legalEntityId", json!(LEGAL_ENTITIES[entity].id)),
-            ("chargePlans", json!([])),
-            ("customFields", json!({})),
-        ],
         Resource::Payments => {
             if let Some(method) = fields.remove("paymentMethod") {
                 fields.insert("paymentMethodName".into(), json!(lookup_text(&method)));
@@ -385,9 +356,7 @@ fn shape(
                     json!({"amount": amount, "currencyCode": currency}),
                 );
             }
-            Vec::new()
         }
-        Resource::Webhooks => vec![("webhookStatus", json!("Enabled"))],
         Resource::Currency => {
             if let Some(code) = fields
                 .get("code")
@@ -396,14 +365,43 @@ fn shape(
             {
                 fields.insert("code".into(), json!(code));
             }
-            Vec::new()
         }
+        _ => {}
+    }
+}
+
+/// What the server fills in when a create request leaves it out.
+fn defaults(resource: Resource, entity: usize) -> Vec<(&'static str, Value)> {
+    let zero = || json!({"amount": 0.0, "baseCurrencyAmount": 0.0});
+    match resource {
+        Resource::Accounts => vec![
+            ("accountType", json!("Customer")),
+            ("inactive", json!(false)),
+            ("invoiceDeliveryMethod", json!("Email")),
+            ("customFields", json!({})),
+            ("cmrr", zero()),
+            ("acv", zero()),
+            ("tcv", zero()),
+        ],
+        Resource::Subscriptions => vec![
+            ("version", json!(1)),
+            ("isLastVersion", json!(true)),
+            ("orderType", json!("Subscription")),
+            ("products", json!([])),
+            ("milestones", json!([])),
+            ("orderDiscounts", json!([])),
+            ("customFields", json!({})),
+        ],
+        Resource::Products => vec![
+            ("productType", json!("Simple")),
+            ("isFrameworkProduct", json!(false)),
+            ("legalEntityId", json!(LEGAL_ENTITIES[entity].id)),
+            ("chargePlans", json!([])),
+            ("customFields", json!({})),
+        ],
+        Resource::Webhooks => vec![("webhookStatus", json!("Enabled"))],
         Resource::PaymentTerms => vec![("termType", json!("NetDays"))],
         _ => Vec::new(),
-    };
-    created.extend(fields);
-    for (name, value) in defaults {
-        created.entry(name).or_insert(value);
     }
 }
 
