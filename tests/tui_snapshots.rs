@@ -49,12 +49,9 @@ fn app() -> App {
         ],
         ..ConnectionPane::default()
     };
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        Theme { colour: false },
-        TimeZone::UTC,
-    );
+    // A fixed offset, so local time and UTC both show and differ.
+    let tz = TimeZone::fixed(jiff::tz::offset(1));
+    let mut app = App::new(pane, ManagerOptions::default(), Theme { colour: false }, tz);
     app.now = fixed_now();
     app.size = (120, 40);
     app.request.idempotency_key = "00000000-0000-4000-8000-0000000000aa".into();
