@@ -45,15 +45,18 @@ impl LineInput {
     }
 
     pub fn handle(&mut self, key: KeyEvent) -> InputOutcome {
+        let ctrl = key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Enter => InputOutcome::Submit(self.text().to_string()),
             KeyCode::Esc => InputOutcome::Cancel,
-            // One line only: a pasted or typed newline never splits the field.
-            KeyCode::Char('m') | KeyCode::Char('j')
-                if key
-                    .modifiers
-                    .contains(crossterm::event::KeyModifiers::CONTROL) =>
-            {
+            // One line only: a typed newline or tab never gets into the field.
+            KeyCode::Char('m' | 'j') if ctrl => InputOutcome::Edited,
+            KeyCode::Tab | KeyCode::BackTab => InputOutcome::Edited,
+            // Readline's Ctrl-U (the textarea would undo instead): clear up to the cursor.
+            KeyCode::Char('u') if ctrl => {
+                self.area.delete_line_by_head();
                 InputOutcome::Edited
             }
             _ => {
