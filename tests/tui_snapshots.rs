@@ -109,7 +109,7 @@ fn show(app: &mut App, response: ApiResponse, request: ApiRequest) {
     let problem = response.problem();
     let empty_list = problem
         .is_empty_list(response.status)
-        .then(|| problem.message_lines().join("; "));
+        .then(|| problem.messages_text());
     let explanation = if response.is_success() || empty_list.is_some() {
         None
     } else {

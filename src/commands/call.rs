@@ -75,10 +75,7 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         }
     }
     if response.is_empty_list() {
-        eprintln!(
-            "no records: {}",
-            response.problem().summary().unwrap_or_default()
-        );
+        eprintln!("no records: {}", response.problem().messages_text());
         println!("[]");
         return Ok(ExitCode::SUCCESS);
     }

@@ -689,7 +689,7 @@ impl App {
         let empty_list = problem
             .as_ref()
             .filter(|p| p.is_empty_list(response.status))
-            .map(|p| p.message_lines().join("; "));
+            .map(|p| p.messages_text());
         let legal_entity = response
             .sent
             .header("legal-entity")

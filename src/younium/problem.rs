@@ -131,6 +131,11 @@ impl Problem {
             .collect()
     }
 
+    /// The messages on one line, `; `-separated (the empty-list message, for instance).
+    pub fn messages_text(&self) -> String {
+        self.message_lines().join("; ")
+    }
+
     /// One line for status bars and stderr: the most specific thing the server said.
     pub fn summary(&self) -> Option<String> {
         let lines = self.message_lines();
