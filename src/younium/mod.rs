@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod doctor;
 pub mod environment;
 pub mod paging;
 pub mod problem;

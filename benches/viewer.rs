@@ -1,0 +1,212 @@
+//! In-process timings of the response viewer on 1 MB and 10 MB JSON bodies (release build):
+//! indexing (what runs off the UI thread after the last byte), the first frame, a frame
+//! scrolled to the middle, scroll steps anywhere, and the memory a shown body costs.
+//!
+//! Run: `cargo bench --bench viewer`. Prints a table; asserts nothing.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::widgets::Block;
+use younium_tui::pretty::Document;
+use younium_tui::pretty::highlight::highlighter;
+use younium_tui::tui::panes::response::{ResponsePane, Shown};
+use younium_tui::tui::theme::Theme;
+use younium_tui::younium::paging::PageInfo;
+use younium_tui::younium::request::SentRequest;
+use younium_tui::younium::{ApiRequest, ApiResponse, Method};
+
+/// Account-like records (nested objects, arrays, numbers, strings) until `target` bytes.
+fn body(target: usize) -> Bytes {
+    let mut out = String::with_capacity(target + 2048);
+    out.push_str(r#"{"pageNumber":1,"pageSize":100,"totalPages":1,"totalCount":0,"data":["#);
+    let mut i = 0u64;
+    while out.len() < target {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!(
+            concat!(
+                r#"{{"id":"53abf01b-5942-4bed-b61f-{:012x}","accountNumber":"A-{:06}","accountType":"Customer","#,
+                r#""inactive":false,"invoiceDeliveryMethod":"Email","currencyCode":"SEK","name":"Example Customer {}","#,
+                r#""defaultInvoiceAddress":{{"id":"4c595cad-00ea-47ec-b697-{:012x}","street":"Street {}","city":"City","zip":"11111","country":"Sweden"}},"#,
+                r#""customFields":{{}},"created":"2022-09-21T13:22:16.366372","modified":"2022-09-21T13:22:16.3881969","#,
+                r#""cmrr":{{"amount":{}.5,"currencyCode":"SEK","baseCurrencyAmount":{}.25,"baseCurrencyCode":"SEK"}},"tags":["a","b",null,1.5e3]}}"#
+            ),
+            i, i, i, i, i, i * 3, i * 7
+        ));
+        i += 1;
+    }
+    out.push_str("]}");
+    Bytes::from(out)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn shown(body: Bytes, doc: Document, page: Option<PageInfo>) -> Shown {
+    let request = ApiRequest::new(Method::Get, "/Accounts");
+    Shown {
+        id: 1,
+        response: ApiResponse {
+            status: 200,
+            reason: "OK".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body,
+            elapsed: Duration::from_millis(10),
+            sent: SentRequest {
+                method: Method::Get,
+                url: "http://x/Accounts".into(),
+                headers: vec![],
+                body: None,
+                sent_at: jiff::Timestamp::now(),
+            },
+        },
+        request,
+        doc: Some(std::sync::Arc::new(doc)),
+        page,
+        explanation: None,
+        empty_list: None,
+        notes: vec![],
+    }
+}
+
+fn draw(pane: &mut ResponsePane, terminal: &mut Terminal<TestBackend>) {
+    let theme = Theme { colour: true };
+    terminal
+        .draw(|f| {
+            pane.render(
+                f,
+                f.area(),
+                Block::bordered(),
+                jiff::Timestamp::now(),
+                &theme,
+            )
+        })
+        .unwrap();
+}
+
+fn stats(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    let p95 = samples[(samples.len() * 95 / 100).min(samples.len() - 1)];
+    (median, p95, *samples.last().unwrap())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    // Load syntect's definitions once, as the app does at start-up.
+    let _ = highlighter();
+    println!(
+        "response viewer, release build, {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    for mb in [1usize, 10] {
+        let rss_before = rss_kib();
+        let raw = body(mb * 1_000_000);
+        let size = raw.len();
+
+        // What runs in spawn_blocking once the last byte is in: index + page probe.
+        let mut index_times = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let doc = Document::new(raw.clone(), true);
+            let page = PageInfo::probe(doc.body());
+            black_box((&doc, &page));
+            index_times.push(t.elapsed());
+        }
+        let t = Instant::now();
+        let doc = Document::new(raw.clone(), true);
+        let page = PageInfo::probe(doc.body());
+        let lines = doc.line_count();
+        let mut pane = ResponsePane::default();
+        pane.show(shown(raw.clone(), doc, page));
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        draw(&mut pane, &mut terminal);
+        let first_lines = t.elapsed();
+        drop(raw);
+
+        // One frame scrolled to the middle (nothing cached from the frame before).
+        let mut middle = Vec::new();
+        for k in 0..30 {
+            pane.scroll = lines / 2 + k * 997;
+            let t = Instant::now();
+            draw(&mut pane, &mut terminal);
+            middle.push(t.elapsed());
+        }
+        // Scroll steps: a line down and a page down, at the top, middle and end.
+        let mut steps = Vec::new();
+        for start in [0, lines / 2, lines.saturating_sub(200)] {
+            pane.scroll = start;
+            for code in [
+                KeyCode::Char('j'),
+                KeyCode::PageDown,
+                KeyCode::Char('k'),
+                KeyCode::PageUp,
+            ] {
+                for _ in 0..10 {
+                    let t = Instant::now();
+                    pane.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+                    draw(&mut pane, &mut terminal);
+                    steps.push(t.elapsed());
+                }
+            }
+        }
+        let jump = {
+            let t = Instant::now();
+            pane.handle_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE));
+            draw(&mut pane, &mut terminal);
+            t.elapsed()
+        };
+        let rss_after = rss_kib();
+
+        let (index_median, _, index_max) = stats(index_times);
+        let (mid_median, mid_p95, mid_max) = stats(middle);
+        let (step_median, step_p95, step_max) = stats(steps);
+        println!();
+        println!("{mb} MB body: {size} bytes, {lines} display lines");
+        println!(
+            "  index + page probe (off the UI thread)   median {}  max {}",
+            ms(index_median),
+            ms(index_max)
+        );
+        println!(
+            "  last byte → first highlighted frame      {}",
+            ms(first_lines)
+        );
+        println!(
+            "  frame scrolled to the middle             median {}  p95 {}  max {}",
+            ms(mid_median),
+            ms(mid_p95),
+            ms(mid_max)
+        );
+        println!(
+            "  scroll step (key + frame), 120 samples   median {}  p95 {}  max {}",
+            ms(step_median),
+            ms(step_p95),
+            ms(step_max)
+        );
+        println!("  jump to the end (G + frame)              {}", ms(jump));
+        println!(
+            "  memory held while shown                  {:.1} MB RSS growth = {:.2}× the body",
+            (rss_after.saturating_sub(rss_before)) as f64 / 1024.0,
+            (rss_after.saturating_sub(rss_before)) as f64 * 1024.0 / size as f64
+        );
+        drop(pane);
+    }
+}
