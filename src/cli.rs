@@ -82,6 +82,10 @@ pub enum Command {
     Token(TokenArgs),
     /// Send one API call; the body goes to stdout, a status line to stderr.
     Call(CallArgs),
+    /// List the tenant's legal entities (from GET /Users) and your roles in each.
+    Entities(EntitiesArgs),
+    /// Find out why a call answers 401 or 403 (probes with GETs only; never repeats a write).
+    Doctor(DoctorArgs),
     /// List the API's endpoints (from the published OpenAPI 2.1 spec).
     Endpoints(EndpointsArgs),
     /// Run the built-in Younium simulator on its own.
@@ -119,6 +123,32 @@ pub struct CallArgs {
     /// Print the response headers to stderr.
     #[arg(short, long)]
     pub include: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// [METHOD] PATH, e.g. `GET /Invoices` or just `/Invoices`.
+    #[arg(num_args = 1..=2, required = true, value_name = "[METHOD] PATH")]
+    pub call: Vec<String>,
+    /// Query parameter NAME=VALUE (repeatable).
+    #[arg(short, long = "query", value_name = "NAME=VALUE")]
+    pub query: Vec<String>,
+    /// Extra or overriding header 'NAME: VALUE' (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub header: Vec<String>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Confirm sending probe requests (GETs) to production.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

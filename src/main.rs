@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(Command::Token(args)) => commands::token::run(args, &cli.connection).await,
             Some(Command::Call(args)) => commands::call::run(args, &cli.connection).await,
+            Some(Command::Entities(args)) => commands::entities::run(args, &cli.connection).await,
+            Some(Command::Doctor(args)) => commands::doctor::run(args, &cli.connection).await,
             Some(Command::Endpoints(args)) => commands::endpoints::run(args),
             Some(Command::Simulate(args)) => commands::simulate::run(args).await,
             None => younium_tui::tui::run(&cli).await,

@@ -84,7 +84,15 @@ pub struct TokenManager {
     publisher: Arc<watch::Sender<TokenState>>,
     commands: mpsc::UnboundedSender<Command>,
     options: ManagerOptions,
+    issued: Issued,
 }
+
+/// Tokens issued in this session, newest last, so a diagnosis can recognise one pasted into a
+/// header and say where it came from.
+type Issued = Arc<std::sync::Mutex<Vec<Arc<Token>>>>;
+
+/// How many issued tokens are remembered.
+const ISSUED_KEPT: usize = 16;
 
 impl TokenManager {
     /// Starts the manager. With a connection it begins the first exchange at once.
@@ -96,7 +104,9 @@ impl TokenManager {
         let (state_tx, state_rx) = watch::channel(TokenState::Missing);
         let state_tx = Arc::new(state_tx);
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+        let issued = Issued::default();
         let worker = Worker {
+            issued: issued.clone(),
             http,
             options,
             connection: None,
@@ -113,6 +123,7 @@ impl TokenManager {
             publisher: state_tx,
             commands: cmd_tx,
             options,
+            issued,
         };
         if connection.is_some() {
             manager.set_connection(connection);
@@ -122,6 +133,11 @@ impl TokenManager {
 
     pub fn options(&self) -> ManagerOptions {
         self.options
+    }
+
+    /// Tokens issued in this session (at most the last 16), oldest first.
+    pub fn issued_tokens(&self) -> Vec<Arc<Token>> {
+        self.issued.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
     /// The state right now.
@@ -202,6 +218,7 @@ impl TokenManager {
 /// The manager task's own state.
 struct Worker {
     http: reqwest::Client,
+    issued: Issued,
     options: ManagerOptions,
     connection: Option<Connection>,
     token: Option<Arc<Token>>,
@@ -324,6 +341,11 @@ impl Worker {
                 self.failures = 0;
                 tracing::info!(expires_at = %token.expires_at, "token issued");
                 self.token = Some(token.clone());
+                if let Ok(mut issued) = self.issued.lock() {
+                    issued.push(token.clone());
+                    let excess = issued.len().saturating_sub(ISSUED_KEPT);
+                    issued.drain(..excess);
+                }
                 self.state.send_replace(TokenState::Valid(token));
             }
             Err(error) => {

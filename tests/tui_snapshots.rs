@@ -14,7 +14,7 @@ use ratatui::backend::TestBackend;
 use younium_tui::pretty::Document;
 use younium_tui::session::ManagerOptions;
 use younium_tui::tui::app::{Action, App, Focus, Overlay, Screen};
-use younium_tui::tui::panes::connection::{ConnectionPane, KnownEntity, SecretSource};
+use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
 use younium_tui::tui::panes::response::{ResponseState, Shown};
 use younium_tui::tui::theme::Theme;
 use younium_tui::tui::view;
@@ -38,11 +38,13 @@ fn app() -> App {
         secret_source: SecretSource::EnvVar,
         legal_entity: Some(ENTITY.into()),
         known_entities: vec![
-            KnownEntity {
+            LegalEntity {
+                roles: Vec::new(),
                 name: ENTITY.into(),
                 id: Some("1a7d0000-0000-4000-8000-00000000ab01".into()),
             },
-            KnownEntity {
+            LegalEntity {
+                roles: Vec::new(),
                 name: "Nordlys Software Inc".into(),
                 id: Some("1a7d0000-0000-4000-8000-00000000ab02".into()),
             },

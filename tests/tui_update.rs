@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::tz::TimeZone;
 use younium_tui::session::{CallOutcome, ManagerOptions};
 use younium_tui::tui::app::{Action, App, DemoInfo, Effect, Focus, OnYes, Overlay, Screen};
-use younium_tui::tui::panes::connection::{ConnectionPane, KnownEntity};
+use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity};
 use younium_tui::tui::panes::response::ResponseState;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::request::SentRequest;
@@ -105,7 +105,8 @@ fn demo_flow_connects_with_the_simulators_credentials() {
         base_url: "http://127.0.0.1:5555".into(),
         client_id: "demo".into(),
         secret: Secret::new("pw"),
-        entities: vec![KnownEntity {
+        entities: vec![LegalEntity {
+            roles: Vec::new(),
             name: "E1".into(),
             id: Some("g1".into()),
         }],

@@ -4,7 +4,9 @@
 //! could be had (bad input, no token, network failure). The reason goes to stderr.
 
 pub mod call;
+pub mod doctor;
 pub mod endpoints;
+pub mod entities;
 pub mod simulate;
 pub mod token;
 

@@ -11,9 +11,10 @@ use crossterm::event::{
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use super::diagnosis::DiagnosisView;
 use super::layout::{Areas, layout};
 use super::panes::catalog::{CatalogEvent, CatalogPane};
-use super::panes::connection::{ConnectionEvent, ConnectionPane, Field, KnownEntity, SecretSource};
+use super::panes::connection::{ConnectionEvent, ConnectionPane, Field, LegalEntity, SecretSource};
 use super::panes::overlays::entity_choices;
 use super::panes::request::{BodyCheck, HeaderContext, RequestPane};
 use super::panes::response::{ResponseEvent, ResponsePane, ResponseState, Shown};
@@ -22,9 +23,11 @@ use super::theme::Theme;
 use crate::pretty::Document;
 use crate::session::{CallError, CallOutcome, ManagerOptions};
 use crate::younium::catalog::catalog;
+use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
+use crate::younium::doctor::{Discovery, DiscoverySource};
 use crate::younium::paging::{PageInfo, with_page};
 use crate::younium::problem::{CallContext, explain};
-use crate::younium::{ApiRequest, CallSettings, Connection, Secret, TokenState};
+use crate::younium::{ApiRequest, CallSettings, Connection, Environment, Secret, TokenState};
 
 /// The pane with the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +69,8 @@ impl Focus {
 pub enum OnYes {
     Send(SendChecks),
     Quit,
+    /// Probe production (asked once per session).
+    Diagnose,
 }
 
 /// Checks already passed for a send, so a confirmed send skips them.
@@ -85,10 +90,18 @@ pub struct Confirm {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: usize },
-    Jwt { scroll: usize },
-    EntityPicker { selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Jwt {
+        scroll: usize,
+    },
+    EntityPicker {
+        selected: usize,
+    },
     Confirm(Confirm),
+    /// The 401/403 diagnosis; its state is `App::diagnosis`.
+    Diagnosis,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +116,7 @@ pub struct DemoInfo {
     pub base_url: String,
     pub client_id: String,
     pub secret: Secret,
-    pub entities: Vec<KnownEntity>,
+    pub entities: Vec<LegalEntity>,
 }
 
 /// Everything that can happen to the app.
@@ -126,6 +139,17 @@ pub enum Action {
         page: Option<PageInfo>,
     },
     DemoReady(Result<DemoInfo, String>),
+    /// A step of a running diagnosis.
+    DiagnosisProgress {
+        id: u64,
+        progress: Progress,
+    },
+    Diagnosed {
+        id: u64,
+        diagnosis: Box<Diagnosis>,
+    },
+    /// The legal entities `GET /Users` lists (or why it could not).
+    Discovered(Discovery),
 }
 
 /// Work for the event loop.
@@ -147,6 +171,21 @@ pub enum Effect {
         json: bool,
     },
     StartDemo,
+    Diagnose {
+        id: u64,
+        environment: Environment,
+        request: ApiRequest,
+        settings: CallSettings,
+        known: Option<Known>,
+        fallback: Vec<LegalEntity>,
+    },
+    CancelDiagnosis,
+    /// List the legal entities from `GET /Users`.
+    Discover {
+        environment: Environment,
+        legal_entity: Option<String>,
+        fallback: Vec<LegalEntity>,
+    },
     Quit,
 }
 
@@ -167,7 +206,12 @@ pub struct App {
     pub demo_starting: bool,
     /// A message for the welcome screen (e.g. the demo failed to start).
     pub welcome_error: Option<String>,
-    next_id: u64,
+    pub diagnosis: Option<DiagnosisView>,
+    /// The user agreed to probe production in this session.
+    pub production_probes_ok: bool,
+    /// What the last legal-entity discovery found or why it failed; `None`: not run yet.
+    pub discovery_note: Option<String>,
+    pub(crate) next_id: u64,
     pub quit: bool,
 }
 
@@ -206,6 +250,9 @@ impl App {
             demo: None,
             demo_starting: false,
             welcome_error: None,
+            diagnosis: None,
+            production_probes_ok: false,
+            discovery_note: None,
             next_id: 0,
             quit: false,
         }
@@ -276,6 +323,12 @@ impl App {
                 self.on_demo(result, &mut effects);
                 true
             }
+            Action::DiagnosisProgress { id, progress } => self.on_diagnosis_progress(id, progress),
+            Action::Diagnosed { id, diagnosis } => self.on_diagnosed(id, *diagnosis),
+            Action::Discovered(discovery) => {
+                self.on_discovered(&discovery);
+                true
+            }
         };
         (redraw, effects)
     }
@@ -324,8 +377,9 @@ impl App {
             }
             KeyCode::Char('r') => effects.push(Effect::Renew),
             KeyCode::Char('s') => self.send(SendChecks::default(), effects),
-            KeyCode::Char('L') => self.open_entity_picker(),
+            KeyCode::Char('L') => self.open_entity_picker(effects),
             KeyCode::Char('J') => self.open_jwt(),
+            KeyCode::Char('D') => self.start_diagnosis(false, effects),
             KeyCode::Esc if self.response.in_flight().is_some() => {
                 effects.push(Effect::Cancel);
                 self.response.state = ResponseState::Failed {
@@ -344,7 +398,7 @@ impl App {
                     effects.push(Effect::Connect(self.connection.connection()))
                 }
                 ConnectionEvent::SettingsChanged => {}
-                ConnectionEvent::PickEntity => self.open_entity_picker(),
+                ConnectionEvent::PickEntity => self.open_entity_picker(effects),
                 ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
             },
             Focus::Token => match self.token.handle_key(key) {
@@ -466,7 +520,10 @@ impl App {
         }
     }
 
-    fn open_entity_picker(&mut self) {
+    fn open_entity_picker(&mut self, effects: &mut Vec<Effect>) {
+        if self.discovery_note.is_none() && self.token.state.token().is_some() {
+            self.discover(effects);
+        }
         let current = self.connection.legal_entity.as_deref();
         let selected = match current {
             None => 0,
@@ -485,6 +542,32 @@ impl App {
                 }),
         };
         self.overlay = Some(Overlay::EntityPicker { selected });
+    }
+
+    /// Asks the event loop to list the legal entities (the pick-list shows progress).
+    pub(crate) fn discover(&mut self, effects: &mut Vec<Effect>) {
+        self.discovery_note = Some("Listing legal entities from GET /Users…".into());
+        effects.push(Effect::Discover {
+            environment: self.connection.environment.clone(),
+            legal_entity: self.connection.legal_entity.clone(),
+            fallback: self.connection.known_entities.clone(),
+        });
+    }
+
+    /// Adds what discovery found to the pick-list and notes where it came from.
+    pub(crate) fn on_discovered(&mut self, discovery: &Discovery) {
+        for e in &discovery.entities {
+            self.connection.remember_entity(e.clone());
+        }
+        self.discovery_note = Some(match &discovery.source {
+            DiscoverySource::Users { users, .. } => format!(
+                "{} legal entities from GET /Users ({users} users). d lists them again.",
+                discovery.entities.len()
+            ),
+            DiscoverySource::Fallback { reason } => {
+                format!("{reason}. Showing the ones typed or used before.")
+            }
+        });
     }
 
     fn open_jwt(&mut self) {
@@ -510,12 +593,17 @@ impl App {
             Overlay::Jwt { scroll } => Some(Overlay::Jwt {
                 scroll: scroll_key(scroll, key),
             }),
-            Overlay::EntityPicker { selected } => self.picker_key(selected, key),
+            Overlay::EntityPicker { selected } => self.picker_key(selected, key, effects),
+            Overlay::Diagnosis => self.diagnosis_key(key, effects),
             Overlay::Confirm(confirm) => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
                     match confirm.on_yes {
                         OnYes::Send(checks) => self.send(checks, effects),
                         OnYes::Quit => self.quit(effects),
+                        OnYes::Diagnose => {
+                            self.production_probes_ok = true;
+                            self.start_diagnosis(true, effects);
+                        }
                     }
                     return;
                 }
@@ -525,9 +613,18 @@ impl App {
         };
     }
 
-    fn picker_key(&mut self, selected: usize, key: KeyEvent) -> Option<Overlay> {
+    fn picker_key(
+        &mut self,
+        selected: usize,
+        key: KeyEvent,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
         let count = entity_choices(&self.connection.known_entities);
         match key.code {
+            KeyCode::Char('d') => {
+                self.discover(effects);
+                Some(Overlay::EntityPicker { selected })
+            }
             KeyCode::Esc | KeyCode::Char('q') => None,
             KeyCode::Up | KeyCode::Char('k') => Some(Overlay::EntityPicker {
                 selected: selected.saturating_sub(1),
@@ -578,7 +675,7 @@ impl App {
     }
 
     /// Sends the request in the builder, asking first where a check calls for it.
-    fn send(&mut self, checks: SendChecks, effects: &mut Vec<Effect>) {
+    pub(crate) fn send(&mut self, checks: SendChecks, effects: &mut Vec<Effect>) {
         let request = match self.request.build() {
             Ok(r) => r,
             Err(message) => {
@@ -697,7 +794,8 @@ impl App {
         if response.is_success()
             && let Some(le) = &legal_entity
         {
-            self.connection.remember_entity(KnownEntity {
+            self.connection.remember_entity(LegalEntity {
+                roles: Vec::new(),
                 name: le.clone(),
                 id: None,
             });

@@ -4,6 +4,7 @@
 //! something changed and no queued message is waiting.
 
 pub mod app;
+pub mod diagnosis;
 pub mod input;
 pub mod layout;
 pub mod panes;
@@ -29,13 +30,15 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use self::app::{Action, App, DemoInfo, Effect};
-use self::panes::connection::{ConnectionPane, KnownEntity, SecretSource};
+use self::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
 use self::theme::Theme;
 use crate::cli::Cli;
 use crate::commands::SECRET_ENV;
 use crate::pretty::Document;
 use crate::session::{ApiClient, ManagerOptions, TokenManager};
 use crate::simulator::{Simulator, SimulatorConfig, demo};
+use crate::younium::doctor::diagnose::{Input, diagnose};
+use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 use crate::younium::paging::PageInfo;
 use crate::younium::request::{HttpOptions, http_client};
 use crate::younium::{Environment, Secret};
@@ -91,7 +94,8 @@ fn connection_from_cli(cli: &Cli) -> anyhow::Result<ConnectionPane> {
         pane.secret_source = SecretSource::EnvVar;
     }
     if let Some(le) = &pane.legal_entity {
-        pane.remember_entity(KnownEntity {
+        pane.remember_entity(LegalEntity {
+            roles: Vec::new(),
             name: le.clone(),
             id: None,
         });
@@ -147,6 +151,7 @@ struct Runner {
     tx: mpsc::UnboundedSender<Action>,
     rx: mpsc::UnboundedReceiver<Action>,
     in_flight: Option<JoinHandle<()>>,
+    diagnosis: Option<JoinHandle<()>>,
     simulator: Option<Simulator>,
 }
 
@@ -159,6 +164,7 @@ impl Runner {
             tx,
             rx,
             in_flight: None,
+            diagnosis: None,
             simulator: None,
         }
     }
@@ -210,7 +216,10 @@ impl Runner {
                 dirty = false;
             }
         }
-        if let Some(task) = self.in_flight.take() {
+        for task in [self.in_flight.take(), self.diagnosis.take()]
+            .into_iter()
+            .flatten()
+        {
             task.abort();
         }
         if let Some(sim) = self.simulator.take() {
@@ -264,6 +273,83 @@ impl Runner {
                 let result = self.start_demo().await;
                 let _ = self.tx.send(Action::DemoReady(result));
             }
+            Effect::Diagnose {
+                id,
+                environment,
+                request,
+                settings,
+                known,
+                fallback,
+            } => {
+                if let Some(task) = self.diagnosis.take() {
+                    task.abort();
+                }
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                self.diagnosis = Some(tokio::spawn(async move {
+                    let token = if request.uses_managed_token() {
+                        client.tokens.token().await.ok()
+                    } else {
+                        None
+                    };
+                    let issued = client.tokens.issued_tokens();
+                    let input = Input {
+                        http: &client.http,
+                        environment: &environment,
+                        request: &request,
+                        settings: &settings,
+                        token,
+                        issued: &issued,
+                        fallback_entities: &fallback,
+                        known,
+                    };
+                    let progress_tx = tx.clone();
+                    let diagnosis = diagnose(input, |progress| {
+                        let _ = progress_tx.send(Action::DiagnosisProgress { id, progress });
+                    })
+                    .await;
+                    let _ = tx.send(Action::Diagnosed {
+                        id,
+                        diagnosis: Box::new(diagnosis),
+                    });
+                }));
+            }
+            Effect::CancelDiagnosis => {
+                if let Some(task) = self.diagnosis.take() {
+                    task.abort();
+                }
+            }
+            Effect::Discover {
+                environment,
+                legal_entity,
+                fallback,
+            } => {
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let discovery = match client.tokens.token().await {
+                        Ok(token) => {
+                            let me = Me::from_jwt(token.jwt.as_ref().ok());
+                            discover(
+                                &client.http,
+                                environment.base_url(),
+                                &token.access,
+                                legal_entity.as_deref(),
+                                &me,
+                                &fallback,
+                            )
+                            .await
+                        }
+                        Err(e) => Discovery {
+                            entities: fallback,
+                            source: DiscoverySource::Fallback {
+                                reason: format!("no token to list them with ({e})"),
+                            },
+                        },
+                    };
+                    let _ = tx.send(Action::Discovered(discovery));
+                });
+            }
             Effect::Quit => {}
         }
     }
@@ -282,7 +368,8 @@ impl Runner {
             secret: Secret::new(demo::SECRET),
             entities: demo::LEGAL_ENTITIES
                 .iter()
-                .map(|e| KnownEntity {
+                .map(|e| LegalEntity {
+                    roles: Vec::new(),
                     name: e.name.to_string(),
                     id: Some(e.id.to_string()),
                 })

@@ -219,12 +219,17 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
                 &app.connection.known_entities,
                 app.connection.legal_entity.as_deref(),
                 *selected,
-                None,
+                app.discovery_note.as_deref(),
                 theme,
             );
         }
         Some(Overlay::Confirm(c)) => {
             overlays::render_confirm(frame, &c.title, &c.lines, c.danger, theme)
+        }
+        Some(Overlay::Diagnosis) => {
+            if let Some(view) = &app.diagnosis {
+                super::diagnosis::render(frame, view, theme);
+            }
         }
     }
 }

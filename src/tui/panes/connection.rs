@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::theme::Theme;
+pub use crate::younium::doctor::LegalEntity;
 use crate::younium::{
     ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Secret,
 };
@@ -44,13 +45,6 @@ pub enum SecretSource {
     Demo,
 }
 
-/// A legal entity the app knows of: from discovery, the demo, or earlier successful calls.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KnownEntity {
-    pub name: String,
-    pub id: Option<String>,
-}
-
 /// What a key press in this pane means for the rest of the app.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ConnectionEvent {
@@ -75,7 +69,7 @@ pub struct ConnectionPane {
     pub secret_source: SecretSource,
     pub reveal_secret: bool,
     pub legal_entity: Option<String>,
-    pub known_entities: Vec<KnownEntity>,
+    pub known_entities: Vec<LegalEntity>,
     pub api_version: ApiVersion,
     pub selected: Field,
     pub editing: Option<LineInput>,
@@ -159,13 +153,19 @@ impl ConnectionPane {
     }
 
     /// Adds a legal entity to the pick-list unless it is there already (by name or GUID).
-    pub fn remember_entity(&mut self, entity: KnownEntity) {
-        let same = |k: &KnownEntity| {
+    pub fn remember_entity(&mut self, entity: LegalEntity) {
+        let same = |k: &LegalEntity| {
             k.name.eq_ignore_ascii_case(&entity.name) || (k.id.is_some() && k.id == entity.id)
         };
         match self.known_entities.iter_mut().find(|k| same(k)) {
-            Some(existing) if existing.id.is_none() => existing.id = entity.id,
-            Some(_) => {}
+            Some(existing) => {
+                if existing.id.is_none() {
+                    existing.id = entity.id;
+                }
+                if !entity.roles.is_empty() {
+                    existing.roles = entity.roles;
+                }
+            }
             None => self.known_entities.push(entity),
         }
     }
@@ -563,17 +563,20 @@ mod tests {
     #[test]
     fn known_entities_merge() {
         let mut pane = ConnectionPane::default();
-        pane.remember_entity(KnownEntity {
+        pane.remember_entity(LegalEntity {
+            roles: Vec::new(),
             name: "Acme AB".into(),
             id: None,
         });
-        pane.remember_entity(KnownEntity {
+        pane.remember_entity(LegalEntity {
+            roles: Vec::new(),
             name: "acme ab".into(),
             id: Some("g-1".into()),
         });
         assert_eq!(
             pane.known_entities,
-            [KnownEntity {
+            [LegalEntity {
+                roles: Vec::new(),
                 name: "Acme AB".into(),
                 id: Some("g-1".into())
             }]

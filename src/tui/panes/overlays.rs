@@ -7,7 +7,7 @@ use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-use super::connection::KnownEntity;
+use super::connection::LegalEntity;
 use crate::tui::theme::Theme;
 use crate::younium::token::{Token, format_local, format_utc};
 
@@ -198,13 +198,13 @@ fn json_lines(value: &serde_json::Value) -> Vec<Line<'static>> {
 }
 
 /// Entries of the legal-entity pick-list: none, the known entities, then free text.
-pub fn entity_choices(known: &[KnownEntity]) -> usize {
+pub fn entity_choices(known: &[LegalEntity]) -> usize {
     known.len() + 2
 }
 
 pub fn render_entity_picker(
     frame: &mut Frame<'_>,
-    known: &[KnownEntity],
+    known: &[LegalEntity],
     current: Option<&str>,
     selected: usize,
     note: Option<&str>,
@@ -214,7 +214,11 @@ pub fn render_entity_picker(
     let area = centered(frame.area(), 78, height);
     frame.render_widget(Clear, area);
     let block = frame_block("Legal entity", theme).title_bottom(
-        Line::styled(" Enter choose · Esc close ", theme.dim()).alignment(Alignment::Right),
+        Line::styled(
+            " Enter choose · d list from GET /Users · Esc close ",
+            theme.dim(),
+        )
+        .alignment(Alignment::Right),
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -4,6 +4,8 @@
 //! The decisions are pure functions of the probe results, so each verdict is tested without a
 //! network; [`run_probes`] and [`discover`] do the HTTP.
 
+pub mod diagnose;
+
 use std::sync::Arc;
 
 use futures::StreamExt;
@@ -369,9 +371,13 @@ pub fn plan_403(
     };
     let mut control = ApiRequest::new(Method::Get, control_path);
     control.query.push(Param::new("PageSize", "1"));
+    // The control reads another resource in a legal entity known to exist: the one sent if
+    // it is one, else the first. It tells "this resource is forbidden" from "all is".
     let control_header = sent
+        .filter(|v| entities.iter().any(|e| e.matches(v)))
         .map(str::to_string)
-        .or_else(|| entities.first().map(|e| e.name.clone()));
+        .or_else(|| entities.first().map(|e| e.name.clone()))
+        .or_else(|| sent.map(str::to_string));
     probes.push(Probe {
         label: format!("control: GET {control_path}"),
         entity: None,
@@ -506,7 +512,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn new(kind: VerdictKind, headline: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: VerdictKind, headline: impl Into<String>) -> Self {
         Self {
             kind,
             headline: headline.into(),
@@ -515,7 +521,7 @@ impl Verdict {
         }
     }
 
-    fn detail(mut self, d: impl Into<String>) -> Self {
+    pub(crate) fn detail(mut self, d: impl Into<String>) -> Self {
         self.details.push(d.into());
         self
     }
@@ -576,22 +582,29 @@ pub fn suggestions(value: &str, entities: &[LegalEntity]) -> Vec<String> {
     let v = value.trim();
     if looks_like_guid(v) {
         return vec![format!(
-            "{v:?} is a GUID, but none of this tenant's legal entities has it: a GUID from another tenant, or from {} (sandbox and production legal entities have different GUIDs)",
-            "the other environment"
+            "{v:?} is a GUID, but none of this tenant's legal entities has it: a GUID from another tenant, or from the other environment (sandbox and production legal entities have different GUIDs)"
         )];
     }
-    let mut out = Vec::new();
-    for e in entities {
-        if squash(&e.name) == squash(v) {
-            out.push(format!(
+    let exact: Vec<String> = entities
+        .iter()
+        .filter(|e| squash(&e.name) == squash(v))
+        .map(|e| {
+            format!(
                 "{v:?} differs from {:?} only in case, spacing or punctuation",
                 e.name
-            ));
-        } else if distance(&v.to_lowercase(), &e.name.to_lowercase()) <= (e.name.len() / 4).max(2) {
-            out.push(format!("did you mean {:?}?", e.name));
-        }
+            )
+        })
+        .collect();
+    if !exact.is_empty() {
+        return exact;
     }
-    out
+    entities
+        .iter()
+        .filter(|e| {
+            distance(&v.to_lowercase(), &e.name.to_lowercase()) <= (e.name.len() / 4).max(2)
+        })
+        .map(|e| format!("did you mean {:?}?", e.name))
+        .collect()
 }
 
 /// Draws the 403 verdict from finished probes.

@@ -1,0 +1,106 @@
+//! `younium-tui entities`: the tenant's legal entities, from `GET /Users`.
+
+use std::process::ExitCode;
+
+use super::{EXIT_FAILURE, resolve};
+use crate::cli::{ConnectionArgs, EntitiesArgs};
+use crate::session::{ManagerOptions, TokenManager};
+use crate::younium::doctor::{Discovery, DiscoverySource, LegalEntity, Me, discover};
+
+pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
+    let resolved = resolve(connection, true)?;
+    let tokens = TokenManager::spawn(
+        resolved.http.clone(),
+        resolved.connection.clone(),
+        ManagerOptions::default(),
+    );
+    let token = match tokens.token().await {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: no token: {e}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    };
+    let fallback: Vec<LegalEntity> = resolved
+        .settings
+        .legal_entity
+        .iter()
+        .map(|name| LegalEntity {
+            name: name.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let me = Me::from_jwt(token.jwt.as_ref().ok());
+    let discovery = discover(
+        &resolved.http,
+        resolved.environment.base_url(),
+        &token.access,
+        resolved.settings.legal_entity.as_deref(),
+        &me,
+        &fallback,
+    )
+    .await;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&discovery)?);
+    } else {
+        print!("{}", table(&discovery));
+    }
+    Ok(match discovery.source {
+        DiscoverySource::Users { .. } => ExitCode::SUCCESS,
+        DiscoverySource::Fallback { .. } => ExitCode::from(EXIT_FAILURE),
+    })
+}
+
+/// The entities as a table, with where they came from.
+pub fn table(discovery: &Discovery) -> String {
+    let mut out = String::new();
+    match &discovery.source {
+        DiscoverySource::Users {
+            pages,
+            users,
+            current_user,
+        } => {
+            out.push_str(&format!(
+                "From GET /Users ({pages} page{}, {users} users){}:\n",
+                if *pages == 1 { "" } else { "s" },
+                current_user
+                    .as_ref()
+                    .map(|u| format!("; you are {u}"))
+                    .unwrap_or_else(|| "; your own user was not found among them".into())
+            ));
+        }
+        DiscoverySource::Fallback { reason } => {
+            out.push_str(&format!(
+                "{reason}.\nShowing the legal entities given on the command line instead:\n"
+            ));
+        }
+    }
+    if discovery.entities.is_empty() {
+        out.push_str("  (none)\n");
+        return out;
+    }
+    let width = discovery
+        .entities
+        .iter()
+        .map(|e| e.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    out.push_str(&format!(
+        "  {:<width$}  {:<36}  YOUR ROLES\n",
+        "NAME", "GUID"
+    ));
+    for e in &discovery.entities {
+        out.push_str(&format!(
+            "  {:<width$}  {:<36}  {}\n",
+            e.name,
+            e.id.as_deref().unwrap_or("-"),
+            if e.roles.is_empty() {
+                "-".to_string()
+            } else {
+                e.roles.join(", ")
+            }
+        ));
+    }
+    out
+}
