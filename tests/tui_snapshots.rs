@@ -334,3 +334,53 @@ fn sending_state() {
     };
     insta::assert_snapshot!("sending", render(&mut a));
 }
+
+#[test]
+fn diagnosis_overlay() {
+    use younium_tui::tui::diagnosis::DiagnosisView;
+    use younium_tui::younium::doctor::{
+        Discovery, DiscoverySource, LegalEntity as Entity, ProbeOutcome, plan_403, verdict_403,
+    };
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let entities = vec![
+        Entity {
+            name: ENTITY.into(),
+            id: Some("1a7d0000-0000-4000-8000-00000000ab01".into()),
+            roles: vec!["System Administrator".into()],
+        },
+        Entity {
+            name: "Nordlys Software Inc".into(),
+            id: Some("1a7d0000-0000-4000-8000-00000000ab02".into()),
+            roles: vec!["Sales".into()],
+        },
+    ];
+    let req = ApiRequest::new(Method::Get, "/Invoices");
+    let mut plan = plan_403(&req, Some("Nordlys Software Inc"), &entities);
+    for p in &mut plan.probes {
+        let ok = p.label.starts_with("control")
+            || p.header.as_deref().is_some_and(|h| entities[0].matches(h));
+        p.outcome = ProbeOutcome::Status {
+            status: if ok { 200 } else { 403 },
+        };
+    }
+    let verdict = verdict_403(&plan, &entities, Some(("Invoice View".into(), true)));
+    a.diagnosis = Some(DiagnosisView {
+        id: 1,
+        label: "GET /Invoices".into(),
+        status: Some(403),
+        discovery: Some(Discovery {
+            entities,
+            source: DiscoverySource::Users {
+                pages: 1,
+                users: 7,
+                current_user: Some("api@nordlys.example".into()),
+            },
+        }),
+        plan: Some(plan),
+        verdict: Some(verdict),
+        scroll: 0,
+    });
+    a.overlay = Some(Overlay::Diagnosis);
+    insta::assert_snapshot!("diagnosis_overlay", render(&mut a));
+}

@@ -165,6 +165,11 @@ fn catalogue_to_send_to_response() {
     assert!(redraw);
     assert!(matches!(effects[..], [Effect::Index { id: i, json: true, .. }] if i == id));
     assert!(app.response.shown().is_some());
+    assert_eq!(
+        app.focus,
+        Focus::Response,
+        "the response takes the keyboard"
+    );
 }
 
 #[test]
@@ -323,4 +328,106 @@ fn next_page_resends_with_the_page_number() {
         press(&mut app, KeyCode::Char('p')).is_empty(),
         "no previous page of page 1 while page 2 loads"
     );
+}
+
+fn forbidden_response() -> ApiResponse {
+    let mut r = ok_response("");
+    r.status = 403;
+    r.reason = "Forbidden".into();
+    r
+}
+
+#[test]
+fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
+    use younium_tui::younium::doctor::diagnose::Diagnosis;
+    use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
+    let mut app = app_with_credentials();
+    app.connection.legal_entity = Some("Nordlys Sofware AB".into());
+    let id = sent_id(&press(&mut app, KeyCode::F(5)));
+    app.update(Action::Response {
+        id,
+        result: Ok(CallOutcome {
+            response: forbidden_response(),
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
+    });
+    let effects = press(&mut app, KeyCode::Char('D'));
+    let Some(Effect::Diagnose {
+        id: did,
+        known: Some(known),
+        ..
+    }) = effects.first()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        known.status, 403,
+        "the status on screen is used, the call is not sent again"
+    );
+    assert!(matches!(app.overlay, Some(Overlay::Diagnosis)));
+    let verdict = Verdict {
+        kind: VerdictKind::UnknownEntity,
+        headline: "matches no legal entity".into(),
+        details: vec![],
+        fix: Some(Fix::UseLegalEntity {
+            value: "Nordlys Software AB".into(),
+        }),
+    };
+    let diagnosis = Diagnosis {
+        method: "GET".into(),
+        path: "/Accounts".into(),
+        status: Some(403),
+        discovery: None,
+        plan: None,
+        verdict,
+    };
+    app.update(Action::Diagnosed {
+        id: *did,
+        diagnosis: Box::new(diagnosis),
+    });
+    let effects = press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.connection.legal_entity.as_deref(),
+        Some("Nordlys Software AB")
+    );
+    assert!(app.overlay.is_none());
+    let Some(Effect::Send { settings, .. }) =
+        effects.iter().find(|e| matches!(e, Effect::Send { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        settings.legal_entity.as_deref(),
+        Some("Nordlys Software AB")
+    );
+}
+
+#[test]
+fn probing_production_is_confirmed_once_per_session() {
+    let mut app = app_with_credentials();
+    app.connection.environment = Environment::Production;
+    assert!(press(&mut app, KeyCode::Char('D')).is_empty());
+    let Some(Overlay::Confirm(c)) = &app.overlay else {
+        panic!("expected a question")
+    };
+    assert!(c.danger && matches!(c.on_yes, OnYes::Diagnose));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(matches!(effects.first(), Some(Effect::Diagnose { .. })));
+    press(&mut app, KeyCode::Esc);
+    let effects = press(&mut app, KeyCode::Char('D'));
+    assert!(
+        matches!(effects.first(), Some(Effect::Diagnose { .. })),
+        "not asked twice: {effects:?}"
+    );
+}
+
+#[test]
+fn escape_cancels_a_running_diagnosis() {
+    let mut app = app_with_credentials();
+    press(&mut app, KeyCode::Char('D'));
+    let effects = press(&mut app, KeyCode::Esc);
+    assert!(matches!(effects[..], [Effect::CancelDiagnosis]));
+    assert!(app.diagnosis.is_none() && app.overlay.is_none());
 }

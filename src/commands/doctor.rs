@@ -116,7 +116,7 @@ fn report_progress(p: &Progress) {
 /// The text report: entities, probe table, verdict, fix.
 pub fn report(d: &Diagnosis) -> String {
     let mut out = String::new();
-    if matches!(d.plan, Some(_)) {
+    if d.plan.is_some() {
         out.push('\n');
     }
     match d.status {

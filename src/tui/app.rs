@@ -834,6 +834,9 @@ impl App {
             body: response.body.clone(),
             json: response.is_json(),
         });
+        if !self.is_editing() {
+            self.focus = Focus::Response;
+        }
         self.response.show(Shown {
             id,
             response,

@@ -99,10 +99,10 @@ impl App {
         match progress {
             Progress::Original(status) => view.status = Some(status),
             Progress::Discovered(discovery) => {
-                view.discovery = Some(discovery.clone());
+                view.discovery = Some((*discovery).clone());
                 self.on_discovered(&discovery);
             }
-            Progress::Planned(plan) => view.plan = Some(plan),
+            Progress::Planned(plan) => view.plan = Some(*plan),
             Progress::Probe(i, outcome) => {
                 if let Some(p) = view.plan.as_mut().and_then(|p| p.probes.get_mut(i)) {
                     p.outcome = outcome;

@@ -45,8 +45,8 @@ pub struct Known {
 pub enum Progress {
     /// The call as given answered this.
     Original(u16),
-    Discovered(Discovery),
-    Planned(Plan),
+    Discovered(Box<Discovery>),
+    Planned(Box<Plan>),
     Probe(usize, ProbeOutcome),
 }
 
@@ -145,9 +145,9 @@ pub async fn diagnose(input: Input<'_>, mut progress: impl FnMut(Progress)) -> D
         input.fallback_entities,
     )
     .await;
-    progress(Progress::Discovered(discovery.clone()));
+    progress(Progress::Discovered(Box::new(discovery.clone())));
     let mut plan = plan_403(req, sent_header.as_deref(), &discovery.entities);
-    progress(Progress::Planned(plan.clone()));
+    progress(Progress::Planned(Box::new(plan.clone())));
     run_probes(
         input.http,
         base,

@@ -468,11 +468,23 @@ pub fn permission_for(method: Method, path: &str) -> Option<(String, bool)> {
             .to_ascii_lowercase()
     };
     let resource = first(&op.path);
-    cat.operations
+    // The name the spec gives most often among this resource's endpoints of the same method.
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for p in cat
+        .operations
         .iter()
         .filter(|o| o.method == op.method && first(&o.path) == resource)
-        .find_map(|o| o.permission.clone())
-        .map(|p| (p, true))
+        .filter_map(|o| o.permission.as_ref())
+    {
+        match counts.iter_mut().find(|(name, _)| name == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p.clone(), 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(p, _)| (p, true))
 }
 
 /// What to do about it, when the app can do it for the user.
@@ -607,11 +619,28 @@ pub fn suggestions(value: &str, entities: &[LegalEntity]) -> Vec<String> {
         .collect()
 }
 
-/// Draws the 403 verdict from finished probes.
+/// Draws the 403 verdict from finished probes. `permission` is the endpoint's permission and
+/// whether it was inferred from the resource's other endpoints.
 pub fn verdict_403(
     plan: &Plan,
     entities: &[LegalEntity],
     permission: Option<(String, bool)>,
+) -> Verdict {
+    let mut v = verdict_from_probes(plan, entities, permission.as_ref().map(|(p, _)| p.clone()));
+    if let Some((p, true)) = &permission
+        && v.headline.contains(p.as_str())
+    {
+        v = v.detail(format!(
+            "The spec does not name this endpoint's permission; {p} is the one it names for this resource's other endpoints."
+        ));
+    }
+    v
+}
+
+fn verdict_from_probes(
+    plan: &Plan,
+    entities: &[LegalEntity],
+    perm_text: Option<String>,
 ) -> Verdict {
     let allowed = |p: &Probe| p.outcome.allowed();
     let entity_works = |e: &LegalEntity| -> Option<bool> {
@@ -633,13 +662,6 @@ pub fn verdict_403(
         .iter()
         .filter(|e| entity_works(e) == Some(true))
         .collect();
-    let perm_text = permission.as_ref().map(|(p, inferred)| {
-        if *inferred {
-            format!("{p} (inferred: the spec names it for this resource's other endpoints)")
-        } else {
-            p.clone()
-        }
-    });
     let as_sent = plan.probes.iter().find(|p| p.label == "as sent");
     let no_header = plan.probes.iter().find(|p| p.label == "no header");
     let control = plan.probes.iter().find(|p| p.control);
@@ -1164,7 +1186,16 @@ mod tests {
         finish(&mut plan, |_, control| if control { 200 } else { 403 });
         let v = verdict_403(&plan, &es, Some(("Invoice View".into(), true)));
         assert_eq!(v.kind, VerdictKind::ForbiddenEverywhere);
-        assert!(v.headline.contains("Invoice View (inferred"), "{v:?}");
+        assert!(
+            v.headline.contains("lacks Invoice View everywhere"),
+            "{v:?}"
+        );
+        assert!(
+            v.details
+                .last()
+                .unwrap()
+                .contains("does not name this endpoint's permission")
+        );
         assert!(
             v.details[0].contains("control") || v.details[0].contains("GET /Accounts was allowed"),
             "{v:?}"
@@ -1198,8 +1229,10 @@ mod tests {
             permission_for(Method::Get, "/Accounts/1"),
             Some(("Account View".into(), false))
         );
-        let (p, inferred) = permission_for(Method::Get, "/Invoices").unwrap();
-        assert!(inferred && p.starts_with("Invoice"), "{p}");
+        assert_eq!(
+            permission_for(Method::Get, "/Invoices"),
+            Some(("Invoice View".into(), true))
+        );
     }
 
     fn token_from(env: Environment, expires_in: i64) -> Arc<Token> {
