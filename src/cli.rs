@@ -31,6 +31,14 @@ pub struct Cli {
 /// Where to connect and as whom. Shared by the UI and every headless command.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnectionArgs {
+    /// A named profile from the config file.
+    #[arg(long, global = true, value_name = "NAME", env = "YOUNIUM_PROFILE")]
+    pub profile: Option<String>,
+
+    /// The config file (default: the platform's config directory, younium-tui/config.toml).
+    #[arg(long, global = true, value_name = "FILE", env = "YOUNIUM_TUI_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// Environment: production, sandbox, us-production, us-sandbox, or a base URL.
     #[arg(long = "env", global = true, value_name = "ENV", env = "YOUNIUM_ENV")]
     pub environment: Option<Environment>,

@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod logging;
 pub mod pretty;
 pub mod session;
 pub mod simulator;

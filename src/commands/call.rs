@@ -8,7 +8,7 @@ use anyhow::{Context as _, bail};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs};
 use crate::pretty::{Document, highlight::highlighter, json};
-use crate::session::{ApiClient, ManagerOptions, TokenManager};
+use crate::session::{ApiClient, TokenManager};
 use crate::younium::catalog::catalog;
 use crate::younium::problem::{CallContext, explain};
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
@@ -45,7 +45,7 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         tokens: TokenManager::spawn(
             resolved.http.clone(),
             resolved.connection.clone(),
-            ManagerOptions::default(),
+            resolved.manager,
         ),
         http: resolved.http,
     };

@@ -9,7 +9,7 @@ use anyhow::bail;
 
 use super::{EXIT_FAILURE, resolve};
 use crate::cli::{ConnectionArgs, DoctorArgs};
-use crate::session::{ManagerOptions, TokenManager};
+use crate::session::TokenManager;
 use crate::younium::doctor::diagnose::{Diagnosis, Input, Progress, diagnose};
 use crate::younium::doctor::{Fix, LegalEntity, Plan};
 use crate::younium::{ApiRequest, Method, Param};
@@ -42,7 +42,7 @@ pub async fn run(args: &DoctorArgs, connection: &ConnectionArgs) -> anyhow::Resu
     let tokens = TokenManager::spawn(
         resolved.http.clone(),
         resolved.connection.clone(),
-        ManagerOptions::default(),
+        resolved.manager,
     );
     let token = if req.uses_managed_token() {
         match tokens.token().await {

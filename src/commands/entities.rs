@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::{EXIT_FAILURE, resolve};
 use crate::cli::{ConnectionArgs, EntitiesArgs};
-use crate::session::{ManagerOptions, TokenManager};
+use crate::session::TokenManager;
 use crate::younium::doctor::{Discovery, DiscoverySource, LegalEntity, Me, discover};
 
 pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
@@ -12,7 +12,7 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
     let tokens = TokenManager::spawn(
         resolved.http.clone(),
         resolved.connection.clone(),
-        ManagerOptions::default(),
+        resolved.manager,
     );
     let token = match tokens.token().await {
         Ok(t) => t,

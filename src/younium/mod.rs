@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod doctor;
 pub mod environment;
+pub mod export;
 pub mod paging;
 pub mod problem;
 pub mod request;
