@@ -80,7 +80,10 @@ impl SecretSource {
         match self {
             SecretSource::Plain(_) => "in the config file".into(),
             SecretSource::Env { env } => format!("env {env}"),
-            SecretSource::Command { command, .. } => format!("command {}", command.first().map(String::as_str).unwrap_or("?")),
+            SecretSource::Command { command, .. } => format!(
+                "command {}",
+                command.first().map(String::as_str).unwrap_or("?")
+            ),
             SecretSource::Keyring { keyring } => format!("OS keyring ({keyring})"),
             SecretSource::Prompt { .. } => "typed".into(),
         }
@@ -90,8 +93,13 @@ impl SecretSource {
 impl Profile {
     pub fn environment(&self) -> Result<Option<Environment>, String> {
         match (&self.base_url, &self.environment) {
-            (Some(url), _) => Environment::from_base_url(url).map(Some).map_err(|e| e.to_string()),
-            (None, Some(env)) => env.parse().map(Some).map_err(|e: crate::younium::environment::EnvironmentError| e.to_string()),
+            (Some(url), _) => Environment::from_base_url(url)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            (None, Some(env)) => env
+                .parse()
+                .map(Some)
+                .map_err(|e: crate::younium::environment::EnvironmentError| e.to_string()),
             (None, None) => Ok(None),
         }
     }
@@ -104,12 +112,19 @@ impl Profile {
     pub fn known_entities(&self) -> Vec<LegalEntity> {
         self.known_legal_entities
             .iter()
-            .map(|k| LegalEntity { name: k.name.clone(), id: k.id.clone(), roles: Vec::new() })
+            .map(|k| LegalEntity {
+                name: k.name.clone(),
+                id: k.id.clone(),
+                roles: Vec::new(),
+            })
             .collect()
     }
 
     pub fn timeouts(&self) -> (Option<Duration>, Option<Duration>) {
-        (self.connect_timeout_seconds.map(Duration::from_secs), self.timeout_seconds.map(Duration::from_secs))
+        (
+            self.connect_timeout_seconds.map(Duration::from_secs),
+            self.timeout_seconds.map(Duration::from_secs),
+        )
     }
 }
 
@@ -119,9 +134,18 @@ pub enum ConfigError {
     #[error("{path}: could not read it: {reason}")]
     Unreadable { path: String, reason: String },
     #[error("{path}, line {line}, column {column}: {message}")]
-    Invalid { path: String, line: usize, column: usize, message: String },
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: no profile named {name:?} (profiles: {known})")]
-    NoSuchProfile { path: String, name: String, known: String },
+    NoSuchProfile {
+        path: String,
+        name: String,
+        known: String,
+    },
 }
 
 /// The config file as loaded: its path, the parsed document (kept for saving), the values.
@@ -136,13 +160,18 @@ pub struct ConfigFile {
 
 /// The default location: the platform's config directory, `younium-tui/config.toml`.
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("com", "younium", "younium-tui").map(|d| d.config_dir().join("config.toml"))
+    directories::ProjectDirs::from("com", "younium", "younium-tui")
+        .map(|d| d.config_dir().join("config.toml"))
 }
 
 /// `--config`, else `$YOUNIUM_TUI_CONFIG`, else the default location.
 pub fn choose_path(flag: Option<&Path>) -> Option<PathBuf> {
     flag.map(Path::to_path_buf)
-        .or_else(|| std::env::var_os(CONFIG_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| {
+            std::env::var_os(CONFIG_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
         .or_else(default_path)
 }
 
@@ -156,10 +185,20 @@ pub struct Loaded {
 
 /// Loads the config file chosen by `--config`, `$YOUNIUM_TUI_CONFIG` or the default path.
 pub fn load(flag: Option<&Path>) -> Loaded {
-    let Some(path) = choose_path(flag) else { return Loaded::default() };
+    let Some(path) = choose_path(flag) else {
+        return Loaded::default();
+    };
     match ConfigFile::load(&path) {
-        Ok(file) => Loaded { path: Some(path), file, error: None },
-        Err(error) => Loaded { path: Some(path), file: None, error: Some(error) },
+        Ok(file) => Loaded {
+            path: Some(path),
+            file,
+            error: None,
+        },
+        Err(error) => Loaded {
+            path: Some(path),
+            file: None,
+            error: Some(error),
+        },
     }
 }
 
@@ -170,7 +209,12 @@ impl ConfigFile {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(ConfigError::Unreadable { path: shown, reason: e.to_string() }),
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path: shown,
+                    reason: e.to_string(),
+                });
+            }
         };
         Self::parse(path, &text).map(Some)
     }
@@ -182,27 +226,58 @@ impl ConfigFile {
             let offset = span.map(|s| s.start).unwrap_or(0).min(text.len());
             let before = &text[..offset];
             let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-            ConfigError::Invalid { path: shown.clone(), line, column, message }
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
+            ConfigError::Invalid {
+                path: shown.clone(),
+                line,
+                column,
+                message,
+            }
         };
-        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| located(e.span(), first_line(e.message())))?;
+        let doc: DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| located(e.span(), first_line(e.message())))?;
         // from_str keeps the spans a value error needs for its line number.
-        let config: Config = toml_edit::de::from_str(text).map_err(|e| located(e.span(), first_line(e.message())))?;
-        Ok(ConfigFile { path: path.to_path_buf(), doc, config, private: is_private(path) })
+        let config: Config = toml_edit::de::from_str(text)
+            .map_err(|e| located(e.span(), first_line(e.message())))?;
+        Ok(ConfigFile {
+            path: path.to_path_buf(),
+            doc,
+            config,
+            private: is_private(path),
+        })
     }
 
     /// The named profile, or the default one (`default_profile`, else the only one).
     pub fn profile(&self, name: Option<&str>) -> Result<Option<(String, &Profile)>, ConfigError> {
-        let wanted = name.map(str::to_string).or_else(|| self.config.default_profile.clone()).or_else(|| {
-            (self.config.profiles.len() == 1).then(|| self.config.profiles.keys().next().cloned()).flatten()
-        });
-        let Some(wanted) = wanted else { return Ok(None) };
+        let wanted = name
+            .map(str::to_string)
+            .or_else(|| self.config.default_profile.clone())
+            .or_else(|| {
+                (self.config.profiles.len() == 1)
+                    .then(|| self.config.profiles.keys().next().cloned())
+                    .flatten()
+            });
+        let Some(wanted) = wanted else {
+            return Ok(None);
+        };
         match self.config.profiles.get(&wanted) {
             Some(p) => Ok(Some((wanted, p))),
             None => Err(ConfigError::NoSuchProfile {
                 path: self.path.display().to_string(),
                 name: wanted,
-                known: self.config.profiles.keys().cloned().collect::<Vec<_>>().join(", "),
+                known: self
+                    .config
+                    .profiles
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             }),
         }
     }
@@ -214,16 +289,23 @@ impl ConfigFile {
     /// Writes the changes the UI makes to a profile back into the file, keeping everything
     /// else (comments, order, other keys) as it was.
     pub fn save_profile(&mut self, name: &str, update: &ProfileUpdate) -> Result<(), String> {
-        let profiles = self.doc.entry("profiles").or_insert_with(|| Item::Table(Table::new()));
+        let profiles = self
+            .doc
+            .entry("profiles")
+            .or_insert_with(|| Item::Table(Table::new()));
         let Some(profiles) = profiles.as_table_like_mut() else {
             return Err("`profiles` in the config file is not a table".into());
         };
         let profile = profiles.entry(name).or_insert(Item::Table(Table::new()));
         let Some(profile) = profile.as_table_like_mut() else {
-            return Err(format!("`profiles.{name}` in the config file is not a table"));
+            return Err(format!(
+                "`profiles.{name}` in the config file is not a table"
+            ));
         };
         match &update.environment {
-            Environment::Custom(url) => replace_key(profile, "environment", "base_url", value(url.as_str())),
+            Environment::Custom(url) => {
+                replace_key(profile, "environment", "base_url", value(url.as_str()))
+            }
             env => replace_key(profile, "base_url", "environment", value(env.key())),
         }
         match &update.legal_entity {
@@ -248,7 +330,8 @@ impl ConfigFile {
             profile.insert("known_legal_entities", value(list));
         }
         let text = self.doc.to_string();
-        write_atomically(&self.path, &text).map_err(|e| format!("could not save {}: {e}", self.path.display()))?;
+        write_atomically(&self.path, &text)
+            .map_err(|e| format!("could not save {}: {e}", self.path.display()))?;
         self.config = toml_edit::de::from_document(self.doc.clone()).map_err(|e| e.to_string())?;
         Ok(())
     }
@@ -261,6 +344,27 @@ fn replace_key(table: &mut dyn toml_edit::TableLike, old: &str, new: &str, item:
     table.insert(new, item);
     if let (Some(decor), Some(mut key)) = (decor, table.key_mut(new)) {
         *key.leaf_decor_mut() = decor;
+    }
+}
+
+impl ConfigFile {
+    /// Points a profile's secret at the OS keyring (after the UI stored it there).
+    pub fn set_secret_keyring(&mut self, name: &str, account: &str) -> Result<(), String> {
+        let profile = self
+            .doc
+            .get_mut("profiles")
+            .and_then(|p| p.as_table_like_mut())
+            .and_then(|p| p.get_mut(name))
+            .and_then(|p| p.as_table_like_mut())
+            .ok_or_else(|| format!("no profile {name:?} in {}", self.path.display()))?;
+        let mut source = toml_edit::InlineTable::new();
+        source.insert("keyring", account.into());
+        profile.insert("secret", value(source));
+        let text = self.doc.to_string();
+        write_atomically(&self.path, &text)
+            .map_err(|e| format!("could not save {}: {e}", self.path.display()))?;
+        self.config = toml_edit::de::from_document(self.doc.clone()).map_err(|e| e.to_string())?;
+        Ok(())
     }
 }
 
@@ -318,9 +422,15 @@ pub fn read_secret(source: &SecretSource, file: &ConfigFile) -> Result<Option<Se
         }
         SecretSource::Env { env } => match std::env::var(env) {
             Ok(v) if !v.trim().is_empty() => Ok(Some(Secret::new(v))),
-            _ => Err(format!("the environment variable {env} (the profile's secret source) is not set")),
+            _ => Err(format!(
+                "the environment variable {env} (the profile's secret source) is not set"
+            )),
         },
-        SecretSource::Command { command, timeout_seconds } => run_secret_command(command, Duration::from_secs(timeout_seconds.unwrap_or(10))).map(Some),
+        SecretSource::Command {
+            command,
+            timeout_seconds,
+        } => run_secret_command(command, Duration::from_secs(timeout_seconds.unwrap_or(10)))
+            .map(Some),
         SecretSource::Keyring { keyring } => keyring_get(keyring).map(Some),
         SecretSource::Prompt { .. } => Ok(None),
     }
@@ -344,7 +454,10 @@ pub fn run_secret_command(command: &[String], timeout: Duration) -> Result<Secre
             Ok(None) if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("the secret command {program:?} did not finish within {} s", timeout.as_secs()));
+                return Err(format!(
+                    "the secret command {program:?} did not finish within {} s",
+                    timeout.as_secs()
+                ));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(format!("the secret command {program:?} failed: {e}")),
@@ -361,9 +474,21 @@ pub fn run_secret_command(command: &[String], timeout: Duration) -> Result<Secre
     if !status.success() {
         // stderr may help; stdout is never shown, it could hold the secret.
         let why = err.lines().next().unwrap_or("").trim();
-        return Err(format!("the secret command {program:?} failed ({status}){}", if why.is_empty() { String::new() } else { format!(": {why}") }));
+        return Err(format!(
+            "the secret command {program:?} failed ({status}){}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {why}")
+            }
+        ));
     }
-    let secret = out.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    let secret = out
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
     out.clear();
     if secret.trim().is_empty() {
         return Err(format!("the secret command {program:?} printed nothing"));
@@ -378,19 +503,26 @@ fn keyring_entry(account: &str) -> Result<keyring::Entry, String> {
 
 #[cfg(feature = "keyring")]
 fn keyring_message(e: keyring::Error) -> String {
-    format!("the OS keyring is not available ({e}); on a machine without a keyring service use secret = {{ env = \"NAME\" }} or a command")
+    format!(
+        "the OS keyring is not available ({e}); on a machine without a keyring service use secret = {{ env = \"NAME\" }} or a command"
+    )
 }
 
 /// Reads a secret from the OS keyring.
 #[cfg(feature = "keyring")]
 pub fn keyring_get(account: &str) -> Result<Secret, String> {
-    keyring_entry(account)?.get_password().map(Secret::new).map_err(keyring_message)
+    keyring_entry(account)?
+        .get_password()
+        .map(Secret::new)
+        .map_err(keyring_message)
 }
 
 /// Stores a secret in the OS keyring.
 #[cfg(feature = "keyring")]
 pub fn keyring_set(account: &str, secret: &Secret) -> Result<(), String> {
-    keyring_entry(account)?.set_password(secret.expose()).map_err(keyring_message)
+    keyring_entry(account)?
+        .set_password(secret.expose())
+        .map_err(keyring_message)
 }
 
 #[cfg(not(feature = "keyring"))]
@@ -434,24 +566,37 @@ api_version = "2.0"
         let (name, p) = f.profile(None).unwrap().unwrap();
         assert_eq!(name, "sandbox");
         assert_eq!(p.environment().unwrap(), Some(Environment::Sandbox));
-        assert_eq!(p.secret, Some(SecretSource::Env { env: "MY_SANDBOX_SECRET".into() }));
+        assert_eq!(
+            p.secret,
+            Some(SecretSource::Env {
+                env: "MY_SANDBOX_SECRET".into()
+            })
+        );
         let (_, prod) = f.profile(Some("prod")).unwrap().unwrap();
-        assert!(matches!(&prod.secret, Some(SecretSource::Command { command, .. }) if command[0] == "pass"));
+        assert!(
+            matches!(&prod.secret, Some(SecretSource::Command { command, .. }) if command[0] == "pass")
+        );
         assert_eq!(prod.api_version, Some(ApiVersion::V2_0));
         let err = f.profile(Some("nope")).unwrap_err().to_string();
-        assert!(err.contains("no profile named \"nope\" (profiles: prod, sandbox)"), "{err}");
+        assert!(
+            err.contains("no profile named \"nope\" (profiles: prod, sandbox)"),
+            "{err}"
+        );
     }
 
     #[test]
     fn errors_name_the_line_and_what_is_wrong() {
         let bad = "[profiles.a]\nenvironment = \"sandbox\"\nclient_id = 12\n";
         let e = ConfigFile::parse(Path::new("c.toml"), bad).unwrap_err();
-        let ConfigError::Invalid { line, message, .. } = &e else { panic!("{e:?}") };
+        let ConfigError::Invalid { line, message, .. } = &e else {
+            panic!("{e:?}")
+        };
         assert_eq!(*line, 3, "{e}");
         assert!(message.contains("string"), "{e}");
         let e = ConfigFile::parse(Path::new("c.toml"), "[profiles.a]\nclient_id = \n").unwrap_err();
         assert!(e.to_string().starts_with("c.toml, line 2"), "{e}");
-        let e = ConfigFile::parse(Path::new("c.toml"), "[profiles.a]\nclientid = \"x\"\n").unwrap_err();
+        let e =
+            ConfigFile::parse(Path::new("c.toml"), "[profiles.a]\nclientid = \"x\"\n").unwrap_err();
         assert!(e.to_string().contains("clientid"), "{e}");
     }
 
@@ -468,7 +613,11 @@ api_version = "2.0"
                 environment: Environment::Custom("http://127.0.0.1:9".into()),
                 legal_entity: Some("Acme Inc".into()),
                 api_version: ApiVersion::V2_1,
-                known_entities: vec![LegalEntity { name: "Acme Inc".into(), id: Some("g-2".into()), roles: vec![] }],
+                known_entities: vec![LegalEntity {
+                    name: "Acme Inc".into(),
+                    id: Some("g-2".into()),
+                    roles: vec![],
+                }],
             },
         )
         .unwrap();
@@ -478,10 +627,22 @@ api_version = "2.0"
         assert!(text.contains("base_url = \"http://127.0.0.1:9\""));
         assert!(!text.contains("environment = \"sandbox\""));
         assert!(text.contains("legal_entity = \"Acme Inc\""));
-        assert!(text.contains(r#"known_legal_entities = [{ name = "Acme Inc", id = "g-2" }]"#), "{text}");
+        assert!(
+            text.contains(r#"known_legal_entities = [{ name = "Acme Inc", id = "g-2" }]"#),
+            "{text}"
+        );
         assert!(text.find("[profiles.sandbox]").unwrap() < text.find("[profiles.prod]").unwrap());
         let again = ConfigFile::load(&path).unwrap().unwrap();
-        assert_eq!(again.profile(Some("sandbox")).unwrap().unwrap().1.legal_entity.as_deref(), Some("Acme Inc"));
+        assert_eq!(
+            again
+                .profile(Some("sandbox"))
+                .unwrap()
+                .unwrap()
+                .1
+                .legal_entity
+                .as_deref(),
+            Some("Acme Inc")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -492,7 +653,11 @@ api_version = "2.0"
         let dir = std::env::temp_dir().join(format!("younium-plain-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("config.toml");
-        std::fs::write(&path, "[profiles.a]\nclient_id = \"x\"\nsecret = \"s3cret\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "[profiles.a]\nclient_id = \"x\"\nsecret = \"s3cret\"\n",
+        )
+        .unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let f = ConfigFile::load(&path).unwrap().unwrap();
         let source = f.profile(None).unwrap().unwrap().1.secret.clone().unwrap();
@@ -501,19 +666,29 @@ api_version = "2.0"
         assert!(!err.contains("s3cret"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let f = ConfigFile::load(&path).unwrap().unwrap();
-        assert_eq!(read_secret(&source, &f).unwrap().unwrap().expose(), "s3cret");
+        assert_eq!(
+            read_secret(&source, &f).unwrap().unwrap().expose(),
+            "s3cret"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn secret_commands_run_without_a_shell_and_time_out() {
-        let ok = run_secret_command(&["echo".into(), "from-command".into()], Duration::from_secs(5)).unwrap();
+        let ok = run_secret_command(
+            &["echo".into(), "from-command".into()],
+            Duration::from_secs(5),
+        )
+        .unwrap();
         assert_eq!(ok.expose(), "from-command");
-        let no_shell = run_secret_command(&["echo".into(), "$HOME".into()], Duration::from_secs(5)).unwrap();
+        let no_shell =
+            run_secret_command(&["echo".into(), "$HOME".into()], Duration::from_secs(5)).unwrap();
         assert_eq!(no_shell.expose(), "$HOME");
-        let slow = run_secret_command(&["sleep".into(), "5".into()], Duration::from_millis(200)).unwrap_err();
+        let slow = run_secret_command(&["sleep".into(), "5".into()], Duration::from_millis(200))
+            .unwrap_err();
         assert!(slow.contains("did not finish"), "{slow}");
-        let missing = run_secret_command(&["no-such-program-xyz".into()], Duration::from_secs(1)).unwrap_err();
+        let missing = run_secret_command(&["no-such-program-xyz".into()], Duration::from_secs(1))
+            .unwrap_err();
         assert!(missing.contains("could not run"), "{missing}");
         let failing = run_secret_command(&["false".into()], Duration::from_secs(5)).unwrap_err();
         assert!(failing.contains("failed"), "{failing}");

@@ -8,6 +8,7 @@ use younium_tui::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    younium_tui::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

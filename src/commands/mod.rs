@@ -57,7 +57,10 @@ fn profile(args: &ConnectionArgs) -> anyhow::Result<Option<(ConfigFile, String, 
         (None, None) if args.profile.is_some() => bail!(
             "--profile {} was given, but there is no config file at {}",
             args.profile.as_deref().unwrap_or_default(),
-            loaded.path.map(|p| p.display().to_string()).unwrap_or_else(|| "(no config directory)".into())
+            loaded
+                .path
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "(no config directory)".into())
         ),
         (None, None) => Ok(None),
     }
@@ -72,16 +75,30 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
     let environment = match (&args.base_url, &args.environment, p) {
         (Some(url), _, _) => Environment::from_base_url(url)?,
         (None, Some(env), _) => env.clone(),
-        (None, None, Some(p)) => p.environment().map_err(anyhow::Error::msg)?.unwrap_or(Environment::Sandbox),
+        (None, None, Some(p)) => p
+            .environment()
+            .map_err(anyhow::Error::msg)?
+            .unwrap_or(Environment::Sandbox),
         (None, None, None) => Environment::Sandbox,
     };
     let method = args.auth.or(p.and_then(|p| p.auth)).unwrap_or_default();
-    let legal_entity = args.legal_entity.clone().or_else(|| p.and_then(|p| p.legal_entity.clone())).filter(|s| !s.trim().is_empty());
-    let id = args.client_id.clone().or_else(|| p.and_then(|p| p.id().map(str::to_string)));
+    let legal_entity = args
+        .legal_entity
+        .clone()
+        .or_else(|| p.and_then(|p| p.legal_entity.clone()))
+        .filter(|s| !s.trim().is_empty());
+    let id = args
+        .client_id
+        .clone()
+        .or_else(|| p.and_then(|p| p.id().map(str::to_string)));
     let connection = match id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => Some(Connection {
             environment: environment.clone(),
-            credentials: Credentials { method, id: id.to_string(), secret: read_secret(method.id_label(), id, profile.as_ref())? },
+            credentials: Credentials {
+                method,
+                id: id.to_string(),
+                secret: read_secret(method.id_label(), id, profile.as_ref())?,
+            },
             legacy_legal_entity: legal_entity.clone(),
         }),
         None if need_credentials => bail!(
@@ -104,7 +121,10 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
         environment,
         connection,
         settings: CallSettings {
-            api_version: args.api_version.or(p.and_then(|p| p.api_version)).unwrap_or_default(),
+            api_version: args
+                .api_version
+                .or(p.and_then(|p| p.api_version))
+                .unwrap_or_default(),
             legal_entity,
         },
         http: http_client(http_options).map_err(anyhow::Error::msg)?,
@@ -113,7 +133,11 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
 }
 
 /// The secret: `YOUNIUM_SECRET`, else the profile's source, else a hidden prompt on a terminal.
-fn read_secret(id_label: &str, id: &str, profile: Option<&(ConfigFile, String, Profile)>) -> anyhow::Result<Secret> {
+fn read_secret(
+    id_label: &str,
+    id: &str,
+    profile: Option<&(ConfigFile, String, Profile)>,
+) -> anyhow::Result<Secret> {
     if let Ok(value) = std::env::var(SECRET_ENV)
         && !value.trim().is_empty()
     {
@@ -121,12 +145,15 @@ fn read_secret(id_label: &str, id: &str, profile: Option<&(ConfigFile, String, P
     }
     if let Some((file, name, p)) = profile
         && let Some(source) = &p.secret
-        && let Some(secret) = config::read_secret(source, file).map_err(|e| anyhow::anyhow!("profile {name}: {e}"))?
+        && let Some(secret) =
+            config::read_secret(source, file).map_err(|e| anyhow::anyhow!("profile {name}: {e}"))?
     {
         return Ok(secret);
     }
     if !std::io::stdin().is_terminal() {
-        bail!("no secret: set {SECRET_ENV} or a secret source in the profile (it is never taken from the command line)");
+        bail!(
+            "no secret: set {SECRET_ENV} or a secret source in the profile (it is never taken from the command line)"
+        );
     }
     let typed = rpassword::prompt_password(format!("Secret for {id_label} {id}: "))
         .context("could not read the secret from the terminal")?;

@@ -110,6 +110,8 @@ pub(super) fn index(body: &[u8]) -> (Vec<LineSpan>, Vec<u16>) {
     if spans.is_empty() {
         push(&mut spans, 0, 0, 0);
     }
+    spans.shrink_to_fit();
+    depths.shrink_to_fit();
     (spans, depths)
 }
 

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::diagnosis::DiagnosisView;
+use super::input::LineInput;
 use super::layout::{Areas, layout};
 use super::panes::catalog::{CatalogEvent, CatalogPane};
 use super::panes::connection::{ConnectionEvent, ConnectionPane, Field, LegalEntity, SecretSource};
@@ -20,6 +21,7 @@ use super::panes::request::{BodyCheck, HeaderContext, RequestPane};
 use super::panes::response::{ResponseEvent, ResponsePane, ResponseState, Shown};
 use super::panes::token::{TokenEvent, TokenPane};
 use super::theme::Theme;
+use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
 use crate::pretty::Document;
 use crate::session::{CallError, CallOutcome, ManagerOptions};
 use crate::younium::catalog::catalog;
@@ -102,6 +104,11 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The 401/403 diagnosis; its state is `App::diagnosis`.
     Diagnosis,
+    ProfilePicker {
+        selected: usize,
+    },
+    /// The file name for saving the response body; the text is `App::save_input`.
+    SaveBody,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +157,15 @@ pub enum Action {
     },
     /// The legal entities `GET /Users` lists (or why it could not).
     Discovered(Discovery),
+    /// A profile's secret was read from its source (`None`: it must be typed).
+    SecretResolved {
+        profile: String,
+        result: Result<Option<Secret>, String>,
+    },
+    /// The config file after a save (or why saving failed).
+    ProfileSaved(Result<ConfigFile, String>),
+    /// A message for the footer (copy, save, keyring results).
+    Status(String),
 }
 
 /// Work for the event loop.
@@ -180,6 +196,30 @@ pub enum Effect {
         fallback: Vec<LegalEntity>,
     },
     CancelDiagnosis,
+    ResolveSecret {
+        profile: String,
+        source: ProfileSecret,
+        file: ConfigFile,
+    },
+    SaveProfile {
+        file: ConfigFile,
+        name: String,
+        update: ProfileUpdate,
+    },
+    /// Store the typed secret in the OS keyring (and point the profile at it).
+    StoreSecret {
+        account: String,
+        secret: Secret,
+        profile: Option<(ConfigFile, String)>,
+    },
+    Copy {
+        text: String,
+        what: String,
+    },
+    SaveBody {
+        path: std::path::PathBuf,
+        body: Bytes,
+    },
     /// List the legal entities from `GET /Users`.
     Discover {
         environment: Environment,
@@ -211,6 +251,17 @@ pub struct App {
     pub production_probes_ok: bool,
     /// What the last legal-entity discovery found or why it failed; `None`: not run yet.
     pub discovery_note: Option<String>,
+    /// The config file (absent when there is none or it has an error).
+    pub config: Option<ConfigFile>,
+    /// Why the config file was not used (file, line, what), shown until dismissed.
+    pub config_error: Option<String>,
+    /// The active profile.
+    pub profile: Option<String>,
+    /// What was last saved to (or loaded from) the profile, so only changes are written.
+    pub saved: Option<ProfileUpdate>,
+    /// A message in the footer until the next key.
+    pub status: Option<String>,
+    pub save_input: Option<LineInput>,
     pub(crate) next_id: u64,
     pub quit: bool,
 }
@@ -253,6 +304,12 @@ impl App {
             diagnosis: None,
             production_probes_ok: false,
             discovery_note: None,
+            config: None,
+            config_error: None,
+            profile: None,
+            saved: None,
+            status: None,
+            save_input: None,
             next_id: 0,
             quit: false,
         }
@@ -329,11 +386,25 @@ impl App {
                 self.on_discovered(&discovery);
                 true
             }
+            Action::SecretResolved { profile, result } => {
+                self.on_secret_resolved(profile, result, &mut effects);
+                true
+            }
+            Action::ProfileSaved(result) => {
+                self.on_profile_saved(result);
+                true
+            }
+            Action::Status(message) => {
+                self.status = Some(message);
+                true
+            }
         };
+        self.autosave(&mut effects);
         (redraw, effects)
     }
 
     fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        self.status = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('c') {
             self.quit(effects);
@@ -380,6 +451,7 @@ impl App {
             KeyCode::Char('L') => self.open_entity_picker(effects),
             KeyCode::Char('J') => self.open_jwt(),
             KeyCode::Char('D') => self.start_diagnosis(false, effects),
+            KeyCode::Char('P') => self.open_profile_picker(),
             KeyCode::Esc if self.response.in_flight().is_some() => {
                 effects.push(Effect::Cancel);
                 self.response.state = ResponseState::Failed {
@@ -392,12 +464,25 @@ impl App {
     }
 
     fn pane_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        if !self.is_editing() {
+            let handled = match (self.focus, key.code) {
+                (Focus::Connection, KeyCode::Char('S')) => self.store_secret(effects),
+                (Focus::Request, KeyCode::Char('c')) => self.copy_request_curl(effects),
+                (Focus::Response, KeyCode::Char('c')) => self.copy_response_curl(effects),
+                (Focus::Response, KeyCode::Char('y')) => self.copy_body(effects),
+                (Focus::Response, KeyCode::Char('w')) => self.start_save_body(),
+                _ => false,
+            };
+            if handled {
+                return;
+            }
+        }
         match self.focus {
             Focus::Connection => match self.connection.handle_key(key) {
                 ConnectionEvent::CredentialsChanged => {
                     effects.push(Effect::Connect(self.connection.connection()))
                 }
-                ConnectionEvent::SettingsChanged => {}
+                ConnectionEvent::SettingsChanged => self.settings_changed(effects),
                 ConnectionEvent::PickEntity => self.open_entity_picker(effects),
                 ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
             },
@@ -595,6 +680,8 @@ impl App {
             }),
             Overlay::EntityPicker { selected } => self.picker_key(selected, key, effects),
             Overlay::Diagnosis => self.diagnosis_key(key, effects),
+            Overlay::ProfilePicker { selected } => self.profile_picker_key(selected, key, effects),
+            Overlay::SaveBody => self.save_body_key(key, effects),
             Overlay::Confirm(confirm) => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
                     match confirm.on_yes {
@@ -642,9 +729,18 @@ impl App {
                     self.connection.legal_entity =
                         Some(self.connection.known_entities[selected - 1].name.clone());
                 }
+                self.settings_changed(effects);
                 None
             }
             _ => Some(Overlay::EntityPicker { selected }),
+        }
+    }
+
+    /// The legal entity or api-version changed. Only a legacy token has the legal entity baked
+    /// in, so only then is a new token needed.
+    pub(crate) fn settings_changed(&mut self, effects: &mut Vec<Effect>) {
+        if self.connection.auth == crate::younium::AuthMethod::Legacy {
+            effects.push(Effect::Connect(self.connection.connection()));
         }
     }
 

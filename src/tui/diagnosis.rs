@@ -174,6 +174,7 @@ impl App {
         match fix {
             Fix::UseLegalEntity { value } => {
                 self.connection.legal_entity = Some(value);
+                self.settings_changed(effects);
                 self.overlay = None;
                 self.send(SendChecks::default(), effects);
             }

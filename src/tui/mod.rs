@@ -5,9 +5,11 @@
 
 pub mod app;
 pub mod diagnosis;
+pub mod export;
 pub mod input;
 pub mod layout;
 pub mod panes;
+pub mod profiles;
 pub mod theme;
 pub mod view;
 
@@ -34,6 +36,7 @@ use self::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
 use self::theme::Theme;
 use crate::cli::Cli;
 use crate::commands::SECRET_ENV;
+use crate::config;
 use crate::pretty::Document;
 use crate::session::{ApiClient, ManagerOptions, TokenManager};
 use crate::simulator::{Simulator, SimulatorConfig, demo};
@@ -43,27 +46,29 @@ use crate::younium::paging::PageInfo;
 use crate::younium::request::{HttpOptions, http_client};
 use crate::younium::{Environment, Secret};
 
+/// Terminals cap what OSC 52 may carry; beyond this the copy goes to the system clipboard only.
+const OSC52_LIMIT: usize = 100_000;
+
 /// Starts the UI and returns when the user quits.
 pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let pane = connection_from_cli(cli)?;
-    let http = http_client(HttpOptions::default()).map_err(anyhow::Error::msg)?;
     let options = ManagerOptions::default();
-    let tokens = TokenManager::spawn(http.clone(), None, options);
-    let client = ApiClient {
-        http,
-        tokens: tokens.clone(),
-    };
-    let mut app = App::new(pane, options, Theme::from_env(), TimeZone::system());
+    let mut app = App::new(
+        ConnectionPane::default(),
+        options,
+        Theme::from_env(),
+        TimeZone::system(),
+    );
     let mut first = Vec::new();
-    if cli.demo {
-        app.screen = app::Screen::Welcome;
-        app.demo_starting = true;
-        first.push(Effect::StartDemo);
-    } else if let Some(connection) = app.connection.connection() {
-        first.push(Effect::Connect(Some(connection)));
-    }
+    configure(&mut app, cli, &mut first)?;
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
+    // The first frame goes out before the HTTP client (and its root certificates) is built.
+    let size = terminal.terminal.size()?;
+    app.size = (size.width, size.height);
+    terminal.terminal.draw(|f| view::draw(&mut app, f))?;
+    let http = http_client(HttpOptions::default()).map_err(anyhow::Error::msg)?;
+    let tokens = TokenManager::spawn(http.clone(), None, app.token.options);
+    let client = ApiClient { http, tokens };
     let result = Runner::new(client, demo_ttl)
         .run(&mut terminal.terminal, app, first)
         .await;
@@ -71,10 +76,21 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// The connection pane as the command line and environment describe it.
-fn connection_from_cli(cli: &Cli) -> anyhow::Result<ConnectionPane> {
+/// Sets the app up from the config file (profile), the command line (which wins) and
+/// `YOUNIUM_SECRET`, and lists the effects to start with.
+fn configure(app: &mut App, cli: &Cli, first: &mut Vec<Effect>) -> anyhow::Result<()> {
     let args = &cli.connection;
-    let mut pane = ConnectionPane::default();
+    let loaded = config::load(args.config.as_deref());
+    app.config_error = loaded.error.map(|e| e.to_string());
+    app.config = loaded.file;
+    if let Some(file) = &app.config {
+        match file.profile(args.profile.as_deref()) {
+            Ok(Some((name, _))) => app.load_profile(&name, first),
+            Ok(None) => {}
+            Err(e) => app.config_error = Some(e.to_string()),
+        }
+    }
+    let pane = &mut app.connection;
     if let Some(url) = &args.base_url {
         pane.environment = Environment::from_base_url(url)?;
     } else if let Some(env) = &args.environment {
@@ -83,29 +99,69 @@ fn connection_from_cli(cli: &Cli) -> anyhow::Result<ConnectionPane> {
     if let Environment::Custom(url) = &pane.environment {
         pane.custom_url = url.clone();
     }
-    pane.auth = args.auth.unwrap_or_default();
-    pane.client_id = args.client_id.clone().unwrap_or_default();
-    pane.legal_entity = args.legal_entity.clone().filter(|s| !s.trim().is_empty());
-    pane.api_version = args.api_version.unwrap_or_default();
+    if let Some(auth) = args.auth {
+        pane.auth = auth;
+    }
+    if let Some(id) = args.client_id.clone().filter(|s| !s.trim().is_empty()) {
+        pane.client_id = id;
+    }
+    if let Some(le) = args.legal_entity.clone().filter(|s| !s.trim().is_empty()) {
+        pane.remember_entity(LegalEntity {
+            name: le.clone(),
+            ..Default::default()
+        });
+        pane.legal_entity = Some(le);
+    }
+    if let Some(version) = args.api_version {
+        pane.api_version = version;
+    }
     if let Ok(secret) = std::env::var(SECRET_ENV)
         && !secret.trim().is_empty()
     {
         pane.secret = Some(Secret::new(secret));
         pane.secret_source = SecretSource::EnvVar;
+        pane.editing = None;
+        first.retain(|e| !matches!(e, Effect::ResolveSecret { .. }));
     }
-    if let Some(le) = &pane.legal_entity {
-        pane.remember_entity(LegalEntity {
-            roles: Vec::new(),
-            name: le.clone(),
-            id: None,
-        });
+    if let Some(error) = &app.config_error {
+        app.connection.error = Some(format!("config ignored: {error}"));
+        app.welcome_error = Some(format!("The config file was not used: {error}"));
     }
-    pane.selected = if pane.client_id.is_empty() {
-        panes::connection::Field::ClientId
+    // Command-line values are for this run: they are not saved into the profile unless changed in the UI.
+    if app.profile.is_some() {
+        app.saved = Some(app.profile_update());
+    }
+    let has_credentials = !app.connection.client_id.is_empty()
+        || app.connection.secret.is_some()
+        || app.profile.is_some();
+    app.screen = if has_credentials && !cli.demo {
+        app::Screen::Main
     } else {
-        panes::connection::Field::Secret
+        app::Screen::Welcome
     };
-    Ok(pane)
+    if app.connection.editing.is_none() {
+        app.focus = if app.connection.missing().is_some() {
+            app::Focus::Connection
+        } else {
+            app::Focus::Catalog
+        };
+        app.connection.selected = if app.connection.client_id.is_empty() {
+            panes::connection::Field::ClientId
+        } else {
+            panes::connection::Field::Secret
+        };
+    }
+    if cli.demo {
+        app.demo_starting = true;
+        first.push(Effect::StartDemo);
+    } else if !first
+        .iter()
+        .any(|e| matches!(e, Effect::ResolveSecret { .. }))
+        && let Some(connection) = app.connection.connection()
+    {
+        first.push(Effect::Connect(Some(connection)));
+    }
+    Ok(())
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -348,6 +404,107 @@ impl Runner {
                         },
                     };
                     let _ = tx.send(Action::Discovered(discovery));
+                });
+            }
+            Effect::ResolveSecret {
+                profile,
+                source,
+                file,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::config::read_secret(&source, &file);
+                    let _ = tx.send(Action::SecretResolved { profile, result });
+                });
+            }
+            Effect::SaveProfile {
+                mut file,
+                name,
+                update,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = file.save_profile(&name, &update).map(|()| file);
+                    let _ = tx.send(Action::ProfileSaved(result));
+                });
+            }
+            Effect::StoreSecret {
+                account,
+                secret,
+                profile,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let action = match crate::config::keyring_set(&account, &secret) {
+                        Err(e) => Action::Status(format!("not stored: {e}")),
+                        Ok(()) => match profile {
+                            Some((mut file, name)) => {
+                                match file.set_secret_keyring(&name, &account) {
+                                    Ok(()) => Action::ProfileSaved(Ok(file)),
+                                    Err(e) => Action::Status(format!(
+                                        "stored in the OS keyring as {account}, but the profile was not updated: {e}"
+                                    )),
+                                }
+                            }
+                            None => Action::Status(format!(
+                                "stored in the OS keyring as {account}; use secret = {{ keyring = \"{account}\" }} in a profile"
+                            )),
+                        },
+                    };
+                    let _ = tx.send(action);
+                });
+            }
+            Effect::Copy { text, what } => {
+                let tx = self.tx.clone();
+                let for_system = text.clone();
+                // The system clipboard may take a moment to answer (or time out on a headless box).
+                let system = tokio::task::spawn_blocking(move || {
+                    arboard::Clipboard::new()
+                        .and_then(|mut c| c.set_text(for_system))
+                        .is_ok()
+                })
+                .await
+                .unwrap_or(false);
+                let osc52 = text.len() <= OSC52_LIMIT
+                    && crossterm::execute!(
+                        std::io::stdout(),
+                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
+                    )
+                    .is_ok();
+                let message = match (system, osc52) {
+                    (true, true) => format!(
+                        "copied {what} ({})",
+                        crate::commands::format_size(text.len())
+                    ),
+                    (true, false) => format!("copied {what} to the system clipboard"),
+                    (false, true) => format!("copied {what} through the terminal (OSC 52)"),
+                    (false, false) => format!(
+                        "could not copy {what}: no system clipboard, and {} is too much for the terminal's; w saves the body to a file",
+                        crate::commands::format_size(text.len())
+                    ),
+                };
+                let _ = tx.send(Action::Status(message));
+            }
+            Effect::SaveBody { path, body } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .and_then(|mut f| std::io::Write::write_all(&mut f, &body));
+                    let message = match result {
+                        Ok(()) => format!(
+                            "saved {} to {}",
+                            crate::commands::format_size(body.len()),
+                            path.display()
+                        ),
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                            format!("{} exists already: choose another name (w)", path.display())
+                        }
+                        Err(e) => format!("could not save to {}: {e}", path.display()),
+                    };
+                    let _ = tx.send(Action::Status(message));
                 });
             }
             Effect::Quit => {}

@@ -136,6 +136,10 @@ fn title_line(app: &App) -> Line<'static> {
 fn footer_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
     let mut spans = Vec::new();
+    if let Some(status) = &app.status {
+        spans.push(Span::styled(format!(" {status} "), theme.warn()));
+        spans.push(Span::raw(" "));
+    }
     if app.connection.environment.is_production() {
         spans.push(Span::styled(" PRODUCTION ", theme.production()));
         spans.push(Span::raw(" "));
@@ -225,6 +229,20 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
         }
         Some(Overlay::Confirm(c)) => {
             overlays::render_confirm(frame, &c.title, &c.lines, c.danger, theme)
+        }
+        Some(Overlay::ProfilePicker { selected }) => {
+            super::profiles::render_picker(frame, app, *selected, theme)
+        }
+        Some(Overlay::SaveBody) => {
+            if let Some(input) = &app.save_input {
+                overlays::render_input(
+                    frame,
+                    "Save the response body",
+                    "File name (relative to the current directory):",
+                    input,
+                    theme,
+                );
+            }
         }
         Some(Overlay::Diagnosis) => {
             if let Some(view) = &app.diagnosis {

@@ -662,10 +662,7 @@ pub async fn send(
             )
         })
         .collect();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| RequestError::Transport(TransportError::from_reqwest(&url_text, &e)))?;
+    let body = read_body(response, &url_text).await?;
     let elapsed = started.elapsed();
     tracing::debug!(
         status = status.as_u16(),
@@ -681,6 +678,23 @@ pub async fn send(
         elapsed,
         sent,
     })
+}
+
+/// Reads the whole body into one buffer sized from `Content-Length`, chunk by chunk, so a
+/// 10 MB answer is held once rather than once in pieces and once joined.
+async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Bytes, RequestError> {
+    // A lying Content-Length must not make us reserve gigabytes up front.
+    const MAX_RESERVE: u64 = 256 * 1024 * 1024;
+    let expected = response.content_length().unwrap_or(0).min(MAX_RESERVE) as usize;
+    let mut buf = Vec::with_capacity(expected);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| RequestError::Transport(TransportError::from_reqwest(url, &e)))?
+    {
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
 }
 
 /// A header's value as text.

@@ -236,8 +236,11 @@ impl CatalogPane {
                 list_area,
             );
         } else {
-            let items: Vec<ListItem<'_>> = self
-                .rows
+            // Only the visible rows become list items.
+            let height = list_area.height.max(1) as usize;
+            self.offset = visible_offset(self.offset, self.selected, height, &self.rows);
+            let end = (self.offset + height).min(self.rows.len());
+            let items: Vec<ListItem<'_>> = self.rows[self.offset..end]
                 .iter()
                 .map(|row| match row {
                     Row::Tag(t) => {
@@ -256,16 +259,13 @@ impl CatalogPane {
                     }
                 })
                 .collect();
-            let mut state = ListState::default()
-                .with_offset(self.offset)
-                .with_selected(Some(self.selected));
+            let mut state = ListState::default().with_selected(Some(self.selected - self.offset));
             let list = List::new(items).highlight_style(if focused {
                 theme.selected()
             } else {
                 theme.text()
             });
             frame.render_stateful_widget(list, list_area, &mut state);
-            self.offset = state.offset();
         }
         if let Some(op) = self.selected_operation() {
             let mut facts = vec![];
@@ -303,6 +303,22 @@ impl CatalogPane {
             ("Enter", "load the operation into the request builder"),
         ]
     }
+}
+
+/// The first row to show so the selection is visible, with its tag heading when it is the
+/// first operation of a group.
+fn visible_offset(offset: usize, selected: usize, height: usize, rows: &[Row]) -> usize {
+    let mut offset = if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    };
+    if offset == selected && selected > 0 && matches!(rows[selected - 1], Row::Tag(_)) {
+        offset -= 1;
+    }
+    offset.min(rows.len().saturating_sub(1))
 }
 
 #[cfg(test)]

@@ -37,12 +37,14 @@ const FIELDS: [Field; 7] = [
 ];
 
 /// Where the secret came from, shown next to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretSource {
     None,
     Typed,
     EnvVar,
     Demo,
+    /// From the profile's source (its description, e.g. `env MY_SECRET`).
+    Profile(String),
 }
 
 /// What a key press in this pane means for the rest of the app.
@@ -345,11 +347,11 @@ impl ConnectionPane {
             }
             Field::ClientId => vec![Span::raw(self.client_id.clone())],
             Field::Secret => {
-                let source = match self.secret_source {
-                    SecretSource::None => "",
-                    SecretSource::Typed => "",
-                    SecretSource::EnvVar => "  (env YOUNIUM_SECRET)",
-                    SecretSource::Demo => "  (demo)",
+                let source = match &self.secret_source {
+                    SecretSource::None | SecretSource::Typed => String::new(),
+                    SecretSource::EnvVar => "  (env YOUNIUM_SECRET)".into(),
+                    SecretSource::Demo => "  (demo)".into(),
+                    SecretSource::Profile(from) => format!("  ({from})"),
                 };
                 let shown = match &self.secret {
                     None => return vec![Span::styled("(not set)", theme.dim())],

@@ -275,6 +275,33 @@ pub fn render_entity_picker(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// A one-line question with a text field.
+pub fn render_input(
+    frame: &mut Frame<'_>,
+    title: &str,
+    prompt: &str,
+    input: &crate::tui::input::LineInput,
+    theme: &Theme,
+) {
+    let area = centered(frame.area(), 80, 6);
+    frame.render_widget(Clear, area);
+    let block = frame_block(title, theme).title_bottom(
+        Line::styled(" Enter save · Esc cancel ", theme.dim()).alignment(Alignment::Right),
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(prompt.to_string(), theme.label())),
+        inner,
+    );
+    let field = Rect {
+        y: inner.y + 2,
+        height: 1,
+        ..inner
+    };
+    input.render(frame, field, theme);
+}
+
 pub fn render_confirm(
     frame: &mut Frame<'_>,
     title: &str,

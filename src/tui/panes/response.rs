@@ -2,6 +2,7 @@
 //! body, the headers and the request as sent. The body is indexed off the UI thread and only
 //! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -81,7 +82,11 @@ pub struct ResponsePane {
     pub hscroll: usize,
     /// Body lines visible at the last draw, for paging keys.
     pub viewport: usize,
+    /// The highlighted lines of the last frame: (response id, first line, height, colour) → lines.
+    body_cache: RefCell<Option<(BodyKey, Vec<Line<'static>>)>>,
 }
+
+type BodyKey = (u64, usize, u16, bool);
 
 impl Default for ResponsePane {
     fn default() -> Self {
@@ -91,6 +96,7 @@ impl Default for ResponsePane {
             scroll: 0,
             hscroll: 0,
             viewport: 20,
+            body_cache: RefCell::new(None),
         }
     }
 }
@@ -311,6 +317,13 @@ impl ResponsePane {
         }
         let start = self.scroll.min(doc.line_count().saturating_sub(1));
         let end = (start + area.height as usize).min(doc.line_count());
+        // A frame drawn for another reason (the countdown ticking) reuses the highlighted lines.
+        let key = (shown.id, start, area.height, theme.colour);
+        if let Some((cached_key, lines)) = &*self.body_cache.borrow()
+            && *cached_key == key
+        {
+            return lines.clone();
+        }
         let gutter = doc.line_count().to_string().len();
         let mut out = Vec::with_capacity(end - start);
         if let Some(e) = doc.json_error().filter(|_| start == 0) {
@@ -331,6 +344,7 @@ impl ResponsePane {
             );
             out.push(Line::from(spans));
         }
+        *self.body_cache.borrow_mut() = Some((key, out.clone()));
         out
     }
 

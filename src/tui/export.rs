@@ -1,0 +1,148 @@
+//! Copying and saving: the request as a `curl` command (the token as `$YOUNIUM_TOKEN` unless
+//! revealed), the response body to the clipboard (system clipboard where there is one, OSC 52
+//! through the terminal, which works over SSH), or the body to a file.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+
+use super::app::{App, Effect, Overlay};
+use super::input::{InputOutcome, LineInput};
+use crate::younium::export::curl;
+use crate::younium::request::{build_url, effective_headers};
+
+impl App {
+    pub(crate) fn copy_request_curl(&mut self, effects: &mut Vec<Effect>) -> bool {
+        let req = match self.request.build() {
+            Ok(r) => r,
+            Err(e) => {
+                self.status = Some(e);
+                return true;
+            }
+        };
+        let base = self.connection.environment.base_url().to_string();
+        let url = match build_url(&base, &req) {
+            Ok(u) => u.to_string(),
+            Err(e) => {
+                self.status = Some(e.to_string());
+                return true;
+            }
+        };
+        let settings = self.connection.settings();
+        let token = self.token.state.token().map(|t| t.access.clone());
+        let headers = effective_headers(&req, &settings, token.as_ref());
+        let text = curl(
+            req.method,
+            &url,
+            &headers,
+            req.body.as_deref(),
+            self.token.reveal,
+        );
+        effects.push(Effect::Copy {
+            text,
+            what: self.curl_label(),
+        });
+        true
+    }
+
+    pub(crate) fn copy_response_curl(&mut self, effects: &mut Vec<Effect>) -> bool {
+        let Some(shown) = self.response.shown() else {
+            return false;
+        };
+        let sent = &shown.response.sent;
+        let text = curl(
+            sent.method,
+            &sent.url,
+            &sent.headers,
+            sent.body.as_deref(),
+            self.token.reveal,
+        );
+        effects.push(Effect::Copy {
+            text,
+            what: self.curl_label(),
+        });
+        true
+    }
+
+    fn curl_label(&self) -> String {
+        if self.token.reveal {
+            "the curl command (with the token)".into()
+        } else {
+            "the curl command (token as $YOUNIUM_TOKEN)".into()
+        }
+    }
+
+    pub(crate) fn copy_body(&mut self, effects: &mut Vec<Effect>) -> bool {
+        let Some(shown) = self.response.shown() else {
+            return false;
+        };
+        let text = match &shown.doc {
+            Some(doc) if shown.response.is_json() => doc.pretty_text(),
+            _ => String::from_utf8_lossy(&shown.response.body).into_owned(),
+        };
+        effects.push(Effect::Copy {
+            text,
+            what: "the response body".into(),
+        });
+        true
+    }
+
+    /// `w`: asks for a file name for the body.
+    pub(crate) fn start_save_body(&mut self) -> bool {
+        let Some(shown) = self.response.shown() else {
+            return false;
+        };
+        let resource = shown
+            .request
+            .path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("response")
+            .to_ascii_lowercase();
+        let stamp = self
+            .now
+            .to_zoned_datetime(self.tz.clone())
+            .strftime("%Y%m%d-%H%M%S")
+            .to_string();
+        let ext = if shown.response.is_json() {
+            "json"
+        } else {
+            "txt"
+        };
+        self.save_input = Some(LineInput::new(
+            &format!("younium-{resource}-{stamp}.{ext}"),
+            false,
+        ));
+        self.overlay = Some(Overlay::SaveBody);
+        true
+    }
+
+    pub(crate) fn save_body_key(
+        &mut self,
+        key: KeyEvent,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        let Some(input) = &mut self.save_input else {
+            return None;
+        };
+        match input.handle(key) {
+            InputOutcome::Submit(name) => {
+                self.save_input = None;
+                let name = name.trim();
+                if let (false, Some(shown)) = (name.is_empty(), self.response.shown()) {
+                    effects.push(Effect::SaveBody {
+                        path: PathBuf::from(name),
+                        body: shown.response.body.clone(),
+                    });
+                }
+                None
+            }
+            InputOutcome::Cancel => {
+                self.save_input = None;
+                None
+            }
+            InputOutcome::Edited => Some(Overlay::SaveBody),
+        }
+    }
+}
