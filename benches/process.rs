@@ -43,6 +43,11 @@ impl App {
         cmd.args(extra);
         cmd.env("YOUNIUM_SECRET", demo::SECRET);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-bench.toml");
+        cmd.env(
+            "YOUNIUM_TUI_LOG_FILE",
+            std::env::temp_dir().join("younium-tui-bench.log"),
+        );
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
@@ -88,6 +93,22 @@ impl App {
             std::thread::sleep(Duration::from_millis(1));
         }
         start.elapsed()
+    }
+
+    /// Polls the screen until `check` returns something.
+    fn wait_until<T>(&self, check: impl Fn(&str) -> Option<T>, timeout: Duration) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = check(&self.text()) {
+                return v;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out; the screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     fn keys(&mut self, keys: &str) {
@@ -195,10 +216,16 @@ fn main() {
     app.keys("accountNumber lt 'A-001100'\r");
     let t = Instant::now();
     app.keys("s");
-    app.wait_for("200 OK", Duration::from_secs(30));
-    app.wait_for("  1 [", Duration::from_secs(30));
+    // The status line shows "· N lines" once the body is indexed and its first lines drawn.
+    let size_1mb = app.wait_until(
+        |text| {
+            status_line(text)
+                .filter(|l| l.contains(" lines"))
+                .map(|_| status_size(text))
+        },
+        Duration::from_secs(60),
+    );
     let shown_1mb = t.elapsed();
-    let size_1mb = status_size(&app.text());
     std::thread::sleep(Duration::from_millis(500));
     let rss_1mb = app.rss_mib();
     println!(
@@ -211,13 +238,15 @@ fn main() {
     app.keys(" ");
     let t = Instant::now();
     app.keys("s");
-    app.wait_for("  1 [", Duration::from_secs(60));
-    while !status_size(&app.text()).contains("MB") || status_size(&app.text()) == size_1mb {
-        std::thread::sleep(Duration::from_millis(1));
-        assert!(t.elapsed() < Duration::from_secs(60));
-    }
+    let size_10mb = app.wait_until(
+        |text| {
+            status_line(text)
+                .filter(|l| l.contains(" lines") && status_size(text) != size_1mb)
+                .map(|_| status_size(text))
+        },
+        Duration::from_secs(60),
+    );
     let shown_10mb = t.elapsed();
-    let size_10mb = status_size(&app.text());
     std::thread::sleep(Duration::from_millis(500));
     let rss_10mb = app.rss_mib();
     println!(
@@ -235,10 +264,14 @@ fn main() {
     runtime.block_on(sim.shutdown());
 }
 
+/// The response status line, if a 200 is on screen.
+fn status_line(text: &str) -> Option<&str> {
+    text.lines().find(|l| l.contains("200 OK"))
+}
+
 /// The size shown in the response status line, e.g. `10.4 MB`.
 fn status_size(text: &str) -> String {
-    text.lines()
-        .find(|l| l.contains("200 OK"))
+    status_line(text)
         .and_then(|l| l.split(" · ").nth(1))
         .map(|s| s.trim().to_string())
         .unwrap_or_default()

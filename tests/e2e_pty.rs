@@ -1,46 +1,15 @@
 //! End to end: the built binary in a pseudo-terminal (120×40) against the simulator. It waits
 //! for a valid token and a ticking countdown, loads an endpoint from the catalogue and sends it
-//! by keys, finds the response on screen, then quits and checks the terminal was restored.
+//! by keys, finds the response on screen, gets a 403 for a wrong legal entity and diagnoses it,
+//! then quits and checks the terminal was restored.
 
-use std::io::{Read, Write};
+mod common;
+
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use common::pty::Tui;
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(what) {
-                return text;
-            }
-            assert!(
-                start.elapsed() < timeout,
-                "{what:?} did not appear within {timeout:?}; the screen:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
 
 /// The `HH:MM:SS left` countdown on screen.
 fn countdown(text: &str) -> Option<String> {
@@ -63,48 +32,15 @@ async fn the_binary_in_a_terminal_gets_a_token_and_shows_a_response() {
 }
 
 fn drive(base_url: &str) {
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_younium-tui"));
-    cmd.args([
+    let args = [
         "--base-url",
         base_url,
         "--client-id",
         demo::CLIENT_ID,
         "--legal-entity",
         demo::LEGAL_ENTITIES[0].name,
-    ]);
-    cmd.env("YOUNIUM_SECRET", demo::SECRET);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("NO_COLOR");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZeroU16::new(40).unwrap(),
-        std::num::NonZeroU16::new(120).unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let sink = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut screen = Screen {
-        parser,
-        writer: pty.master.take_writer().unwrap(),
-    };
+    ];
+    let mut screen = Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)]);
 
     let text = screen.wait_for(" VALID ", Duration::from_secs(30));
     assert!(
@@ -130,7 +66,7 @@ fn drive(base_url: &str) {
     };
     assert!(text.contains("page 1 of"), "{text}");
 
-    // A wrong legal entity: the 403 explanation names the header that was sent.
+    // A wrong legal entity: the 403 explanation names the header that was sent…
     screen.keys("L");
     screen.wait_for("Type a name or GUID", Duration::from_secs(5));
     screen.keys("jj\r"); // None, the known entity, then "Type…"
@@ -146,19 +82,20 @@ fn drive(base_url: &str) {
         "{text}"
     );
 
-    screen.keys("q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(start.elapsed() < Duration::from_secs(10), "q did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "{status:?}");
-    std::thread::sleep(Duration::from_millis(200));
+    // …and one key press gives the verdict that names the entity to use; Enter applies it.
+    screen.keys("D");
+    let text = screen.wait_for("Enter: use legal entity", Duration::from_secs(20));
     assert!(
-        !screen.parser.lock().unwrap().screen().alternate_screen(),
-        "the terminal is restored"
+        text.contains("matches no legal entity of this tenant"),
+        "{text}"
     );
+    assert!(
+        text.contains("did you mean \"Nordlys Software AB\""),
+        "{text}"
+    );
+    screen.keys("\r");
+    screen.wait_for("legal-entity Nordlys Software AB ", Duration::from_secs(5));
+    screen.wait_for("200 OK", Duration::from_secs(20));
+
+    screen.quit();
 }

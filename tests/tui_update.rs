@@ -431,3 +431,21 @@ fn escape_cancels_a_running_diagnosis() {
     assert!(matches!(effects[..], [Effect::CancelDiagnosis]));
     assert!(app.diagnosis.is_none() && app.overlay.is_none());
 }
+
+#[test]
+fn a_post_sent_again_keeps_its_idempotency_key_until_it_changes() {
+    let mut app = app_with_credentials();
+    app.request.method = Method::Post;
+    app.request.set_body("{\"name\": \"Acme\"}".into());
+    let key_of =
+        |effects: &[Effect]| match effects.iter().find(|e| matches!(e, Effect::Send { .. })) {
+            Some(Effect::Send { request, .. }) => request.idempotency_key.clone().unwrap(),
+            _ => panic!("{effects:?}"),
+        };
+    let first = key_of(&press(&mut app, KeyCode::F(5)));
+    let again = key_of(&press(&mut app, KeyCode::F(5)));
+    assert_eq!(first, again, "a retried send must not create twice");
+    app.request.set_body("{\"name\": \"Other\"}".into());
+    let changed = key_of(&press(&mut app, KeyCode::F(5)));
+    assert_ne!(first, changed, "a different request gets a new key");
+}

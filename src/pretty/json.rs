@@ -1,8 +1,6 @@
 //! JSON without building a tree: validation, a line index in pretty-printed form, and
 //! rendering of one line at a time.
 
-use super::LineSpan;
-
 /// Where and why a body is not JSON.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, column {column}: {message}")]
@@ -36,21 +34,16 @@ pub fn validate(body: &[u8]) -> Result<(), JsonError> {
 }
 
 /// Cuts valid JSON into pretty-printed lines: a break after every opening bracket that is
-/// not immediately closed, after every comma, and before every closing bracket.
-pub(super) fn index(body: &[u8]) -> (Vec<LineSpan>, Vec<u16>) {
-    let mut spans = Vec::with_capacity(body.len() / 24);
-    let mut depths = Vec::with_capacity(body.len() / 24);
+/// not immediately closed, after every comma, and before every closing bracket. Returns each
+/// line's first byte and its depth; only whitespace lies between a line's end and the next.
+pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
+    let mut starts: Vec<u32> = Vec::with_capacity(body.len() / 24);
+    let mut depths: Vec<u16> = Vec::with_capacity(body.len() / 24);
     let mut depth: u16 = 0;
+    // Where the line being built began, once it has a token.
     let mut start: Option<usize> = None;
     let mut in_string = false;
     let mut escaped = false;
-    let mut push = |spans: &mut Vec<LineSpan>, from: usize, to: usize, depth: u16| {
-        spans.push(LineSpan {
-            start: from as u32,
-            end: to as u32,
-        });
-        depths.push(depth);
-    };
     let mut i = 0;
     while i < body.len() {
         let b = body[i];
@@ -80,7 +73,8 @@ pub(super) fn index(body: &[u8]) -> (Vec<LineSpan>, Vec<u16>) {
                     // An empty container stays on its line: `"e": {}`.
                     Some(n) if body[n] == close => i = n,
                     _ => {
-                        push(&mut spans, line_start, i + 1, depth);
+                        starts.push(line_start as u32);
+                        depths.push(depth);
                         start = None;
                         depth = depth.saturating_add(1);
                     }
@@ -88,14 +82,15 @@ pub(super) fn index(body: &[u8]) -> (Vec<LineSpan>, Vec<u16>) {
             }
             b'}' | b']' => {
                 if let Some(s) = start.take() {
-                    push(&mut spans, s, trim_end(body, s, i), depth);
+                    starts.push(s as u32);
+                    depths.push(depth);
                 }
                 depth = depth.saturating_sub(1);
                 start = Some(i);
             }
             b',' => {
-                let s = start.take().unwrap_or(i);
-                push(&mut spans, s, i + 1, depth);
+                starts.push(start.take().unwrap_or(i) as u32);
+                depths.push(depth);
             }
             c if c.is_ascii_whitespace() => {}
             _ => {
@@ -105,22 +100,16 @@ pub(super) fn index(body: &[u8]) -> (Vec<LineSpan>, Vec<u16>) {
         i += 1;
     }
     if let Some(s) = start {
-        push(&mut spans, s, trim_end(body, s, body.len()), depth);
+        starts.push(s as u32);
+        depths.push(depth);
     }
-    if spans.is_empty() {
-        push(&mut spans, 0, 0, 0);
+    if starts.is_empty() {
+        starts.push(0);
+        depths.push(0);
     }
-    spans.shrink_to_fit();
+    starts.shrink_to_fit();
     depths.shrink_to_fit();
-    (spans, depths)
-}
-
-fn trim_end(body: &[u8], start: usize, end: usize) -> usize {
-    let mut end = end;
-    while end > start && body[end - 1].is_ascii_whitespace() {
-        end -= 1;
-    }
-    end
+    (starts, depths)
 }
 
 /// One line as shown: the indent, whitespace outside strings dropped, one space after a colon.

@@ -18,19 +18,15 @@ pub enum BodyKind {
     Text,
 }
 
-/// One display line: a byte range of the body and, for JSON, its nesting depth.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct LineSpan {
-    pub start: u32,
-    pub end: u32,
-}
-
 /// A body indexed into display lines.
+///
+/// Only each line's first byte is stored (4 bytes a line, plus 2 for the JSON depth): a line
+/// ends where the next begins, less the whitespace (JSON) or the line break (text) between.
 #[derive(Clone, Debug)]
 pub struct Document {
     body: Bytes,
     kind: BodyKind,
-    spans: Vec<LineSpan>,
+    starts: Vec<u32>,
     /// Nesting depth per line (JSON only; kept apart so the backward scans for
     /// highlighting context touch as little memory as possible).
     depths: Vec<u16>,
@@ -53,11 +49,11 @@ impl Document {
         if looks_json {
             match json::validate(&body) {
                 Ok(()) => {
-                    let (spans, depths) = json::index(&body);
+                    let (starts, depths) = json::index(&body);
                     return Document {
                         body,
                         kind: BodyKind::Json,
-                        spans,
+                        starts,
                         depths,
                         json_error: None,
                     };
@@ -73,32 +69,18 @@ impl Document {
     }
 
     fn text(body: Bytes) -> Document {
-        let mut spans = Vec::new();
-        let mut start = 0usize;
-        for (i, b) in body.iter().enumerate() {
-            if *b == b'\n' {
-                let end = if i > start && body[i - 1] == b'\r' {
-                    i - 1
-                } else {
-                    i
-                };
-                spans.push(LineSpan {
-                    start: start as u32,
-                    end: end as u32,
-                });
-                start = i + 1;
-            }
-        }
-        if start < body.len() || spans.is_empty() {
-            spans.push(LineSpan {
-                start: start as u32,
-                end: body.len() as u32,
-            });
-        }
+        let mut starts = vec![0u32];
+        starts.extend(
+            body.iter()
+                .enumerate()
+                .filter(|(i, b)| **b == b'\n' && i + 1 < body.len())
+                .map(|(i, _)| (i + 1) as u32),
+        );
+        starts.shrink_to_fit();
         Document {
             body,
             kind: BodyKind::Text,
-            spans,
+            starts,
             depths: Vec::new(),
             json_error: None,
         }
@@ -109,7 +91,7 @@ impl Document {
     }
 
     pub fn line_count(&self) -> usize {
-        self.spans.len()
+        self.starts.len()
     }
 
     pub fn body(&self) -> &Bytes {
@@ -121,33 +103,48 @@ impl Document {
         self.json_error.as_ref()
     }
 
+    /// The byte range of line `i` (which must exist).
+    fn span(&self, i: usize) -> (usize, usize) {
+        let start = self.starts[i] as usize;
+        let next = self
+            .starts
+            .get(i + 1)
+            .map_or(self.body.len(), |s| *s as usize);
+        let mut end = next;
+        match self.kind {
+            BodyKind::Json => {
+                while end > start && self.body[end - 1].is_ascii_whitespace() {
+                    end -= 1;
+                }
+            }
+            BodyKind::Text => {
+                if end > start && self.body[end - 1] == b'\n' {
+                    end -= 1;
+                }
+                if end > start && self.body[end - 1] == b'\r' {
+                    end -= 1;
+                }
+            }
+        }
+        (start, end)
+    }
+
     /// The text of display line `i` (indent included for JSON). Empty past the end.
     pub fn line(&self, i: usize) -> String {
-        let Some(span) = self.spans.get(i) else {
+        if i >= self.starts.len() {
             return String::new();
-        };
-        let raw = &self.body[span.start as usize..span.end as usize];
+        }
+        let (start, end) = self.span(i);
+        let raw = &self.body[start..end];
         match self.kind {
             BodyKind::Json => json::render_line(raw, self.depths[i]),
             BodyKind::Text => String::from_utf8_lossy(raw).replace('\t', "    "),
         }
     }
 
-    /// The length in bytes of the longest line among `range` (for horizontal scrolling).
-    pub fn max_width(&self, range: std::ops::Range<usize>) -> usize {
-        let range = range.start.min(self.spans.len())..range.end.min(self.spans.len());
-        range
-            .map(|i| {
-                let s = self.spans[i];
-                (s.end - s.start) as usize + 2 * self.depths.get(i).copied().unwrap_or(0) as usize
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
     /// The whole body pretty-printed (for copying and saving).
     pub fn pretty_text(&self) -> String {
-        let mut out = String::with_capacity(self.body.len() + self.spans.len() * 4);
+        let mut out = String::with_capacity(self.body.len() + self.starts.len() * 4);
         for i in 0..self.line_count() {
             out.push_str(&self.line(i));
             out.push('\n');
@@ -158,12 +155,12 @@ impl Document {
     /// The containers open at the start of JSON line `i`, outermost first: `true` for an
     /// object, `false` for an array.
     pub(crate) fn open_containers(&self, i: usize) -> Vec<bool> {
-        if self.kind != BodyKind::Json || i >= self.spans.len() {
+        if self.kind != BodyKind::Json || i >= self.starts.len() {
             return Vec::new();
         }
         let mut stack = Vec::new();
         // A closing line is at the depth after the close, but starts inside the container.
-        let first = self.body.get(self.spans[i].start as usize);
+        let first = self.body.get(self.starts[i] as usize);
         let closes = matches!(first, Some(b'}' | b']'));
         let mut want = self.depths[i] + u16::from(closes);
         let mut j = i;
@@ -171,12 +168,8 @@ impl Document {
         while want > 0 && j > 0 {
             j -= 1;
             if self.depths[j] == want - 1 {
-                let span = self.spans[j];
-                let last = self.body[..span.end as usize]
-                    .iter()
-                    .rev()
-                    .find(|b| !b.is_ascii_whitespace());
-                stack.push(last == Some(&b'{'));
+                let (_, end) = self.span(j);
+                stack.push(end > 0 && self.body[end - 1] == b'{');
                 want -= 1;
             }
         }

@@ -772,6 +772,7 @@ impl App {
 
     /// Sends the request in the builder, asking first where a check calls for it.
     pub(crate) fn send(&mut self, checks: SendChecks, effects: &mut Vec<Effect>) {
+        self.request.refresh_idempotency_key();
         let request = match self.request.build() {
             Ok(r) => r,
             Err(message) => {

@@ -117,7 +117,7 @@ impl FromStr for Method {
 }
 
 /// A query parameter or header row: name, value, and whether it is sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Param {
     pub name: String,
     pub value: String,

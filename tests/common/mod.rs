@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use base64::Engine as _;
 use jiff::Timestamp;
 use serde_json::{Value, json};

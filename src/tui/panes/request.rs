@@ -87,6 +87,8 @@ pub struct RequestPane {
     pub row: usize,
     editing: Option<Editing>,
     pub message: Option<String>,
+    /// The fingerprint of the request last sent with `idempotency_key`.
+    sent_fingerprint: Option<u64>,
 }
 
 impl std::fmt::Debug for RequestPane {
@@ -117,6 +119,7 @@ impl Default for RequestPane {
             row: 0,
             editing: None,
             message: None,
+            sent_fingerprint: None,
         };
         pane.style_body();
         pane
@@ -148,6 +151,7 @@ impl RequestPane {
         self.set_body(op.body_template().unwrap_or_default());
         self.body_dirty = false;
         self.idempotency_key = new_idempotency_key();
+        self.sent_fingerprint = None;
         self.operation = Some(op.clone());
         self.tab = if !self.path_params.is_empty() || !self.query.is_empty() || op.body.is_none() {
             RequestTab::Params
@@ -671,6 +675,36 @@ impl RequestPane {
     /// After a send the body counts as saved.
     pub fn mark_sent(&mut self) {
         self.body_dirty = false;
+        self.sent_fingerprint = Some(self.fingerprint());
+    }
+
+    /// The request as it stands, hashed: a send of the same request keeps its idempotency key.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.method,
+            &self.template,
+            &self.path_params,
+            &self.query,
+            &self.headers,
+            self.body_text(),
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
+    /// A new idempotency key once the request differs from the one sent with the current key:
+    /// the same request sent again keeps its key (no duplicate), a changed one must not reuse it
+    /// (Younium would replay the old answer).
+    pub fn refresh_idempotency_key(&mut self) {
+        if self
+            .sent_fingerprint
+            .is_some_and(|sent| sent != self.fingerprint())
+        {
+            self.idempotency_key = new_idempotency_key();
+            self.sent_fingerprint = None;
+        }
     }
 
     pub fn render(
