@@ -209,4 +209,67 @@ fn main() {
         );
         drop(pane);
     }
+    whole_screen_tick();
+}
+
+/// What one countdown tick costs while idle: drawing the whole screen (token valid, a 1 MB
+/// response on screen, its lines cached) into a 120×40 buffer.
+fn whole_screen_tick() {
+    use jiff::tz::TimeZone;
+    use younium_tui::session::ManagerOptions;
+    use younium_tui::tui::app::App;
+    use younium_tui::tui::panes::connection::ConnectionPane;
+    use younium_tui::younium::token::{ExchangeContext, TokenOrigin, parse_token_answer};
+    use younium_tui::younium::{AuthMethod, Environment, Secret, TokenState};
+
+    let pane = ConnectionPane {
+        client_id: "id".into(),
+        secret: Some(Secret::new("s")),
+        ..Default::default()
+    };
+    let mut app = App::new(
+        pane,
+        ManagerOptions::default(),
+        Theme { colour: true },
+        TimeZone::UTC,
+    );
+    let now = jiff::Timestamp::now();
+    let origin = TokenOrigin {
+        environment: Environment::Sandbox,
+        method: AuthMethod::ApiTokenV1,
+        token_url: "x".into(),
+    };
+    let ctx = ExchangeContext {
+        origin,
+        requested_at: now,
+        received_at: now,
+        date_header: None,
+    };
+    let token = parse_token_answer(
+        br#"{"accessToken":"header.payload.signature","expiresIn":86400}"#,
+        ctx,
+    )
+    .unwrap();
+    app.token.state = TokenState::Valid(std::sync::Arc::new(token));
+    let raw = body(1_000_000);
+    let doc = Document::new(raw.clone(), true);
+    app.response.show(shown(raw, doc, None));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut samples = Vec::new();
+    for _ in 0..200 {
+        app.now = jiff::Timestamp::now();
+        let t = Instant::now();
+        terminal
+            .draw(|f| younium_tui::tui::view::draw(&mut app, f))
+            .unwrap();
+        samples.push(t.elapsed());
+    }
+    let (median, p95, max) = stats(samples);
+    println!();
+    println!(
+        "whole screen, one countdown tick (idle)    median {}  p95 {}  max {}",
+        ms(median),
+        ms(p95),
+        ms(max)
+    );
 }

@@ -674,6 +674,13 @@ api_version = "2.0"
     }
 
     #[test]
+    fn a_missing_keyring_entry_or_service_is_a_message_not_a_panic() {
+        // On a desktop the entry does not exist; on a headless box there is no keyring service.
+        let err = keyring_get("younium-tui-test:no-such-account").unwrap_err();
+        assert!(err.contains("keyring"), "{err}");
+    }
+
+    #[test]
     fn secret_commands_run_without_a_shell_and_time_out() {
         let ok = run_secret_command(
             &["echo".into(), "from-command".into()],

@@ -46,6 +46,22 @@ use crate::younium::paging::PageInfo;
 use crate::younium::request::{HttpOptions, http_client};
 use crate::younium::{Environment, Secret};
 
+/// Above this, the memory a replaced response used is handed back to the system.
+const LARGE_BODY: usize = 1_000_000;
+
+/// glibc keeps freed heap memory for reuse, so a 10 MB response that was replaced (and the
+/// network buffers that carried it) would stay in the resident size; give it back.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_memory() {
+    // SAFETY: malloc_trim only returns free memory to the OS; it is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_memory() {}
+
 /// Terminals cap what OSC 52 may carry; beyond this the copy goes to the system clipboard only.
 const OSC52_LIMIT: usize = 100_000;
 
@@ -312,6 +328,7 @@ impl Runner {
             Effect::Index { id, body, json } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
+                    let large = body.len() > LARGE_BODY;
                     let doc = Document::new(body, json);
                     let page = if json {
                         PageInfo::probe(doc.body())
@@ -323,6 +340,9 @@ impl Runner {
                         doc: Arc::new(doc),
                         page,
                     });
+                    if large {
+                        release_free_memory();
+                    }
                 });
             }
             Effect::StartDemo => {

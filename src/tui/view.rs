@@ -167,7 +167,13 @@ fn footer_line(app: &App) -> Line<'static> {
                 ("e", "edit"),
                 ("a", "add"),
             ],
-            Focus::Response => vec![("j k", "scroll"), ("[ ]", "tab"), ("n p", "page")],
+            Focus::Response => vec![
+                ("j k", "scroll"),
+                ("[ ]", "tab"),
+                ("n p", "page"),
+                ("y", "copy"),
+                ("D", "diagnose"),
+            ],
         };
         if app.response.in_flight().is_some() {
             h.insert(0, ("Esc", "cancel"));

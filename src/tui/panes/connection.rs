@@ -457,6 +457,10 @@ impl ConnectionPane {
             ),
             ("Del", "clear the legal entity (send no header)"),
             ("v", "reveal or hide the secret"),
+            (
+                "S",
+                "store the secret in the OS keyring (and point the profile at it)",
+            ),
             ("Enter / Esc", "while editing: keep / discard"),
         ]
     }

@@ -58,7 +58,7 @@ pub fn help_lines(
     pane_keys: &[(&'static str, &'static str)],
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let global: [(&str, &str); 12] = [
+    let global: [(&str, &str); 14] = [
         ("Tab / Shift-Tab, 1-5, click", "move between panes"),
         (
             "s, F5 / Ctrl-R",
@@ -67,6 +67,8 @@ pub fn help_lines(
         ("Esc", "cancel the request in flight"),
         ("r", "renew the token now"),
         ("L", "pick the legal entity"),
+        ("P", "switch profile"),
+        ("D", "diagnose the 401/403 on screen (or the request)"),
         ("J", "show the decoded JWT"),
         ("?", "this help"),
         (

@@ -1022,6 +1022,10 @@ impl RequestPane {
             ),
             ("f", "format the JSON body"),
             ("K", "new idempotency key (POST)"),
+            (
+                "c",
+                "copy the request as curl ($YOUNIUM_TOKEN unless revealed)",
+            ),
             ("Esc", "stop editing the body"),
         ]
     }

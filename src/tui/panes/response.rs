@@ -356,6 +356,12 @@ impl ResponsePane {
             ("← → / h l, 0", "scroll sideways, back to the left edge"),
             ("[ ]", "switch tab: Body, Headers, Request as sent"),
             ("n / p", "next / previous page of a paged list"),
+            ("y", "copy the body"),
+            (
+                "c",
+                "copy the request as curl ($YOUNIUM_TOKEN unless revealed)",
+            ),
+            ("w", "save the body to a file"),
         ]
     }
 }
