@@ -4,149 +4,54 @@
 //!
 //! Run: `cargo bench --bench process`. Prints a table; asserts nothing. Linux only (/proc).
 
-use std::io::{Read, Write};
+#[allow(dead_code)]
+#[path = "../tests/common/pty.rs"]
+mod pty;
+
 use std::net::SocketAddr;
-use std::num::NonZeroU16;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use pty::Tui;
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 
-struct App {
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    bytes: Arc<Mutex<usize>>,
+/// The binary connected to the simulator, with `extra` arguments.
+fn start(base_url: &str, extra: &[&str]) -> Tui {
+    let mut args = vec![
+        "--base-url",
+        base_url,
+        "--client-id",
+        demo::CLIENT_ID,
+        "--legal-entity",
+        demo::LEGAL_ENTITIES[0].name,
+    ];
+    args.extend_from_slice(extra);
+    Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)])
 }
 
-impl App {
-    fn spawn(base_url: &str, extra: &[&str]) -> App {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_younium-tui"));
-        cmd.args([
-            "--base-url",
-            base_url,
-            "--client-id",
-            demo::CLIENT_ID,
-            "--legal-entity",
-            demo::LEGAL_ENTITIES[0].name,
-        ]);
-        cmd.args(extra);
-        cmd.env("YOUNIUM_SECRET", demo::SECRET);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-bench.toml");
-        cmd.env(
-            "YOUNIUM_TUI_LOG_FILE",
-            std::env::temp_dir().join("younium-tui-bench.log"),
-        );
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            NonZeroU16::new(40).unwrap(),
-            NonZeroU16::new(120).unwrap(),
-            0,
-        )));
-        let bytes = Arc::new(Mutex::new(0usize));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let (sink, count) = (screen.clone(), bytes.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16384];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-                *count.lock().unwrap() += n;
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        App {
-            child,
-            _master: pty.master,
-            writer,
-            screen,
-            bytes,
-        }
-    }
+fn rss_mib(app: &Tui) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", app.pid())).unwrap();
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    kib / 1024.0
+}
 
-    fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
+/// utime + stime in clock ticks.
+fn cpu_ticks(app: &Tui) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", app.pid())).unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
 
-    fn wait_for(&self, what: &str, timeout: Duration) -> Duration {
-        let start = Instant::now();
-        while !self.text().contains(what) {
-            assert!(
-                start.elapsed() < timeout,
-                "{what:?} did not appear:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        start.elapsed()
-    }
-
-    /// Polls the screen until `check` returns something.
-    fn wait_until<T>(&self, check: impl Fn(&str) -> Option<T>, timeout: Duration) -> T {
-        let start = Instant::now();
-        loop {
-            if let Some(v) = check(&self.text()) {
-                return v;
-            }
-            assert!(
-                start.elapsed() < timeout,
-                "timed out; the screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.process_id().unwrap()
-    }
-
-    fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        let kib: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .unwrap()
-            .split_whitespace()
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        kib / 1024.0
-    }
-
-    /// utime + stime in clock ticks.
-    fn cpu_ticks(&self) -> u64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
-        let after = &stat[stat.rfind(')').unwrap() + 2..];
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
-    }
-
-    fn quit(mut self) {
-        self.keys("q");
-        let _ = self.child.wait();
-    }
+fn bytes_written(app: &Tui) -> usize {
+    app.raw.lock().unwrap().len()
 }
 
 fn clock_ticks_per_second() -> f64 {
@@ -177,7 +82,7 @@ fn main() {
     let mut first_frames = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
-        let app = App::spawn(&base, &[]);
+        let app = start(&base, &[]);
         while !app.text().contains("Endpoints") {
             std::thread::sleep(Duration::from_micros(200));
         }
@@ -192,16 +97,16 @@ fn main() {
         first_frames[6].as_secs_f64() * 1e3
     );
 
-    let mut app = App::spawn(&base, &["--api-version", "2.0"]);
+    let mut app = start(&base, &["--api-version", "2.0"]);
     app.wait_for(" VALID ", Duration::from_secs(20));
     std::thread::sleep(Duration::from_secs(2));
-    let rss_idle = app.rss_mib();
+    let rss_idle = rss_mib(&app);
     // 30 s: the kernel counts CPU time in 10 ms ticks, so shorter windows are too coarse.
-    let (ticks0, bytes0, t0) = (app.cpu_ticks(), *app.bytes.lock().unwrap(), Instant::now());
+    let (ticks0, bytes0, t0) = (cpu_ticks(&app), bytes_written(&app), Instant::now());
     std::thread::sleep(Duration::from_secs(30));
     let (ticks1, bytes1, secs) = (
-        app.cpu_ticks(),
-        *app.bytes.lock().unwrap(),
+        cpu_ticks(&app),
+        bytes_written(&app),
         t0.elapsed().as_secs_f64(),
     );
     let cpu = (ticks1 - ticks0) as f64 / clock_ticks_per_second() / secs * 100.0;
@@ -228,7 +133,7 @@ fn main() {
     );
     let shown_1mb = t.elapsed();
     std::thread::sleep(Duration::from_millis(500));
-    let rss_1mb = app.rss_mib();
+    let rss_1mb = rss_mib(&app);
     println!(
         "1 MB response ({size_1mb}): send key → highlighted lines on screen {:.0} ms (network and server included); RSS {rss_1mb:.1} MiB",
         shown_1mb.as_secs_f64() * 1e3
@@ -249,16 +154,16 @@ fn main() {
     );
     let shown_10mb = t.elapsed();
     std::thread::sleep(Duration::from_millis(500));
-    let rss_10mb = app.rss_mib();
+    let rss_10mb = rss_mib(&app);
     println!(
         "10 MB response ({size_10mb}): send key → highlighted lines on screen {:.0} ms (network and server included); RSS {rss_10mb:.1} MiB",
         shown_10mb.as_secs_f64() * 1e3
     );
 
-    let (ticks0, t0) = (app.cpu_ticks(), Instant::now());
+    let (ticks0, t0) = (cpu_ticks(&app), Instant::now());
     std::thread::sleep(Duration::from_secs(30));
     let cpu =
-        (app.cpu_ticks() - ticks0) as f64 / clock_ticks_per_second() / t0.elapsed().as_secs_f64()
+        (cpu_ticks(&app) - ticks0) as f64 / clock_ticks_per_second() / t0.elapsed().as_secs_f64()
             * 100.0;
     println!("idle with the 10 MB body on screen: CPU {cpu:.2} % over 30 s");
     app.quit();

@@ -90,6 +90,26 @@ impl Tui {
         }
     }
 
+    /// Polls the screen every millisecond until `check` returns something.
+    pub fn wait_until<T>(&self, check: impl Fn(&str) -> Option<T>, timeout: Duration) -> T {
+        let start = Instant::now();
+        loop {
+            if let Some(v) = check(&self.text()) {
+                return v;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out; the screen:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the child runs")
+    }
+
     pub fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();

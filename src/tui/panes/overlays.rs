@@ -58,7 +58,7 @@ pub fn help_lines(
     pane_keys: &[(&'static str, &'static str)],
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let global: [(&str, &str); 14] = [
+    let global: [(&str, &str); 12] = [
         ("Tab / Shift-Tab, 1-5, click", "move between panes"),
         (
             "s, F5 / Ctrl-R",
@@ -77,11 +77,6 @@ pub fn help_lines(
         ),
         ("Ctrl-C", "quit at once"),
         ("mouse wheel", "scroll the pane under the pointer"),
-        ("", ""),
-        (
-            "",
-            "Keys in text fields edit the text; Enter keeps it, Esc discards it.",
-        ),
     ];
     let row = |(k, d): (&str, &str)| {
         Line::from(vec![
@@ -91,6 +86,10 @@ pub fn help_lines(
     };
     let mut lines = vec![Line::styled("Everywhere", theme.title())];
     lines.extend(global.into_iter().map(row));
+    lines.push(Line::styled(
+        "  In a text field keys edit the text; Enter keeps it, Esc discards it.",
+        theme.dim(),
+    ));
     lines.push(Line::raw(""));
     lines.push(Line::styled(pane.to_string(), theme.title()));
     lines.extend(pane_keys.iter().copied().map(row));

@@ -868,17 +868,8 @@ impl RequestPane {
             if let Some((cell, _)) = self.editing_cell(i) {
                 edit_at = Some((lines.len(), cell));
             }
-            lines.push(self.table_line(
-                i,
-                focused,
-                vec![
-                    Span::styled(format!("{mark} "), theme.dim()),
-                    Span::styled(format!("{:<name_width$}", p.name), name_style),
-                    Span::styled(" = ", theme.dim()),
-                    value,
-                ],
-                theme,
-            ));
+            let cells = row_cells(mark, &p.name, name_width, name_style, " = ", value, theme);
+            lines.push(self.table_line(i, focused, cells, theme));
         }
         if lines.is_empty() {
             lines.push(Line::styled(
@@ -916,17 +907,9 @@ impl RequestPane {
             if let Some((cell, _)) = self.editing_cell(i) {
                 edit_at = Some((lines.len(), cell));
             }
-            lines.push(self.table_line(
-                i,
-                focused,
-                vec![
-                    Span::styled(format!("{mark} "), theme.dim()),
-                    Span::styled(format!("{:<name_width$}", h.name), style),
-                    Span::styled(" : ", theme.dim()),
-                    Span::styled(h.value.display(false), style),
-                ],
-                theme,
-            ));
+            let value = Span::styled(h.value.display(false), style);
+            let cells = row_cells(mark, &h.name, name_width, style, " : ", value, theme);
+            lines.push(self.table_line(i, focused, cells, theme));
         }
         // A header being added has no effective row yet: edit it on an extra line.
         if let Some(Editing::Table {
@@ -1029,6 +1012,24 @@ impl RequestPane {
             ("Esc", "stop editing the body"),
         ]
     }
+}
+
+/// The cells of a table row: a marker, the name padded to `width`, a separator, the value.
+fn row_cells(
+    mark: &str,
+    name: &str,
+    width: usize,
+    name_style: ratatui::style::Style,
+    separator: &'static str,
+    value: Span<'static>,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(format!("{mark} "), theme.dim()),
+        Span::styled(format!("{name:<width$}"), name_style),
+        Span::styled(separator, theme.dim()),
+        value,
+    ]
 }
 
 fn path_spans(template: &str, params: &[Param], theme: &Theme) -> Vec<Span<'static>> {
