@@ -127,21 +127,36 @@ impl ExpiryEvidence {
         skew: Option<SignedDuration>,
     ) -> Vec<String> {
         let claims = self.claims(requested_at, skew);
-        let Some(earliest) = claims.iter().min_by_key(|c| c.at) else {
-            return Vec::new();
-        };
-        claims
+        let (future, past): (Vec<&ExpiryClaim>, Vec<&ExpiryClaim>) =
+            claims.iter().partition(|c| c.at > requested_at);
+        let mut notes: Vec<String> = past
             .iter()
-            .filter(|c| c.at.duration_since(earliest.at) > DISAGREEMENT_TOLERANCE)
+            .filter(|_| !future.is_empty())
             .map(|c| {
                 format!(
-                    "{} is {} later than {} (the earlier one is believed)",
+                    "{} is {} before the token was issued, so it is ignored",
                     c.source,
-                    format_duration(c.at.duration_since(earliest.at)),
-                    earliest.source
+                    format_duration(requested_at.duration_since(c.at))
                 )
             })
-            .collect()
+            .collect();
+        let Some(earliest) = future.iter().min_by_key(|c| c.at) else {
+            return notes;
+        };
+        notes.extend(
+            future
+                .iter()
+                .filter(|c| c.at.duration_since(earliest.at) > DISAGREEMENT_TOLERANCE)
+                .map(|c| {
+                    format!(
+                        "{} is {} later than {} (the earlier one is believed)",
+                        c.source,
+                        format_duration(c.at.duration_since(earliest.at)),
+                        earliest.source
+                    )
+                }),
+        );
+        notes
     }
 }
 
@@ -249,12 +264,21 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
         })
         // The Date header has one-second resolution: smaller differences are noise.
         .filter(|skew| skew.abs() >= SignedDuration::from_secs(2));
-    let expires_at = evidence
-        .claims(ctx.requested_at, server_skew)
-        .into_iter()
+    let claims = evidence.claims(ctx.requested_at, server_skew);
+    // A source that puts the expiry before the token was even issued is wrong (Younium's own
+    // documented example carries a stale `expires`); believe the earliest of the others.
+    let expires_at = claims
+        .iter()
         .map(|c| c.at)
+        .filter(|at| *at > ctx.requested_at)
         .min()
-        .ok_or("the token answer says nothing about expiry (no expiresIn, expires or JWT exp)")?;
+        .ok_or_else(|| match claims.iter().map(|c| c.at).max() {
+            Some(at) => format!(
+                "the token answer says the token expired at {} already, before it arrived: check the server's clock",
+                format_utc(at)
+            ),
+            None => "the token answer says nothing about expiry (no expiresIn, expires or JWT exp)".to_string(),
+        })?;
     Ok(Token {
         access: Secret::new(access),
         origin: ctx.origin,
@@ -452,12 +476,12 @@ mod tests {
     fn camel_case_answer() {
         let issued = 1_711_000_000;
         let jwt = jwt_with(serde_json::json!({"exp": issued + 86400, "iat": issued}));
+        // `expires` (1711019521) is 19521 s after issue, far before expiresIn and exp: believed.
         let body = serde_json::json!({
             "expires": "Thu, 21 Mar 2024 11:12:01 GMT", "expiresIn": 86400,
             "accessToken": jwt, "refreshToken": "4baf"
         });
         let token = parse_token_answer(body.to_string().as_bytes(), ctx(issued, None)).unwrap();
-        // `expires` (1711019521) is far earlier than issued+86400: believe it, and say so.
         assert_eq!(token.expires_at.as_second(), 1711019521);
         assert!(token.had_refresh_token);
         let notes = token.expiry.disagreements(token.requested_at, None);
@@ -466,6 +490,26 @@ mod tests {
         assert_eq!(
             token.jwt.unwrap().time_claim("iat").unwrap().as_second(),
             issued
+        );
+    }
+
+    #[test]
+    fn the_documented_example_received_today_is_not_taken_as_expired() {
+        // Younium's docs show `expires` in 2024; received later, it cannot be right.
+        let now = 1_795_780_800;
+        let body = br#"{"expires":"Thu, 21 Sep 2025 11:12:01 GMT","expiresIn":86400,"accessToken":"abc.def"}"#;
+        let token = parse_token_answer(body, ctx(now, None)).unwrap();
+        assert_eq!(token.expires_at.as_second(), now + 86400);
+        let notes = token.expiry.disagreements(token.requested_at, None);
+        assert!(
+            notes[0].starts_with("expires is") && notes[0].contains("before the token was issued"),
+            "{notes:?}"
+        );
+        let stale = br#"{"expires":"Thu, 21 Sep 2025 11:12:01 GMT","accessToken":"abc.def"}"#;
+        let e = parse_token_answer(stale, ctx(now, None)).unwrap_err();
+        assert!(
+            e.contains("expired at 2025-09-21 11:12:01 UTC already"),
+            "{e}"
         );
     }
 
