@@ -503,9 +503,14 @@ fn keyring_entry(account: &str) -> Result<keyring::Entry, String> {
 
 #[cfg(feature = "keyring")]
 fn keyring_message(e: keyring::Error) -> String {
-    format!(
-        "the OS keyring is not available ({e}); on a machine without a keyring service use secret = {{ env = \"NAME\" }} or a command"
-    )
+    match e {
+        keyring::Error::NoEntry => {
+            "the OS keyring holds no secret under that name: store one with S in the connection pane".into()
+        }
+        e => format!(
+            "the OS keyring is not available ({e}); on a machine without a keyring service use secret = {{ env = \"NAME\" }} or a command"
+        ),
+    }
 }
 
 /// Reads a secret from the OS keyring.
