@@ -1235,8 +1235,10 @@ mod tests {
         );
     }
 
-    fn token_from(env: Environment, expires_in: i64) -> Arc<Token> {
-        let at = Timestamp::now();
+    /// A token issued an hour ago that lived `lifetime` seconds (so 60 has expired).
+    fn token_from(env: Environment, lifetime: i64) -> Arc<Token> {
+        let expires_in = lifetime;
+        let at = Timestamp::now() - jiff::SignedDuration::from_secs(3600);
         let body = format!(
             r#"{{"accessToken":"tok-{}-abcdefghijklmnop","expiresIn":{expires_in}}}"#,
             env.key()
@@ -1272,7 +1274,7 @@ mod tests {
         };
         assert_eq!(verdict_401(&ctx(None, &[])).kind, VerdictKind::NoToken);
         let sandbox_token: &'static [Arc<Token>] =
-            Box::leak(vec![token_from(Environment::Sandbox, 3600)].into_boxed_slice());
+            Box::leak(vec![token_from(Environment::Sandbox, 7200)].into_boxed_slice());
         let v = verdict_401(&ctx(
             Some("Bearer tok-sandbox-abcdefghijklmnop"),
             sandbox_token,
@@ -1285,14 +1287,14 @@ mod tests {
             })
         );
         let expired: &'static [Arc<Token>] =
-            Box::leak(vec![token_from(prod.clone(), -10)].into_boxed_slice());
+            Box::leak(vec![token_from(prod.clone(), 60)].into_boxed_slice());
         let v = verdict_401(&ctx(
             Some("Bearer tok-production-abcdefghijklmnop"),
             expired,
         ));
         assert_eq!((v.kind, v.fix), (VerdictKind::Expired, Some(Fix::Renew)));
         let valid: &'static [Arc<Token>] =
-            Box::leak(vec![token_from(prod, 3600)].into_boxed_slice());
+            Box::leak(vec![token_from(prod, 7200)].into_boxed_slice());
         assert_eq!(
             verdict_401(&ctx(Some("Bearer tok-production-abcdefghijklmnop"), valid)).kind,
             VerdictKind::Rejected
