@@ -195,6 +195,9 @@ pub struct CallContext<'a> {
     pub api_version: Option<&'a str>,
     /// The permission the catalogue says the endpoint needs.
     pub permission: Option<&'a str>,
+    /// The spec does not name the endpoint's permission: `permission` is the one it names for
+    /// the same resource's other endpoints.
+    pub permission_inferred: bool,
     /// The `WWW-Authenticate` header of a 401.
     pub www_authenticate: Option<&'a str>,
     /// The `Retry-After` header of a 429 or 503.
@@ -320,8 +323,12 @@ fn explain_403(ctx: &CallContext<'_>) -> Explanation {
         None => "no legal-entity header was sent".to_string(),
     };
     let mut details = vec![sent];
-    if let Some(p) = ctx.permission {
-        details.push(format!("This endpoint needs the permission {p}."));
+    match ctx.permission {
+        Some(p) if ctx.permission_inferred => details.push(format!(
+            "This endpoint most likely needs the permission {p} (the spec names it for this resource's other endpoints)."
+        )),
+        Some(p) => details.push(format!("This endpoint needs the permission {p}.")),
+        None => {}
     }
     Explanation {
         headline: "Forbidden: authenticated, but not allowed here".into(),
@@ -422,7 +429,16 @@ mod tests {
         };
         let e = explain(403, &Problem::read(b""), &ctx).unwrap();
         assert!(e.details[0].contains("legal-entity: Acme Ltd"));
-        assert!(e.details[1].contains("Invoice View"));
+        assert!(e.details[1].contains("needs the permission Invoice View"));
+        let inferred = CallContext {
+            permission_inferred: true,
+            ..ctx
+        };
+        let e = explain(403, &Problem::read(b""), &inferred).unwrap();
+        assert!(
+            e.details[1].contains("most likely needs the permission Invoice View"),
+            "{e:?}"
+        );
         let none = CallContext::default();
         let e = explain(403, &Problem::read(b""), &none).unwrap();
         assert_eq!(e.details[0], "no legal-entity header was sent");

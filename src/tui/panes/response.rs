@@ -209,7 +209,7 @@ impl ResponsePane {
                         theme.dim(),
                     ),
                 ];
-                frame.render_widget(Paragraph::new(text), inner);
+                frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
             }
             ResponseState::Sending { started, label, .. } => {
                 let secs = now.duration_since(*started).as_secs_f64().max(0.0);

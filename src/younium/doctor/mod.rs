@@ -318,7 +318,8 @@ pub fn probe_request(original: &ApiRequest) -> ApiRequest {
 }
 
 /// Plans the probes: the header as sent, no header, each known entity by GUID and by name,
-/// and a control on another resource. Identical header values are probed once.
+/// and a control on another resource. Identical header values are probed once; values that
+/// differ only in case are both probed, since a server may match names exactly.
 pub fn plan_403(
     original: &ApiRequest,
     sent_header: Option<&str>,
@@ -328,7 +329,7 @@ pub fn plan_403(
     let mut probes: Vec<Probe> = Vec::new();
     let mut add = |label: &str, entity: Option<&str>, header: Option<&str>| {
         let dup = probes.iter().any(|p| match (&p.header, header) {
-            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+            (Some(a), Some(b)) => a.trim() == b.trim(),
             (None, None) => true,
             _ => false,
         });
@@ -371,12 +372,13 @@ pub fn plan_403(
     };
     let mut control = ApiRequest::new(Method::Get, control_path);
     control.query.push(Param::new("PageSize", "1"));
-    // The control reads another resource in a legal entity known to exist: the one sent if
-    // it is one, else the first. It tells "this resource is forbidden" from "all is".
+    // The control reads another resource in a legal entity known to exist, spelled as the
+    // tenant spells it: the one sent if it is one, else the first. It tells "this resource is
+    // forbidden" from "all is".
     let control_header = sent
-        .filter(|v| entities.iter().any(|e| e.matches(v)))
-        .map(str::to_string)
-        .or_else(|| entities.first().map(|e| e.name.clone()))
+        .and_then(|v| entities.iter().find(|e| e.matches(v)))
+        .or_else(|| entities.first())
+        .map(|e| e.name.clone())
         .or_else(|| sent.map(str::to_string));
     probes.push(Probe {
         label: format!("control: GET {control_path}"),
@@ -729,6 +731,7 @@ fn verdict_from_probes(
                 }
                 None => Verdict::new(VerdictKind::Inconclusive, format!("The legal-entity header {value:?} was refused, and this tenant's legal entities are unknown"))
                     .detail("GET /Users could not list them; type the names you know in the legal-entity pick-list and diagnose again."),
+                Some(entity) if working.contains(&entity) => spelling_verdict(value, entity, &working),
                 Some(entity) => permission_verdict(entity, &working, perm_text, everything_forbidden, control_ok, plan),
             }
         }
@@ -763,6 +766,26 @@ fn verdict_from_probes(
             }
         }
     }
+}
+
+/// The header names an entity the call works in, but not as the server accepts it: Younium
+/// matches names case-insensitively, a server that does not wants the tenant's own spelling.
+fn spelling_verdict(value: &str, entity: &LegalEntity, working: &[&LegalEntity]) -> Verdict {
+    let mut v = Verdict::new(
+        VerdictKind::UnknownEntity,
+        format!(
+            "The legal-entity header {value:?} was refused, but {:?} works: the server accepts it only as the tenant spells it",
+            entity.name
+        ),
+    );
+    if value.trim() != value {
+        v = v.detail("The value sent has spaces around it.");
+    }
+    v = v.detail(format!("The call works with: {}.", names(working)));
+    v.fix = Some(Fix::UseLegalEntity {
+        value: entity.name.clone(),
+    });
+    v
 }
 
 fn permission_verdict(
@@ -1095,6 +1118,38 @@ mod tests {
             })
         );
         assert_eq!(v.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_server_that_matches_names_exactly_gets_the_tenant_spelling() {
+        let es = entities();
+        let req = ApiRequest::new(Method::Get, "/Accounts");
+        let mut plan = plan_403(&req, Some("nordlys software ab"), &es);
+        // The exact name is probed too, and the control uses the tenant's spelling.
+        assert!(
+            plan.probes
+                .iter()
+                .any(|p| !p.control && p.header.as_deref() == Some("Nordlys Software AB"))
+        );
+        let control = plan.probes.iter().find(|p| p.control).unwrap();
+        assert_eq!(control.header.as_deref(), Some("Nordlys Software AB"));
+        finish(&mut plan, |h, _| {
+            let exact =
+                |e: &LegalEntity| h.is_some_and(|h| h == e.name || e.id.as_deref() == Some(h));
+            if es.iter().any(exact) { 200 } else { 403 }
+        });
+        let v = verdict_403(&plan, &es, Some(("Account View".into(), false)));
+        assert_eq!(v.kind, VerdictKind::UnknownEntity, "{v:?}");
+        assert!(
+            v.headline.contains("\"Nordlys Software AB\" works"),
+            "{v:?}"
+        );
+        assert_eq!(
+            v.fix,
+            Some(Fix::UseLegalEntity {
+                value: "Nordlys Software AB".into()
+            })
+        );
     }
 
     #[test]
