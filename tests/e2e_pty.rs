@@ -73,7 +73,7 @@ fn drive(base_url: &str) {
     screen.keys("\x15Nordlys Sofware AB\r");
     screen.wait_for("legal-entity Nordlys Sofware AB", Duration::from_secs(5));
     screen.keys("3/\x15get invoices\r");
-    screen.keys("j\r"); // past GET /Accounts/{id}/Invoices to GET /Invoices
+    screen.keys("\r"); // the best match, GET /Invoices, is selected
     screen.wait_for("GET    /Invoices  ", Duration::from_secs(5));
     screen.keys("s");
     let text = screen.wait_for("403 Forbidden", Duration::from_secs(20));

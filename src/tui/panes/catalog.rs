@@ -75,11 +75,25 @@ impl CatalogPane {
                 self.rows.extend(ops.into_iter().map(Row::Op));
             }
         }
-        self.selected = self
-            .rows
-            .iter()
-            .position(|r| matches!(r, Row::Op(_)))
-            .unwrap_or(0);
+        // The list stays grouped by tag; the selection starts on the best match, so typing
+        // `get /invoices` lands on `GET /Invoices` rather than on the first group's hit.
+        let words: Vec<String> = self
+            .filter
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let ops = self.rows.iter().enumerate().filter_map(|(row, r)| match r {
+            Row::Op(i) => Some((row, &self.catalog.operations[*i])),
+            Row::Tag(_) => None,
+        });
+        let first = ops.clone().next().map(|(row, _)| row);
+        let best = ops
+            .map(|(row, op)| (match_score(op, &words), row, op.path.len()))
+            .filter(|(score, ..)| *score > 0)
+            .max_by_key(|&(score, row, len)| {
+                (score, std::cmp::Reverse(len), std::cmp::Reverse(row))
+            });
+        self.selected = best.map(|(_, row, _)| row).or(first).unwrap_or(0);
         self.offset = 0;
     }
 
@@ -307,6 +321,30 @@ impl CatalogPane {
 
 /// The first row to show so the selection is visible, with its tag heading when it is the
 /// first operation of a group.
+/// How well an operation matches the filter words: an exact path beats a path prefix, which
+/// beats a tag named in full; anything else that matched scores nothing extra.
+fn match_score(op: &Operation, words: &[String]) -> u32 {
+    let path = op.path.to_ascii_lowercase();
+    let trimmed = path.trim_start_matches('/');
+    words
+        .iter()
+        .map(|w| {
+            let w = w.trim_start_matches('/');
+            if w.is_empty() {
+                0
+            } else if trimmed == w {
+                4
+            } else if trimmed.starts_with(w) {
+                2
+            } else if op.tag.eq_ignore_ascii_case(w) {
+                1
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
 fn visible_offset(offset: usize, selected: usize, height: usize, rows: &[Row]) -> usize {
     let mut offset = if selected < offset {
         selected
@@ -345,10 +383,21 @@ mod tests {
         let CatalogEvent::Load(op) = pane.handle_key(key(KeyCode::Enter)) else {
             panic!("Enter should load")
         };
-        assert_eq!(op.method.as_str(), "GET");
-        assert!(op.path.to_ascii_lowercase().contains("invoices"));
+        // The best match is selected, though /Accounts/{id}/Invoices comes first in the list.
+        assert_eq!((op.method.as_str(), op.path.as_str()), ("GET", "/Invoices"));
         pane.handle_key(key(KeyCode::Esc));
         assert_eq!(pane.match_count(), all);
+    }
+
+    #[test]
+    fn a_path_prefix_beats_a_mention_elsewhere() {
+        let mut pane = CatalogPane::new(catalog());
+        pane.handle_key(key(KeyCode::Char('/')));
+        for c in "/subscriptions/".chars() {
+            pane.handle_key(key(KeyCode::Char(c)));
+        }
+        let op = pane.selected_operation().expect("a selection");
+        assert!(op.path.starts_with("/Subscriptions/"), "{}", op.path);
     }
 
     #[test]
