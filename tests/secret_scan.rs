@@ -102,7 +102,7 @@ async fn no_secret_or_issued_token_appears_anywhere() {
         let mut tui = Tui::start(&args, &env);
         tui.wait_for(" VALID ", Duration::from_secs(30));
         tui.keys("3/get invoices\r");
-        tui.keys("j\r"); // past GET /Accounts/{id}/Invoices to GET /Invoices
+        tui.keys("\r"); // the best match, GET /Invoices, is selected
         tui.keys("s");
         tui.wait_for("403 Forbidden", Duration::from_secs(20));
         tui.keys("]]"); // the request as sent
