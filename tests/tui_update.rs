@@ -145,8 +145,7 @@ fn catalogue_to_send_to_response() {
     app.focus = Focus::Catalog;
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "get accounts");
-    press(&mut app, KeyCode::Enter);
-    press(&mut app, KeyCode::Down); // past GET /Accounts/{id} to GET /Accounts
+    press(&mut app, KeyCode::Enter); // keeps the filter; the best match is selected
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Request);
     assert_eq!(app.request.template, "/Accounts");
