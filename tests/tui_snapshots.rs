@@ -19,6 +19,7 @@ use younium_tui::tui::panes::response::{ResponseState, Shown};
 use younium_tui::tui::theme::Theme;
 use younium_tui::tui::view;
 use younium_tui::younium::auth::AuthError;
+use younium_tui::younium::catalog::RequiredPermission;
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::problem::{CallContext, explain};
 use younium_tui::younium::request::{SentRequest, effective_headers};
@@ -115,11 +116,12 @@ fn show(app: &mut App, response: ApiResponse, request: ApiRequest) {
     let explanation = if response.is_success() || empty_list.is_some() {
         None
     } else {
+        let invoice_view = RequiredPermission::named("Invoice View");
         let ctx = CallContext {
             method: "GET",
             path: &request.path,
             legal_entity: Some(ENTITY),
-            permission: Some("Invoice View"),
+            permission: Some(&invoice_view),
             sent_token: true,
             ..Default::default()
         };
@@ -364,7 +366,11 @@ fn diagnosis_overlay() {
             status: if ok { 200 } else { 403 },
         };
     }
-    let verdict = verdict_403(&plan, &entities, Some(("Invoice View".into(), true)));
+    let invoice_view = RequiredPermission {
+        name: "Invoice View".into(),
+        inferred: true,
+    };
+    let verdict = verdict_403(&plan, &entities, Some(&invoice_view));
     a.diagnosis = Some(DiagnosisView {
         id: 1,
         label: "GET /Invoices".into(),

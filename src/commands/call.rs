@@ -9,7 +9,7 @@ use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs};
 use crate::pretty::{Document, highlight::highlighter, json};
 use crate::session::{ApiClient, TokenManager};
-use crate::younium::doctor::permission_for;
+use crate::younium::catalog::catalog;
 use crate::younium::problem::{CallContext, explain};
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
@@ -83,7 +83,7 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     if response.is_success() || response.status < 400 {
         return Ok(ExitCode::SUCCESS);
     }
-    let permission = permission_for(method, &req.path);
+    let permission = catalog().permission_for(method, &req.path);
     let sent_token = response.sent.header("authorization").is_some();
     let legal_entity_sent = response
         .sent
@@ -94,8 +94,7 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         path: &req.path,
         legal_entity: legal_entity_sent.as_deref(),
         api_version: Some(resolved.settings.api_version.as_str()),
-        permission: permission.as_ref().map(|(p, _)| p.as_str()),
-        permission_inferred: permission.as_ref().is_some_and(|(_, inferred)| *inferred),
+        permission: permission.as_ref(),
         www_authenticate: response.header("www-authenticate"),
         retry_after: response.header("retry-after"),
         sent_token,

@@ -26,7 +26,7 @@ use crate::pretty::Document;
 use crate::session::{CallError, CallOutcome, ManagerOptions};
 use crate::younium::catalog::catalog;
 use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
-use crate::younium::doctor::{Discovery, DiscoverySource, permission_for};
+use crate::younium::doctor::{Discovery, DiscoverySource};
 use crate::younium::paging::{PageInfo, with_page};
 use crate::younium::problem::{CallContext, explain};
 use crate::younium::{ApiRequest, CallSettings, Connection, Environment, Secret, TokenState};
@@ -899,14 +899,13 @@ impl App {
         }
         let explanation = match (&problem, &empty_list) {
             (Some(p), None) => {
-                let permission = permission_for(request.method, &request.path);
+                let permission = catalog().permission_for(request.method, &request.path);
                 let ctx = CallContext {
                     method: request.method.as_str(),
                     path: &request.path,
                     legal_entity: legal_entity.as_deref(),
                     api_version: None,
-                    permission: permission.as_ref().map(|(p, _)| p.as_str()),
-                    permission_inferred: permission.as_ref().is_some_and(|(_, inferred)| *inferred),
+                    permission: permission.as_ref(),
                     www_authenticate: response.header("www-authenticate"),
                     retry_after: response.header("retry-after"),
                     sent_token: response.sent.header("authorization").is_some(),

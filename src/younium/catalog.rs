@@ -102,16 +102,77 @@ pub fn catalog() -> &'static Catalog {
     })
 }
 
+/// The permission an endpoint needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequiredPermission {
+    pub name: String,
+    /// The spec does not name it for this endpoint: it is the one the spec names most often for
+    /// the same resource's other endpoints of the same method.
+    pub inferred: bool,
+}
+
+impl RequiredPermission {
+    /// A permission the spec names for the endpoint itself.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            inferred: false,
+        }
+    }
+}
+
+/// A filter as typed, split into lower-case words.
+pub fn filter_words(filter: &str) -> Vec<String> {
+    filter
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
 impl Catalog {
     /// Operations matching every word of `filter` (method, path or tag, case-insensitive).
     pub fn search<'a>(&'a self, filter: &str) -> impl Iterator<Item = &'a Operation> + 'a {
-        let words: Vec<String> = filter
-            .split_whitespace()
-            .map(str::to_ascii_lowercase)
-            .collect();
+        let words = filter_words(filter);
         self.operations
             .iter()
-            .filter(move |op| words.iter().all(|w| op.matches(w)))
+            .filter(move |op| op.matches_all(&words))
+    }
+
+    /// The permission an endpoint needs: the one the spec names for it, or (marked inferred)
+    /// the one it names for a sibling endpoint of the same resource.
+    pub fn permission_for(&self, method: Method, path: &str) -> Option<RequiredPermission> {
+        let op = self.find(method, path)?;
+        if let Some(p) = &op.permission {
+            return Some(RequiredPermission::named(p.clone()));
+        }
+        let first = |p: &str| {
+            p.trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        };
+        let resource = first(&op.path);
+        // The name the spec gives most often among this resource's endpoints of the same method.
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for p in self
+            .operations
+            .iter()
+            .filter(|o| o.method == op.method && first(&o.path) == resource)
+            .filter_map(|o| o.permission.as_deref())
+        {
+            match counts.iter_mut().find(|(name, _)| *name == p) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((p, 1)),
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(p, _)| RequiredPermission {
+                name: p.to_string(),
+                inferred: true,
+            })
     }
 
     /// The operation whose path template matches a concrete path (for the permission shown
@@ -146,6 +207,36 @@ impl Catalog {
 }
 
 impl Operation {
+    /// Whether every filter word (from [`filter_words`]) names the method or is part of the
+    /// path, tag or permission.
+    pub fn matches_all(&self, words: &[String]) -> bool {
+        words.iter().all(|w| self.matches(w))
+    }
+
+    /// How well the operation matches filter words, to pick the best of the matches: an exact
+    /// path beats a path prefix, which beats a tag named in full; anything else scores nothing.
+    pub fn match_score(&self, words: &[String]) -> u32 {
+        let path = self.path.to_ascii_lowercase();
+        let trimmed = path.trim_start_matches('/');
+        words
+            .iter()
+            .map(|w| {
+                let w = w.trim_start_matches('/');
+                if w.is_empty() {
+                    0
+                } else if trimmed == w {
+                    4
+                } else if trimmed.starts_with(w) {
+                    2
+                } else if self.tag.eq_ignore_ascii_case(w) {
+                    1
+                } else {
+                    0
+                }
+            })
+            .sum()
+    }
+
     fn matches(&self, word: &str) -> bool {
         self.method.as_str().eq_ignore_ascii_case(word)
             || self.path.to_ascii_lowercase().contains(word)

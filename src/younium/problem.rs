@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::catalog::RequiredPermission;
+
 /// How the error body was shaped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProblemShape {
@@ -194,10 +196,7 @@ pub struct CallContext<'a> {
     pub legal_entity: Option<&'a str>,
     pub api_version: Option<&'a str>,
     /// The permission the catalogue says the endpoint needs.
-    pub permission: Option<&'a str>,
-    /// The spec does not name the endpoint's permission: `permission` is the one it names for
-    /// the same resource's other endpoints.
-    pub permission_inferred: bool,
+    pub permission: Option<&'a RequiredPermission>,
     /// The `WWW-Authenticate` header of a 401.
     pub www_authenticate: Option<&'a str>,
     /// The `Retry-After` header of a 429 or 503.
@@ -324,10 +323,11 @@ fn explain_403(ctx: &CallContext<'_>) -> Explanation {
     };
     let mut details = vec![sent];
     match ctx.permission {
-        Some(p) if ctx.permission_inferred => details.push(format!(
-            "This endpoint most likely needs the permission {p} (the spec names it for this resource's other endpoints)."
+        Some(p) if p.inferred => details.push(format!(
+            "This endpoint most likely needs the permission {} (the spec names it for this resource's other endpoints).",
+            p.name
         )),
-        Some(p) => details.push(format!("This endpoint needs the permission {p}.")),
+        Some(p) => details.push(format!("This endpoint needs the permission {}.", p.name)),
         None => {}
     }
     Explanation {
@@ -336,7 +336,7 @@ fn explain_403(ctx: &CallContext<'_>) -> Explanation {
         actions: vec![
             "If the tenant has several legal entities, send a legal-entity header with one of their names or GUIDs.".into(),
             match ctx.permission {
-                Some(p) => format!("Check that your user's role in that legal entity grants {p}."),
+                Some(p) => format!("Check that your user's role in that legal entity grants {}.", p.name),
                 None => "Check that your user's role in that legal entity grants access to this resource.".into(),
             },
             "Run the 403 diagnosis to find which legal entity works.".into(),
@@ -420,18 +420,23 @@ mod tests {
 
     #[test]
     fn forbidden_names_the_header_sent() {
+        let invoice_view = RequiredPermission::named("Invoice View");
         let ctx = CallContext {
             method: "GET",
             path: "/Invoices",
             legal_entity: Some("Acme Ltd"),
-            permission: Some("Invoice View"),
+            permission: Some(&invoice_view),
             ..Default::default()
         };
         let e = explain(403, &Problem::read(b""), &ctx).unwrap();
         assert!(e.details[0].contains("legal-entity: Acme Ltd"));
         assert!(e.details[1].contains("needs the permission Invoice View"));
+        let inferred_view = RequiredPermission {
+            inferred: true,
+            ..invoice_view.clone()
+        };
         let inferred = CallContext {
-            permission_inferred: true,
+            permission: Some(&inferred_view),
             ..ctx
         };
         let e = explain(403, &Problem::read(b""), &inferred).unwrap();

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::theme::Theme;
-use crate::younium::catalog::{Catalog, Operation};
+use crate::younium::catalog::{Catalog, Operation, filter_words};
 
 #[derive(Debug, PartialEq)]
 pub enum CatalogEvent {
@@ -53,16 +53,15 @@ impl CatalogPane {
     }
 
     fn refilter(&mut self) {
-        let matching: Vec<usize> = {
-            let hits: Vec<&Operation> = self.catalog.search(&self.filter).collect();
-            self.catalog
-                .operations
-                .iter()
-                .enumerate()
-                .filter(|(_, op)| hits.iter().any(|h| std::ptr::eq(*h, *op)))
-                .map(|(i, _)| i)
-                .collect()
-        };
+        let words = filter_words(&self.filter);
+        let matching: Vec<usize> = self
+            .catalog
+            .operations
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| op.matches_all(&words))
+            .map(|(i, _)| i)
+            .collect();
         self.rows.clear();
         for (t, tag) in self.tags.iter().enumerate() {
             let ops: Vec<usize> = matching
@@ -77,18 +76,13 @@ impl CatalogPane {
         }
         // The list stays grouped by tag; the selection starts on the best match, so typing
         // `get /invoices` lands on `GET /Invoices` rather than on the first group's hit.
-        let words: Vec<String> = self
-            .filter
-            .split_whitespace()
-            .map(str::to_ascii_lowercase)
-            .collect();
         let ops = self.rows.iter().enumerate().filter_map(|(row, r)| match r {
             Row::Op(i) => Some((row, &self.catalog.operations[*i])),
             Row::Tag(_) => None,
         });
         let first = ops.clone().next().map(|(row, _)| row);
         let best = ops
-            .map(|(row, op)| (match_score(op, &words), row, op.path.len()))
+            .map(|(row, op)| (op.match_score(&words), row, op.path.len()))
             .filter(|(score, ..)| *score > 0)
             .max_by_key(|&(score, row, len)| {
                 (score, std::cmp::Reverse(len), std::cmp::Reverse(row))
@@ -321,30 +315,6 @@ impl CatalogPane {
 
 /// The first row to show so the selection is visible, with its tag heading when it is the
 /// first operation of a group.
-/// How well an operation matches the filter words: an exact path beats a path prefix, which
-/// beats a tag named in full; anything else that matched scores nothing extra.
-fn match_score(op: &Operation, words: &[String]) -> u32 {
-    let path = op.path.to_ascii_lowercase();
-    let trimmed = path.trim_start_matches('/');
-    words
-        .iter()
-        .map(|w| {
-            let w = w.trim_start_matches('/');
-            if w.is_empty() {
-                0
-            } else if trimmed == w {
-                4
-            } else if trimmed.starts_with(w) {
-                2
-            } else if op.tag.eq_ignore_ascii_case(w) {
-                1
-            } else {
-                0
-            }
-        })
-        .sum()
-}
-
 fn visible_offset(offset: usize, selected: usize, height: usize, rows: &[Row]) -> usize {
     let mut offset = if selected < offset {
         selected

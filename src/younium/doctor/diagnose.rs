@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use super::{
     Context401, Discovery, LegalEntity, Me, Plan, ProbeOutcome, Verdict, VerdictKind, discover,
-    permission_for, plan_403, run_probes, verdict_401, verdict_403,
+    plan_403, run_probes, verdict_401, verdict_403,
 };
+use crate::younium::catalog::catalog;
 use crate::younium::environment::Environment;
 use crate::younium::request::{self, ApiRequest, CallSettings};
 use crate::younium::token::Token;
@@ -160,7 +161,7 @@ pub async fn diagnose(input: Input<'_>, mut progress: impl FnMut(Progress)) -> D
     result.verdict = verdict_403(
         &plan,
         &discovery.entities,
-        permission_for(req.method, &req.path),
+        catalog().permission_for(req.method, &req.path).as_ref(),
     );
     result.discovery = Some(discovery);
     result.plan = Some(plan);

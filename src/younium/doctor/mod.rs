@@ -12,7 +12,7 @@ use futures::StreamExt;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::catalog::catalog;
+use super::catalog::RequiredPermission;
 use super::environment::Environment;
 use super::paging::{PageInfo, with_page};
 use super::request::{self, ApiRequest, ApiVersion, CallSettings, Method, Param};
@@ -454,41 +454,6 @@ pub async fn run_probes(
     }
 }
 
-/// The permission an endpoint needs: from the catalogue, or (marked as inferred) the one the
-/// spec names for a sibling endpoint of the same resource.
-pub fn permission_for(method: Method, path: &str) -> Option<(String, bool)> {
-    let cat = catalog();
-    let op = cat.find(method, path)?;
-    if let Some(p) = &op.permission {
-        return Some((p.clone(), false));
-    }
-    let first = |p: &str| {
-        p.trim_start_matches('/')
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
-    let resource = first(&op.path);
-    // The name the spec gives most often among this resource's endpoints of the same method.
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for p in cat
-        .operations
-        .iter()
-        .filter(|o| o.method == op.method && first(&o.path) == resource)
-        .filter_map(|o| o.permission.as_ref())
-    {
-        match counts.iter_mut().find(|(name, _)| name == p) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((p.clone(), 1)),
-        }
-    }
-    counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map(|(p, _)| (p, true))
-}
-
 /// What to do about it, when the app can do it for the user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -626,10 +591,13 @@ pub fn suggestions(value: &str, entities: &[LegalEntity]) -> Vec<String> {
 pub fn verdict_403(
     plan: &Plan,
     entities: &[LegalEntity],
-    permission: Option<(String, bool)>,
+    permission: Option<&RequiredPermission>,
 ) -> Verdict {
-    let mut v = verdict_from_probes(plan, entities, permission.as_ref().map(|(p, _)| p.clone()));
-    if let Some((p, true)) = &permission
+    let mut v = verdict_from_probes(plan, entities, permission.map(|p| p.name.clone()));
+    if let Some(RequiredPermission {
+        name: p,
+        inferred: true,
+    }) = permission
         && v.headline.contains(p.as_str())
     {
         v = v.detail(format!(
@@ -1047,6 +1015,7 @@ pub fn verdict_401(ctx: &Context401<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::younium::catalog::catalog;
 
     fn entities() -> Vec<LegalEntity> {
         vec![
@@ -1138,7 +1107,7 @@ mod tests {
                 |e: &LegalEntity| h.is_some_and(|h| h == e.name || e.id.as_deref() == Some(h));
             if es.iter().any(exact) { 200 } else { 403 }
         });
-        let v = verdict_403(&plan, &es, Some(("Account View".into(), false)));
+        let v = verdict_403(&plan, &es, Some(&RequiredPermission::named("Account View")));
         assert_eq!(v.kind, VerdictKind::UnknownEntity, "{v:?}");
         assert!(
             v.headline.contains("\"Nordlys Software AB\" works"),
@@ -1212,7 +1181,7 @@ mod tests {
                 403
             }
         });
-        let v = verdict_403(&plan, &es, Some(("Invoice View".into(), false)));
+        let v = verdict_403(&plan, &es, Some(&RequiredPermission::named("Invoice View")));
         assert_eq!(v.kind, VerdictKind::MissingPermission);
         assert!(v.headline.contains("lacks Invoice View"), "{v:?}");
         assert!(
@@ -1239,7 +1208,14 @@ mod tests {
         let req = ApiRequest::new(Method::Get, "/Invoices");
         let mut plan = plan_403(&req, Some("Nordlys Software AB"), &es);
         finish(&mut plan, |_, control| if control { 200 } else { 403 });
-        let v = verdict_403(&plan, &es, Some(("Invoice View".into(), true)));
+        let v = verdict_403(
+            &plan,
+            &es,
+            Some(&RequiredPermission {
+                name: "Invoice View".into(),
+                inferred: true,
+            }),
+        );
         assert_eq!(v.kind, VerdictKind::ForbiddenEverywhere);
         assert!(
             v.headline.contains("lacks Invoice View everywhere"),
@@ -1281,12 +1257,15 @@ mod tests {
     #[test]
     fn inferred_permissions_come_from_sibling_endpoints() {
         assert_eq!(
-            permission_for(Method::Get, "/Accounts/1"),
-            Some(("Account View".into(), false))
+            catalog().permission_for(Method::Get, "/Accounts/1"),
+            Some(RequiredPermission::named("Account View"))
         );
         assert_eq!(
-            permission_for(Method::Get, "/Invoices"),
-            Some(("Invoice View".into(), true))
+            catalog().permission_for(Method::Get, "/Invoices"),
+            Some(RequiredPermission {
+                name: "Invoice View".into(),
+                inferred: true
+            })
         );
     }
 
