@@ -421,6 +421,47 @@ fn out(o: &Output) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_falls_back_on_the_profiles_known_entities() {
+    let sim = simulator(3600).await;
+    let dir = std::env::temp_dir().join(format!("younium-doctor-known-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.limited]\nknown_legal_entities = [{{ name = \"{AB}\", id = \"{}\" }}, {{ name = \"{INC}\" }}]\n",
+            demo::LEGAL_ENTITIES[0].id
+        ),
+    )
+    .unwrap();
+    // This user cannot read GET /Users; the misspelt name is fixed from the profile's list.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    cmd.args(["doctor", "GET", "/Accounts", "--profile", "limited"])
+        .args(["--legal-entity", "Nordlys Sofware AB", "--json"])
+        .args([
+            "--base-url",
+            &sim.base_url(),
+            "--client-id",
+            demo::LIMITED_CLIENT_ID,
+        ])
+        .env("YOUNIUM_TUI_CONFIG", &config)
+        .env("YOUNIUM_SECRET", demo::LIMITED_SECRET)
+        .env_remove("YOUNIUM_LEGAL_ENTITY")
+        .stdin(Stdio::null());
+    let o = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["discovery"]["source"]["kind"], "fallback", "{text}");
+    assert_eq!(report["verdict"]["kind"], "unknown_entity", "{text}");
+    assert_eq!(report["verdict"]["fix"]["value"], AB, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_command_exit_statuses_and_reports() {
     let sim = simulator(3600).await;
     let works = binary(&sim, &["doctor", "/Accounts", "--legal-entity", AB]).await;

@@ -11,7 +11,7 @@ use super::{EXIT_FAILURE, resolve};
 use crate::cli::{ConnectionArgs, DoctorArgs};
 use crate::session::TokenManager;
 use crate::younium::doctor::diagnose::{Diagnosis, Input, Progress, diagnose};
-use crate::younium::doctor::{Fix, LegalEntity, Plan};
+use crate::younium::doctor::{Fix, Plan};
 use crate::younium::{ApiRequest, Method, Param};
 
 pub async fn run(args: &DoctorArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
@@ -58,15 +58,6 @@ pub async fn run(args: &DoctorArgs, connection: &ConnectionArgs) -> anyhow::Resu
     if method.is_write() {
         eprintln!("{method} is a write: it is not sent. The diagnosis reads with GET probes only.");
     }
-    let fallback: Vec<LegalEntity> = resolved
-        .settings
-        .legal_entity
-        .iter()
-        .map(|n| LegalEntity {
-            name: n.clone(),
-            ..Default::default()
-        })
-        .collect();
     let issued = tokens.issued_tokens();
     let quiet = args.json;
     let input = Input {
@@ -76,7 +67,7 @@ pub async fn run(args: &DoctorArgs, connection: &ConnectionArgs) -> anyhow::Resu
         settings: &resolved.settings,
         token,
         issued: &issued,
-        fallback_entities: &fallback,
+        fallback_entities: &resolved.known_entities,
         known: None,
     };
     let diagnosis = diagnose(input, |p| {

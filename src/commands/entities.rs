@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use super::{EXIT_FAILURE, resolve};
 use crate::cli::{ConnectionArgs, EntitiesArgs};
 use crate::session::TokenManager;
-use crate::younium::doctor::{Discovery, DiscoverySource, LegalEntity, Me, discover};
+use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 
 pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
     let resolved = resolve(connection, true)?;
@@ -21,15 +21,6 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };
-    let fallback: Vec<LegalEntity> = resolved
-        .settings
-        .legal_entity
-        .iter()
-        .map(|name| LegalEntity {
-            name: name.clone(),
-            ..Default::default()
-        })
-        .collect();
     let me = Me::from_jwt(token.jwt.as_ref().ok());
     let discovery = discover(
         &resolved.http,
@@ -37,7 +28,7 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
         &token.access,
         resolved.settings.legal_entity.as_deref(),
         &me,
-        &fallback,
+        &resolved.known_entities,
     )
     .await;
     if args.json {

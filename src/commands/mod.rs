@@ -19,6 +19,7 @@ use anyhow::{Context as _, bail};
 use crate::cli::ConnectionArgs;
 use crate::config::{self, ConfigFile, Profile};
 use crate::session::ManagerOptions;
+use crate::younium::doctor::LegalEntity;
 use crate::younium::request::{HttpOptions, http_client};
 use crate::younium::{CallSettings, Connection, Credentials, Environment, Secret};
 
@@ -36,6 +37,9 @@ pub struct Resolved {
     pub settings: CallSettings,
     pub http: reqwest::Client,
     pub manager: ManagerOptions,
+    /// Legal entities known without asking the server, for the diagnosis when `GET /Users`
+    /// cannot be read: the profile's list (found or used before), else the one typed.
+    pub known_entities: Vec<LegalEntity>,
 }
 
 /// The profile named by `--profile` (or the file's default), with its file.
@@ -117,9 +121,19 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
     if let Some(secs) = p.and_then(|p| p.renew_margin_seconds) {
         manager.renew_margin = Duration::from_secs(secs);
     }
+    let mut known_entities = p.map(Profile::known_entities).unwrap_or_default();
+    if known_entities.is_empty()
+        && let Some(name) = legal_entity.as_deref()
+    {
+        known_entities.push(LegalEntity {
+            name: name.to_string(),
+            ..Default::default()
+        });
+    }
     Ok(Resolved {
         environment,
         connection,
+        known_entities,
         settings: CallSettings {
             api_version: args
                 .api_version
