@@ -8,7 +8,6 @@
 #[path = "../tests/common/pty.rs"]
 mod pty;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use pty::Tui;
@@ -70,12 +69,7 @@ fn main() {
         records_per_entity: 11_000,
         ..Default::default()
     };
-    let sim = runtime
-        .block_on(Simulator::start(
-            config,
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-        ))
-        .unwrap();
+    let sim = runtime.block_on(Simulator::start_local(config)).unwrap();
     let base = sim.base_url();
     println!("younium-tui release binary in a 120×40 pty, simulator at {base}");
 

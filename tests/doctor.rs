@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,9 +26,7 @@ async fn simulator(ttl: u64) -> Simulator {
         token_ttl: Duration::from_secs(ttl),
         ..Default::default()
     };
-    Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap()
+    Simulator::start_local(config).await.unwrap()
 }
 
 fn http() -> reqwest::Client {

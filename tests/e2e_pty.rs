@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::pty::Tui;
@@ -19,12 +18,9 @@ fn countdown(text: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_in_a_terminal_gets_a_token_and_shows_a_response() {
-    let sim = Simulator::start(
-        SimulatorConfig::default(),
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap();
+    let sim = Simulator::start_local(SimulatorConfig::default())
+        .await
+        .unwrap();
     let base = sim.base_url();
     let result = tokio::task::spawn_blocking(move || drive(&base)).await;
     sim.shutdown().await;

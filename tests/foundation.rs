@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,7 +20,7 @@ use younium_tui::younium::{
 };
 
 async fn simulator(config: SimulatorConfig) -> Simulator {
-    Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
+    Simulator::start_local(config)
         .await
         .expect("simulator starts")
 }

@@ -1,18 +1,14 @@
 //! The headless commands, run as the built binary against the simulator: exit statuses,
 //! what goes to stdout and stderr, and that the secret and the token never appear.
 
-use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 
 async fn simulator() -> Simulator {
-    Simulator::start(
-        SimulatorConfig::default(),
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap()
+    Simulator::start_local(SimulatorConfig::default())
+        .await
+        .unwrap()
 }
 
 /// Runs the binary with the demo credentials against `base` (no terminal on stdin).

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -14,12 +13,9 @@ use common::pty::Tui;
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 
 async fn simulator() -> Simulator {
-    Simulator::start(
-        SimulatorConfig::default(),
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap()
+    Simulator::start_local(SimulatorConfig::default())
+        .await
+        .unwrap()
 }
 
 fn temp_dir(name: &str) -> PathBuf {

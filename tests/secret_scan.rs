@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -16,12 +15,9 @@ const SECRETS: [&str; 3] = [demo::SECRET, demo::LIMITED_SECRET, demo::LEGACY_PAS
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_or_issued_token_appears_anywhere() {
-    let sim = Simulator::start(
-        SimulatorConfig::default(),
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap();
+    let sim = Simulator::start_local(SimulatorConfig::default())
+        .await
+        .unwrap();
     let base = sim.base_url();
     let log = std::env::temp_dir().join(format!(
         "younium-tui-secret-scan-{}.log",

@@ -115,6 +115,11 @@ pub struct Simulator {
 }
 
 impl Simulator {
+    /// Starts on a free port of 127.0.0.1: the demo's and the tests' simulator.
+    pub async fn start_local(config: SimulatorConfig) -> std::io::Result<Simulator> {
+        Self::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
     /// Binds `addr` (port 0 picks a free port), generates the data and starts serving.
     pub async fn start(config: SimulatorConfig, addr: SocketAddr) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(addr).await?;

@@ -14,7 +14,6 @@ pub mod theme;
 pub mod view;
 
 use std::io::Stdout;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -536,7 +535,7 @@ impl Runner {
         if let Some(ttl) = self.demo_ttl {
             config.token_ttl = ttl.max(Duration::from_secs(5));
         }
-        let sim = Simulator::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
+        let sim = Simulator::start_local(config)
             .await
             .map_err(|e| e.to_string())?;
         let info = DemoInfo {
