@@ -1045,6 +1045,17 @@ mod tests {
         es.iter().position(|e| h.is_some_and(|h| e.matches(h)))
     }
 
+    /// Answers as a server where any header naming a legal entity (GUID, or name in any case)
+    /// is allowed and anything else is forbidden.
+    fn works_in_every_entity(plan: &mut Plan, es: &[LegalEntity]) {
+        finish(
+            plan,
+            |h, _| {
+                if is_entity(h, es).is_some() { 200 } else { 403 }
+            },
+        );
+    }
+
     #[test]
     fn writes_are_never_probed_with_their_own_method() {
         let mut post = ApiRequest::new(Method::Post, "/Invoices/123/post");
@@ -1065,13 +1076,7 @@ mod tests {
         let es = entities();
         let req = ApiRequest::new(Method::Get, "/Accounts");
         let mut plan = plan_403(&req, Some("Nordlys Sofware AB"), &es);
-        finish(&mut plan, |h, _| {
-            if is_entity(h, &es).is_some() {
-                200
-            } else {
-                403
-            }
-        });
+        works_in_every_entity(&mut plan, &es);
         let v = verdict_403(&plan, &es, None);
         assert_eq!(v.kind, VerdictKind::UnknownEntity);
         assert!(
@@ -1136,13 +1141,7 @@ mod tests {
         let req = ApiRequest::new(Method::Get, "/Accounts");
         let guid = "6f1c2a9e-0000-4000-8000-1234567890ab";
         let mut plan = plan_403(&req, Some(guid), &es);
-        finish(&mut plan, |h, _| {
-            if is_entity(h, &es).is_some() {
-                200
-            } else {
-                403
-            }
-        });
+        works_in_every_entity(&mut plan, &es);
         let v = verdict_403(&plan, &es, None);
         assert_eq!(v.kind, VerdictKind::UnknownEntity);
         assert!(v.details[0].contains("GUID from another tenant"), "{v:?}");
@@ -1153,13 +1152,7 @@ mod tests {
         let es = entities();
         let req = ApiRequest::new(Method::Get, "/Accounts");
         let mut plan = plan_403(&req, None, &es);
-        finish(&mut plan, |h, _| {
-            if is_entity(h, &es).is_some() {
-                200
-            } else {
-                403
-            }
-        });
+        works_in_every_entity(&mut plan, &es);
         let v = verdict_403(&plan, &es, None);
         assert_eq!(v.kind, VerdictKind::MissingHeader);
         assert!(
@@ -1242,13 +1235,7 @@ mod tests {
         let es = entities();
         let req = ApiRequest::new(Method::Delete, "/Accounts/A-1");
         let mut plan = plan_403(&req, Some("Nordlys Software AB"), &es);
-        finish(&mut plan, |h, _| {
-            if is_entity(h, &es).is_some() {
-                200
-            } else {
-                403
-            }
-        });
+        works_in_every_entity(&mut plan, &es);
         let v = verdict_403(&plan, &es, None);
         assert_eq!(v.kind, VerdictKind::NotLegalEntity);
         assert!(v.details[0].contains("never repeated"));
