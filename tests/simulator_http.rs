@@ -20,7 +20,7 @@ fn client() -> Client {
 }
 
 async fn start(config: SimulatorConfig) -> Simulator {
-    Simulator::start(config, "127.0.0.1:0".parse().expect("address"))
+    Simulator::start_local(config)
         .await
         .expect("simulator starts")
 }
