@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::younium::auth::{self, AuthError, Connection};
-use crate::younium::request::{self, ApiRequest, ApiResponse, CallSettings, RequestError};
+use crate::younium::request::{self, ApiRequest, ApiResponse, CallSettings, Http, RequestError};
 use crate::younium::token::{Token, TokenState};
 
 /// A token with less than this left is not sent: it could expire on the way.
@@ -70,6 +70,8 @@ impl ManagerOptions {
 
 enum Command {
     SetConnection(Option<Connection>),
+    /// New limits and pacing (a profile switch): used from the next exchange on.
+    Configure(Http, ManagerOptions),
     RenewNow,
     Rejected(Arc<Token>),
 }
@@ -83,7 +85,6 @@ pub struct TokenManager {
     /// even seen the command and no caller mistakes the old state for the new one.
     publisher: Arc<watch::Sender<TokenState>>,
     commands: mpsc::UnboundedSender<Command>,
-    options: ManagerOptions,
     issued: Issued,
 }
 
@@ -96,11 +97,7 @@ const ISSUED_KEPT: usize = 16;
 
 impl TokenManager {
     /// Starts the manager. With a connection it begins the first exchange at once.
-    pub fn spawn(
-        http: reqwest::Client,
-        connection: Option<Connection>,
-        options: ManagerOptions,
-    ) -> Self {
+    pub fn spawn(http: Http, connection: Option<Connection>, options: ManagerOptions) -> Self {
         let (state_tx, state_rx) = watch::channel(TokenState::Missing);
         let state_tx = Arc::new(state_tx);
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
@@ -122,7 +119,6 @@ impl TokenManager {
             state: state_rx,
             publisher: state_tx,
             commands: cmd_tx,
-            options,
             issued,
         };
         if connection.is_some() {
@@ -131,8 +127,10 @@ impl TokenManager {
         manager
     }
 
-    pub fn options(&self) -> ManagerOptions {
-        self.options
+    /// New HTTP limits and renewal pacing; the current token is kept and its renewal
+    /// rescheduled with the new margin.
+    pub fn configure(&self, http: Http, options: ManagerOptions) {
+        let _ = self.commands.send(Command::Configure(http, options));
     }
 
     /// Tokens issued in this session (at most the last 16), oldest first.
@@ -217,7 +215,7 @@ impl TokenManager {
 
 /// The manager task's own state.
 struct Worker {
-    http: reqwest::Client,
+    http: Http,
     issued: Issued,
     options: ManagerOptions,
     connection: Option<Connection>,
@@ -270,6 +268,10 @@ impl Worker {
                 } else {
                     self.state.send_replace(TokenState::Missing);
                 }
+            }
+            Command::Configure(http, options) => {
+                self.http = http;
+                self.options = options;
             }
             Command::RenewNow => self.start_exchange(),
             Command::Rejected(token) => {
@@ -395,12 +397,14 @@ pub enum CallError {
 /// Sends calls with the managed token.
 #[derive(Clone)]
 pub struct ApiClient {
-    pub http: reqwest::Client,
+    pub http: Http,
     pub tokens: TokenManager,
 }
 
 impl ApiClient {
     /// Sends `req` to `base_url`. A 401 on a managed token renews it once and retries once.
+    /// Every send goes through [`request::send`], which refuses a URL outside `base_url` and a
+    /// token outside the origin that issued it.
     pub async fn call(
         &self,
         base_url: &str,
@@ -419,9 +423,7 @@ impl ApiClient {
             });
         }
         let token = self.tokens.token().await.map_err(CallError::Token)?;
-        check_origin(&token, base_url)?;
-        let response =
-            request::send(&self.http, base_url, req, settings, Some(&token.access)).await?;
+        let response = request::send(&self.http, base_url, req, settings, Some(&token)).await?;
         if response.status != 401 {
             return Ok(CallOutcome {
                 response,
@@ -432,9 +434,8 @@ impl ApiClient {
         }
         match self.tokens.renew_after_rejection(&token).await {
             Ok(fresh) => {
-                check_origin(&fresh, base_url)?;
                 let retried =
-                    request::send(&self.http, base_url, req, settings, Some(&fresh.access)).await?;
+                    request::send(&self.http, base_url, req, settings, Some(&fresh)).await?;
                 Ok(CallOutcome {
                     response: retried,
                     token: Some(fresh),
@@ -449,17 +450,5 @@ impl ApiClient {
                 renewal_error: Some(error),
             }),
         }
-    }
-}
-
-/// The managed token is only ever sent to the environment that issued it.
-fn check_origin(token: &Token, base_url: &str) -> Result<(), CallError> {
-    let issued_by = token.origin.environment.base_url();
-    if issued_by.trim_end_matches('/') == base_url.trim_end_matches('/') {
-        Ok(())
-    } else {
-        Err(CallError::Request(RequestError::Invalid(format!(
-            "the current token was issued by {issued_by}, not {base_url}; it is not sent elsewhere"
-        ))))
     }
 }

@@ -12,7 +12,7 @@ use younium_tui::session::{ManagerOptions, TokenManager};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 use younium_tui::younium::doctor::diagnose::{Diagnosis, Input, diagnose};
 use younium_tui::younium::doctor::{DiscoverySource, Fix, LegalEntity, Me, VerdictKind, discover};
-use younium_tui::younium::request::{HttpOptions, http_client};
+use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{
     ApiRequest, AuthMethod, CallSettings, Connection, Credentials, Environment, Method, Param,
     Secret, Token,
@@ -29,9 +29,9 @@ async fn simulator(ttl: u64) -> Simulator {
     Simulator::start_local(config).await.unwrap()
 }
 
-fn http() -> reqwest::Client {
+fn http() -> Http {
     common::crypto();
-    http_client(HttpOptions::default()).unwrap()
+    Http::new(HttpOptions::default()).unwrap()
 }
 
 fn env(sim: &Simulator) -> Environment {
@@ -376,7 +376,7 @@ async fn discovery_follows_every_page_and_finds_my_roles() {
     let sim = simulator(3600).await;
     let (_m, token) = token_for(&sim, demo::CLIENT_ID, demo::SECRET).await;
     let me = Me::from_jwt(token.jwt.as_ref().ok());
-    let d = discover(&http(), &sim.base_url(), &token.access, None, &me, &[]).await;
+    let d = discover(&http(), &sim.base_url(), &token, None, &me, &[]).await;
     let DiscoverySource::Users {
         users,
         current_user,

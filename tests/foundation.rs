@@ -13,7 +13,7 @@ use younium_tui::simulator::{Faults, Simulator, SimulatorConfig, demo};
 use younium_tui::younium::auth::{self, AuthError};
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::problem::{CallContext, explain};
-use younium_tui::younium::request::{HttpOptions, RequestError, TransportKind, http_client};
+use younium_tui::younium::request::{Http, HttpOptions, RequestError, TransportKind};
 use younium_tui::younium::{
     ApiRequest, ApiResponse, ApiVersion, AuthMethod, CallSettings, Connection, Credentials,
     Environment, Method, Param, Secret, TokenState,
@@ -25,9 +25,9 @@ async fn simulator(config: SimulatorConfig) -> Simulator {
         .expect("simulator starts")
 }
 
-fn http() -> reqwest::Client {
+fn http() -> Http {
     common::crypto();
-    http_client(HttpOptions {
+    Http::new(HttpOptions {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(20),
     })

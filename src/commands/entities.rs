@@ -25,7 +25,7 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
     let discovery = discover(
         &resolved.http,
         resolved.environment.base_url(),
-        &token.access,
+        &token,
         resolved.settings.legal_entity.as_deref(),
         &me,
         &resolved.known_entities,

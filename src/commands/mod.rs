@@ -20,7 +20,7 @@ use crate::cli::ConnectionArgs;
 use crate::config::{self, ConfigFile, Profile};
 use crate::session::ManagerOptions;
 use crate::younium::doctor::LegalEntity;
-use crate::younium::request::{HttpOptions, http_client};
+use crate::younium::request::{Http, HttpOptions};
 use crate::younium::{CallSettings, Connection, Credentials, Environment, Secret};
 
 /// The environment variable that carries the secret (or the legacy password).
@@ -35,7 +35,7 @@ pub struct Resolved {
     pub environment: Environment,
     pub connection: Option<Connection>,
     pub settings: CallSettings,
-    pub http: reqwest::Client,
+    pub http: Http,
     pub manager: ManagerOptions,
     /// Legal entities known without asking the server, for the diagnosis when `GET /Users`
     /// cannot be read: the profile's list (found or used before), else the one typed.
@@ -141,7 +141,7 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
                 .unwrap_or_default(),
             legal_entity,
         },
-        http: http_client(http_options).map_err(anyhow::Error::msg)?,
+        http: Http::new(http_options)?,
         manager,
     })
 }

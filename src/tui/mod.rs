@@ -42,7 +42,7 @@ use crate::simulator::{Simulator, SimulatorConfig, demo};
 use crate::younium::doctor::diagnose::{Input, diagnose};
 use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 use crate::younium::paging::PageInfo;
-use crate::younium::request::{HttpOptions, http_client};
+use crate::younium::request::{Http, HttpOptions};
 use crate::younium::{Environment, Secret};
 
 /// Above this, the memory a replaced response used is handed back to the system.
@@ -81,7 +81,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let size = terminal.terminal.size()?;
     app.size = (size.width, size.height);
     terminal.terminal.draw(|f| view::draw(&mut app, f))?;
-    let http = http_client(HttpOptions::default()).map_err(anyhow::Error::msg)?;
+    let http = Http::new(HttpOptions::default())?;
     let tokens = TokenManager::spawn(http.clone(), None, app.token.options);
     let client = ApiClient { http, tokens };
     let result = Runner::new(client, demo_ttl)
@@ -408,7 +408,7 @@ impl Runner {
                             discover(
                                 &client.http,
                                 environment.base_url(),
-                                &token.access,
+                                &token,
                                 legal_entity.as_deref(),
                                 &me,
                                 &fallback,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::environment::Environment;
 use super::problem::Problem;
-use super::request::{TransportError, header_text, retry_after};
+use super::request::{Http, TransportError, header_text, retry_after};
 use super::secret::Secret;
 use super::token::{ExchangeContext, Token, TokenOrigin, parse_token_answer};
 
@@ -149,7 +149,7 @@ impl AuthError {
 }
 
 /// Exchanges the credentials for a token.
-pub async fn exchange(http: &reqwest::Client, connection: &Connection) -> Result<Token, AuthError> {
+pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, AuthError> {
     let creds = &connection.credentials;
     if creds.id.trim().is_empty() {
         return Err(AuthError::Incomplete(format!(
@@ -193,17 +193,15 @@ pub async fn exchange(http: &reqwest::Client, connection: &Connection) -> Result
 
     tracing::debug!(%url, method = %creds.method, "token exchange");
     let requested_at = Timestamp::now();
-    let response = request
-        .send()
-        .await
-        .map_err(|e| AuthError::Transport(TransportError::from_reqwest(&url, &e)))?;
+    let response = request.send().await.map_err(|e| {
+        AuthError::Transport(TransportError::from_reqwest(&url, &e, http.options()))
+    })?;
     let status = response.status().as_u16();
     let date_header = header_text(response.headers(), "date");
     let retry = retry_after(response.headers());
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| AuthError::Transport(TransportError::from_reqwest(&url, &e)))?;
+    let body = response.bytes().await.map_err(|e| {
+        AuthError::Transport(TransportError::from_reqwest(&url, &e, http.options()))
+    })?;
     let received_at = Timestamp::now();
     tracing::debug!(status, bytes = body.len(), "token answer");
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::origin::Origin;
+
 /// Where API calls go.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Environment {
@@ -28,29 +30,26 @@ impl Environment {
         Environment::UsProduction,
     ];
 
-    /// Builds a custom environment from a URL, or recognises a known host.
+    /// Builds a custom environment from a URL, or recognises a named one however it is
+    /// spelled (`https://API.younium.com:443/` is production): the comparison is on the
+    /// parsed origin, see [`Origin`].
     pub fn from_base_url(url: &str) -> Result<Self, EnvironmentError> {
-        let trimmed = url.trim().trim_end_matches('/');
-        let parsed = reqwest::Url::parse(trimmed).map_err(|e| EnvironmentError::BadUrl {
-            url: trimmed.to_string(),
-            reason: e.to_string(),
+        let origin = Origin::parse(url).map_err(|e| EnvironmentError::BadUrl {
+            url: e.url,
+            reason: e.reason,
         })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(EnvironmentError::BadUrl {
-                url: trimmed.to_string(),
-                reason: "the scheme must be http or https".into(),
-            });
-        }
-        if parsed.host_str().is_none() {
-            return Err(EnvironmentError::BadUrl {
-                url: trimmed.to_string(),
-                reason: "it has no host".into(),
-            });
-        }
         Ok(Self::NAMED
             .into_iter()
-            .find(|env| env.base_url() == trimmed)
-            .unwrap_or_else(|| Environment::Custom(trimmed.to_string())))
+            .find(|env| Origin::parse(env.base_url()).is_ok_and(|named| named == origin))
+            .unwrap_or_else(|| Environment::Custom(origin.base_url())))
+    }
+
+    /// The parsed base URL that requests and the token are held to.
+    pub fn origin(&self) -> Result<Origin, EnvironmentError> {
+        Origin::parse(self.base_url()).map_err(|e| EnvironmentError::BadUrl {
+            url: e.url,
+            reason: e.reason,
+        })
     }
 
     /// The API base URL, without a trailing slash.
@@ -168,6 +167,32 @@ mod tests {
             custom.legacy_token_url(),
             "http://127.0.0.1:8080/connect/token"
         );
+        for production in [
+            "https://API.younium.com",
+            "https://api.younium.com:443",
+            "https://api.younium.com/",
+            " https://Api.Younium.Com:443/ ",
+        ] {
+            assert_eq!(
+                Environment::from_base_url(production).unwrap(),
+                Environment::Production,
+                "{production}"
+            );
+        }
+        assert!(
+            !Environment::from_base_url("http://api.younium.com")
+                .unwrap()
+                .is_production(),
+            "plain http is not the production API"
+        );
+        for bad in [
+            "https://user:pw@api.younium.com",
+            "https://api.younium.com/?x=1",
+            "https://api.younium.com/#top",
+        ] {
+            let err = Environment::from_base_url(bad).unwrap_err().to_string();
+            assert!(!err.contains("pw@"), "{err}");
+        }
         assert!(Environment::from_base_url("ftp://x").is_err());
         assert!(Environment::from_base_url("not a url").is_err());
     }

@@ -10,8 +10,10 @@ use jiff::Timestamp;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 
+use super::origin::{self, Origin, Refused};
 use super::problem::Problem;
 use super::secret::Secret;
+use super::token::Token;
 
 /// The `api-version` header's value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -376,7 +378,8 @@ fn user_value(p: &Param) -> HeaderText {
     }
 }
 
-/// Builds the full URL: the base, the path, and the enabled query parameters.
+/// Builds the full URL: the path under the base (a full URL only when it lies inside the
+/// base's origin, see [`Origin::join`]), and the enabled query parameters.
 pub fn build_url(base_url: &str, req: &ApiRequest) -> Result<reqwest::Url, RequestError> {
     let path = req.path.trim();
     let missing = placeholders(path);
@@ -391,21 +394,8 @@ pub fn build_url(base_url: &str, req: &ApiRequest) -> Result<reqwest::Url, Reque
                 .join(", ")
         )));
     }
-    let base = base_url.trim_end_matches('/');
-    let full = if path.starts_with("http://") || path.starts_with("https://") {
-        if !path.starts_with(base) {
-            return Err(RequestError::Invalid(format!(
-                "{path} is not on the connected environment ({base}); the token is only sent there"
-            )));
-        }
-        path.to_string()
-    } else if path.starts_with('/') {
-        format!("{base}{path}")
-    } else {
-        format!("{base}/{path}")
-    };
-    let mut url = reqwest::Url::parse(&full)
-        .map_err(|e| RequestError::Invalid(format!("{full} is not a valid URL: {e}")))?;
+    let origin = Origin::parse(base_url).map_err(|e| RequestError::Invalid(e.to_string()))?;
+    let mut url = origin.join(path)?;
     let enabled: Vec<&Param> = req
         .query
         .iter()
@@ -418,6 +408,18 @@ pub fn build_url(base_url: &str, req: &ApiRequest) -> Result<reqwest::Url, Reque
         }
     }
     Ok(url)
+}
+
+/// The managed token may go to `url`: only to the origin (and base path) that issued it.
+pub fn check_token_destination(token: &Token, url: &reqwest::Url) -> Result<(), Refused> {
+    let issuer = token.origin.environment.base_url();
+    match Origin::parse(issuer) {
+        Ok(origin) if origin.contains(url) => Ok(()),
+        _ => Err(Refused::TokenElsewhere {
+            target: origin::describe(url),
+            issuer: issuer.to_string(),
+        }),
+    }
 }
 
 /// The request exactly as it went out, for the "request" tab and exports.
@@ -500,6 +502,9 @@ pub enum RequestError {
     /// The request cannot be built as it stands; nothing was sent.
     #[error("{0}")]
     Invalid(String),
+    /// The URL is somewhere the request (or its token) must not go; nothing was sent.
+    #[error(transparent)]
+    Refused(#[from] Refused),
     #[error("{0}")]
     Transport(TransportError),
 }
@@ -521,10 +526,12 @@ pub struct TransportError {
     pub url: String,
     pub kind: TransportKind,
     pub reason: String,
+    /// The limits in force, so a timeout can name the one it hit.
+    pub limits: HttpOptions,
 }
 
 impl TransportError {
-    pub fn from_reqwest(url: &str, error: &reqwest::Error) -> Self {
+    pub fn from_reqwest(url: &str, error: &reqwest::Error, limits: HttpOptions) -> Self {
         let reason = innermost_cause(error);
         let lower = reason.to_ascii_lowercase();
         let kind = if error.is_timeout() {
@@ -543,7 +550,12 @@ impl TransportError {
         };
         // Strip any query string: it is noise here and may hold data the user did not mean to log.
         let url = url.split('?').next().unwrap_or(url).to_string();
-        TransportError { url, kind, reason }
+        TransportError {
+            url,
+            kind,
+            reason,
+            limits,
+        }
     }
 
     fn describe(&self) -> String {
@@ -553,8 +565,11 @@ impl TransportError {
                 self.url, self.reason
             ),
             TransportKind::Timeout => format!(
-                "no answer from {} in time: {} (the server is slow or unreachable)",
-                self.url, self.reason
+                "no answer from {} within the {} limit ({}; connecting may take {}): the server is slow or unreachable; raise the limit with --timeout or timeout_seconds in the profile",
+                self.url,
+                seconds(self.limits.timeout),
+                self.reason,
+                seconds(self.limits.connect_timeout),
             ),
             TransportKind::Dropped => format!(
                 "the connection to {} closed before a full answer arrived: {}",
@@ -563,6 +578,10 @@ impl TransportError {
             TransportKind::Other => format!("request to {} failed: {}", self.url, self.reason),
         }
     }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
 }
 
 fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
@@ -597,29 +616,76 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Builds the HTTP client (rustls, system roots, timeouts set).
-pub fn http_client(options: HttpOptions) -> Result<reqwest::Client, String> {
-    install_crypto_provider();
-    reqwest::Client::builder()
-        .user_agent(concat!("younium-tui/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(options.connect_timeout)
-        .timeout(options.timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .map_err(|e| format!("could not set up HTTP: {}", innermost_cause(&e)))
+/// The program's one HTTP client, with the limits it was built with. Derefs to the
+/// `reqwest::Client` for the token exchange; API calls go through [`send`].
+#[derive(Clone, Debug)]
+pub struct Http {
+    client: reqwest::Client,
+    options: HttpOptions,
 }
 
-/// Sends a request with the standard headers and reads the whole answer.
+/// The HTTP client could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("could not set up HTTP: {0}")]
+pub struct HttpError(String);
+
+/// At most this many redirects are followed, all within the first URL's origin.
+const MAX_REDIRECTS: usize = 5;
+
+impl Http {
+    /// Builds the client: rustls, system roots, the timeouts, and redirects followed only
+    /// within the origin they start from (a redirect elsewhere is answered as it stands, so
+    /// no header, token or body ever follows it to another origin).
+    pub fn new(options: HttpOptions) -> Result<Http, HttpError> {
+        install_crypto_provider();
+        let policy = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first();
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            } else if first.is_some_and(|first| origin::same_origin(first, attempt.url())) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("younium-tui/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            .redirect(policy)
+            .build()
+            .map_err(|e| HttpError(innermost_cause(&e)))?;
+        Ok(Http { client, options })
+    }
+
+    pub fn options(&self) -> HttpOptions {
+        self.options
+    }
+}
+
+impl std::ops::Deref for Http {
+    type Target = reqwest::Client;
+    fn deref(&self) -> &reqwest::Client {
+        &self.client
+    }
+}
+
+/// Sends a request with the standard headers and reads the whole answer. This is the one
+/// path every call with a token takes: the URL must lie inside `base_url`, and the managed
+/// `token` is attached only when the URL lies inside the origin that issued it.
 pub async fn send(
-    http: &reqwest::Client,
+    http: &Http,
     base_url: &str,
     req: &ApiRequest,
     settings: &CallSettings,
-    token: Option<&Secret>,
+    token: Option<&Token>,
 ) -> Result<ApiResponse, RequestError> {
     let url = build_url(base_url, req)?;
-    let headers = effective_headers(req, settings, token);
-    let mut builder = http.request(req.method.to_reqwest(), url.clone());
+    if let Some(token) = token {
+        check_token_destination(token, &url)?;
+    }
+    let headers = effective_headers(req, settings, token.map(|t| &t.access));
+    let mut builder = http.client.request(req.method.to_reqwest(), url.clone());
     for h in headers.iter().filter(|h| h.is_sent()) {
         let name = reqwest::header::HeaderName::from_bytes(h.name.as_bytes()).map_err(|_| {
             RequestError::Invalid(format!("{:?} is not a valid header name", h.name))
@@ -647,10 +713,10 @@ pub async fn send(
     tracing::debug!(method = %req.method, path = url.path(), "send");
     let started = Instant::now();
     let url_text = url.to_string();
-    let response = builder
-        .send()
-        .await
-        .map_err(|e| RequestError::Transport(TransportError::from_reqwest(&url_text, &e)))?;
+    let transport = |e: &reqwest::Error| {
+        RequestError::Transport(TransportError::from_reqwest(&url_text, e, http.options))
+    };
+    let response = builder.send().await.map_err(|e| transport(&e))?;
     let status = response.status();
     let response_headers = response
         .headers()
@@ -662,7 +728,7 @@ pub async fn send(
             )
         })
         .collect();
-    let body = read_body(response, &url_text).await?;
+    let body = read_body(response).await.map_err(|e| transport(&e))?;
     let elapsed = started.elapsed();
     tracing::debug!(
         status = status.as_u16(),
@@ -682,16 +748,12 @@ pub async fn send(
 
 /// Reads the whole body into one buffer sized from `Content-Length`, chunk by chunk, so a
 /// 10 MB answer is held once rather than once in pieces and once joined.
-async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Bytes, RequestError> {
+async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
     // A lying Content-Length must not make us reserve gigabytes up front.
     const MAX_RESERVE: u64 = 256 * 1024 * 1024;
     let expected = response.content_length().unwrap_or(0).min(MAX_RESERVE) as usize;
     let mut buf = Vec::with_capacity(expected);
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| RequestError::Transport(TransportError::from_reqwest(url, &e)))?
-    {
+    while let Some(chunk) = response.chunk().await? {
         buf.extend_from_slice(&chunk);
     }
     Ok(Bytes::from(buf))
@@ -807,8 +869,17 @@ mod tests {
         ];
         let url = build_url("http://h:1/", &req).unwrap();
         assert_eq!(url.as_str(), "http://h:1/Accounts?Filter=name+eq+%27A+B%27");
-        req.path = "https://evil.example/Accounts".into();
-        assert!(build_url("http://h:1", &req).is_err());
+        for elsewhere in [
+            "https://evil.example/Accounts",
+            "http://h:10/Accounts",
+            "http://h:1@evil.example/Accounts",
+        ] {
+            req.path = elsewhere.into();
+            assert!(
+                matches!(build_url("http://h:1", &req), Err(RequestError::Refused(_))),
+                "{elsewhere}"
+            );
+        }
         req.path = "http://h:1/Accounts?PageNumber=2".into();
         req.query.clear();
         assert_eq!(

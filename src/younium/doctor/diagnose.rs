@@ -12,12 +12,12 @@ use super::{
 };
 use crate::younium::catalog::catalog;
 use crate::younium::environment::Environment;
-use crate::younium::request::{self, ApiRequest, CallSettings};
+use crate::younium::request::{self, ApiRequest, CallSettings, Http};
 use crate::younium::token::Token;
 
 /// What a diagnosis knows before it starts.
 pub struct Input<'a> {
-    pub http: &'a reqwest::Client,
+    pub http: &'a Http,
     pub environment: &'a Environment,
     pub request: &'a ApiRequest,
     pub settings: &'a CallSettings,
@@ -67,7 +67,7 @@ pub struct Diagnosis {
 pub async fn diagnose(input: Input<'_>, mut progress: impl FnMut(Progress)) -> Diagnosis {
     let req = input.request;
     let base = input.environment.base_url();
-    let bearer = input.token.as_ref().map(|t| t.access.clone());
+    let bearer = input.token.as_deref();
     let mut result = Diagnosis {
         method: req.method.to_string(),
         path: req.path.clone(),
@@ -79,7 +79,7 @@ pub async fn diagnose(input: Input<'_>, mut progress: impl FnMut(Progress)) -> D
     let known = match input.known.clone() {
         Some(k) => Some(k),
         None if !req.method.is_write() => {
-            match request::send(input.http, base, req, input.settings, bearer.as_ref()).await {
+            match request::send(input.http, base, req, input.settings, bearer).await {
                 Ok(r) => Some(Known {
                     status: r.status,
                     www_authenticate: r.header("www-authenticate").map(str::to_string),
@@ -128,7 +128,7 @@ pub async fn diagnose(input: Input<'_>, mut progress: impl FnMut(Progress)) -> D
             }
         }
     }
-    let Some(token) = bearer.as_ref() else {
+    let Some(token) = bearer else {
         result.verdict = Verdict::new(
             VerdictKind::Inconclusive,
             "No token to probe with: renew first",

@@ -15,8 +15,7 @@ use serde::Serialize;
 use super::catalog::RequiredPermission;
 use super::environment::Environment;
 use super::paging::{PageInfo, with_page};
-use super::request::{self, ApiRequest, ApiVersion, CallSettings, Method, Param};
-use super::secret::Secret;
+use super::request::{self, ApiRequest, ApiVersion, CallSettings, Http, Method, Param};
 use super::token::{Jwt, Token, format_duration};
 
 /// Probes in flight at once: enough to be quick, few enough not to look like an attack.
@@ -102,9 +101,9 @@ impl Me {
 /// Lists the tenant's legal entities from `GET /Users` (all pages). When `/Users` is
 /// forbidden or fails, falls back to `fallback` and says why.
 pub async fn discover(
-    http: &reqwest::Client,
+    http: &Http,
     base_url: &str,
-    token: &Secret,
+    token: &Token,
     legal_entity: Option<&str>,
     me: &Me,
     fallback: &[LegalEntity],
@@ -119,9 +118,9 @@ pub async fn discover(
 }
 
 async fn read_users(
-    http: &reqwest::Client,
+    http: &Http,
     base_url: &str,
-    token: &Secret,
+    token: &Token,
     legal_entity: Option<&str>,
     me: &Me,
 ) -> Result<Discovery, String> {
@@ -407,9 +406,9 @@ pub fn plan_403(
 /// Runs the planned probes, at most [`PROBE_CONCURRENCY`] at once, calling `progress` as each
 /// finishes. Only GETs are sent.
 pub async fn run_probes(
-    http: &reqwest::Client,
+    http: &Http,
     base_url: &str,
-    token: Option<&Secret>,
+    token: Option<&Token>,
     api_version: ApiVersion,
     plan: &mut Plan,
     mut progress: impl FnMut(usize, &ProbeOutcome),
