@@ -364,14 +364,9 @@ impl ConnectionPane {
                 None => vec![Span::styled("none (no header)", theme.dim())],
                 Some(le) => {
                     let mut spans = vec![Span::raw(le.clone())];
-                    let known = self.known_entities.iter().find(|k| {
-                        k.name.eq_ignore_ascii_case(le)
-                            || k.id
-                                .as_deref()
-                                .is_some_and(|id| id.eq_ignore_ascii_case(le))
-                    });
+                    let known = self.known_entities.iter().find(|k| k.matches(le));
                     if let Some(k) = known {
-                        let other = if k.name.eq_ignore_ascii_case(le) {
+                        let other = if k.name.eq_ignore_ascii_case(le.trim()) {
                             k.id.clone()
                         } else {
                             Some(k.name.clone())

@@ -223,11 +223,7 @@ pub fn render_entity_picker(
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let is_current = |name: &str, id: Option<&str>| {
-        current.is_some_and(|c| {
-            c.eq_ignore_ascii_case(name) || id.is_some_and(|i| i.eq_ignore_ascii_case(c))
-        })
-    };
+    let is_current = |k: &LegalEntity| current.is_some_and(|c| k.matches(c));
     let mut lines = Vec::new();
     let mut push = |i: usize, text: Vec<Span<'static>>, active: bool| {
         let mark = if active { "● " } else { "  " };
@@ -256,7 +252,7 @@ pub fn render_entity_picker(
                 Span::raw(format!("{:<34}", k.name)),
                 Span::styled(id, theme.dim()),
             ],
-            is_current(&k.name, k.id.as_deref()),
+            is_current(k),
         );
     }
     push(
