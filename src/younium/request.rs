@@ -174,11 +174,6 @@ impl ApiRequest {
         }
     }
 
-    /// Placeholders like `{id}` still in the path.
-    pub fn unfilled_placeholders(&self) -> Vec<String> {
-        placeholders(&self.path)
-    }
-
     /// The user's header row for `name`, if any (case-insensitive).
     fn user_header(&self, name: &str) -> Option<&Param> {
         self.headers
@@ -209,16 +204,45 @@ pub fn new_idempotency_key() -> String {
 
 /// The `{name}` placeholders in a path, in order.
 pub fn placeholders(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
+    template_pieces(path)
+        .filter_map(|piece| match piece {
+            TemplatePiece::Placeholder(name) => Some(name.to_string()),
+            TemplatePiece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// A piece of a path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplatePiece<'a> {
+    /// Literal text, sent as written.
+    Text(&'a str),
+    /// The name inside `{…}`.
+    Placeholder(&'a str),
+}
+
+/// A path template cut into literal text and `{name}` placeholders, in order. A `{` with no
+/// `}` after it is literal text; empty text between pieces is left out.
+pub fn template_pieces(template: &str) -> impl Iterator<Item = TemplatePiece<'_>> {
+    let mut rest = template;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let braces = rest
+            .find('{')
+            .and_then(|open| Some((open, open + rest[open..].find('}')?)));
+        let (piece, after) = match braces {
+            Some((0, close)) => (
+                TemplatePiece::Placeholder(&rest[1..close]),
+                &rest[close + 1..],
+            ),
+            Some((open, _)) => (TemplatePiece::Text(&rest[..open]), &rest[open..]),
+            None => (TemplatePiece::Text(rest), ""),
         };
-        out.push(rest[start + 1..start + len].to_string());
-        rest = &rest[start + len + 1..];
-    }
-    out
+        rest = after;
+        Some(piece)
+    })
 }
 
 /// Settings that apply to every call but do not need a new token when they change.
@@ -895,6 +919,28 @@ mod tests {
         assert!(Param::parse("novalue", '=').is_err());
         assert_eq!(placeholders("/A/{year}/B/{period}"), ["year", "period"]);
         assert!(placeholders("/A/{broken").is_empty());
+    }
+
+    #[test]
+    fn template_pieces_in_order() {
+        use TemplatePiece::{Placeholder, Text};
+        let pieces: Vec<_> = template_pieces("{a}/B/{c}{d}.pdf/{e").collect();
+        assert_eq!(
+            pieces,
+            [
+                Placeholder("a"),
+                Text("/B/"),
+                Placeholder("c"),
+                Placeholder("d"),
+                Text(".pdf/{e")
+            ]
+        );
+        // The name runs to the first `}`, a `{` inside it included.
+        assert_eq!(
+            template_pieces("x{y{z}").collect::<Vec<_>>(),
+            [Text("x"), Placeholder("y{z")]
+        );
+        assert_eq!(template_pieces("").count(), 0);
     }
 
     #[test]

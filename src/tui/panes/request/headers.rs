@@ -1,0 +1,234 @@
+//! The Headers table: the effective headers, automatic ones included. Editing an automatic
+//! header's value overrides it, switching it off disables it, deleting the override makes it
+//! automatic again; the user's own headers can be added, renamed and removed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+
+use super::table::{Cell, Row, TableLines, edit_cell, row_cells};
+use super::{HeaderContext, RequestEvent, RequestPane};
+use crate::tui::theme::Theme;
+use crate::younium::request::{EffectiveHeader, HeaderOrigin, HeaderText, effective_headers};
+use crate::younium::{ApiRequest, Param};
+
+impl RequestPane {
+    /// The headers the request will carry, one row each in the table.
+    pub fn effective(&self, ctx: &HeaderContext<'_>) -> Vec<EffectiveHeader> {
+        let req = self.build().unwrap_or_else(|_| ApiRequest {
+            method: self.method,
+            path: self.template.clone(),
+            headers: self.headers.clone(),
+            idempotency_key: self.post_idempotency_key(),
+            ..Default::default()
+        });
+        let mut hs = effective_headers(&req, ctx.settings, ctx.token);
+        if ctx.token.is_none() && req.uses_managed_token() {
+            // Shown so the user sees it will be there once a token arrives.
+            hs.insert(
+                0,
+                EffectiveHeader {
+                    name: "Authorization".into(),
+                    value: HeaderText::Plain("Bearer (token pending)".into()),
+                    origin: HeaderOrigin::Automatic,
+                },
+            );
+        }
+        hs
+    }
+
+    /// The user's header row named `name` (case-insensitive).
+    fn user_header_index(&self, name: &str) -> Option<usize> {
+        self.headers
+            .iter()
+            .position(|p| p.name.trim().eq_ignore_ascii_case(name.trim()))
+    }
+
+    pub(super) fn edit_header(
+        &mut self,
+        row: usize,
+        cell: Cell,
+        ctx: &HeaderContext<'_>,
+    ) -> RequestEvent {
+        let hs = self.effective(ctx);
+        let Some(h) = hs.get(row) else {
+            return RequestEvent::Ignored;
+        };
+        if cell == Cell::Name && h.origin != HeaderOrigin::User {
+            self.message =
+                Some("automatic header names are fixed; add your own header with a".into());
+            return RequestEvent::Handled;
+        }
+        let initial = match (cell, &h.value) {
+            (Cell::Name, _) => h.name.as_str(),
+            // An automatic header's value starts from its current value; a secret starts
+            // empty so it is never copied into an editor.
+            (Cell::Value, HeaderText::Plain(v)) if h.origin != HeaderOrigin::Disabled => v,
+            (Cell::Value, _) => "",
+        };
+        self.editing = Some(edit_cell(Row::Header(row), cell, initial));
+        RequestEvent::Handled
+    }
+
+    pub(super) fn commit_header(
+        &mut self,
+        row: usize,
+        cell: Cell,
+        text: String,
+        ctx: &HeaderContext<'_>,
+    ) {
+        let hs = self.effective(ctx);
+        let Some(h) = hs.get(row) else { return };
+        match self.user_header_index(&h.name) {
+            Some(i) => match cell {
+                Cell::Name => self.headers[i].name = text.trim().to_string(),
+                Cell::Value => {
+                    self.headers[i].value = text;
+                    self.headers[i].enabled = true;
+                }
+            },
+            None if cell == Cell::Value => self.headers.push(Param::new(h.name.clone(), text)),
+            None => {}
+        }
+    }
+
+    /// A new header is listed last among the effective headers once it has a name.
+    pub(super) fn add_header(&mut self) -> RequestEvent {
+        self.headers.push(Param::new("", ""));
+        self.editing = Some(edit_cell(Row::NewHeader, Cell::Name, ""));
+        RequestEvent::Handled
+    }
+
+    /// Names the header being added, then goes on to its value; no name drops it.
+    pub(super) fn name_new_header(&mut self, text: String, ctx: &HeaderContext<'_>) {
+        let name = text.trim().to_string();
+        if name.is_empty() {
+            self.headers.pop();
+            return;
+        }
+        if let Some(last) = self.headers.last_mut() {
+            last.name = name.clone();
+        }
+        let hs = self.effective(ctx);
+        if let Some(pos) = hs.iter().position(|h| h.name.eq_ignore_ascii_case(&name)) {
+            self.row = pos + 1;
+            self.editing = Some(edit_cell(Row::Header(pos), Cell::Value, ""));
+        }
+    }
+
+    pub(super) fn toggle_header(&mut self, row: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
+        let hs = self.effective(ctx);
+        let Some(h) = hs.get(row) else {
+            return RequestEvent::Ignored;
+        };
+        match self.user_header_index(&h.name) {
+            Some(i) => self.headers[i].enabled = !self.headers[i].enabled,
+            None => self.headers.push(Param {
+                name: h.name.clone(),
+                value: String::new(),
+                enabled: false,
+            }),
+        }
+        RequestEvent::Handled
+    }
+
+    pub(super) fn delete_header(&mut self, row: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
+        let hs = self.effective(ctx);
+        let Some(h) = hs.get(row) else {
+            return RequestEvent::Ignored;
+        };
+        self.message = Some(match self.user_header_index(&h.name) {
+            Some(i) => {
+                self.headers.remove(i);
+                match h.origin {
+                    HeaderOrigin::User => format!("removed {}", h.name),
+                    _ => format!("{} is automatic again", h.name),
+                }
+            }
+            None => "automatic header: space switches it off, e overrides it".into(),
+        });
+        RequestEvent::Handled
+    }
+
+    pub(super) fn render_headers(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        focused: bool,
+        ctx: &HeaderContext<'_>,
+        theme: &Theme,
+    ) {
+        let hs = self.effective(ctx);
+        let name_width = hs
+            .iter()
+            .map(|h| h.name.len())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 26);
+        let mut lines = Vec::new();
+        let mut edit_at = None;
+        for (i, h) in hs.iter().enumerate() {
+            let (mark, style) = match h.origin {
+                HeaderOrigin::Automatic => ("auto", theme.dim()),
+                HeaderOrigin::Overridden => ("over", theme.warn()),
+                HeaderOrigin::Disabled => ("off ", theme.dim().add_modifier(Modifier::CROSSED_OUT)),
+                HeaderOrigin::User => ("user", theme.text()),
+            };
+            if let Some(cell) = self.editing_cell(Row::Header(i)) {
+                edit_at = Some((lines.len(), cell));
+            }
+            let value = Span::styled(h.value.display(false), style);
+            let cells = row_cells(mark, &h.name, name_width, style, " : ", value, theme);
+            lines.push(self.table_line(i, focused, cells, theme));
+        }
+        // A header being added has no effective row yet: edit it on an extra line.
+        if let Some(cell) = self.editing_cell(Row::NewHeader) {
+            edit_at = Some((lines.len(), cell));
+            lines.push(Line::raw(""));
+        }
+        let table = TableLines {
+            lines,
+            edit_at,
+            name_width,
+        };
+        self.render_table(frame, area, table, theme);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::KeyCode;
+
+    use super::super::testing::{ctx, key, type_text};
+    use super::*;
+
+    #[test]
+    fn header_overrides_through_the_table() {
+        let mut pane = RequestPane::default();
+        let (s, t) = ctx();
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
+        pane.handle_key(key(KeyCode::Char(']')), &c);
+        let names: Vec<String> = pane.effective(&c).iter().map(|h| h.name.clone()).collect();
+        let le = names.iter().position(|n| n == "legal-entity").unwrap();
+        pane.row = le + 1;
+        pane.handle_key(key(KeyCode::Char('e')), &c);
+        for _ in 0..10 {
+            pane.handle_key(key(KeyCode::Backspace), &c);
+        }
+        type_text(&mut pane, "Other", &c);
+        let h = &pane.effective(&c)[le];
+        assert_eq!(
+            (h.origin, h.value.wire()),
+            (HeaderOrigin::Overridden, "Other".to_string())
+        );
+        pane.handle_key(key(KeyCode::Char('d')), &c);
+        assert_eq!(pane.effective(&c)[le].origin, HeaderOrigin::Automatic);
+        pane.handle_key(key(KeyCode::Char(' ')), &c);
+        assert_eq!(pane.effective(&c)[le].origin, HeaderOrigin::Disabled);
+        assert_eq!(pane.build().unwrap().legal_entity_sent(&s), None);
+    }
+}

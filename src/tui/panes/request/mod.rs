@@ -1,0 +1,457 @@
+//! The request builder: method, path with `{param}` placeholders, query parameters, the
+//! effective headers (automatic ones included, overridable), and a JSON body with live
+//! validation.
+//!
+//! This file holds the pane's state, the request it builds and the key routing. The path
+//! line, the two tables, the body editor and the drawing of the whole each have their own file.
+
+mod body;
+mod headers;
+mod params;
+mod path;
+mod table;
+mod view;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui_textarea::TextArea;
+
+use crate::tui::input::{InputOutcome, LineInput};
+use crate::younium::catalog::Operation;
+use crate::younium::request::new_idempotency_key;
+use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
+
+pub use body::BodyCheck;
+use table::{Cell, Row};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestTab {
+    Params,
+    Headers,
+    Body,
+}
+
+const TABS: [RequestTab; 3] = [RequestTab::Params, RequestTab::Headers, RequestTab::Body];
+
+#[derive(Debug)]
+enum Editing {
+    Path(LineInput),
+    Table {
+        row: Row,
+        cell: Cell,
+        input: LineInput,
+    },
+    Body,
+}
+
+/// What the rest of the app must do after a key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RequestEvent {
+    Handled,
+    Ignored,
+}
+
+/// What the header table needs from outside the pane.
+pub struct HeaderContext<'a> {
+    pub settings: &'a CallSettings,
+    pub token: Option<&'a Secret>,
+}
+
+pub struct RequestPane {
+    pub method: Method,
+    /// The path as typed or loaded, placeholders included.
+    pub template: String,
+    /// One row per placeholder, in path order.
+    pub path_params: Vec<Param>,
+    pub query: Vec<Param>,
+    /// The user's header rows (overrides of automatic headers included).
+    pub headers: Vec<Param>,
+    body: TextArea<'static>,
+    pub body_check: BodyCheck,
+    /// Edited since loaded or last sent.
+    pub body_dirty: bool,
+    pub idempotency_key: String,
+    pub operation: Option<Operation>,
+    pub tab: RequestTab,
+    /// 0 is the method/path line; 1.. are rows of the current tab.
+    pub row: usize,
+    editing: Option<Editing>,
+    pub message: Option<String>,
+    /// The fingerprint of the request last sent with `idempotency_key`.
+    sent_fingerprint: Option<u64>,
+}
+
+impl std::fmt::Debug for RequestPane {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestPane")
+            .field("method", &self.method)
+            .field("template", &self.template)
+            .field("tab", &self.tab)
+            .field("row", &self.row)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for RequestPane {
+    fn default() -> Self {
+        let mut pane = Self {
+            method: Method::Get,
+            template: "/Accounts".into(),
+            path_params: Vec::new(),
+            query: vec![Param::new("PageSize", "20"), Param::new("PageNumber", "1")],
+            headers: Vec::new(),
+            body: TextArea::default(),
+            body_check: BodyCheck::Empty,
+            body_dirty: false,
+            idempotency_key: new_idempotency_key(),
+            operation: None,
+            tab: RequestTab::Params,
+            row: 0,
+            editing: None,
+            message: None,
+            sent_fingerprint: None,
+        };
+        pane.style_body();
+        pane
+    }
+}
+
+impl RequestPane {
+    /// Loads an operation from the catalogue.
+    pub fn load(&mut self, op: &Operation) {
+        self.method = op.method;
+        self.template = op.path.clone();
+        self.sync_path_params();
+        self.query = op
+            .query_params
+            .iter()
+            .map(|p| {
+                let value = match p.name.as_str() {
+                    "PageSize" => "20",
+                    "PageNumber" => "1",
+                    _ => "",
+                };
+                Param {
+                    name: p.name.clone(),
+                    value: value.into(),
+                    enabled: !value.is_empty() || p.required,
+                }
+            })
+            .collect();
+        self.set_body(op.body_template().unwrap_or_default());
+        self.body_dirty = false;
+        self.idempotency_key = new_idempotency_key();
+        self.sent_fingerprint = None;
+        self.operation = Some(op.clone());
+        self.tab = if !self.path_params.is_empty() || !self.query.is_empty() || op.body.is_none() {
+            RequestTab::Params
+        } else {
+            RequestTab::Body
+        };
+        self.row = if self.path_params.is_empty() { 0 } else { 1 };
+        self.editing = None;
+        self.message = None;
+    }
+
+    /// Whether the method sends the body.
+    pub fn sends_body(&self) -> bool {
+        self.method != Method::Get && self.body_check != BodyCheck::Empty
+    }
+
+    /// The request as it will be sent, or what is missing.
+    pub fn build(&self) -> Result<ApiRequest, String> {
+        Ok(ApiRequest {
+            method: self.method,
+            path: self.filled_path()?,
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.sends_body().then(|| self.body_text()),
+            idempotency_key: self.post_idempotency_key(),
+        })
+    }
+
+    /// The idempotency key, which only a POST carries.
+    fn post_idempotency_key(&self) -> Option<String> {
+        (self.method == Method::Post).then(|| self.idempotency_key.clone())
+    }
+
+    /// Loads a request built elsewhere (the next page) back into the builder's fields.
+    pub fn set_query(&mut self, query: Vec<Param>) {
+        self.query = query;
+    }
+
+    pub fn is_editing(&self) -> bool {
+        self.editing.is_some()
+    }
+
+    pub fn is_editing_body(&self) -> bool {
+        matches!(self.editing, Some(Editing::Body))
+    }
+
+    fn row_count(&self, ctx: &HeaderContext<'_>) -> usize {
+        match self.tab {
+            RequestTab::Params => self.path_params.len() + self.query.len(),
+            RequestTab::Headers => self.effective(ctx).len(),
+            RequestTab::Body => 1,
+        }
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        match &mut self.editing {
+            Some(Editing::Path(input)) | Some(Editing::Table { input, .. }) => input.paste(text),
+            Some(Editing::Body) => self.insert_body(text),
+            None if self.tab == RequestTab::Body => self.insert_body(text),
+            None => {}
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, ctx: &HeaderContext<'_>) -> RequestEvent {
+        self.message = None;
+        if let Some(editing) = self.editing.take() {
+            return self.editing_key(editing, key, ctx);
+        }
+        let rows = self.row_count(ctx);
+        match key.code {
+            KeyCode::Char('m') => self.cycle_method(1),
+            KeyCode::Char('M') => self.cycle_method(-1),
+            KeyCode::Char(']') => self.switch_tab(1),
+            KeyCode::Char('[') => self.switch_tab(-1),
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.row = self.row.saturating_sub(1);
+                RequestEvent::Handled
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.row = (self.row + 1).min(rows);
+                RequestEvent::Handled
+            }
+            KeyCode::Char('K') => {
+                self.idempotency_key = new_idempotency_key();
+                self.message = Some("new idempotency key".into());
+                RequestEvent::Handled
+            }
+            KeyCode::Char('f') if self.tab == RequestTab::Body => {
+                self.format_body();
+                RequestEvent::Handled
+            }
+            KeyCode::Enter | KeyCode::Char('e') => self.edit(Cell::Value, ctx),
+            KeyCode::Char('n') if self.row > 0 => self.edit(Cell::Name, ctx),
+            KeyCode::Char('a') => self.add_row(),
+            KeyCode::Char(' ') if self.row > 0 => self.toggle(ctx),
+            KeyCode::Char('d') | KeyCode::Delete if self.row > 0 => self.delete(ctx),
+            _ => RequestEvent::Ignored,
+        }
+    }
+
+    /// A key while something is being edited; `editing` was taken out of the pane and is put
+    /// back unless the key ends the edit.
+    fn editing_key(
+        &mut self,
+        editing: Editing,
+        key: KeyEvent,
+        ctx: &HeaderContext<'_>,
+    ) -> RequestEvent {
+        match editing {
+            Editing::Body => {
+                self.editing = Some(Editing::Body);
+                return self.body_key(key);
+            }
+            Editing::Path(mut input) => match input.handle(key) {
+                InputOutcome::Submit(text) => self.set_template(&text),
+                InputOutcome::Cancel => {}
+                InputOutcome::Edited => self.editing = Some(Editing::Path(input)),
+            },
+            Editing::Table {
+                row,
+                cell,
+                mut input,
+            } => match input.handle(key) {
+                InputOutcome::Submit(text) => self.commit_cell(row, cell, text, ctx),
+                InputOutcome::Cancel => {}
+                InputOutcome::Edited => self.editing = Some(Editing::Table { row, cell, input }),
+            },
+        }
+        RequestEvent::Handled
+    }
+
+    fn cycle_method(&mut self, step: isize) -> RequestEvent {
+        let i = Method::ALL
+            .iter()
+            .position(|m| *m == self.method)
+            .unwrap_or(0) as isize;
+        self.method = Method::ALL[(i + step).rem_euclid(Method::ALL.len() as isize) as usize];
+        RequestEvent::Handled
+    }
+
+    fn switch_tab(&mut self, step: isize) -> RequestEvent {
+        let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
+        self.tab = TABS[(i + step).rem_euclid(TABS.len() as isize) as usize];
+        self.row = self.row.min(1);
+        RequestEvent::Handled
+    }
+
+    /// Starts editing what the selected row shows: the path, a table cell, or the body.
+    fn edit(&mut self, cell: Cell, ctx: &HeaderContext<'_>) -> RequestEvent {
+        if self.row == 0 {
+            self.editing = Some(Editing::Path(LineInput::new(&self.template, false)));
+            return RequestEvent::Handled;
+        }
+        let row = self.row - 1;
+        match self.tab {
+            RequestTab::Params => self.edit_param(row, cell),
+            RequestTab::Headers => self.edit_header(row, cell, ctx),
+            RequestTab::Body => {
+                self.editing = Some(Editing::Body);
+                RequestEvent::Handled
+            }
+        }
+    }
+
+    fn add_row(&mut self) -> RequestEvent {
+        match self.tab {
+            RequestTab::Params => self.add_query_row(),
+            RequestTab::Headers => self.add_header(),
+            RequestTab::Body => RequestEvent::Ignored,
+        }
+    }
+
+    fn toggle(&mut self, ctx: &HeaderContext<'_>) -> RequestEvent {
+        let row = self.row - 1;
+        match self.tab {
+            RequestTab::Params => self.toggle_param(row),
+            RequestTab::Headers => self.toggle_header(row, ctx),
+            RequestTab::Body => RequestEvent::Ignored,
+        }
+    }
+
+    fn delete(&mut self, ctx: &HeaderContext<'_>) -> RequestEvent {
+        let row = self.row - 1;
+        match self.tab {
+            RequestTab::Params => self.delete_param(row),
+            RequestTab::Headers => self.delete_header(row, ctx),
+            RequestTab::Body => RequestEvent::Ignored,
+        }
+    }
+
+    /// After a send the body counts as saved.
+    pub fn mark_sent(&mut self) {
+        self.body_dirty = false;
+        self.sent_fingerprint = Some(self.fingerprint());
+    }
+
+    /// The request as it stands, hashed: a send of the same request keeps its idempotency key.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.method,
+            &self.template,
+            &self.path_params,
+            &self.query,
+            &self.headers,
+            self.body_text(),
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
+    /// A new idempotency key once the request differs from the one sent with the current key:
+    /// the same request sent again keeps its key (no duplicate), a changed one must not reuse it
+    /// (Younium would replay the old answer).
+    pub fn refresh_idempotency_key(&mut self) {
+        if self
+            .sent_fingerprint
+            .is_some_and(|sent| sent != self.fingerprint())
+        {
+            self.idempotency_key = new_idempotency_key();
+            self.sent_fingerprint = None;
+        }
+    }
+
+    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("s, F5, Ctrl-R", "send the request (from any pane)"),
+            ("m / M", "next / previous method"),
+            ("[ ]", "switch tab: Params, Headers, Body"),
+            ("↑↓ / j k", "choose the path line or a row"),
+            ("Enter / e", "edit the path, a value, or the body"),
+            ("n", "edit a row's name"),
+            ("a", "add a query parameter or header"),
+            ("space", "switch a row on or off (automatic headers too)"),
+            (
+                "d / Del",
+                "delete a row; on an overridden header: back to automatic",
+            ),
+            ("f", "format the JSON body"),
+            ("K", "new idempotency key (POST)"),
+            (
+                "c",
+                "copy the request as curl ($YOUNIUM_TOKEN unless revealed)",
+            ),
+            ("Esc", "stop editing the body"),
+        ]
+    }
+}
+
+/// Helpers the tests beside each part of the pane share.
+#[cfg(test)]
+mod testing {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::{HeaderContext, RequestPane};
+    use crate::younium::{CallSettings, Secret};
+
+    pub(super) fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    pub(super) fn ctx() -> (CallSettings, Option<Secret>) {
+        (
+            CallSettings {
+                legal_entity: Some("Acme".into()),
+                ..Default::default()
+            },
+            Some(Secret::new("eyJhbGciOiJIUzI1NiJ9.e30.signature")),
+        )
+    }
+
+    pub(super) fn type_text(pane: &mut RequestPane, text: &str, c: &HeaderContext<'_>) {
+        for ch in text.chars() {
+            pane.handle_key(key(KeyCode::Char(ch)), c);
+        }
+        pane.handle_key(key(KeyCode::Enter), c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{ctx, key, type_text};
+    use super::*;
+    use crate::younium::catalog::catalog;
+
+    #[test]
+    fn loading_an_operation_marks_path_params_and_prefills_paging() {
+        let mut pane = RequestPane::default();
+        let op = catalog().find(Method::Get, "/Accounts/x/Invoices").unwrap();
+        pane.load(op);
+        assert_eq!(pane.template, "/Accounts/{id}/Invoices");
+        assert_eq!(pane.path_params, [Param::new("id", "")]);
+        assert!(
+            pane.query
+                .iter()
+                .any(|p| p.name == "PageSize" && p.value == "20" && p.enabled)
+        );
+        assert!(pane.query.iter().any(|p| p.name == "Filter" && !p.enabled));
+        assert_eq!(
+            pane.build().unwrap_err(),
+            "fill the path parameter {id} (Params tab)"
+        );
+        let (s, t) = ctx();
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
+        pane.row = 1;
+        pane.handle_key(key(KeyCode::Enter), &c);
+        type_text(&mut pane, "A 1/2", &c);
+        assert_eq!(pane.build().unwrap().path, "/Accounts/A%201%2F2/Invoices");
+    }
+}
