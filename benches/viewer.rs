@@ -232,6 +232,7 @@ fn whole_screen_tick() {
         ManagerOptions::default(),
         Theme { colour: true },
         TimeZone::UTC,
+        jiff::Timestamp::now(),
     );
     let now = jiff::Timestamp::now();
     let origin = TokenOrigin {

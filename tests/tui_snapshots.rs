@@ -54,10 +54,16 @@ fn app() -> App {
     };
     // A fixed offset, so local time and UTC both show and differ.
     let tz = TimeZone::fixed(jiff::tz::offset(1));
-    let mut app = App::new(pane, ManagerOptions::default(), Theme { colour: false }, tz);
+    let mut app = App::new(
+        pane,
+        ManagerOptions::default(),
+        Theme { colour: false },
+        tz,
+        fixed_now(),
+    );
     app.now = fixed_now();
     app.size = (120, 40);
-    app.request.idempotency_key = "00000000-0000-4000-8000-0000000000aa".into();
+    app.request.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     app
 }
 
@@ -332,7 +338,7 @@ fn sending_state() {
     a.response.state = ResponseState::Sending {
         id: 9,
         started: fixed_now(),
-        label: "GET /Accounts".into(),
+        request: Box::new(ApiRequest::new(Method::Get, "/Accounts")),
     };
     insta::assert_snapshot!("sending", render(&mut a));
 }
@@ -371,8 +377,9 @@ fn diagnosis_overlay() {
         inferred: true,
     };
     let verdict = verdict_403(&plan, &entities, Some(&invoice_view));
-    a.diagnosis = Some(DiagnosisView {
+    a.overlay = Some(Overlay::Diagnosis(Box::new(DiagnosisView {
         id: 1,
+        request: req.clone(),
         label: "GET /Invoices".into(),
         status: Some(403),
         discovery: Some(Discovery {
@@ -386,7 +393,6 @@ fn diagnosis_overlay() {
         plan: Some(plan),
         verdict: Some(verdict),
         scroll: 0,
-    });
-    a.overlay = Some(Overlay::Diagnosis);
+    })));
     insta::assert_snapshot!("diagnosis_overlay", render(&mut a));
 }

@@ -1,35 +1,31 @@
 //! The application state, the actions that change it, and `update`, which applies an action
-//! and returns the effects (network calls, timers) for the event loop to carry out. Nothing
-//! here touches the terminal or the network, so every flow is testable.
+//! and returns the effects (network calls, clipboard, files) for the event loop to carry out.
+//! Nothing here touches the terminal, the network or the clock: time arrives in actions and
+//! new ids come from [`IdSource`], so every flow is testable and deterministic.
+//!
+//! Overlays are states of one enum, [`Overlay`], held in one place (`App::overlay`). A key
+//! handler never writes it: it returns the overlay to show next, and `on_key` stores that.
 
-use std::sync::Arc;
-
-use bytes::Bytes;
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+pub use super::action::{Action, CopyText, Effect, IdSource};
 use super::diagnosis::DiagnosisView;
 use super::input::LineInput;
 use super::layout::{Areas, layout};
 use super::panes::catalog::{CatalogEvent, CatalogPane};
-use super::panes::connection::{ConnectionEvent, ConnectionPane, Field, LegalEntity, SecretSource};
-use super::panes::overlays::entity_choices;
-use super::panes::request::{BodyCheck, HeaderContext, RequestPane};
-use super::panes::response::{ResponseEvent, ResponsePane, ResponseState, Shown};
+use super::panes::connection::{ConnectionEvent, ConnectionPane, LegalEntity};
+use super::panes::request::{HeaderContext, RequestPane};
+use super::panes::response::{ResponseEvent, ResponsePane, ResponseState};
 use super::panes::token::{TokenEvent, TokenPane};
 use super::theme::Theme;
-use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
-use crate::pretty::Document;
-use crate::session::{CallError, CallOutcome, ManagerOptions};
+use crate::config::{ConfigFile, ProfileUpdate};
+use crate::session::ManagerOptions;
 use crate::younium::catalog::catalog;
-use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
-use crate::younium::doctor::{Discovery, DiscoverySource};
-use crate::younium::paging::{PageInfo, with_page};
-use crate::younium::problem::{CallContext, explain};
-use crate::younium::{ApiRequest, CallSettings, Connection, Environment, Secret, TokenState};
+use crate::younium::{ApiRequest, Secret};
 
 /// The pane with the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +65,11 @@ impl Focus {
 /// What a yes/no question does on yes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OnYes {
-    Send(SendChecks),
+    /// Send this request, exactly as it was when the question was asked.
+    Send {
+        request: Box<ApiRequest>,
+        checks: SendChecks,
+    },
     Quit,
     /// Probe production (asked once per session).
     Diagnose,
@@ -90,7 +90,8 @@ pub struct Confirm {
     pub on_yes: OnYes,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Everything drawn over the panes. Each overlay's whole state lives in its variant.
+#[derive(Debug)]
 pub enum Overlay {
     Help {
         scroll: usize,
@@ -102,13 +103,13 @@ pub enum Overlay {
         selected: usize,
     },
     Confirm(Confirm),
-    /// The 401/403 diagnosis; its state is `App::diagnosis`.
-    Diagnosis,
+    /// The 401/403 diagnosis, filled in as progress arrives.
+    Diagnosis(Box<DiagnosisView>),
     ProfilePicker {
         selected: usize,
     },
-    /// The file name for saving the response body; the text is `App::save_input`.
-    SaveBody,
+    /// The file name for saving the response body.
+    SaveBody(Box<LineInput>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,109 +125,6 @@ pub struct DemoInfo {
     pub client_id: String,
     pub secret: Secret,
     pub entities: Vec<LegalEntity>,
-}
-
-/// Everything that can happen to the app.
-#[derive(Debug)]
-pub enum Action {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    Paste(String),
-    Resize(u16, u16),
-    /// One second passed (only while something on screen counts).
-    Tick,
-    Token(TokenState),
-    Response {
-        id: u64,
-        result: Result<CallOutcome, CallError>,
-    },
-    Indexed {
-        id: u64,
-        doc: Arc<Document>,
-        page: Option<PageInfo>,
-    },
-    DemoReady(Result<DemoInfo, String>),
-    /// A step of a running diagnosis.
-    DiagnosisProgress {
-        id: u64,
-        progress: Progress,
-    },
-    Diagnosed {
-        id: u64,
-        diagnosis: Box<Diagnosis>,
-    },
-    /// The legal entities `GET /Users` lists (or why it could not).
-    Discovered(Discovery),
-    /// A profile's secret was read from its source (`None`: it must be typed).
-    SecretResolved {
-        profile: String,
-        result: Result<Option<Secret>, String>,
-    },
-    /// The config file after a save (or why saving failed).
-    ProfileSaved(Result<ConfigFile, String>),
-    /// A message for the footer (copy, save, keyring results).
-    Status(String),
-}
-
-/// Work for the event loop.
-#[derive(Debug)]
-pub enum Effect {
-    /// New credentials for the token manager (`None`: stop).
-    Connect(Option<Connection>),
-    Renew,
-    Send {
-        id: u64,
-        base_url: String,
-        request: ApiRequest,
-        settings: CallSettings,
-    },
-    Cancel,
-    Index {
-        id: u64,
-        body: Bytes,
-        json: bool,
-    },
-    StartDemo,
-    Diagnose {
-        id: u64,
-        environment: Environment,
-        request: ApiRequest,
-        settings: CallSettings,
-        known: Option<Known>,
-        fallback: Vec<LegalEntity>,
-    },
-    CancelDiagnosis,
-    ResolveSecret {
-        profile: String,
-        source: ProfileSecret,
-        file: ConfigFile,
-    },
-    SaveProfile {
-        file: ConfigFile,
-        name: String,
-        update: ProfileUpdate,
-    },
-    /// Store the typed secret in the OS keyring (and point the profile at it).
-    StoreSecret {
-        account: String,
-        secret: Secret,
-        profile: Option<(ConfigFile, String)>,
-    },
-    Copy {
-        text: String,
-        what: String,
-    },
-    SaveBody {
-        path: std::path::PathBuf,
-        body: Bytes,
-    },
-    /// List the legal entities from `GET /Users`.
-    Discover {
-        environment: Environment,
-        legal_entity: Option<String>,
-        fallback: Vec<LegalEntity>,
-    },
-    Quit,
 }
 
 pub struct App {
@@ -246,7 +144,6 @@ pub struct App {
     pub demo_starting: bool,
     /// A message for the welcome screen (e.g. the demo failed to start).
     pub welcome_error: Option<String>,
-    pub diagnosis: Option<DiagnosisView>,
     /// The user agreed to probe production in this session.
     pub production_probes_ok: bool,
     /// What the last legal-entity discovery found or why it failed; `None`: not run yet.
@@ -261,21 +158,24 @@ pub struct App {
     pub saved: Option<ProfileUpdate>,
     /// A message in the footer until the next key.
     pub status: Option<String>,
-    pub save_input: Option<LineInput>,
+    /// New idempotency keys.
+    pub ids: IdSource,
     pub(crate) next_id: u64,
     pub quit: bool,
 }
 
 impl App {
+    /// A new app at time `now`.
     pub fn new(
         connection: ConnectionPane,
         options: ManagerOptions,
         theme: Theme,
         tz: TimeZone,
+        now: Timestamp,
     ) -> Self {
         let welcome = connection.client_id.is_empty() && connection.secret.is_none();
         Self {
-            now: Timestamp::now(),
+            now,
             tz,
             theme,
             size: (120, 40),
@@ -301,7 +201,6 @@ impl App {
             demo: None,
             demo_starting: false,
             welcome_error: None,
-            diagnosis: None,
             production_probes_ok: false,
             discovery_note: None,
             config: None,
@@ -309,7 +208,7 @@ impl App {
             profile: None,
             saved: None,
             status: None,
-            save_input: None,
+            ids: IdSource::random(),
             next_id: 0,
             quit: false,
         }
@@ -341,6 +240,14 @@ impl App {
             .map(|t| t.access.clone())
     }
 
+    /// Hands out new ids where the state needs one (a request that needs a new
+    /// idempotency key).
+    fn fill_ids(&mut self) {
+        let ids = &mut self.ids;
+        self.request
+            .ensure_idempotency_key(|| ids.idempotency_key());
+    }
+
     /// Applies one action. Returns whether the screen changed, and the effects to run.
     pub fn update(&mut self, action: Action) -> (bool, Vec<Effect>) {
         let mut effects = Vec::new();
@@ -359,8 +266,8 @@ impl App {
                 self.size = (w, h);
                 true
             }
-            Action::Tick => {
-                self.now = Timestamp::now();
+            Action::Tick(now) => {
+                self.now = now;
                 self.needs_tick()
             }
             Action::Token(state) => {
@@ -368,14 +275,7 @@ impl App {
                 true
             }
             Action::Response { id, result } => self.on_response(id, result, &mut effects),
-            Action::Indexed { id, doc, page } => match &mut self.response.state {
-                ResponseState::Shown(shown) if shown.id == id => {
-                    shown.doc = Some(doc);
-                    shown.page = page;
-                    true
-                }
-                _ => false,
-            },
+            Action::Indexed { id, doc, page } => self.response.indexed(id, doc, page),
             Action::DemoReady(result) => {
                 self.on_demo(result, &mut effects);
                 true
@@ -399,20 +299,22 @@ impl App {
                 true
             }
         };
+        self.fill_ids();
         self.autosave(&mut effects);
         (redraw, effects)
     }
 
+    /// The one place `self.overlay` changes on a key: the handler returns what to show next.
     fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
         self.status = None;
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl && key.code == KeyCode::Char('c') {
-            self.quit(effects);
+            self.quit = true;
             return;
         }
         if self.too_small() {
             if key.code == KeyCode::Char('q') {
-                self.quit(effects);
+                self.quit = true;
             }
             return;
         }
@@ -420,34 +322,51 @@ impl App {
             self.welcome_key(key, effects);
             return;
         }
-        if self.overlay.is_some() {
-            self.overlay_key(key, effects);
-            return;
-        }
+        self.overlay = match self.overlay.take() {
+            Some(overlay) => self.overlay_key(overlay, key, effects),
+            None => self.main_key(key, effects),
+        };
+    }
+
+    /// Keys with no overlay open; returns the overlay to open, if any.
+    fn main_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if key.code == KeyCode::F(5)
             || (ctrl && key.code == KeyCode::Char('r') && !self.request.is_editing_body())
         {
-            self.send(SendChecks::default(), effects);
-            return;
+            return self.send_builder(effects);
         }
-        if !self.is_editing() && self.global_key(key, effects) {
-            return;
+        if !self.is_editing()
+            && let Some(next) = self.global_key(key, effects)
+        {
+            return next;
         }
-        self.pane_key(key, effects);
+        self.pane_key(key, effects)
     }
 
-    /// Keys that mean the same everywhere (when no text field is being edited).
-    fn global_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> bool {
-        match key.code {
-            KeyCode::Char('q') => self.ask_quit(effects),
-            KeyCode::Char('?') => self.overlay = Some(Overlay::Help { scroll: 0 }),
-            KeyCode::Tab => self.focus = self.focus.step(1),
-            KeyCode::BackTab => self.focus = self.focus.step(-1),
+    /// Keys that mean the same everywhere (when no text field is being edited). `None`: not
+    /// a global key; `Some(next)`: handled, with the overlay to open.
+    fn global_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Option<Overlay>> {
+        let next = match key.code {
+            KeyCode::Char('q') => self.ask_quit(),
+            KeyCode::Char('?') => Some(Overlay::Help { scroll: 0 }),
+            KeyCode::Tab => {
+                self.focus = self.focus.step(1);
+                None
+            }
+            KeyCode::BackTab => {
+                self.focus = self.focus.step(-1);
+                None
+            }
             KeyCode::Char(c @ '1'..='5') => {
                 self.focus = Focus::ORDER[(c as u8 - b'1') as usize];
+                None
             }
-            KeyCode::Char('r') => effects.push(Effect::Renew),
-            KeyCode::Char('s') => self.send(SendChecks::default(), effects),
+            KeyCode::Char('r') => {
+                effects.push(Effect::Renew);
+                None
+            }
+            KeyCode::Char('s') => self.send_builder(effects),
             KeyCode::Char('L') => self.open_entity_picker(effects),
             KeyCode::Char('J') => self.open_jwt(),
             KeyCode::Char('D') => self.start_diagnosis(false, effects),
@@ -457,38 +376,36 @@ impl App {
                 self.response.state = ResponseState::Failed {
                     message: "Cancelled. Nothing more will be read from that request.".into(),
                 };
+                None
             }
-            _ => return false,
-        }
-        true
+            _ => return None,
+        };
+        Some(next)
     }
 
-    fn pane_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+    fn pane_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Overlay> {
         if !self.is_editing() {
-            let handled = match (self.focus, key.code) {
-                (Focus::Connection, KeyCode::Char('S')) => self.store_secret(effects),
-                (Focus::Request, KeyCode::Char('c')) => self.copy_request_curl(effects),
-                (Focus::Response, KeyCode::Char('c')) => self.copy_response_curl(effects),
-                (Focus::Response, KeyCode::Char('y')) => self.copy_body(effects),
-                (Focus::Response, KeyCode::Char('w')) => self.start_save_body(),
-                _ => false,
-            };
-            if handled {
-                return;
+            match (self.focus, key.code) {
+                (Focus::Connection, KeyCode::Char('S')) => return self.store_secret(effects),
+                (Focus::Request, KeyCode::Char('c')) => return self.copy_request_curl(effects),
+                (Focus::Response, KeyCode::Char('c')) => return self.copy_response_curl(effects),
+                (Focus::Response, KeyCode::Char('y')) => return self.copy_body(effects),
+                (Focus::Response, KeyCode::Char('w')) => return self.start_save_body(),
+                _ => {}
             }
         }
         match self.focus {
             Focus::Connection => match self.connection.handle_key(key) {
                 ConnectionEvent::CredentialsChanged => {
-                    effects.push(Effect::Connect(self.connection.connection()))
+                    effects.push(Effect::Connect(self.connection.connection()));
                 }
                 ConnectionEvent::SettingsChanged => self.settings_changed(effects),
-                ConnectionEvent::PickEntity => self.open_entity_picker(effects),
+                ConnectionEvent::PickEntity => return self.open_entity_picker(effects),
                 ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
             },
             Focus::Token => match self.token.handle_key(key) {
                 TokenEvent::Renew => effects.push(Effect::Renew),
-                TokenEvent::ShowJwt => self.open_jwt(),
+                TokenEvent::ShowJwt => return self.open_jwt(),
                 TokenEvent::Handled | TokenEvent::Ignored => {}
             },
             Focus::Catalog => {
@@ -508,17 +425,20 @@ impl App {
             }
             Focus::Response => {
                 if let ResponseEvent::Page(n) = self.response.handle_key(key) {
-                    self.go_to_page(n, effects);
+                    return self.go_to_page(n, effects);
                 }
             }
         }
+        None
     }
 
     fn on_paste(&mut self, text: &str) {
-        match self.focus {
-            Focus::Connection => self.connection.paste(text),
-            Focus::Catalog => self.catalog.paste(text),
-            Focus::Request => self.request.paste(text),
+        match (&mut self.overlay, self.focus) {
+            (Some(Overlay::SaveBody(input)), _) => input.paste(text),
+            (Some(_), _) => {}
+            (None, Focus::Connection) => self.connection.paste(text),
+            (None, Focus::Catalog) => self.catalog.paste(text),
+            (None, Focus::Request) => self.request.paste(text),
             _ => {}
         }
     }
@@ -564,178 +484,6 @@ impl App {
         self.screen == Screen::Main && self.areas().too_small
     }
 
-    fn welcome_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        match key.code {
-            KeyCode::Char('d') if !self.demo_starting => {
-                self.demo_starting = true;
-                self.welcome_error = None;
-                effects.push(Effect::StartDemo);
-            }
-            KeyCode::Char('c') => {
-                self.screen = Screen::Main;
-                self.focus = Focus::Connection;
-                self.connection.edit_field(Field::ClientId);
-            }
-            KeyCode::Char('q') | KeyCode::Esc => self.quit(effects),
-            _ => {}
-        }
-    }
-
-    fn on_demo(&mut self, result: Result<DemoInfo, String>, effects: &mut Vec<Effect>) {
-        self.demo_starting = false;
-        match result {
-            Ok(info) => {
-                let c = &mut self.connection;
-                c.environment = crate::younium::Environment::Custom(info.base_url.clone());
-                c.custom_url = info.base_url.clone();
-                c.auth = crate::younium::AuthMethod::ApiTokenV1;
-                c.client_id = info.client_id.clone();
-                c.secret = Some(info.secret.clone());
-                c.secret_source = SecretSource::Demo;
-                c.legal_entity = info.entities.first().map(|e| e.name.clone());
-                for e in &info.entities {
-                    c.remember_entity(e.clone());
-                }
-                self.demo = Some(info);
-                self.screen = Screen::Main;
-                self.focus = Focus::Catalog;
-                effects.push(Effect::Connect(self.connection.connection()));
-            }
-            Err(e) => self.welcome_error = Some(format!("The simulator did not start: {e}")),
-        }
-    }
-
-    fn open_entity_picker(&mut self, effects: &mut Vec<Effect>) {
-        if self.discovery_note.is_none() && self.token.state.token().is_some() {
-            self.discover(effects);
-        }
-        let current = self.connection.legal_entity.as_deref();
-        let selected = match current {
-            None => 0,
-            Some(le) => self
-                .connection
-                .known_entities
-                .iter()
-                .position(|k| {
-                    k.name.eq_ignore_ascii_case(le)
-                        || k.id
-                            .as_deref()
-                            .is_some_and(|id| id.eq_ignore_ascii_case(le))
-                })
-                .map_or(entity_choices(&self.connection.known_entities) - 1, |i| {
-                    i + 1
-                }),
-        };
-        self.overlay = Some(Overlay::EntityPicker { selected });
-    }
-
-    /// Asks the event loop to list the legal entities (the pick-list shows progress).
-    pub(crate) fn discover(&mut self, effects: &mut Vec<Effect>) {
-        self.discovery_note = Some("Listing legal entities from GET /Users…".into());
-        effects.push(Effect::Discover {
-            environment: self.connection.environment.clone(),
-            legal_entity: self.connection.legal_entity.clone(),
-            fallback: self.connection.known_entities.clone(),
-        });
-    }
-
-    /// Adds what discovery found to the pick-list and notes where it came from.
-    pub(crate) fn on_discovered(&mut self, discovery: &Discovery) {
-        for e in &discovery.entities {
-            self.connection.remember_entity(e.clone());
-        }
-        self.discovery_note = Some(match &discovery.source {
-            DiscoverySource::Users { users, .. } => format!(
-                "{} legal entities from GET /Users ({users} users). d lists them again.",
-                discovery.entities.len()
-            ),
-            DiscoverySource::Fallback { reason } => {
-                format!("{reason}. Showing the ones typed or used before.")
-            }
-        });
-    }
-
-    fn open_jwt(&mut self) {
-        if self.token.state.token().is_some() {
-            self.overlay = Some(Overlay::Jwt { scroll: 0 });
-        }
-    }
-
-    fn overlay_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        let Some(overlay) = self.overlay.take() else {
-            return;
-        };
-        let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'));
-        self.overlay = match overlay {
-            Overlay::Help { .. } | Overlay::Jwt { .. }
-                if close || key.code == KeyCode::Char('?') =>
-            {
-                None
-            }
-            Overlay::Help { scroll } => Some(Overlay::Help {
-                scroll: scroll_key(scroll, key),
-            }),
-            Overlay::Jwt { scroll } => Some(Overlay::Jwt {
-                scroll: scroll_key(scroll, key),
-            }),
-            Overlay::EntityPicker { selected } => self.picker_key(selected, key, effects),
-            Overlay::Diagnosis => self.diagnosis_key(key, effects),
-            Overlay::ProfilePicker { selected } => self.profile_picker_key(selected, key, effects),
-            Overlay::SaveBody => self.save_body_key(key, effects),
-            Overlay::Confirm(confirm) => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    match confirm.on_yes {
-                        OnYes::Send(checks) => self.send(checks, effects),
-                        OnYes::Quit => self.quit(effects),
-                        OnYes::Diagnose => {
-                            self.production_probes_ok = true;
-                            self.start_diagnosis(true, effects);
-                        }
-                    }
-                    return;
-                }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => None,
-                _ => Some(Overlay::Confirm(confirm)),
-            },
-        };
-    }
-
-    fn picker_key(
-        &mut self,
-        selected: usize,
-        key: KeyEvent,
-        effects: &mut Vec<Effect>,
-    ) -> Option<Overlay> {
-        let count = entity_choices(&self.connection.known_entities);
-        match key.code {
-            KeyCode::Char('d') => {
-                self.discover(effects);
-                Some(Overlay::EntityPicker { selected })
-            }
-            KeyCode::Esc | KeyCode::Char('q') => None,
-            KeyCode::Up | KeyCode::Char('k') => Some(Overlay::EntityPicker {
-                selected: selected.saturating_sub(1),
-            }),
-            KeyCode::Down | KeyCode::Char('j') => Some(Overlay::EntityPicker {
-                selected: (selected + 1).min(count - 1),
-            }),
-            KeyCode::Enter => {
-                if selected == 0 {
-                    self.connection.legal_entity = None;
-                } else if selected == count - 1 {
-                    self.focus = Focus::Connection;
-                    self.connection.edit_legal_entity();
-                } else {
-                    self.connection.legal_entity =
-                        Some(self.connection.known_entities[selected - 1].name.clone());
-                }
-                self.settings_changed(effects);
-                None
-            }
-            _ => Some(Overlay::EntityPicker { selected }),
-        }
-    }
-
     /// The legal entity or api-version changed. Only a legacy token has the legal entity baked
     /// in, so only then is a new token needed.
     pub(crate) fn settings_changed(&mut self, effects: &mut Vec<Effect>) {
@@ -744,7 +492,8 @@ impl App {
         }
     }
 
-    fn ask_quit(&mut self, effects: &mut Vec<Effect>) {
+    /// `q`: quits, or asks first when something would be lost.
+    fn ask_quit(&mut self) -> Option<Overlay> {
         let mut reasons = Vec::new();
         if self.response.in_flight().is_some() {
             reasons.push("A request is still in flight.".to_string());
@@ -753,206 +502,15 @@ impl App {
             reasons.push("The request body was edited and not sent.".to_string());
         }
         if reasons.is_empty() {
-            self.quit(effects);
-        } else {
-            reasons.push("Quit anyway?".into());
-            self.overlay = Some(Overlay::Confirm(Confirm {
-                title: "Quit".into(),
-                lines: reasons,
-                danger: false,
-                on_yes: OnYes::Quit,
-            }));
+            self.quit = true;
+            return None;
         }
-    }
-
-    fn quit(&mut self, effects: &mut Vec<Effect>) {
-        self.quit = true;
-        effects.push(Effect::Quit);
-    }
-
-    /// Sends the request in the builder, asking first where a check calls for it.
-    pub(crate) fn send(&mut self, checks: SendChecks, effects: &mut Vec<Effect>) {
-        self.request.refresh_idempotency_key();
-        let request = match self.request.build() {
-            Ok(r) => r,
-            Err(message) => {
-                self.request.message = Some(message);
-                self.focus = Focus::Request;
-                return;
-            }
-        };
-        if let (BodyCheck::Invalid(e), false) = (&self.request.body_check, checks.invalid_json_ok)
-            && self.request.sends_body()
-        {
-            self.overlay = Some(Overlay::Confirm(Confirm {
-                title: "The body is not valid JSON".into(),
-                lines: vec![
-                    format!("{e}"),
-                    "The server will most likely answer 400. Send it anyway?".into(),
-                ],
-                danger: false,
-                on_yes: OnYes::Send(SendChecks {
-                    invalid_json_ok: true,
-                    ..checks
-                }),
-            }));
-            return;
-        }
-        let settings = self.connection.settings();
-        if self.connection.environment.is_production()
-            && request.method.is_write()
-            && !checks.production_ok
-        {
-            let entity = request
-                .legal_entity_sent(&settings)
-                .unwrap_or("none")
-                .to_string();
-            self.overlay = Some(Overlay::Confirm(Confirm {
-                title: "Write to PRODUCTION".into(),
-                lines: vec![
-                    format!("{} {}", request.method, request.path),
-                    format!("Environment: {}", self.connection.environment.label()),
-                    format!("Legal entity: {entity}"),
-                    "This changes real data. Send it?".into(),
-                ],
-                danger: true,
-                on_yes: OnYes::Send(SendChecks {
-                    production_ok: true,
-                    ..checks
-                }),
-            }));
-            return;
-        }
-        if request.uses_managed_token()
-            && let Some(missing) = self.connection.missing()
-        {
-            self.response.state = ResponseState::Failed {
-                message: format!("No token yet: {missing} in the connection pane."),
-            };
-            return;
-        }
-        if self.response.in_flight().is_some() {
-            effects.push(Effect::Cancel);
-        }
-        self.next_id += 1;
-        let id = self.next_id;
-        self.response.state = ResponseState::Sending {
-            id,
-            started: self.now,
-            label: format!("{} {}", request.method, request.path),
-        };
-        self.request.mark_sent();
-        effects.push(Effect::Send {
-            id,
-            base_url: self.connection.environment.base_url().to_string(),
-            request,
-            settings,
-        });
-    }
-
-    fn go_to_page(&mut self, page: u64, effects: &mut Vec<Effect>) {
-        let Some(shown) = self.response.shown() else {
-            return;
-        };
-        let next = with_page(&shown.request, page);
-        self.request.set_query(next.query);
-        self.send(SendChecks::default(), effects);
-    }
-
-    fn on_response(
-        &mut self,
-        id: u64,
-        result: Result<CallOutcome, CallError>,
-        effects: &mut Vec<Effect>,
-    ) -> bool {
-        if self.response.in_flight() != Some(id) {
-            return false;
-        }
-        let outcome = match result {
-            Ok(o) => o,
-            Err(e) => {
-                self.response.state = ResponseState::Failed {
-                    message: e.to_string(),
-                };
-                return true;
-            }
-        };
-        let response = outcome.response;
-        let request = self.request.build().unwrap_or_default();
-        let problem = (!response.is_success()).then(|| response.problem());
-        let empty_list = problem
-            .as_ref()
-            .filter(|p| p.is_empty_list(response.status))
-            .map(|p| p.messages_text());
-        let legal_entity = response
-            .sent
-            .header("legal-entity")
-            .map(|v| v.display(false));
-        if response.is_success()
-            && let Some(le) = &legal_entity
-        {
-            self.connection.remember_entity(LegalEntity {
-                roles: Vec::new(),
-                name: le.clone(),
-                id: None,
-            });
-        }
-        let explanation = match (&problem, &empty_list) {
-            (Some(p), None) => {
-                let permission = catalog().permission_for(request.method, &request.path);
-                let ctx = CallContext {
-                    method: request.method.as_str(),
-                    path: &request.path,
-                    legal_entity: legal_entity.as_deref(),
-                    api_version: None,
-                    permission: permission.as_ref(),
-                    www_authenticate: response.header("www-authenticate"),
-                    retry_after: response.header("retry-after"),
-                    sent_token: response.sent.header("authorization").is_some(),
-                };
-                explain(response.status, p, &ctx)
-            }
-            _ => None,
-        };
-        let mut notes = Vec::new();
-        if outcome.retried_after_401 {
-            notes.push(
-                "the first attempt answered 401; the token was renewed and the request sent again"
-                    .to_string(),
-            );
-        }
-        if let Some(e) = &outcome.renewal_error {
-            notes.push(format!("renewing the token after the 401 failed: {e}"));
-        }
-        effects.push(Effect::Index {
-            id,
-            body: response.body.clone(),
-            json: response.is_json(),
-        });
-        if !self.is_editing() {
-            self.focus = Focus::Response;
-        }
-        self.response.show(Shown {
-            id,
-            response,
-            request,
-            doc: None,
-            page: None,
-            explanation,
-            empty_list,
-            notes,
-        });
-        true
-    }
-}
-
-fn scroll_key(scroll: usize, key: KeyEvent) -> usize {
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => scroll + 1,
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => 0,
-        _ => scroll,
+        reasons.push("Quit anyway?".into());
+        Some(Overlay::Confirm(Confirm {
+            title: "Quit".into(),
+            lines: reasons,
+            danger: false,
+            on_yes: OnYes::Quit,
+        }))
     }
 }

@@ -9,14 +9,17 @@ use ratatui::text::{Line, Span};
 use super::app::{App, Confirm, Effect, OnYes, Overlay, SendChecks};
 use super::panes::overlays::render_text_box;
 use super::theme::Theme;
-use crate::younium::Environment;
 use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
 use crate::younium::doctor::{Discovery, DiscoverySource, Fix, Plan, ProbeOutcome, Verdict};
+use crate::younium::{ApiRequest, Environment};
 
 /// A diagnosis on screen, filled in as progress arrives.
 #[derive(Clone, Debug)]
 pub struct DiagnosisView {
     pub id: u64,
+    /// The request diagnosed (as sent, when it came from the response on screen); the
+    /// legal-entity fix sends it again.
+    pub request: ApiRequest,
     pub label: String,
     pub status: Option<u16>,
     pub discovery: Option<Discovery>,
@@ -26,8 +29,13 @@ pub struct DiagnosisView {
 }
 
 impl App {
-    /// Starts a diagnosis (asking first, once per session, before probing production).
-    pub(crate) fn start_diagnosis(&mut self, confirmed: bool, effects: &mut Vec<Effect>) {
+    /// Starts a diagnosis of the response on screen (or the request in the builder); returns
+    /// the overlay to show: the diagnosis, or first a question before probing production.
+    pub(crate) fn start_diagnosis(
+        &mut self,
+        confirmed: bool,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
         let from_response = self
             .response
             .shown()
@@ -47,12 +55,12 @@ impl App {
                 Ok(r) => (r, None),
                 Err(message) => {
                     self.request.message = Some(message);
-                    return;
+                    return None;
                 }
             },
         };
         if self.connection.environment.is_production() && !self.production_probes_ok && !confirmed {
-            self.overlay = Some(Overlay::Confirm(Confirm {
+            return Some(Overlay::Confirm(Confirm {
                 title: "Probe PRODUCTION".into(),
                 lines: vec![
                     "The diagnosis sends a few GET requests (never a write) to production:".into(),
@@ -65,23 +73,19 @@ impl App {
                 danger: true,
                 on_yes: OnYes::Diagnose,
             }));
-            return;
-        }
-        if self.diagnosis.as_ref().is_some_and(|d| d.verdict.is_none()) {
-            effects.push(Effect::CancelDiagnosis);
         }
         self.next_id += 1;
         let id = self.next_id;
-        self.diagnosis = Some(DiagnosisView {
+        let view = DiagnosisView {
             id,
+            request: request.clone(),
             label: format!("{} {}", request.method, request.path),
             status: known.as_ref().map(|k| k.status),
             discovery: None,
             plan: None,
             verdict: None,
             scroll: 0,
-        });
-        self.overlay = Some(Overlay::Diagnosis);
+        };
         effects.push(Effect::Diagnose {
             id,
             environment: self.connection.environment.clone(),
@@ -90,10 +94,19 @@ impl App {
             known,
             fallback: self.connection.known_entities.clone(),
         });
+        Some(Overlay::Diagnosis(Box::new(view)))
+    }
+
+    /// The diagnosis on screen, if it is the one with `id`.
+    fn diagnosis_view(&mut self, id: u64) -> Option<&mut DiagnosisView> {
+        match &mut self.overlay {
+            Some(Overlay::Diagnosis(view)) if view.id == id => Some(view),
+            _ => None,
+        }
     }
 
     pub(crate) fn on_diagnosis_progress(&mut self, id: u64, progress: Progress) -> bool {
-        let Some(view) = self.diagnosis.as_mut().filter(|d| d.id == id) else {
+        let Some(view) = self.diagnosis_view(id) else {
             return false;
         };
         match progress {
@@ -113,7 +126,7 @@ impl App {
     }
 
     pub(crate) fn on_diagnosed(&mut self, id: u64, diagnosis: Diagnosis) -> bool {
-        let Some(view) = self.diagnosis.as_mut().filter(|d| d.id == id) else {
+        let Some(view) = self.diagnosis_view(id) else {
             return false;
         };
         view.status = diagnosis.status.or(view.status);
@@ -123,62 +136,60 @@ impl App {
         true
     }
 
-    /// Keys while the diagnosis overlay is open; returns the overlay to keep (if any).
+    /// Keys while the diagnosis overlay is open; returns the overlay to show next.
     pub(crate) fn diagnosis_key(
         &mut self,
+        mut view: Box<DiagnosisView>,
         key: KeyEvent,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        let running = self.diagnosis.as_ref().is_some_and(|d| d.verdict.is_none());
+        let running = view.verdict.is_none();
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') => {
                 if running {
                     effects.push(Effect::CancelDiagnosis);
-                    self.diagnosis = None;
                 }
                 None
             }
             KeyCode::Down | KeyCode::Char('j') => {
-                if let Some(d) = &mut self.diagnosis {
-                    d.scroll += 1;
-                }
-                Some(Overlay::Diagnosis)
+                view.scroll += 1;
+                Some(Overlay::Diagnosis(view))
             }
             KeyCode::Up | KeyCode::Char('k') => {
-                if let Some(d) = &mut self.diagnosis {
-                    d.scroll = d.scroll.saturating_sub(1);
-                }
-                Some(Overlay::Diagnosis)
+                view.scroll = view.scroll.saturating_sub(1);
+                Some(Overlay::Diagnosis(view))
             }
             KeyCode::Char('D') => {
-                self.start_diagnosis(true, effects);
-                Some(Overlay::Diagnosis)
-            }
-            KeyCode::Enter => match self
-                .diagnosis
-                .as_ref()
-                .and_then(|d| d.verdict.as_ref())
-                .and_then(|v| v.fix.clone())
-            {
-                Some(fix) => {
-                    self.apply_fix(fix, effects);
-                    None
+                if running {
+                    effects.push(Effect::CancelDiagnosis);
                 }
-                None => Some(Overlay::Diagnosis),
+                self.start_diagnosis(true, effects)
+            }
+            KeyCode::Enter => match view.verdict.as_ref().and_then(|v| v.fix.clone()) {
+                Some(fix) => self.apply_fix(fix, view.request, effects),
+                None => Some(Overlay::Diagnosis(view)),
             },
-            _ => Some(Overlay::Diagnosis),
+            _ => Some(Overlay::Diagnosis(view)),
         }
     }
 
-    fn apply_fix(&mut self, fix: Fix, effects: &mut Vec<Effect>) {
+    /// Applies a verdict's fix; returns a question if the resend needs one.
+    fn apply_fix(
+        &mut self,
+        fix: Fix,
+        diagnosed: ApiRequest,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
         match fix {
             Fix::UseLegalEntity { value } => {
                 self.connection.legal_entity = Some(value);
                 self.settings_changed(effects);
-                self.overlay = None;
-                self.send(SendChecks::default(), effects);
+                self.send(diagnosed, None, SendChecks::default(), effects)
             }
-            Fix::Renew => effects.push(Effect::Renew),
+            Fix::Renew => {
+                effects.push(Effect::Renew);
+                None
+            }
             Fix::SwitchEnvironment { base_url } => {
                 if let Ok(env) = Environment::from_base_url(&base_url) {
                     if let Environment::Custom(url) = &env {
@@ -187,6 +198,7 @@ impl App {
                     self.connection.environment = env;
                     effects.push(Effect::Connect(self.connection.connection()));
                 }
+                None
             }
         }
     }

@@ -6,18 +6,18 @@ use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
 
-use super::app::{App, Effect, Overlay};
+use super::app::{App, CopyText, Effect, Overlay};
 use super::input::{InputOutcome, LineInput};
 use crate::younium::export::curl;
 use crate::younium::request::{build_url, effective_headers};
 
 impl App {
-    pub(crate) fn copy_request_curl(&mut self, effects: &mut Vec<Effect>) -> bool {
+    pub(crate) fn copy_request_curl(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
         let req = match self.request.build() {
             Ok(r) => r,
             Err(e) => {
                 self.status = Some(e);
-                return true;
+                return None;
             }
         };
         let base = self.connection.environment.base_url().to_string();
@@ -25,7 +25,7 @@ impl App {
             Ok(u) => u.to_string(),
             Err(e) => {
                 self.status = Some(e.to_string());
-                return true;
+                return None;
             }
         };
         let settings = self.connection.settings();
@@ -39,16 +39,14 @@ impl App {
             self.token.reveal,
         );
         effects.push(Effect::Copy {
-            text,
+            text: CopyText::Text(text),
             what: self.curl_label(),
         });
-        true
+        None
     }
 
-    pub(crate) fn copy_response_curl(&mut self, effects: &mut Vec<Effect>) -> bool {
-        let Some(shown) = self.response.shown() else {
-            return false;
-        };
+    pub(crate) fn copy_response_curl(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        let shown = self.response.shown()?;
         let sent = &shown.response.sent;
         let text = curl(
             sent.method,
@@ -58,10 +56,10 @@ impl App {
             self.token.reveal,
         );
         effects.push(Effect::Copy {
-            text,
+            text: CopyText::Text(text),
             what: self.curl_label(),
         });
-        true
+        None
     }
 
     fn curl_label(&self) -> String {
@@ -72,26 +70,23 @@ impl App {
         }
     }
 
-    pub(crate) fn copy_body(&mut self, effects: &mut Vec<Effect>) -> bool {
-        let Some(shown) = self.response.shown() else {
-            return false;
-        };
+    /// `y`: the body, pretty-printed when it is JSON. The text is made in the copy's task.
+    pub(crate) fn copy_body(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        let shown = self.response.shown()?;
         let text = match &shown.doc {
-            Some(doc) if shown.response.is_json() => doc.pretty_text(),
-            _ => String::from_utf8_lossy(&shown.response.body).into_owned(),
+            Some(doc) if shown.response.is_json() => CopyText::Pretty(doc.clone()),
+            _ => CopyText::Raw(shown.response.body.clone()),
         };
         effects.push(Effect::Copy {
             text,
             what: "the response body".into(),
         });
-        true
+        None
     }
 
-    /// `w`: asks for a file name for the body.
-    pub(crate) fn start_save_body(&mut self) -> bool {
-        let Some(shown) = self.response.shown() else {
-            return false;
-        };
+    /// `w`: asks for a file name for the body, named after the request as sent.
+    pub(crate) fn start_save_body(&self) -> Option<Overlay> {
+        let shown = self.response.shown()?;
         let resource = shown
             .request
             .path
@@ -110,25 +105,20 @@ impl App {
         } else {
             "txt"
         };
-        self.save_input = Some(LineInput::new(
+        Some(Overlay::SaveBody(Box::new(LineInput::new(
             &format!("younium-{resource}-{stamp}.{ext}"),
             false,
-        ));
-        self.overlay = Some(Overlay::SaveBody);
-        true
+        ))))
     }
 
     pub(crate) fn save_body_key(
         &mut self,
+        mut input: Box<LineInput>,
         key: KeyEvent,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        let Some(input) = &mut self.save_input else {
-            return None;
-        };
         match input.handle(key) {
             InputOutcome::Submit(name) => {
-                self.save_input = None;
                 let name = name.trim();
                 if let (false, Some(shown)) = (name.is_empty(), self.response.shown()) {
                     effects.push(Effect::SaveBody {
@@ -138,11 +128,8 @@ impl App {
                 }
                 None
             }
-            InputOutcome::Cancel => {
-                self.save_input = None;
-                None
-            }
-            InputOutcome::Edited => Some(Overlay::SaveBody),
+            InputOutcome::Cancel => None,
+            InputOutcome::Edited => Some(Overlay::SaveBody(input)),
         }
     }
 }

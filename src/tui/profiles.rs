@@ -14,7 +14,7 @@ use crate::config::{ConfigFile, ProfileUpdate};
 use crate::younium::{Environment, Secret};
 
 impl App {
-    pub(crate) fn open_profile_picker(&mut self) {
+    pub(crate) fn open_profile_picker(&mut self) -> Option<Overlay> {
         match (&self.config, &self.config_error) {
             (Some(file), _) if !file.config.profiles.is_empty() => {
                 let selected = self
@@ -22,7 +22,7 @@ impl App {
                     .as_ref()
                     .and_then(|p| file.profile_names().iter().position(|n| n == p))
                     .unwrap_or(0);
-                self.overlay = Some(Overlay::ProfilePicker { selected });
+                return Some(Overlay::ProfilePicker { selected });
             }
             (_, Some(error)) => {
                 self.status = Some(format!(
@@ -38,6 +38,7 @@ impl App {
                 ));
             }
         }
+        None
     }
 
     pub(crate) fn profile_picker_key(
@@ -187,10 +188,10 @@ impl App {
     }
 
     /// `S` in the connection pane: keep the typed secret in the OS keyring.
-    pub(crate) fn store_secret(&mut self, effects: &mut Vec<Effect>) -> bool {
+    pub(crate) fn store_secret(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
         let Some(secret) = self.connection.secret.clone() else {
             self.status = Some("no secret to store: type it first".into());
-            return true;
+            return None;
         };
         let owner = self
             .profile
@@ -206,7 +207,7 @@ impl App {
             secret,
             profile,
         });
-        true
+        None
     }
 }
 

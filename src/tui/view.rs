@@ -239,21 +239,13 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
         Some(Overlay::ProfilePicker { selected }) => {
             super::profiles::render_picker(frame, app, *selected, theme)
         }
-        Some(Overlay::SaveBody) => {
-            if let Some(input) = &app.save_input {
-                overlays::render_input(
-                    frame,
-                    "Save the response body",
-                    "File name (relative to the current directory):",
-                    input,
-                    theme,
-                );
-            }
-        }
-        Some(Overlay::Diagnosis) => {
-            if let Some(view) = &app.diagnosis {
-                super::diagnosis::render(frame, view, theme);
-            }
-        }
+        Some(Overlay::SaveBody(input)) => overlays::render_input(
+            frame,
+            "Save the response body",
+            "File name (relative to the current directory):",
+            input,
+            theme,
+        ),
+        Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, theme),
     }
 }

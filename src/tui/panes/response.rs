@@ -40,7 +40,7 @@ const TABS: [ResponseTab; 3] = [
 pub struct Shown {
     pub id: u64,
     pub response: ApiResponse,
-    /// The request as built (for paging).
+    /// The request exactly as it was sent (for paging, the diagnosis, the save-file name).
     pub request: ApiRequest,
     /// `None` while the body is being indexed.
     pub doc: Option<Arc<Document>>,
@@ -58,7 +58,8 @@ pub enum ResponseState {
     Sending {
         id: u64,
         started: Timestamp,
-        label: String,
+        /// The request as sent; it stays with the response it brings.
+        request: Box<ApiRequest>,
     },
     /// No response: the request could not be sent or the connection failed.
     Failed {
@@ -113,6 +114,18 @@ impl ResponsePane {
         match self.state {
             ResponseState::Sending { id, .. } => Some(id),
             _ => None,
+        }
+    }
+
+    /// The body of response `id` was indexed; false when another response is on screen now.
+    pub fn indexed(&mut self, id: u64, doc: Arc<Document>, page: Option<PageInfo>) -> bool {
+        match &mut self.state {
+            ResponseState::Shown(shown) if shown.id == id => {
+                shown.doc = Some(doc);
+                shown.page = page;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -211,14 +224,16 @@ impl ResponsePane {
                 ];
                 frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
             }
-            ResponseState::Sending { started, label, .. } => {
+            ResponseState::Sending {
+                started, request, ..
+            } => {
                 let secs = now.duration_since(*started).as_secs_f64().max(0.0);
                 let spinner =
                     ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"][(secs as usize) % 10];
                 let text = vec![
                     Line::from(vec![
                         Span::styled(format!("{spinner} Sending "), theme.warn()),
-                        Span::raw(label.clone()),
+                        Span::raw(format!("{} {}", request.method, request.path)),
                     ]),
                     Line::styled(format!("{secs:.0} s   Esc cancels"), theme.dim()),
                 ];

@@ -181,8 +181,9 @@ mod tests {
         assert!(!pane.is_editing());
         pane.handle_key(key(KeyCode::Char('f')), &c);
         assert_eq!(pane.body_text(), "{\n  \"name\": 1\n}");
+        pane.ensure_idempotency_key(|| "k-1".into());
         let req = pane.build().unwrap();
         assert_eq!(req.body.as_deref(), Some("{\n  \"name\": 1\n}"));
-        assert!(req.idempotency_key.is_some());
+        assert_eq!(req.idempotency_key.as_deref(), Some("k-1"));
     }
 }

@@ -17,7 +17,6 @@ use ratatui_textarea::TextArea;
 
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::younium::catalog::Operation;
-use crate::younium::request::new_idempotency_key;
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
 pub use body::BodyCheck;
@@ -69,7 +68,9 @@ pub struct RequestPane {
     pub body_check: BodyCheck,
     /// Edited since loaded or last sent.
     pub body_dirty: bool,
-    pub idempotency_key: String,
+    /// `None` until the app hands out a new one (see [`RequestPane::ensure_idempotency_key`]):
+    /// keys come from the app's id source, so `update` stays deterministic under test.
+    pub idempotency_key: Option<String>,
     pub operation: Option<Operation>,
     pub tab: RequestTab,
     /// 0 is the method/path line; 1.. are rows of the current tab.
@@ -102,7 +103,7 @@ impl Default for RequestPane {
             body: TextArea::default(),
             body_check: BodyCheck::Empty,
             body_dirty: false,
-            idempotency_key: new_idempotency_key(),
+            idempotency_key: None,
             operation: None,
             tab: RequestTab::Params,
             row: 0,
@@ -139,7 +140,7 @@ impl RequestPane {
             .collect();
         self.set_body(op.body_template().unwrap_or_default());
         self.body_dirty = false;
-        self.idempotency_key = new_idempotency_key();
+        self.idempotency_key = None;
         self.sent_fingerprint = None;
         self.operation = Some(op.clone());
         self.tab = if !self.path_params.is_empty() || !self.query.is_empty() || op.body.is_none() {
@@ -171,7 +172,9 @@ impl RequestPane {
 
     /// The idempotency key, which only a POST carries.
     fn post_idempotency_key(&self) -> Option<String> {
-        (self.method == Method::Post).then(|| self.idempotency_key.clone())
+        self.idempotency_key
+            .clone()
+            .filter(|_| self.method == Method::Post)
     }
 
     /// Loads a request built elsewhere (the next page) back into the builder's fields.
@@ -224,7 +227,7 @@ impl RequestPane {
                 RequestEvent::Handled
             }
             KeyCode::Char('K') => {
-                self.idempotency_key = new_idempotency_key();
+                self.idempotency_key = None;
                 self.message = Some("new idempotency key".into());
                 RequestEvent::Handled
             }
@@ -361,8 +364,15 @@ impl RequestPane {
             .sent_fingerprint
             .is_some_and(|sent| sent != self.fingerprint())
         {
-            self.idempotency_key = new_idempotency_key();
+            self.idempotency_key = None;
             self.sent_fingerprint = None;
+        }
+    }
+
+    /// Gives the pane a new idempotency key from `new_key` when it has none.
+    pub fn ensure_idempotency_key(&mut self, new_key: impl FnOnce() -> String) {
+        if self.idempotency_key.is_none() {
+            self.idempotency_key = Some(new_key());
         }
     }
 

@@ -81,7 +81,10 @@ impl RequestPane {
         }
         if self.method == Method::Post {
             spans.push(Span::styled(
-                format!("idempotency key {}", self.idempotency_key),
+                format!(
+                    "idempotency key {}",
+                    self.idempotency_key.as_deref().unwrap_or("new on send")
+                ),
                 theme.dim(),
             ));
         }

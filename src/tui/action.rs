@@ -1,0 +1,162 @@
+//! What happens to the app ([`Action`]), the work it asks the event loop to do ([`Effect`]),
+//! and where new ids come from ([`IdSource`]).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use crossterm::event::{KeyEvent, MouseEvent};
+use jiff::Timestamp;
+
+use super::app::DemoInfo;
+use super::panes::connection::LegalEntity;
+use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
+use crate::pretty::Document;
+use crate::session::{CallError, CallOutcome};
+use crate::younium::doctor::Discovery;
+use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
+use crate::younium::paging::PageInfo;
+use crate::younium::{ApiRequest, CallSettings, Connection, Environment, Secret, TokenState};
+
+/// Where new ids (idempotency keys) come from: random in the app, seeded in tests.
+#[derive(Clone, Debug)]
+pub struct IdSource(fastrand::Rng);
+
+impl IdSource {
+    pub fn random() -> Self {
+        Self(fastrand::Rng::new())
+    }
+
+    pub fn seeded(seed: u64) -> Self {
+        Self(fastrand::Rng::with_seed(seed))
+    }
+
+    /// A random (version 4) UUID, as Younium recommends for idempotency keys.
+    pub fn idempotency_key(&mut self) -> String {
+        uuid::Builder::from_random_bytes(self.0.u128(..).to_le_bytes())
+            .into_uuid()
+            .to_string()
+    }
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// The clock, once a second while something on screen counts (and before other actions).
+    Tick(Timestamp),
+    Token(TokenState),
+    Response {
+        id: u64,
+        result: Result<CallOutcome, CallError>,
+    },
+    Indexed {
+        id: u64,
+        doc: Arc<Document>,
+        page: Option<PageInfo>,
+    },
+    DemoReady(Result<DemoInfo, String>),
+    /// A step of a running diagnosis.
+    DiagnosisProgress {
+        id: u64,
+        progress: Progress,
+    },
+    Diagnosed {
+        id: u64,
+        diagnosis: Box<Diagnosis>,
+    },
+    /// The legal entities `GET /Users` lists (or why it could not).
+    Discovered(Discovery),
+    /// A profile's secret was read from its source (`None`: it must be typed).
+    SecretResolved {
+        profile: String,
+        result: Result<Option<Secret>, String>,
+    },
+    /// The config file after a save (or why saving failed).
+    ProfileSaved(Result<ConfigFile, String>),
+    /// A message for the footer (copy, save, keyring results).
+    Status(String),
+}
+
+/// What a copy puts on the clipboard; formatting a large body happens in the copy's task.
+#[derive(Clone, Debug)]
+pub enum CopyText {
+    Text(String),
+    /// The response body pretty-printed from its index.
+    Pretty(Arc<Document>),
+    /// The body as received (invalid UTF-8 replaced).
+    Raw(Bytes),
+}
+
+impl CopyText {
+    /// The text itself (may take a while for a large body: call it off the UI thread).
+    pub fn render(self) -> String {
+        match self {
+            CopyText::Text(text) => text,
+            CopyText::Pretty(doc) => doc.pretty_text(),
+            CopyText::Raw(body) => String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+}
+
+/// Work for the event loop. Each runs as a task and reports back with an [`Action`].
+#[derive(Debug)]
+pub enum Effect {
+    /// New credentials for the token manager (`None`: stop).
+    Connect(Option<Connection>),
+    Renew,
+    Send {
+        id: u64,
+        base_url: String,
+        request: ApiRequest,
+        settings: CallSettings,
+    },
+    Cancel,
+    Index {
+        id: u64,
+        body: Bytes,
+        json: bool,
+    },
+    StartDemo,
+    Diagnose {
+        id: u64,
+        environment: Environment,
+        request: ApiRequest,
+        settings: CallSettings,
+        known: Option<Known>,
+        fallback: Vec<LegalEntity>,
+    },
+    CancelDiagnosis,
+    ResolveSecret {
+        profile: String,
+        source: ProfileSecret,
+        file: ConfigFile,
+    },
+    SaveProfile {
+        file: ConfigFile,
+        name: String,
+        update: ProfileUpdate,
+    },
+    /// Store the typed secret in the OS keyring (and point the profile at it).
+    StoreSecret {
+        account: String,
+        secret: Secret,
+        profile: Option<(ConfigFile, String)>,
+    },
+    Copy {
+        text: CopyText,
+        what: String,
+    },
+    SaveBody {
+        path: std::path::PathBuf,
+        body: Bytes,
+    },
+    /// List the legal entities from `GET /Users`.
+    Discover {
+        environment: Environment,
+        legal_entity: Option<String>,
+        fallback: Vec<LegalEntity>,
+    },
+}

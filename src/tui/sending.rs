@@ -1,0 +1,223 @@
+//! Sending from the UI: the request in the builder (or a page of the one on screen) is built
+//! once, checked (invalid JSON, a write to production: each may ask first), and sent as that
+//! very value. The value travels with the `Sending` state and stays with the response it
+//! brought, so the "Request" tab, paging, the diagnosis and the save-file name all use the
+//! request as sent, never the builder as it is now.
+
+use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay, SendChecks};
+use super::panes::connection::LegalEntity;
+use super::panes::request::BodyCheck;
+use super::panes::response::{ResponseState, Shown};
+use crate::session::{CallError, CallOutcome};
+use crate::younium::ApiRequest;
+use crate::younium::catalog::catalog;
+use crate::younium::paging::with_page;
+use crate::younium::problem::{CallContext, explain};
+
+impl App {
+    /// Sends the request in the builder; returns a question to ask first, if any.
+    pub(crate) fn send_builder(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        self.request.refresh_idempotency_key();
+        let ids = &mut self.ids;
+        self.request
+            .ensure_idempotency_key(|| ids.idempotency_key());
+        let request = match self.request.build() {
+            Ok(r) => r,
+            Err(message) => {
+                self.request.message = Some(message);
+                self.focus = Focus::Request;
+                return None;
+            }
+        };
+        let invalid_body = match &self.request.body_check {
+            BodyCheck::Invalid(e) if self.request.sends_body() => Some(e.to_string()),
+            _ => None,
+        };
+        self.send(request, invalid_body, SendChecks::default(), effects)
+    }
+
+    /// Sends `request` unless a check asks first (then the question carries the request, so
+    /// yes sends exactly what was asked about). `invalid_body` is the JSON error of the body.
+    pub(crate) fn send(
+        &mut self,
+        request: ApiRequest,
+        invalid_body: Option<String>,
+        checks: SendChecks,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        if let (Some(error), false) = (&invalid_body, checks.invalid_json_ok) {
+            return Some(Overlay::Confirm(Confirm {
+                title: "The body is not valid JSON".into(),
+                lines: vec![
+                    error.clone(),
+                    "The server will most likely answer 400. Send it anyway?".into(),
+                ],
+                danger: false,
+                on_yes: OnYes::Send {
+                    request: Box::new(request),
+                    checks: SendChecks {
+                        invalid_json_ok: true,
+                        ..checks
+                    },
+                },
+            }));
+        }
+        let settings = self.connection.settings();
+        if self.connection.environment.is_production()
+            && request.method.is_write()
+            && !checks.production_ok
+        {
+            let entity = request
+                .legal_entity_sent(&settings)
+                .unwrap_or("none")
+                .to_string();
+            return Some(Overlay::Confirm(Confirm {
+                title: "Write to PRODUCTION".into(),
+                lines: vec![
+                    format!("{} {}", request.method, request.path),
+                    format!("Environment: {}", self.connection.environment.label()),
+                    format!("Legal entity: {entity}"),
+                    "This changes real data. Send it?".into(),
+                ],
+                danger: true,
+                on_yes: OnYes::Send {
+                    request: Box::new(request),
+                    checks: SendChecks {
+                        production_ok: true,
+                        ..checks
+                    },
+                },
+            }));
+        }
+        if request.uses_managed_token()
+            && let Some(missing) = self.connection.missing()
+        {
+            self.response.state = ResponseState::Failed {
+                message: format!("No token yet: {missing} in the connection pane."),
+            };
+            return None;
+        }
+        if self.response.in_flight().is_some() {
+            effects.push(Effect::Cancel);
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        if self.request.build().is_ok_and(|built| built == request) {
+            self.request.mark_sent();
+        }
+        self.response.state = ResponseState::Sending {
+            id,
+            started: self.now,
+            request: Box::new(request.clone()),
+        };
+        effects.push(Effect::Send {
+            id,
+            base_url: self.connection.environment.base_url().to_string(),
+            request,
+            settings,
+        });
+        None
+    }
+
+    /// `n`/`p`: the same request as the one on screen (path, query, headers, body as sent),
+    /// another page. The builder is left as the user has it.
+    pub(crate) fn go_to_page(&mut self, page: u64, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        let shown = self.response.shown()?;
+        let next = with_page(&shown.request, page);
+        self.send(next, None, SendChecks::default(), effects)
+    }
+
+    pub(crate) fn on_response(
+        &mut self,
+        id: u64,
+        result: Result<CallOutcome, CallError>,
+        effects: &mut Vec<Effect>,
+    ) -> bool {
+        let ResponseState::Sending {
+            id: sending,
+            request,
+            ..
+        } = &self.response.state
+        else {
+            return false;
+        };
+        if *sending != id {
+            return false;
+        }
+        let request = (**request).clone();
+        let outcome = match result {
+            Ok(o) => o,
+            Err(e) => {
+                self.response.state = ResponseState::Failed {
+                    message: e.to_string(),
+                };
+                return true;
+            }
+        };
+        let response = outcome.response;
+        let problem = (!response.is_success()).then(|| response.problem());
+        let empty_list = problem
+            .as_ref()
+            .filter(|p| p.is_empty_list(response.status))
+            .map(|p| p.messages_text());
+        let legal_entity = response
+            .sent
+            .header("legal-entity")
+            .map(|v| v.display(false));
+        if response.is_success()
+            && let Some(le) = &legal_entity
+        {
+            self.connection.remember_entity(LegalEntity {
+                roles: Vec::new(),
+                name: le.clone(),
+                id: None,
+            });
+        }
+        let explanation = match (&problem, &empty_list) {
+            (Some(p), None) => {
+                let permission = catalog().permission_for(request.method, &request.path);
+                let ctx = CallContext {
+                    method: request.method.as_str(),
+                    path: &request.path,
+                    legal_entity: legal_entity.as_deref(),
+                    api_version: None,
+                    permission: permission.as_ref(),
+                    www_authenticate: response.header("www-authenticate"),
+                    retry_after: response.header("retry-after"),
+                    sent_token: response.sent.header("authorization").is_some(),
+                };
+                explain(response.status, p, &ctx)
+            }
+            _ => None,
+        };
+        let mut notes = Vec::new();
+        if outcome.retried_after_401 {
+            notes.push(
+                "the first attempt answered 401; the token was renewed and the request sent again"
+                    .to_string(),
+            );
+        }
+        if let Some(e) = &outcome.renewal_error {
+            notes.push(format!("renewing the token after the 401 failed: {e}"));
+        }
+        effects.push(Effect::Index {
+            id,
+            body: response.body.clone(),
+            json: response.is_json(),
+        });
+        if !self.is_editing() {
+            self.focus = Focus::Response;
+        }
+        self.response.show(Shown {
+            id,
+            response,
+            request,
+            doc: None,
+            page: None,
+            explanation,
+            empty_list,
+            notes,
+        });
+        true
+    }
+}
