@@ -8,6 +8,7 @@ pub mod app;
 pub mod diagnosis;
 pub mod export;
 pub mod input;
+pub mod keymap;
 pub mod layout;
 pub mod panes;
 pub mod pickers;

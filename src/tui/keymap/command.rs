@@ -1,0 +1,167 @@
+//! Every command a key can trigger, with the name the config file's `[keys]` section uses and
+//! the line the help shows.
+
+/// Declares `Command` with each variant's config name and description in one place.
+macro_rules! commands {
+    ($($variant:ident = $name:literal, $description:literal;)*) => {
+        /// What a key does. The dispatcher decides what a command means where it arrives
+        /// (e.g. `ScrollDown` moves the selection in a list and scrolls a text).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Command {
+            $(#[doc = $description] $variant,)*
+        }
+
+        impl Command {
+            /// Every command, in declaration order.
+            pub const ALL: &[Command] = &[$(Command::$variant,)*];
+
+            /// The name in the config file's `[keys]` section (snake_case, stable).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $name,)*
+                }
+            }
+
+            /// One line for the help.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $description,)*
+                }
+            }
+        }
+    };
+}
+
+commands! {
+    // Everywhere.
+    Send = "send", "send the request (keys with Ctrl or F also while editing)";
+    Quit = "quit", "quit (asks first while a request runs or the body is unsent)";
+    QuitNow = "quit_now", "quit at once";
+    Help = "help", "this help (in the help or the JWT: close it)";
+    NextPane = "next_pane", "next pane";
+    PreviousPane = "previous_pane", "previous pane";
+    FocusConnection = "focus_connection", "go to the Connection pane";
+    FocusToken = "focus_token", "go to the Token pane";
+    FocusCatalog = "focus_catalog", "go to the Endpoints pane";
+    FocusRequest = "focus_request", "go to the Request pane";
+    FocusResponse = "focus_response", "go to the Response pane";
+    Cancel = "cancel", "cancel the request in flight (else, in Endpoints: clear the filter)";
+    Renew = "renew", "renew the token now";
+    PickLegalEntity = "pick_legal_entity", "pick the legal entity";
+    PickProfile = "pick_profile", "switch profile";
+    ShowJwt = "show_jwt", "show the decoded JWT (header, claims, expiry sources)";
+    Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
+
+    // Moving in lists and text.
+    ScrollUp = "scroll_up", "up a line or row";
+    ScrollDown = "scroll_down", "down a line or row";
+    PageUp = "page_up", "up a page";
+    PageDown = "page_down", "down a page";
+    HalfPageUp = "half_page_up", "up half a page";
+    HalfPageDown = "half_page_down", "down half a page";
+    Top = "top", "to the top";
+    Bottom = "bottom", "to the bottom";
+    ScrollLeft = "scroll_left", "scroll left";
+    ScrollRight = "scroll_right", "scroll right";
+    ScrollHome = "scroll_home", "back to the left edge";
+    NextTab = "next_tab", "next tab";
+    PreviousTab = "previous_tab", "previous tab";
+    Edit = "edit", "edit the field, path, value or body (legal entity: pick from the list)";
+
+    // Connection.
+    PreviousChoice = "previous_choice", "previous environment, auth method or api-version";
+    NextChoice = "next_choice", "next environment, auth method or api-version";
+    ClearLegalEntity = "clear_legal_entity", "clear the legal entity (send no header)";
+    Reveal = "reveal", "reveal or hide the secret or the token";
+    StoreSecret = "store_secret", "store the secret in the OS keyring (and point the profile at it)";
+
+    // Endpoints.
+    Filter = "filter", "filter by method, path, tag or permission (words all must match)";
+    Load = "load", "load the operation into the request builder";
+
+    // Request.
+    NextMethod = "next_method", "next method";
+    PreviousMethod = "previous_method", "previous method";
+    EditName = "edit_name", "edit a row's name";
+    AddRow = "add_row", "add a query parameter or header";
+    ToggleRow = "toggle_row", "switch a row on or off (automatic headers too)";
+    DeleteRow = "delete_row", "delete a row; on an overridden header: back to automatic";
+    FormatBody = "format_body", "format the JSON body";
+    NewIdempotencyKey = "new_idempotency_key", "new idempotency key (POST)";
+    CopyCurl = "copy_curl", "copy the request as curl ($YOUNIUM_TOKEN unless revealed)";
+
+    // Response.
+    NextPage = "next_page", "next page of a paged list";
+    PreviousPage = "previous_page", "previous page of a paged list";
+    CopyBody = "copy_body", "copy the body";
+    SaveBody = "save_body", "save the body to a file";
+
+    // Boxes over the panes (help, JWT, pickers, diagnosis), questions, the welcome screen.
+    Close = "close", "close the box (a running diagnosis stops)";
+    Choose = "choose", "take the selected entry (diagnosis: apply the fix)";
+    Discover = "discover", "list the legal entities again (GET /Users)";
+    Yes = "yes", "yes";
+    No = "no", "no";
+    StartDemo = "start_demo", "try the demo against the embedded simulator";
+    Configure = "configure", "enter a connection of your own";
+}
+
+impl Command {
+    /// The command a config name stands for.
+    pub fn from_name(name: &str) -> Option<Command> {
+        Command::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    /// The command whose name is closest to a misspelt one (at most two edits away).
+    pub fn closest(name: &str) -> Option<Command> {
+        Command::ALL
+            .iter()
+            .copied()
+            .map(|c| (edit_distance(c.name(), name), c))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
+    }
+}
+
+/// Levenshtein distance, for suggesting a command name.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case_and_read_back() {
+        for c in Command::ALL {
+            let name = c.name();
+            assert!(
+                name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                "{name}"
+            );
+            assert_eq!(Command::from_name(name), Some(*c));
+        }
+    }
+
+    #[test]
+    fn a_misspelt_name_suggests_the_nearest() {
+        assert_eq!(Command::closest("sned"), Some(Command::Send));
+        assert_eq!(Command::closest("show_jw"), Some(Command::ShowJwt));
+        assert_eq!(Command::closest("launch_rockets"), None);
+    }
+}
