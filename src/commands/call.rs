@@ -17,12 +17,10 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     let method: Method = args.method.parse().map_err(anyhow::Error::msg)?;
     let mut req = ApiRequest::new(method, args.path.trim());
     for q in &args.query {
-        req.query
-            .push(Param::parse(q, '=').map_err(anyhow::Error::msg)?);
+        req.query.push(Param::parse(q, '=')?);
     }
     for h in &args.header {
-        req.headers
-            .push(Param::parse(h, ':').map_err(anyhow::Error::msg)?);
+        req.headers.push(Param::parse(h, ':')?);
     }
     req.body = args.body.as_ref().map(|path| read_body(path)).transpose()?;
     if let Some(body) = &req.body {

@@ -17,20 +17,15 @@ use crate::younium::{ApiRequest, Method, Param};
 pub async fn run(args: &DoctorArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
     let (method, path) = match args.call.as_slice() {
         [path] => (Method::Get, path.as_str()),
-        [method, path] => (
-            method.parse::<Method>().map_err(anyhow::Error::msg)?,
-            path.as_str(),
-        ),
+        [method, path] => (method.parse::<Method>()?, path.as_str()),
         _ => bail!("give [METHOD] PATH"),
     };
     let mut req = ApiRequest::new(method, path);
     for q in &args.query {
-        req.query
-            .push(Param::parse(q, '=').map_err(anyhow::Error::msg)?);
+        req.query.push(Param::parse(q, '=')?);
     }
     for h in &args.header {
-        req.headers
-            .push(Param::parse(h, ':').map_err(anyhow::Error::msg)?);
+        req.headers.push(Param::parse(h, ':')?);
     }
     let resolved = resolve(connection, req.uses_managed_token())?;
     if resolved.environment.is_production() && !args.yes {

@@ -26,7 +26,6 @@ struct Envelope {
     total_count: Option<u64>,
     next_page: Option<String>,
     previous_page: Option<String>,
-    #[allow(dead_code)]
     data: Option<IgnoredAny>,
 }
 

@@ -44,13 +44,26 @@ impl fmt::Display for ApiVersion {
     }
 }
 
+/// Text that does not name a method, an api-version or a parameter.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("unknown api-version {0:?}: use 2.1 or 2.0")]
+    ApiVersion(String),
+    #[error("unknown method {0:?}: use GET, POST, PATCH, PUT or DELETE")]
+    Method(String),
+    #[error("{text:?} is not of the form NAME{separator}VALUE")]
+    NoSeparator { text: String, separator: char },
+    #[error("{0:?} has an empty name")]
+    EmptyName(String),
+}
+
 impl FromStr for ApiVersion {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
             "2.0" | "2" => Ok(ApiVersion::V2_0),
             "2.1" => Ok(ApiVersion::V2_1),
-            other => Err(format!("unknown api-version {other:?}: use 2.1 or 2.0")),
+            other => Err(ParseError::ApiVersion(other.to_string())),
         }
     }
 }
@@ -109,12 +122,12 @@ impl fmt::Display for Method {
 }
 
 impl FromStr for Method {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Method::ALL
             .into_iter()
             .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown method {s:?}: use GET, POST, PATCH, PUT or DELETE"))
+            .ok_or_else(|| ParseError::Method(s.to_string()))
     }
 }
 
@@ -136,13 +149,16 @@ impl Param {
     }
 
     /// Parses `K=V` (query) or `K: V` (header).
-    pub fn parse(text: &str, separator: char) -> Result<Self, String> {
+    pub fn parse(text: &str, separator: char) -> Result<Self, ParseError> {
         let (name, value) = text
             .split_once(separator)
-            .ok_or_else(|| format!("{text:?} is not of the form NAME{separator}VALUE"))?;
+            .ok_or_else(|| ParseError::NoSeparator {
+                text: text.to_string(),
+                separator,
+            })?;
         let name = name.trim();
         if name.is_empty() {
-            return Err(format!("{text:?} has an empty name"));
+            return Err(ParseError::EmptyName(text.to_string()));
         }
         Ok(Self::new(name, value.trim()))
     }
