@@ -173,6 +173,11 @@ pub enum Action {
 pub enum Effect {
     /// New credentials for the token manager (`None`: stop).
     Connect(Option<Connection>),
+    /// New HTTP limits for the client and renewal pacing for the token manager (another profile).
+    Configure {
+        http: crate::younium::request::HttpOptions,
+        manager: ManagerOptions,
+    },
     Renew,
     Send {
         id: u64,

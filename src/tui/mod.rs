@@ -31,19 +31,19 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use self::app::{Action, App, DemoInfo, Effect};
-use self::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
+use self::panes::connection::{ConnectionPane, LegalEntity};
 use self::theme::Theme;
 use crate::cli::Cli;
-use crate::commands::SECRET_ENV;
 use crate::config;
 use crate::pretty::Document;
-use crate::session::{ApiClient, ManagerOptions, TokenManager};
+use crate::session::{ApiClient, TokenManager};
+use crate::settings::{self, EnvVars, Inputs, Settings};
 use crate::simulator::{Simulator, SimulatorConfig, demo};
+use crate::younium::Secret;
 use crate::younium::doctor::diagnose::{Input, diagnose};
 use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 use crate::younium::paging::PageInfo;
-use crate::younium::request::{Http, HttpOptions};
-use crate::younium::{Environment, Secret};
+use crate::younium::request::Http;
 
 /// Above this, the memory a replaced response used is handed back to the system.
 const LARGE_BODY: usize = 1_000_000;
@@ -66,23 +66,30 @@ const OSC52_LIMIT: usize = 100_000;
 
 /// Starts the UI and returns when the user quits.
 pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let options = ManagerOptions::default();
+    let args = &cli.connection;
+    let loaded = config::load(args.config.as_deref());
+    let settings = settings::resolve(&Inputs {
+        config: &loaded,
+        profile: args.profile.as_deref(),
+        flags: args,
+        env: &EnvVars::from_process(),
+    })?;
     let mut app = App::new(
         ConnectionPane::default(),
-        options,
+        settings.manager,
         Theme::from_env(),
         TimeZone::system(),
     );
     let mut first = Vec::new();
-    configure(&mut app, cli, &mut first)?;
+    configure(&mut app, cli, loaded, &settings, &mut first);
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
     // The first frame goes out before the HTTP client (and its root certificates) is built.
     let size = terminal.terminal.size()?;
     app.size = (size.width, size.height);
     terminal.terminal.draw(|f| view::draw(&mut app, f))?;
-    let http = Http::new(HttpOptions::default())?;
-    let tokens = TokenManager::spawn(http.clone(), None, app.token.options);
+    let http = Http::new(settings.http)?;
+    let tokens = TokenManager::spawn(http.clone(), None, settings.manager);
     let client = ApiClient { http, tokens };
     let result = Runner::new(client, demo_ttl)
         .run(&mut terminal.terminal, app, first)
@@ -91,60 +98,21 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// Sets the app up from the config file (profile), the command line (which wins) and
-/// `YOUNIUM_SECRET`, and lists the effects to start with.
-fn configure(app: &mut App, cli: &Cli, first: &mut Vec<Effect>) -> anyhow::Result<()> {
-    let args = &cli.connection;
-    let loaded = config::load(args.config.as_deref());
-    app.config_error = loaded.error.map(|e| e.to_string());
+/// Sets the app up from the resolved settings (the profile, with the command line winning, and
+/// `YOUNIUM_SECRET`), and lists the effects to start with.
+fn configure(
+    app: &mut App,
+    cli: &Cli,
+    loaded: config::Loaded,
+    settings: &Settings,
+    first: &mut Vec<Effect>,
+) {
     app.config = loaded.file;
-    if let Some(file) = &app.config {
-        match file.profile(args.profile.as_deref()) {
-            Ok(Some((name, _))) => app.load_profile(&name, first),
-            Ok(None) => {}
-            Err(e) => app.config_error = Some(e.to_string()),
-        }
-    }
-    let pane = &mut app.connection;
-    if let Some(url) = &args.base_url {
-        pane.environment = Environment::from_base_url(url)?;
-    } else if let Some(env) = &args.environment {
-        pane.environment = env.clone();
-    }
-    if let Environment::Custom(url) = &pane.environment {
-        pane.custom_url = url.clone();
-    }
-    if let Some(auth) = args.auth {
-        pane.auth = auth;
-    }
-    if let Some(id) = args.client_id.clone().filter(|s| !s.trim().is_empty()) {
-        pane.client_id = id;
-    }
-    if let Some(le) = args.legal_entity.clone().filter(|s| !s.trim().is_empty()) {
-        pane.remember_entity(LegalEntity {
-            name: le.clone(),
-            ..Default::default()
-        });
-        pane.legal_entity = Some(le);
-    }
-    if let Some(version) = args.api_version {
-        pane.api_version = version;
-    }
-    if let Ok(secret) = std::env::var(SECRET_ENV)
-        && !secret.trim().is_empty()
-    {
-        pane.secret = Some(Secret::new(secret));
-        pane.secret_source = SecretSource::EnvVar;
-        pane.editing = None;
-        first.retain(|e| !matches!(e, Effect::ResolveSecret { .. }));
-    }
-    if let Some(error) = &app.config_error {
+    app.use_settings(settings, first);
+    if let Some(error) = &settings.config_warning {
+        app.config_error = Some(error.to_string());
         app.connection.error = Some(format!("config ignored: {error}"));
         app.welcome_error = Some(format!("The config file was not used: {error}"));
-    }
-    // Command-line values are for this run: they are not saved into the profile unless changed in the UI.
-    if app.profile.is_some() {
-        app.saved = Some(app.profile_update());
     }
     let has_credentials = !app.connection.client_id.is_empty()
         || app.connection.secret.is_some()
@@ -176,7 +144,6 @@ fn configure(app: &mut App, cli: &Cli, first: &mut Vec<Effect>) -> anyhow::Resul
     {
         first.push(Effect::Connect(Some(connection)));
     }
-    Ok(())
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -302,6 +269,17 @@ impl Runner {
     async fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::Connect(connection) => self.client.tokens.set_connection(connection),
+            Effect::Configure { http, manager } => match Http::new(http) {
+                Ok(http) => {
+                    self.client.tokens.configure(http.clone(), manager);
+                    self.client.http = http;
+                }
+                Err(e) => {
+                    let _ = self.tx.send(Action::Status(format!(
+                        "the profile's timeouts are not in use: {e}"
+                    )));
+                }
+            },
             Effect::Renew => self.client.tokens.renew_now(),
             Effect::Send {
                 id,
@@ -432,7 +410,8 @@ impl Runner {
             } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = crate::config::read_secret(&source, &file);
+                    let result =
+                        crate::config::read_secret(&source, &file).map_err(|e| e.to_string());
                     let _ = tx.send(Action::SecretResolved { profile, result });
                 });
             }
@@ -443,7 +422,10 @@ impl Runner {
             } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = file.save_profile(&name, &update).map(|()| file);
+                    let result = file
+                        .save_profile(&name, &update)
+                        .map(|()| file)
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Action::ProfileSaved(result));
                 });
             }
