@@ -35,8 +35,9 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, value_name = "NAME", env = "YOUNIUM_PROFILE")]
     pub profile: Option<String>,
 
-    /// The config file (default: the platform's config directory, younium-tui/config.toml).
-    #[arg(long, global = true, value_name = "FILE", env = "YOUNIUM_TUI_CONFIG")]
+    /// The config file; it must exist (default: $YOUNIUM_TUI_CONFIG, else the platform's config
+    /// directory, younium-tui/config.toml, used when there).
+    #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Environment: production, sandbox, us-production, us-sandbox, or a base URL.
@@ -79,9 +80,18 @@ pub struct ConnectionArgs {
     #[arg(long = "auth", global = true, value_name = "METHOD")]
     pub auth: Option<AuthMethod>,
 
-    /// Seconds to wait for a whole answer.
-    #[arg(long, global = true, value_name = "SECONDS")]
+    /// Seconds to wait for a whole answer (1 or more; default 120).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
     pub timeout: Option<u64>,
+}
+
+/// A limit in whole seconds, at least 1: a limit of 0 would fail every call.
+fn positive_seconds(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("0 s would fail every call: give 1 or more seconds".into()),
+        Ok(secs) => Ok(secs),
+        Err(_) => Err(format!("{text:?} is not a number of seconds")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,8 +1,9 @@
 //! younium-tui: explore and debug the Younium billing API from a terminal.
 //!
 //! The library holds everything; the binary only parses the command line and dispatches.
-//! [`younium`] is the API domain (no terminal code), [`session`] runs the background token
-//! manager and calls, [`simulator`] is the built-in Younium for the demo and the tests.
+//! [`younium`] is the API domain (no terminal code), [`settings`] turns the config file and the
+//! command line into connection settings, [`session`] runs the background token manager and
+//! calls, [`simulator`] is the built-in Younium for the demo and the tests.
 
 pub mod cli;
 pub mod commands;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod logging;
 pub mod pretty;
 pub mod session;
+pub mod settings;
 pub mod simulator;
 pub mod tui;
 pub mod younium;

@@ -11,10 +11,11 @@ use super::app::DemoInfo;
 use super::panes::connection::LegalEntity;
 use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
 use crate::pretty::Document;
-use crate::session::{CallError, CallOutcome};
+use crate::session::{CallError, CallOutcome, ManagerOptions};
 use crate::younium::doctor::Discovery;
 use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
 use crate::younium::paging::PageInfo;
+use crate::younium::request::HttpOptions;
 use crate::younium::{ApiRequest, CallSettings, Connection, Environment, Secret, TokenState};
 
 /// Where new ids (idempotency keys) come from: random in the app, seeded in tests.
@@ -106,6 +107,11 @@ impl CopyText {
 pub enum Effect {
     /// New credentials for the token manager (`None`: stop).
     Connect(Option<Connection>),
+    /// New HTTP limits for the client and renewal pacing for the token manager (another profile).
+    Configure {
+        http: HttpOptions,
+        manager: ManagerOptions,
+    },
     Renew,
     Send {
         id: u64,

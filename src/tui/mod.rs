@@ -31,36 +31,42 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use self::app::{App, Effect};
-use self::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
+use self::panes::connection::ConnectionPane;
 use self::runner::{Runner, arboard_clipboard};
 use self::theme::Theme;
 use crate::cli::Cli;
-use crate::commands::SECRET_ENV;
 use crate::config;
-use crate::session::{ApiClient, ManagerOptions, TokenManager};
-use crate::younium::request::{Http, HttpOptions};
-use crate::younium::{Environment, Secret};
+use crate::session::{ApiClient, TokenManager};
+use crate::settings::{self, EnvVars, Inputs, Settings};
+use crate::younium::request::Http;
 
 /// Starts the UI and returns when the user quits.
 pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let options = ManagerOptions::default();
+    let args = &cli.connection;
+    let loaded = config::load(args.config.as_deref());
+    let settings = settings::resolve(&Inputs {
+        config: &loaded,
+        profile: args.profile.as_deref(),
+        flags: args,
+        env: &EnvVars::from_process(),
+    })?;
     let mut app = App::new(
         ConnectionPane::default(),
-        options,
+        settings.manager,
         Theme::from_env(),
         TimeZone::system(),
         Timestamp::now(),
     );
     let mut first = Vec::new();
-    configure(&mut app, cli, &mut first)?;
+    configure(&mut app, cli, loaded, &settings, &mut first);
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
     // The first frame goes out before the HTTP client (and its root certificates) is built.
     let size = terminal.terminal.size()?;
     app.size = (size.width, size.height);
     terminal.terminal.draw(|f| view::draw(&mut app, f))?;
-    let http = Http::new(HttpOptions::default())?;
-    let tokens = TokenManager::spawn(http.clone(), None, app.token.options);
+    let http = Http::new(settings.http)?;
+    let tokens = TokenManager::spawn(http.clone(), None, settings.manager);
     let client = ApiClient { http, tokens };
     let result = Runner::new(client, demo_ttl, arboard_clipboard(), true)
         .run(&mut terminal.terminal, app, first)
@@ -69,60 +75,21 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     result.map(|()| ExitCode::SUCCESS)
 }
 
-/// Sets the app up from the config file (profile), the command line (which wins) and
-/// `YOUNIUM_SECRET`, and lists the effects to start with.
-fn configure(app: &mut App, cli: &Cli, first: &mut Vec<Effect>) -> anyhow::Result<()> {
-    let args = &cli.connection;
-    let loaded = config::load(args.config.as_deref());
-    app.config_error = loaded.error.map(|e| e.to_string());
+/// Sets the app up from the resolved settings (the profile, with the command line winning, and
+/// `YOUNIUM_SECRET`), and lists the effects to start with.
+fn configure(
+    app: &mut App,
+    cli: &Cli,
+    loaded: config::Loaded,
+    settings: &Settings,
+    first: &mut Vec<Effect>,
+) {
     app.config = loaded.file;
-    if let Some(file) = &app.config {
-        match file.profile(args.profile.as_deref()) {
-            Ok(Some((name, _))) => app.load_profile(&name, first),
-            Ok(None) => {}
-            Err(e) => app.config_error = Some(e.to_string()),
-        }
-    }
-    let pane = &mut app.connection;
-    if let Some(url) = &args.base_url {
-        pane.environment = Environment::from_base_url(url)?;
-    } else if let Some(env) = &args.environment {
-        pane.environment = env.clone();
-    }
-    if let Environment::Custom(url) = &pane.environment {
-        pane.custom_url = url.clone();
-    }
-    if let Some(auth) = args.auth {
-        pane.auth = auth;
-    }
-    if let Some(id) = args.client_id.clone().filter(|s| !s.trim().is_empty()) {
-        pane.client_id = id;
-    }
-    if let Some(le) = args.legal_entity.clone().filter(|s| !s.trim().is_empty()) {
-        pane.remember_entity(LegalEntity {
-            name: le.clone(),
-            ..Default::default()
-        });
-        pane.legal_entity = Some(le);
-    }
-    if let Some(version) = args.api_version {
-        pane.api_version = version;
-    }
-    if let Ok(secret) = std::env::var(SECRET_ENV)
-        && !secret.trim().is_empty()
-    {
-        pane.secret = Some(Secret::new(secret));
-        pane.secret_source = SecretSource::EnvVar;
-        pane.editing = None;
-        first.retain(|e| !matches!(e, Effect::ResolveSecret { .. }));
-    }
-    if let Some(error) = &app.config_error {
+    app.use_settings(settings, first);
+    if let Some(error) = &settings.config_warning {
+        app.config_error = Some(error.to_string());
         app.connection.error = Some(format!("config ignored: {error}"));
         app.welcome_error = Some(format!("The config file was not used: {error}"));
-    }
-    // Command-line values are for this run: they are not saved into the profile unless changed in the UI.
-    if app.profile.is_some() {
-        app.saved = Some(app.profile_update());
     }
     let has_credentials = !app.connection.client_id.is_empty()
         || app.connection.secret.is_some()
@@ -154,7 +121,6 @@ fn configure(app: &mut App, cli: &Cli, first: &mut Vec<Effect>) -> anyhow::Resul
     {
         first.push(Effect::Connect(Some(connection)));
     }
-    Ok(())
 }
 
 type Term = Terminal<CrosstermBackend<Stdout>>;

@@ -7,10 +7,12 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Effect, Focus, Overlay};
-use super::panes::connection::{Field, SecretSource};
+use super::panes::connection::{Field, LegalEntity, SecretSource};
 use super::panes::overlays::render_text_box;
 use super::theme::Theme;
-use crate::config::{ConfigFile, ProfileUpdate};
+use crate::cli::ConnectionArgs;
+use crate::config::{ConfigFile, Loaded, ProfileUpdate};
+use crate::settings::{self, EnvVars, Inputs, SecretPlan, Settings};
 use crate::younium::{Environment, Secret};
 
 impl App {
@@ -70,48 +72,78 @@ impl App {
         }
     }
 
-    /// Puts a profile into the connection pane and starts getting its token.
+    /// Switches to a profile (`P`): resolves it with the same [`settings::resolve`] as the
+    /// start, reconfigures the HTTP client and the token manager with its limits and renewal
+    /// margin, and starts getting its token. The command line's flags and `YOUNIUM_SECRET`
+    /// described the connection the app started with, so they do not carry over: a profile
+    /// picked here is used as the file says.
     pub fn load_profile(&mut self, name: &str, effects: &mut Vec<Effect>) {
         let Some(file) = self.config.clone() else {
             return;
         };
-        let Some(profile) = file.config.profiles.get(name) else {
-            return;
-        };
-        let c = &mut self.connection;
-        match profile.environment() {
-            Ok(Some(env)) => {
-                if let Environment::Custom(url) = &env {
-                    c.custom_url = url.clone();
-                }
-                c.environment = env;
+        let loaded = Loaded::from(file);
+        let resolved = settings::resolve(&Inputs {
+            config: &loaded,
+            profile: Some(name),
+            flags: &ConnectionArgs::default(),
+            env: &EnvVars::default(),
+        });
+        match resolved {
+            Ok(settings) => {
+                effects.push(Effect::Configure {
+                    http: settings.http,
+                    manager: settings.manager,
+                });
+                // The previous profile's token must not be used for this one.
+                effects.push(Effect::Connect(None));
+                self.use_settings(&settings, effects);
             }
-            Ok(None) => {}
-            Err(e) => self.status = Some(format!("profile {name}: {e}")),
+            Err(e) => self.status = Some(format!("not switched: {e}")),
         }
-        c.auth = profile.auth.unwrap_or_default();
-        c.client_id = profile.id().unwrap_or_default().to_string();
-        c.legal_entity = profile.legal_entity.clone();
-        c.known_entities = profile.known_entities();
-        c.api_version = profile.api_version.unwrap_or_default();
+    }
+
+    /// Shows resolved settings in the connection and token panes and, for a profile, starts
+    /// getting its secret: from `YOUNIUM_SECRET`, from its source (read off the UI thread), or
+    /// typed. Connecting with a secret already at hand is left to the caller.
+    pub fn use_settings(&mut self, settings: &Settings, effects: &mut Vec<Effect>) {
+        let c = &mut self.connection;
+        if let Environment::Custom(url) = &settings.environment {
+            c.custom_url = url.clone();
+        }
+        c.environment = settings.environment.clone();
+        c.auth = settings.auth;
+        c.client_id = settings.client_id.clone().unwrap_or_default();
+        c.legal_entity = settings.legal_entity.clone();
+        c.known_entities = settings.known_entities.clone();
+        if let Some(name) = &settings.legal_entity {
+            c.remember_entity(LegalEntity {
+                name: name.clone(),
+                ..Default::default()
+            });
+        }
+        c.api_version = settings.api_version;
         c.secret = None;
         c.secret_source = SecretSource::None;
         c.error = None;
-        if let Some(margin) = profile.renew_margin_seconds {
-            self.token.options.renew_margin = std::time::Duration::from_secs(margin);
-        }
-        self.profile = Some(name.to_string());
+        self.token.options = settings.manager;
+        self.profile = settings.profile.clone();
         self.discovery_note = None;
-        self.saved = Some(self.profile_update());
-        // The previous profile's token must not be used for this one.
-        effects.push(Effect::Connect(None));
-        match &profile.secret {
-            Some(source) => effects.push(Effect::ResolveSecret {
-                profile: name.to_string(),
-                source: source.clone(),
-                file,
-            }),
-            None => self.ask_for_secret(),
+        // What the profile is saved with from here on: only later changes are written.
+        self.saved = self.profile.is_some().then(|| self.profile_update());
+        match (&settings.secret, &self.profile, &self.config) {
+            (SecretPlan::Given(secret), _, _) => {
+                self.connection.secret = Some(secret.clone());
+                self.connection.secret_source = SecretSource::EnvVar;
+            }
+            (SecretPlan::Profile(source), Some(profile), Some(file)) => {
+                effects.push(Effect::ResolveSecret {
+                    profile: profile.clone(),
+                    source: source.clone(),
+                    file: file.clone(),
+                })
+            }
+            (_, Some(_), _) => self.ask_for_secret(),
+            (_, None, _) => {}
         }
     }
 
@@ -221,7 +253,7 @@ pub fn render_picker(frame: &mut Frame<'_>, app: &App, selected: usize, theme: &
         let env = match p.environment() {
             Ok(Some(e)) => e.label(),
             Ok(None) => "sandbox (default)".into(),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         };
         let active = app.profile.as_deref() == Some(name.as_str());
         let line = Line::from(vec![

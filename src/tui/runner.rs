@@ -27,6 +27,7 @@ use crate::younium::Secret;
 use crate::younium::doctor::diagnose::{Input, diagnose};
 use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 use crate::younium::paging::PageInfo;
+use crate::younium::request::Http;
 
 /// Above this, the memory a replaced response used is handed back to the system.
 const LARGE_BODY: usize = 1_000_000;
@@ -175,6 +176,17 @@ impl Runner {
     pub fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::Connect(connection) => self.client.tokens.set_connection(connection),
+            Effect::Configure { http, manager } => match Http::new(http) {
+                Ok(http) => {
+                    self.client.tokens.configure(http.clone(), manager);
+                    self.client.http = http;
+                }
+                Err(e) => {
+                    let _ = self.tx.send(Action::Status(format!(
+                        "the profile's timeouts are not in use: {e}"
+                    )));
+                }
+            },
             Effect::Renew => self.client.tokens.renew_now(),
             Effect::Send {
                 id,
@@ -312,7 +324,7 @@ impl Runner {
                 source,
                 file,
             } => self.blocking(move || {
-                let result = crate::config::read_secret(&source, &file);
+                let result = crate::config::read_secret(&source, &file).map_err(|e| e.to_string());
                 Action::SecretResolved { profile, result }
             }),
             Effect::SaveProfile {
@@ -320,7 +332,10 @@ impl Runner {
                 name,
                 update,
             } => self.blocking(move || {
-                let result = file.save_profile(&name, &update).map(|()| file);
+                let result = file
+                    .save_profile(&name, &update)
+                    .map(|()| file)
+                    .map_err(|e| e.to_string());
                 Action::ProfileSaved(result)
             }),
             Effect::StoreSecret {

@@ -1,0 +1,183 @@
+//! Reading the file: parsing it with `toml_edit` (the document is kept so saving keeps the
+//! user's comments), errors located by line and column, and choosing a profile in it.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::DocumentMut;
+
+use super::profile::{Config, Profile};
+
+/// What went wrong with the config file, for a person.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: could not read it: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path}, line {line}, column {column}: {message}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: no profile named {name:?} (profiles: {known})")]
+    NoSuchProfile {
+        path: String,
+        name: String,
+        known: String,
+    },
+}
+
+/// The config file as loaded: its path, the parsed document (kept for saving), the values.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub(super) doc: DocumentMut,
+    pub config: Config,
+    /// Readable by its owner alone (needed for plain secrets).
+    pub private: bool,
+}
+
+impl ConfigFile {
+    /// Loads the file. A missing file is `Ok(None)` (nothing configured yet).
+    pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(ConfigError::Unreadable {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        Self::parse(path, &text).map(Some)
+    }
+
+    /// Parses text as if it were the file at `path`.
+    pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
+        let shown = path.display().to_string();
+        let located = |span: Option<std::ops::Range<usize>>, message: String| {
+            let offset = span.map(|s| s.start).unwrap_or(0).min(text.len());
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0)
+                + 1;
+            ConfigError::Invalid {
+                path: shown.clone(),
+                line,
+                column,
+                message,
+            }
+        };
+        let doc: DocumentMut = text
+            .parse()
+            .map_err(|e: toml_edit::TomlError| located(e.span(), first_line(e.message())))?;
+        // from_str keeps the spans a value error needs for its line number.
+        let config: Config = toml_edit::de::from_str(text)
+            .map_err(|e| located(e.span(), first_line(e.message())))?;
+        Ok(ConfigFile {
+            path: path.to_path_buf(),
+            doc,
+            config,
+            private: is_private(path),
+        })
+    }
+
+    /// The named profile, or the default one (`default_profile`, else the only one).
+    pub fn profile(&self, name: Option<&str>) -> Result<Option<(String, &Profile)>, ConfigError> {
+        let wanted = name
+            .map(str::to_string)
+            .or_else(|| self.config.default_profile.clone())
+            .or_else(|| {
+                (self.config.profiles.len() == 1)
+                    .then(|| self.config.profiles.keys().next().cloned())
+                    .flatten()
+            });
+        let Some(wanted) = wanted else {
+            return Ok(None);
+        };
+        match self.config.profiles.get(&wanted) {
+            Some(p) => Ok(Some((wanted, p))),
+            None => Err(ConfigError::NoSuchProfile {
+                path: self.path.display().to_string(),
+                name: wanted,
+                known: self.profile_names().join(", "),
+            }),
+        }
+    }
+
+    pub fn profile_names(&self) -> Vec<String> {
+        self.config.profiles.keys().cloned().collect()
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.trim().lines().next().unwrap_or("").to_string()
+}
+
+#[cfg(unix)]
+fn is_private(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 == 0)
+}
+
+#[cfg(not(unix))]
+fn is_private(_path: &Path) -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SecretSource;
+    use crate::config::tests::SAMPLE;
+    use crate::younium::{ApiVersion, Environment};
+
+    fn parsed() -> ConfigFile {
+        ConfigFile::parse(Path::new("/tmp/x/config.toml"), SAMPLE).unwrap()
+    }
+
+    #[test]
+    fn profiles_and_secret_sources() {
+        let f = parsed();
+        let (name, p) = f.profile(None).unwrap().unwrap();
+        assert_eq!(name, "sandbox");
+        assert_eq!(p.environment().unwrap(), Some(Environment::Sandbox));
+        assert_eq!(
+            p.secret,
+            Some(SecretSource::Env {
+                env: "MY_SANDBOX_SECRET".into()
+            })
+        );
+        let (_, prod) = f.profile(Some("prod")).unwrap().unwrap();
+        assert!(
+            matches!(&prod.secret, Some(SecretSource::Command { command, .. }) if command[0] == "pass")
+        );
+        assert_eq!(prod.api_version, Some(ApiVersion::V2_0));
+        let err = f.profile(Some("nope")).unwrap_err().to_string();
+        assert!(
+            err.contains("no profile named \"nope\" (profiles: prod, sandbox)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_is_wrong() {
+        let bad = "[profiles.a]\nenvironment = \"sandbox\"\nclient_id = 12\n";
+        let e = ConfigFile::parse(Path::new("c.toml"), bad).unwrap_err();
+        let ConfigError::Invalid { line, message, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(*line, 3, "{e}");
+        assert!(message.contains("string"), "{e}");
+        let e = ConfigFile::parse(Path::new("c.toml"), "[profiles.a]\nclient_id = \n").unwrap_err();
+        assert!(e.to_string().starts_with("c.toml, line 2"), "{e}");
+        let e =
+            ConfigFile::parse(Path::new("c.toml"), "[profiles.a]\nclientid = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("clientid"), "{e}");
+    }
+}

@@ -1,0 +1,79 @@
+//! What the file holds: the profiles, each a named connection (environment, credentials and
+//! where the secret comes from, legal entity, api-version, timeouts).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::secret::SecretSource;
+use crate::younium::doctor::LegalEntity;
+use crate::younium::environment::EnvironmentError;
+use crate::younium::{ApiVersion, AuthMethod, Environment};
+
+/// The whole file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The profile used when none is named.
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// One named connection.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// `production`, `sandbox`, `us-production`, `us-sandbox`, or a URL.
+    pub environment: Option<String>,
+    /// A custom base URL (instead of `environment`).
+    pub base_url: Option<String>,
+    pub auth: Option<AuthMethod>,
+    pub client_id: Option<String>,
+    /// The legacy login's username (same as `client_id` with `auth = "legacy"`).
+    pub username: Option<String>,
+    pub secret: Option<SecretSource>,
+    pub legal_entity: Option<String>,
+    #[serde(default)]
+    pub known_legal_entities: Vec<KnownEntityConfig>,
+    pub api_version: Option<ApiVersion>,
+    pub renew_margin_seconds: Option<u64>,
+    pub connect_timeout_seconds: Option<u64>,
+    pub timeout_seconds: Option<u64>,
+}
+
+/// A legal entity the profile remembers (`known_legal_entities = [{ name, id }]`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct KnownEntityConfig {
+    pub name: String,
+    pub id: Option<String>,
+}
+
+impl Profile {
+    /// The environment `base_url` (first) or `environment` names, if either is set.
+    pub fn environment(&self) -> Result<Option<Environment>, EnvironmentError> {
+        match (&self.base_url, &self.environment) {
+            (Some(url), _) => Environment::from_base_url(url).map(Some),
+            (None, Some(env)) => env.parse().map(Some),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The client ID, or the legacy username.
+    pub fn id(&self) -> Option<&str> {
+        self.client_id.as_deref().or(self.username.as_deref())
+    }
+
+    /// `known_legal_entities`, as the diagnosis and the legal-entity picker use them.
+    pub fn known_entities(&self) -> Vec<LegalEntity> {
+        self.known_legal_entities
+            .iter()
+            .map(|k| LegalEntity {
+                name: k.name.clone(),
+                id: k.id.clone(),
+                roles: Vec::new(),
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,198 @@
+//! Writing what the UI changes back into the file: a profile's environment, legal entity,
+//! api-version and known legal entities, and a secret moved to the OS keyring. Edits go
+//! through the parsed document, so the user's comments and key order stay as they were, and
+//! the file is replaced in one step.
+
+use std::path::Path;
+
+use toml_edit::{Item, Table, value};
+
+use super::ConfigFile;
+use crate::younium::doctor::LegalEntity;
+use crate::younium::{ApiVersion, Environment};
+
+/// What the UI saves back to a profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileUpdate {
+    pub environment: Environment,
+    pub legal_entity: Option<String>,
+    pub api_version: ApiVersion,
+    pub known_entities: Vec<LegalEntity>,
+}
+
+/// Why a change could not be saved; the file is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("`{key}` in the config file is not a table: fix {path} by hand")]
+    NotATable { path: String, key: String },
+    #[error("no profile {name:?} in {path}")]
+    NoSuchProfile { path: String, name: String },
+    #[error("could not save {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} was saved but no longer reads as a config file: {message}")]
+    Reread { path: String, message: String },
+}
+
+impl ConfigFile {
+    /// Writes the changes the UI makes to a profile back into the file, keeping everything
+    /// else (comments, order, other keys) as it was.
+    pub fn save_profile(&mut self, name: &str, update: &ProfileUpdate) -> Result<(), SaveError> {
+        let path = self.path.display().to_string();
+        let not_a_table = |key: String| SaveError::NotATable {
+            path: path.clone(),
+            key,
+        };
+        let profiles = self
+            .doc
+            .entry("profiles")
+            .or_insert_with(|| Item::Table(Table::new()))
+            .as_table_like_mut()
+            .ok_or_else(|| not_a_table("profiles".into()))?;
+        let profile = profiles
+            .entry(name)
+            .or_insert(Item::Table(Table::new()))
+            .as_table_like_mut()
+            .ok_or_else(|| not_a_table(format!("profiles.{name}")))?;
+        match &update.environment {
+            Environment::Custom(url) => {
+                replace_key(profile, "environment", "base_url", value(url.as_str()))
+            }
+            env => replace_key(profile, "base_url", "environment", value(env.key())),
+        }
+        match &update.legal_entity {
+            Some(le) => {
+                profile.insert("legal_entity", value(le.as_str()));
+            }
+            None => {
+                profile.remove("legal_entity");
+            }
+        }
+        profile.insert("api_version", value(update.api_version.as_str()));
+        if !update.known_entities.is_empty() {
+            let mut list = toml_edit::Array::new();
+            for e in &update.known_entities {
+                let mut t = toml_edit::InlineTable::new();
+                t.insert("name", e.name.as_str().into());
+                if let Some(id) = &e.id {
+                    t.insert("id", id.as_str().into());
+                }
+                list.push(t);
+            }
+            profile.insert("known_legal_entities", value(list));
+        }
+        self.write()
+    }
+
+    /// Points a profile's secret at the OS keyring (after the UI stored it there).
+    pub fn set_secret_keyring(&mut self, name: &str, account: &str) -> Result<(), SaveError> {
+        let profile = self
+            .doc
+            .get_mut("profiles")
+            .and_then(|p| p.as_table_like_mut())
+            .and_then(|p| p.get_mut(name))
+            .and_then(|p| p.as_table_like_mut())
+            .ok_or_else(|| SaveError::NoSuchProfile {
+                path: self.path.display().to_string(),
+                name: name.to_string(),
+            })?;
+        let mut source = toml_edit::InlineTable::new();
+        source.insert("keyring", account.into());
+        profile.insert("secret", value(source));
+        self.write()
+    }
+
+    /// Saves the document and reads the values back from it.
+    fn write(&mut self) -> Result<(), SaveError> {
+        let path = self.path.display().to_string();
+        write_atomically(&self.path, &self.doc.to_string()).map_err(|source| SaveError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        self.config =
+            toml_edit::de::from_document(self.doc.clone()).map_err(|e| SaveError::Reread {
+                path,
+                message: e.to_string(),
+            })?;
+        Ok(())
+    }
+}
+
+/// Sets `new` to `item` and removes `old`, moving `old`'s comments to `new` so none is lost.
+fn replace_key(table: &mut dyn toml_edit::TableLike, old: &str, new: &str, item: Item) {
+    let decor = table.key_mut(old).map(|k| k.leaf_decor().clone());
+    table.remove(old);
+    table.insert(new, item);
+    if let (Some(decor), Some(mut key)) = (decor, table.key_mut(new)) {
+        *key.leaf_decor_mut() = decor;
+    }
+}
+
+/// Replaces the file in one step, keeping its permissions.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(&tmp, meta.permissions())?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::tests::SAMPLE;
+
+    #[test]
+    fn saving_keeps_comments_and_order() {
+        let dir = std::env::temp_dir().join(format!("younium-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, SAMPLE).unwrap();
+        let mut f = ConfigFile::load(&path).unwrap().unwrap();
+        f.save_profile(
+            "sandbox",
+            &ProfileUpdate {
+                environment: Environment::Custom("http://127.0.0.1:9".into()),
+                legal_entity: Some("Acme Inc".into()),
+                api_version: ApiVersion::V2_1,
+                known_entities: vec![LegalEntity {
+                    name: "Acme Inc".into(),
+                    id: Some("g-2".into()),
+                    roles: vec![],
+                }],
+            },
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# my profiles\n"));
+        assert!(text.contains("# the test tenant"));
+        assert!(text.contains("base_url = \"http://127.0.0.1:9\""));
+        assert!(!text.contains("environment = \"sandbox\""));
+        assert!(text.contains("legal_entity = \"Acme Inc\""));
+        assert!(
+            text.contains(r#"known_legal_entities = [{ name = "Acme Inc", id = "g-2" }]"#),
+            "{text}"
+        );
+        assert!(text.find("[profiles.sandbox]").unwrap() < text.find("[profiles.prod]").unwrap());
+        let again = ConfigFile::load(&path).unwrap().unwrap();
+        assert_eq!(
+            again
+                .profile(Some("sandbox"))
+                .unwrap()
+                .unwrap()
+                .1
+                .legal_entity
+                .as_deref(),
+            Some("Acme Inc")
+        );
+        let missing = f.set_secret_keyring("nope", "acct").unwrap_err();
+        assert!(
+            missing.to_string().starts_with("no profile \"nope\""),
+            "{missing}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
