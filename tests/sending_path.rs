@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use younium_tui::session::{ApiClient, CallError, ManagerOptions, TokenManager};
+use younium_tui::younium::auth::{self, AuthError};
 use younium_tui::younium::doctor::{Me, discover};
 use younium_tui::younium::request::{self, Http, HttpOptions, RequestError};
 use younium_tui::younium::{
@@ -43,6 +44,8 @@ struct Shared {
     log: Log,
     /// Where links and redirects point: the other origin.
     elsewhere: String,
+    /// The token endpoint answers with this redirect to the other origin's.
+    token_redirect: Option<StatusCode>,
 }
 
 async fn answer(State(shared): State<Shared>, req: Request) -> Response {
@@ -55,6 +58,11 @@ async fn answer(State(shared): State<Shared>, req: Request) -> Response {
     ));
     let elsewhere = &shared.elsewhere;
     match path.as_str() {
+        "/auth/token" if shared.token_redirect.is_some() => (
+            shared.token_redirect.unwrap_or(StatusCode::FOUND),
+            [(header::LOCATION, format!("{elsewhere}/auth/token"))],
+        )
+            .into_response(),
         "/auth/token" => axum::Json(json!({
             "accessToken": common::jwt(json!({"sub": "me", "exp": 4_000_000_000i64})),
             "expiresIn": 3600,
@@ -83,10 +91,15 @@ async fn answer(State(shared): State<Shared>, req: Request) -> Response {
 }
 
 async fn listen(elsewhere: String) -> Listener {
+    listen_with(elsewhere, None).await
+}
+
+async fn listen_with(elsewhere: String, token_redirect: Option<StatusCode>) -> Listener {
     let log = Log::default();
     let app = Router::new().fallback(answer).with_state(Shared {
         log: log.clone(),
         elsewhere,
+        token_redirect,
     });
     let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = socket.local_addr().unwrap();
@@ -106,8 +119,8 @@ fn http() -> Http {
     Http::new(HttpOptions::default()).unwrap()
 }
 
-async fn client(api: &Listener) -> ApiClient {
-    let conn = Connection {
+fn connection(api: &Listener) -> Connection {
+    Connection {
         environment: Environment::from_base_url(&api.base()).unwrap(),
         credentials: Credentials {
             method: AuthMethod::ApiTokenV1,
@@ -115,7 +128,11 @@ async fn client(api: &Listener) -> ApiClient {
             secret: Secret::new("not-for-elsewhere"),
         },
         legacy_legal_entity: None,
-    };
+    }
+}
+
+async fn client(api: &Listener) -> ApiClient {
+    let conn = connection(api);
     let tokens = TokenManager::spawn(http(), Some(conn), ManagerOptions::default());
     tokens.token().await.expect("a token from the api listener");
     ApiClient {
@@ -236,4 +253,27 @@ async fn redirects_are_followed_only_within_the_origin() {
         Some(format!("{}/Accounts", elsewhere.base()).as_str())
     );
     assert_untouched(&elsewhere);
+}
+
+/// The secret goes only in the body of a request to the token endpoint asked: a redirect
+/// (307 would re-send the body, 302 would fetch a token from elsewhere) is an error.
+#[tokio::test]
+async fn the_token_exchange_never_follows_a_redirect() {
+    for status in [StatusCode::TEMPORARY_REDIRECT, StatusCode::FOUND] {
+        let elsewhere = listen("http://127.0.0.1:9".into()).await;
+        let api = listen_with(elsewhere.base(), Some(status)).await;
+        let err = auth::exchange(&http(), &connection(&api))
+            .await
+            .unwrap_err();
+        let AuthError::Redirected { location, .. } = &err else {
+            panic!("{status}: {err:?}")
+        };
+        assert_eq!(location, &format!("{}/auth/token", elsewhere.base()));
+        assert!(err.to_string().contains("check the base URL"), "{err}");
+        assert!(err.is_permanent(), "not retried on its own");
+        assert!(
+            elsewhere.requests().is_empty(),
+            "{status}: the other origin was called"
+        );
+    }
 }

@@ -122,6 +122,12 @@ pub enum AuthError {
         message: String,
         retry_after: Option<Duration>,
     },
+    /// The token endpoint answered with a redirect. It is never followed: the secret goes
+    /// only in the body of a request to the token endpoint itself.
+    #[error(
+        "the token endpoint answered {status} and redirected to {location}; the secret was not sent there: check the base URL"
+    )]
+    Redirected { status: u16, location: String },
     /// A 200 whose body is not a token.
     #[error("the token answer could not be read: {0}")]
     Malformed(String),
@@ -136,7 +142,10 @@ pub enum AuthError {
 impl AuthError {
     /// Retrying without a change by the user cannot help.
     pub fn is_permanent(&self) -> bool {
-        matches!(self, AuthError::Rejected { .. } | AuthError::Incomplete(_))
+        matches!(
+            self,
+            AuthError::Rejected { .. } | AuthError::Redirected { .. } | AuthError::Incomplete(_)
+        )
     }
 
     /// The wait the server asked for, if any.
@@ -166,7 +175,7 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
     let url = creds.method.token_url(&connection.environment);
     let request = match creds.method {
         AuthMethod::ApiTokenV1 | AuthMethod::ApiTokenV2 => {
-            http.post(&url).json(&serde_json::json!({
+            http.token_client().post(&url).json(&serde_json::json!({
                 "clientId": creds.id.trim(),
                 "secret": creds.secret.expose(),
             }))
@@ -186,7 +195,7 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
             {
                 form.push(("legal_entity", le));
             }
-            http.post(&url).form(&form)
+            http.token_client().post(&url).form(&form)
         }
     }
     .header(reqwest::header::ACCEPT, "application/json");
@@ -197,6 +206,12 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
         AuthError::Transport(TransportError::from_reqwest(&url, &e, http.options()))
     })?;
     let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        let location = header_text(response.headers(), "location")
+            .map(|l| super::origin::describe_text(&l))
+            .unwrap_or_else(|| "(no Location header)".into());
+        return Err(AuthError::Redirected { status, location });
+    }
     let date_header = header_text(response.headers(), "date");
     let retry = retry_after(response.headers());
     let body = response.bytes().await.map_err(|e| {

@@ -157,6 +157,14 @@ fn without_credentials(text: &str) -> String {
     }
 }
 
+/// A URL given as text (a `Location` header) for a message: like [`describe`], or the text
+/// without credentials when it does not parse.
+pub fn describe_text(text: &str) -> String {
+    Url::parse(text.trim())
+        .map(|url| describe(&url))
+        .unwrap_or_else(|_| without_credentials(text.trim()))
+}
+
 /// A URL for a message: its origin and path, without credentials or query.
 pub fn describe(url: &Url) -> String {
     let credentials = if url.username().is_empty() && url.password().is_none() {

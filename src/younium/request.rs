@@ -656,11 +656,14 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The program's one HTTP client, with the limits it was built with. Derefs to the
-/// `reqwest::Client` for the token exchange; API calls go through [`send`].
+/// The program's HTTP clients, with the limits they were built with: API calls go through
+/// [`send`], the token exchange through [`Http::token_client`].
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
+    /// For the token exchange: follows no redirect at all, so the secret in the request body
+    /// can only ever reach the token endpoint that was asked.
+    token_client: reqwest::Client,
     options: HttpOptions,
 }
 
@@ -688,25 +691,29 @@ impl Http {
                 attempt.stop()
             }
         });
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("younium-tui/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.timeout)
-            .redirect(policy)
-            .build()
-            .map_err(|e| HttpError(innermost_cause(&e)))?;
-        Ok(Http { client, options })
+        let build = |policy| {
+            reqwest::Client::builder()
+                .user_agent(concat!("younium-tui/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(options.connect_timeout)
+                .timeout(options.timeout)
+                .redirect(policy)
+                .build()
+                .map_err(|e| HttpError(innermost_cause(&e)))
+        };
+        Ok(Http {
+            client: build(policy)?,
+            token_client: build(reqwest::redirect::Policy::none())?,
+            options,
+        })
     }
 
     pub fn options(&self) -> HttpOptions {
         self.options
     }
-}
 
-impl std::ops::Deref for Http {
-    type Target = reqwest::Client;
-    fn deref(&self) -> &reqwest::Client {
-        &self.client
+    /// The client for the token exchange (no redirects followed).
+    pub fn token_client(&self) -> &reqwest::Client {
+        &self.token_client
     }
 }
 
