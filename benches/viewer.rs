@@ -8,12 +8,12 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Block;
 use younium_tui::pretty::Document;
 use younium_tui::pretty::highlight::highlighter;
+use younium_tui::tui::keymap::Command;
 use younium_tui::tui::panes::response::{ResponsePane, Shown};
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::paging::PageInfo;
@@ -153,15 +153,15 @@ fn main() {
         let mut steps = Vec::new();
         for start in [0, lines / 2, lines.saturating_sub(200)] {
             pane.scroll = start;
-            for code in [
-                KeyCode::Char('j'),
-                KeyCode::PageDown,
-                KeyCode::Char('k'),
-                KeyCode::PageUp,
+            for command in [
+                Command::ScrollDown,
+                Command::PageDown,
+                Command::ScrollUp,
+                Command::PageUp,
             ] {
                 for _ in 0..10 {
                     let t = Instant::now();
-                    pane.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+                    pane.handle_key(Some(command));
                     draw(&mut pane, &mut terminal);
                     steps.push(t.elapsed());
                 }
@@ -169,7 +169,7 @@ fn main() {
         }
         let jump = {
             let t = Instant::now();
-            pane.handle_key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE));
+            pane.handle_key(Some(Command::Bottom));
             draw(&mut pane, &mut terminal);
             t.elapsed()
         };

@@ -291,3 +291,41 @@ async fn the_tui_switches_profiles_and_saves_changes_back() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// `[keys]` in the config file rebinds keys; an unknown name is reported at start with the
+/// file and line, and the defaults stay for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_from_the_config_file_rebind_and_report_problems() {
+    let sim = simulator().await;
+    let dir = temp_dir("keys");
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[profiles.alpha]\nbase_url = \"{}\"\nclient_id = \"{}\"\nsecret = {{ env = \"ALPHA_SECRET\" }}\n\n[keys]\nhelp = [\"F1\"]\nsned = [\"F6\"]\n",
+            sim.base_url(),
+            demo::CLIENT_ID
+        ),
+    )
+    .unwrap();
+    let cfg = path.display().to_string();
+    let tui = tokio::task::spawn_blocking(move || {
+        let mut screen = Tui::start(&["--config", &cfg], &[("ALPHA_SECRET", demo::SECRET)]);
+        let shown = screen.wait_for("key bindings kept", Duration::from_secs(10));
+        assert!(shown.contains("config.toml:8"), "{shown}");
+        assert!(shown.contains("sned"), "{shown}");
+        screen.keys("?");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            !screen.text().contains("Everywhere"),
+            "? is no longer the help key"
+        );
+        screen.keys("\x1bOP"); // F1
+        let help = screen.wait_for("Everywhere", Duration::from_secs(5));
+        assert!(help.contains("F1"), "{help}");
+        screen.keys("\x1bOP");
+        std::thread::sleep(Duration::from_millis(300));
+        screen.quit();
+    });
+    tui.await.unwrap();
+}

@@ -38,6 +38,11 @@ pub struct ConfigFile {
 }
 
 impl ConfigFile {
+    /// The file's text as loaded (or as last saved).
+    pub fn text(&self) -> String {
+        self.doc.to_string()
+    }
+
     /// Loads the file. A missing file is `Ok(None)` (nothing configured yet).
     pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         let text = match std::fs::read_to_string(path) {

@@ -18,6 +18,10 @@ pub struct Config {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `[keys]`: key bindings. Read by the keymap (`tui::keymap::keymap_from_config`), which
+    /// reports unknown names and conflicts with their lines and keeps the defaults for them.
+    #[serde(default)]
+    pub keys: Option<serde::de::IgnoredAny>,
 }
 
 /// One named connection.

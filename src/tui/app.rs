@@ -4,23 +4,23 @@
 //! new ids come from [`IdSource`], so every flow is testable and deterministic.
 //!
 //! Overlays are states of one enum, [`Overlay`], held in one place (`App::overlay`). A key
-//! handler never writes it: it returns the overlay to show next, and `on_key` stores that.
+//! handler never writes it: it returns the overlay to show next, and `on_key` (in `dispatch`)
+//! stores that.
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 pub use super::action::{Action, CopyText, Effect, IdSource};
 use super::diagnosis::DiagnosisView;
 use super::input::LineInput;
+use super::keymap::{Keymap, Scope};
 use super::layout::{Areas, layout};
-use super::panes::catalog::{CatalogEvent, CatalogPane};
-use super::panes::connection::{ConnectionEvent, ConnectionPane, LegalEntity};
-use super::panes::request::{HeaderContext, RequestPane};
-use super::panes::response::{ResponseEvent, ResponsePane, ResponseState};
-use super::panes::token::{TokenEvent, TokenPane};
+use super::panes::catalog::CatalogPane;
+use super::panes::connection::{ConnectionPane, LegalEntity};
+use super::panes::request::RequestPane;
+use super::panes::response::ResponsePane;
+use super::panes::token::TokenPane;
 use super::theme::Theme;
 use crate::config::{ConfigFile, ProfileUpdate};
 use crate::session::ManagerOptions;
@@ -56,7 +56,18 @@ impl Focus {
         }
     }
 
-    fn step(self, by: isize) -> Focus {
+    /// Where the keymap looks up a key pressed in this pane.
+    pub fn scope(self) -> Scope {
+        match self {
+            Focus::Connection => Scope::Connection,
+            Focus::Token => Scope::Token,
+            Focus::Catalog => Scope::Catalog,
+            Focus::Request => Scope::Request,
+            Focus::Response => Scope::Response,
+        }
+    }
+
+    pub(crate) fn step(self, by: isize) -> Focus {
         let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0) as isize;
         Self::ORDER[(i + by).rem_euclid(Self::ORDER.len() as isize) as usize]
     }
@@ -135,6 +146,8 @@ pub struct App {
     pub screen: Screen,
     pub focus: Focus,
     pub overlay: Option<Overlay>,
+    /// Which key does what: dispatch, the help and the footer all read it.
+    pub keymap: Keymap,
     pub connection: ConnectionPane,
     pub token: TokenPane,
     pub catalog: CatalogPane,
@@ -190,6 +203,7 @@ impl App {
                 Focus::Catalog
             },
             overlay: None,
+            keymap: Keymap::default(),
             connection,
             token: TokenPane {
                 options,
@@ -233,7 +247,7 @@ impl App {
         self.connection.is_editing() || self.catalog.is_editing() || self.request.is_editing()
     }
 
-    fn header_token(&self) -> Option<Secret> {
+    pub(crate) fn header_token(&self) -> Option<Secret> {
         self.token
             .state
             .usable_token(self.now, std::time::Duration::ZERO)
@@ -304,134 +318,6 @@ impl App {
         (redraw, effects)
     }
 
-    /// The one place `self.overlay` changes on a key: the handler returns what to show next.
-    fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        self.status = None;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
-            self.quit = true;
-            return;
-        }
-        if self.too_small() {
-            if key.code == KeyCode::Char('q') {
-                self.quit = true;
-            }
-            return;
-        }
-        if self.screen == Screen::Welcome {
-            self.welcome_key(key, effects);
-            return;
-        }
-        self.overlay = match self.overlay.take() {
-            Some(overlay) => self.overlay_key(overlay, key, effects),
-            None => self.main_key(key, effects),
-        };
-    }
-
-    /// Keys with no overlay open; returns the overlay to open, if any.
-    fn main_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Overlay> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if key.code == KeyCode::F(5)
-            || (ctrl && key.code == KeyCode::Char('r') && !self.request.is_editing_body())
-        {
-            return self.send_builder(effects);
-        }
-        if !self.is_editing()
-            && let Some(next) = self.global_key(key, effects)
-        {
-            return next;
-        }
-        self.pane_key(key, effects)
-    }
-
-    /// Keys that mean the same everywhere (when no text field is being edited). `None`: not
-    /// a global key; `Some(next)`: handled, with the overlay to open.
-    fn global_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Option<Overlay>> {
-        let next = match key.code {
-            KeyCode::Char('q') => self.ask_quit(),
-            KeyCode::Char('?') => Some(Overlay::Help { scroll: 0 }),
-            KeyCode::Tab => {
-                self.focus = self.focus.step(1);
-                None
-            }
-            KeyCode::BackTab => {
-                self.focus = self.focus.step(-1);
-                None
-            }
-            KeyCode::Char(c @ '1'..='5') => {
-                self.focus = Focus::ORDER[(c as u8 - b'1') as usize];
-                None
-            }
-            KeyCode::Char('r') => {
-                effects.push(Effect::Renew);
-                None
-            }
-            KeyCode::Char('s') => self.send_builder(effects),
-            KeyCode::Char('L') => self.open_entity_picker(effects),
-            KeyCode::Char('J') => self.open_jwt(),
-            KeyCode::Char('D') => self.start_diagnosis(false, effects),
-            KeyCode::Char('P') => self.open_profile_picker(),
-            KeyCode::Esc if self.response.in_flight().is_some() => {
-                effects.push(Effect::Cancel);
-                self.response.state = ResponseState::Failed {
-                    message: "Cancelled. Nothing more will be read from that request.".into(),
-                };
-                None
-            }
-            _ => return None,
-        };
-        Some(next)
-    }
-
-    fn pane_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Overlay> {
-        if !self.is_editing() {
-            match (self.focus, key.code) {
-                (Focus::Connection, KeyCode::Char('S')) => return self.store_secret(effects),
-                (Focus::Request, KeyCode::Char('c')) => return self.copy_request_curl(effects),
-                (Focus::Response, KeyCode::Char('c')) => return self.copy_response_curl(effects),
-                (Focus::Response, KeyCode::Char('y')) => return self.copy_body(effects),
-                (Focus::Response, KeyCode::Char('w')) => return self.start_save_body(),
-                _ => {}
-            }
-        }
-        match self.focus {
-            Focus::Connection => match self.connection.handle_key(key) {
-                ConnectionEvent::CredentialsChanged => {
-                    effects.push(Effect::Connect(self.connection.connection()));
-                }
-                ConnectionEvent::SettingsChanged => self.settings_changed(effects),
-                ConnectionEvent::PickEntity => return self.open_entity_picker(effects),
-                ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
-            },
-            Focus::Token => match self.token.handle_key(key) {
-                TokenEvent::Renew => effects.push(Effect::Renew),
-                TokenEvent::ShowJwt => return self.open_jwt(),
-                TokenEvent::Handled | TokenEvent::Ignored => {}
-            },
-            Focus::Catalog => {
-                if let CatalogEvent::Load(op) = self.catalog.handle_key(key) {
-                    self.request.load(&op);
-                    self.focus = Focus::Request;
-                }
-            }
-            Focus::Request => {
-                let settings = self.connection.settings();
-                let token = self.header_token();
-                let ctx = HeaderContext {
-                    settings: &settings,
-                    token: token.as_ref(),
-                };
-                self.request.handle_key(key, &ctx);
-            }
-            Focus::Response => {
-                if let ResponseEvent::Page(n) = self.response.handle_key(key) {
-                    return self.go_to_page(n, effects);
-                }
-            }
-        }
-        None
-    }
-
     fn on_paste(&mut self, text: &str) {
         match (&mut self.overlay, self.focus) {
             (Some(Overlay::SaveBody(input)), _) => input.paste(text),
@@ -493,7 +379,7 @@ impl App {
     }
 
     /// `q`: quits, or asks first when something would be lost.
-    fn ask_quit(&mut self) -> Option<Overlay> {
+    pub(crate) fn ask_quit(&mut self) -> Option<Overlay> {
         let mut reasons = Vec::new();
         if self.response.in_flight().is_some() {
             reasons.push("A request is still in flight.".to_string());

@@ -2,13 +2,15 @@
 //! in the builder), an overlay shows the legal entities, the probe table as it fills in, and
 //! the verdict; Enter applies the fix (use the entity that works, renew, switch environment).
 
-use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Confirm, Effect, OnYes, Overlay, SendChecks};
+use super::keymap::{Command, Keymap, Scope};
 use super::panes::overlays::render_text_box;
+use super::pickers::scroll_command;
 use super::theme::Theme;
+use super::view::box_hint;
 use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
 use crate::younium::doctor::{Discovery, DiscoverySource, Fix, Plan, ProbeOutcome, Verdict};
 use crate::younium::{ApiRequest, Environment};
@@ -136,40 +138,35 @@ impl App {
         true
     }
 
-    /// Keys while the diagnosis overlay is open; returns the overlay to show next.
-    pub(crate) fn diagnosis_key(
+    /// A command while the diagnosis overlay is open; returns the overlay to show next.
+    pub(crate) fn diagnosis_command(
         &mut self,
         mut view: Box<DiagnosisView>,
-        key: KeyEvent,
+        command: Option<Command>,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
         let running = view.verdict.is_none();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {
+        match command {
+            Some(Command::Close) => {
                 if running {
                     effects.push(Effect::CancelDiagnosis);
                 }
                 None
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                view.scroll += 1;
-                Some(Overlay::Diagnosis(view))
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                view.scroll = view.scroll.saturating_sub(1);
-                Some(Overlay::Diagnosis(view))
-            }
-            KeyCode::Char('D') => {
+            Some(Command::Diagnose) => {
                 if running {
                     effects.push(Effect::CancelDiagnosis);
                 }
                 self.start_diagnosis(true, effects)
             }
-            KeyCode::Enter => match view.verdict.as_ref().and_then(|v| v.fix.clone()) {
+            Some(Command::Choose) => match view.verdict.as_ref().and_then(|v| v.fix.clone()) {
                 Some(fix) => self.apply_fix(fix, view.request, effects),
                 None => Some(Overlay::Diagnosis(view)),
             },
-            _ => Some(Overlay::Diagnosis(view)),
+            other => {
+                view.scroll = scroll_command(view.scroll, other);
+                Some(Overlay::Diagnosis(view))
+            }
         }
     }
 
@@ -204,18 +201,19 @@ impl App {
     }
 }
 
-fn fix_hint(fix: &Fix) -> String {
+fn fix_hint(fix: &Fix, keymap: &Keymap) -> String {
+    let key = keymap.hint_in(Scope::Overlay, Command::Choose);
     match fix {
         Fix::UseLegalEntity { value } => {
-            format!("Enter: use legal entity {value:?} and send again")
+            format!("{key}: use legal entity {value:?} and send again")
         }
-        Fix::Renew => "Enter: renew the token".into(),
-        Fix::SwitchEnvironment { base_url } => format!("Enter: switch to {base_url}"),
+        Fix::Renew => format!("{key}: renew the token"),
+        Fix::SwitchEnvironment { base_url } => format!("{key}: switch to {base_url}"),
     }
 }
 
 /// The overlay's lines.
-pub fn lines(view: &DiagnosisView, theme: &Theme) -> Vec<Line<'static>> {
+pub fn lines(view: &DiagnosisView, keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(vec![
         Span::styled(view.label.clone(), theme.title()),
         Span::styled(
@@ -297,7 +295,13 @@ pub fn lines(view: &DiagnosisView, theme: &Theme) -> Vec<Line<'static>> {
     }
     out.push(Line::raw(""));
     match &view.verdict {
-        None => out.push(Line::styled("Working… (Esc cancels)", theme.warn())),
+        None => out.push(Line::styled(
+            format!(
+                "Working… ({} cancels)",
+                keymap.hint_in(Scope::Overlay, Command::Close)
+            ),
+            theme.warn(),
+        )),
         Some(v) => {
             out.push(Line::styled(v.headline.clone(), theme.error_text()));
             for d in &v.details {
@@ -308,25 +312,33 @@ pub fn lines(view: &DiagnosisView, theme: &Theme) -> Vec<Line<'static>> {
             }
             out.push(Line::raw(""));
             if let Some(fix) = &v.fix {
-                out.push(Line::styled(fix_hint(fix), theme.key()));
+                out.push(Line::styled(fix_hint(fix, keymap), theme.key()));
             }
         }
     }
     out
 }
 
-pub fn render(frame: &mut Frame<'_>, view: &DiagnosisView, theme: &Theme) {
+pub fn render(frame: &mut Frame<'_>, view: &DiagnosisView, keymap: &Keymap, theme: &Theme) {
     let title = if view.verdict.is_some() {
         "Diagnosis"
     } else {
         "Diagnosing…"
     };
+    let hint = box_hint(
+        keymap,
+        &[
+            (&[Command::Diagnose], "again"),
+            (&[Command::ScrollUp, Command::ScrollDown], "scroll"),
+            (&[Command::Close], "close"),
+        ],
+    );
     render_text_box(
         frame,
         title,
-        lines(view, theme),
+        lines(view, keymap, theme),
         view.scroll,
-        "D again · ↑↓ scroll · Esc close",
+        &hint,
         theme,
     );
 }

@@ -8,7 +8,7 @@ mod overrides;
 
 pub use chord::{ChordError, KeyChord};
 pub use command::Command;
-pub use overrides::{KeyProblem, ProblemKind};
+pub use overrides::{KeyProblem, ProblemKind, keymap_from_config};
 
 use crossterm::event::KeyEvent;
 
@@ -155,6 +155,39 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
     ]
 };
 
+/// Commands the help shows on one row when a scope binds all of them, with that row's line.
+const GROUPS: &[(&[Command], &str)] = {
+    use Command::*;
+    &[
+        (&[NextPane, PreviousPane], "next / previous pane"),
+        (
+            &[
+                FocusConnection,
+                FocusToken,
+                FocusCatalog,
+                FocusRequest,
+                FocusResponse,
+            ],
+            "go to Connection / Token / Endpoints / Request / Response",
+        ),
+        (&[ScrollUp, ScrollDown], "up / down a line or row"),
+        (&[PageUp, PageDown], "up / down a page"),
+        (&[HalfPageUp, HalfPageDown], "up / down half a page"),
+        (&[Top, Bottom], "to the top / the bottom"),
+        (&[ScrollLeft, ScrollRight], "scroll left / right"),
+        (
+            &[PreviousChoice, NextChoice],
+            "previous / next environment, auth method or api-version",
+        ),
+        (&[PreviousTab, NextTab], "previous / next tab"),
+        (&[NextMethod, PreviousMethod], "next / previous method"),
+        (
+            &[NextPage, PreviousPage],
+            "next / previous page of a paged list",
+        ),
+    ]
+};
+
 /// The keys of one command in one scope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Binding {
@@ -212,7 +245,10 @@ impl Keymap {
 
     /// The command `event` means in `scope`: looked up along `scope.chain()`.
     pub fn command(&self, scope: Scope, event: &KeyEvent) -> Option<Command> {
-        let key = KeyChord::from_event(event);
+        self.chord_command(scope, KeyChord::from_event(event))
+    }
+
+    fn chord_command(&self, scope: Scope, key: KeyChord) -> Option<Command> {
         scope.chain().iter().find_map(|s| {
             self.bindings
                 .iter()
@@ -235,21 +271,42 @@ impl Keymap {
             .unwrap_or_default()
     }
 
+    /// The keys that do `command` when pressed in `scope`, nearest scope first (a key a
+    /// nearer scope takes for another command is left out).
+    pub fn keys_in(&self, scope: Scope, command: Command) -> Vec<KeyChord> {
+        let mut keys = Vec::new();
+        for s in scope.chain() {
+            for b in self
+                .bindings
+                .iter()
+                .filter(|b| b.scope == *s && b.command == command)
+            {
+                let works: Vec<KeyChord> = b
+                    .keys
+                    .iter()
+                    .copied()
+                    .filter(|k| self.chord_command(scope, *k) == Some(command))
+                    .collect();
+                add_new(&mut keys, &works);
+            }
+        }
+        keys
+    }
+
     /// The first key of `command` that works in `scope` (e.g. `F5` for `Send` in Always, for
-    /// the footer while the body is being edited); empty when there is none.
+    /// the footer while the body is being edited; `j` for `ShowJwt` in the Token pane, whose
+    /// own keys come before Global's `J`); empty when there is none.
     pub fn hint_in(&self, scope: Scope, command: Command) -> String {
-        self.bindings
-            .iter()
-            .filter(|b| b.command == command && scope.chain().contains(&b.scope))
-            .flat_map(|b| b.keys.first())
-            .next()
+        self.keys_in(scope, command)
+            .first()
             .map(KeyChord::to_string)
             .unwrap_or_default()
     }
 
     /// The help for `scope`: each command bound there with its keys (`s, F5, Ctrl-R`) and its
-    /// description, in table order. Global's list takes in Always's, as the help shows them
-    /// together.
+    /// description, in table order; the commands of a group (up and down, the five panes…)
+    /// bound there share one row (`↑, k / ↓, j`). Global's list takes in Always's, as the help
+    /// shows them together.
     pub fn help(&self, scope: Scope) -> Vec<(String, &'static str)> {
         let shown: &[Scope] = match scope {
             Scope::Global => &[Scope::Global, Scope::Always],
@@ -266,13 +323,35 @@ impl Keymap {
             };
             add_new(&mut rows[at].1, &b.keys);
         }
-        rows.into_iter()
-            .filter(|(_, keys)| !keys.is_empty())
-            .map(|(command, keys)| {
-                let keys: Vec<String> = keys.iter().map(KeyChord::to_string).collect();
-                (keys.join(", "), command.description())
-            })
-            .collect()
+        rows.retain(|(_, keys)| !keys.is_empty());
+        let listed = |keys: &[KeyChord]| {
+            let keys: Vec<String> = keys.iter().map(KeyChord::to_string).collect();
+            keys.join(", ")
+        };
+        let mut out = Vec::new();
+        let mut done: Vec<Command> = Vec::new();
+        for (command, keys) in &rows {
+            if done.contains(command) {
+                continue;
+            }
+            let group = GROUPS.iter().find(|(members, _)| {
+                members.contains(command)
+                    && members.iter().all(|m| rows.iter().any(|(c, _)| c == m))
+            });
+            match group {
+                Some((members, description)) => {
+                    let keys: Vec<String> = members
+                        .iter()
+                        .filter_map(|m| rows.iter().find(|(c, _)| c == m))
+                        .map(|(_, keys)| listed(keys))
+                        .collect();
+                    out.push((keys.join(" / "), *description));
+                    done.extend_from_slice(members);
+                }
+                None => out.push((listed(keys), command.description())),
+            }
+        }
+        out
     }
 
     /// Every key bound to two different commands in scopes that overlap.
@@ -385,11 +464,25 @@ mod tests {
         assert_eq!(keys.hint(Command::Send), "s");
         assert_eq!(keys.hint_in(Scope::Always, Command::Send), "F5");
         assert_eq!(keys.hint(Command::PreviousPane), "Shift-Tab");
+        assert_eq!(keys.hint_in(Scope::Token, Command::ShowJwt), "j");
+        assert_eq!(keys.hint_in(Scope::Catalog, Command::ShowJwt), "J");
+        let in_request: Vec<String> = keys
+            .keys_in(Scope::Request, Command::Edit)
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        assert_eq!(in_request, ["enter", "e"]);
+        assert_eq!(keys.hint_in(Scope::Overlay, Command::Send), "");
         let global = keys.help(Scope::Global);
         assert!(global.contains(&("s, F5, Ctrl-R".into(), Command::Send.description())));
         assert!(global.contains(&("Ctrl-C".into(), Command::QuitNow.description())));
         let response = keys.help(Scope::Response);
-        assert_eq!(response[0], ("↑, k".into(), "up a line or row"));
+        assert_eq!(
+            response[0],
+            ("↑, k / ↓, j".into(), "up / down a line or row")
+        );
+        let panes = "1 / 2 / 3 / 4 / 5";
+        assert!(global.iter().any(|(k, _)| k == panes));
         assert!(
             !response
                 .iter()

@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod diagnosis;
+pub mod dispatch;
 pub mod export;
 pub mod input;
 pub mod keymap;
@@ -85,6 +86,17 @@ fn configure(
     first: &mut Vec<Effect>,
 ) {
     app.config = loaded.file;
+    if let Some(file) = &app.config {
+        let (keymap, problems) = keymap::keymap_from_config(&file.text(), &file.path);
+        app.keymap = keymap;
+        if !problems.is_empty() {
+            for p in &problems {
+                tracing::warn!(%p, "key binding ignored");
+            }
+            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            app.status = Some(format!("key bindings kept as default: {}", list.join("; ")));
+        }
+    }
     app.use_settings(settings, first);
     if let Some(error) = &settings.config_warning {
         app.config_error = Some(error.to_string());

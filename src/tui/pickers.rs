@@ -3,27 +3,29 @@
 //! handler takes the overlay by value and returns the overlay to show next (`None`: closed);
 //! `App::on_key` stores it, so nothing else writes `App::overlay`.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::app::{App, Effect, Focus, OnYes, Overlay, Screen};
+use super::keymap::{Command, Scope};
 use super::panes::connection::{Field, SecretSource};
 use super::panes::overlays::entity_choices;
 use crate::younium::doctor::{Discovery, DiscoverySource};
 
 impl App {
-    pub(crate) fn welcome_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
-        match key.code {
-            KeyCode::Char('d') if !self.demo_starting => {
+    /// A key on the welcome screen, as the keymap reads it there.
+    pub(crate) fn welcome_command(&mut self, command: Option<Command>, effects: &mut Vec<Effect>) {
+        match command {
+            Some(Command::StartDemo) if !self.demo_starting => {
                 self.demo_starting = true;
                 self.welcome_error = None;
                 effects.push(Effect::StartDemo);
             }
-            KeyCode::Char('c') => {
+            Some(Command::Configure) => {
                 self.screen = Screen::Main;
                 self.focus = Focus::Connection;
                 self.connection.edit_field(Field::ClientId);
             }
-            KeyCode::Char('q') | KeyCode::Esc => self.quit = true,
+            Some(Command::Quit) => self.quit = true,
             _ => {}
         }
     }
@@ -88,8 +90,9 @@ impl App {
         }
         self.discovery_note = Some(match &discovery.source {
             DiscoverySource::Users { users, .. } => format!(
-                "{} legal entities from GET /Users ({users} users). d lists them again.",
-                discovery.entities.len()
+                "{} legal entities from GET /Users ({users} users). {} lists them again.",
+                discovery.entities.len(),
+                self.keymap.hint_in(Scope::Overlay, Command::Discover)
             ),
             DiscoverySource::Fallback { reason } => {
                 format!("{reason}. Showing the ones typed or used before.")
@@ -105,32 +108,39 @@ impl App {
             .then_some(Overlay::Jwt { scroll: 0 })
     }
 
-    /// A key while `overlay` is open; returns the overlay to show next.
+    /// A key while `overlay` is open; returns the overlay to show next. The file-name box
+    /// edits with the raw key; the others act on the command the keymap reads in their scope.
     pub(crate) fn overlay_key(
         &mut self,
         overlay: Overlay,
         key: KeyEvent,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'));
+        let scope = match overlay {
+            Overlay::Confirm(_) => Scope::Confirm,
+            _ => Scope::Overlay,
+        };
+        let command = self.keymap.command(scope, &key);
         match overlay {
+            Overlay::SaveBody(input) => self.save_body_key(input, key, effects),
             Overlay::Help { .. } | Overlay::Jwt { .. }
-                if close || key.code == KeyCode::Char('?') =>
+                if matches!(command, Some(Command::Close | Command::Help)) =>
             {
                 None
             }
             Overlay::Help { scroll } => Some(Overlay::Help {
-                scroll: scroll_key(scroll, key),
+                scroll: scroll_command(scroll, command),
             }),
             Overlay::Jwt { scroll } => Some(Overlay::Jwt {
-                scroll: scroll_key(scroll, key),
+                scroll: scroll_command(scroll, command),
             }),
-            Overlay::EntityPicker { selected } => self.picker_key(selected, key, effects),
-            Overlay::Diagnosis(view) => self.diagnosis_key(view, key, effects),
-            Overlay::ProfilePicker { selected } => self.profile_picker_key(selected, key, effects),
-            Overlay::SaveBody(input) => self.save_body_key(input, key, effects),
-            Overlay::Confirm(confirm) => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => match confirm.on_yes {
+            Overlay::EntityPicker { selected } => self.picker_command(selected, command, effects),
+            Overlay::Diagnosis(view) => self.diagnosis_command(view, command, effects),
+            Overlay::ProfilePicker { selected } => {
+                self.profile_picker_command(selected, command, effects)
+            }
+            Overlay::Confirm(confirm) => match command {
+                Some(Command::Yes) => match confirm.on_yes {
                     OnYes::Send { request, checks } => self.send(*request, None, checks, effects),
                     OnYes::Quit => {
                         self.quit = true;
@@ -141,32 +151,32 @@ impl App {
                         self.start_diagnosis(true, effects)
                     }
                 },
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => None,
+                Some(Command::No) => None,
                 _ => Some(Overlay::Confirm(confirm)),
             },
         }
     }
 
-    fn picker_key(
+    fn picker_command(
         &mut self,
         selected: usize,
-        key: KeyEvent,
+        command: Option<Command>,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
         let count = entity_choices(&self.connection.known_entities);
-        match key.code {
-            KeyCode::Char('d') => {
+        match command {
+            Some(Command::Discover) => {
                 self.discover(effects);
                 Some(Overlay::EntityPicker { selected })
             }
-            KeyCode::Esc | KeyCode::Char('q') => None,
-            KeyCode::Up | KeyCode::Char('k') => Some(Overlay::EntityPicker {
+            Some(Command::Close) => None,
+            Some(Command::ScrollUp) => Some(Overlay::EntityPicker {
                 selected: selected.saturating_sub(1),
             }),
-            KeyCode::Down | KeyCode::Char('j') => Some(Overlay::EntityPicker {
+            Some(Command::ScrollDown) => Some(Overlay::EntityPicker {
                 selected: (selected + 1).min(count - 1),
             }),
-            KeyCode::Enter => {
+            Some(Command::Choose) => {
                 if selected == 0 {
                     self.connection.legal_entity = None;
                 } else if selected == count - 1 {
@@ -184,13 +194,14 @@ impl App {
     }
 }
 
-pub(crate) fn scroll_key(scroll: usize, key: KeyEvent) -> usize {
-    match key.code {
-        KeyCode::Down | KeyCode::Char('j') => scroll + 1,
-        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll + 10,
-        KeyCode::PageUp => scroll.saturating_sub(10),
-        KeyCode::Home | KeyCode::Char('g') => 0,
+/// Scrolls a text box by what `command` asks (a line, ten lines, to the top).
+pub(crate) fn scroll_command(scroll: usize, command: Option<Command>) -> usize {
+    match command {
+        Some(Command::ScrollDown) => scroll + 1,
+        Some(Command::ScrollUp) => scroll.saturating_sub(1),
+        Some(Command::PageDown) => scroll + 10,
+        Some(Command::PageUp) => scroll.saturating_sub(10),
+        Some(Command::Top) => 0,
         _ => scroll,
     }
 }

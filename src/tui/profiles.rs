@@ -2,14 +2,15 @@
 //! UI thread), saving what the user changes back to the file, and storing a typed secret in
 //! the OS keyring (`S` in the connection pane).
 
-use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Effect, Focus, Overlay};
+use super::keymap::Command;
 use super::panes::connection::{Field, LegalEntity, SecretSource};
 use super::panes::overlays::render_text_box;
 use super::theme::Theme;
+use super::view::box_hint;
 use crate::cli::ConnectionArgs;
 use crate::config::{ConfigFile, Loaded, ProfileUpdate};
 use crate::settings::{self, EnvVars, Inputs, SecretPlan, Settings};
@@ -43,10 +44,10 @@ impl App {
         None
     }
 
-    pub(crate) fn profile_picker_key(
+    pub(crate) fn profile_picker_command(
         &mut self,
         selected: usize,
-        key: KeyEvent,
+        command: Option<Command>,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
         let names = self
@@ -54,15 +55,15 @@ impl App {
             .as_ref()
             .map(ConfigFile::profile_names)
             .unwrap_or_default();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => None,
-            KeyCode::Up | KeyCode::Char('k') => Some(Overlay::ProfilePicker {
+        match command {
+            Some(Command::Close) => None,
+            Some(Command::ScrollUp) => Some(Overlay::ProfilePicker {
                 selected: selected.saturating_sub(1),
             }),
-            KeyCode::Down | KeyCode::Char('j') => Some(Overlay::ProfilePicker {
+            Some(Command::ScrollDown) => Some(Overlay::ProfilePicker {
                 selected: (selected + 1).min(names.len().saturating_sub(1)),
             }),
-            KeyCode::Enter => {
+            Some(Command::Choose) => {
                 if let Some(name) = names.get(selected) {
                     self.load_profile(name, effects);
                 }
@@ -290,12 +291,9 @@ pub fn render_picker(frame: &mut Frame<'_>, app: &App, selected: usize, theme: &
             line
         });
     }
-    render_text_box(
-        frame,
-        "Profiles",
-        lines,
-        0,
-        "Enter switch · Esc close",
-        theme,
+    let hint = box_hint(
+        &app.keymap,
+        &[(&[Command::Choose], "switch"), (&[Command::Close], "close")],
     );
+    render_text_box(frame, "Profiles", lines, 0, &hint, theme);
 }

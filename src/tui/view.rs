@@ -4,16 +4,22 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
+use crossterm::event::{KeyCode, KeyEvent};
+
 use super::app::{App, Focus, Overlay, Screen};
+use super::keymap::{Command, KeyChord, Keymap, Scope};
 use super::layout::MIN_SIZE;
 use super::panes::overlays;
-use super::panes::request::HeaderContext;
+use super::panes::request::{HeaderContext, body_editor_takes};
 
 pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     let theme = app.theme;
     if app.screen == Screen::Welcome {
+        let keys = [Command::StartDemo, Command::Configure, Command::Quit]
+            .map(|c| app.keymap.hint_in(Scope::Welcome, c));
         overlays::render_welcome(
             frame,
+            &keys,
             app.demo_starting,
             app.welcome_error.as_deref(),
             &theme,
@@ -22,7 +28,8 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     }
     let areas = app.areas();
     if areas.too_small {
-        overlays::render_too_small(frame, MIN_SIZE, &theme);
+        let quit = app.keymap.hint_in(Scope::Global, Command::Quit);
+        overlays::render_too_small(frame, MIN_SIZE, &quit, &theme);
         return;
     }
     frame.render_widget(Paragraph::new(title_line(app)), areas.title);
@@ -133,7 +140,44 @@ fn title_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The keys of `commands` as pressed in `scope`, each its first key (or its first plain
+/// character with `letters`, for the vim-style hints), joined by `sep`; empty when none is
+/// bound.
+pub(crate) fn keys_of(
+    keymap: &Keymap,
+    scope: Scope,
+    commands: &[Command],
+    sep: &str,
+    letters: bool,
+) -> String {
+    let shown: Vec<String> = commands
+        .iter()
+        .filter_map(|c| {
+            let keys = keymap.keys_in(scope, *c);
+            let letter = keys.iter().find(|k| {
+                k.modifiers().is_empty() && matches!(k.code(), KeyCode::Char(c) if c != ' ')
+            });
+            let key = if letters { letter } else { None };
+            key.or(keys.first()).map(ToString::to_string)
+        })
+        .collect();
+    shown.join(sep)
+}
+
+/// The first key of `send` that works inside the body editor (not one it claims as its own).
+fn body_send_key(app: &App) -> Option<KeyChord> {
+    app.keymap
+        .keys_in(Scope::Always, Command::Send)
+        .into_iter()
+        .find(|k| !body_editor_takes(&KeyEvent::new(k.code(), k.modifiers())))
+}
+
+/// A footer hint: the keys of the commands (joined by the separator, vim letters first when
+/// asked) and what they do.
+type Hint = (&'static [Command], &'static str, bool, &'static str);
+
 fn footer_line(app: &App) -> Line<'static> {
+    use Command::*;
     let theme = &app.theme;
     let mut spans = Vec::new();
     if let Some(status) = &app.status {
@@ -144,42 +188,66 @@ fn footer_line(app: &App) -> Line<'static> {
         spans.push(Span::styled(" PRODUCTION ", theme.production()));
         spans.push(Span::raw(" "));
     }
-    let hints: Vec<(&str, &str)> = if app.is_editing() {
+    let hints: Vec<(String, &str)> = if app.is_editing() {
         if app.request.is_editing_body() {
-            vec![("Esc", "stop editing"), ("F5", "send")]
+            let mut h = vec![("Esc".to_string(), "stop editing")];
+            h.extend(body_send_key(app).map(|k| (k.to_string(), "send")));
+            h
         } else {
-            vec![("Enter", "keep"), ("Esc", "discard")]
+            vec![("Enter".into(), "keep"), ("Esc".into(), "discard")]
         }
     } else {
-        let mut h = match app.focus {
-            Focus::Connection => vec![
-                ("↑↓", "field"),
-                ("Enter", "edit"),
-                ("←→", "change"),
-                ("L", "legal entity"),
+        let pane: &[Hint] = match app.focus {
+            Focus::Connection => &[
+                (&[ScrollUp, ScrollDown], "", false, "field"),
+                (&[Edit], "", false, "edit"),
+                (&[PreviousChoice, NextChoice], "", false, "change"),
+                (&[PickLegalEntity], "", false, "legal entity"),
             ],
-            Focus::Token => vec![("r", "renew"), ("j", "JWT"), ("v", "reveal")],
-            Focus::Catalog => vec![("/", "filter"), ("Enter", "load")],
-            Focus::Request => vec![
-                ("s", "send"),
-                ("m", "method"),
-                ("[ ]", "tab"),
-                ("e", "edit"),
-                ("a", "add"),
+            Focus::Token => &[
+                (&[Renew], "", false, "renew"),
+                (&[ShowJwt], "", false, "JWT"),
+                (&[Reveal], "", false, "reveal"),
             ],
-            Focus::Response => vec![
-                ("j k", "scroll"),
-                ("[ ]", "tab"),
-                ("n p", "page"),
-                ("y", "copy"),
-                ("D", "diagnose"),
+            Focus::Catalog => &[
+                (&[Filter], "", false, "filter"),
+                (&[Load], "", false, "load"),
+            ],
+            Focus::Request => &[
+                (&[Send], "", false, "send"),
+                (&[NextMethod], "", false, "method"),
+                (&[PreviousTab, NextTab], " ", false, "tab"),
+                (&[Edit], "", true, "edit"),
+                (&[AddRow], "", false, "add"),
+            ],
+            Focus::Response => &[
+                (&[ScrollDown, ScrollUp], " ", true, "scroll"),
+                (&[PreviousTab, NextTab], " ", false, "tab"),
+                (&[NextPage, PreviousPage], " ", false, "page"),
+                (&[CopyBody], "", false, "copy"),
+                (&[Diagnose], "", false, "diagnose"),
             ],
         };
-        if app.response.in_flight().is_some() {
-            h.insert(0, ("Esc", "cancel"));
-        }
-        h.extend([("Tab", "pane"), ("?", "help"), ("q", "quit")]);
-        h
+        let cancel: &[Hint] = if app.response.in_flight().is_some() {
+            &[(&[Cancel], "", false, "cancel")]
+        } else {
+            &[]
+        };
+        let everywhere: &[Hint] = &[
+            (&[NextPane], "", false, "pane"),
+            (&[Help], "", false, "help"),
+            (&[Quit], "", false, "quit"),
+        ];
+        let scope = app.focus.scope();
+        cancel
+            .iter()
+            .chain(pane)
+            .chain(everywhere)
+            .map(|(commands, sep, letters, label)| {
+                (keys_of(&app.keymap, scope, commands, sep, *letters), *label)
+            })
+            .filter(|(keys, _)| !keys.is_empty())
+            .collect()
     };
     for (k, d) in hints {
         spans.push(Span::styled(format!(" {k}"), theme.key()));
@@ -188,25 +256,55 @@ fn footer_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The hint under a box: `↑↓ scroll · Esc close`, from the keymap's Overlay keys.
+pub(crate) fn box_hint(keymap: &Keymap, hints: &[(&[Command], &str)]) -> String {
+    let shown: Vec<String> = hints
+        .iter()
+        .map(|(commands, label)| (keys_of(keymap, Scope::Overlay, commands, "", false), label))
+        .filter(|(keys, _)| !keys.is_empty())
+        .map(|(keys, label)| format!("{keys} {label}"))
+        .collect();
+    shown.join(" · ")
+}
+
+/// Whether `key` is the capital of a letter also in `keys` (`Y` beside `y`: shown once).
+fn is_capital_twin(key: &KeyChord, keys: &[KeyChord]) -> bool {
+    match key.code() {
+        KeyCode::Char(c) if c.is_ascii_uppercase() && key.modifiers().is_empty() => keys
+            .iter()
+            .any(|k| k.code() == KeyCode::Char(c.to_ascii_lowercase()) && k.modifiers().is_empty()),
+        _ => false,
+    }
+}
+
+/// `↑↓ scroll · Esc close`.
+fn scroll_hint(keymap: &Keymap) -> String {
+    box_hint(
+        keymap,
+        &[
+            (&[Command::ScrollUp, Command::ScrollDown], "scroll"),
+            (&[Command::Close], "close"),
+        ],
+    )
+}
+
 fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
     let theme = &app.theme;
     match &app.overlay {
         None => {}
         Some(Overlay::Help { scroll }) => {
-            let keys = match app.focus {
-                Focus::Connection => app.connection.help(),
-                Focus::Token => app.token.help(),
-                Focus::Catalog => app.catalog.help(),
-                Focus::Request => app.request.help(),
-                Focus::Response => app.response.help(),
-            };
-            let lines = overlays::help_lines(app.focus.title(), &keys, theme);
+            let pane = app.keymap.help(app.focus.scope());
+            let global = app.keymap.help(Scope::Global);
+            let send = body_send_key(app)
+                .map(|k| k.to_string())
+                .unwrap_or_default();
+            let lines = overlays::help_lines(app.focus.title(), &pane, &global, &send, theme);
             overlays::render_text_box(
                 frame,
                 "Keys",
                 lines,
                 *scroll,
-                "↑↓ scroll · Esc close",
+                &scroll_hint(&app.keymap),
                 theme,
             );
         }
@@ -218,7 +316,7 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
                     "Token (decoded JWT)",
                     lines,
                     *scroll,
-                    "↑↓ scroll · Esc close",
+                    &scroll_hint(&app.keymap),
                     theme,
                 );
             }
@@ -230,11 +328,28 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
                 app.connection.legal_entity.as_deref(),
                 *selected,
                 app.discovery_note.as_deref(),
+                &box_hint(
+                    &app.keymap,
+                    &[
+                        (&[Command::Choose], "choose"),
+                        (&[Command::Discover], "list from GET /Users"),
+                        (&[Command::Close], "close"),
+                    ],
+                ),
                 theme,
             );
         }
         Some(Overlay::Confirm(c)) => {
-            overlays::render_confirm(frame, &c.title, &c.lines, c.danger, theme)
+            let answers = [Command::Yes, Command::No].map(|c| {
+                let keys = app.keymap.keys_in(Scope::Confirm, c);
+                let shown: Vec<String> = keys
+                    .iter()
+                    .filter(|k| !is_capital_twin(k, &keys))
+                    .map(ToString::to_string)
+                    .collect();
+                shown.join(" / ")
+            });
+            overlays::render_confirm(frame, &c.title, &c.lines, c.danger, &answers, theme)
         }
         Some(Overlay::ProfilePicker { selected }) => {
             super::profiles::render_picker(frame, app, *selected, theme)
@@ -246,6 +361,6 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
             input,
             theme,
         ),
-        Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, theme),
+        Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, &app.keymap, theme),
     }
 }

@@ -34,7 +34,7 @@ macro_rules! commands {
 
 commands! {
     // Everywhere.
-    Send = "send", "send the request (keys with Ctrl or F also while editing)";
+    Send = "send", "send the request (keys with Ctrl or F also in a text field)";
     Quit = "quit", "quit (asks first while a request runs or the body is unsent)";
     QuitNow = "quit_now", "quit at once";
     Help = "help", "this help (in the help or the JWT: close it)";

@@ -1,12 +1,13 @@
 //! The endpoint catalogue pane: operations grouped by tag, filtered as you type.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
 use crate::tui::input::{InputOutcome, LineInput};
+use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 use crate::younium::catalog::{Catalog, Operation, filter_words};
 
@@ -123,7 +124,9 @@ impl CatalogPane {
         self.selected = ops[next];
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> CatalogEvent {
+    /// A key: typed into the filter while it is being edited, else `command` (what the
+    /// keymap says the key means here) acts on the list.
+    pub fn handle_key(&mut self, command: Option<Command>, key: KeyEvent) -> CatalogEvent {
         if let Some(input) = &mut self.filtering {
             let outcome = input.handle(key);
             let text = input.text().to_string();
@@ -143,28 +146,37 @@ impl CatalogPane {
             }
             return CatalogEvent::Handled;
         }
-        match key.code {
-            KeyCode::Char('/') => {
+        match command {
+            Some(Command::Filter) => {
                 self.filtering = Some(LineInput::new(&self.filter, false));
                 CatalogEvent::Handled
             }
-            KeyCode::Esc if !self.filter.is_empty() => {
+            // Esc with no request in flight: the app passes `Cancel` on to clear the filter.
+            Some(Command::Cancel) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.refilter();
                 CatalogEvent::Handled
             }
-            KeyCode::Up | KeyCode::Char('k') => self.step(-1),
-            KeyCode::Down | KeyCode::Char('j') => self.step(1),
-            KeyCode::PageUp => self.step(-10),
-            KeyCode::PageDown => self.step(10),
-            KeyCode::Home | KeyCode::Char('g') => self.step(-isize::MAX / 2),
-            KeyCode::End | KeyCode::Char('G') => self.step(isize::MAX / 2),
-            KeyCode::Enter => match self.selected_operation() {
+            Some(Command::ScrollUp) => self.step(-1),
+            Some(Command::ScrollDown) => self.step(1),
+            Some(Command::PageUp) => self.step(-10),
+            Some(Command::PageDown) => self.step(10),
+            Some(Command::Top) => self.step(-isize::MAX / 2),
+            Some(Command::Bottom) => self.step(isize::MAX / 2),
+            Some(Command::Load) => match self.selected_operation() {
                 Some(op) => CatalogEvent::Load(Box::new(op.clone())),
                 None => CatalogEvent::Handled,
             },
             _ => CatalogEvent::Ignored,
         }
+    }
+
+    /// A key as the default keymap reads it in this pane (for the tests beside the pane).
+    #[cfg(test)]
+    fn press(&mut self, key: KeyEvent) -> CatalogEvent {
+        let keymap = crate::tui::keymap::Keymap::default();
+        let command = keymap.command(crate::tui::keymap::Scope::Catalog, &key);
+        self.handle_key(command, key)
     }
 
     fn step(&mut self, n: isize) -> CatalogEvent {
@@ -299,18 +311,6 @@ impl CatalogPane {
             );
         }
     }
-
-    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            (
-                "/",
-                "filter by method, path, tag or permission (words all must match)",
-            ),
-            ("Esc", "clear the filter"),
-            ("↑↓ / j k, PgUp PgDn, g G", "move"),
-            ("Enter", "load the operation into the request builder"),
-        ]
-    }
 }
 
 /// The first row to show so the selection is visible, with its tag heading when it is the
@@ -333,7 +333,7 @@ fn visible_offset(offset: usize, selected: usize, height: usize, rows: &[Row]) -
 mod tests {
     use super::*;
     use crate::younium::catalog::catalog;
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -343,28 +343,28 @@ mod tests {
     fn filter_as_you_type_and_load() {
         let mut pane = CatalogPane::new(catalog());
         let all = pane.match_count();
-        pane.handle_key(key(KeyCode::Char('/')));
+        pane.press(key(KeyCode::Char('/')));
         for c in "get invoices".chars() {
-            pane.handle_key(key(KeyCode::Char(c)));
+            pane.press(key(KeyCode::Char(c)));
         }
         assert!(pane.match_count() < all && pane.match_count() > 3);
-        pane.handle_key(key(KeyCode::Enter));
+        pane.press(key(KeyCode::Enter));
         assert!(!pane.is_editing());
-        let CatalogEvent::Load(op) = pane.handle_key(key(KeyCode::Enter)) else {
+        let CatalogEvent::Load(op) = pane.press(key(KeyCode::Enter)) else {
             panic!("Enter should load")
         };
         // The best match is selected, though /Accounts/{id}/Invoices comes first in the list.
         assert_eq!((op.method.as_str(), op.path.as_str()), ("GET", "/Invoices"));
-        pane.handle_key(key(KeyCode::Esc));
+        pane.press(key(KeyCode::Esc));
         assert_eq!(pane.match_count(), all);
     }
 
     #[test]
     fn a_path_prefix_beats_a_mention_elsewhere() {
         let mut pane = CatalogPane::new(catalog());
-        pane.handle_key(key(KeyCode::Char('/')));
+        pane.press(key(KeyCode::Char('/')));
         for c in "/subscriptions/".chars() {
-            pane.handle_key(key(KeyCode::Char(c)));
+            pane.press(key(KeyCode::Char(c)));
         }
         let op = pane.selected_operation().expect("a selection");
         assert!(op.path.starts_with("/Subscriptions/"), "{}", op.path);

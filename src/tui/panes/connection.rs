@@ -1,13 +1,14 @@
 //! The connection pane: environment, auth method, client ID, secret, legal entity, api-version.
 //! Changing the first four starts a new token exchange; the last two only change the headers.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::input::{InputOutcome, LineInput};
+use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 pub use crate::younium::doctor::LegalEntity;
 use crate::younium::{
@@ -172,7 +173,9 @@ impl ConnectionPane {
         }
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> ConnectionEvent {
+    /// A key: typed into the field being edited, else `command` (what the keymap says the
+    /// key means here) acts on the fields.
+    pub fn handle_key(&mut self, command: Option<Command>, key: KeyEvent) -> ConnectionEvent {
         if let Some(input) = &mut self.editing {
             return match input.handle(key) {
                 InputOutcome::Submit(text) => {
@@ -188,28 +191,36 @@ impl ConnectionPane {
         }
         let fields = self.visible_fields();
         let index = fields.iter().position(|f| *f == self.selected).unwrap_or(0);
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => {
+        match command {
+            Some(Command::ScrollUp) => {
                 self.selected = fields[index.saturating_sub(1)];
                 ConnectionEvent::Handled
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(Command::ScrollDown) => {
                 self.selected = fields[(index + 1).min(fields.len() - 1)];
                 ConnectionEvent::Handled
             }
-            KeyCode::Left | KeyCode::Char('h') => self.cycle(-1),
-            KeyCode::Right | KeyCode::Char('l') => self.cycle(1),
-            KeyCode::Char('v') => {
+            Some(Command::PreviousChoice) => self.cycle(-1),
+            Some(Command::NextChoice) => self.cycle(1),
+            Some(Command::Reveal) => {
                 self.reveal_secret = !self.reveal_secret;
                 ConnectionEvent::Handled
             }
-            KeyCode::Enter | KeyCode::Char('e') => self.activate(),
-            KeyCode::Delete | KeyCode::Backspace if self.selected == Field::LegalEntity => {
+            Some(Command::Edit) => self.activate(),
+            Some(Command::ClearLegalEntity) if self.selected == Field::LegalEntity => {
                 self.legal_entity = None;
                 ConnectionEvent::SettingsChanged
             }
             _ => ConnectionEvent::Ignored,
         }
+    }
+
+    /// A key as the default keymap reads it in this pane (for the tests beside the pane).
+    #[cfg(test)]
+    fn press(&mut self, key: KeyEvent) -> ConnectionEvent {
+        let keymap = crate::tui::keymap::Keymap::default();
+        let command = keymap.command(crate::tui::keymap::Scope::Connection, &key);
+        self.handle_key(command, key)
     }
 
     pub fn paste(&mut self, text: &str) {
@@ -438,33 +449,12 @@ impl ConnectionPane {
             input.render(frame, rect, theme);
         }
     }
-
-    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("↑↓ / j k", "choose a field"),
-            (
-                "← → / h l",
-                "change environment, auth method or api-version",
-            ),
-            (
-                "Enter / e",
-                "edit the field (legal entity: pick from the list)",
-            ),
-            ("Del", "clear the legal entity (send no header)"),
-            ("v", "reveal or hide the secret"),
-            (
-                "S",
-                "store the secret in the OS keyring (and point the profile at it)",
-            ),
-            ("Enter / Esc", "while editing: keep / discard"),
-        ]
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyModifiers;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -472,16 +462,16 @@ mod tests {
 
     fn type_text(pane: &mut ConnectionPane, text: &str) -> ConnectionEvent {
         for c in text.chars() {
-            pane.handle_key(key(KeyCode::Char(c)));
+            pane.press(key(KeyCode::Char(c)));
         }
-        pane.handle_key(key(KeyCode::Enter))
+        pane.press(key(KeyCode::Enter))
     }
 
     #[test]
     fn credentials_and_settings_are_told_apart() {
         let mut pane = ConnectionPane::default();
         assert!(pane.connection().is_none());
-        pane.handle_key(key(KeyCode::Enter));
+        pane.press(key(KeyCode::Enter));
         assert_eq!(
             type_text(&mut pane, "client-1"),
             ConnectionEvent::CredentialsChanged
@@ -490,8 +480,8 @@ mod tests {
             pane.missing().unwrap(),
             "enter the secret (or set YOUNIUM_SECRET)"
         );
-        pane.handle_key(key(KeyCode::Down));
-        pane.handle_key(key(KeyCode::Enter));
+        pane.press(key(KeyCode::Down));
+        pane.press(key(KeyCode::Enter));
         assert_eq!(
             type_text(&mut pane, "s3cret"),
             ConnectionEvent::CredentialsChanged
@@ -500,14 +490,11 @@ mod tests {
             pane.connection().unwrap().credentials.secret.expose(),
             "s3cret"
         );
-        pane.handle_key(key(KeyCode::Down));
+        pane.press(key(KeyCode::Down));
+        assert_eq!(pane.press(key(KeyCode::Enter)), ConnectionEvent::PickEntity);
+        pane.press(key(KeyCode::Down));
         assert_eq!(
-            pane.handle_key(key(KeyCode::Enter)),
-            ConnectionEvent::PickEntity
-        );
-        pane.handle_key(key(KeyCode::Down));
-        assert_eq!(
-            pane.handle_key(key(KeyCode::Right)),
+            pane.press(key(KeyCode::Right)),
             ConnectionEvent::SettingsChanged
         );
         assert_eq!(pane.api_version, ApiVersion::V2_0);
@@ -519,9 +506,9 @@ mod tests {
             client_id: "keep".into(),
             ..Default::default()
         };
-        pane.handle_key(key(KeyCode::Enter));
-        pane.handle_key(key(KeyCode::Char('x')));
-        assert_eq!(pane.handle_key(key(KeyCode::Esc)), ConnectionEvent::Handled);
+        pane.press(key(KeyCode::Enter));
+        pane.press(key(KeyCode::Char('x')));
+        assert_eq!(pane.press(key(KeyCode::Esc)), ConnectionEvent::Handled);
         assert_eq!(pane.client_id, "keep");
     }
 
@@ -533,15 +520,12 @@ mod tests {
         };
         // Sandbox → Production → US sandbox → US production → Custom.
         for _ in 0..3 {
-            pane.handle_key(key(KeyCode::Right));
+            pane.press(key(KeyCode::Right));
         }
-        assert_eq!(
-            pane.handle_key(key(KeyCode::Right)),
-            ConnectionEvent::Handled
-        );
+        assert_eq!(pane.press(key(KeyCode::Right)), ConnectionEvent::Handled);
         assert_eq!(pane.selected, Field::BaseUrl);
         for _ in 0..30 {
-            pane.handle_key(key(KeyCode::Backspace));
+            pane.press(key(KeyCode::Backspace));
         }
         assert_eq!(type_text(&mut pane, "not a url"), ConnectionEvent::Handled);
         assert!(
@@ -550,9 +534,9 @@ mod tests {
                 .unwrap()
                 .contains("not a usable base URL")
         );
-        pane.handle_key(key(KeyCode::Enter));
+        pane.press(key(KeyCode::Enter));
         for _ in 0..30 {
-            pane.handle_key(key(KeyCode::Backspace));
+            pane.press(key(KeyCode::Backspace));
         }
         assert_eq!(
             type_text(&mut pane, "http://127.0.0.1:9"),

@@ -52,47 +52,50 @@ pub fn render_text_box(
     );
 }
 
-/// The help lines: global keys, then the focused pane's.
+/// The help lines: the focused pane's keys, then the ones that work everywhere (both from
+/// the keymap: keys, what they do), then what the keymap does not hold (the mouse, text
+/// fields). `send` is the key that sends from the body editor.
 pub fn help_lines(
     pane: &str,
-    pane_keys: &[(&'static str, &'static str)],
+    pane_keys: &[(String, &'static str)],
+    global_keys: &[(String, &'static str)],
+    send: &str,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
-    let global: [(&str, &str); 12] = [
-        ("Tab / Shift-Tab, 1-5, click", "move between panes"),
-        (
-            "s, F5 / Ctrl-R",
-            "send the request (F5 and Ctrl-R also while editing)",
-        ),
-        ("Esc", "cancel the request in flight"),
-        ("r", "renew the token now"),
-        ("L", "pick the legal entity"),
-        ("P", "switch profile"),
-        ("D", "diagnose the 401/403 on screen (or the request)"),
-        ("J", "show the decoded JWT"),
-        ("?", "this help"),
-        (
-            "q",
-            "quit (asks first while a request runs or the body is unsent)",
-        ),
-        ("Ctrl-C", "quit at once"),
-        ("mouse wheel", "scroll the pane under the pointer"),
-    ];
-    let row = |(k, d): (&str, &str)| {
+    let width = pane_keys
+        .iter()
+        .chain(global_keys)
+        .map(|(k, _)| k.chars().count())
+        .chain([11])
+        .max()
+        .unwrap_or_default()
+        + 3;
+    let row = |k: &str, d: &str| {
         Line::from(vec![
-            Span::styled(format!("  {k:<32}"), theme.key()),
+            Span::styled(format!("  {k:<width$}"), theme.key()),
             Span::raw(d.to_string()),
         ])
     };
-    let mut lines = vec![Line::styled("Everywhere", theme.title())];
-    lines.extend(global.into_iter().map(row));
+    let mut lines = vec![Line::styled(pane.to_string(), theme.title())];
+    lines.extend(pane_keys.iter().map(|(k, d)| row(k, d)));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Everywhere", theme.title()));
+    lines.extend(global_keys.iter().map(|(k, d)| row(k, d)));
+    lines.push(row("click", "go to the pane under the pointer"));
+    lines.push(row("mouse wheel", "scroll the pane under the pointer"));
     lines.push(Line::styled(
         "  In a text field keys edit the text; Enter keeps it, Esc discards it.",
         theme.dim(),
     ));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(pane.to_string(), theme.title()));
-    lines.extend(pane_keys.iter().copied().map(row));
+    let send = if send.is_empty() {
+        String::new()
+    } else {
+        format!("; {send} sends")
+    };
+    lines.push(Line::styled(
+        format!("  In the body editor Esc stops editing{send}."),
+        theme.dim(),
+    ));
     lines
 }
 
@@ -209,18 +212,14 @@ pub fn render_entity_picker(
     current: Option<&str>,
     selected: usize,
     note: Option<&str>,
+    hint: &str,
     theme: &Theme,
 ) {
     let height = (known.len() as u16 + 7).min(frame.area().height);
     let area = centered(frame.area(), 78, height);
     frame.render_widget(Clear, area);
-    let block = frame_block("Legal entity", theme).title_bottom(
-        Line::styled(
-            " Enter choose · d list from GET /Users · Esc close ",
-            theme.dim(),
-        )
-        .alignment(Alignment::Right),
-    );
+    let block = frame_block("Legal entity", theme)
+        .title_bottom(Line::styled(format!(" {hint} "), theme.dim()).alignment(Alignment::Right));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let is_current = |k: &LegalEntity| current.is_some_and(|c| k.matches(c));
@@ -304,6 +303,7 @@ pub fn render_confirm(
     title: &str,
     lines: &[String],
     danger: bool,
+    answers: &[String; 2],
     theme: &Theme,
 ) {
     let area = centered(frame.area(), 72, lines.len() as u16 + 5);
@@ -326,16 +326,18 @@ pub fn render_confirm(
     let mut text: Vec<Line<'static>> = lines.iter().map(|l| Line::raw(l.clone())).collect();
     text.push(Line::raw(""));
     text.push(Line::from(vec![
-        Span::styled("y", theme.key()),
+        Span::styled(answers[0].clone(), theme.key()),
         Span::raw(" yes    "),
-        Span::styled("n / Esc", theme.key()),
+        Span::styled(answers[1].clone(), theme.key()),
         Span::raw(" no"),
     ]));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
 }
 
+/// The first-run screen; `keys` are the keys of the demo, configure and quit.
 pub fn render_welcome(
     frame: &mut Frame<'_>,
+    keys: &[String; 3],
     starting_demo: bool,
     error: Option<&str>,
     theme: &Theme,
@@ -357,16 +359,19 @@ pub fn render_welcome(
         Line::raw("No credentials found: no --client-id, YOUNIUM_CLIENT_ID or YOUNIUM_SECRET."),
         Line::raw(""),
         key(
-            "d",
+            &keys[0],
             "Try the demo: a built-in Younium simulator with demo credentials,",
         ),
         Line::raw("      two legal entities and a missing permission to debug."),
         Line::raw("      No account needed."),
         Line::raw(""),
-        key("c", "Enter a client ID and secret. In Younium: your name →"),
+        key(
+            &keys[1],
+            "Enter a client ID and secret. In Younium: your name →",
+        ),
         Line::raw("      Privacy & Security → Personal Tokens → Generate Token."),
         Line::raw(""),
-        key("q", "Quit."),
+        key(&keys[2], "Quit."),
         Line::raw(""),
         Line::styled(
             "Tip: YOUNIUM_SECRET=… younium-tui --env sandbox --client-id ID",
@@ -384,7 +389,7 @@ pub fn render_welcome(
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-pub fn render_too_small(frame: &mut Frame<'_>, need: (u16, u16), theme: &Theme) {
+pub fn render_too_small(frame: &mut Frame<'_>, need: (u16, u16), quit: &str, theme: &Theme) {
     let area = frame.area();
     let text = vec![
         Line::styled("Terminal too small", theme.error_text()),
@@ -393,7 +398,7 @@ pub fn render_too_small(frame: &mut Frame<'_>, need: (u16, u16), theme: &Theme) 
             area.width, area.height, need.0, need.1
         )),
         Line::raw("Enlarge the window or make the font smaller."),
-        Line::styled("q quits", theme.dim()),
+        Line::styled(format!("{quit} quits"), theme.dim()),
     ];
     frame.render_widget(
         Paragraph::new(text)

@@ -5,7 +5,6 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -18,6 +17,7 @@ use ratatui::widgets::{
 use crate::commands::format_size;
 use crate::pretty::Document;
 use crate::pretty::highlight::highlighter;
+use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 use crate::younium::paging::PageInfo;
 use crate::younium::{ApiRequest, ApiResponse, Explanation, Method};
@@ -155,27 +155,28 @@ impl ResponsePane {
         self.scroll = (self.scroll as isize + lines).clamp(0, max as isize) as usize;
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> ResponseEvent {
+    /// What the keymap says a key means here (the pane has no text to edit).
+    pub fn handle_key(&mut self, command: Option<Command>) -> ResponseEvent {
         let page = self.viewport.max(1) as isize;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.scroll_by(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_by(-1),
-            KeyCode::Char('d') if ctrl => self.scroll_by(page / 2),
-            KeyCode::Char('u') if ctrl => self.scroll_by(-page / 2),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll_by(page),
-            KeyCode::PageUp => self.scroll_by(-page),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
-            KeyCode::End | KeyCode::Char('G') => {
-                self.scroll = self.line_count().saturating_sub(self.viewport.max(1))
-            }
-            KeyCode::Right | KeyCode::Char('l') => self.hscroll += 8,
-            KeyCode::Left | KeyCode::Char('h') => self.hscroll = self.hscroll.saturating_sub(8),
-            KeyCode::Char('0') => self.hscroll = 0,
-            KeyCode::Char(']') => self.switch_tab(1),
-            KeyCode::Char('[') => self.switch_tab(-1),
-            KeyCode::Char('n') => return self.page_event(1),
-            KeyCode::Char('p') => return self.page_event(-1),
+        let Some(command) = command else {
+            return ResponseEvent::Ignored;
+        };
+        match command {
+            Command::ScrollDown => self.scroll_by(1),
+            Command::ScrollUp => self.scroll_by(-1),
+            Command::HalfPageDown => self.scroll_by(page / 2),
+            Command::HalfPageUp => self.scroll_by(-page / 2),
+            Command::PageDown => self.scroll_by(page),
+            Command::PageUp => self.scroll_by(-page),
+            Command::Top => self.scroll = 0,
+            Command::Bottom => self.scroll = self.line_count().saturating_sub(self.viewport.max(1)),
+            Command::ScrollRight => self.hscroll += 8,
+            Command::ScrollLeft => self.hscroll = self.hscroll.saturating_sub(8),
+            Command::ScrollHome => self.hscroll = 0,
+            Command::NextTab => self.switch_tab(1),
+            Command::PreviousTab => self.switch_tab(-1),
+            Command::NextPage => return self.page_event(1),
+            Command::PreviousPage => return self.page_event(-1),
             _ => return ResponseEvent::Ignored,
         }
         ResponseEvent::Handled
@@ -361,23 +362,6 @@ impl ResponsePane {
         }
         *self.body_cache.borrow_mut() = Some((key, out.clone()));
         out
-    }
-
-    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("↑↓ / j k", "scroll a line"),
-            ("PgUp PgDn, Ctrl-u/d, space", "scroll a page / half a page"),
-            ("g G / Home End", "top / bottom"),
-            ("← → / h l, 0", "scroll sideways, back to the left edge"),
-            ("[ ]", "switch tab: Body, Headers, Request as sent"),
-            ("n / p", "next / previous page of a paged list"),
-            ("y", "copy the body"),
-            (
-                "c",
-                "copy the request as curl ($YOUNIUM_TOKEN unless revealed)",
-            ),
-            ("w", "save the body to a file"),
-        ]
     }
 }
 

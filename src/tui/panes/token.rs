@@ -1,7 +1,6 @@
 //! The token pane: "is my token valid?" at a glance. A state badge, a live countdown with a
 //! gauge, expiry in local time and UTC, when renewal happens, and the last exchange's result.
 
-use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use ratatui::Frame;
@@ -10,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, LineGauge, Paragraph, Wrap};
 
 use crate::session::ManagerOptions;
+use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 use crate::younium::token::{
     Token, TokenBadge, TokenState, format_countdown, format_duration, format_local, format_utc,
@@ -17,8 +17,6 @@ use crate::younium::token::{
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum TokenEvent {
-    Renew,
-    ShowJwt,
     Handled,
     Ignored,
 }
@@ -31,11 +29,11 @@ pub struct TokenPane {
 }
 
 impl TokenPane {
-    pub fn handle_key(&mut self, key: KeyEvent) -> TokenEvent {
-        match key.code {
-            KeyCode::Char('r') => TokenEvent::Renew,
-            KeyCode::Char('j') | KeyCode::Enter => TokenEvent::ShowJwt,
-            KeyCode::Char('v') => {
+    /// What the keymap says a key means here (renewing and the JWT are the app's: `r`,
+    /// `j`/Enter arrive there as `Renew` and `ShowJwt`).
+    pub fn handle_key(&mut self, command: Option<Command>) -> TokenEvent {
+        match command {
+            Some(Command::Reveal) => {
                 self.reveal = !self.reveal;
                 TokenEvent::Handled
             }
@@ -224,16 +222,5 @@ impl TokenPane {
                 row("Renews", Span::raw(text))
             }
         }
-    }
-
-    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("r", "renew the token now"),
-            (
-                "j / Enter",
-                "show the decoded JWT (header, claims, expiry sources)",
-            ),
-            ("v", "reveal or shorten the token"),
-        ]
     }
 }

@@ -3,7 +3,7 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use toml_edit::{Document, DocumentMut};
 
-use super::super::{Command, KeyChord, Keymap, ProblemKind, Scope};
+use super::super::{Command, KeyChord, Keymap, ProblemKind, Scope, keymap_from_config};
 use super::KeyProblem;
 
 /// Applies the `[keys]` of `text`, read both with spans and without (as `ConfigFile` keeps
@@ -233,4 +233,38 @@ fn a_pane_key_may_not_shadow_a_global_one_but_a_box_may() {
         keys.command(Scope::Response, &key('r')),
         Some(Command::Renew)
     );
+}
+
+#[test]
+fn a_config_file_gives_its_keys_section() {
+    let path = Path::new("/home/me/.config/younium-tui/config.toml");
+    let text = "default_profile = \"sandbox\"\n\n[profiles.sandbox]\nclient_id = \"x\"\n\n\
+                [keys]\nsend = [\"ctrl-enter\"]\nhelp = \"F1\"\nsned = \"x\"\n";
+    let (keys, problems) = keymap_from_config(text, path);
+    assert_eq!(names(&keys, Command::Send), ["ctrl-enter"]);
+    assert_eq!(names(&keys, Command::Help), ["F1"]);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(
+        problems[0].to_string(),
+        "/home/me/.config/younium-tui/config.toml:9: [keys] has no command `sned` \
+         (did you mean `send`?); the entry is ignored"
+    );
+
+    let (keys, problems) = keymap_from_config("[profiles.a]\nclient_id = \"x\"\n", path);
+    assert_eq!((keys, problems), (Keymap::default(), Vec::new()));
+
+    let (keys, problems) = keymap_from_config("keys = { quit = \"Q\" }\n", path);
+    assert_eq!(problems, Vec::new());
+    assert_eq!(names(&keys, Command::Quit), ["Q"]);
+
+    let (keys, problems) = keymap_from_config("\nkeys = 3\n", path);
+    assert_eq!(keys, Keymap::default());
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, 2);
+    assert!(matches!(problems[0].kind, ProblemKind::KeysNotATable(_)));
+
+    let (keys, problems) = keymap_from_config("[keys]\nsend = [\"F5\"\n", path);
+    assert_eq!(keys, Keymap::default());
+    assert_eq!(problems.len(), 1);
+    assert!(matches!(problems[0].kind, ProblemKind::NotToml(_)));
 }

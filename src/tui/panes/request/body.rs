@@ -150,7 +150,7 @@ impl RequestPane {
 mod tests {
     use crossterm::event::KeyCode;
 
-    use super::super::testing::{ctx, key};
+    use super::super::testing::{ctx, key, press};
     use super::super::{HeaderContext, RequestTab};
     use super::*;
     use crate::younium::Method;
@@ -166,20 +166,20 @@ mod tests {
         pane.method = Method::Post;
         pane.tab = RequestTab::Body;
         pane.row = 1;
-        pane.handle_key(key(KeyCode::Enter), &c);
+        press(&mut pane, key(KeyCode::Enter), &c);
         assert!(pane.is_editing_body());
         for ch in "{\"name\": ".chars() {
-            pane.handle_key(key(KeyCode::Char(ch)), &c);
+            press(&mut pane, key(KeyCode::Char(ch)), &c);
         }
         assert!(matches!(&pane.body_check, BodyCheck::Invalid(e) if e.line == 1));
         for ch in "1}".chars() {
-            pane.handle_key(key(KeyCode::Char(ch)), &c);
+            press(&mut pane, key(KeyCode::Char(ch)), &c);
         }
         assert_eq!(pane.body_check, BodyCheck::Valid);
         assert!(pane.body_dirty);
-        pane.handle_key(key(KeyCode::Esc), &c);
+        press(&mut pane, key(KeyCode::Esc), &c);
         assert!(!pane.is_editing());
-        pane.handle_key(key(KeyCode::Char('f')), &c);
+        press(&mut pane, key(KeyCode::Char('f')), &c);
         assert_eq!(pane.body_text(), "{\n  \"name\": 1\n}");
         pane.ensure_idempotency_key(|| "k-1".into());
         let req = pane.build().unwrap();

@@ -200,7 +200,7 @@ impl RequestPane {
 mod tests {
     use crossterm::event::KeyCode;
 
-    use super::super::testing::{ctx, key, type_text};
+    use super::super::testing::{ctx, key, press, type_text};
     use super::*;
 
     #[test]
@@ -211,13 +211,13 @@ mod tests {
             settings: &s,
             token: t.as_ref(),
         };
-        pane.handle_key(key(KeyCode::Char(']')), &c);
+        press(&mut pane, key(KeyCode::Char(']')), &c);
         let names: Vec<String> = pane.effective(&c).iter().map(|h| h.name.clone()).collect();
         let le = names.iter().position(|n| n == "legal-entity").unwrap();
         pane.row = le + 1;
-        pane.handle_key(key(KeyCode::Char('e')), &c);
+        press(&mut pane, key(KeyCode::Char('e')), &c);
         for _ in 0..10 {
-            pane.handle_key(key(KeyCode::Backspace), &c);
+            press(&mut pane, key(KeyCode::Backspace), &c);
         }
         type_text(&mut pane, "Other", &c);
         let h = &pane.effective(&c)[le];
@@ -225,9 +225,9 @@ mod tests {
             (h.origin, h.value.wire()),
             (HeaderOrigin::Overridden, "Other".to_string())
         );
-        pane.handle_key(key(KeyCode::Char('d')), &c);
+        press(&mut pane, key(KeyCode::Char('d')), &c);
         assert_eq!(pane.effective(&c)[le].origin, HeaderOrigin::Automatic);
-        pane.handle_key(key(KeyCode::Char(' ')), &c);
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
         assert_eq!(pane.effective(&c)[le].origin, HeaderOrigin::Disabled);
         assert_eq!(pane.build().unwrap().legal_entity_sent(&s), None);
     }

@@ -12,10 +12,11 @@ mod path;
 mod table;
 mod view;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use crate::tui::input::{InputOutcome, LineInput};
+use crate::tui::keymap::Command;
 use crate::younium::catalog::Operation;
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
@@ -47,6 +48,15 @@ enum Editing {
 pub enum RequestEvent {
     Handled,
     Ignored,
+}
+
+/// Whether the body editor takes `key` as its own shortcut (Ctrl-R is its redo, Ctrl-Z its
+/// undo…): keys with Ctrl or Alt on a character go to it while it is being edited, so only
+/// other keys of `send` (F5, Ctrl-Enter) send from there.
+pub fn body_editor_takes(key: &KeyEvent) -> bool {
+    key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        && matches!(key.code, KeyCode::Char(_))
 }
 
 /// What the header table needs from outside the pane.
@@ -207,41 +217,57 @@ impl RequestPane {
         }
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent, ctx: &HeaderContext<'_>) -> RequestEvent {
+    /// A key: typed into what is being edited (the path, a cell, the body), else `command`
+    /// (what the keymap says the key means here) acts on the builder.
+    pub fn handle_key(
+        &mut self,
+        command: Option<Command>,
+        key: KeyEvent,
+        ctx: &HeaderContext<'_>,
+    ) -> RequestEvent {
         self.message = None;
         if let Some(editing) = self.editing.take() {
             return self.editing_key(editing, key, ctx);
         }
         let rows = self.row_count(ctx);
-        match key.code {
-            KeyCode::Char('m') => self.cycle_method(1),
-            KeyCode::Char('M') => self.cycle_method(-1),
-            KeyCode::Char(']') => self.switch_tab(1),
-            KeyCode::Char('[') => self.switch_tab(-1),
-            KeyCode::Up | KeyCode::Char('k') => {
+        let Some(command) = command else {
+            return RequestEvent::Ignored;
+        };
+        match command {
+            Command::NextMethod => self.cycle_method(1),
+            Command::PreviousMethod => self.cycle_method(-1),
+            Command::NextTab => self.switch_tab(1),
+            Command::PreviousTab => self.switch_tab(-1),
+            Command::ScrollUp => {
                 self.row = self.row.saturating_sub(1);
                 RequestEvent::Handled
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Command::ScrollDown => {
                 self.row = (self.row + 1).min(rows);
                 RequestEvent::Handled
             }
-            KeyCode::Char('K') => {
+            Command::NewIdempotencyKey => {
                 self.idempotency_key = None;
                 self.message = Some("new idempotency key".into());
                 RequestEvent::Handled
             }
-            KeyCode::Char('f') if self.tab == RequestTab::Body => {
+            Command::FormatBody if self.tab == RequestTab::Body => {
                 self.format_body();
                 RequestEvent::Handled
             }
-            KeyCode::Enter | KeyCode::Char('e') => self.edit(Cell::Value, ctx),
-            KeyCode::Char('n') if self.row > 0 => self.edit(Cell::Name, ctx),
-            KeyCode::Char('a') => self.add_row(),
-            KeyCode::Char(' ') if self.row > 0 => self.toggle(ctx),
-            KeyCode::Char('d') | KeyCode::Delete if self.row > 0 => self.delete(ctx),
+            Command::Edit => self.edit(Cell::Value, ctx),
+            Command::EditName if self.row > 0 => self.edit(Cell::Name, ctx),
+            Command::AddRow => self.add_row(),
+            Command::ToggleRow if self.row > 0 => self.toggle(ctx),
+            Command::DeleteRow if self.row > 0 => self.delete(ctx),
             _ => RequestEvent::Ignored,
         }
+    }
+
+    /// Whether the body is being edited and the editor takes `key` as its own shortcut (see
+    /// [`body_editor_takes`]).
+    pub fn editor_claims(&self, key: &KeyEvent) -> bool {
+        self.is_editing_body() && body_editor_takes(key)
     }
 
     /// A key while something is being edited; `editing` was taken out of the pane and is put
@@ -375,30 +401,6 @@ impl RequestPane {
             self.idempotency_key = Some(new_key());
         }
     }
-
-    pub fn help(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("s, F5, Ctrl-R", "send the request (from any pane)"),
-            ("m / M", "next / previous method"),
-            ("[ ]", "switch tab: Params, Headers, Body"),
-            ("↑↓ / j k", "choose the path line or a row"),
-            ("Enter / e", "edit the path, a value, or the body"),
-            ("n", "edit a row's name"),
-            ("a", "add a query parameter or header"),
-            ("space", "switch a row on or off (automatic headers too)"),
-            (
-                "d / Del",
-                "delete a row; on an overridden header: back to automatic",
-            ),
-            ("f", "format the JSON body"),
-            ("K", "new idempotency key (POST)"),
-            (
-                "c",
-                "copy the request as curl ($YOUNIUM_TOKEN unless revealed)",
-            ),
-            ("Esc", "stop editing the body"),
-        ]
-    }
 }
 
 /// Helpers the tests beside each part of the pane share.
@@ -423,17 +425,24 @@ mod testing {
         )
     }
 
+    /// A key as the default keymap reads it in the request pane.
+    pub(super) fn press(pane: &mut RequestPane, key: KeyEvent, c: &HeaderContext<'_>) {
+        let keymap = crate::tui::keymap::Keymap::default();
+        let command = keymap.command(crate::tui::keymap::Scope::Request, &key);
+        pane.handle_key(command, key, c);
+    }
+
     pub(super) fn type_text(pane: &mut RequestPane, text: &str, c: &HeaderContext<'_>) {
         for ch in text.chars() {
-            pane.handle_key(key(KeyCode::Char(ch)), c);
+            press(pane, key(KeyCode::Char(ch)), c);
         }
-        pane.handle_key(key(KeyCode::Enter), c);
+        press(pane, key(KeyCode::Enter), c);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{ctx, key, type_text};
+    use super::testing::{ctx, key, press, type_text};
     use super::*;
     use crate::younium::catalog::catalog;
 
@@ -460,7 +469,7 @@ mod tests {
             token: t.as_ref(),
         };
         pane.row = 1;
-        pane.handle_key(key(KeyCode::Enter), &c);
+        press(&mut pane, key(KeyCode::Enter), &c);
         type_text(&mut pane, "A 1/2", &c);
         assert_eq!(pane.build().unwrap().path, "/Accounts/A%201%2F2/Invoices");
     }

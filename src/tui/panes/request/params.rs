@@ -165,7 +165,7 @@ mod tests {
     use crossterm::event::KeyCode;
 
     use super::super::HeaderContext;
-    use super::super::testing::{ctx, key, type_text};
+    use super::super::testing::{ctx, key, press, type_text};
     use super::*;
     use crate::younium::request::HeaderOrigin;
 
@@ -177,16 +177,16 @@ mod tests {
             settings: &s,
             token: t.as_ref(),
         };
-        pane.handle_key(key(KeyCode::Char('a')), &c);
+        press(&mut pane, key(KeyCode::Char('a')), &c);
         type_text(&mut pane, "Filter", &c);
         type_text(&mut pane, "name eq 'x'", &c);
         assert_eq!(pane.query[2], Param::new("Filter", "name eq 'x'"));
-        pane.handle_key(key(KeyCode::Char(' ')), &c);
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
         assert!(!pane.query[2].enabled);
-        pane.handle_key(key(KeyCode::Char('d')), &c);
+        press(&mut pane, key(KeyCode::Char('d')), &c);
         assert_eq!(pane.query.len(), 2);
-        pane.handle_key(key(KeyCode::Char(']')), &c);
-        pane.handle_key(key(KeyCode::Char('a')), &c);
+        press(&mut pane, key(KeyCode::Char(']')), &c);
+        press(&mut pane, key(KeyCode::Char('a')), &c);
         type_text(&mut pane, "X-Debug", &c);
         type_text(&mut pane, "1", &c);
         assert_eq!(pane.headers, [Param::new("X-Debug", "1")]);

@@ -1,0 +1,168 @@
+//! Where a key goes. Every key that is a command is looked up in `App::keymap` and handled as
+//! that [`Command`]; only text editing (a field, the filter, the body) takes raw keys. In order:
+//!
+//! 1. `QuitNow` (Ctrl-C), looked up in Always: quits from anywhere.
+//! 2. Terminal too small: only `Quit` (q) does anything.
+//! 3. The welcome screen: its own scope (`d`, `c`, `q`).
+//! 4. An overlay: its scope (Overlay, or Confirm for a question); the file-name box edits.
+//! 5. No overlay: `Send` in Always (F5, Ctrl-R) even while editing, unless the body editor
+//!    claims the key (Ctrl-R is its redo); then, while a field is edited, the raw key goes to
+//!    the focused pane; else the key is looked up along the focused pane's chain (pane, Global,
+//!    Always), the app's commands are handled here and the pane's go to the pane.
+//!
+//! `on_key` is the one place that writes `App::overlay`: the handlers return the next one.
+
+use crossterm::event::KeyEvent;
+
+use super::app::{App, Effect, Focus, Overlay, Screen};
+use super::keymap::{Command, Scope};
+use super::panes::catalog::CatalogEvent;
+use super::panes::connection::ConnectionEvent;
+use super::panes::request::HeaderContext;
+use super::panes::response::{ResponseEvent, ResponseState};
+
+impl App {
+    /// The one place `self.overlay` changes on a key: the handler returns what to show next.
+    pub(crate) fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
+        self.status = None;
+        if self.keymap.command(Scope::Always, &key) == Some(Command::QuitNow) {
+            self.quit = true;
+            return;
+        }
+        if self.too_small() {
+            if self.keymap.command(Scope::Global, &key) == Some(Command::Quit) {
+                self.quit = true;
+            }
+            return;
+        }
+        if self.screen == Screen::Welcome {
+            let command = self.keymap.command(Scope::Welcome, &key);
+            self.welcome_command(command, effects);
+            return;
+        }
+        self.overlay = match self.overlay.take() {
+            Some(overlay) => self.overlay_key(overlay, key, effects),
+            None => self.main_key(key, effects),
+        };
+    }
+
+    /// Keys with no overlay open; returns the overlay to open, if any.
+    fn main_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        if !self.request.editor_claims(&key)
+            && self.keymap.command(Scope::Always, &key) == Some(Command::Send)
+        {
+            return self.send_builder(effects);
+        }
+        let command = if self.is_editing() {
+            None
+        } else {
+            self.keymap.command(self.focus.scope(), &key)
+        };
+        if let Some(command) = command
+            && let Some(next) = self.app_command(command, effects)
+        {
+            return next;
+        }
+        self.pane_key(command, key, effects)
+    }
+
+    /// Commands the app carries out (whichever pane has the keyboard, or on behalf of the
+    /// focused one). `None`: the pane's to handle; `Some(next)`: handled, with the overlay to
+    /// open.
+    fn app_command(
+        &mut self,
+        command: Command,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Option<Overlay>> {
+        let next = match command {
+            Command::Quit => self.ask_quit(),
+            Command::QuitNow => {
+                self.quit = true;
+                None
+            }
+            Command::Help => Some(Overlay::Help { scroll: 0 }),
+            Command::NextPane | Command::PreviousPane => {
+                let by = if command == Command::NextPane { 1 } else { -1 };
+                self.focus = self.focus.step(by);
+                None
+            }
+            Command::FocusConnection => self.focus_on(Focus::Connection),
+            Command::FocusToken => self.focus_on(Focus::Token),
+            Command::FocusCatalog => self.focus_on(Focus::Catalog),
+            Command::FocusRequest => self.focus_on(Focus::Request),
+            Command::FocusResponse => self.focus_on(Focus::Response),
+            Command::Renew => {
+                effects.push(Effect::Renew);
+                None
+            }
+            Command::Send => self.send_builder(effects),
+            Command::PickLegalEntity => self.open_entity_picker(effects),
+            Command::ShowJwt => self.open_jwt(),
+            Command::Diagnose => self.start_diagnosis(false, effects),
+            Command::PickProfile => self.open_profile_picker(),
+            Command::Cancel if self.response.in_flight().is_some() => {
+                effects.push(Effect::Cancel);
+                self.response.state = ResponseState::Failed {
+                    message: "Cancelled. Nothing more will be read from that request.".into(),
+                };
+                None
+            }
+            Command::StoreSecret => self.store_secret(effects),
+            Command::CopyCurl if self.focus == Focus::Response => self.copy_response_curl(effects),
+            Command::CopyCurl => self.copy_request_curl(effects),
+            Command::CopyBody => self.copy_body(effects),
+            Command::SaveBody => self.start_save_body(),
+            _ => return None,
+        };
+        Some(next)
+    }
+
+    fn focus_on(&mut self, focus: Focus) -> Option<Overlay> {
+        self.focus = focus;
+        None
+    }
+
+    /// The focused pane's turn: `command` is what the key means there (`None` while a field
+    /// is edited: the pane takes the raw key).
+    fn pane_key(
+        &mut self,
+        command: Option<Command>,
+        key: KeyEvent,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        match self.focus {
+            Focus::Connection => match self.connection.handle_key(command, key) {
+                ConnectionEvent::CredentialsChanged => {
+                    effects.push(Effect::Connect(self.connection.connection()));
+                }
+                ConnectionEvent::SettingsChanged => self.settings_changed(effects),
+                ConnectionEvent::PickEntity => return self.open_entity_picker(effects),
+                ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
+            },
+            Focus::Token => {
+                self.token.handle_key(command);
+            }
+            Focus::Catalog => {
+                if let CatalogEvent::Load(op) = self.catalog.handle_key(command, key) {
+                    self.request.load(&op);
+                    self.focus = Focus::Request;
+                }
+            }
+            Focus::Request => {
+                let settings = self.connection.settings();
+                let token = self.header_token();
+                let ctx = HeaderContext {
+                    settings: &settings,
+                    token: token.as_ref(),
+                };
+                self.request.handle_key(command, key, &ctx);
+            }
+            Focus::Response => {
+                if let ResponseEvent::Page(n) = self.response.handle_key(command) {
+                    return self.go_to_page(n, effects);
+                }
+            }
+        }
+        None
+    }
+}
