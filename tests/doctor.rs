@@ -472,7 +472,7 @@ async fn doctor_command_exit_statuses_and_reports() {
     );
     assert!(text.contains("Verdict: The legal entity \"Nordlys Software Inc\" is right, but your user lacks Invoice View"), "{text}");
     assert!(
-        text.contains(&format!("Fix: --legal-entity {AB:?}")),
+        text.contains(&format!("Fix: --legal-entity '{AB}'")),
         "{text}"
     );
     assert!(!text.contains(demo::SECRET));

@@ -5,9 +5,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 
+use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs};
-use crate::pretty::{Document, highlight::highlighter, json};
+use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
+use crate::sanitize;
 use crate::session::{ApiClient, TokenManager};
 use crate::younium::catalog::catalog;
 use crate::younium::problem::{CallContext, explain};
@@ -53,28 +55,31 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     {
         Ok(outcome) => outcome,
         Err(error) => {
-            eprintln!("error: {error}");
+            say(format_args!("error: {error}"));
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };
     let response = &outcome.response;
-    eprintln!("{}", status_line(response));
+    say(status_line(response));
     if outcome.retried_after_401 {
-        eprintln!(
-            "note: the first attempt answered 401; the token was renewed and the call sent again"
-        );
+        say("note: the first attempt answered 401; the token was renewed and the call sent again");
     }
     if let Some(error) = &outcome.renewal_error {
-        eprintln!("note: the call answered 401 and renewing the token failed: {error}");
+        say(format_args!(
+            "note: the call answered 401 and renewing the token failed: {error}"
+        ));
     }
     if args.include {
         for (name, value) in &response.headers {
-            eprintln!("{name}: {value}");
+            say(format_args!("{name}: {}", sanitize::one_line(value)));
         }
     }
     if response.is_empty_list() {
-        eprintln!("no records: {}", response.problem().messages_text());
-        println!("[]");
+        say(format_args!(
+            "no records: {}",
+            response.problem().messages_text()
+        ));
+        output::print_text("[]\n")?;
         return Ok(ExitCode::SUCCESS);
     }
     print_body(response)?;
@@ -98,9 +103,9 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         sent_token,
     };
     if let Some(explanation) = explain(response.status, &response.problem(), &ctx) {
-        eprintln!("{}", explanation.headline);
+        say(&explanation.headline);
         for line in explanation.details.iter().chain(&explanation.actions) {
-            eprintln!("  - {line}");
+            say(format_args!("  - {}", sanitize::one_line(line)));
         }
     }
     Ok(ExitCode::from(EXIT_HTTP_ERROR))
@@ -130,21 +135,54 @@ pub fn status_line(response: &ApiResponse) -> String {
     )
 }
 
+/// Writes the body to stdout.
+///
+/// A JSON body is pretty-printed with the characters JSON lets through raw but a terminal acts
+/// on (DEL, C1 such as 0x9b) written as `\u` escapes: still valid JSON with the same value, to a
+/// terminal or a pipe alike (C0 controls, ESC included, cannot be raw in valid JSON). Any other
+/// body is text: to a terminal each line is sanitised; to a pipe or a file it goes as sent,
+/// being data for a program, not for a screen. A reader that stops early ends it quietly.
 fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
     if response.body.is_empty() {
         return Ok(());
     }
     let stdout = std::io::stdout();
-    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let doc = Document::new(response.body.clone(), response.is_json());
+    let terminal = stdout.is_terminal();
+    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let doc = safe_json(Document::new(response.body.clone(), response.is_json()));
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if colour {
-        highlighter().write_ansi(&doc, &mut out)?;
+    let written = if colour && doc.kind() == BodyKind::Json {
+        highlighter().write_ansi(&doc, &mut out)
     } else {
-        for i in 0..doc.line_count() {
-            writeln!(out, "{}", doc.line(i))?;
+        write_lines(&doc, terminal, &mut out)
+    };
+    quiet_pipe(written.and_then(|()| out.flush()))?;
+    Ok(())
+}
+
+/// A JSON document re-indexed over [`sanitize::json`] of its body when that changes anything.
+fn safe_json(doc: Document) -> Document {
+    if doc.kind() != BodyKind::Json {
+        return doc;
+    }
+    // A valid JSON document is UTF-8.
+    let Ok(text) = std::str::from_utf8(doc.body()) else {
+        return doc;
+    };
+    match sanitize::json(text) {
+        std::borrow::Cow::Borrowed(_) => doc,
+        std::borrow::Cow::Owned(safe) => Document::new(safe.into(), true),
+    }
+}
+
+fn write_lines(doc: &Document, terminal: bool, out: &mut impl Write) -> std::io::Result<()> {
+    for i in 0..doc.line_count() {
+        let line = doc.line(i);
+        if terminal {
+            writeln!(out, "{}", sanitize::one_line(&line))?;
+        } else {
+            writeln!(out, "{line}")?;
         }
     }
-    out.flush()?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use super::output::{self, say};
 use crate::cli::EndpointsArgs;
 use crate::younium::catalog::{Operation, catalog};
 
@@ -9,20 +10,20 @@ pub fn run(args: &EndpointsArgs) -> anyhow::Result<ExitCode> {
     let filter = args.filter.join(" ");
     let ops: Vec<&Operation> = catalog().search(&filter).collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&ops)?);
+        output::print_json(&ops)?;
         return Ok(ExitCode::SUCCESS);
     }
     if ops.is_empty() {
-        eprintln!("no endpoint matches {filter:?}");
+        say(format_args!("no endpoint matches {filter:?}"));
         return Ok(ExitCode::from(super::EXIT_HTTP_ERROR));
     }
-    print!("{}", table(&ops));
-    eprintln!(
+    output::print_text(&table(&ops))?;
+    say(format_args!(
         "{} of {} operations ({})",
         ops.len(),
         catalog().operations.len(),
         catalog().source
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,8 +2,10 @@
 
 use std::process::ExitCode;
 
+use super::output::{self, say};
 use super::{EXIT_FAILURE, resolve};
 use crate::cli::{ConnectionArgs, EntitiesArgs};
+use crate::sanitize::one_line;
 use crate::session::TokenManager;
 use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 
@@ -17,7 +19,7 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
     let token = match tokens.token().await {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: no token: {e}");
+            say(format_args!("error: no token: {e}"));
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };
@@ -32,9 +34,9 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
     )
     .await;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&discovery)?);
+        output::print_json(&discovery)?;
     } else {
-        print!("{}", table(&discovery));
+        output::print_text(&table(&discovery))?;
     }
     Ok(match discovery.source {
         DiscoverySource::Users { .. } => ExitCode::SUCCESS,
@@ -42,7 +44,8 @@ pub async fn run(args: &EntitiesArgs, connection: &ConnectionArgs) -> anyhow::Re
     })
 }
 
-/// The entities as a table, with where they came from.
+/// The entities as a table, with where they came from. Names, GUIDs and roles come from the
+/// server and are sanitised.
 pub fn table(discovery: &Discovery) -> String {
     let mut out = String::new();
     match &discovery.source {
@@ -56,13 +59,14 @@ pub fn table(discovery: &Discovery) -> String {
                 if *pages == 1 { "" } else { "s" },
                 current_user
                     .as_ref()
-                    .map(|u| format!("; you are {u}"))
+                    .map(|u| format!("; you are {}", one_line(u)))
                     .unwrap_or_else(|| "; your own user was not found among them".into())
             ));
         }
         DiscoverySource::Fallback { reason } => {
             out.push_str(&format!(
-                "{reason}.\nShowing the legal entities given on the command line instead:\n"
+                "{}.\nShowing the legal entities given on the command line instead:\n",
+                one_line(reason)
             ));
         }
     }
@@ -70,10 +74,25 @@ pub fn table(discovery: &Discovery) -> String {
         out.push_str("  (none)\n");
         return out;
     }
-    let width = discovery
+    let rows: Vec<[String; 3]> = discovery
         .entities
         .iter()
-        .map(|e| e.name.len())
+        .map(|e| {
+            let roles = if e.roles.is_empty() {
+                "-".to_string()
+            } else {
+                e.roles.join(", ")
+            };
+            [
+                one_line(&e.name).into_owned(),
+                one_line(e.id.as_deref().unwrap_or("-")).into_owned(),
+                one_line(&roles).into_owned(),
+            ]
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|[name, ..]| name.chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -81,17 +100,8 @@ pub fn table(discovery: &Discovery) -> String {
         "  {:<width$}  {:<36}  YOUR ROLES\n",
         "NAME", "GUID"
     ));
-    for e in &discovery.entities {
-        out.push_str(&format!(
-            "  {:<width$}  {:<36}  {}\n",
-            e.name,
-            e.id.as_deref().unwrap_or("-"),
-            if e.roles.is_empty() {
-                "-".to_string()
-            } else {
-                e.roles.join(", ")
-            }
-        ));
+    for [name, id, roles] in &rows {
+        out.push_str(&format!("  {name:<width$}  {id:<36}  {roles}\n"));
     }
     out
 }

@@ -2,11 +2,14 @@
 //!
 //! Exit status: 0 on success, 1 when the server answered an error status, 2 when no answer
 //! could be had (bad input, no token, network failure). The reason goes to stderr.
+//! Everything they print passes through [`output`]: server and file text sanitised, a closed
+//! stdout (`| head`) not an error.
 
 pub mod call;
 pub mod doctor;
 pub mod endpoints;
 pub mod entities;
+pub mod output;
 pub mod simulate;
 pub mod token;
 
@@ -52,7 +55,9 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
         env: &EnvVars::from_process(),
     })?;
     if let Some(warning) = &settings.config_warning {
-        eprintln!("warning: the config file is ignored: {warning}");
+        output::say(format_args!(
+            "warning: the config file is ignored: {warning}"
+        ));
     }
     let connection = match &settings.client_id {
         Some(id) => Some(Connection {
@@ -110,7 +115,7 @@ fn read_secret(settings: &Settings, id: &str, file: Option<&ConfigFile>) -> anyh
 
 /// Prints a failure the way every command does and returns the failure status.
 pub fn fail(error: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {error:#}");
+    output::say(format_args!("error: {error:#}"));
     ExitCode::from(EXIT_FAILURE)
 }
 

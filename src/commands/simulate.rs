@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 
+use super::output;
 use crate::cli::SimulateArgs;
 use crate::simulator::{Faults, Simulator, SimulatorConfig};
 
@@ -28,8 +29,7 @@ pub async fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let simulator = Simulator::start(config, addr)
         .await
         .with_context(|| format!("could not listen on {addr}"))?;
-    println!("{}", simulator.banner());
-    println!("Press Ctrl-C to stop.");
+    output::print_text(&format!("{}\nPress Ctrl-C to stop.\n", simulator.banner()))?;
     tokio::signal::ctrl_c()
         .await
         .context("could not wait for Ctrl-C")?;

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
+use super::output::{self, say};
 use super::{EXIT_FAILURE, resolve};
 use crate::cli::{ConnectionArgs, TokenArgs};
 use crate::younium::auth;
@@ -18,35 +19,36 @@ pub async fn run(args: &TokenArgs, connection: &ConnectionArgs) -> anyhow::Resul
         Ok(token) => {
             let now = Timestamp::now();
             if args.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report_json(&token, now, args.reveal))?
-                );
+                output::print_json(&report_json(&token, now, args.reveal))?;
             } else {
-                print!(
-                    "{}",
-                    report_text(&token, now, &TimeZone::system(), args.reveal)
-                );
+                output::print_text(&report_text(&token, now, &TimeZone::system(), args.reveal))?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
             if args.json {
-                println!("{}", json!({"state": "failed", "error": error.to_string()}));
+                output::print_json(&json!({"state": "failed", "error": error.to_string()}))?;
             }
-            eprintln!(
+            say(format_args!(
                 "error: no token from {}: {error}",
                 conn.credentials.method.token_url(&conn.environment)
-            );
+            ));
             Ok(ExitCode::from(EXIT_FAILURE))
         }
     }
 }
 
-/// The human report: state, expiry, time left, sources, claims.
+/// The human report: state, expiry, time left, sources, claims. Values from the token answer
+/// and the configuration are sanitised one line each; the claims are JSON (sanitised as a whole
+/// when printed).
 pub fn report_text(token: &Token, now: Timestamp, tz: &TimeZone, reveal: bool) -> String {
     let mut out = String::new();
-    let mut row = |label: &str, value: String| out.push_str(&format!("{label:<13} {value}\n"));
+    let mut row = |label: &str, value: String| {
+        out.push_str(&format!(
+            "{label:<13} {}\n",
+            crate::sanitize::one_line(&value)
+        ))
+    };
     let state = if token.is_expired(now) {
         "EXPIRED"
     } else {
