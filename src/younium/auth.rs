@@ -314,6 +314,27 @@ mod tests {
     }
 
     #[test]
+    fn the_secret_is_redacted_in_every_spelling_a_server_may_echo() {
+        let secret = Secret::new("s3cr\"t/p@ss wörd");
+        let json = serde_json::json!({"clientId": "id", "secret": secret.expose()}).to_string();
+        let form: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("password", secret.expose())
+            .finish();
+        for echoed in [
+            format!("you sent {}", secret.expose()),
+            format!("you sent {json}"),
+            format!("you sent {form}"),
+        ] {
+            let shown = redact_secret(&echoed, &secret);
+            assert!(shown.contains("***"), "{shown}");
+            for piece in ["s3cr", "p@ss", "p%40ss", "w%C3%B6rd", "wörd"] {
+                assert!(!shown.contains(piece), "{piece} in {shown}");
+            }
+        }
+        assert_eq!(redact_secret("nothing here", &secret), "nothing here");
+    }
+
+    #[test]
     fn permanence() {
         assert!(
             AuthError::Rejected {

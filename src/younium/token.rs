@@ -424,7 +424,7 @@ const TOKEN_RUN: usize = 20;
 /// assert_eq!(redact_token_like("<html>Bad gateway</html>"), "<html>Bad gateway</html>");
 /// ```
 pub fn redact_token_like(text: &str) -> String {
-    let is_token_char = |c: char| c.is_ascii_alphanumeric() || "+/=_-.".contains(c);
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || "+/_-.".contains(c);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
@@ -696,6 +696,92 @@ mod tests {
         assert!(e.contains("nothing about expiry"), "{e}");
         assert!(
             parse_token_answer(b"{\"accessToken\":\"x\",\"expiresIn\":[1]}", ctx(0, None)).is_err()
+        );
+    }
+
+    #[test]
+    fn expires_in_as_a_string_or_out_of_range_is_said_as_such() {
+        let token = parse_token_answer(br#"{"accessToken":"x","expiresIn":"86400"}"#, ctx(0, None))
+            .unwrap();
+        assert_eq!(token.expires_at.as_second(), 86400);
+        assert_eq!(token.expiry.expires_in, Some(86400));
+        for (value, said) in [
+            ("1e300", "expiresIn is 1e+300, out of range"),
+            ("\"1e300\"", "expiresIn is \"1e300\", out of range"),
+            ("99999999999999999999", "expiresIn is 1e+20, out of range"),
+            (
+                "\"a day\"",
+                "expiresIn is \"a day\", not a number of seconds",
+            ),
+            ("[1]", "expiresIn is an array, not a number of seconds"),
+        ] {
+            let body = format!(r#"{{"accessToken":"x","expiresIn":{value}}}"#);
+            let e = parse_token_answer(body.as_bytes(), ctx(0, None)).unwrap_err();
+            assert_eq!(
+                e,
+                format!(
+                    "the token answer's {said}, and nothing else in it says when the token expires"
+                ),
+                "{value}"
+            );
+        }
+        // With another source the token is usable, and the bad field is noted.
+        let jwt = jwt_with(serde_json::json!({"exp": 7200}));
+        let body = serde_json::json!({"access_token": jwt, "expires_in": 1e300});
+        let mut v2 = ctx(0, None);
+        v2.origin.method = AuthMethod::ApiTokenV2;
+        let token = parse_token_answer(body.to_string().as_bytes(), v2).unwrap();
+        assert_eq!(token.expires_at.as_second(), 7200);
+        assert_eq!(
+            token.expiry.disagreements(token.requested_at, None),
+            ["expires_in is 1e+300, out of range, so it is ignored"]
+        );
+    }
+
+    #[test]
+    fn both_spellings_are_accepted_and_a_difference_noted() {
+        let same = br#"{"accessToken":"tok","access_token":"tok","expiresIn":60,"expires_in":60}"#;
+        let token = parse_token_answer(same, ctx(0, None)).unwrap();
+        assert_eq!(token.access.expose(), "tok");
+        assert!(token.notes.is_empty(), "{:?}", token.notes);
+        let differ = br#"{"accessToken":"camel","access_token":"snake","expiresIn":60}"#;
+        // v1 documents camelCase, v2 and the legacy grant snake_case.
+        let token = parse_token_answer(differ, ctx(0, None)).unwrap();
+        assert_eq!(token.access.expose(), "camel");
+        assert_eq!(
+            token.notes,
+            [
+                "the answer has both accessToken and access_token, and they differ: accessToken is used"
+            ]
+        );
+        let mut legacy = ctx(0, None);
+        legacy.origin.method = AuthMethod::Legacy;
+        let token = parse_token_answer(differ, legacy).unwrap();
+        assert_eq!(token.access.expose(), "snake");
+        assert!(!token.notes[0].contains("camel") && !token.notes[0].contains("snake\""));
+    }
+
+    #[test]
+    fn a_malformed_answer_is_never_quoted_with_a_token_in_it() {
+        let jwt = jwt_with(serde_json::json!({"exp": 7200}));
+        let form = format!("access_token={jwt}&expires_in=3600");
+        let e = parse_token_answer(form.as_bytes(), ctx(0, None)).unwrap_err();
+        assert!(e.contains("it starts with \"access_token=***\""), "{e}");
+        let hex = "token: 0123456789abcdef0123456789abcdef";
+        let e = parse_token_answer(hex.as_bytes(), ctx(0, None)).unwrap_err();
+        assert!(e.ends_with("it starts with \"token: ***\""), "{e}");
+        // JSON of the wrong shape is described, not quoted.
+        let e = parse_token_answer(br#"{"accessToken":12345678}"#, ctx(0, None)).unwrap_err();
+        assert_eq!(e, "accessToken is not a string but a number");
+        let e = parse_token_answer(br#"["short-token"]"#, ctx(0, None)).unwrap_err();
+        assert_eq!(e, "the token answer is JSON but not an object: an array");
+        assert_eq!(
+            redact_token_like("<html><body>502 Bad Gateway</body></html>"),
+            "<html><body>502 Bad Gateway</body></html>"
+        );
+        assert_eq!(
+            redact_token_like("see https://api.example.com/auth/token now"),
+            "see https://api.example.com/auth/token now"
         );
     }
 
