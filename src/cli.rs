@@ -207,3 +207,23 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "N")]
     pub records: Option<usize>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_body_takes_a_size_above_zero() {
+        let cli = Cli::try_parse_from(["younium-tui", "token", "--max-body", "1GB"]).unwrap();
+        assert_eq!(cli.connection.max_body, Some(ByteSize::mib(1024)));
+        let cli = Cli::try_parse_from(["younium-tui", "--max-body", "1048576", "token"]).unwrap();
+        assert_eq!(cli.connection.max_body, Some(ByteSize::mib(1)));
+        for (bad, said) in [
+            ("0", "0 would refuse every answer with a body"),
+            ("lots", "\"lots\" is not a size"),
+        ] {
+            let e = Cli::try_parse_from(["younium-tui", "token", "--max-body", bad]).unwrap_err();
+            assert!(e.to_string().contains(said), "{e}");
+        }
+    }
+}

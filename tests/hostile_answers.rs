@@ -36,7 +36,7 @@ struct Shared {
     streamed: Arc<AtomicU64>,
 }
 
-const CHUNK: [u8; 64 * 1024] = [b'7'; 64 * 1024];
+static CHUNK: [u8; 64 * 1024] = [b'7'; 64 * 1024];
 
 fn token_answer() -> Response {
     axum::Json(json!({

@@ -414,9 +414,9 @@ fn preview(body: &[u8]) -> String {
 /// Runs of base64/hex characters at least this long are taken for tokens.
 const TOKEN_RUN: usize = 20;
 
-/// Replaces what looks like a token with `***`: a JWT (`eyJ…`), or a run of base64, base64url
-/// or hex characters with a stretch [`TOKEN_RUN`] long or longer between dots or slashes (the
-/// whole run goes: a JWT's three parts, a path ending in a long id).
+/// Replaces what looks like a token with `***`: a run of base64, base64url or hex characters
+/// that holds `eyJ` (a JWT) or a stretch [`TOKEN_RUN`] long or longer between dots or slashes
+/// (the whole run goes: a JWT's three parts, a path ending in a long id).
 ///
 /// ```
 /// use younium_tui::younium::token::redact_token_like;
@@ -434,7 +434,7 @@ pub fn redact_token_like(text: &str) -> String {
         let end = rest.find(|c: char| !is_token_char(c)).unwrap_or(rest.len());
         let run = &rest[..end];
         let looks_like_token =
-            run.starts_with("eyJ") || run.split(['.', '/']).any(|piece| piece.len() >= TOKEN_RUN);
+            run.contains("eyJ") || run.split(['.', '/']).any(|piece| piece.len() >= TOKEN_RUN);
         out.push_str(if looks_like_token { "***" } else { run });
         rest = &rest[end..];
     }
