@@ -213,12 +213,12 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
         .await
         .map_err(|e| match e {
             BodyError::Transport(e) => transport(&e),
-            BodyError::TooLarge(declared) => AuthError::TooLarge(BodyError::too_large(
+            BodyError::TooLarge(declared) => AuthError::TooLarge(TooLarge {
+                what: format!("the answer from the token endpoint {url}"),
+                limit: MAX_TOKEN_ANSWER,
                 declared,
-                format!("the answer from the token endpoint {url}"),
-                MAX_TOKEN_ANSWER,
-                "a token answer is a few kilobytes: check the base URL",
-            )),
+                hint: "a token answer is a few kilobytes: check the base URL".into(),
+            }),
         })?;
     let received_at = Timestamp::now();
     tracing::debug!(status, bytes = body.len(), "token answer");

@@ -784,12 +784,12 @@ pub async fn send(
         .await
         .map_err(|e| match e {
             BodyError::Transport(e) => transport(&e),
-            BodyError::TooLarge(declared) => RequestError::TooLarge(BodyError::too_large(
+            BodyError::TooLarge(declared) => RequestError::TooLarge(TooLarge {
+                what: format!("the answer from {}", without_query(&url_text)),
+                limit: http.options.max_body,
                 declared,
-                format!("the answer from {}", without_query(&url_text)),
-                http.options.max_body,
-                "raise it with --max-body (or max_body in the profile)",
-            )),
+                hint: "raise it with --max-body (or max_body in the profile)".into(),
+            }),
         })?;
     let elapsed = started.elapsed();
     tracing::debug!(
@@ -815,23 +815,6 @@ pub(crate) enum BodyError {
     /// More than the limit: `Content-Length` said so up front (the size), or the chunks
     /// passed it (none).
     TooLarge(Option<u64>),
-}
-
-impl BodyError {
-    /// The error for a person: `what` was over `limit`; `hint` says what to do.
-    pub(crate) fn too_large(
-        declared: Option<u64>,
-        what: String,
-        limit: ByteSize,
-        hint: &str,
-    ) -> TooLarge {
-        TooLarge {
-            what,
-            limit,
-            declared,
-            hint: hint.to_string(),
-        }
-    }
 }
 
 /// Reads the whole body into one buffer sized from `Content-Length`, chunk by chunk, so a
