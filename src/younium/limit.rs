@@ -226,7 +226,7 @@ pub fn read_text_file(
 /// The body for `call --body FILE`: the file, or stdin for `-`, as text, at most
 /// [`MAX_REQUEST_BODY`].
 pub fn read_request_body(path: &Path) -> Result<String, FileError> {
-    let hint = "a request body that large is not something Younium takes: check the file";
+    let hint = "check that this is the file you meant to send";
     let bytes = if path.as_os_str() == "-" {
         read_limited(
             std::io::stdin().lock(),
