@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::younium::limit::ByteSize;
 use crate::younium::{ApiVersion, AuthMethod, Environment};
 
 /// Explore and debug the Younium billing API from a terminal.
@@ -83,6 +84,19 @@ pub struct ConnectionArgs {
     /// Seconds to wait for a whole answer (1 or more; default 120).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
     pub timeout: Option<u64>,
+
+    /// The largest answer read, e.g. 512MB (the default), 2GB or a number of bytes.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = positive_size)]
+    pub max_body: Option<ByteSize>,
+}
+
+/// A size limit above zero: a limit of 0 would refuse every answer with a body.
+fn positive_size(text: &str) -> Result<ByteSize, String> {
+    match text.parse::<ByteSize>() {
+        Ok(ByteSize(0)) => Err("0 would refuse every answer with a body: give e.g. 512MB".into()),
+        Ok(size) => Ok(size),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A limit in whole seconds, at least 1: a limit of 0 would fail every call.
@@ -192,4 +206,24 @@ pub struct SimulateArgs {
     /// Accounts per legal entity (other records scale with it).
     #[arg(long, value_name = "N")]
     pub records: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_body_takes_a_size_above_zero() {
+        let cli = Cli::try_parse_from(["younium-tui", "token", "--max-body", "1GB"]).unwrap();
+        assert_eq!(cli.connection.max_body, Some(ByteSize::mib(1024)));
+        let cli = Cli::try_parse_from(["younium-tui", "--max-body", "1048576", "token"]).unwrap();
+        assert_eq!(cli.connection.max_body, Some(ByteSize::mib(1)));
+        for (bad, said) in [
+            ("0", "0 would refuse every answer with a body"),
+            ("lots", "\"lots\" is not a size"),
+        ] {
+            let e = Cli::try_parse_from(["younium-tui", "token", "--max-body", bad]).unwrap_err();
+            assert!(e.to_string().contains(said), "{e}");
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::config::{ConfigError, Loaded, Profile, SecretSource};
 use crate::session::ManagerOptions;
 use crate::younium::doctor::LegalEntity;
 use crate::younium::environment::EnvironmentError;
+use crate::younium::limit::ByteSize;
 use crate::younium::request::HttpOptions;
 use crate::younium::{ApiVersion, AuthMethod, CallSettings, Environment, Secret};
 
@@ -110,6 +111,8 @@ pub enum SettingsError {
     },
     #[error("{what} is 0 s, which would fail every call: give 1 or more seconds")]
     ZeroTimeout { what: String },
+    #[error("{what} is 0, which would refuse every answer with a body: give a size such as 512MB")]
+    ZeroMaxBody { what: String },
 }
 
 /// Turns the config file, the chosen profile, the flags and the environment into settings.
@@ -210,7 +213,8 @@ fn choose_profile(inputs: &Inputs<'_>) -> Result<Chosen, SettingsError> {
 }
 
 /// `--timeout`, else the profile's `timeout_seconds`; `connect_timeout_seconds` from the
-/// profile; else the defaults. Zero is refused rather than quietly raised.
+/// profile; `--max-body`, else the profile's `max_body`; else the defaults. Zero is refused
+/// rather than quietly raised.
 fn http_options(flags: &ConnectionArgs, p: Option<&Profile>) -> Result<HttpOptions, SettingsError> {
     let mut options = HttpOptions::default();
     let timeout = match (flags.timeout, p.and_then(|p| p.timeout_seconds)) {
@@ -223,6 +227,16 @@ fn http_options(flags: &ConnectionArgs, p: Option<&Profile>) -> Result<HttpOptio
     }
     if let Some(secs) = p.and_then(|p| p.connect_timeout_seconds) {
         options.connect_timeout = positive("the profile's connect_timeout_seconds", secs)?;
+    }
+    let max_body = match (flags.max_body, p.and_then(|p| p.max_body)) {
+        (Some(size), _) => Some(("--max-body", size)),
+        (None, Some(size)) => Some(("the profile's max_body", size)),
+        (None, None) => None,
+    };
+    match max_body {
+        Some((what, ByteSize(0))) => return Err(SettingsError::ZeroMaxBody { what: what.into() }),
+        Some((_, size)) => options.max_body = size,
+        None => {}
     }
     Ok(options)
 }
@@ -262,6 +276,7 @@ api_version = "2.0"
 renew_margin_seconds = 60
 timeout_seconds = 30
 connect_timeout_seconds = 4
+max_body = "1GB"
 
 [profiles.bare]
 "#;
@@ -292,6 +307,7 @@ connect_timeout_seconds = 4
             legal_entity: Some("Acme Inc".into()),
             api_version: Some(ApiVersion::V2_1),
             timeout: Some(1),
+            max_body: Some(ByteSize::mib(8)),
             ..Default::default()
         }
     }
@@ -333,6 +349,7 @@ connect_timeout_seconds = 4
         assert_eq!(s.api_version, ApiVersion::V2_0);
         assert_eq!(s.http.timeout, Duration::from_secs(30));
         assert_eq!(s.http.connect_timeout, Duration::from_secs(4));
+        assert_eq!(s.http.max_body, ByteSize::mib(1024));
         assert_eq!(s.manager.renew_margin, Duration::from_secs(60));
         assert_eq!(
             s.secret,
@@ -352,6 +369,7 @@ connect_timeout_seconds = 4
         assert_eq!(s.legal_entity.as_deref(), Some("Acme Inc"));
         assert_eq!(s.api_version, ApiVersion::V2_1);
         assert_eq!(s.http.timeout, Duration::from_secs(1));
+        assert_eq!(s.http.max_body, ByteSize::mib(8));
         // No flag for these: the profile's stay.
         assert_eq!(s.http.connect_timeout, Duration::from_secs(4));
         assert_eq!(s.manager.renew_margin, Duration::from_secs(60));
@@ -420,6 +438,14 @@ connect_timeout_seconds = 4
             resolve_with(&file, None, &ConnectionArgs::default(), &EnvVars::default()).unwrap_err();
         assert!(
             e.to_string().contains("connect_timeout_seconds is 0 s"),
+            "{e}"
+        );
+        let file = loaded("[profiles.a]\nmax_body = 0\n");
+        let e =
+            resolve_with(&file, None, &ConnectionArgs::default(), &EnvVars::default()).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("the profile's max_body is 0, which would refuse"),
             "{e}"
         );
     }

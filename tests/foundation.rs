@@ -30,6 +30,7 @@ fn http() -> Http {
     Http::new(HttpOptions {
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(20),
+        ..HttpOptions::default()
     })
     .unwrap()
 }

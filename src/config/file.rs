@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use toml_edit::DocumentMut;
 
 use super::profile::{Config, Profile};
+use crate::younium::limit;
 
 /// What went wrong with the config file, for a person.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: could not read it: {reason}")]
+    /// `reason` reads after the path, e.g. `could not read it: permission denied`.
+    #[error("{path}: {reason}")]
     Unreadable { path: String, reason: String },
     #[error("{path}, line {line}, column {column}: {message}")]
     Invalid {
@@ -45,9 +47,14 @@ impl ConfigFile {
 
     /// Loads the file. A missing file is `Ok(None)` (nothing configured yet).
     pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match limit::read_text_file(
+            path,
+            limit::MAX_CONFIG_FILE,
+            "it",
+            "a config file is a few kilobytes: check the path",
+        ) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.is_not_found() => return Ok(None),
             Err(e) => {
                 return Err(ConfigError::Unreadable {
                     path: path.display().to_string(),
@@ -167,6 +174,27 @@ mod tests {
         assert!(
             err.contains("no profile named \"nope\" (profiles: prod, sandbox)"),
             "{err}"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_endless_or_binary_file_is_refused_with_a_message() {
+        let e = ConfigFile::load(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/dev/zero: it is larger than the 1 MB limit; a config file is a few kilobytes: check the path"
+        );
+        assert!(
+            ConfigFile::load(Path::new("/nonexistent/c.toml"))
+                .unwrap()
+                .is_none()
+        );
+        let e = ConfigFile::load(Path::new("/proc/self/root")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/proc/self/root: could not read it:"),
+            "{e}"
         );
     }
 

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::secret::SecretSource;
 use crate::younium::doctor::LegalEntity;
 use crate::younium::environment::EnvironmentError;
+use crate::younium::limit::ByteSize;
 use crate::younium::{ApiVersion, AuthMethod, Environment};
 
 /// The whole file.
@@ -44,6 +45,8 @@ pub struct Profile {
     pub renew_margin_seconds: Option<u64>,
     pub connect_timeout_seconds: Option<u64>,
     pub timeout_seconds: Option<u64>,
+    /// The largest answer read: `"1GB"`, `"512MB"` or a number of bytes.
+    pub max_body: Option<ByteSize>,
 }
 
 /// A legal entity the profile remembers (`known_legal_entities = [{ name, id }]`).

@@ -63,14 +63,12 @@ impl ConfigFile {
             env => replace_key(profile, "base_url", "environment", value(env.key())),
         }
         match &update.legal_entity {
-            Some(le) => {
-                profile.insert("legal_entity", value(le.as_str()));
-            }
+            Some(le) => set(profile, "legal_entity", value(le.as_str())),
             None => {
                 profile.remove("legal_entity");
             }
         }
-        profile.insert("api_version", value(update.api_version.as_str()));
+        set(profile, "api_version", value(update.api_version.as_str()));
         if !update.known_entities.is_empty() {
             let mut list = toml_edit::Array::new();
             for e in &update.known_entities {
@@ -81,7 +79,7 @@ impl ConfigFile {
                 }
                 list.push(t);
             }
-            profile.insert("known_legal_entities", value(list));
+            set(profile, "known_legal_entities", value(list));
         }
         self.write()
     }
@@ -100,7 +98,7 @@ impl ConfigFile {
             })?;
         let mut source = toml_edit::InlineTable::new();
         source.insert("keyring", account.into());
-        profile.insert("secret", value(source));
+        set(profile, "secret", value(source));
         self.write()
     }
 
@@ -120,21 +118,63 @@ impl ConfigFile {
     }
 }
 
-/// Sets `new` to `item` and removes `old`, moving `old`'s comments to `new` so none is lost.
+/// Sets `key` to `item`, keeping the comments around the value it replaces (`key = "v" # note`
+/// keeps `# note`).
+fn set(table: &mut dyn toml_edit::TableLike, key: &str, item: Item) {
+    let decor = value_decor(table, key);
+    table.insert(key, item);
+    restore_value_decor(table, key, decor);
+}
+
+/// Sets `new` to `item` and removes `old`, moving `old`'s comments (before the key and after
+/// the value) to `new` so none is lost.
 fn replace_key(table: &mut dyn toml_edit::TableLike, old: &str, new: &str, item: Item) {
-    let decor = table.key_mut(old).map(|k| k.leaf_decor().clone());
+    let key_decor = table.key_mut(old).map(|k| k.leaf_decor().clone());
+    let decor = value_decor(table, old).or_else(|| value_decor(table, new));
     table.remove(old);
     table.insert(new, item);
-    if let (Some(decor), Some(mut key)) = (decor, table.key_mut(new)) {
-        *key.leaf_decor_mut() = decor;
+    if let (Some(key_decor), Some(mut key)) = (key_decor, table.key_mut(new)) {
+        *key.leaf_decor_mut() = key_decor;
+    }
+    restore_value_decor(table, new, decor);
+}
+
+fn value_decor(table: &dyn toml_edit::TableLike, key: &str) -> Option<toml_edit::Decor> {
+    table.get(key)?.as_value().map(|v| v.decor().clone())
+}
+
+fn restore_value_decor(
+    table: &mut dyn toml_edit::TableLike,
+    key: &str,
+    decor: Option<toml_edit::Decor>,
+) {
+    if let (Some(decor), Some(v)) = (decor, table.get_mut(key).and_then(Item::as_value_mut)) {
+        *v.decor_mut() = decor;
     }
 }
 
-/// Replaces the file in one step, keeping its permissions.
+/// Replaces the file in one step, keeping its permissions. The temporary file is readable by
+/// its owner alone from the moment it exists: it may hold a plain secret.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
     let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text)?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    // A leftover from an interrupted save may have other permissions (or be a link): start
+    // afresh, and refuse to write through anything already there.
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    drop(file);
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.is_file()
+    {
         std::fs::set_permissions(&tmp, meta.permissions())?;
     }
     std::fs::rename(&tmp, path)
@@ -193,6 +233,56 @@ mod tests {
             missing.to_string().starts_with("no profile \"nope\""),
             "{missing}"
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_inline_comment_on_a_saved_key_stays() {
+        let dir = std::env::temp_dir().join(format!("younium-cfg-inline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        let text = "[profiles.a]\nenvironment = \"sandbox\" # where we test\nlegal_entity = \"Acme AB\" # the main one\napi_version = \"2.0\"   # old lists\n";
+        std::fs::write(&path, text).unwrap();
+        let mut f = ConfigFile::load(&path).unwrap().unwrap();
+        f.save_profile(
+            "a",
+            &ProfileUpdate {
+                environment: Environment::Custom("http://127.0.0.1:9".into()),
+                legal_entity: Some("Acme Inc".into()),
+                api_version: ApiVersion::V2_1,
+                known_entities: vec![],
+            },
+        )
+        .unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            saved,
+            "[profiles.a]\nlegal_entity = \"Acme Inc\" # the main one\napi_version = \"2.1\"   # old lists\nbase_url = \"http://127.0.0.1:9\" # where we test\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_is_private_from_the_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("younium-cfg-tmp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, "[profiles.a]\nsecret = \"plain\"\n").unwrap();
+        let mut f = ConfigFile::load(&path).unwrap().unwrap();
+        // A world-readable leftover from an interrupted save is not reused.
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, "old").unwrap();
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // Put a directory where the file was so the final rename fails and the temporary
+        // file stays behind to be looked at, with the permissions it was created with.
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir_all(path.join("blocker")).unwrap();
+        assert!(f.set_secret_keyring("a", "acct").is_err());
+        let mode = std::fs::metadata(&tmp).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+        assert!(std::fs::read_to_string(&tmp).unwrap().contains("keyring"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -189,8 +189,18 @@ fn parse_duration(name: &str, text: &str) -> Result<Duration, String> {
     if !value.is_finite() || value < 0.0 {
         return Err(invalid());
     }
-    Ok(Duration::from_secs_f64(value * millis_per_unit / 1000.0))
+    let seconds = value * millis_per_unit / 1000.0;
+    if seconds > MAX_LATENCY.as_secs_f64() {
+        return Err(format!(
+            "fault '{name}': '{text}' is longer than the {} the simulator delays at most",
+            format_duration(MAX_LATENCY)
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
+
+/// The longest injected latency: enough to outlast any client timeout, short of absurd.
+const MAX_LATENCY: Duration = Duration::from_secs(3600);
 
 fn format_duration(duration: Duration) -> String {
     if duration.subsec_millis() == 0 && duration.as_secs() > 0 {
@@ -276,6 +286,32 @@ mod tests {
         assert!(err.contains("needs a value"), "{err}");
         let err = "latency=soon".parse::<Faults>().unwrap_err();
         assert!(err.contains("not a duration"), "{err}");
+    }
+
+    #[test]
+    fn absurd_latencies_are_refused_not_a_panic() {
+        for absurd in [
+            "latency=1e30ms",
+            "latency=1e300s",
+            "latency=3601s",
+            "delay=1e20",
+        ] {
+            let err = absurd.parse::<Faults>().unwrap_err();
+            assert!(
+                err.contains("is longer than the 3600s the simulator delays at most"),
+                "{absurd}: {err}"
+            );
+        }
+        for nan in ["latency=NaN", "latency=inf", "latency=-1ms"] {
+            assert!(
+                nan.parse::<Faults>()
+                    .unwrap_err()
+                    .contains("not a duration"),
+                "{nan}"
+            );
+        }
+        let hour: Faults = "latency=3600s".parse().expect("valid");
+        assert_eq!(hour.latency, MAX_LATENCY);
     }
 
     #[test]

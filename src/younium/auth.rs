@@ -9,8 +9,11 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::environment::Environment;
+use super::limit::{MAX_TOKEN_ANSWER, TooLarge};
 use super::problem::Problem;
-use super::request::{Http, TransportError, header_text, retry_after};
+use super::request::{
+    BodyError, Http, TransportError, header_text, read_body, retry_after, retry_after_note,
+};
 use super::secret::Secret;
 use super::token::{ExchangeContext, Token, TokenOrigin, parse_token_answer};
 
@@ -134,6 +137,9 @@ pub enum AuthError {
     /// The server could not be reached or the connection broke.
     #[error("{0}")]
     Transport(TransportError),
+    /// The answer was larger than any token answer (a hostile or misdirected endpoint).
+    #[error(transparent)]
+    TooLarge(TooLarge),
     /// Something the user has to fill in first.
     #[error("{0}")]
     Incomplete(String),
@@ -202,9 +208,10 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
 
     tracing::debug!(%url, method = %creds.method, "token exchange");
     let requested_at = Timestamp::now();
-    let response = request.send().await.map_err(|e| {
-        AuthError::Transport(TransportError::from_reqwest(&url, &e, http.options()))
-    })?;
+    let transport = |e: &reqwest::Error| {
+        AuthError::Transport(TransportError::from_reqwest(&url, e, http.options()))
+    };
+    let response = request.send().await.map_err(|e| transport(&e))?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         let location = header_text(response.headers(), "location")
@@ -214,16 +221,34 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
     }
     let date_header = header_text(response.headers(), "date");
     let retry = retry_after(response.headers());
-    let body = response.bytes().await.map_err(|e| {
-        AuthError::Transport(TransportError::from_reqwest(&url, &e, http.options()))
-    })?;
+    let retry_note = header_text(response.headers(), "retry-after")
+        .as_deref()
+        .and_then(retry_after_note);
+    let body = read_body(response, MAX_TOKEN_ANSWER)
+        .await
+        .map_err(|e| match e {
+            BodyError::Transport(e) => transport(&e),
+            BodyError::TooLarge(declared) => AuthError::TooLarge(TooLarge {
+                what: format!("the answer from the token endpoint {url}"),
+                limit: MAX_TOKEN_ANSWER,
+                declared,
+                hint: "a token answer is a few kilobytes: check the base URL".into(),
+            }),
+        })?;
     let received_at = Timestamp::now();
     tracing::debug!(status, bytes = body.len(), "token answer");
+    // The server may repeat what it was sent: nothing it says is shown with the secret in it.
+    let redact = |text: &str| redact_secret(text, &creds.secret);
 
     if !(200..300).contains(&status) {
-        let message = Problem::read(&body)
+        let body = redact(&String::from_utf8_lossy(&body));
+        let mut message = Problem::read(body.as_bytes())
             .summary()
+            .map(|summary| redact(&summary))
             .unwrap_or_else(|| "(no message in the answer)".into());
+        if let Some(note) = retry_note {
+            message = format!("{message} ({note})");
+        }
         return Err(match status {
             400 | 401 | 403 => AuthError::Rejected { status, message },
             _ => AuthError::Server {
@@ -243,7 +268,31 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
         received_at,
         date_header,
     };
-    parse_token_answer(&body, ctx).map_err(AuthError::Malformed)
+    let token = parse_token_answer(&body, ctx).map_err(|e| AuthError::Malformed(redact(&e)))?;
+    for note in &token.notes {
+        tracing::warn!(note = %redact(note), "token answer");
+    }
+    Ok(token)
+}
+
+/// `text` with every occurrence of the secret replaced by `***`: as sent, and as it reads
+/// inside a JSON string or a form body, which is how a server that echoes its request
+/// repeats it.
+pub fn redact_secret(text: &str, secret: &Secret) -> String {
+    let plain = secret.expose();
+    if plain.is_empty() {
+        return text.to_string();
+    }
+    let json = serde_json::to_string(plain).unwrap_or_default();
+    let json = json.trim_matches('"');
+    let form: String = form_urlencoded::byte_serialize(plain.as_bytes()).collect();
+    let mut forms = [plain, json, form.as_str()];
+    // Longest first, so a spelling that contains another is replaced whole.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms
+        .iter()
+        .filter(|f| !f.is_empty())
+        .fold(text.to_string(), |text, f| text.replace(f, "***"))
 }
 
 #[cfg(test)]
@@ -277,6 +326,27 @@ mod tests {
         assert_eq!("V2".parse::<AuthMethod>().unwrap(), AuthMethod::ApiTokenV2);
         assert_eq!("legacy".parse::<AuthMethod>().unwrap(), AuthMethod::Legacy);
         assert!("oauth".parse::<AuthMethod>().is_err());
+    }
+
+    #[test]
+    fn the_secret_is_redacted_in_every_spelling_a_server_may_echo() {
+        let secret = Secret::new("s3cr\"t/p@ss wörd");
+        let json = serde_json::json!({"clientId": "id", "secret": secret.expose()}).to_string();
+        let form: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("password", secret.expose())
+            .finish();
+        for echoed in [
+            format!("you sent {}", secret.expose()),
+            format!("you sent {json}"),
+            format!("you sent {form}"),
+        ] {
+            let shown = redact_secret(&echoed, &secret);
+            assert!(shown.contains("***"), "{shown}");
+            for piece in ["s3cr", "p@ss", "p%40ss", "w%C3%B6rd", "wörd"] {
+                assert!(!shown.contains(piece), "{piece} in {shown}");
+            }
+        }
+        assert_eq!(redact_secret("nothing here", &secret), "nothing here");
     }
 
     #[test]

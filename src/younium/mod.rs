@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod doctor;
 pub mod environment;
 pub mod export;
+pub mod limit;
 pub mod origin;
 pub mod paging;
 pub mod problem;

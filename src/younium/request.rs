@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 
+use super::limit::{self, ByteSize, TooLarge};
 use super::origin::{self, Origin, Refused};
 use super::problem::Problem;
 use super::secret::Secret;
@@ -547,6 +548,9 @@ pub enum RequestError {
     Refused(#[from] Refused),
     #[error("{0}")]
     Transport(TransportError),
+    /// The answer was larger than `--max-body`; none of it was kept.
+    #[error(transparent)]
+    TooLarge(TooLarge),
 }
 
 /// What went wrong on the way to or from the server.
@@ -588,8 +592,7 @@ impl TransportError {
         } else {
             TransportKind::Other
         };
-        // Strip any query string: it is noise here and may hold data the user did not mean to log.
-        let url = url.split('?').next().unwrap_or(url).to_string();
+        let url = without_query(url).to_string();
         TransportError {
             url,
             kind,
@@ -620,6 +623,12 @@ impl TransportError {
     }
 }
 
+/// The URL without its query string: noise in a message, and it may hold data the user did
+/// not mean to log.
+fn without_query(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
+}
+
 fn seconds(d: Duration) -> String {
     format!("{} s", d.as_secs_f64())
 }
@@ -634,12 +643,14 @@ fn innermost_cause(error: &(dyn std::error::Error + 'static)) -> String {
     last
 }
 
-/// Timeouts for the program's one HTTP client.
+/// Timeouts and limits for the program's one HTTP client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
     /// For the whole exchange, body included.
     pub timeout: Duration,
+    /// The largest API answer read (`--max-body`, `max_body` in the profile).
+    pub max_body: ByteSize,
 }
 
 impl Default for HttpOptions {
@@ -647,6 +658,7 @@ impl Default for HttpOptions {
         Self {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(120),
+            max_body: limit::MAX_BODY,
         }
     }
 }
@@ -775,7 +787,17 @@ pub async fn send(
             )
         })
         .collect();
-    let body = read_body(response).await.map_err(|e| transport(&e))?;
+    let body = read_body(response, http.options.max_body)
+        .await
+        .map_err(|e| match e {
+            BodyError::Transport(e) => transport(&e),
+            BodyError::TooLarge(declared) => RequestError::TooLarge(TooLarge {
+                what: format!("the answer from {}", without_query(&url_text)),
+                limit: http.options.max_body,
+                declared,
+                hint: "raise it with --max-body (or max_body in the profile)".into(),
+            }),
+        })?;
     let elapsed = started.elapsed();
     tracing::debug!(
         status = status.as_u16(),
@@ -793,14 +815,35 @@ pub async fn send(
     })
 }
 
+/// Why a body could not be read whole.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    Transport(reqwest::Error),
+    /// More than the limit: `Content-Length` said so up front (the size), or the chunks
+    /// passed it (none).
+    TooLarge(Option<u64>),
+}
+
 /// Reads the whole body into one buffer sized from `Content-Length`, chunk by chunk, so a
-/// 10 MB answer is held once rather than once in pieces and once joined.
-async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
+/// 10 MB answer is held once rather than once in pieces and once joined. More than `max`
+/// bytes (announced, or as they arrive) is refused and what was read is dropped: an endless
+/// body costs at most the limit.
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    max: ByteSize,
+) -> Result<Bytes, BodyError> {
     // A lying Content-Length must not make us reserve gigabytes up front.
     const MAX_RESERVE: u64 = 256 * 1024 * 1024;
-    let expected = response.content_length().unwrap_or(0).min(MAX_RESERVE) as usize;
+    let declared = response.content_length();
+    if let Some(len) = declared.filter(|len| max.is_exceeded_by(*len)) {
+        return Err(BodyError::TooLarge(Some(len)));
+    }
+    let expected = declared.unwrap_or(0).min(MAX_RESERVE).min(max.bytes()) as usize;
     let mut buf = Vec::with_capacity(expected);
-    while let Some(chunk) = response.chunk().await? {
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if max.is_exceeded_by((buf.len() + chunk.len()) as u64) {
+            return Err(BodyError::TooLarge(None));
+        }
         buf.extend_from_slice(&chunk);
     }
     Ok(Bytes::from(buf))
@@ -814,16 +857,49 @@ pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `Retry-After` as a duration (seconds form; an HTTP date counts from now).
+/// The longest wait a `Retry-After` is taken at: a server asking for days is wrong or hostile,
+/// and the user would see "retrying in 27777h".
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// `Retry-After` as a duration (seconds form; an HTTP date counts from now), at most
+/// [`MAX_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = header_text(headers, "retry-after")?;
     parse_retry_after(&text)
 }
 
-/// Parses a `Retry-After` value: delay-seconds or an HTTP date.
+/// Parses a `Retry-After` value: delay-seconds or an HTTP date; at most [`MAX_RETRY_AFTER`]
+/// ([`retry_after_note`] says when the server asked for more).
 pub fn parse_retry_after(text: &str) -> Option<Duration> {
-    if let Ok(secs) = text.trim().parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    asked_retry_after(text).map(|asked| asked.min(MAX_RETRY_AFTER))
+}
+
+/// A sentence when the server asked to wait longer than [`MAX_RETRY_AFTER`], e.g. `the server
+/// asked to wait 27777h 46m (Retry-After: 99999999); waiting at most 1h 0m`.
+pub fn retry_after_note(text: &str) -> Option<String> {
+    let asked = asked_retry_after(text).filter(|asked| *asked > MAX_RETRY_AFTER)?;
+    let human = |d: Duration| {
+        super::token::format_duration(
+            jiff::SignedDuration::try_from(d).unwrap_or(jiff::SignedDuration::MAX),
+        )
+    };
+    Some(format!(
+        "the server asked to wait {} (Retry-After: {}); waiting at most {}",
+        human(asked),
+        text.trim().chars().take(40).collect::<String>(),
+        human(MAX_RETRY_AFTER)
+    ))
+}
+
+/// The wait the server asked for, however long. A number too large for any clock is the
+/// longest wait there is.
+fn asked_retry_after(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            text.parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
     let at = super::token::parse_http_date_lenient(text)?;
     let wait = at.duration_since(Timestamp::now());
@@ -974,6 +1050,24 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(retry_after_note("7"), None);
+    }
+
+    #[test]
+    fn an_absurd_retry_after_is_clamped_and_said() {
+        for absurd in [
+            "99999999",
+            "99999999999999999999999",
+            "Fri, 01 Jan 9999 00:00:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(absurd), Some(MAX_RETRY_AFTER), "{absurd}");
+        }
+        assert_eq!(
+            retry_after_note("99999999").unwrap(),
+            "the server asked to wait 27777h 46m (Retry-After: 99999999); waiting at most 1h 0m"
+        );
+        assert_eq!(parse_retry_after("3600"), Some(MAX_RETRY_AFTER));
+        assert_eq!(retry_after_note("3600"), None);
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use jiff::{SignedDuration, Timestamp};
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::auth::AuthMethod;
@@ -46,6 +45,9 @@ pub struct Token {
     /// The answer carried a refresh token. Younium documents no endpoint that takes it, so it
     /// is not kept; renewal exchanges the credentials again.
     pub had_refresh_token: bool,
+    /// Oddities of the answer worth telling, e.g. both spellings of a field with different
+    /// values.
+    pub notes: Vec<String>,
 }
 
 impl Token {
@@ -79,6 +81,9 @@ impl Token {
 pub struct ExpiryEvidence {
     /// `expiresIn`/`expires_in`, in seconds.
     pub expires_in: Option<i64>,
+    /// What is wrong with an `expiresIn` that was there but could not be used, e.g.
+    /// `expiresIn is 1e300, out of range`.
+    pub expires_in_problem: Option<String>,
     /// `expires`, as sent.
     pub expires_text: Option<String>,
     /// `expires`, parsed (server clock).
@@ -127,19 +132,20 @@ impl ExpiryEvidence {
         skew: Option<SignedDuration>,
     ) -> Vec<String> {
         let claims = self.claims(requested_at, skew);
+        let ignored = self
+            .expires_in_problem
+            .as_ref()
+            .map(|problem| format!("{problem}, so it is ignored"));
         let (future, past): (Vec<&ExpiryClaim>, Vec<&ExpiryClaim>) =
             claims.iter().partition(|c| c.at > requested_at);
-        let mut notes: Vec<String> = past
-            .iter()
-            .filter(|_| !future.is_empty())
-            .map(|c| {
-                format!(
-                    "{} is {} before the token was issued, so it is ignored",
-                    c.source,
-                    format_duration(requested_at.duration_since(c.at))
-                )
-            })
-            .collect();
+        let mut notes: Vec<String> = ignored.into_iter().collect();
+        notes.extend(past.iter().filter(|_| !future.is_empty()).map(|c| {
+            format!(
+                "{} is {} before the token was issued, so it is ignored",
+                c.source,
+                format_duration(requested_at.duration_since(c.at))
+            )
+        }));
         let Some(earliest) = future.iter().min_by_key(|c| c.at) else {
             return notes;
         };
@@ -200,20 +206,6 @@ fn decode_part(part: &str, what: &str) -> Result<Value, String> {
     serde_json::from_slice(&bytes).map_err(|e| format!("the JWT {what} is not JSON: {e}"))
 }
 
-/// The token endpoint's answer, in either spelling.
-#[derive(Debug, Deserialize)]
-struct RawTokenAnswer {
-    #[serde(alias = "access_token", rename = "accessToken")]
-    access_token: Option<String>,
-    #[serde(alias = "expires_in", rename = "expiresIn")]
-    expires_in: Option<Value>,
-    expires: Option<String>,
-    #[serde(alias = "refresh_token", rename = "refreshToken")]
-    refresh_token: Option<String>,
-    #[serde(alias = "token_type", rename = "tokenType")]
-    token_type: Option<String>,
-}
-
 /// Facts about the exchange that are not in the body.
 #[derive(Clone, Debug)]
 pub struct ExchangeContext {
@@ -225,29 +217,90 @@ pub struct ExchangeContext {
 }
 
 /// Reads a successful token answer (`/auth/token`, `/auth/v2/token` or the legacy grant).
+///
+/// Either spelling of each field is accepted (`accessToken` or `access_token`); when both
+/// are there the one the endpoint documents wins and a difference is noted. An `expiresIn`
+/// that is a numeric string counts; one out of range or not a number is noted and ignored.
+/// Errors never quote a token-shaped value from the answer.
 pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, String> {
-    let raw: RawTokenAnswer = serde_json::from_slice(body).map_err(|e| {
+    let json: Value = serde_json::from_slice(body).map_err(|e| {
         format!(
-            "the token answer is not the expected JSON ({e}); it starts with {:?}",
+            "the token answer is not JSON ({e}); it starts with {:?}",
             preview(body)
         )
     })?;
-    let access = raw
-        .access_token
+    let Value::Object(answer) = json else {
+        return Err(format!(
+            "the token answer is JSON but not an object: {}",
+            json_shape(&json)
+        ));
+    };
+    let mut notes = Vec::new();
+    let snake_first = ctx.origin.method != AuthMethod::ApiTokenV1;
+    let field = |camel: &'static str, snake: &'static str| {
+        let (first, second) = if snake_first {
+            (snake, camel)
+        } else {
+            (camel, snake)
+        };
+        match (answer.get(first), answer.get(second)) {
+            (Some(a), Some(b)) => Some((first, a, (a != b).then_some(second))),
+            (Some(a), None) => Some((first, a, None)),
+            (None, Some(b)) => Some((second, b, None)),
+            (None, None) => None,
+        }
+    };
+    let mut text_field =
+        |camel: &'static str, snake: &'static str| -> Result<Option<String>, String> {
+            let Some((name, value, differs)) = field(camel, snake) else {
+                return Ok(None);
+            };
+            if let Some(other) = differs {
+                notes.push(format!(
+                    "the answer has both {name} and {other}, and they differ: {name} is used"
+                ));
+            }
+            match value {
+                Value::Null => Ok(None),
+                Value::String(s) => Ok(Some(s.clone())),
+                other => Err(format!("{name} is not a string but {}", json_shape(other))),
+            }
+        };
+    let access = text_field("accessToken", "access_token")?
         .filter(|t| !t.trim().is_empty())
         .ok_or("the token answer has no accessToken/access_token")?;
-    let expires_in = match raw.expires_in {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        Some(other) => return Err(format!("expiresIn is not a number: {other}")),
+    let token_type = text_field("tokenType", "token_type")?;
+    let had_refresh_token = text_field("refreshToken", "refresh_token")?.is_some();
+    let mut expires_in_problem = None;
+    let expires_in = match field("expiresIn", "expires_in") {
+        None => None,
+        Some((name, value, differs)) => {
+            if let Some(other) = differs {
+                notes.push(format!(
+                    "the answer has both {name} and {other}, and they differ: {name} is used"
+                ));
+            }
+            match expires_in_seconds(value) {
+                Ok(secs) => secs,
+                Err(problem) => {
+                    expires_in_problem = Some(format!("{name} {problem}"));
+                    None
+                }
+            }
+        }
     };
-    let expires = raw.expires.as_deref().and_then(parse_http_date_lenient);
+    let expires_text = match answer.get("expires") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let expires = expires_text.as_deref().and_then(parse_http_date_lenient);
     let jwt = Jwt::decode(&access);
     let jwt_exp = jwt.as_ref().ok().and_then(|j| j.time_claim("exp"));
     let evidence = ExpiryEvidence {
         expires_in,
-        expires_text: raw.expires,
+        expires_in_problem,
+        expires_text,
         expires,
         jwt_exp,
     };
@@ -272,12 +325,15 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
         .map(|c| c.at)
         .filter(|at| *at > ctx.requested_at)
         .min()
-        .ok_or_else(|| match claims.iter().map(|c| c.at).max() {
-            Some(at) => format!(
+        .ok_or_else(|| match (claims.iter().map(|c| c.at).max(), &evidence.expires_in_problem) {
+            (Some(at), _) => format!(
                 "the token answer says the token expired at {} already, before it arrived: check the server's clock",
                 format_utc(at)
             ),
-            None => "the token answer says nothing about expiry (no expiresIn, expires or JWT exp)".to_string(),
+            (None, Some(problem)) => format!(
+                "the token answer's {problem}, and nothing else in it says when the token expires"
+            ),
+            (None, None) => "the token answer says nothing about expiry (no expiresIn, expires or JWT exp)".to_string(),
         })?;
     Ok(Token {
         access: Secret::new(access),
@@ -288,13 +344,101 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
         expiry: evidence,
         server_skew,
         jwt,
-        token_type: raw.token_type,
-        had_refresh_token: raw.refresh_token.is_some(),
+        token_type,
+        had_refresh_token,
+        notes,
     })
 }
 
+/// The longest `expiresIn` believed: a century. Anything longer is out of range (and would
+/// not fit the clock).
+const MAX_EXPIRES_IN: i64 = 100 * 366 * 24 * 3600;
+
+/// `expiresIn` in seconds: a number or a numeric string. `Ok(None)` for null; `Err` says
+/// what is wrong with the value, e.g. `is 1e300, out of range`.
+fn expires_in_seconds(value: &Value) -> Result<Option<i64>, String> {
+    let number = match value {
+        Value::Null => return Ok(None),
+        Value::Number(n) => n.as_i64().map(|i| i as f64).or_else(|| n.as_f64()),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    let shown = || match value {
+        Value::String(s) => format!("{:?}", s.chars().take(40).collect::<String>()),
+        Value::Number(n) => n.to_string(),
+        other => json_shape(other),
+    };
+    let Some(number) = number else {
+        return Err(format!("is {}, not a number of seconds", shown()));
+    };
+    if !number.is_finite() || number.abs() > MAX_EXPIRES_IN as f64 {
+        return Err(format!("is {}, out of range", shown()));
+    }
+    Ok(Some(number.round() as i64))
+}
+
+/// What a JSON value is, without its content: `an array`, `{"accessToken": string, …}`.
+fn json_shape(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(fields) => {
+            let mut names: Vec<String> = fields
+                .keys()
+                .take(8)
+                .map(|k| format!("{:?}", k.chars().take(32).collect::<String>()))
+                .collect();
+            if fields.len() > 8 {
+                names.push("…".into());
+            }
+            let names = if names.is_empty() {
+                "no fields".to_string()
+            } else {
+                redact_token_like(&names.join(", "))
+            };
+            format!("an object with {names}")
+        }
+    }
+}
+
+/// The start of an answer that is not JSON, for an error message, with anything that looks
+/// like a token (a JWT, a long base64 or hex run) replaced by `***`.
 fn preview(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned()
+    let start = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+    redact_token_like(&start)
+}
+
+/// Runs of base64/hex characters at least this long are taken for tokens.
+const TOKEN_RUN: usize = 20;
+
+/// Replaces what looks like a token with `***`: a run of base64, base64url or hex characters
+/// that holds `eyJ` (a JWT) or a stretch [`TOKEN_RUN`] long or longer between dots or slashes
+/// (the whole run goes: a JWT's three parts, a path ending in a long id).
+///
+/// ```
+/// use younium_tui::younium::token::redact_token_like;
+/// assert_eq!(redact_token_like("token eyJhbGciOi.eyJzdWIi.c2ln here"), "token *** here");
+/// assert_eq!(redact_token_like("<html>Bad gateway</html>"), "<html>Bad gateway</html>");
+/// ```
+pub fn redact_token_like(text: &str) -> String {
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || "+/_-.".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(is_token_char).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !is_token_char(c)).unwrap_or(rest.len());
+        let run = &rest[..end];
+        let looks_like_token =
+            run.contains("eyJ") || run.split(['.', '/']).any(|piece| piece.len() >= TOKEN_RUN);
+        out.push_str(if looks_like_token { "***" } else { run });
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// Parses an RFC 1123 / RFC 2822 date, ignoring the weekday.
@@ -552,6 +696,92 @@ mod tests {
         assert!(e.contains("nothing about expiry"), "{e}");
         assert!(
             parse_token_answer(b"{\"accessToken\":\"x\",\"expiresIn\":[1]}", ctx(0, None)).is_err()
+        );
+    }
+
+    #[test]
+    fn expires_in_as_a_string_or_out_of_range_is_said_as_such() {
+        let token = parse_token_answer(br#"{"accessToken":"x","expiresIn":"86400"}"#, ctx(0, None))
+            .unwrap();
+        assert_eq!(token.expires_at.as_second(), 86400);
+        assert_eq!(token.expiry.expires_in, Some(86400));
+        for (value, said) in [
+            ("1e300", "expiresIn is 1e+300, out of range"),
+            ("\"1e300\"", "expiresIn is \"1e300\", out of range"),
+            ("99999999999999999999", "expiresIn is 1e+20, out of range"),
+            (
+                "\"a day\"",
+                "expiresIn is \"a day\", not a number of seconds",
+            ),
+            ("[1]", "expiresIn is an array, not a number of seconds"),
+        ] {
+            let body = format!(r#"{{"accessToken":"x","expiresIn":{value}}}"#);
+            let e = parse_token_answer(body.as_bytes(), ctx(0, None)).unwrap_err();
+            assert_eq!(
+                e,
+                format!(
+                    "the token answer's {said}, and nothing else in it says when the token expires"
+                ),
+                "{value}"
+            );
+        }
+        // With another source the token is usable, and the bad field is noted.
+        let jwt = jwt_with(serde_json::json!({"exp": 7200}));
+        let body = serde_json::json!({"access_token": jwt, "expires_in": 1e300});
+        let mut v2 = ctx(0, None);
+        v2.origin.method = AuthMethod::ApiTokenV2;
+        let token = parse_token_answer(body.to_string().as_bytes(), v2).unwrap();
+        assert_eq!(token.expires_at.as_second(), 7200);
+        assert_eq!(
+            token.expiry.disagreements(token.requested_at, None),
+            ["expires_in is 1e+300, out of range, so it is ignored"]
+        );
+    }
+
+    #[test]
+    fn both_spellings_are_accepted_and_a_difference_noted() {
+        let same = br#"{"accessToken":"tok","access_token":"tok","expiresIn":60,"expires_in":60}"#;
+        let token = parse_token_answer(same, ctx(0, None)).unwrap();
+        assert_eq!(token.access.expose(), "tok");
+        assert!(token.notes.is_empty(), "{:?}", token.notes);
+        let differ = br#"{"accessToken":"camel","access_token":"snake","expiresIn":60}"#;
+        // v1 documents camelCase, v2 and the legacy grant snake_case.
+        let token = parse_token_answer(differ, ctx(0, None)).unwrap();
+        assert_eq!(token.access.expose(), "camel");
+        assert_eq!(
+            token.notes,
+            [
+                "the answer has both accessToken and access_token, and they differ: accessToken is used"
+            ]
+        );
+        let mut legacy = ctx(0, None);
+        legacy.origin.method = AuthMethod::Legacy;
+        let token = parse_token_answer(differ, legacy).unwrap();
+        assert_eq!(token.access.expose(), "snake");
+        assert!(!token.notes[0].contains("camel") && !token.notes[0].contains("snake\""));
+    }
+
+    #[test]
+    fn a_malformed_answer_is_never_quoted_with_a_token_in_it() {
+        let jwt = jwt_with(serde_json::json!({"exp": 7200}));
+        let form = format!("access_token={jwt}&expires_in=3600");
+        let e = parse_token_answer(form.as_bytes(), ctx(0, None)).unwrap_err();
+        assert!(e.contains("it starts with \"access_token=***\""), "{e}");
+        let hex = "token: 0123456789abcdef0123456789abcdef";
+        let e = parse_token_answer(hex.as_bytes(), ctx(0, None)).unwrap_err();
+        assert!(e.ends_with("it starts with \"token: ***\""), "{e}");
+        // JSON of the wrong shape is described, not quoted.
+        let e = parse_token_answer(br#"{"accessToken":12345678}"#, ctx(0, None)).unwrap_err();
+        assert_eq!(e, "accessToken is not a string but a number");
+        let e = parse_token_answer(br#"["short-token"]"#, ctx(0, None)).unwrap_err();
+        assert_eq!(e, "the token answer is JSON but not an object: an array");
+        assert_eq!(
+            redact_token_like("<html><body>502 Bad Gateway</body></html>"),
+            "<html><body>502 Bad Gateway</body></html>"
+        );
+        assert_eq!(
+            redact_token_like("see https://api.example.com/auth/token now"),
+            "see https://api.example.com/auth/token now"
         );
     }
 
