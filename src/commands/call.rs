@@ -1,9 +1,9 @@
 //! `younium-tui call METHOD PATH`: one API call from the command line.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
 use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
@@ -24,7 +24,11 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
     for h in &args.header {
         req.headers.push(Param::parse(h, ':')?);
     }
-    req.body = args.body.as_ref().map(|path| read_body(path)).transpose()?;
+    req.body = args
+        .body
+        .as_deref()
+        .map(crate::younium::limit::read_request_body)
+        .transpose()?;
     if let Some(body) = &req.body {
         json::validate(body.as_bytes())
             .map_err(|e| anyhow::anyhow!("the body is not valid JSON: {e}"))?;
@@ -109,18 +113,6 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         }
     }
     Ok(ExitCode::from(EXIT_HTTP_ERROR))
-}
-
-fn read_body(path: &std::path::Path) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("could not read the body from stdin")?;
-        return Ok(text);
-    }
-    std::fs::read_to_string(path)
-        .with_context(|| format!("could not read the body from {}", path.display()))
 }
 
 /// `200 OK · 85 ms · 12.4 kB · GET http://…/Accounts?PageSize=5`
