@@ -1,6 +1,8 @@
 //! In-process timings of the response viewer on 1 MB and 10 MB JSON bodies (release build):
 //! indexing (what runs off the UI thread after the last byte), the first frame, a frame
-//! scrolled to the middle, scroll steps anywhere, and the memory a shown body costs.
+//! scrolled to the middle, scroll steps anywhere, and the memory a shown body costs; then a
+//! 43 MB body on one line (as text, and as one huge JSON string value): its first frame,
+//! sideways steps at the left edge and 20 M columns in, and a redraw of the same frame.
 //!
 //! Run: `cargo bench --bench viewer`. Prints a table; asserts nothing.
 
@@ -209,12 +211,112 @@ fn main() {
         );
         drop(pane);
     }
-    whole_screen_tick();
+    long_lines();
+    whole_screen_tick("1 MB response", body(1_000_000), 200);
+    whole_screen_tick("43 MB one-line text", broken_json(43_000_000), 30);
 }
 
-/// What one countdown tick costs while idle: drawing the whole screen (token valid, a 1 MB
-/// response on screen, its lines cached) into a 120×40 buffer.
-fn whole_screen_tick() {
+/// Minified JSON of about `target` bytes with its last byte changed, so it is one 43 MB line
+/// shown as text under the JSON error.
+fn broken_json(target: usize) -> Bytes {
+    let mut raw = body(target).to_vec();
+    if let Some(last) = raw.last_mut() {
+        *last = b',';
+    }
+    Bytes::from(raw)
+}
+
+/// Valid JSON whose one big value is a string of about `target` bytes (escapes and accents
+/// included), so its pretty-printed second line is that long.
+fn string_value(target: usize) -> Bytes {
+    const CHUNK: &str = r#"Lorem ipsum dolor sit amet, \"quoted\" caf\u00e9 naïve — "#;
+    let mut out = String::with_capacity(target + 64);
+    out.push_str(r#"{"id":"a","blob":""#);
+    while out.len() < target {
+        out.push_str(CHUNK);
+    }
+    out.push_str(r#"","n":1}"#);
+    Bytes::from(out)
+}
+
+/// Sideways keys on a one-line body: `count` steps of 8 columns, each a key and a frame.
+fn sideways(
+    pane: &mut ResponsePane,
+    terminal: &mut Terminal<TestBackend>,
+    count: usize,
+) -> Vec<Duration> {
+    (0..count)
+        .map(|_| {
+            let t = Instant::now();
+            pane.handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+            draw(pane, terminal);
+            t.elapsed()
+        })
+        .collect()
+}
+
+fn long_lines() {
+    let cases = [
+        (
+            "43 MB minified JSON, one byte broken (shown as text)",
+            broken_json(43_000_000),
+        ),
+        ("JSON with one 40 MB string value", string_value(40_000_000)),
+    ];
+    for (label, raw) in cases {
+        let size = raw.len();
+        let t = Instant::now();
+        let doc = Document::new(raw.clone(), true);
+        let index = t.elapsed();
+        let mut pane = ResponsePane::default();
+        pane.show(shown(raw, doc, None));
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let t = Instant::now();
+        draw(&mut pane, &mut terminal);
+        let first = t.elapsed();
+        let redraw: Vec<Duration> = (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                draw(&mut pane, &mut terminal);
+                t.elapsed()
+            })
+            .collect();
+        let left = sideways(&mut pane, &mut terminal, 50);
+        pane.hscroll = 20_000_000;
+        let t = Instant::now();
+        draw(&mut pane, &mut terminal);
+        let far = t.elapsed();
+        let far_steps = sideways(&mut pane, &mut terminal, 50);
+
+        let (redraw_median, _, redraw_max) = stats(redraw);
+        let (left_median, _, left_max) = stats(left);
+        let (far_median, _, far_max) = stats(far_steps);
+        println!();
+        println!("{label}: {size} bytes");
+        println!("  index (off the UI thread)                {}", ms(index));
+        println!("  first frame at column 0                  {}", ms(first));
+        println!(
+            "  same frame again (tick redraw), 20×      median {}  max {}",
+            ms(redraw_median),
+            ms(redraw_max)
+        );
+        println!(
+            "  sideways step (→ + frame), 50× from 0   median {}  max {}",
+            ms(left_median),
+            ms(left_max)
+        );
+        println!("  frame at column 20,000,000               {}", ms(far));
+        println!(
+            "  sideways step there, 50×                 median {}  max {}",
+            ms(far_median),
+            ms(far_max)
+        );
+    }
+}
+
+/// What one countdown tick costs while idle: drawing the whole screen (token valid, `raw` on
+/// screen, its lines cached) into a 120×40 buffer, `runs` times.
+fn whole_screen_tick(label: &str, raw: Bytes, runs: usize) {
     use jiff::tz::TimeZone;
     use younium_tui::session::ManagerOptions;
     use younium_tui::tui::app::App;
@@ -252,12 +354,11 @@ fn whole_screen_tick() {
     )
     .unwrap();
     app.token.state = TokenState::Valid(std::sync::Arc::new(token));
-    let raw = body(1_000_000);
     let doc = Document::new(raw.clone(), true);
     app.response.show(shown(raw, doc, None));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut samples = Vec::new();
-    for _ in 0..200 {
+    for _ in 0..runs {
         app.now = jiff::Timestamp::now();
         let t = Instant::now();
         terminal
@@ -268,7 +369,7 @@ fn whole_screen_tick() {
     let (median, p95, max) = stats(samples);
     println!();
     println!(
-        "whole screen, one countdown tick (idle)    median {}  p95 {}  max {}",
+        "whole screen, one countdown tick (idle), {label}: median {}  p95 {}  max {}",
         ms(median),
         ms(p95),
         ms(max)

@@ -5,6 +5,11 @@
 //! is put into the right state with a few synthetic bytes that open the same containers
 //! (`{"":[` for "inside an array inside an object"). Every pretty-printed line starts between
 //! tokens, so the result is the same as highlighting from the top (a test checks this).
+//!
+//! A viewer scrolled sideways asks for a window of columns ([`Highlighter::window`]). Short
+//! lines are highlighted whole and cut; a long one is highlighted only around the window,
+//! after a prefix that puts the parser in the state it would have there (a test checks that
+//! too). A text body is not highlighted at all: its window is taken from the body as is.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -17,9 +22,18 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 use super::{BodyKind, Document};
 
-/// Lines longer than this are shown unhighlighted: a single 1 MB string would otherwise cost
-/// a quarter of a second on every frame.
+/// JSON lines longer than this (in bytes of the body) are not highlighted whole: a single
+/// 1 MB string would otherwise cost a quarter of a second on every frame. [`Highlighter::lines`]
+/// leaves them plain; [`Highlighter::window`] highlights the window alone.
 pub const LONG_LINE: usize = 4096;
+
+/// Columns before a window of a long line that are highlighted too, so that an escape
+/// sequence (`\u00e9`, six columns) cut by the window's start is read whole.
+const LEAD: usize = 32;
+
+/// Columns after a window of a long line that are highlighted too, so that a literal or
+/// number cut by the window's end (`tru`) is read whole.
+const TAIL: usize = 16;
 
 /// A line as coloured runs.
 pub type StyledLine = Vec<(Style, String)>;
@@ -88,34 +102,88 @@ impl Highlighter {
         }
     }
 
-    /// Highlights display lines `range` of `doc`. Text bodies come back in the plain style.
+    /// Highlights display lines `range` of `doc`, whole. Text bodies come back in the plain
+    /// style, and so do JSON lines longer than [`LONG_LINE`].
     pub fn lines(&self, doc: &Document, range: Range<usize>) -> Vec<StyledLine> {
+        self.highlight(doc, range, None)
+    }
+
+    /// Highlights columns `cols` of display lines `range` of `doc`: what a viewer scrolled
+    /// sideways shows, as [`lines`](Self::lines) cut to those columns would give it, but
+    /// without building, highlighting or copying more of a long line than the window.
+    pub fn window(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        cols: Range<usize>,
+    ) -> Vec<StyledLine> {
+        self.highlight(doc, range, Some(cols))
+    }
+
+    fn highlight(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        cols: Option<Range<usize>>,
+    ) -> Vec<StyledLine> {
         let range = range.start.min(doc.line_count())..range.end.min(doc.line_count());
+        let plain = |i: usize| match &cols {
+            Some(cols) => self.plain_window(doc, i, cols.clone()),
+            None => vec![(self.plain_style(), doc.line(i))],
+        };
         if doc.kind() != BodyKind::Json {
-            return range
-                .map(|i| vec![(self.plain_style(), doc.line(i))])
-                .collect();
+            return range.map(plain).collect();
         }
         let mut out = Vec::with_capacity(range.len());
         let mut parser: Option<HighlightLines<'_>> = None;
         for i in range {
-            let text = doc.line(i);
-            if text.len() > LONG_LINE {
+            if doc.line_bytes(i) > LONG_LINE {
                 parser = None;
-                out.push(vec![(self.plain_style(), text)]);
+                out.push(match &cols {
+                    Some(cols) => self.long_line_window(doc, i, cols.clone()),
+                    None => plain(i),
+                });
                 continue;
             }
+            let text = doc.line(i);
             let h = parser.get_or_insert_with(|| self.primed(doc, i));
-            let styled = self.highlight_one(h, &text);
-            match styled {
-                Some(line) => out.push(line),
-                None => {
-                    parser = None;
-                    out.push(vec![(self.plain_style(), text)]);
-                }
-            }
+            let Some(styled) = self.highlight_one(h, &text) else {
+                parser = None;
+                out.push(plain(i));
+                continue;
+            };
+            out.push(match &cols {
+                Some(cols) => cut(styled, cols.clone()),
+                None => styled,
+            });
         }
         out
+    }
+
+    /// Columns `cols` of a JSON line too long to highlight whole (syntect reads about 4 MB/s
+    /// here: ten seconds for a 40 MB string). Only [`LEAD`] columns before the window to
+    /// [`TAIL`] after it are fed to the parser, after a prefix that puts it in the state it
+    /// would have there: the containers open around the line (as [`Self::primed`]), then the
+    /// line so far with its strings emptied (`"":"` inside a member's string value). The lead
+    /// covers an escape sequence cut by the window's start, the tail a literal cut by its end.
+    fn long_line_window(&self, doc: &Document, i: usize, cols: Range<usize>) -> StyledLine {
+        let lead = doc.lead_in(i, cols.clone(), LEAD, TAIL);
+        let mut h = self.primed(doc, i);
+        let fed = format!("{}{}", lead.skeleton, lead.text);
+        let first = lead.skeleton.len() + lead.skip;
+        match self.highlight_one(&mut h, &fed) {
+            Some(styled) => cut(styled, first..first.saturating_add(cols.len())),
+            None => self.plain_window(doc, i, cols),
+        }
+    }
+
+    /// Columns `cols` of line `i` in the plain style (no run at all when empty).
+    fn plain_window(&self, doc: &Document, i: usize, cols: Range<usize>) -> StyledLine {
+        let text = doc.columns(i, cols);
+        if text.is_empty() {
+            return Vec::new();
+        }
+        vec![(self.plain_style(), text)]
     }
 
     /// A parser in the state it would have at the start of JSON line `i`.
@@ -168,6 +236,29 @@ impl Highlighter {
     }
 }
 
+/// Columns `cols` of a highlighted line.
+fn cut(styled: StyledLine, cols: Range<usize>) -> StyledLine {
+    let mut out = Vec::new();
+    let mut col = 0;
+    for (style, text) in styled {
+        let len = text.chars().count();
+        let (from, to) = (cols.start.max(col), cols.end.min(col + len));
+        if from < to {
+            let part = if from == col && to == col + len {
+                text
+            } else {
+                text.chars().skip(from - col).take(to - from).collect()
+            };
+            out.push((style, part));
+        }
+        col += len;
+        if col >= cols.end {
+            break;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +298,87 @@ mod tests {
         let lines = highlighter().lines(&doc, 0..doc.line_count());
         assert_eq!(lines[1].len(), 1);
         assert!(lines[2].len() > 1, "{:?}", lines[2]);
+    }
+
+    /// Each column's character and style.
+    fn cells(line: &StyledLine) -> Vec<(char, Style)> {
+        line.iter()
+            .flat_map(|(style, text)| text.chars().map(|c| (c, *style)))
+            .collect()
+    }
+
+    /// A line highlighted whole from the right starting state, however long it is.
+    fn whole_line(doc: &Document, i: usize) -> Vec<(char, Style)> {
+        let h = highlighter();
+        let mut parser = h.primed(doc, i);
+        cells(&h.highlight_one(&mut parser, &doc.line(i)).unwrap())
+    }
+
+    #[test]
+    fn a_window_of_a_long_json_line_matches_highlighting_it_whole() {
+        // Escapes of every kind, so that windows start in the middle of each.
+        let s = r#"ab \"c\" d\\e \u00e9 f\/g \n café "#.repeat(120);
+        let digits = "1234567890".repeat(500);
+        let body = format!(
+            r#"{{"data":[{{"{s}":"{s}","n":[true,"{s}",-{digits}.5e3],"{s}":null,"k":"{s}"}}]}}"#
+        );
+        let doc = Document::new(Bytes::from(body), true);
+        assert_eq!(doc.kind(), BodyKind::Json);
+        let h = highlighter();
+        let long: Vec<usize> = (0..doc.line_count())
+            .filter(|&i| doc.line_bytes(i) > LONG_LINE)
+            .collect();
+        assert_eq!(
+            long.len(),
+            5,
+            "key and value, array item, number, key, value"
+        );
+        for i in long {
+            let whole = whole_line(&doc, i);
+            assert!(
+                whole.windows(2).any(|w| w[0].1 != w[1].1),
+                "line {i} has colours"
+            );
+            for start in (0..whole.len() + 40).step_by(53).chain([1, 2, 3, 7]) {
+                let cols = start..start + 47;
+                let window = h.window(&doc, i..i + 1, cols.clone());
+                let expected: Vec<_> = whole.iter().skip(start).take(47).copied().collect();
+                assert_eq!(cells(&window[0]), expected, "line {i}, columns {cols:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_of_short_lines_is_the_whole_lines_cut() {
+        let body = r#"{"pageNumber":1,"data":[{"id":"a","n":[1,2,{"deep":true}],"o":{"x":null}}]}"#;
+        let doc = Document::new(Bytes::from(body), true);
+        let h = highlighter();
+        let whole = h.lines(&doc, 0..doc.line_count());
+        for start in [0, 1, 4, 9, 30] {
+            let window = h.window(&doc, 2..doc.line_count(), start..start + 6);
+            for (k, line) in window.iter().enumerate() {
+                let expected: Vec<_> = cells(&whole[2 + k])
+                    .into_iter()
+                    .skip(start)
+                    .take(6)
+                    .collect();
+                assert_eq!(cells(line), expected, "line {}, from column {start}", 2 + k);
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_window_is_plain_and_only_the_window() {
+        let body = format!("{}\t\u{e9}\n", "x".repeat(100_000));
+        let doc = Document::new(Bytes::from(body), false);
+        let lines = highlighter().window(&doc, 0..5, 99_998..100_004);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(
+            lines[0],
+            [(highlighter().plain_style(), "xx    ".to_string())]
+        );
+        let past = highlighter().window(&doc, 0..1, 200_000..200_010);
+        assert_eq!(past, [Vec::new()]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Turning a response body into lines for display without copying it: a line index over the
 //! original bytes, JSON re-indented on the fly, and syntect highlighting of only the lines
-//! asked for. A 10 MB body costs the body plus about 10 bytes a line.
+//! asked for. A 10 MB body costs the body plus about 10 bytes a line. A long line is never
+//! built for display: the viewer asks for the columns it shows ([`Document::columns`]).
 
+mod columns;
 pub mod highlight;
 pub mod json;
 
@@ -22,6 +24,7 @@ pub enum BodyKind {
 ///
 /// Only each line's first byte is stored (4 bytes a line, plus 2 for the JSON depth): a line
 /// ends where the next begins, less the whitespace (JSON) or the line break (text) between.
+/// Lines longer than 16 kB also keep a checkpoint every 16 kB, to find a column quickly.
 #[derive(Clone, Debug)]
 pub struct Document {
     body: Bytes,
@@ -32,6 +35,8 @@ pub struct Document {
     depths: Vec<u16>,
     /// Why a body that looked like JSON is shown as text.
     json_error: Option<JsonError>,
+    /// For each long line, in line order: where to resume reading it at a given column.
+    checkpoints: Vec<columns::LineMarks>,
 }
 
 /// Bodies above this are refused by the viewer (offsets are 32-bit).
@@ -46,26 +51,26 @@ impl Document {
         } else {
             body
         };
-        if looks_json {
-            match json::validate(&body) {
-                Ok(()) => {
-                    let (starts, depths) = json::index(&body);
-                    return Document {
-                        body,
-                        kind: BodyKind::Json,
-                        starts,
-                        depths,
-                        json_error: None,
-                    };
-                }
-                Err(e) => {
-                    let mut doc = Self::text(body);
-                    doc.json_error = Some(e);
-                    return doc;
+        let mut doc = match looks_json.then(|| json::validate(&body)) {
+            Some(Ok(())) => {
+                let (starts, depths) = json::index(&body);
+                Document {
+                    body,
+                    kind: BodyKind::Json,
+                    starts,
+                    depths,
+                    json_error: None,
+                    checkpoints: Vec::new(),
                 }
             }
-        }
-        Self::text(body)
+            Some(Err(e)) => Document {
+                json_error: Some(e),
+                ..Self::text(body)
+            },
+            None => Self::text(body),
+        };
+        doc.checkpoints = columns::checkpoints(&doc);
+        doc
     }
 
     fn text(body: Bytes) -> Document {
@@ -83,6 +88,7 @@ impl Document {
             starts,
             depths: Vec::new(),
             json_error: None,
+            checkpoints: Vec::new(),
         }
     }
 
@@ -129,7 +135,17 @@ impl Document {
         (start, end)
     }
 
-    /// The text of display line `i` (indent included for JSON). Empty past the end.
+    /// Bytes of the body line `i` spans (0 past the end).
+    pub(crate) fn line_bytes(&self, i: usize) -> usize {
+        if i >= self.starts.len() {
+            return 0;
+        }
+        let (start, end) = self.span(i);
+        end - start
+    }
+
+    /// The text of display line `i` (indent included for JSON). Empty past the end. This
+    /// builds the whole line, however long: to show a line, take its [`columns`](Self::columns).
     pub fn line(&self, i: usize) -> String {
         if i >= self.starts.len() {
             return String::new();

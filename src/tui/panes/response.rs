@@ -1,6 +1,7 @@
 //! The response viewer: status line with the explanation of an error status, tabs for the
 //! body, the headers and the request as sent. The body is indexed off the UI thread and only
-//! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one.
+//! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one; of each
+//! line only the visible columns are built, so a 43 MB answer on one line does too.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -83,11 +84,21 @@ pub struct ResponsePane {
     pub hscroll: usize,
     /// Body lines visible at the last draw, for paging keys.
     pub viewport: usize,
-    /// The highlighted lines of the last frame: (response id, first line, height, colour) → lines.
+    /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, Vec<Line<'static>>)>>,
 }
 
-type BodyKey = (u64, usize, u16, bool);
+/// What decides the body lines drawn: the response, the first line, the height, the colour,
+/// and the columns shown (first column, count).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct BodyKey {
+    id: u64,
+    start: usize,
+    height: u16,
+    colour: bool,
+    hscroll: usize,
+    columns: usize,
+}
 
 impl Default for ResponsePane {
     fn default() -> Self {
@@ -287,24 +298,13 @@ impl ResponsePane {
             explain,
         );
         self.viewport = content.height as usize;
+        let (scroll, hscroll) = (self.scroll, self.hscroll);
         let lines = match self.tab {
+            // Built already cut to the columns shown: a line can be 43 MB long.
             ResponseTab::Body => self.body_lines(content, theme),
-            ResponseTab::Headers => header_lines(shown, theme)
-                .into_iter()
-                .skip(self.scroll)
-                .take(content.height as usize)
-                .collect(),
-            ResponseTab::Request => request_lines(shown, theme)
-                .into_iter()
-                .skip(self.scroll)
-                .take(content.height as usize)
-                .collect(),
+            ResponseTab::Headers => visible(header_lines(shown, theme), scroll, hscroll, content),
+            ResponseTab::Request => visible(request_lines(shown, theme), scroll, hscroll, content),
         };
-        let width = content.width.saturating_sub(1) as usize;
-        let lines: Vec<Line<'static>> = lines
-            .into_iter()
-            .map(|l| clip(l, self.hscroll, width))
-            .collect();
         frame.render_widget(Paragraph::new(lines), content);
         let total = self.line_count();
         if total > content.height as usize {
@@ -318,6 +318,8 @@ impl ResponsePane {
         }
     }
 
+    /// The visible body lines: the gutter, then columns `hscroll..` of each line, as many as
+    /// fit `area` less its scrollbar column.
     fn body_lines(&self, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
         let Some(shown) = self.shown() else {
             return Vec::new();
@@ -333,14 +335,22 @@ impl ResponsePane {
         }
         let start = self.scroll.min(doc.line_count().saturating_sub(1));
         let end = (start + area.height as usize).min(doc.line_count());
-        // A frame drawn for another reason (the countdown ticking) reuses the highlighted lines.
-        let key = (shown.id, start, area.height, theme.colour);
+        let gutter = doc.line_count().to_string().len();
+        let width = area.width.saturating_sub(1) as usize;
+        let key = BodyKey {
+            id: shown.id,
+            start,
+            height: area.height,
+            colour: theme.colour,
+            hscroll: self.hscroll,
+            columns: width.saturating_sub(gutter + 1),
+        };
+        // A frame drawn for another reason (the countdown ticking) reuses the lines.
         if let Some((cached_key, lines)) = &*self.body_cache.borrow()
             && *cached_key == key
         {
             return lines.clone();
         }
-        let gutter = doc.line_count().to_string().len();
         let mut out = Vec::with_capacity(end - start);
         if let Some(e) = doc.json_error().filter(|_| start == 0) {
             out.push(Line::styled(
@@ -348,7 +358,8 @@ impl ResponsePane {
                 theme.warn(),
             ));
         }
-        let styled = highlighter().lines(doc, start..end);
+        let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
+        let styled = highlighter().window(doc, start..end, columns);
         for (i, runs) in styled.into_iter().enumerate() {
             let mut spans = vec![Span::styled(
                 format!("{:>gutter$} ", start + i + 1),
@@ -375,7 +386,24 @@ fn wrapped_height(lines: &[Line<'_>], width: u16) -> usize {
         .sum()
 }
 
-/// Keeps the gutter (first span) and scrolls the rest sideways, then cuts to `width` columns.
+/// Rows `scroll..` of `lines` that fit `area` (less its scrollbar column), scrolled sideways.
+fn visible(
+    lines: Vec<Line<'static>>,
+    scroll: usize,
+    hscroll: usize,
+    area: Rect,
+) -> Vec<Line<'static>> {
+    let width = area.width.saturating_sub(1) as usize;
+    lines
+        .into_iter()
+        .skip(scroll)
+        .take(area.height as usize)
+        .map(|l| clip(l, hscroll, width))
+        .collect()
+}
+
+/// Keeps the gutter (first span) and scrolls the rest sideways, then cuts to `width` columns
+/// (for the headers and the request; body lines are built already cut).
 fn clip(line: Line<'static>, skip: usize, width: usize) -> Line<'static> {
     let style = line.style;
     let mut spans = line.spans.into_iter();
@@ -525,3 +553,6 @@ fn request_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests;
