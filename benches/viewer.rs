@@ -248,7 +248,7 @@ fn sideways(
     (0..count)
         .map(|_| {
             let t = Instant::now();
-            pane.handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+            pane.handle_key(Some(Command::ScrollRight));
             draw(pane, terminal);
             t.elapsed()
         })

@@ -169,7 +169,7 @@ fn the_cache_holds_only_the_window_and_follows_the_columns() {
         .unwrap();
     assert_eq!(cached, 39, "the gutter and 37 columns, not a million");
     assert_eq!(key(&pane).map(|k| (k.hscroll, k.columns)), Some((0, 37)));
-    pane.handle_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+    pane.handle_key(Some(Command::ScrollRight));
     let stepped = pane.body_lines(area, &theme);
     assert_eq!(key(&pane).map(|k| k.hscroll), Some(8));
     assert_ne!(first, stepped);
