@@ -95,6 +95,13 @@ async fn answer(State(shared): State<Shared>, req: Request) -> Response {
             axum::Json(json!({"errors": ["slow down"]})),
         )
             .into_response(),
+        ("deep", true) => token_answer(),
+        // 200 kB of arrays nested 100,000 deep.
+        ("deep", false) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        )
+            .into_response(),
         ("form-token", true) => {
             let jwt = common::jwt(json!({"sub": "me", "exp": 4_000_000_000i64}));
             format!("access_token={jwt}&expires_in=3600").into_response()
@@ -520,4 +527,37 @@ async fn endless_files_and_credentials_in_urls_end_with_a_message() {
         url.stderr
     );
     assert!(!url.stderr.contains("hunter2"), "{}", url.stderr);
+}
+
+/// A body nested 100,000 deep prints in size proportional to it, not as gigabytes of
+/// indentation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deeply_nested_body_prints_in_bounded_size() {
+    let server = Hostile::start().await;
+    let base = server.base("deep");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+            .args(["call", "GET", "/Accounts", "--base-url", &base])
+            .args(["--client-id", "client-1"])
+            .env("YOUNIUM_SECRET", SECRET)
+            .env(
+                "YOUNIUM_TUI_CONFIG",
+                "/nonexistent/younium-test/config.toml",
+            )
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = out.stdout.len();
+    assert!(
+        (200_000..1_000_000).contains(&printed),
+        "{printed} bytes printed for a 200 kB body"
+    );
 }

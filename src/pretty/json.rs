@@ -26,20 +26,40 @@ impl JsonError {
     }
 }
 
+/// JSON nested deeper than this is shown as received, not pretty-printed: the validator
+/// (serde_json) stops there, and the indentation of a hostile body nested 100,000 deep would
+/// otherwise be gigabytes. The renderer never indents further either.
+pub const MAX_INDENT_DEPTH: u16 = 128;
+
 /// Checks that `body` is one JSON value, without allocating a tree.
 pub fn validate(body: &[u8]) -> Result<(), JsonError> {
     serde_json::from_slice::<serde::de::IgnoredAny>(body)
         .map(|_| ())
-        .map_err(|e| JsonError::from_serde(&e))
+        .map_err(|e| {
+            let mut error = JsonError::from_serde(&e);
+            if error.message.contains("recursion limit") {
+                error.message = format!(
+                    "nested deeper than {MAX_INDENT_DEPTH} levels, so it is not pretty-printed"
+                );
+            }
+            error
+        })
 }
 
 /// Cuts valid JSON into pretty-printed lines: a break after every opening bracket that is
 /// not immediately closed, after every comma, and before every closing bracket. Returns each
 /// line's first byte and its depth; only whitespace lies between a line's end and the next.
+/// A container opened at [`MAX_INDENT_DEPTH`] or deeper stays on one line (compact), so the
+/// output stays proportional to the input however deep a hostile body nests.
 pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
+    let limit = usize::from(MAX_INDENT_DEPTH);
     let mut starts: Vec<u32> = Vec::with_capacity(body.len() / 24);
     let mut depths: Vec<u16> = Vec::with_capacity(body.len() / 24);
-    let mut depth: u16 = 0;
+    let mut push = |start: usize, depth: usize| {
+        starts.push(start as u32);
+        depths.push(depth.min(limit) as u16);
+    };
+    let mut depth: usize = 0;
     // Where the line being built began, once it has a token.
     let mut start: Option<usize> = None;
     let mut in_string = false;
@@ -62,6 +82,10 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
                 in_string = true;
                 start.get_or_insert(i);
             }
+            b'{' | b'[' if depth >= limit => {
+                start.get_or_insert(i);
+                depth += 1;
+            }
             b'{' | b'[' => {
                 let line_start = *start.get_or_insert(i);
                 let close = if b == b'{' { b'}' } else { b']' };
@@ -73,24 +97,24 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
                     // An empty container stays on its line: `"e": {}`.
                     Some(n) if body[n] == close => i = n,
                     _ => {
-                        starts.push(line_start as u32);
-                        depths.push(depth);
+                        push(line_start, depth);
                         start = None;
-                        depth = depth.saturating_add(1);
+                        depth += 1;
                     }
                 }
             }
+            // Closing a compact container: it stays on its line.
+            b'}' | b']' if depth > limit => depth -= 1,
             b'}' | b']' => {
                 if let Some(s) = start.take() {
-                    starts.push(s as u32);
-                    depths.push(depth);
+                    push(s, depth);
                 }
                 depth = depth.saturating_sub(1);
                 start = Some(i);
             }
+            b',' if depth > limit => {}
             b',' => {
-                starts.push(start.take().unwrap_or(i) as u32);
-                depths.push(depth);
+                push(start.take().unwrap_or(i), depth);
             }
             c if c.is_ascii_whitespace() => {}
             _ => {
@@ -100,8 +124,7 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
         i += 1;
     }
     if let Some(s) = start {
-        starts.push(s as u32);
-        depths.push(depth);
+        push(s, depth);
     }
     if starts.is_empty() {
         starts.push(0);
@@ -114,8 +137,9 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
 
 /// One line as shown: the indent, whitespace outside strings dropped, one space after a colon.
 pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
-    let mut out = Vec::with_capacity(raw.len() + depth as usize * 2 + 1);
-    out.resize(depth as usize * 2, b' ');
+    let indent = depth.min(MAX_INDENT_DEPTH) as usize * 2;
+    let mut out = Vec::with_capacity(raw.len() + indent + 1);
+    out.resize(indent, b' ');
     let mut in_string = false;
     let mut escaped = false;
     for &b in raw {

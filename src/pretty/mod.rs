@@ -9,7 +9,7 @@ pub mod json;
 
 use bytes::Bytes;
 
-pub use json::JsonError;
+pub use json::{JsonError, MAX_INDENT_DEPTH};
 
 /// How a body's lines are cut and shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -274,5 +274,31 @@ mod tests {
         assert_eq!(d.line(0), "\"h\u{e9}llo\"");
         let d = doc("[]");
         assert_eq!(d.pretty_text(), "[]\n");
+    }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    /// A hostile body nested far deeper than any real answer prints in size proportional to
+    /// its input, never as gigabytes of indentation.
+    #[test]
+    fn deep_nesting_prints_in_bounded_size() {
+        for depth in [100, 300, 100_000] {
+            let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let doc = Document::new(Bytes::from(body.clone()), true);
+            let text = doc.pretty_text();
+            // Past the limit a container stays on one line: the indentation is paid at most
+            // for the first MAX_INDENT_DEPTH levels.
+            let most_indent = 4 * usize::from(MAX_INDENT_DEPTH).pow(2);
+            assert_eq!(doc.kind(), BodyKind::Json);
+            assert!(
+                text.len() <= 2 * body.len() + most_indent,
+                "{depth}: {} bytes from {}",
+                text.len(),
+                body.len()
+            );
+        }
     }
 }
