@@ -97,6 +97,9 @@ pub fn report_text(token: &Token, now: Timestamp, tz: &TimeZone, reveal: bool) -
     for note in e.disagreements(token.requested_at, token.server_skew) {
         row("Disagreement", note);
     }
+    for note in &token.notes {
+        row("Note", note.clone());
+    }
     if let Some(skew) = token.server_skew {
         row(
             "Clock skew",
@@ -163,6 +166,7 @@ pub fn report_json(token: &Token, now: Timestamp, reveal: bool) -> Value {
             "jwt_exp": e.jwt_exp.map(|t| t.to_string()),
         },
         "disagreements": e.disagreements(token.requested_at, token.server_skew),
+        "notes": token.notes,
         "server_clock_skew_seconds": token.server_skew.map(|s| s.as_secs()),
         "access_token_shortened": token.access.shortened(),
     });

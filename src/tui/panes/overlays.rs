@@ -147,6 +147,9 @@ pub fn jwt_lines(token: &Token, tz: &TimeZone, theme: &Theme) -> Vec<Line<'stati
     {
         lines.push(row("Disagreement", note));
     }
+    for note in &token.notes {
+        lines.push(row("Note", note.clone()));
+    }
     match token.server_skew {
         Some(skew) => lines.push(row(
             "Clock skew",
