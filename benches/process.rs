@@ -162,6 +162,83 @@ fn main() {
     println!("idle with the 10 MB body on screen: CPU {cpu:.2} % over 30 s");
     app.quit();
     runtime.block_on(sim.shutdown());
+
+    one_long_line(&runtime);
+}
+
+/// A 43 MB body that is one line (minified JSON with one byte broken, so it is shown as text):
+/// idle CPU with it on screen, and the wall time of sideways steps as the user sees them.
+fn one_long_line(runtime: &tokio::runtime::Runtime) {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+
+    let mut body = String::with_capacity(43 << 20);
+    body.push_str(r#"{"data":["#);
+    let mut i = 0u64;
+    while body.len() < 43 << 20 {
+        body.push_str(&format!(
+            r#"{{"id":"53abf01b-5942-4bed-b61f-{i:012x}","name":"Example Customer {i}","amount":{i}.5}},"#
+        ));
+        i += 1;
+    }
+    body.push_str("#]}");
+    let body = bytes::Bytes::from(body);
+    let size_mb = body.len() as f64 / 1e6;
+    let app = axum::Router::new()
+        .route(
+            "/auth/token",
+            axum::routing::post(|| async {
+                axum::Json(serde_json::json!({"accessToken": "opaque-bench-token", "expiresIn": 86400}))
+            }),
+        )
+        .fallback(move || {
+            let body = body.clone();
+            async move { ([(header::CONTENT_TYPE, "application/json")], body).into_response() }
+        });
+    let (base, server) = runtime.block_on(async {
+        let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", socket.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(socket, app).await });
+        (base, server)
+    });
+    let mut app = Tui::start(
+        &["--base-url", &base, "--client-id", "bench"],
+        &[("YOUNIUM_SECRET", "bench-secret")],
+    );
+    app.wait_for(" VALID ", Duration::from_secs(20));
+    app.keys("s");
+    app.wait_for("Claims to be JSON", Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(1));
+    let (ticks0, t0) = (cpu_ticks(&app), Instant::now());
+    std::thread::sleep(Duration::from_secs(10));
+    let cpu =
+        (cpu_ticks(&app) - ticks0) as f64 / clock_ticks_per_second() / t0.elapsed().as_secs_f64()
+            * 100.0;
+    println!(
+        "idle with a {size_mb:.0} MB single-line body on screen (countdown ticking): CPU {cpu:.2} % over 10 s; RSS {:.1} MiB",
+        rss_mib(&app)
+    );
+    // Sideways steps as the user sees them: the key, then the frame that shows the new
+    // columns (the pty output grows).
+    let mut steps = Vec::new();
+    for _ in 0..30 {
+        let before = bytes_written(&app);
+        let t = Instant::now();
+        app.keys("l");
+        while bytes_written(&app) == before && t.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_micros(100));
+        }
+        steps.push(t.elapsed());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    steps.sort();
+    println!(
+        "sideways step with it on screen (key → frame written, pty round trip included): median {:.1} ms, max {:.1} ms, 30 steps",
+        steps[15].as_secs_f64() * 1e3,
+        steps[29].as_secs_f64() * 1e3
+    );
+    app.quit();
+    server.abort();
 }
 
 /// The response status line, if a 200 is on screen.
