@@ -188,7 +188,9 @@ fn one_long_line(runtime: &tokio::runtime::Runtime) {
         .route(
             "/auth/token",
             axum::routing::post(|| async {
-                axum::Json(serde_json::json!({"accessToken": "opaque-bench-token", "expiresIn": 86400}))
+                axum::Json(
+                    serde_json::json!({"accessToken": "opaque-bench-token", "expiresIn": 86400}),
+                )
             }),
         )
         .fallback(move || {

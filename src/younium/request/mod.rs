@@ -1,0 +1,318 @@
+//! API calls: a request as the user describes it (this file), the headers Younium needs added
+//! to it (`headers`), where it may go (`urls`), the HTTP clients and the one sending path
+//! (`http`), the response kept whole with its timing (`response`), and `Retry-After` (`retry`).
+
+mod headers;
+mod http;
+mod response;
+mod retry;
+mod urls;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use headers::{EffectiveHeader, HeaderOrigin, HeaderText, effective_headers};
+pub(crate) use http::{BodyError, read_body};
+pub use http::{Http, HttpError, HttpOptions, install_crypto_provider, send};
+pub use response::{ApiResponse, RequestError, SentRequest, TransportError, TransportKind};
+pub use retry::{MAX_RETRY_AFTER, header_text, parse_retry_after, retry_after, retry_after_note};
+pub use urls::{build_url, check_token_destination};
+
+/// The `api-version` header's value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApiVersion {
+    /// Lists are bare arrays with every record.
+    #[serde(rename = "2.0")]
+    V2_0,
+    /// Lists are paged envelopes; an empty list answers 400. The default.
+    #[default]
+    #[serde(rename = "2.1")]
+    V2_1,
+}
+
+impl ApiVersion {
+    pub const ALL: [ApiVersion; 2] = [ApiVersion::V2_1, ApiVersion::V2_0];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V2_0 => "2.0",
+            ApiVersion::V2_1 => "2.1",
+        }
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Text that does not name a method, an api-version or a parameter.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("unknown api-version {0:?}: use 2.1 or 2.0")]
+    ApiVersion(String),
+    #[error("unknown method {0:?}: use GET, POST, PATCH, PUT or DELETE")]
+    Method(String),
+    #[error("{text:?} is not of the form NAME{separator}VALUE")]
+    NoSeparator { text: String, separator: char },
+    #[error("{0:?} has an empty name")]
+    EmptyName(String),
+}
+
+impl FromStr for ApiVersion {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "2.0" | "2" => Ok(ApiVersion::V2_0),
+            "2.1" => Ok(ApiVersion::V2_1),
+            other => Err(ParseError::ApiVersion(other.to_string())),
+        }
+    }
+}
+
+/// HTTP methods the explorer sends. Younium itself uses no PUT, but a proxy might.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[default]
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Post,
+        Method::Patch,
+        Method::Put,
+        Method::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Changes data: needs confirmation in production, never repeated by a diagnosis.
+    pub fn is_write(self) -> bool {
+        !matches!(self, Method::Get)
+    }
+
+    fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Method {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseError::Method(s.to_string()))
+    }
+}
+
+/// A query parameter or header row: name, value, and whether it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Param {
+    pub name: String,
+    pub value: String,
+    pub enabled: bool,
+}
+
+impl Param {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+            enabled: true,
+        }
+    }
+
+    /// Parses `K=V` (query) or `K: V` (header).
+    pub fn parse(text: &str, separator: char) -> Result<Self, ParseError> {
+        let (name, value) = text
+            .split_once(separator)
+            .ok_or_else(|| ParseError::NoSeparator {
+                text: text.to_string(),
+                separator,
+            })?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ParseError::EmptyName(text.to_string()));
+        }
+        Ok(Self::new(name, value.trim()))
+    }
+}
+
+/// A call as the user describes it. The standard headers are added when it is sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// `/Accounts/{id}`-style path; placeholders must be filled before sending.
+    pub path: String,
+    pub query: Vec<Param>,
+    /// User headers. One named like an automatic header overrides it, or removes it when
+    /// disabled.
+    pub headers: Vec<Param>,
+    pub body: Option<String>,
+    /// Sent as `younium-idempotency-key` on POST. Kept with the request so sending the same
+    /// request again does not create the record twice.
+    pub idempotency_key: Option<String>,
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            idempotency_key: (method == Method::Post).then(new_idempotency_key),
+            ..Default::default()
+        }
+    }
+
+    /// The user's header row for `name`, if any (case-insensitive).
+    fn user_header(&self, name: &str) -> Option<&Param> {
+        self.headers
+            .iter()
+            .find(|h| h.name.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// True when the app should attach the managed token (the user has not overridden or
+    /// disabled `Authorization`).
+    pub fn uses_managed_token(&self) -> bool {
+        self.user_header("authorization").is_none()
+    }
+
+    /// The value of the `legal-entity` header the request will carry under `settings`.
+    pub fn legal_entity_sent<'a>(&'a self, settings: &'a CallSettings) -> Option<&'a str> {
+        match self.user_header("legal-entity") {
+            Some(p) if p.enabled => Some(p.value.as_str()),
+            Some(_) => None,
+            None => settings.legal_entity.as_deref(),
+        }
+    }
+}
+
+/// A fresh idempotency key (a random UUID, as Younium recommends).
+pub fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The `{name}` placeholders in a path, in order.
+pub fn placeholders(path: &str) -> Vec<String> {
+    template_pieces(path)
+        .filter_map(|piece| match piece {
+            TemplatePiece::Placeholder(name) => Some(name.to_string()),
+            TemplatePiece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// A piece of a path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplatePiece<'a> {
+    /// Literal text, sent as written.
+    Text(&'a str),
+    /// The name inside `{…}`.
+    Placeholder(&'a str),
+}
+
+/// A path template cut into literal text and `{name}` placeholders, in order. A `{` with no
+/// `}` after it is literal text; empty text between pieces is left out.
+pub fn template_pieces(template: &str) -> impl Iterator<Item = TemplatePiece<'_>> {
+    let mut rest = template;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let braces = rest
+            .find('{')
+            .and_then(|open| Some((open, open + rest[open..].find('}')?)));
+        let (piece, after) = match braces {
+            Some((0, close)) => (
+                TemplatePiece::Placeholder(&rest[1..close]),
+                &rest[close + 1..],
+            ),
+            Some((open, _)) => (TemplatePiece::Text(&rest[..open]), &rest[open..]),
+            None => (TemplatePiece::Text(rest), ""),
+        };
+        rest = after;
+        Some(piece)
+    })
+}
+
+/// Settings that apply to every call but do not need a new token when they change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallSettings {
+    pub api_version: ApiVersion,
+    /// GUID or name; `None` sends no `legal-entity` header.
+    pub legal_entity: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_and_placeholders() {
+        assert_eq!(Param::parse("a=b=c", '=').unwrap().value, "b=c");
+        assert_eq!(Param::parse("X-A: 1", ':').unwrap().name, "X-A");
+        assert!(Param::parse("novalue", '=').is_err());
+        assert_eq!(placeholders("/A/{year}/B/{period}"), ["year", "period"]);
+        assert!(placeholders("/A/{broken").is_empty());
+    }
+
+    #[test]
+    fn template_pieces_in_order() {
+        use TemplatePiece::{Placeholder, Text};
+        let pieces: Vec<_> = template_pieces("{a}/B/{c}{d}.pdf/{e").collect();
+        assert_eq!(
+            pieces,
+            [
+                Placeholder("a"),
+                Text("/B/"),
+                Placeholder("c"),
+                Placeholder("d"),
+                Text(".pdf/{e")
+            ]
+        );
+        // The name runs to the first `}`, a `{` inside it included.
+        assert_eq!(
+            template_pieces("x{y{z}").collect::<Vec<_>>(),
+            [Text("x"), Placeholder("y{z")]
+        );
+        assert_eq!(template_pieces("").count(), 0);
+    }
+
+    #[test]
+    fn names_parse() {
+        assert_eq!("patch".parse::<Method>().unwrap(), Method::Patch);
+        assert_eq!("2.0".parse::<ApiVersion>().unwrap(), ApiVersion::V2_0);
+        assert!("3".parse::<ApiVersion>().is_err());
+    }
+}
