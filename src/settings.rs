@@ -119,6 +119,20 @@ pub enum SettingsError {
 /// A flag given wins over the profile, and the profile over the defaults; `YOUNIUM_SECRET`
 /// wins over the profile's secret source. A config file with an error is only fatal when a
 /// profile was asked for by name; a file named by `--config` must exist.
+/// The settings for this run: the config file `--config` names (or the default one), the
+/// profile asked for, the flags and the process environment. The TUI and the headless
+/// commands both start here.
+pub fn from_command_line(args: &ConnectionArgs) -> Result<(Loaded, Settings), SettingsError> {
+    let loaded = crate::config::load(args.config.as_deref());
+    let settings = resolve(&Inputs {
+        config: &loaded,
+        profile: args.profile.as_deref(),
+        flags: args,
+        env: &EnvVars::from_process(),
+    })?;
+    Ok((loaded, settings))
+}
+
 pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
     let (profile_name, profile, config_warning) = choose_profile(inputs)?;
     let p = profile.as_ref();

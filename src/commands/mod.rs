@@ -21,7 +21,7 @@ use anyhow::{Context as _, bail};
 use crate::cli::ConnectionArgs;
 use crate::config::{self, ConfigFile};
 use crate::session::ManagerOptions;
-use crate::settings::{self, EnvVars, Inputs, SECRET_ENV, SecretPlan, Settings};
+use crate::settings::{self, SECRET_ENV, SecretPlan, Settings};
 use crate::younium::doctor::LegalEntity;
 use crate::younium::request::Http;
 use crate::younium::{CallSettings, Connection, Credentials, Environment, Secret};
@@ -47,13 +47,7 @@ pub struct Resolved {
 /// prompt) and builds the HTTP client with the resolved limits.
 /// With `need_credentials`, missing credentials are an error.
 pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<Resolved> {
-    let loaded = config::load(args.config.as_deref());
-    let settings = settings::resolve(&Inputs {
-        config: &loaded,
-        profile: args.profile.as_deref(),
-        flags: args,
-        env: &EnvVars::from_process(),
-    })?;
+    let (loaded, settings) = settings::from_command_line(args)?;
     if let Some(warning) = &settings.config_warning {
         output::say(format_args!(
             "warning: the config file is ignored: {warning}"

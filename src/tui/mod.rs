@@ -38,19 +38,13 @@ use self::theme::Theme;
 use crate::cli::Cli;
 use crate::config;
 use crate::session::{ApiClient, TokenManager};
-use crate::settings::{self, EnvVars, Inputs, Settings};
+use crate::settings::{self, Settings};
 use crate::younium::request::Http;
 
 /// Starts the UI and returns when the user quits.
 pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let args = &cli.connection;
-    let loaded = config::load(args.config.as_deref());
-    let settings = settings::resolve(&Inputs {
-        config: &loaded,
-        profile: args.profile.as_deref(),
-        flags: args,
-        env: &EnvVars::from_process(),
-    })?;
+    let (loaded, settings) = settings::from_command_line(args)?;
     let mut app = App::new(
         ConnectionPane::default(),
         settings.manager,
