@@ -1,6 +1,7 @@
 //! Measures the real binary (release) in a 120×40 pseudo-terminal against the simulator:
 //! launch to first frame, idle CPU over 30 s, resident memory idle and after showing a 1 MB
-//! and a 10 MB response, and the wall time from the send key to the response on screen.
+//! and a 10 MB response, the wall time from the send key to the response on screen, and idle
+//! CPU and sideways steps with a 43 MB single-line body on screen.
 //!
 //! Run: `cargo bench --bench process`. Prints a table; asserts nothing. Linux only (/proc).
 
@@ -64,6 +65,11 @@ fn clock_ticks_per_second() -> f64 {
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
+    // `cargo bench --bench process -- long-line` runs only the single-line case.
+    if std::env::args().any(|a| a == "long-line") {
+        one_long_line(&runtime);
+        return;
+    }
     // About 11,000 accounts per legal entity: GET /Accounts with api-version 2.0 is ~10 MB.
     let config = SimulatorConfig {
         records_per_entity: 11_000,
@@ -226,7 +232,7 @@ fn one_long_line(runtime: &tokio::runtime::Runtime) {
     for _ in 0..30 {
         let before = bytes_written(&app);
         let t = Instant::now();
-        app.keys("l");
+        app.send("l");
         while bytes_written(&app) == before && t.elapsed() < Duration::from_secs(5) {
             std::thread::sleep(Duration::from_micros(100));
         }

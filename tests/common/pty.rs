@@ -111,9 +111,14 @@ impl Tui {
     }
 
     pub fn keys(&mut self, keys: &str) {
+        self.send(keys);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Types `keys` and returns at once (for timing what follows).
+    pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
     }
 
     pub fn alternate_screen(&self) -> bool {
