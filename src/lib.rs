@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod jq;
 pub mod logging;
 pub mod pretty;
 pub mod sanitize;
