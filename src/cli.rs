@@ -155,6 +155,10 @@ pub struct CallArgs {
     /// Print the response headers to stderr.
     #[arg(short, long)]
     pub include: bool,
+    /// Filter a successful answer's body with a jq filter (jaq) and print its outputs: one
+    /// compact JSON value per line to a pipe, pretty on a terminal. Checked before sending.
+    #[arg(long, value_name = "FILTER")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Args)]

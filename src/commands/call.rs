@@ -8,6 +8,7 @@ use anyhow::bail;
 use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs};
+use crate::jq;
 use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
 use crate::sanitize;
 use crate::session::{ApiClient, TokenManager};
@@ -17,6 +18,14 @@ use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
 pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
     let method: Method = args.method.parse().map_err(anyhow::Error::msg)?;
+    // A filter that does not compile stops the command before anything is sent.
+    let filter = match args.jq.as_deref().map(jq::Filter::compile).transpose() {
+        Ok(filter) => filter,
+        Err(error) => {
+            report_filter_error(args.jq.as_deref().unwrap_or_default(), &error);
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    };
     let mut req = ApiRequest::new(method, args.path.trim());
     for q in &args.query {
         req.query.push(Param::parse(q, '=')?);
@@ -86,6 +95,9 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         output::print_text("[]\n")?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(filter) = filter.as_ref().filter(|_| response.is_success()) {
+        return print_filtered(filter, response);
+    }
     print_body(response)?;
     if response.is_success() || response.status < 400 {
         return Ok(ExitCode::SUCCESS);
@@ -140,16 +152,82 @@ fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
     }
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let doc = safe_json(Document::new(response.body.clone(), response.is_json()));
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if colour && doc.kind() == BodyKind::Json {
-        highlighter().write_ansi(&doc, &mut out)
-    } else {
-        write_lines(&doc, terminal, &mut out)
-    };
+    let written = write_document(&doc, terminal, &mut out);
     quiet_pipe(written.and_then(|()| out.flush()))?;
     Ok(())
+}
+
+/// A JSON document highlighted on a terminal that takes colour; otherwise line by line.
+fn write_document(doc: &Document, terminal: bool, out: &mut impl Write) -> std::io::Result<()> {
+    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if colour && doc.kind() == BodyKind::Json {
+        highlighter().write_ansi(doc, out)
+    } else {
+        write_lines(doc, terminal, out)
+    }
+}
+
+/// `error: the jq filter does not compile: …`, then the filter with a caret under the place.
+fn report_filter_error(text: &str, error: &jq::JqError) {
+    say(format_args!(
+        "error: the jq filter does not compile: {error}"
+    ));
+    if let Some(line) = text.lines().nth(error.line - 1) {
+        say(format_args!("  {line}"));
+        say(format_args!("  {}^", " ".repeat(error.column - 1)));
+    }
+}
+
+/// Runs `filter` over the body and prints its outputs as they come: each a pretty JSON
+/// document on a terminal (coloured as [`print_body`] does), one compact line to a pipe.
+/// An empty body has no input, so no outputs. A filter error ends the command with status 2,
+/// after the outputs before it.
+fn print_filtered(filter: &jq::Filter, response: &ApiResponse) -> anyhow::Result<ExitCode> {
+    if response.body.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let failure = match filter.run(&response.body, &stop) {
+        Err(error) => Some(error),
+        Ok(outputs) => {
+            let mut failure = None;
+            for output in outputs {
+                let value = match output {
+                    Ok(value) => value,
+                    Err(error) => {
+                        failure = Some(error);
+                        break;
+                    }
+                };
+                let written = if terminal {
+                    let text = serde_json::to_string_pretty(&value)?;
+                    let doc = Document::new(sanitize::json(&text).into_owned().into(), true);
+                    write_document(&doc, terminal, &mut out)
+                } else {
+                    writeln!(out, "{}", sanitize::json(&serde_json::to_string(&value)?))
+                };
+                if let Err(error) = written {
+                    // A reader that went away has what it wanted.
+                    quiet_pipe(Err(error))?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            failure
+        }
+    };
+    quiet_pipe(out.flush())?;
+    match failure {
+        None => Ok(ExitCode::SUCCESS),
+        Some(error) => {
+            say(format_args!("error: the jq filter failed: {error}"));
+            Ok(ExitCode::from(EXIT_FAILURE))
+        }
+    }
 }
 
 /// A JSON document re-indexed over [`sanitize::json`] of its body when that changes anything.
