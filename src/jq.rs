@@ -73,9 +73,12 @@ impl Filter {
         let defs = jaq_core::defs()
             .chain(jaq_std::defs())
             .chain(jaq_json::defs());
+        // No `env`: the environment may hold YOUNIUM_SECRET, and a filter has no need of it.
+        // `debug` and `stderr` stay: they write through the `log` crate, which goes nowhere.
         let funs = jaq_core::funs()
             .chain(jaq_std::funs())
-            .chain(jaq_json::funs());
+            .chain(jaq_json::funs())
+            .filter(|(name, _, _)| *name != "env");
         let modules = Loader::new(defs)
             .load(
                 &arena,
@@ -386,6 +389,13 @@ mod tests {
         let error = Filter::compile(".data | nosuch(1)").unwrap_err();
         assert_eq!(error.message, "undefined filter `nosuch/1`");
         assert_eq!((error.span.clone(), error.column), (8..14, 9));
+    }
+
+    #[test]
+    fn the_environment_is_out_of_reach() {
+        let error = Filter::compile("env.YOUNIUM_SECRET").unwrap_err();
+        assert_eq!(error.message, "undefined filter `env/0`");
+        assert!(Filter::compile("$ENV").is_err());
     }
 
     #[test]

@@ -15,6 +15,13 @@ async fn simulator() -> Simulator {
 /// `call GET PATH --jq FILTER` with the demo credentials and a legal entity that may view
 /// invoices (stdout a pipe, no terminal on stdin).
 async fn call_jq(sim: &Simulator, path: &str, filter: &str) -> Output {
+    let mut cmd = command(sim, path, filter);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn command(sim: &Simulator, path: &str, filter: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
     cmd.args(["call", "GET", path, "--jq", filter])
         .args([
@@ -28,9 +35,7 @@ async fn call_jq(sim: &Simulator, path: &str, filter: &str) -> Output {
         .env_remove("YOUNIUM_LEGAL_ENTITY")
         .env_remove("YOUNIUM_ENV")
         .stdin(Stdio::null());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    cmd
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -73,7 +78,9 @@ async fn objects_stay_on_one_line_and_select_filters() {
     let filter = ".data[] | select(.totalAmount > 1000) | {invoiceNumber, totalAmount}";
     let out = call_jq(&sim, "/Invoices", filter).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    for line in text(&out.stdout).lines() {
+    let stdout = text(&out.stdout);
+    assert!(stdout.lines().count() > 1, "{stdout}");
+    for line in stdout.lines() {
         let value: Value = serde_json::from_str(line).expect("each line is JSON");
         assert!(value["totalAmount"].as_f64().unwrap() > 1000.0, "{line}");
     }
@@ -121,5 +128,26 @@ async fn an_error_status_is_reported_as_without_a_filter() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let body: Value = serde_json::from_slice(&out.stdout).expect("the error body, unfiltered");
     assert!(body.is_object(), "{body}");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outputs_stream_and_a_reader_that_stops_ends_the_command_quietly() {
+    use std::io::{BufRead, BufReader};
+    let sim = simulator().await;
+    let mut cmd = command(&sim, "/Invoices", "repeat(.pageNumber)");
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let status = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        for _ in 0..3 {
+            assert_eq!(lines.next().unwrap().unwrap(), "1");
+        }
+        drop(lines); // like `| head -3`
+        child.wait().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{status:?}");
     sim.shutdown().await;
 }

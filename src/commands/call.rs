@@ -192,41 +192,46 @@ fn print_filtered(filter: &jq::Filter, response: &ApiResponse) -> anyhow::Result
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let failure = match filter.run(&response.body, &stop) {
-        Err(error) => Some(error),
+    let mut failure = None;
+    match filter.run(&response.body, &stop) {
+        Err(error) => failure = Some(error),
         Ok(outputs) => {
-            let mut failure = None;
             for output in outputs {
-                let value = match output {
-                    Ok(value) => value,
-                    Err(error) => {
-                        failure = Some(error);
-                        break;
+                match output {
+                    Ok(value) => {
+                        if let Err(error) = write_value(&value, terminal, &mut out) {
+                            // A reader that went away (`| head`) has what it wanted.
+                            quiet_pipe(Err(error))?;
+                            return Ok(ExitCode::SUCCESS);
+                        }
                     }
-                };
-                let written = if terminal {
-                    let text = serde_json::to_string_pretty(&value)?;
-                    let doc = Document::new(sanitize::json(&text).into_owned().into(), true);
-                    write_document(&doc, terminal, &mut out)
-                } else {
-                    writeln!(out, "{}", sanitize::json(&serde_json::to_string(&value)?))
-                };
-                if let Err(error) = written {
-                    // A reader that went away has what it wanted.
-                    quiet_pipe(Err(error))?;
-                    return Ok(ExitCode::SUCCESS);
+                    Err(error) => failure = Some(error),
                 }
             }
-            failure
         }
+    }
+    let written = quiet_pipe(out.flush());
+    let Some(error) = failure else {
+        written?;
+        return Ok(ExitCode::SUCCESS);
     };
-    quiet_pipe(out.flush())?;
-    match failure {
-        None => Ok(ExitCode::SUCCESS),
-        Some(error) => {
-            say(format_args!("error: the jq filter failed: {error}"));
-            Ok(ExitCode::from(EXIT_FAILURE))
-        }
+    say(format_args!("error: the jq filter failed: {error}"));
+    Ok(ExitCode::from(EXIT_FAILURE))
+}
+
+/// One output of a filter: pretty (and coloured where [`write_document`] colours) on a
+/// terminal, one compact line otherwise; valid JSON either way (see [`sanitize::json`]).
+fn write_value(
+    value: &serde_json::Value,
+    terminal: bool,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    if terminal {
+        let text = serde_json::to_string_pretty(value)?;
+        let doc = Document::new(sanitize::json(&text).into_owned().into(), true);
+        write_document(&doc, terminal, out)
+    } else {
+        writeln!(out, "{}", sanitize::json(&serde_json::to_string(value)?))
     }
 }
 
