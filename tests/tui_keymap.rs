@@ -8,16 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use younium_tui::session::ManagerOptions;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::keymap::keymap_from_config;
-use younium_tui::tui::panes::connection::ConnectionPane;
-use younium_tui::tui::theme::Theme;
 use younium_tui::tui::view;
-use younium_tui::younium::{Secret, TokenState};
+use younium_tui::younium::TokenState;
 
 use common::{fixed_now, token};
 
@@ -25,18 +21,7 @@ const CONFIG: &str = "[profiles.sandbox]\nclient_id = \"id\"\n\n\
                       [keys]\nsend = [\"ctrl-enter\"]\nhelp = [\"F1\"]\n";
 
 fn app() -> App {
-    let pane = ConnectionPane {
-        client_id: "id".into(),
-        secret: Some(Secret::new("s")),
-        ..Default::default()
-    };
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        Theme { colour: false },
-        TimeZone::UTC,
-        fixed_now(),
-    );
+    let mut app = common::signed_in_app();
     app.size = (120, 40);
     app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
     let (keymap, problems) = keymap_from_config(CONFIG, Path::new("config.toml"));

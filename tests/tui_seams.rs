@@ -9,35 +9,19 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::tz::TimeZone;
 use younium_tui::session::{ApiClient, CallOutcome, ManagerOptions, TokenManager};
-use younium_tui::tui::app::{Action, App, CopyText, Effect, Focus, IdSource, OnYes, Overlay};
-use younium_tui::tui::panes::connection::ConnectionPane;
+use younium_tui::tui::app::{Action, App, CopyText, Effect, Focus, OnYes, Overlay};
 use younium_tui::tui::runner::Runner;
-use younium_tui::tui::theme::Theme;
 use younium_tui::younium::doctor::diagnose::Diagnosis;
 use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
 use younium_tui::younium::request::{Http, HttpOptions, SentRequest};
-use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState};
+use younium_tui::younium::{ApiResponse, Environment, Method};
 
-use common::{fixed_now, token};
+use common::fixed_now;
 
 fn app() -> App {
-    let pane = ConnectionPane {
-        client_id: "id".into(),
-        secret: Some(Secret::new("s")),
-        legal_entity: Some("Acme Inc".into()),
-        ..Default::default()
-    };
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        Theme { colour: false },
-        TimeZone::UTC,
-        fixed_now(),
-    );
-    app.ids = IdSource::seeded(7);
-    app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
+    let mut app = common::signed_in_app();
+    app.connection.legal_entity = Some("Acme Inc".into());
     app
 }
 

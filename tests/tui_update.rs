@@ -17,24 +17,10 @@ use younium_tui::tui::theme::Theme;
 use younium_tui::younium::request::SentRequest;
 use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState};
 
-use common::{fixed_now, token};
+use common::fixed_now;
 
 fn app_with_credentials() -> App {
-    let pane = ConnectionPane {
-        client_id: "id".into(),
-        secret: Some(Secret::new("s")),
-        ..Default::default()
-    };
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        Theme { colour: false },
-        TimeZone::UTC,
-        fixed_now(),
-    );
-    app.now = fixed_now();
-    app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
-    app
+    common::signed_in_app()
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {

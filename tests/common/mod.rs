@@ -56,3 +56,26 @@ pub fn token(issued: i64, ttl: i64) -> Token {
 pub fn crypto() {
     younium_tui::younium::request::install_crypto_provider();
 }
+
+/// An app with credentials and a valid token at [`fixed_now`], without colour, ids seeded.
+pub fn signed_in_app() -> younium_tui::tui::app::App {
+    use younium_tui::tui::app::{App, IdSource};
+    let pane = younium_tui::tui::panes::connection::ConnectionPane {
+        client_id: "id".into(),
+        secret: Some(younium_tui::younium::Secret::new("s")),
+        ..Default::default()
+    };
+    let mut app = App::new(
+        pane,
+        younium_tui::session::ManagerOptions::default(),
+        younium_tui::tui::theme::Theme { colour: false },
+        jiff::tz::TimeZone::UTC,
+        fixed_now(),
+    );
+    app.ids = IdSource::seeded(7);
+    app.token.state = younium_tui::younium::TokenState::Valid(std::sync::Arc::new(token(
+        fixed_now().as_second() - 10,
+        3600,
+    )));
+    app
+}
