@@ -5,6 +5,7 @@
 
 mod columns;
 pub mod highlight;
+pub mod find;
 pub mod json;
 
 use bytes::Bytes;
