@@ -15,7 +15,7 @@ use ratatui::backend::TestBackend;
 use ratatui::widgets::Block;
 use younium_tui::pretty::Document;
 use younium_tui::pretty::highlight::highlighter;
-use younium_tui::tui::keymap::Command;
+use younium_tui::tui::keymap::{Command, Keymap};
 use younium_tui::tui::panes::response::{ResponsePane, Shown};
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::paging::PageInfo;
@@ -95,6 +95,7 @@ fn draw(pane: &mut ResponsePane, terminal: &mut Terminal<TestBackend>) {
                 Block::bordered(),
                 jiff::Timestamp::now(),
                 &theme,
+                &Keymap::default(),
             )
         })
         .unwrap();

@@ -163,7 +163,7 @@ impl Lines for Document {
     }
 }
 
-impl Lines for [String] {
+impl Lines for Vec<String> {
     fn count(&self) -> usize {
         self.len()
     }
@@ -202,11 +202,12 @@ pub fn index_matches<L: Lines + ?Sized>(
     Some(index)
 }
 
-/// A match: its line and its characters there.
+/// A match: its line, its characters there, and which match of the line it is (from 0).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hit {
     pub line: usize,
     pub cols: Range<usize>,
+    pub nth: usize,
 }
 
 /// The first match after column `after` of line `from` (`None`: from the line's start), then
@@ -229,9 +230,10 @@ pub fn find_forward<L: Lines + ?Sized>(
         let hit = matcher
             .find(&lines.text(i))
             .into_iter()
-            .find(|r| skip.is_none_or(|c| r.start > c));
-        if let Some(cols) = hit {
-            return Some(Hit { line: i, cols });
+            .enumerate()
+            .find(|(_, r)| skip.is_none_or(|c| r.start > c));
+        if let Some((nth, cols)) = hit {
+            return Some(Hit { line: i, cols, nth });
         }
     }
     None
@@ -288,7 +290,7 @@ mod tests {
         assert_eq!(index.lines(), [3]);
         assert_eq!(doc.line(3), r#"      "status": "Posted","#);
         let hit = find_forward(&doc, &matcher, 0, None, usize::MAX).unwrap();
-        assert_eq!(hit, Hit { line: 3, cols: 6..24 });
+        assert_eq!(hit, Hit { line: 3, cols: 6..24, nth: 0 });
         let status = index_matches(&doc, &m("status"), &none).unwrap();
         assert_eq!((status.total(), status.lines()), (2, &[3, 7][..]));
     }
@@ -297,7 +299,7 @@ mod tests {
     fn the_index_walks_round_and_numbers_matches() {
         let lines: Vec<String> = ["a b a", "", "b", "a", "aaa"].map(String::from).to_vec();
         let none = AtomicBool::new(false);
-        let index = index_matches(lines.as_slice(), &m("a"), &none).unwrap();
+        let index = index_matches(&lines, &m("a"), &none).unwrap();
         assert_eq!(index.total(), 6);
         assert_eq!(index.lines(), [0, 3, 4]);
         assert_eq!(index.next_line(0, true), Some(3));
@@ -310,17 +312,17 @@ mod tests {
         assert_eq!(index.ordinal(4, 2), Some(6));
         assert_eq!(index.ordinal(1, 0), None);
         let cancelled = AtomicBool::new(true);
-        assert_eq!(index_matches(lines.as_slice(), &m("a"), &cancelled), None);
+        assert_eq!(index_matches(&lines, &m("a"), &cancelled), None);
     }
 
     #[test]
     fn the_forward_search_keeps_to_its_budget() {
         let lines: Vec<String> = ["x", "yy", "yy", "x x"].map(String::from).to_vec();
         let x = m("x");
-        let found = |from, after, budget| find_forward(lines.as_slice(), &x, from, after, budget);
-        assert_eq!(found(0, Some(0), 100), Some(Hit { line: 3, cols: 0..1 }));
+        let found = |from, after, budget| find_forward(&lines, &x, from, after, budget);
+        assert_eq!(found(0, Some(0), 100), Some(Hit { line: 3, cols: 0..1, nth: 0 }));
         assert_eq!(found(0, Some(0), 5), None, "three lines read");
-        assert_eq!(found(3, Some(0), 0), Some(Hit { line: 3, cols: 2..3 }));
+        assert_eq!(found(3, Some(0), 0), Some(Hit { line: 3, cols: 2..3, nth: 1 }));
         assert_eq!(found(3, Some(2), 100), None, "does not wrap");
     }
 }
