@@ -139,7 +139,10 @@ fn slash_opens_the_line_and_typing_finds_as_you_type() {
     let mut app = app_showing(&records(100));
     assert!(press(&mut app, KeyCode::Char('/')).is_empty());
     assert!(app.response.is_editing());
-    assert!(app.is_editing(), "global keys are off while the line is open");
+    assert!(
+        app.is_editing(),
+        "global keys are off while the line is open"
+    );
     let effects = typed(&mut app, "account 4");
     // `[`, then 5 lines a record: "Account 4" is on line 1 + 5 * 4 + 2.
     assert_eq!(current_line(&app), Some(23));
@@ -165,14 +168,23 @@ fn enter_keeps_the_search_and_n_and_shift_n_walk_it() {
     assert!(!app.response.is_editing());
     assert!(!app.is_editing());
     assert_eq!(current_line(&app), Some(4));
-    assert_eq!(app.response.find_title(), "/\"status\": \"posted\" 1 of 100 ");
+    assert_eq!(
+        app.response.find_title(),
+        "/\"status\": \"posted\" 1 of 100 "
+    );
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(current_line(&app), Some(9));
-    assert_eq!(app.response.find_title(), "/\"status\": \"posted\" 2 of 100 ");
+    assert_eq!(
+        app.response.find_title(),
+        "/\"status\": \"posted\" 2 of 100 "
+    );
     press(&mut app, KeyCode::Char('N'));
     press(&mut app, KeyCode::Char('N'));
     assert_eq!(current_line(&app), Some(499), "wraps to the last");
-    assert_eq!(app.response.find_title(), "/\"status\": \"posted\" 100 of 100 ");
+    assert_eq!(
+        app.response.find_title(),
+        "/\"status\": \"posted\" 100 of 100 "
+    );
     assert_eq!(app.response.scroll, 499 - 10);
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(current_line(&app), Some(4), "and round to the first");
@@ -225,14 +237,29 @@ fn a_new_search_stops_the_old_count_and_its_result_is_dropped() {
         panic!("a count")
     };
     let new = typed(&mut app, " 7");
-    assert!(old_cancel.load(Ordering::Relaxed), "the old count is told to stop");
+    assert!(
+        old_cancel.load(Ordering::Relaxed),
+        "the old count is told to stop"
+    );
     let stale = index_matches(doc.as_ref(), &matcher, &Default::default()).map(Arc::new);
-    assert!(!app.update(Action::FindCount { id: old_id, index: stale }).0);
+    assert!(
+        !app.update(Action::FindCount {
+            id: old_id,
+            index: stale
+        })
+        .0
+    );
     assert_eq!(app.response.find_title(), "/account 7 counting… ");
     assert!(count(&mut app, new));
     assert_eq!(app.response.find_title(), "/account 7 1 of 11 ");
     // A stopped count reports nothing.
-    assert!(!app.update(Action::FindCount { id: 99, index: None }).0);
+    assert!(
+        !app.update(Action::FindCount {
+            id: 99,
+            index: None
+        })
+        .0
+    );
 }
 
 #[test]
@@ -262,4 +289,14 @@ fn paging_moved_to_angle_brackets() {
     assert_eq!(hint(Command::FindPrevious), "N");
     assert_eq!(hint(Command::NextPage), ">");
     assert_eq!(hint(Command::PreviousPage), "<");
+}
+
+#[test]
+fn counts_are_grouped_in_thousands() {
+    use younium_tui::tui::panes::response::thousands;
+    assert_eq!(thousands(0), "0");
+    assert_eq!(thousands(999), "999");
+    assert_eq!(thousands(1_204), "1,204");
+    assert_eq!(thousands(227_838), "227,838");
+    assert_eq!(thousands(1_000_000), "1,000,000");
 }

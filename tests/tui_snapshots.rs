@@ -267,7 +267,10 @@ fn response_find_with_matches_and_count() {
     let mut effects = Vec::new();
     for c in "account 12".chars() {
         effects = a
-            .update(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+            .update(Action::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )))
             .1;
     }
     insta::assert_snapshot!("response_find_typing", render(&mut a));

@@ -4,8 +4,8 @@
 //! built for display: the viewer asks for the columns it shows ([`Document::columns`]).
 
 mod columns;
-pub mod highlight;
 pub mod find;
+pub mod highlight;
 pub mod json;
 
 use bytes::Bytes;

@@ -184,7 +184,10 @@ const GROUPS: &[(&[Command], &str)] = {
         ),
         (&[PreviousTab, NextTab], "previous / next tab"),
         (&[NextMethod, PreviousMethod], "next / previous method"),
-        (&[FindNext, FindPrevious], "next / previous match of the search"),
+        (
+            &[FindNext, FindPrevious],
+            "next / previous match of the search",
+        ),
         (
             &[NextPage, PreviousPage],
             "next / previous page of a paged list",

@@ -8,7 +8,6 @@ mod find;
 use std::cell::RefCell;
 use std::sync::Arc;
 
-
 use jiff::Timestamp;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -306,10 +305,7 @@ impl ResponsePane {
             Constraint::Length(find_height),
         ])
         .areas(area);
-        frame.render_widget(
-            Paragraph::new(status_line(shown, theme, keymap)),
-            status,
-        );
+        frame.render_widget(Paragraph::new(status_line(shown, theme, keymap)), status);
         let titles = vec![
             "Body".to_string(),
             format!("Headers ({})", shown.response.headers.len()),
@@ -342,11 +338,19 @@ impl ResponsePane {
             }
             ResponseTab::Headers => {
                 self.columns = width;
-                (visible(header_lines(shown, theme), scroll, hscroll, content), scroll, 0)
+                (
+                    visible(header_lines(shown, theme), scroll, hscroll, content),
+                    scroll,
+                    0,
+                )
             }
             ResponseTab::Request => {
                 self.columns = width;
-                (visible(request_lines(shown, theme), scroll, hscroll, content), scroll, 0)
+                (
+                    visible(request_lines(shown, theme), scroll, hscroll, content),
+                    scroll,
+                    0,
+                )
             }
         };
         if shown.doc.is_some() || self.tab != ResponseTab::Body {

@@ -139,7 +139,10 @@ impl Find {
         let matcher = self.matcher.clone()?;
         self.current = find_forward(lines, &matcher, self.origin.0, None, BUDGET);
         if short {
-            self.counted(index_matches(lines, &matcher, &self.cancel).map(Arc::new), lines);
+            self.counted(
+                index_matches(lines, &matcher, &self.cancel).map(Arc::new),
+                lines,
+            );
             return None;
         }
         Some(CountRequest {
@@ -172,8 +175,11 @@ impl Find {
             Some(hit) => (hit.line, Some(hit.cols.start)),
             None => (self.origin.0, None),
         };
-        let on_line: Vec<(usize, Range<usize>)> =
-            matcher.find(&lines.text(line)).into_iter().enumerate().collect();
+        let on_line: Vec<(usize, Range<usize>)> = matcher
+            .find(&lines.text(line))
+            .into_iter()
+            .enumerate()
+            .collect();
         let here = if forward {
             on_line
                 .into_iter()
@@ -188,7 +194,11 @@ impl Find {
             (Some((nth, cols)), _) => Some(Hit { line, cols, nth }),
             (None, Some(index)) => index.next_line(line, forward).and_then(|l| {
                 let all = matcher.find(&lines.text(l));
-                let nth = if forward { 0 } else { all.len().checked_sub(1)? };
+                let nth = if forward {
+                    0
+                } else {
+                    all.len().checked_sub(1)?
+                };
                 all.get(nth).map(|cols| Hit {
                     line: l,
                     cols: cols.clone(),
@@ -243,7 +253,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -429,7 +439,10 @@ impl ResponsePane {
         skip: usize,
         theme: &Theme,
     ) {
-        let Some(find) = self.find.as_ref().filter(|f| f.matcher.is_some() && f.tab == self.tab)
+        let Some(find) = self
+            .find
+            .as_ref()
+            .filter(|f| f.matcher.is_some() && f.tab == self.tab)
         else {
             return;
         };
@@ -445,11 +458,9 @@ impl ResponsePane {
                     let window = doc.columns(i, from..shown.end + reach);
                     find.in_window(&window, from, &shown)
                 }
-                Source::Texts(texts) => find.in_window(
-                    texts.get(i).map_or("", String::as_str),
-                    0,
-                    &shown,
-                ),
+                Source::Texts(texts) => {
+                    find.in_window(texts.get(i).map_or("", String::as_str), 0, &shown)
+                }
             };
             if hits.is_empty() {
                 continue;
@@ -467,7 +478,10 @@ impl ResponsePane {
                     } else {
                         theme.find_match()
                     };
-                    (r.start.saturating_sub(self.hscroll)..r.end - self.hscroll, style)
+                    (
+                        r.start.saturating_sub(self.hscroll)..r.end - self.hscroll,
+                        style,
+                    )
                 })
                 .collect();
             *line = mark(std::mem::take(line), &marks);
@@ -493,7 +507,10 @@ fn mark(line: Line<'static>, marks: &[(Range<usize>, Style)]) -> Line<'static> {
                 .find(|(r, _)| r.contains(&col))
                 .map_or(span.style, |(_, m)| span.style.patch(*m));
             if run_style.is_some_and(|s| s != style) {
-                out.push(Span::styled(std::mem::take(&mut run), run_style.unwrap_or_default()));
+                out.push(Span::styled(
+                    std::mem::take(&mut run),
+                    run_style.unwrap_or_default(),
+                ));
             }
             run_style = Some(style);
             run.push(c);
