@@ -81,6 +81,22 @@ impl Matcher {
     pub fn count(&self, line: &str) -> usize {
         self.haystack(line).matches(self.needle.as_str()).count()
     }
+
+    /// [`count`](Self::count), folding `line` in place (or into `folded`) rather than into
+    /// a new string: the count of a whole body allocates nothing per line.
+    fn count_in(&self, line: &mut String, folded: &mut String) -> usize {
+        let hay: &str = if !self.ignore_case {
+            line
+        } else if line.is_ascii() {
+            line.make_ascii_lowercase();
+            line
+        } else {
+            folded.clear();
+            folded.extend(line.chars().map(fold));
+            folded
+        };
+        hay.matches(self.needle.as_str()).count()
+    }
 }
 
 /// One character's lower case, when that is one character.
@@ -143,13 +159,19 @@ impl MatchIndex {
     }
 }
 
-/// Lines to search: a document, or short texts (the headers, the request).
-pub trait Lines {
+/// Lines to search: a document, or short texts (the headers, the request). Shared by the
+/// threads of a count.
+pub trait Lines: Sync {
     fn count(&self) -> usize;
     /// Line `i` as shown.
     fn text(&self, i: usize) -> Cow<'_, str>;
     /// About how much reading line `i` costs, in bytes.
     fn cost(&self, i: usize) -> usize;
+    /// Line `i` written into `out` (cleared first).
+    fn text_into(&self, i: usize, out: &mut String) {
+        out.clear();
+        out.push_str(&self.text(i));
+    }
 }
 
 impl Lines for Document {
@@ -163,6 +185,10 @@ impl Lines for Document {
 
     fn cost(&self, i: usize) -> usize {
         self.line_bytes(i) + 1
+    }
+
+    fn text_into(&self, i: usize, out: &mut String) {
+        self.line_into(i, out);
     }
 }
 
@@ -183,19 +209,63 @@ impl Lines for Vec<String> {
 /// How often the count looks at its cancel flag, in lines.
 const CANCEL_EVERY: usize = 4096;
 
+/// Below this many lines the count runs on one thread.
+const PARALLEL_FROM: usize = 100_000;
+
 /// Counts every match in `lines`; `None` once `cancel` is set (a newer search took over).
-/// For a large body this runs off the UI thread.
+/// For a large body this runs off the UI thread, split over the cores (at most four).
 pub fn index_matches<L: Lines + ?Sized>(
     lines: &L,
     matcher: &Matcher,
     cancel: &AtomicBool,
 ) -> Option<MatchIndex> {
+    let count = lines.count();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if threads == 1 || count < PARALLEL_FROM {
+        return index_range(lines, matcher, cancel, 0..count);
+    }
+    let chunk = count.div_ceil(threads);
+    let parts: Vec<Option<MatchIndex>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = t * chunk..((t + 1) * chunk).min(count);
+                s.spawn(move || index_range(lines, matcher, cancel, range))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
     let mut index = MatchIndex::default();
-    for i in 0..lines.count() {
+    for part in parts {
+        let part = part?;
+        index
+            .before
+            .extend(part.before.iter().map(|b| b + index.total));
+        index.lines.extend(part.lines);
+        index.total += part.total;
+    }
+    Some(index)
+}
+
+/// The matches of lines `range`.
+fn index_range<L: Lines + ?Sized>(
+    lines: &L,
+    matcher: &Matcher,
+    cancel: &AtomicBool,
+    range: Range<usize>,
+) -> Option<MatchIndex> {
+    let mut index = MatchIndex::default();
+    let (mut line, mut folded) = (String::new(), String::new());
+    for i in range {
         if i % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
             return None;
         }
-        let n = matcher.count(&lines.text(i)) as u64;
+        lines.text_into(i, &mut line);
+        let n = matcher.count_in(&mut line, &mut folded) as u64;
         if n > 0 {
             index.lines.push(i as u32);
             index.before.push(index.total);
@@ -335,6 +405,34 @@ mod tests {
         assert_eq!(index.ordinal(1, 0), None);
         let cancelled = AtomicBool::new(true);
         assert_eq!(index_matches(&lines, &m("a"), &cancelled), None);
+    }
+
+    #[test]
+    fn a_count_split_over_threads_is_the_count_in_one() {
+        let lines: Vec<String> = (0..250_000)
+            .map(|i| format!("Row {i} row{}", if i % 7 == 0 { " ROW" } else { "" }))
+            .collect();
+        let none = AtomicBool::new(false);
+        let split = index_matches(&lines, &m("row"), &none).unwrap();
+        let whole = index_range(&lines, &m("row"), &none, 0..lines.len()).unwrap();
+        assert_eq!(split, whole);
+        assert_eq!(split.total(), 500_000 + 250_000_u64.div_ceil(7));
+    }
+
+    #[test]
+    fn lines_written_into_a_buffer_are_the_lines() {
+        let json = Document::new(
+            Bytes::from_static(br#"{"a" : [1, {"b":"x\"y: z"}], "c":"\u00e9"}"#),
+            true,
+        );
+        let text = Document::new(Bytes::from_static(b"a\tb\r\n\xffc\n"), false);
+        let mut buf = String::from("left over");
+        for doc in [json, text] {
+            for i in 0..doc.line_count() + 1 {
+                doc.line_into(i, &mut buf);
+                assert_eq!(buf, doc.line(i));
+            }
+        }
     }
 
     #[test]
