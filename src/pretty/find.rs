@@ -284,8 +284,9 @@ pub struct Hit {
 }
 
 /// The first match after column `after` of line `from` (`None`: from the line's start), then
-/// on the lines below, reading at most `budget` bytes (always the first line). Not wrapping.
-/// For the first match near the cursor without waiting for the count.
+/// on the lines below, reading at most `budget` bytes (a line that would go over it is not
+/// read: a 43 MB line is left to the count). Not wrapping. For the first match near the
+/// cursor without waiting for the count.
 pub fn find_forward<L: Lines + ?Sized>(
     lines: &L,
     matcher: &Matcher,
@@ -295,10 +296,10 @@ pub fn find_forward<L: Lines + ?Sized>(
 ) -> Option<Hit> {
     let mut spent = 0;
     for i in from..lines.count() {
-        if i > from && spent >= budget {
+        spent += lines.cost(i);
+        if spent > budget {
             return None;
         }
-        spent += lines.cost(i);
         let skip = if i == from { after } else { None };
         let hit = matcher
             .find(&lines.text(i))
@@ -448,9 +449,15 @@ mod tests {
                 nth: 0
             })
         );
-        assert_eq!(found(0, Some(0), 5), None, "three lines read");
+        assert_eq!(found(0, Some(0), 8), None, "three lines read");
+        assert_eq!(found(0, Some(0), 12).map(|h| h.line), Some(3));
         assert_eq!(
-            found(3, Some(0), 0),
+            found(3, None, 3),
+            None,
+            "a line over the budget is not read"
+        );
+        assert_eq!(
+            found(3, Some(0), 4),
             Some(Hit {
                 line: 3,
                 cols: 2..3,

@@ -301,9 +301,11 @@ impl ResponsePane {
         }
     }
 
-    /// `/`: opens the find line; the search starts from the view as it is.
+    /// `/`: opens the find line; the search starts from the view as it is. Not while the
+    /// body is still being indexed.
     pub(super) fn open_find(&mut self) {
-        if self.shown().is_none() {
+        let indexing = self.tab == ResponseTab::Body && self.doc().is_none();
+        if self.shown().is_none() || indexing {
             return;
         }
         self.end_find();
