@@ -84,7 +84,7 @@ impl Matcher {
 
     /// [`count`](Self::count), folding `line` in place (or into `folded`) rather than into
     /// a new string: the count of a whole body allocates nothing per line.
-    fn count_in(&self, line: &mut String, folded: &mut String) -> usize {
+    fn count_in(&self, line: &mut str, folded: &mut String) -> usize {
         let hay: &str = if !self.ignore_case {
             line
         } else if line.is_ascii() {
