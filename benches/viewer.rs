@@ -2,7 +2,8 @@
 //! indexing (what runs off the UI thread after the last byte), the first frame, a frame
 //! scrolled to the middle, scroll steps anywhere, and the memory a shown body costs; then a
 //! 43 MB body on one line (as text, and as one huge JSON string value): its first frame,
-//! sideways steps at the left edge and 20 M columns in, and a redraw of the same frame.
+//! sideways steps at the left edge and 20 M columns in, and a redraw of the same frame; find
+//! (`/`) on 10 MB and 65 MB bodies: the first match, the full count, and `n`.
 //!
 //! Run: `cargo bench --bench viewer`. Prints a table; asserts nothing.
 
@@ -14,9 +15,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Block;
 use younium_tui::pretty::Document;
+use younium_tui::pretty::find::index_matches;
 use younium_tui::pretty::highlight::highlighter;
-use younium_tui::tui::keymap::Command;
-use younium_tui::tui::panes::response::{ResponsePane, Shown};
+use younium_tui::tui::keymap::{Command, Keymap};
+use younium_tui::tui::panes::response::{ResponseEvent, ResponsePane, Shown};
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::request::SentRequest;
@@ -95,9 +97,98 @@ fn draw(pane: &mut ResponsePane, terminal: &mut Terminal<TestBackend>) {
                 Block::bordered(),
                 jiff::Timestamp::now(),
                 &theme,
+                &Keymap::default(),
             )
         })
         .unwrap();
+}
+
+/// Find (`/`) on an `mb` MB body: the last key of the query to the frame showing the first
+/// match (found on the UI thread within its budget, or else when the count comes in), the
+/// count (off the UI thread), and `n` with its frame, for a common and a rare query.
+fn find(mb: usize) {
+    let raw = body(mb * 1_000_000);
+    let size = raw.len();
+    let doc = Document::new(raw.clone(), true);
+    let lines = doc.line_count();
+    let mut pane = ResponsePane::default();
+    pane.show(shown(raw.clone(), doc, None));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    draw(&mut pane, &mut terminal);
+    println!();
+    println!("find, {mb} MB body: {size} bytes, {lines} display lines");
+    let rare = last_account(&raw);
+    for (label, query) in [
+        ("common", "\"currencycode\": \"sek\"".to_string()),
+        ("rare (last record)", rare),
+    ] {
+        pane.scroll = 0;
+        pane.handle_key(Some(Command::Find));
+        let chars: Vec<char> = query.chars().collect();
+        for c in &chars[..chars.len() - 1] {
+            pane.find_key(key(*c));
+        }
+        let t = Instant::now();
+        let event = pane.find_key(key(chars[chars.len() - 1]));
+        draw(&mut pane, &mut terminal);
+        let typed = t.elapsed();
+        let found_at_once = pane.find.as_ref().is_some_and(|f| f.current.is_some());
+        let ResponseEvent::Count(request) = event else {
+            panic!("no count asked for")
+        };
+        let doc = pane.doc().unwrap();
+        let t = Instant::now();
+        let index = index_matches(doc.as_ref(), &request.matcher, &request.cancel);
+        let count = t.elapsed();
+        let total = index.as_ref().map_or(0, |i| i.total());
+        let t = Instant::now();
+        pane.counted(request.id, index.map(std::sync::Arc::new));
+        draw(&mut pane, &mut terminal);
+        let counted = t.elapsed();
+        pane.find_key(key_code(crossterm::event::KeyCode::Enter));
+        let mut steps = Vec::new();
+        for _ in 0..50 {
+            let t = Instant::now();
+            pane.handle_key(Some(Command::FindNext));
+            draw(&mut pane, &mut terminal);
+            steps.push(t.elapsed());
+        }
+        let (n_median, n_p95, n_max) = stats(steps);
+        let first = if found_at_once {
+            format!("{} (found on the key)", ms(typed))
+        } else {
+            format!(
+                "{} on the key, then the count: {} in all",
+                ms(typed),
+                ms(typed + count + counted)
+            )
+        };
+        println!("  {label}: {query:?}, {total} matches");
+        println!("    last key → first match on screen       {first}");
+        println!("    full count (off the UI thread)         {}", ms(count));
+        println!(
+            "    n + frame, 50 samples                  median {}  p95 {}  max {}",
+            ms(n_median),
+            ms(n_p95),
+            ms(n_max)
+        );
+        pane.handle_key(Some(Command::Cancel));
+    }
+}
+
+/// The account number of the last record of a `body`.
+fn last_account(raw: &Bytes) -> String {
+    let text = std::str::from_utf8(raw).unwrap();
+    let at = text.rfind("\"accountNumber\":\"").unwrap() + 17;
+    text[at..at + 8].to_string()
+}
+
+fn key(c: char) -> crossterm::event::KeyEvent {
+    key_code(crossterm::event::KeyCode::Char(c))
+}
+
+fn key_code(code: crossterm::event::KeyCode) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)
 }
 
 fn stats(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
@@ -210,6 +301,9 @@ fn main() {
             (rss_after.saturating_sub(rss_before)) as f64 * 1024.0 / size as f64
         );
         drop(pane);
+    }
+    for mb in [10usize, 65] {
+        find(mb);
     }
     long_lines();
     whole_screen_tick("1 MB response", body(1_000_000), 200);

@@ -11,9 +11,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
 use younium_tui::pretty::Document;
+use younium_tui::pretty::find::index_matches;
 use younium_tui::session::ManagerOptions;
-use younium_tui::tui::app::{Action, App, Focus, Overlay, Screen};
+use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay, Screen};
 use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
 use younium_tui::tui::panes::response::{ResponseState, Shown};
 use younium_tui::tui::theme::Theme;
@@ -233,6 +235,62 @@ fn response_large_body_scrolled() {
         key(&mut a, KeyCode::PageUp);
     }
     insta::assert_snapshot!("response_large_scrolled", render(&mut a));
+}
+
+/// Runs the match count an effect asks for, as the runner would, and reports it.
+fn run_count(app: &mut App, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::CountMatches {
+            id,
+            doc,
+            matcher,
+            cancel,
+        } = effect
+        {
+            let index = index_matches(doc.as_ref(), &matcher, &cancel).map(Arc::new);
+            app.update(Action::FindCount { id, index });
+        }
+    }
+}
+
+#[test]
+fn response_find_with_matches_and_count() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let records: Vec<serde_json::Value> = (0..5000)
+        .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "note": format!("account {i}, account {}", i + 1)}))
+        .collect();
+    let body = serde_json::Value::Array(records).to_string();
+    let req = ApiRequest::new(Method::Get, "/Accounts");
+    show(&mut a, response(200, "OK", &body, &req), req);
+    key(&mut a, KeyCode::Char('/'));
+    let mut effects = Vec::new();
+    for c in "account 12".chars() {
+        effects = a
+            .update(Action::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )))
+            .1;
+    }
+    insta::assert_snapshot!("response_find_typing", render(&mut a));
+    run_count(&mut a, effects);
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Char('n'));
+    key(&mut a, KeyCode::Char('n'));
+    let screen = render(&mut a);
+    insta::assert_snapshot!("response_find_counted", screen);
+    // The current match stands out from the others (no colour: reversed and bold).
+    let mut terminal = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    terminal.draw(|f| view::draw(&mut a, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let styles: Vec<Modifier> = (0..a.size.1)
+        .flat_map(|y| (0..a.size.0).map(move |x| (x, y)))
+        .map(|(x, y)| buffer[(x, y)].modifier)
+        .collect();
+    let current = Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED;
+    assert_eq!(styles.iter().filter(|m| m.contains(current)).count(), 10);
+    assert!(styles.iter().filter(|m| **m == Modifier::REVERSED).count() >= 20);
 }
 
 #[test]

@@ -299,7 +299,7 @@ fn next_page_resends_with_the_page_number() {
     let page = younium_tui::younium::paging::PageInfo::probe(&body);
     app.update(Action::Indexed { id, doc, page });
     app.focus = Focus::Response;
-    let effects = press(&mut app, KeyCode::Char('n'));
+    let effects = press(&mut app, KeyCode::Char('>'));
     let Some(Effect::Send { request, .. }) =
         effects.iter().find(|e| matches!(e, Effect::Send { .. }))
     else {

@@ -137,9 +137,16 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
 
 /// One line as shown: the indent, whitespace outside strings dropped, one space after a colon.
 pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
+    let mut out = Vec::with_capacity(raw.len() + depth.min(MAX_INDENT_DEPTH) as usize * 2 + 1);
+    render_line_into(raw, depth, &mut out);
+    // The body was validated as JSON, so it is UTF-8; lossy conversion is only a safety net.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`render_line`] appended to `out`, to reuse its memory line after line.
+pub(super) fn render_line_into(raw: &[u8], depth: u16, out: &mut Vec<u8>) {
     let indent = depth.min(MAX_INDENT_DEPTH) as usize * 2;
-    let mut out = Vec::with_capacity(raw.len() + indent + 1);
-    out.resize(indent, b' ');
+    out.resize(out.len() + indent, b' ');
     let mut in_string = false;
     let mut escaped = false;
     for &b in raw {
@@ -163,6 +170,4 @@ pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
             c => out.push(c),
         }
     }
-    // The body was validated as JSON, so it is UTF-8; lossy conversion is only a safety net.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

@@ -4,6 +4,7 @@
 //! built for display: the viewer asks for the columns it shows ([`Document::columns`]).
 
 mod columns;
+pub mod find;
 pub mod highlight;
 pub mod json;
 
@@ -156,6 +157,24 @@ impl Document {
             BodyKind::Json => json::render_line(raw, self.depths[i]),
             BodyKind::Text => String::from_utf8_lossy(raw).replace('\t', "    "),
         }
+    }
+
+    /// Line `i` as [`line`](Self::line) gives it, written into `out` (cleared first), so a
+    /// scan over every line reuses one buffer.
+    pub fn line_into(&self, i: usize, out: &mut String) {
+        out.clear();
+        if i >= self.starts.len() {
+            return;
+        }
+        if self.kind == BodyKind::Text {
+            out.push_str(&self.line(i));
+            return;
+        }
+        let (start, end) = self.span(i);
+        let mut bytes = std::mem::take(out).into_bytes();
+        json::render_line_into(&self.body[start..end], self.depths[i], &mut bytes);
+        *out = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     }
 
     /// The whole body pretty-printed (for copying and saving).

@@ -2,6 +2,7 @@
 //! and where new ids come from ([`IdSource`]).
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use bytes::Bytes;
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -11,6 +12,7 @@ use super::app::DemoInfo;
 use super::panes::connection::LegalEntity;
 use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
 use crate::pretty::Document;
+use crate::pretty::find::{MatchIndex, Matcher};
 use crate::session::{CallError, CallOutcome, ManagerOptions};
 use crate::younium::doctor::Discovery;
 use crate::younium::doctor::diagnose::{Diagnosis, Known, Progress};
@@ -57,6 +59,11 @@ pub enum Action {
         id: u64,
         doc: Arc<Document>,
         page: Option<PageInfo>,
+    },
+    /// The matches of search `id` in the body, counted (`None`: the count was stopped).
+    FindCount {
+        id: u64,
+        index: Option<Arc<MatchIndex>>,
     },
     DemoReady(Result<DemoInfo, String>),
     /// A step of a running diagnosis.
@@ -124,6 +131,13 @@ pub enum Effect {
         id: u64,
         body: Bytes,
         json: bool,
+    },
+    /// Count the matches of search `id` in `doc`, until `cancel` is set.
+    CountMatches {
+        id: u64,
+        doc: Arc<Document>,
+        matcher: Matcher,
+        cancel: Arc<AtomicBool>,
     },
     StartDemo,
     Diagnose {

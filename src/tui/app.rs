@@ -244,7 +244,10 @@ impl App {
 
     /// Whether any text editor has the keyboard (global single-letter keys are off then).
     pub fn is_editing(&self) -> bool {
-        self.connection.is_editing() || self.catalog.is_editing() || self.request.is_editing()
+        self.connection.is_editing()
+            || self.catalog.is_editing()
+            || self.request.is_editing()
+            || self.response.is_editing()
     }
 
     pub(crate) fn header_token(&self) -> Option<Secret> {
@@ -273,7 +276,7 @@ impl App {
             Action::Key(_) => false,
             Action::Mouse(mouse) => self.on_mouse(mouse),
             Action::Paste(text) => {
-                self.on_paste(&text);
+                self.on_paste(&text, &mut effects);
                 true
             }
             Action::Resize(w, h) => {
@@ -290,6 +293,7 @@ impl App {
             }
             Action::Response { id, result } => self.on_response(id, result, &mut effects),
             Action::Indexed { id, doc, page } => self.response.indexed(id, doc, page),
+            Action::FindCount { id, index } => self.response.counted(id, index),
             Action::DemoReady(result) => {
                 self.on_demo(result, &mut effects);
                 true
@@ -318,13 +322,17 @@ impl App {
         (redraw, effects)
     }
 
-    fn on_paste(&mut self, text: &str) {
+    fn on_paste(&mut self, text: &str, effects: &mut Vec<Effect>) {
         match (&mut self.overlay, self.focus) {
             (Some(Overlay::SaveBody(input)), _) => input.paste(text),
             (Some(_), _) => {}
             (None, Focus::Connection) => self.connection.paste(text),
             (None, Focus::Catalog) => self.catalog.paste(text),
             (None, Focus::Request) => self.request.paste(text),
+            (None, Focus::Response) => {
+                let event = self.response.paste(text);
+                self.response_event(event, effects);
+            }
             _ => {}
         }
     }

@@ -158,10 +158,36 @@ impl App {
                 self.request.handle_key(command, key, &ctx);
             }
             Focus::Response => {
-                if let ResponseEvent::Page(n) = self.response.handle_key(command) {
-                    return self.go_to_page(n, effects);
+                let event = if self.response.is_editing() {
+                    self.response.find_key(key)
+                } else {
+                    self.response.handle_key(command)
+                };
+                return self.response_event(event, effects);
+            }
+        }
+        None
+    }
+
+    /// What the response pane asked for: another page, or the count of a new search.
+    pub(crate) fn response_event(
+        &mut self,
+        event: ResponseEvent,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        match event {
+            ResponseEvent::Page(n) => return self.go_to_page(n, effects),
+            ResponseEvent::Count(count) => {
+                if let Some(doc) = self.response.doc() {
+                    effects.push(Effect::CountMatches {
+                        id: count.id,
+                        doc,
+                        matcher: count.matcher,
+                        cancel: count.cancel,
+                    });
                 }
             }
+            ResponseEvent::Handled | ResponseEvent::Ignored => {}
         }
         None
     }

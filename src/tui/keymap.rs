@@ -132,8 +132,11 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Response, ScrollHome, &["0"]),
         (Response, NextTab, &["]"]),
         (Response, PreviousTab, &["["]),
-        (Response, NextPage, &["n"]),
-        (Response, PreviousPage, &["p"]),
+        (Response, Find, &["/"]),
+        (Response, FindNext, &["n"]),
+        (Response, FindPrevious, &["N"]),
+        (Response, NextPage, &[">"]),
+        (Response, PreviousPage, &["<", "p"]),
         (Response, CopyBody, &["y"]),
         (Response, CopyCurl, &["c"]),
         (Response, SaveBody, &["w"]),
@@ -181,6 +184,10 @@ const GROUPS: &[(&[Command], &str)] = {
         ),
         (&[PreviousTab, NextTab], "previous / next tab"),
         (&[NextMethod, PreviousMethod], "next / previous method"),
+        (
+            &[FindNext, FindPrevious],
+            "next / previous match of the search",
+        ),
         (
             &[NextPage, PreviousPage],
             "next / previous page of a paged list",
@@ -407,6 +414,10 @@ mod tests {
         let keys = Keymap::default();
         assert_eq!(
             keys.command(Scope::Response, &key('n')),
+            Some(Command::FindNext)
+        );
+        assert_eq!(
+            keys.command(Scope::Response, &key('>')),
             Some(Command::NextPage)
         );
         assert_eq!(

@@ -21,6 +21,7 @@ use super::panes::connection::LegalEntity;
 use super::{Term, view};
 use crate::commands::format_size;
 use crate::pretty::Document;
+use crate::pretty::find::index_matches;
 use crate::session::ApiClient;
 use crate::simulator::{Simulator, SimulatorConfig, demo};
 use crate::younium::Secret;
@@ -224,6 +225,15 @@ impl Runner {
                     }
                 });
             }
+            Effect::CountMatches {
+                id,
+                doc,
+                matcher,
+                cancel,
+            } => self.blocking(move || {
+                let index = index_matches(doc.as_ref(), &matcher, &cancel).map(Arc::new);
+                Action::FindCount { id, index }
+            }),
             Effect::StartDemo => {
                 let config = demo_config(self.demo_ttl);
                 let slot = self.simulator.clone();

@@ -68,6 +68,27 @@ impl Theme {
         }
     }
 
+    /// A match of the search (`/`).
+    pub fn find_match(&self) -> Style {
+        if self.colour {
+            Style::new().fg(Color::Black).bg(Color::Yellow)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED)
+        }
+    }
+
+    /// The current match of the search.
+    pub fn find_current(&self) -> Style {
+        if self.colour {
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightMagenta)
+                .add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
+        }
+    }
+
     pub fn editing(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::UNDERLINED)
     }

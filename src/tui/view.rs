@@ -100,9 +100,10 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     app.response.render(
         frame,
         areas.response,
-        block(Focus::Response, String::new()),
+        block(Focus::Response, app.response.find_title()),
         app.now,
         &theme,
+        &app.keymap,
     );
     frame.render_widget(Paragraph::new(footer_line(app)), areas.footer);
     draw_overlay(app, frame);
@@ -222,6 +223,7 @@ fn footer_line(app: &App) -> Line<'static> {
             ],
             Focus::Response => &[
                 (&[ScrollDown, ScrollUp], " ", true, "scroll"),
+                (&[Find], "", false, "find"),
                 (&[PreviousTab, NextTab], " ", false, "tab"),
                 (&[NextPage, PreviousPage], " ", false, "page"),
                 (&[CopyBody], "", false, "copy"),

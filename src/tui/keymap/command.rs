@@ -45,7 +45,7 @@ commands! {
     FocusCatalog = "focus_catalog", "go to the Endpoints pane";
     FocusRequest = "focus_request", "go to the Request pane";
     FocusResponse = "focus_response", "go to the Response pane";
-    Cancel = "cancel", "cancel the request in flight (else, in Endpoints: clear the filter)";
+    Cancel = "cancel", "cancel the request in flight (else: clear the filter or the search)";
     Renew = "renew", "renew the token now";
     PickLegalEntity = "pick_legal_entity", "pick the legal entity";
     PickProfile = "pick_profile", "switch profile";
@@ -91,6 +91,9 @@ commands! {
     CopyCurl = "copy_curl", "copy the request as curl ($YOUNIUM_TOKEN unless revealed)";
 
     // Response.
+    Find = "find", "find in the tab shown (all lower case: ignore case)";
+    FindNext = "find_next", "next match of the search";
+    FindPrevious = "find_previous", "previous match of the search";
     NextPage = "next_page", "next page of a paged list";
     PreviousPage = "previous_page", "previous page of a paged list";
     CopyBody = "copy_body", "copy the body";

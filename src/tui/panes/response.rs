@@ -3,6 +3,8 @@
 //! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one; of each
 //! line only the visible columns are built, so a 43 MB answer on one line does too.
 
+mod find;
+
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -18,7 +20,7 @@ use ratatui::widgets::{
 use crate::commands::format_size;
 use crate::pretty::Document;
 use crate::pretty::highlight::highlighter;
-use crate::tui::keymap::Command;
+use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
 use crate::younium::paging::PageInfo;
 use crate::younium::{ApiRequest, ApiResponse, Explanation, Method};
@@ -69,9 +71,13 @@ pub enum ResponseState {
     Shown(Box<Shown>),
 }
 
-#[derive(Debug, PartialEq, Eq)]
+pub use find::{BUDGET as FIND_BUDGET, CountRequest, Find, thousands};
+
+#[derive(Debug)]
 pub enum ResponseEvent {
     Page(u64),
+    /// Count the matches of a new search in the body, in the background.
+    Count(CountRequest),
     Handled,
     Ignored,
 }
@@ -84,6 +90,12 @@ pub struct ResponsePane {
     pub hscroll: usize,
     /// Body lines visible at the last draw, for paging keys.
     pub viewport: usize,
+    /// Text columns visible at the last draw, to bring a match into view.
+    pub columns: usize,
+    /// The search (`/`), while there is one.
+    pub find: Option<Find>,
+    /// The last search's id.
+    find_seq: u64,
     /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, Vec<Line<'static>>)>>,
 }
@@ -108,6 +120,9 @@ impl Default for ResponsePane {
             scroll: 0,
             hscroll: 0,
             viewport: 20,
+            columns: 80,
+            find: None,
+            find_seq: 0,
             body_cache: RefCell::new(None),
         }
     }
@@ -142,6 +157,7 @@ impl ResponsePane {
 
     /// Puts a fresh response on screen, scrolled to the top.
     pub fn show(&mut self, shown: Shown) {
+        self.end_find();
         self.state = ResponseState::Shown(Box::new(shown));
         self.scroll = 0;
         self.hscroll = 0;
@@ -166,13 +182,19 @@ impl ResponsePane {
         self.scroll = (self.scroll as isize + lines).clamp(0, max as isize) as usize;
     }
 
-    /// What the keymap says a key means here (the pane has no text to edit).
+    /// What the keymap says a key means here (while the find line is open, keys go to
+    /// [`find_key`](Self::find_key) instead).
     pub fn handle_key(&mut self, command: Option<Command>) -> ResponseEvent {
         let page = self.viewport.max(1) as isize;
         let Some(command) = command else {
             return ResponseEvent::Ignored;
         };
         match command {
+            Command::Find => self.open_find(),
+            Command::FindNext => self.find_step(true),
+            Command::FindPrevious => self.find_step(false),
+            // Esc with no request in flight: the app passes `Cancel` on to end the search.
+            Command::Cancel if self.find.is_some() => self.end_find(),
             Command::ScrollDown => self.scroll_by(1),
             Command::ScrollUp => self.scroll_by(-1),
             Command::HalfPageDown => self.scroll_by(page / 2),
@@ -194,6 +216,7 @@ impl ResponsePane {
     }
 
     fn switch_tab(&mut self, step: isize) {
+        self.end_find();
         let i = TABS.iter().position(|t| *t == self.tab).unwrap_or(0) as isize;
         self.tab = TABS[(i + step).rem_euclid(TABS.len() as isize) as usize];
         self.scroll = 0;
@@ -222,6 +245,7 @@ impl ResponsePane {
         block: Block<'_>,
         now: Timestamp,
         theme: &Theme,
+        keymap: &Keymap,
     ) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
@@ -258,11 +282,11 @@ impl ResponsePane {
                 ];
                 frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
             }
-            ResponseState::Shown(_) => self.render_shown(frame, inner, theme),
+            ResponseState::Shown(_) => self.render_shown(frame, inner, theme, keymap),
         }
     }
 
-    fn render_shown(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+    fn render_shown(&mut self, frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
         let ResponseState::Shown(shown) = &self.state else {
             return;
         };
@@ -272,14 +296,16 @@ impl ResponsePane {
         } else {
             0
         };
-        let [status, tabs, explain, content] = Layout::vertical([
+        let find_height = u16::from(self.is_editing());
+        let [status, tabs, explain, content, find_line] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(explain_height),
             Constraint::Fill(1),
+            Constraint::Length(find_height),
         ])
         .areas(area);
-        frame.render_widget(Paragraph::new(status_line(shown, theme)), status);
+        frame.render_widget(Paragraph::new(status_line(shown, theme, keymap)), status);
         let titles = vec![
             "Body".to_string(),
             format!("Headers ({})", shown.response.headers.len()),
@@ -299,13 +325,39 @@ impl ResponsePane {
         );
         self.viewport = content.height as usize;
         let (scroll, hscroll) = (self.scroll, self.hscroll);
-        let lines = match self.tab {
+        let width = content.width.saturating_sub(1) as usize;
+        let (mut lines, first, skip) = match self.tab {
             // Built already cut to the columns shown: a line can be 43 MB long.
-            ResponseTab::Body => self.body_lines(content, theme),
-            ResponseTab::Headers => visible(header_lines(shown, theme), scroll, hscroll, content),
-            ResponseTab::Request => visible(request_lines(shown, theme), scroll, hscroll, content),
+            ResponseTab::Body => {
+                let doc = shown.doc.as_ref();
+                let count = doc.map_or(0, |d| d.line_count());
+                let first = scroll.min(count.saturating_sub(1));
+                let skip = usize::from(first == 0 && doc.is_some_and(|d| d.json_error().is_some()));
+                self.columns = width.saturating_sub(count.to_string().len() + 1);
+                (self.body_lines(content, theme), first, skip)
+            }
+            ResponseTab::Headers => {
+                self.columns = width;
+                (
+                    visible(header_lines(shown, theme), scroll, hscroll, content),
+                    scroll,
+                    0,
+                )
+            }
+            ResponseTab::Request => {
+                self.columns = width;
+                (
+                    visible(request_lines(shown, theme), scroll, hscroll, content),
+                    scroll,
+                    0,
+                )
+            }
         };
+        if shown.doc.is_some() || self.tab != ResponseTab::Body {
+            self.mark_matches(&mut lines, first, skip, theme);
+        }
         frame.render_widget(Paragraph::new(lines), content);
+        self.render_find_line(frame, find_line, theme);
         let total = self.line_count();
         if total > content.height as usize {
             let mut state = ScrollbarState::new(total.saturating_sub(content.height as usize))
@@ -430,7 +482,7 @@ fn clip(line: Line<'static>, skip: usize, width: usize) -> Line<'static> {
     Line::from(out).style(style)
 }
 
-fn status_line(shown: &Shown, theme: &Theme) -> Line<'static> {
+fn status_line(shown: &Shown, theme: &Theme, keymap: &Keymap) -> Line<'static> {
     let r = &shown.response;
     let mut spans = vec![
         Span::styled(
@@ -449,11 +501,12 @@ fn status_line(shown: &Shown, theme: &Theme) -> Line<'static> {
     if let Some(page) = &shown.page {
         spans.push(Span::styled(format!(" · {}", page.summary()), theme.text()));
         let mut keys = Vec::new();
+        let key = |c| keymap.hint_in(Scope::Response, c);
         if page.has_previous {
-            keys.push("p prev");
+            keys.push(format!("{} prev", key(Command::PreviousPage)));
         }
         if page.has_next {
-            keys.push("n next");
+            keys.push(format!("{} next", key(Command::NextPage)));
         }
         if !keys.is_empty() {
             spans.push(Span::styled(

@@ -119,7 +119,7 @@ quit = [
 show_jwt = ["x", 7]
 "pick_profile" = "s"
 focus_token = ["j"]
-next_page = "N"
+next_page = "F8"
 "#;
 
 #[test]
@@ -184,7 +184,7 @@ fn the_defaults_stay_after_a_problem() {
     assert_eq!(names(&keys, Command::PickProfile), ["P"]);
     assert_eq!(names(&keys, Command::FocusToken), ["2"]);
     // The entry without a problem is applied.
-    assert_eq!(names(&keys, Command::NextPage), ["N"]);
+    assert_eq!(names(&keys, Command::NextPage), ["F8"]);
     assert_eq!(keys.conflicts(), Vec::new());
 }
 
