@@ -10,7 +10,9 @@ use jiff::Timestamp;
 
 use super::app::DemoInfo;
 use super::panes::connection::LegalEntity;
+use super::panes::response::JqOutput;
 use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
+use crate::jq::Filter;
 use crate::pretty::Document;
 use crate::pretty::find::{MatchIndex, Matcher};
 use crate::session::{CallError, CallOutcome, ManagerOptions};
@@ -64,6 +66,11 @@ pub enum Action {
     FindCount {
         id: u64,
         index: Option<Arc<MatchIndex>>,
+    },
+    /// jq filter run `id` finished: its output, or why it failed.
+    JqDone {
+        id: u64,
+        result: Result<JqOutput, String>,
     },
     DemoReady(Result<DemoInfo, String>),
     /// A step of a running diagnosis.
@@ -137,6 +144,13 @@ pub enum Effect {
         id: u64,
         doc: Arc<Document>,
         matcher: Matcher,
+        cancel: Arc<AtomicBool>,
+    },
+    /// Run jq filter `id` over `body`, until `cancel` is set.
+    RunJq {
+        id: u64,
+        filter: Filter,
+        body: Bytes,
         cancel: Arc<AtomicBool>,
     },
     StartDemo,

@@ -294,6 +294,7 @@ impl App {
             Action::Response { id, result } => self.on_response(id, result, &mut effects),
             Action::Indexed { id, doc, page } => self.response.indexed(id, doc, page),
             Action::FindCount { id, index } => self.response.counted(id, index),
+            Action::JqDone { id, result } => self.response.jq_done(id, result),
             Action::DemoReady(result) => {
                 self.on_demo(result, &mut effects);
                 true

@@ -159,7 +159,7 @@ impl App {
             }
             Focus::Response => {
                 let event = if self.response.is_editing() {
-                    self.response.find_key(key)
+                    self.response.edit_key(key)
                 } else {
                     self.response.handle_key(command)
                 };
@@ -169,7 +169,7 @@ impl App {
         None
     }
 
-    /// What the response pane asked for: another page, or the count of a new search.
+    /// What the response pane asked for: another page, the count of a new search, or a jq run.
     pub(crate) fn response_event(
         &mut self,
         event: ResponseEvent,
@@ -187,6 +187,12 @@ impl App {
                     });
                 }
             }
+            ResponseEvent::RunJq(run) => effects.push(Effect::RunJq {
+                id: run.id,
+                filter: run.filter,
+                body: run.body,
+                cancel: run.cancel,
+            }),
             ResponseEvent::Handled | ResponseEvent::Ignored => {}
         }
         None

@@ -135,6 +135,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Response, Find, &["/"]),
         (Response, FindNext, &["n"]),
         (Response, FindPrevious, &["N"]),
+        (Response, Jq, &["|"]),
         (Response, NextPage, &[">"]),
         (Response, PreviousPage, &["<", "p"]),
         (Response, CopyBody, &["y"]),

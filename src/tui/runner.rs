@@ -24,6 +24,7 @@ use crate::pretty::Document;
 use crate::pretty::find::index_matches;
 use crate::session::ApiClient;
 use crate::simulator::{Simulator, SimulatorConfig, demo};
+use crate::tui::panes::response::run_filter;
 use crate::younium::Secret;
 use crate::younium::doctor::diagnose::{Input, diagnose};
 use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
@@ -233,6 +234,15 @@ impl Runner {
             } => self.blocking(move || {
                 let index = index_matches(doc.as_ref(), &matcher, &cancel).map(Arc::new);
                 Action::FindCount { id, index }
+            }),
+            Effect::RunJq {
+                id,
+                filter,
+                body,
+                cancel,
+            } => self.blocking(move || Action::JqDone {
+                id,
+                result: run_filter(&filter, &body, &cancel),
             }),
             Effect::StartDemo => {
                 let config = demo_config(self.demo_ttl);

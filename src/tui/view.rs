@@ -100,7 +100,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     app.response.render(
         frame,
         areas.response,
-        block(Focus::Response, app.response.find_title()),
+        block(Focus::Response, app.response.title()),
         app.now,
         &theme,
         &app.keymap,

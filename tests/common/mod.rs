@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod viewer;
 
 use base64::Engine as _;
 use jiff::Timestamp;

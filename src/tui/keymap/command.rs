@@ -94,6 +94,7 @@ commands! {
     Find = "find", "find in the tab shown (all lower case: ignore case)";
     FindNext = "find_next", "next match of the search";
     FindPrevious = "find_previous", "previous match of the search";
+    Jq = "jq", "filter the body with jq (Esc or an empty filter: the whole body again)";
     NextPage = "next_page", "next page of a paged list";
     PreviousPage = "previous_page", "previous page of a paged list";
     CopyBody = "copy_body", "copy the body";

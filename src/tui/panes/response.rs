@@ -4,6 +4,7 @@
 //! line only the visible columns are built, so a 43 MB answer on one line does too.
 
 mod find;
+mod jq;
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -72,12 +73,15 @@ pub enum ResponseState {
 }
 
 pub use find::{BUDGET as FIND_BUDGET, CountRequest, Find, thousands};
+pub use jq::{JqLine, JqOutput, JqRequest, JqState, LineError, run_filter};
 
 #[derive(Debug)]
 pub enum ResponseEvent {
     Page(u64),
     /// Count the matches of a new search in the body, in the background.
     Count(CountRequest),
+    /// Run a jq filter over the body, in the background.
+    RunJq(JqRequest),
     Handled,
     Ignored,
 }
@@ -96,15 +100,22 @@ pub struct ResponsePane {
     pub find: Option<Find>,
     /// The last search's id.
     find_seq: u64,
+    /// The jq filter line (`|`), while it is open.
+    pub jq_line: Option<JqLine>,
+    /// What the Body tab shows: the body, or a jq filter's output.
+    pub jq: JqState,
+    /// The last filter run's id.
+    jq_seq: u64,
     /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, Vec<Line<'static>>)>>,
 }
 
-/// What decides the body lines drawn: the response, the first line, the height, the colour,
-/// and the columns shown (first column, count).
+/// What decides the body lines drawn: the response (and the filter output shown), the first
+/// line, the height, the colour, and the columns shown (first column, count).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct BodyKey {
     id: u64,
+    jq: u64,
     start: usize,
     height: u16,
     colour: bool,
@@ -123,6 +134,9 @@ impl Default for ResponsePane {
             columns: 80,
             find: None,
             find_seq: 0,
+            jq_line: None,
+            jq: JqState::Body,
+            jq_seq: 0,
             body_cache: RefCell::new(None),
         }
     }
@@ -158,6 +172,8 @@ impl ResponsePane {
     /// Puts a fresh response on screen, scrolled to the top.
     pub fn show(&mut self, shown: Shown) {
         self.end_find();
+        self.end_jq();
+        self.jq_line = None;
         self.state = ResponseState::Shown(Box::new(shown));
         self.scroll = 0;
         self.hscroll = 0;
@@ -166,8 +182,8 @@ impl ResponsePane {
 
     fn line_count(&self) -> usize {
         match (&self.state, self.tab) {
-            (ResponseState::Shown(s), ResponseTab::Body) => {
-                s.doc.as_ref().map_or(0, |d| d.line_count())
+            (ResponseState::Shown(_), ResponseTab::Body) => {
+                self.doc().map_or(0, |d| d.line_count())
             }
             (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
             (ResponseState::Shown(s), ResponseTab::Request) => {
@@ -182,8 +198,22 @@ impl ResponsePane {
         self.scroll = (self.scroll as isize + lines).clamp(0, max as isize) as usize;
     }
 
-    /// What the keymap says a key means here (while the find line is open, keys go to
-    /// [`find_key`](Self::find_key) instead).
+    /// A key typed while the find line or the filter line is open.
+    pub fn edit_key(&mut self, key: crossterm::event::KeyEvent) -> ResponseEvent {
+        if self.jq_line.is_some() {
+            self.jq_key(key)
+        } else {
+            self.find_key(key)
+        }
+    }
+
+    /// The pane's title: the filter shown, then the search.
+    pub fn title(&self) -> String {
+        self.jq_title() + &self.find_title()
+    }
+
+    /// What the keymap says a key means here (while the find or filter line is open, keys go
+    /// to [`edit_key`](Self::edit_key) instead).
     pub fn handle_key(&mut self, command: Option<Command>) -> ResponseEvent {
         let page = self.viewport.max(1) as isize;
         let Some(command) = command else {
@@ -193,8 +223,11 @@ impl ResponsePane {
             Command::Find => self.open_find(),
             Command::FindNext => self.find_step(true),
             Command::FindPrevious => self.find_step(false),
-            // Esc with no request in flight: the app passes `Cancel` on to end the search.
+            Command::Jq => self.open_jq(),
+            // Esc with no request in flight: the app passes `Cancel` on to end the search,
+            // then to go back to the whole body.
             Command::Cancel if self.find.is_some() => self.end_find(),
+            Command::Cancel if !matches!(self.jq, JqState::Body) => self.end_jq(),
             Command::ScrollDown => self.scroll_by(1),
             Command::ScrollUp => self.scroll_by(-1),
             Command::HalfPageDown => self.scroll_by(page / 2),
@@ -296,13 +329,16 @@ impl ResponsePane {
         } else {
             0
         };
-        let find_height = u16::from(self.is_editing());
+        let line_height = match self.jq_line_height() {
+            0 => u16::from(self.is_editing()),
+            jq => jq,
+        };
         let [status, tabs, explain, content, find_line] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(explain_height),
             Constraint::Fill(1),
-            Constraint::Length(find_height),
+            Constraint::Length(line_height),
         ])
         .areas(area);
         frame.render_widget(Paragraph::new(status_line(shown, theme, keymap)), status);
@@ -329,8 +365,8 @@ impl ResponsePane {
         let (mut lines, first, skip) = match self.tab {
             // Built already cut to the columns shown: a line can be 43 MB long.
             ResponseTab::Body => {
-                let doc = shown.doc.as_ref();
-                let count = doc.map_or(0, |d| d.line_count());
+                let doc = self.doc();
+                let count = doc.as_ref().map_or(0, |d| d.line_count());
                 let first = scroll.min(count.saturating_sub(1));
                 let skip = usize::from(first == 0 && doc.is_some_and(|d| d.json_error().is_some()));
                 self.columns = width.saturating_sub(count.to_string().len() + 1);
@@ -353,11 +389,15 @@ impl ResponsePane {
                 )
             }
         };
-        if shown.doc.is_some() || self.tab != ResponseTab::Body {
+        if self.doc().is_some() || self.tab != ResponseTab::Body {
             self.mark_matches(&mut lines, first, skip, theme);
         }
         frame.render_widget(Paragraph::new(lines), content);
-        self.render_find_line(frame, find_line, theme);
+        if self.jq_line.is_some() {
+            self.render_jq_line(frame, find_line, theme);
+        } else {
+            self.render_find_line(frame, find_line, theme);
+        }
         let total = self.line_count();
         if total > content.height as usize {
             let mut state = ScrollbarState::new(total.saturating_sub(content.height as usize))
@@ -376,13 +416,13 @@ impl ResponsePane {
         let Some(shown) = self.shown() else {
             return Vec::new();
         };
-        let Some(doc) = &shown.doc else {
+        let Some(doc) = self.doc() else {
             return vec![Line::styled(
                 format!("Formatting {}…", format_size(shown.response.body.len())),
                 theme.dim(),
             )];
         };
-        if shown.response.body.is_empty() {
+        if doc.body().is_empty() {
             return vec![Line::styled("(empty body)", theme.dim())];
         }
         let start = self.scroll.min(doc.line_count().saturating_sub(1));
@@ -391,6 +431,7 @@ impl ResponsePane {
         let width = area.width.saturating_sub(1) as usize;
         let key = BodyKey {
             id: shown.id,
+            jq: self.jq_shown(),
             start,
             height: area.height,
             colour: theme.colour,
@@ -411,7 +452,7 @@ impl ResponsePane {
             ));
         }
         let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
-        let styled = highlighter().window(doc, start..end, columns);
+        let styled = highlighter().window(&doc, start..end, columns);
         for (i, runs) in styled.into_iter().enumerate() {
             let mut spans = vec![Span::styled(
                 format!("{:>gutter$} ", start + i + 1),

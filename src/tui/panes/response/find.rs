@@ -278,21 +278,17 @@ impl Source {
 }
 
 impl ResponsePane {
+    /// The find line or the filter line is open.
     pub fn is_editing(&self) -> bool {
-        self.find.as_ref().is_some_and(Find::is_editing)
-    }
-
-    /// The body's document, once indexed.
-    pub fn doc(&self) -> Option<Arc<Document>> {
-        self.shown().and_then(|s| s.doc.clone())
+        self.jq_line.is_some() || self.find.as_ref().is_some_and(Find::is_editing)
     }
 
     fn source(&self, tab: ResponseTab) -> Source {
         let theme = Theme { colour: false };
         let texts = |lines: Vec<Line<'_>>| lines.iter().map(ToString::to_string).collect();
         match (self.shown(), tab) {
-            (Some(s), ResponseTab::Body) => match &s.doc {
-                Some(doc) => Source::Doc(doc.clone()),
+            (Some(_), ResponseTab::Body) => match self.doc() {
+                Some(doc) => Source::Doc(doc),
                 None => Source::Texts(Vec::new()),
             },
             (Some(s), ResponseTab::Headers) => Source::Texts(texts(header_lines(s, &theme))),
@@ -339,8 +335,12 @@ impl ResponsePane {
         }
     }
 
-    /// Pasted text goes into the find line when it is open.
+    /// Pasted text goes into the filter line or the find line when it is open.
     pub fn paste(&mut self, text: &str) -> ResponseEvent {
+        if self.jq_line.is_some() {
+            self.jq_paste(text);
+            return ResponseEvent::Handled;
+        }
         let changed = match &mut self.find {
             Some(find) if find.is_editing() => find.paste(text) == FindKey::Changed,
             _ => false,
