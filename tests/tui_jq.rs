@@ -7,11 +7,15 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use bytes::Bytes;
 use crossterm::event::KeyCode;
 use younium_tui::jq::Filter;
 use younium_tui::pretty::find::index_matches;
+use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::tui::app::{Action, App, Effect};
 use younium_tui::tui::panes::response::{JqState, LineError, run_filter};
+use younium_tui::tui::runner::Runner;
+use younium_tui::younium::request::{Http, HttpOptions};
 
 use common::viewer::{app_showing, press, records, typed};
 
@@ -59,7 +63,7 @@ fn enter_runs_a_good_filter_in_the_background_and_shows_its_output() {
     let effects = press(&mut app, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::RunJq { .. }]));
     assert!(app.response.jq_line.is_none());
-    assert_eq!(app.response.title(), "| .[1]… running ");
+    assert_eq!(app.response.title(), "| .[1] running… ");
     assert_eq!(first_line(&app), "[", "the body until the output is in");
     assert!(run(&mut app, effects));
     assert_eq!(app.response.title(), "| .[1] ");
@@ -198,7 +202,7 @@ fn a_newer_filter_drops_the_older_result() {
     typed(&mut app, ".[2]");
     let new = press(&mut app, KeyCode::Enter);
     assert!(!run(&mut app, old), "stale");
-    assert_eq!(app.response.title(), "| .[2]… running ");
+    assert_eq!(app.response.title(), "| .[2] running… ");
     assert!(run(&mut app, new));
     assert_eq!(app.response.doc().unwrap().line(1), "  \"id\": 2,");
 }
@@ -240,4 +244,35 @@ fn run_filter_makes_a_document_of_the_outputs() {
         run_filter(&filter, body, &AtomicBool::new(true)).unwrap_err(),
         "cancelled"
     );
+}
+
+/// The runner runs `Effect::RunJq` off the loop and reports the indexed output.
+#[tokio::test]
+async fn the_runner_runs_the_filter_and_reports_its_document() {
+    common::crypto();
+    let http = Http::new(HttpOptions::default()).unwrap();
+    let client = ApiClient {
+        tokens: TokenManager::spawn(http.clone(), None, ManagerOptions::default()),
+        http,
+    };
+    let mut runner = Runner::new(client, None, Arc::new(|_: String| true), false);
+    runner.execute(Effect::RunJq {
+        id: 7,
+        filter: Filter::compile(".data[].name").unwrap(),
+        body: Bytes::from_static(br#"{"data": [{"name": "Acme"}, {"name": "Globex"}]}"#),
+        cancel: Arc::default(),
+    });
+    match runner.next_result().await {
+        Some(Action::JqDone {
+            id: 7,
+            result: Ok(output),
+        }) => {
+            assert_eq!(output.outputs, 2);
+            assert_eq!(
+                output.doc.pretty_text(),
+                "[\n  \"Acme\",\n  \"Globex\"\n]\n"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -17,7 +17,7 @@ use younium_tui::pretty::find::index_matches;
 use younium_tui::session::ManagerOptions;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay, Screen};
 use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
-use younium_tui::tui::panes::response::{ResponseState, Shown};
+use younium_tui::tui::panes::response::{ResponseState, Shown, run_filter};
 use younium_tui::tui::theme::Theme;
 use younium_tui::tui::view;
 use younium_tui::younium::auth::AuthError;
@@ -291,6 +291,62 @@ fn response_find_with_matches_and_count() {
     let current = Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED;
     assert_eq!(styles.iter().filter(|m| m.contains(current)).count(), 10);
     assert!(styles.iter().filter(|m| **m == Modifier::REVERSED).count() >= 20);
+}
+
+/// An invoice list for the jq snapshots.
+fn invoices_body() -> String {
+    let data: Vec<serde_json::Value> = (1..=6)
+        .map(|i| serde_json::json!({"invoiceNumber": format!("INV-{i:04}"), "account": {"name": format!("Account {i}")}, "totalAmount": i * 25_000}))
+        .collect();
+    serde_json::json!({"data": data, "pageNumber": 1}).to_string()
+}
+
+/// Types `filter` into the jq line (opened with `|`) and presses Enter.
+fn filter(app: &mut App, filter: &str) -> Vec<Effect> {
+    key(app, KeyCode::Char('|'));
+    for c in filter.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )))
+    .1
+}
+
+#[test]
+fn response_jq_result() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let req = ApiRequest::new(Method::Get, "/Invoices");
+    show(&mut a, response(200, "OK", &invoices_body(), &req), req);
+    let effects = filter(
+        &mut a,
+        ".data[] | select(.totalAmount > 50000) | {invoiceNumber, name: .account.name}",
+    );
+    let Some(Effect::RunJq {
+        id,
+        filter,
+        body,
+        cancel,
+    }) = effects.into_iter().next()
+    else {
+        panic!("a jq run")
+    };
+    insta::assert_snapshot!("response_jq_running", render(&mut a));
+    let result = run_filter(&filter, &body, &cancel);
+    a.update(Action::JqDone { id, result });
+    insta::assert_snapshot!("response_jq_result", render(&mut a));
+}
+
+#[test]
+fn response_jq_error() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let req = ApiRequest::new(Method::Get, "/Invoices");
+    show(&mut a, response(200, "OK", &invoices_body(), &req), req);
+    assert!(filter(&mut a, ".data[] | select(.totalAmount >").is_empty());
+    insta::assert_snapshot!("response_jq_error", render(&mut a));
 }
 
 #[test]

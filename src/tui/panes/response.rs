@@ -329,7 +329,7 @@ impl ResponsePane {
         } else {
             0
         };
-        let line_height = match self.jq_line_height() {
+        let line_height = match self.jq_line_height(area.width) {
             0 => u16::from(self.is_editing()),
             jq => jq,
         };

@@ -12,7 +12,7 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{ResponseEvent, ResponsePane, ResponseTab};
 use crate::jq::Filter;
@@ -237,19 +237,33 @@ impl ResponsePane {
     pub(super) fn jq_title(&self) -> String {
         match &self.jq {
             JqState::Body => String::new(),
-            JqState::Running { text, .. } => format!("| {text}… running "),
-            JqState::Shown { text, output, .. } if output.outputs == 1 => format!("| {text} "),
+            JqState::Running { text, .. } => format!("| {} running… ", shortened(text)),
+            JqState::Shown { text, output, .. } if output.outputs == 1 => {
+                format!("| {} ", shortened(text))
+            }
             JqState::Shown { text, output, .. } => {
+                let text = shortened(text);
                 format!("| {text} ({} outputs, as an array) ", output.outputs)
             }
         }
     }
 
-    /// Rows the filter line takes: the line, and the error under it.
-    pub(super) fn jq_line_height(&self) -> u16 {
-        self.jq_line
-            .as_ref()
-            .map_or(0, |l| 1 + u16::from(l.error.is_some()))
+    /// Rows the filter line takes in `width` columns: the line, and under it the error (a
+    /// caret at its column, then the message).
+    pub(super) fn jq_line_height(&self, width: u16) -> u16 {
+        let Some(line) = &self.jq_line else {
+            return 0;
+        };
+        match &line.error {
+            None => 1,
+            Some(e) => {
+                let rows = error_text(e)
+                    .chars()
+                    .count()
+                    .div_ceil(usize::from(width.max(20)));
+                1 + u16::from(e.column.is_some()) + rows.min(3) as u16
+            }
+        }
     }
 
     /// The filter line, and under it the error with a caret at its column.
@@ -257,26 +271,52 @@ impl ResponsePane {
         let Some(line) = &self.jq_line else {
             return;
         };
-        let [input, error] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let [input, caret, message] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(u16::from(
+                line.error.as_ref().is_some_and(|e| e.column.is_some()),
+            )),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
         let [bar, text] =
             Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(input);
         frame.render_widget(Paragraph::new(Span::styled("| ", theme.key())), bar);
         line.input.render(frame, text, theme);
-        if let Some(e) = &line.error {
-            let message = match e.column {
-                // The text starts two columns in, after `| `.
-                Some(column) => format!(
-                    "{}^ {} (column {column})",
-                    " ".repeat(column + 1),
-                    e.message
-                ),
-                None => e.message.clone(),
-            };
+        let Some(e) = &line.error else {
+            return;
+        };
+        if let Some(column) = e.column {
+            // The text starts two columns in, after `| `.
+            let mark = format!("{}^", " ".repeat(column + 1));
             frame.render_widget(
-                Paragraph::new(Line::styled(message, theme.error_text())),
-                error,
+                Paragraph::new(Span::styled(mark, theme.error_text())),
+                caret,
             );
         }
+        frame.render_widget(
+            Paragraph::new(Line::styled(error_text(e), theme.error_text()))
+                .wrap(Wrap { trim: false }),
+            message,
+        );
+    }
+}
+
+/// A long filter cut to fit the pane's title.
+fn shortened(text: &str) -> String {
+    const MAX: usize = 30;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(MAX - 1).collect();
+    short.push('…');
+    short
+}
+
+/// The message under the filter line.
+fn error_text(e: &LineError) -> String {
+    match e.column {
+        Some(column) => format!("column {column}: {}", e.message),
+        None => e.message.clone(),
     }
 }
