@@ -240,9 +240,12 @@ impl Runner {
                 filter,
                 body,
                 cancel,
-            } => self.blocking(move || Action::JqDone {
-                id,
-                result: run_filter(&filter, &body, &cancel),
+            } => self.blocking(move || {
+                let result = run_filter(&filter, &body, &cancel);
+                if body.len() > LARGE_BODY {
+                    release_free_memory();
+                }
+                Action::JqDone { id, result }
             }),
             Effect::StartDemo => {
                 let config = demo_config(self.demo_ttl);
