@@ -208,6 +208,52 @@ fn a_newer_filter_drops_the_older_result() {
 }
 
 #[test]
+fn up_and_down_recall_the_filters_of_the_session() {
+    let mut app = app_showing(&records(3));
+    for f in [".[0]", ".[1]", ".[0]"] {
+        press(&mut app, KeyCode::Char('|'));
+        for _ in 0..10 {
+            press(&mut app, KeyCode::Backspace);
+        }
+        typed(&mut app, f);
+        let effects = press(&mut app, KeyCode::Enter);
+        run(&mut app, effects);
+    }
+    press(&mut app, KeyCode::Char('|'));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, ".x");
+    let text = |app: &App| {
+        app.response
+            .jq_line
+            .as_ref()
+            .unwrap()
+            .input
+            .text()
+            .to_string()
+    };
+    press(&mut app, KeyCode::Up);
+    assert_eq!(text(&app), ".[0]", "the newest, kept once");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(text(&app), ".[1]");
+    press(&mut app, KeyCode::Up);
+    assert_eq!(text(&app), ".[1]", "the oldest stays");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(text(&app), ".[0]");
+    press(&mut app, KeyCode::Down);
+    assert_eq!(text(&app), ".x", "past the newest: what was typed");
+    // A filter that does not compile is not kept.
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, ".[");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(text(&app), ".[0]");
+}
+
+#[test]
 fn bar_is_in_the_keymap() {
     use younium_tui::tui::keymap::{Command, Scope};
     let app = app_showing(&records(1));

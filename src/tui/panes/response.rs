@@ -106,6 +106,8 @@ pub struct ResponsePane {
     pub jq: JqState,
     /// The last filter run's id.
     jq_seq: u64,
+    /// The filters run this session, oldest first (↑ ↓ in the filter line).
+    jq_history: Vec<String>,
     /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, Vec<Line<'static>>)>>,
 }
@@ -137,6 +139,7 @@ impl Default for ResponsePane {
             jq_line: None,
             jq: JqState::Body,
             jq_seq: 0,
+            jq_history: Vec::new(),
             body_cache: RefCell::new(None),
         }
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -20,11 +20,29 @@ use crate::pretty::Document;
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::theme::Theme;
 
+/// Filters kept for the session, for ↑ ↓ in the line.
+const HISTORY: usize = 50;
+
 /// The filter line while it is open, with why the last filter tried did not run.
 #[derive(Debug)]
 pub struct JqLine {
     pub input: LineInput,
     pub error: Option<LineError>,
+    /// The filter of the history shown in the line (↑ ↓), if any.
+    recalled: Option<usize>,
+    /// What was typed before ↑, for ↓ past the newest filter.
+    draft: String,
+}
+
+impl JqLine {
+    fn new(text: &str, error: Option<LineError>) -> Self {
+        Self {
+            input: LineInput::new(text, false),
+            error,
+            recalled: None,
+            draft: String::new(),
+        }
+    }
 }
 
 /// A filter that did not compile (jaq's message and the column) or failed as it ran.
@@ -119,10 +137,7 @@ impl ResponsePane {
             JqState::Shown { text, .. } => text.as_str(),
             _ => "",
         };
-        self.jq_line = Some(JqLine {
-            input: LineInput::new(text, false),
-            error: None,
-        });
+        self.jq_line = Some(JqLine::new(text, None));
     }
 
     /// A key typed while the filter line is open.
@@ -130,11 +145,45 @@ impl ResponsePane {
         let Some(line) = &mut self.jq_line else {
             return ResponseEvent::Ignored;
         };
+        match key.code {
+            KeyCode::Up => return self.recall(true),
+            KeyCode::Down => return self.recall(false),
+            _ => {}
+        }
         match line.input.handle(key) {
             InputOutcome::Submit(text) => return self.submit_jq(&text),
             InputOutcome::Cancel => self.jq_line = None,
             InputOutcome::Edited => line.error = None,
         }
+        ResponseEvent::Handled
+    }
+
+    /// ↑ (`older`) or ↓ in the line: the previous or next filter of the session; ↓ past
+    /// the newest brings back what was typed.
+    fn recall(&mut self, older: bool) -> ResponseEvent {
+        let Some(line) = &mut self.jq_line else {
+            return ResponseEvent::Ignored;
+        };
+        let newest = self.jq_history.len().checked_sub(1);
+        let next = match (line.recalled, older) {
+            (None, true) => newest,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) if Some(i) < newest => Some(i + 1),
+            (Some(_), false) | (None, false) => None,
+        };
+        if next.is_none() && line.recalled.is_none() {
+            return ResponseEvent::Handled;
+        }
+        if line.recalled.is_none() {
+            line.draft = line.input.text().to_string();
+        }
+        let text = match next {
+            Some(i) => self.jq_history[i].clone(),
+            None => std::mem::take(&mut line.draft),
+        };
+        line.input = LineInput::new(&text, false);
+        line.error = None;
+        line.recalled = next;
         ResponseEvent::Handled
     }
 
@@ -171,6 +220,7 @@ impl ResponsePane {
         };
         self.jq_line = None;
         self.end_jq();
+        self.remember(text);
         self.jq_seq += 1;
         let cancel = Arc::<AtomicBool>::default();
         self.jq = JqState::Running {
@@ -184,6 +234,15 @@ impl ResponsePane {
             body,
             cancel,
         })
+    }
+
+    /// Keeps `text` as the newest filter of the session (once).
+    fn remember(&mut self, text: &str) {
+        self.jq_history.retain(|t| t != text);
+        self.jq_history.push(text.to_string());
+        if self.jq_history.len() > HISTORY {
+            self.jq_history.remove(0);
+        }
     }
 
     /// Back to the whole body: a running filter is stopped, a shown output closed (its search
@@ -220,13 +279,11 @@ impl ResponsePane {
             }
             Err(message) => {
                 self.jq = JqState::Body;
-                self.jq_line = Some(JqLine {
-                    input: LineInput::new(&text, false),
-                    error: Some(LineError {
-                        message,
-                        column: None,
-                    }),
-                });
+                let error = LineError {
+                    message,
+                    column: None,
+                };
+                self.jq_line = Some(JqLine::new(&text, Some(error)));
             }
         }
         true
