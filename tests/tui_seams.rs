@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use younium_tui::session::{ApiClient, CallOutcome, ManagerOptions, TokenManager};
+use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::tui::app::{Action, App, CopyText, Effect, Focus, OnYes, Overlay};
 use younium_tui::tui::runner::Runner;
 use younium_tui::younium::doctor::diagnose::Diagnosis;
 use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
-use younium_tui::younium::request::{Http, HttpOptions, SentRequest};
-use younium_tui::younium::{ApiResponse, Environment, Method};
+use younium_tui::younium::request::{Http, HttpOptions};
+use younium_tui::younium::{Environment, Method};
 
 use common::fixed_now;
 
@@ -47,29 +47,8 @@ fn sent(effects: &[Effect]) -> (u64, younium_tui::younium::ApiRequest, Option<St
 }
 
 fn answer(app: &mut App, id: u64, status: u16, body: &str) {
-    let response = ApiResponse {
-        status,
-        reason: String::new(),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: Bytes::from(body.to_string()),
-        elapsed: Duration::from_millis(3),
-        sent: SentRequest {
-            method: Method::Get,
-            url: "http://x/".into(),
-            headers: vec![],
-            body: None,
-            sent_at: fixed_now(),
-        },
-    };
-    app.update(Action::Response {
-        id,
-        result: Ok(CallOutcome {
-            response,
-            token: None,
-            retried_after_401: false,
-            renewal_error: None,
-        }),
-    });
+    let json = vec![("content-type".into(), "application/json".into())];
+    common::answer(app, id, status, json, body);
 }
 
 fn confirm_title(app: &App) -> &str {

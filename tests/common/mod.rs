@@ -80,3 +80,40 @@ pub fn signed_in_app() -> younium_tui::tui::app::App {
     )));
     app
 }
+
+/// The answer to request `id` arrives: `status`, `headers` and `body`, 3 ms after it was sent.
+pub fn answer(
+    app: &mut younium_tui::tui::app::App,
+    id: u64,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: &str,
+) {
+    use younium_tui::session::CallOutcome;
+    use younium_tui::tui::app::Action;
+    use younium_tui::younium::request::SentRequest;
+    use younium_tui::younium::{ApiResponse, Method};
+    let response = ApiResponse {
+        status,
+        reason: String::new(),
+        headers,
+        body: bytes::Bytes::from(body.to_string()),
+        elapsed: std::time::Duration::from_millis(3),
+        sent: SentRequest {
+            method: Method::Get,
+            url: "http://x/".into(),
+            headers: vec![],
+            body: None,
+            sent_at: fixed_now(),
+        },
+    };
+    app.update(Action::Response {
+        id,
+        result: Ok(CallOutcome {
+            response,
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
+    });
+}

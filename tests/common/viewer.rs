@@ -2,20 +2,11 @@
 //! the viewer (find, jq).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::tz::TimeZone;
 use younium_tui::pretty::Document;
-use younium_tui::session::{CallOutcome, ManagerOptions};
 use younium_tui::tui::app::{Action, App, Effect, Focus};
-use younium_tui::tui::panes::connection::ConnectionPane;
-use younium_tui::tui::theme::Theme;
-use younium_tui::younium::request::SentRequest;
-use younium_tui::younium::{ApiResponse, Method, Secret, TokenState};
-
-use super::{fixed_now, token};
 
 /// Records 0..n, each one line of `"name": "Account i"` among others.
 pub fn records(n: usize) -> String {
@@ -27,20 +18,7 @@ pub fn records(n: usize) -> String {
 
 /// An app with `body` on screen in the Response pane, indexed, 20 lines high.
 pub fn app_showing(body: &str) -> App {
-    let pane = ConnectionPane {
-        client_id: "id".into(),
-        secret: Some(Secret::new("s")),
-        ..Default::default()
-    };
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        Theme { colour: false },
-        TimeZone::UTC,
-        fixed_now(),
-    );
-    app.now = fixed_now();
-    app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
+    let mut app = super::signed_in_app();
     let effects = app.update(key(KeyCode::F(5))).1;
     let id = effects
         .iter()
@@ -49,32 +27,11 @@ pub fn app_showing(body: &str) -> App {
             _ => None,
         })
         .expect("sent");
-    let response = ApiResponse {
-        status: 200,
-        reason: "OK".into(),
-        headers: vec![
-            ("content-type".into(), "application/json".into()),
-            ("x-trace".into(), "Posted-42".into()),
-        ],
-        body: Bytes::from(body.to_string()),
-        elapsed: Duration::from_millis(5),
-        sent: SentRequest {
-            method: Method::Get,
-            url: "http://x/Invoices".into(),
-            headers: vec![],
-            body: None,
-            sent_at: fixed_now(),
-        },
-    };
-    app.update(Action::Response {
-        id,
-        result: Ok(CallOutcome {
-            response,
-            token: None,
-            retried_after_401: false,
-            renewal_error: None,
-        }),
-    });
+    let headers = vec![
+        ("content-type".into(), "application/json".into()),
+        ("x-trace".into(), "Posted-42".into()),
+    ];
+    super::answer(&mut app, id, 200, headers, body);
     let doc = Arc::new(Document::new(Bytes::from(body.to_string()), true));
     app.update(Action::Indexed {
         id,
