@@ -201,6 +201,20 @@ fn response_json_paged() {
     insta::assert_snapshot!("response_json", render(&mut a));
 }
 
+/// `Z` gives the focused pane the whole screen between the title and the footer; `Z` again
+/// gives the other panes back.
+#[test]
+fn response_maximised() {
+    let mut a = app();
+    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    let req = ApiRequest::new(Method::Get, "/Accounts");
+    show(&mut a, response(200, "OK", &accounts_page(), &req), req);
+    key(&mut a, KeyCode::Char('Z'));
+    insta::assert_snapshot!("response_maximised", render(&mut a));
+    key(&mut a, KeyCode::Char('Z'));
+    assert!(render(&mut a).contains("1 Connection"));
+}
+
 #[test]
 fn response_forbidden_with_explanation() {
     let mut a = app();

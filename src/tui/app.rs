@@ -171,6 +171,8 @@ pub struct App {
     pub saved: Option<ProfileUpdate>,
     /// A message in the footer until the next key.
     pub status: Option<String>,
+    /// The focused pane takes the whole screen (`Z`).
+    pub maximised: bool,
     /// New idempotency keys.
     pub ids: IdSource,
     pub(crate) next_id: u64,
@@ -222,6 +224,7 @@ impl App {
             profile: None,
             saved: None,
             status: None,
+            maximised: false,
             ids: IdSource::random(),
             next_id: 0,
             quit: false,
@@ -235,7 +238,11 @@ impl App {
     }
 
     pub fn areas(&self) -> Areas {
-        layout(self.size, self.connection_rows())
+        layout(
+            self.size,
+            self.connection_rows(),
+            self.maximised.then_some(self.focus),
+        )
     }
 
     pub fn connection_rows(&self) -> u16 {

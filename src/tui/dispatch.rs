@@ -100,6 +100,10 @@ impl App {
             Command::ShowJwt => self.open_jwt(),
             Command::Diagnose => self.start_diagnosis(false, effects),
             Command::PickProfile => self.open_profile_picker(),
+            Command::Maximise => {
+                self.maximised = !self.maximised;
+                None
+            }
             Command::Cancel if self.response.in_flight().is_some() => {
                 effects.push(Effect::Cancel);
                 self.response.state = ResponseState::Failed {

@@ -83,6 +83,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Global, PickProfile, &["P"]),
         (Global, Diagnose, &["D"]),
         (Global, ShowJwt, &["J"]),
+        (Global, Maximise, &["Z"]),
         (Global, Help, &["?"]),
         (Global, Quit, &["q"]),
         (Always, Send, &["F5", "ctrl-r"]),

@@ -54,57 +54,68 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     } else {
         String::new()
     };
-    app.connection.render(
-        frame,
-        areas.connection,
-        block(Focus::Connection, env_note),
-        app.focus == Focus::Connection,
-        &theme,
-    );
-    app.token.render(
-        frame,
-        areas.token,
-        block(Focus::Token, String::new()),
-        app.now,
-        &app.tz,
-        &theme,
-    );
-    let count = format!("{} ", app.catalog.match_count());
-    let catalog_focused = app.focus == Focus::Catalog;
-    app.catalog.render(
-        frame,
-        areas.catalog,
-        block(Focus::Catalog, count),
-        catalog_focused,
-        &theme,
-    );
-    let settings = app.connection.settings();
-    let token = app
-        .token
-        .state
-        .usable_token(app.now, std::time::Duration::ZERO)
-        .map(|t| t.access.clone());
-    let ctx = HeaderContext {
-        settings: &settings,
-        token: token.as_ref(),
-    };
-    let request_focused = app.focus == Focus::Request;
-    app.request.render(
-        frame,
-        areas.request,
-        block(Focus::Request, String::new()),
-        request_focused,
-        &ctx,
-        &theme,
-    );
-    app.response.render(
-        frame,
-        areas.response,
-        block(Focus::Response, app.response.title()),
-        app.now,
-        &theme,
-        &app.keymap,
-    );
+    // A pane with no room (another is maximised) is not drawn.
+    if !areas.connection.is_empty() {
+        app.connection.render(
+            frame,
+            areas.connection,
+            block(Focus::Connection, env_note),
+            app.focus == Focus::Connection,
+            &theme,
+        );
+    }
+    if !areas.token.is_empty() {
+        app.token.render(
+            frame,
+            areas.token,
+            block(Focus::Token, String::new()),
+            app.now,
+            &app.tz,
+            &theme,
+        );
+    }
+    if !areas.catalog.is_empty() {
+        let count = format!("{} ", app.catalog.match_count());
+        let catalog_focused = app.focus == Focus::Catalog;
+        app.catalog.render(
+            frame,
+            areas.catalog,
+            block(Focus::Catalog, count),
+            catalog_focused,
+            &theme,
+        );
+    }
+    if !areas.request.is_empty() {
+        let settings = app.connection.settings();
+        let token = app
+            .token
+            .state
+            .usable_token(app.now, std::time::Duration::ZERO)
+            .map(|t| t.access.clone());
+        let ctx = HeaderContext {
+            settings: &settings,
+            token: token.as_ref(),
+        };
+        let request_focused = app.focus == Focus::Request;
+        app.request.render(
+            frame,
+            areas.request,
+            block(Focus::Request, String::new()),
+            request_focused,
+            &ctx,
+            &theme,
+        );
+    }
+    if !areas.response.is_empty() {
+        app.response.render(
+            frame,
+            areas.response,
+            block(Focus::Response, app.response.title()),
+            app.now,
+            &theme,
+            &app.keymap,
+        );
+    }
     frame.render_widget(Paragraph::new(footer_line(app)), areas.footer);
     draw_overlay(app, frame);
 }

@@ -51,6 +51,7 @@ commands! {
     PickProfile = "pick_profile", "switch profile";
     ShowJwt = "show_jwt", "show the decoded JWT (header, claims, expiry sources)";
     Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
+    Maximise = "maximise", "the focused pane takes the whole screen (again: back)";
 
     // Moving in lists and text.
     ScrollUp = "scroll_up", "up a line or row";
