@@ -26,24 +26,15 @@ impl JsonError {
     }
 }
 
-/// JSON nested deeper than this is shown as received, not pretty-printed: the validator
-/// (serde_json) stops there, and the indentation of a hostile body nested 100,000 deep would
-/// otherwise be gigabytes. The renderer never indents further either.
+/// Containers opened this deep or deeper stay on one line (compact): the indentation of a
+/// hostile body nested 100,000 deep would otherwise be gigabytes.
 pub const MAX_INDENT_DEPTH: u16 = 128;
 
 /// Checks that `body` is one JSON value, without allocating a tree.
 pub fn validate(body: &[u8]) -> Result<(), JsonError> {
     serde_json::from_slice::<serde::de::IgnoredAny>(body)
         .map(|_| ())
-        .map_err(|e| {
-            let mut error = JsonError::from_serde(&e);
-            if error.message.contains("recursion limit") {
-                error.message = format!(
-                    "nested deeper than {MAX_INDENT_DEPTH} levels, so it is not pretty-printed"
-                );
-            }
-            error
-        })
+        .map_err(|e| JsonError::from_serde(&e))
 }
 
 /// Cuts valid JSON into pretty-printed lines: a break after every opening bracket that is
@@ -145,6 +136,7 @@ pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
 
 /// [`render_line`] appended to `out`, to reuse its memory line after line.
 pub(super) fn render_line_into(raw: &[u8], depth: u16, out: &mut Vec<u8>) {
+    // `index` never stores a deeper depth; the cap only guards a hand-made one.
     let indent = depth.min(MAX_INDENT_DEPTH) as usize * 2;
     out.resize(out.len() + indent, b' ');
     let mut in_string = false;
