@@ -6,6 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ratatui::style::Style;
 
+use super::lines::clip;
 use super::*;
 use crate::younium::request::SentRequest;
 
