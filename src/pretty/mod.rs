@@ -5,6 +5,8 @@
 
 mod columns;
 pub mod find;
+pub mod fold;
+pub mod path;
 pub mod highlight;
 pub mod json;
 
@@ -38,6 +40,19 @@ pub struct Document {
     json_error: Option<JsonError>,
     /// For each long line, in line order: where to resume reading it at a given column.
     checkpoints: Vec<columns::LineMarks>,
+}
+
+/// `1204` as `1,204`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Bodies above this are refused by the viewer (offsets are 32-bit).

@@ -248,18 +248,7 @@ impl Find {
     }
 }
 
-/// `1204` as `1,204`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::pretty::thousands;
 
 /// The text searched in a tab: the body's document, or the lines of the headers or the
 /// request as shown.

@@ -1,0 +1,286 @@
+//! Folding: a view over a JSON document's line index in which chosen containers show as one
+//! row (`"invoiceLines": [… 3 items],`). Nothing is re-parsed or re-highlighted: a fold is
+//! the line that opens a container, and its closing line is found on the depths the index
+//! already keeps. The rows the view leaves are kept as a short list of the folds that show
+//! (a fold inside another one is remembered but hidden), so a row is turned into its line by
+//! a binary search, and a toggle costs one pass over the lines the changed folds cover.
+
+use super::{BodyKind, Document};
+
+/// A container shown as one row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    /// The line that opens it (`"data": [`).
+    pub line: usize,
+    /// The line that closes it (`],`).
+    pub close: usize,
+    /// Its members (keys of an object, items of an array).
+    pub members: usize,
+    /// Whether it is an object.
+    pub object: bool,
+    /// The row it shows on.
+    row: usize,
+    /// Lines hidden by this fold and every fold before it.
+    hidden: usize,
+}
+
+impl Fold {
+    /// What stands for the hidden lines: `… 3 items` or `… 1 key`.
+    pub fn summary(&self) -> String {
+        let (one, many) = if self.object {
+            ("key", "keys")
+        } else {
+            ("item", "items")
+        };
+        let noun = if self.members == 1 { one } else { many };
+        format!("… {} {noun}", super::thousands(self.members as u64))
+    }
+}
+
+/// The folds of one document. Empty: every line is a row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Folds {
+    /// Every folded opener, sorted, including folds hidden inside other folds.
+    folded: Vec<usize>,
+    /// The folds that show, in line order.
+    shown: Vec<Fold>,
+}
+
+impl Folds {
+    pub fn is_empty(&self) -> bool {
+        self.folded.is_empty()
+    }
+
+    /// Rows in the view of `doc`.
+    pub fn rows(&self, doc: &Document) -> usize {
+        doc.line_count() - self.shown.last().map_or(0, |f| f.hidden)
+    }
+
+    /// The fold showing on row `row`, if that row is one.
+    pub fn fold_at_row(&self, row: usize) -> Option<&Fold> {
+        let i = self.shown.partition_point(|f| f.row <= row);
+        self.shown[..i].last().filter(|f| f.row == row)
+    }
+
+    /// The line on row `row`.
+    pub fn line_of_row(&self, row: usize) -> usize {
+        let i = self.shown.partition_point(|f| f.row <= row);
+        match self.shown[..i].last() {
+            None => row,
+            Some(f) if f.row == row => f.line,
+            Some(f) => row + f.hidden,
+        }
+    }
+
+    /// The row line `line` shows on: a hidden line shows as its outermost fold's row.
+    pub fn row_of_line(&self, line: usize) -> usize {
+        let i = self.shown.partition_point(|f| f.line <= line);
+        match self.shown[..i].last() {
+            None => line,
+            Some(f) if line <= f.close => f.row,
+            Some(f) => line - f.hidden,
+        }
+    }
+
+    /// Whether `line` opens a folded container.
+    pub fn is_folded(&self, line: usize) -> bool {
+        self.folded.binary_search(&line).is_ok()
+    }
+
+    /// Folds the container `line` opens, or unfolds it when it is folded. False (and nothing
+    /// changes) when the line opens no container that spans lines.
+    pub fn toggle(&mut self, doc: &Document, line: usize) -> bool {
+        match self.folded.binary_search(&line) {
+            Ok(at) => {
+                self.folded.remove(at);
+            }
+            Err(at) => {
+                if closing_line(doc, line).is_none() {
+                    return false;
+                }
+                self.folded.insert(at, line);
+            }
+        }
+        self.rebuild(doc);
+        true
+    }
+
+    /// Unfolds whatever hides `line`, so that it shows on a row of its own.
+    pub fn reveal(&mut self, doc: &Document, line: usize) {
+        let before = self.folded.len();
+        let shown = &self.shown;
+        self.folded.retain(|&open| {
+            let hides = shown
+                .iter()
+                .any(|f| f.line == open && f.line < line && line <= f.close);
+            !hides
+        });
+        // A fold uncovered by the first pass can hide the line too: repeat until none does.
+        if self.folded.len() != before {
+            self.rebuild(doc);
+            self.reveal(doc, line);
+        }
+    }
+
+    /// `zM`: folds every container below the top level.
+    pub fn fold_all(&mut self, doc: &Document) {
+        self.folded = (0..doc.line_count())
+            .filter(|&i| doc.depths[i] >= 1 && opens(doc, i))
+            .collect();
+        self.rebuild(doc);
+    }
+
+    /// `zR`: unfolds everything.
+    pub fn unfold_all(&mut self) {
+        self.folded.clear();
+        self.shown.clear();
+    }
+
+    /// Works out the folds that show from the folded openers.
+    fn rebuild(&mut self, doc: &Document) {
+        self.shown.clear();
+        let mut hidden = 0;
+        let mut kept = Vec::with_capacity(self.folded.len());
+        for &line in &self.folded {
+            if self.shown.last().is_some_and(|f| line <= f.close) {
+                kept.push(line);
+                continue;
+            }
+            let Some((close, members)) = closing_line(doc, line) else {
+                continue;
+            };
+            kept.push(line);
+            let row = line - hidden;
+            hidden += close - line;
+            self.shown.push(Fold {
+                line,
+                close,
+                members,
+                object: doc.body[doc.span(line).1 - 1] == b'{',
+                row,
+                hidden,
+            });
+        }
+        self.folded = kept;
+    }
+}
+
+/// Whether line `i` ends by opening a container (so the container spans lines).
+pub(super) fn opens(doc: &Document, i: usize) -> bool {
+    if doc.kind != BodyKind::Json || i >= doc.starts.len() {
+        return false;
+    }
+    let (start, end) = doc.span(i);
+    end > start && matches!(doc.body[end - 1], b'{' | b'[')
+}
+
+/// Whether line `i` starts by closing a container.
+pub(super) fn closes(doc: &Document, i: usize) -> bool {
+    matches!(doc.body.get(doc.starts[i] as usize), Some(b'}' | b']'))
+}
+
+/// The line that closes the container line `open` opens, and the container's member count.
+pub(super) fn closing_line(doc: &Document, open: usize) -> Option<(usize, usize)> {
+    if !opens(doc, open) {
+        return None;
+    }
+    let depth = doc.depths[open];
+    let mut members = 0;
+    for j in open + 1..doc.line_count() {
+        let d = doc.depths[j];
+        if d == depth {
+            return closes(doc, j).then_some((j, members));
+        }
+        if d == depth + 1 && !closes(doc, j) {
+            members += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn doc(s: &str) -> Document {
+        Document::new(Bytes::from(s.to_string()), true)
+    }
+
+    const BODY: &str = r#"{"a":[1,2,{"b":{"c":1}}],"d":{"e":[]},"f":3}"#;
+    //  0 {
+    //  1   "a": [
+    //  2     1,
+    //  3     2,
+    //  4     {
+    //  5       "b": {
+    //  6         "c": 1
+    //  7       }
+    //  8     }
+    //  9   ],
+    // 10   "d": {
+    // 11     "e": []
+    // 12   },
+    // 13   "f": 3
+    // 14 }
+
+    fn rows(folds: &Folds, d: &Document) -> Vec<usize> {
+        (0..folds.rows(d)).map(|r| folds.line_of_row(r)).collect()
+    }
+
+    #[test]
+    fn a_fold_hides_its_lines_and_counts_its_members() {
+        let d = doc(BODY);
+        assert_eq!(d.line_count(), 15);
+        let mut f = Folds::default();
+        assert!(f.toggle(&d, 1));
+        assert_eq!(rows(&f, &d), [0, 1, 10, 11, 12, 13, 14]);
+        let fold = *f.fold_at_row(1).unwrap();
+        assert_eq!((fold.close, fold.members, fold.object), (9, 3, false));
+        assert_eq!(fold.summary(), "… 3 items");
+        assert_eq!(f.row_of_line(5), 1, "a hidden line shows as its fold");
+        assert_eq!(f.row_of_line(10), 2);
+        assert!(f.toggle(&d, 10));
+        assert_eq!(f.fold_at_row(2).unwrap().summary(), "… 1 key");
+        assert_eq!(rows(&f, &d), [0, 1, 10, 13, 14]);
+        assert!(f.toggle(&d, 1), "again unfolds");
+        assert_eq!(rows(&f, &d), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14]);
+    }
+
+    #[test]
+    fn only_openers_fold() {
+        let d = doc(BODY);
+        let mut f = Folds::default();
+        for line in [2, 6, 7, 9, 11, 13, 14] {
+            assert!(!f.toggle(&d, line), "line {line}");
+        }
+        assert!(f.is_empty());
+        let text = Document::new(Bytes::from_static(b"{\n[\n"), false);
+        assert!(!f.toggle(&text, 0));
+    }
+
+    #[test]
+    fn a_fold_inside_a_fold_is_kept_for_when_the_outer_one_opens() {
+        let d = doc(BODY);
+        let mut f = Folds::default();
+        f.toggle(&d, 5);
+        f.toggle(&d, 1);
+        assert_eq!(rows(&f, &d), [0, 1, 10, 11, 12, 13, 14]);
+        f.toggle(&d, 1);
+        assert_eq!(rows(&f, &d), [0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 13, 14]);
+    }
+
+    #[test]
+    fn fold_all_keeps_the_top_level_open_and_reveal_opens_the_way() {
+        let d = doc(BODY);
+        let mut f = Folds::default();
+        f.fold_all(&d);
+        assert_eq!(rows(&f, &d), [0, 1, 10, 13, 14]);
+        f.reveal(&d, 6);
+        assert_eq!(rows(&f, &d), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13, 14]);
+        assert!(f.is_folded(10));
+        f.unfold_all();
+        assert_eq!(f.rows(&d), 15);
+    }
+}

@@ -1,0 +1,165 @@
+//! The JSON path of a line, worked out on the line index alone: each line's parent is the
+//! closest line above it one level shallower, an object member's key is at the start of its
+//! line, and an array item's index is the number of items of that array above it.
+
+use std::fmt;
+
+use super::fold::{closes, opens};
+use super::{BodyKind, Document};
+
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a line is in its document, as jq writes it: `.data[3].invoiceLines[0].productName`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JsonPath(pub Vec<Step>);
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str(".");
+        }
+        for step in &self.0 {
+            match step {
+                Step::Index(i) => write!(f, "[{i}]")?,
+                Step::Key(k) if is_identifier(k) => write!(f, ".{k}")?,
+                // A quoted key, escaped as a JSON string: jq reads `."a b"` and `."x\"y"`.
+                Step::Key(k) => write!(f, ".{}", serde_json::Value::from(k.as_str()))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// jq's `.name` form takes letters, digits and `_`, not starting with a digit.
+fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The path of line `line` of a JSON document; a closing line has the path of what it closes.
+/// `None` for a text body or a line past the end.
+pub fn path_of(doc: &Document, line: usize) -> Option<JsonPath> {
+    if doc.kind != BodyKind::Json || line >= doc.line_count() {
+        return None;
+    }
+    let mut cur = line;
+    if closes(doc, cur) {
+        cur = parent(doc, cur, doc.depths[cur] + 1)?;
+    }
+    let mut steps = Vec::new();
+    while doc.depths[cur] > 0 {
+        let depth = doc.depths[cur];
+        let open = parent(doc, cur, depth)?;
+        let (_, end) = doc.span(open);
+        if doc.body[end - 1] == b'{' {
+            steps.push(Step::Key(key_of(doc, cur)?));
+        } else {
+            let before = (open + 1..cur)
+                .filter(|&j| doc.depths[j] == depth && !closes(doc, j))
+                .count();
+            steps.push(Step::Index(before));
+        }
+        cur = open;
+    }
+    steps.reverse();
+    Some(JsonPath(steps))
+}
+
+/// The line that opens the container holding a line at `depth`, searching up from `line`.
+fn parent(doc: &Document, line: usize, depth: u16) -> Option<usize> {
+    let want = depth.checked_sub(1)?;
+    let open = (0..line).rev().find(|&j| doc.depths[j] == want)?;
+    opens(doc, open).then_some(open)
+}
+
+/// The key an object member's line starts with.
+fn key_of(doc: &Document, line: usize) -> Option<String> {
+    let (start, end) = doc.span(line);
+    let raw = &doc.body[start..end];
+    if raw.first() != Some(&b'"') {
+        return None;
+    }
+    let mut escaped = false;
+    let close = raw.iter().enumerate().skip(1).find_map(|(i, &b)| {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => return Some(i),
+            _ => {}
+        }
+        None
+    })?;
+    serde_json::from_slice(&raw[..=close]).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn paths(body: &str) -> Vec<String> {
+        let doc = Document::new(Bytes::from(body.to_string()), true);
+        (0..doc.line_count())
+            .map(|i| path_of(&doc, i).unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_line_gets_the_path_jq_would_take() {
+        let body = r#"{"data":[{"id":1,"lines":[{"name":"x"}]},{"id":2}],"n":{}}"#;
+        assert_eq!(
+            paths(body),
+            [
+                ".",                       // {
+                ".data",                   //   "data": [
+                ".data[0]",                //     {
+                ".data[0].id",             //       "id": 1,
+                ".data[0].lines",          //       "lines": [
+                ".data[0].lines[0]",       //         {
+                ".data[0].lines[0].name",  //           "name": "x"
+                ".data[0].lines[0]",       //         }
+                ".data[0].lines",          //       ]
+                ".data[0]",                //     },
+                ".data[1]",                //     {
+                ".data[1].id",             //       "id": 2
+                ".data[1]",                //     }
+                ".data",                   //   ],
+                ".n",                      //   "n": {}
+                ".",                       // }
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_keys_are_quoted_so_jq_reads_them() {
+        let body = r#"{"a b":{"x\"y":[0,{"9lives":true,"_ok":1}]}}"#;
+        let got = paths(body);
+        assert_eq!(got[2], r#"."a b"."x\"y""#);
+        assert_eq!(got[5], r#"."a b"."x\"y"[1]."9lives""#);
+        assert_eq!(got[6], r#"."a b"."x\"y"[1]._ok"#);
+        let filter = crate::jq::Filter::compile(&got[5]).expect("jq reads the path");
+        let cancel = std::sync::atomic::AtomicBool::new(false);
+        let out: Vec<String> = filter
+            .run(body.as_bytes(), &cancel)
+            .unwrap()
+            .map(|v| v.unwrap().to_string())
+            .collect();
+        assert_eq!(out, ["true"]);
+    }
+
+    #[test]
+    fn a_scalar_body_is_the_root_and_text_has_no_path() {
+        assert_eq!(paths("42"), ["."]);
+        let text = Document::new(Bytes::from_static(b"a\nb"), false);
+        assert_eq!(path_of(&text, 0), None);
+    }
+}
