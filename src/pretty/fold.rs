@@ -44,11 +44,18 @@ pub struct Folds {
     folded: Vec<usize>,
     /// The folds that show, in line order.
     shown: Vec<Fold>,
+    /// Counts changes, so a view can tell that its rows moved.
+    generation: u64,
 }
 
 impl Folds {
     pub fn is_empty(&self) -> bool {
         self.folded.is_empty()
+    }
+
+    /// A number that changes whenever the rows do.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Rows in the view of `doc`.
@@ -134,10 +141,12 @@ impl Folds {
     pub fn unfold_all(&mut self) {
         self.folded.clear();
         self.shown.clear();
+        self.generation += 1;
     }
 
     /// Works out the folds that show from the folded openers.
     fn rebuild(&mut self, doc: &Document) {
+        self.generation += 1;
         self.shown.clear();
         let mut hidden = 0;
         let mut kept = Vec::with_capacity(self.folded.len());
@@ -180,7 +189,7 @@ pub(super) fn closes(doc: &Document, i: usize) -> bool {
 }
 
 /// The line that closes the container line `open` opens, and the container's member count.
-pub(super) fn closing_line(doc: &Document, open: usize) -> Option<(usize, usize)> {
+pub fn closing_line(doc: &Document, open: usize) -> Option<(usize, usize)> {
     if !opens(doc, open) {
         return None;
     }

@@ -38,6 +38,20 @@ const TAIL: usize = 16;
 /// A line as coloured runs.
 pub type StyledLine = Vec<(Style, String)>;
 
+/// A row of a view that may fold: a line, and for a folded container how it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub line: usize,
+    pub fold: Option<FoldEnd>,
+}
+
+/// The end of a folded row: the closing line, and the summary shown before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoldEnd {
+    pub close: usize,
+    pub summary: String,
+}
+
 /// The loaded syntax definitions and theme.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
@@ -120,6 +134,58 @@ impl Highlighter {
         self.highlight(doc, range, Some(cols))
     }
 
+    /// Highlights columns `cols` of the rows of a folded view: each row a line, or for a
+    /// fold its opening line, the fold's summary and its closing line (`"a": [… 3 items],`).
+    /// The parser goes on from one row to the next, through the closing line of a fold, so a
+    /// screen of folds is primed once.
+    pub fn window_rows(&self, doc: &Document, rows: &[Row], cols: Range<usize>) -> Vec<StyledLine> {
+        if doc.kind() != BodyKind::Json {
+            return rows
+                .iter()
+                .map(|r| self.plain_window(doc, r.line, cols.clone()))
+                .collect();
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        let mut parser: Option<HighlightLines<'_>> = None;
+        let mut next = usize::MAX;
+        for row in rows {
+            if row.line != next {
+                parser = None;
+            }
+            let Some(fold) = &row.fold else {
+                let range = row.line..row.line + 1;
+                out.extend(self.json_lines(doc, range, Some(cols.clone()), &mut parser));
+                next = row.line + 1;
+                continue;
+            };
+            next = fold.close + 1;
+            let opener = doc.line(row.line);
+            let closer = doc.line(fold.close);
+            if doc.line_bytes(row.line) > LONG_LINE {
+                parser = None;
+                let text = format!("{opener}{}{}", fold.summary, closer.trim_start());
+                out.push(cut(vec![(self.plain_style(), text)], cols.clone()));
+                continue;
+            }
+            let h = parser.get_or_insert_with(|| self.primed(doc, row.line));
+            let (Some(mut styled), Some(closing)) = (
+                self.highlight_one(h, &opener),
+                self.highlight_one(h, closer.trim_start()),
+            ) else {
+                parser = None;
+                let text = format!("{opener}{}{}", fold.summary, closer.trim_start());
+                out.push(cut(vec![(self.plain_style(), text)], cols.clone()));
+                continue;
+            };
+            let mut summary = self.plain_style();
+            summary.font_style = syntect::highlighting::FontStyle::ITALIC;
+            styled.push((summary, fold.summary.clone()));
+            styled.extend(closing);
+            out.push(cut(styled, cols.clone()));
+        }
+        out
+    }
+
     fn highlight(
         &self,
         doc: &Document,
@@ -134,11 +200,25 @@ impl Highlighter {
         if doc.kind() != BodyKind::Json {
             return range.map(plain).collect();
         }
+        self.json_lines(doc, range, cols, &mut None)
+    }
+
+    /// JSON lines `range`, whole or cut to `cols`, going on with `parser` when it is set.
+    fn json_lines<'h>(
+        &'h self,
+        doc: &Document,
+        range: Range<usize>,
+        cols: Option<Range<usize>>,
+        parser: &mut Option<HighlightLines<'h>>,
+    ) -> Vec<StyledLine> {
+        let plain = |i: usize| match &cols {
+            Some(cols) => self.plain_window(doc, i, cols.clone()),
+            None => vec![(self.plain_style(), doc.line(i))],
+        };
         let mut out = Vec::with_capacity(range.len());
-        let mut parser: Option<HighlightLines<'_>> = None;
         for i in range {
             if doc.line_bytes(i) > LONG_LINE {
-                parser = None;
+                *parser = None;
                 out.push(match &cols {
                     Some(cols) => self.long_line_window(doc, i, cols.clone()),
                     None => plain(i),
@@ -148,7 +228,7 @@ impl Highlighter {
             let text = doc.line(i);
             let h = parser.get_or_insert_with(|| self.primed(doc, i));
             let Some(styled) = self.highlight_one(h, &text) else {
-                parser = None;
+                *parser = None;
                 out.push(plain(i));
                 continue;
             };
@@ -389,5 +469,51 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 3);
         assert!(text.lines().all(|l| l.ends_with("\x1b[0m")));
+    }
+}
+
+#[cfg(test)]
+mod row_tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::pretty::fold::Folds;
+
+    fn text(line: &StyledLine) -> String {
+        line.iter().map(|(_, t)| t.as_str()).collect()
+    }
+
+    /// A screen of folded rows reads as the lines they stand for, and the row after a fold is
+    /// coloured as if everything had been highlighted from the top.
+    #[test]
+    fn folded_rows_show_the_summary_and_keep_the_colours_after_them() {
+        let body = r#"{"a":[1,{"x":"y"}],"b":"s","c":{"d":true}}"#;
+        let doc = Document::new(Bytes::from(body), true);
+        let h = highlighter();
+        let mut folds = Folds::default();
+        folds.toggle(&doc, 1);
+        let rows: Vec<Row> = (0..folds.rows(&doc))
+            .map(|r| {
+                let line = folds.line_of_row(r);
+                Row {
+                    line,
+                    fold: folds.fold_at_row(r).map(|f| FoldEnd {
+                        close: f.close,
+                        summary: f.summary(),
+                    }),
+                }
+            })
+            .collect();
+        let got = h.window_rows(&doc, &rows, 0..100);
+        let texts: Vec<String> = got.iter().map(text).collect();
+        assert_eq!(
+            texts,
+            ["{", "  \"a\": [… 2 items],", "  \"b\": \"s\",", "  \"c\": {", "    \"d\": true", "  }", "}"]
+        );
+        let whole = h.lines(&doc, 0..doc.line_count());
+        assert_eq!(got[2], whole[doc.line_count() - 5], "the row after the fold");
+        assert_eq!(got[4], whole[doc.line_count() - 3]);
+        let cut = h.window_rows(&doc, &rows[1..2], 3..9);
+        assert_eq!(text(&cut[0]), "a\": […");
     }
 }

@@ -52,7 +52,7 @@ pub fn path_of(doc: &Document, line: usize) -> Option<JsonPath> {
     }
     let mut cur = line;
     if closes(doc, cur) {
-        cur = parent(doc, cur, doc.depths[cur] + 1)?;
+        cur = container_of(doc, cur)?;
     }
     let mut steps = Vec::new();
     while doc.depths[cur] > 0 {
@@ -71,6 +71,16 @@ pub fn path_of(doc: &Document, line: usize) -> Option<JsonPath> {
     }
     steps.reverse();
     Some(JsonPath(steps))
+}
+
+/// The line that opens the container line `line` is in; for a closing line, the line that
+/// opens what it closes. `None` at the top level and for a text body.
+pub fn container_of(doc: &Document, line: usize) -> Option<usize> {
+    if doc.kind != BodyKind::Json || line >= doc.line_count() {
+        return None;
+    }
+    let depth = doc.depths[line] + u16::from(closes(doc, line));
+    parent(doc, line, depth)
 }
 
 /// The line that opens the container holding a line at `depth`, searching up from `line`.
@@ -161,5 +171,17 @@ mod tests {
         assert_eq!(paths("42"), ["."]);
         let text = Document::new(Bytes::from_static(b"a\nb"), false);
         assert_eq!(path_of(&text, 0), None);
+        assert_eq!(container_of(&text, 0), None);
+    }
+
+    #[test]
+    fn the_container_of_a_line_and_of_a_closing_line() {
+        let doc = Document::new(Bytes::from_static(br#"{"a":[1,{"b":2}],"c":3}"#), true);
+        // { / "a": [ / 1, / { / "b": 2 / } / ], / "c": 3 / }
+        let got: Vec<Option<usize>> = (0..doc.line_count()).map(|i| container_of(&doc, i)).collect();
+        assert_eq!(
+            got,
+            [None, Some(0), Some(1), Some(1), Some(3), Some(3), Some(1), Some(0), Some(0)]
+        );
     }
 }

@@ -53,10 +53,16 @@ impl App {
         {
             return self.send_builder(effects);
         }
+        // After the fold prefix (`z`) the Response pane's next key is a fold key.
+        let scope = if self.focus == Focus::Response && self.response.awaiting_fold {
+            Scope::Fold
+        } else {
+            self.focus.scope()
+        };
         let command = if self.is_editing() {
             None
         } else {
-            self.keymap.command(self.focus.scope(), &key)
+            self.keymap.command(scope, &key)
         };
         if let Some(command) = command
             && let Some(next) = self.app_command(command, effects)
@@ -115,6 +121,7 @@ impl App {
             Command::CopyCurl if self.focus == Focus::Response => self.copy_response_curl(effects),
             Command::CopyCurl => self.copy_request_curl(effects),
             Command::CopyBody => self.copy_body(effects),
+            Command::CopyPath => self.copy_path(effects),
             Command::SaveBody => self.start_save_body(),
             _ => return None,
         };

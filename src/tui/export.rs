@@ -84,6 +84,16 @@ impl App {
         None
     }
 
+    /// `Y`: the JSON path of the body's cursor line (a jq filter as it stands).
+    pub(crate) fn copy_path(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        let path = self.response.cursor_path()?;
+        effects.push(Effect::Copy {
+            what: format!("the path {path}"),
+            text: CopyText::Text(path),
+        });
+        None
+    }
+
     /// `w`: asks for a file name for the body, named after the request as sent.
     pub(crate) fn start_save_body(&self) -> Option<Overlay> {
         let shown = self.response.shown()?;

@@ -24,6 +24,8 @@ pub enum Scope {
     Catalog,
     Request,
     Response,
+    /// The key after the fold prefix (`z`) in the Response pane.
+    Fold,
     /// A box over the panes: the help, the JWT, the legal entity and profile pickers, the
     /// diagnosis.
     Overlay,
@@ -47,6 +49,7 @@ impl Scope {
             Catalog => &[Catalog, Global, Always],
             Request => &[Request, Global, Always],
             Response => &[Response, Global, Always],
+            Fold => &[Fold],
             Overlay => &[Overlay],
             Confirm => &[Confirm],
             Welcome => &[Welcome],
@@ -140,6 +143,12 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Response, NextPage, &[">"]),
         (Response, PreviousPage, &["<", "p"]),
         (Response, CopyBody, &["y"]),
+        (Response, CopyPath, &["Y"]),
+        (Response, ToggleFold, &["enter"]),
+        (Response, FoldPrefix, &["z"]),
+        (Fold, ToggleFold, &["a"]),
+        (Fold, FoldAll, &["M"]),
+        (Fold, UnfoldAll, &["R"]),
         (Response, CopyCurl, &["c"]),
         (Response, SaveBody, &["w"]),
         (Overlay, Close, &["esc", "q"]),
@@ -319,9 +328,12 @@ impl Keymap {
     pub fn help(&self, scope: Scope) -> Vec<(String, &'static str)> {
         let shown: &[Scope] = match scope {
             Scope::Global => &[Scope::Global, Scope::Always],
+            Scope::Response => &[Scope::Response, Scope::Fold],
             _ => std::slice::from_ref(&scope),
         };
-        let mut rows: Vec<(Command, Vec<KeyChord>)> = Vec::new();
+        // A key of the fold scope is typed after the prefix: `z a`.
+        let prefix = self.hint_in(Scope::Response, Command::FoldPrefix);
+        let mut rows: Vec<(Command, Vec<String>)> = Vec::new();
         for b in self.bindings.iter().filter(|b| shown.contains(&b.scope)) {
             let at = match rows.iter().position(|(c, _)| *c == b.command) {
                 Some(at) => at,
@@ -330,13 +342,18 @@ impl Keymap {
                     rows.len() - 1
                 }
             };
-            add_new(&mut rows[at].1, &b.keys);
+            for key in &b.keys {
+                let name = match b.scope {
+                    Scope::Fold => format!("{prefix} {key}"),
+                    _ => key.to_string(),
+                };
+                if !rows[at].1.contains(&name) {
+                    rows[at].1.push(name);
+                }
+            }
         }
         rows.retain(|(_, keys)| !keys.is_empty());
-        let listed = |keys: &[KeyChord]| {
-            let keys: Vec<String> = keys.iter().map(KeyChord::to_string).collect();
-            keys.join(", ")
-        };
+        let listed = |keys: &[String]| keys.join(", ");
         let mut out = Vec::new();
         let mut done: Vec<Command> = Vec::new();
         for (command, keys) in &rows {

@@ -68,6 +68,15 @@ impl Theme {
         }
     }
 
+    /// The response body's cursor line: a background under the syntax colours.
+    pub fn cursor_line(&self) -> Style {
+        if self.colour {
+            Style::new().bg(Color::Rgb(45, 45, 60))
+        } else {
+            Style::new().add_modifier(Modifier::UNDERLINED)
+        }
+    }
+
     /// A match of the search (`/`).
     pub fn find_match(&self) -> Style {
         if self.colour {

@@ -99,6 +99,11 @@ commands! {
     NextPage = "next_page", "next page of a paged list";
     PreviousPage = "previous_page", "previous page of a paged list";
     CopyBody = "copy_body", "copy the body";
+    CopyPath = "copy_path", "copy the JSON path of the cursor line (a jq filter as is)";
+    FoldPrefix = "fold_prefix", "start a fold key (then a, M or R)";
+    ToggleFold = "toggle_fold", "fold or unfold the object or array of the cursor line";
+    FoldAll = "fold_all", "fold everything below the top level";
+    UnfoldAll = "unfold_all", "unfold everything";
     SaveBody = "save_body", "save the body to a file";
 
     // Boxes over the panes (help, JWT, pickers, diagnosis), questions, the welcome screen.

@@ -3,9 +3,12 @@
 //! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one; of each
 //! line only the visible columns are built, so a 43 MB answer on one line does too.
 
+mod cursor;
 mod find;
 mod jq;
 mod lines;
+
+pub use cursor::BodyView;
 
 use lines::{explanation_lines, header_lines, request_lines, status_line, visible, wrapped_height};
 
@@ -111,8 +114,12 @@ pub struct ResponsePane {
     jq_seq: u64,
     /// The filters run this session, oldest first (↑ ↓ in the filter line).
     jq_history: Vec<String>,
+    /// The Body tab's folds and cursor line.
+    pub view: BodyView,
+    /// The fold prefix (`z`) was typed: the next key is looked up in the fold scope.
+    pub awaiting_fold: bool,
     /// The body lines of the last frame, only the columns shown.
-    body_cache: RefCell<Option<(BodyKey, Vec<Line<'static>>)>>,
+    body_cache: RefCell<Option<(BodyKey, BodyLines)>>,
 }
 
 /// What decides the body lines drawn: the response (and the filter output shown), the first
@@ -121,6 +128,7 @@ pub struct ResponsePane {
 struct BodyKey {
     id: u64,
     jq: u64,
+    folds: u64,
     start: usize,
     height: u16,
     colour: bool,
@@ -143,6 +151,8 @@ impl Default for ResponsePane {
             jq: JqState::Body,
             jq_seq: 0,
             jq_history: Vec::new(),
+            view: BodyView::default(),
+            awaiting_fold: false,
             body_cache: RefCell::new(None),
         }
     }
@@ -183,14 +193,13 @@ impl ResponsePane {
         self.state = ResponseState::Shown(Box::new(shown));
         self.scroll = 0;
         self.hscroll = 0;
+        self.view = BodyView::default();
         self.tab = ResponseTab::Body;
     }
 
     fn line_count(&self) -> usize {
         match (&self.state, self.tab) {
-            (ResponseState::Shown(_), ResponseTab::Body) => {
-                self.doc().map_or(0, |d| d.line_count())
-            }
+            (ResponseState::Shown(_), ResponseTab::Body) => self.body_rows(),
             (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
             (ResponseState::Shown(s), ResponseTab::Request) => {
                 request_lines(s, &Theme { colour: false }).len()
@@ -222,10 +231,15 @@ impl ResponsePane {
     /// to [`edit_key`](Self::edit_key) instead).
     pub fn handle_key(&mut self, command: Option<Command>) -> ResponseEvent {
         let page = self.viewport.max(1) as isize;
+        let after_prefix = std::mem::take(&mut self.awaiting_fold);
         let Some(command) = command else {
             return ResponseEvent::Ignored;
         };
         match command {
+            Command::FoldPrefix if !after_prefix => self.awaiting_fold = self.on_body(),
+            Command::ToggleFold => self.toggle_fold(),
+            Command::FoldAll => self.fold_all(),
+            Command::UnfoldAll => self.unfold_all(),
             Command::Find => self.open_find(),
             Command::FindNext => self.find_step(true),
             Command::FindPrevious => self.find_step(false),
@@ -234,13 +248,15 @@ impl ResponsePane {
             // then to go back to the whole body.
             Command::Cancel if self.find.is_some() => self.end_find(),
             Command::Cancel if !matches!(self.jq, JqState::Body) => self.end_jq(),
-            Command::ScrollDown => self.scroll_by(1),
-            Command::ScrollUp => self.scroll_by(-1),
-            Command::HalfPageDown => self.scroll_by(page / 2),
-            Command::HalfPageUp => self.scroll_by(-page / 2),
-            Command::PageDown => self.scroll_by(page),
-            Command::PageUp => self.scroll_by(-page),
-            Command::Top => self.scroll = 0,
+            Command::ScrollDown => self.step(1, false),
+            Command::ScrollUp => self.step(-1, false),
+            Command::HalfPageDown => self.step(page / 2, true),
+            Command::HalfPageUp => self.step(-page / 2, true),
+            Command::PageDown => self.step(page, true),
+            Command::PageUp => self.step(-page, true),
+            // The cursor to the first or last row; the view follows it there.
+            Command::Top => self.step(isize::MIN / 2, false),
+            Command::Bottom if self.on_body() => self.step(isize::MAX / 2, false),
             Command::Bottom => self.scroll = self.line_count().saturating_sub(self.viewport.max(1)),
             Command::ScrollRight => self.hscroll += 8,
             Command::ScrollLeft => self.hscroll = self.hscroll.saturating_sub(8),
@@ -339,11 +355,13 @@ impl ResponsePane {
             0 => u16::from(self.is_editing()),
             jq => jq,
         };
-        let [status, tabs, explain, content, find_line] = Layout::vertical([
+        let path_height = u16::from(self.on_body() && line_height == 0);
+        let [status, tabs, explain, content, path_line, find_line] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(explain_height),
             Constraint::Fill(1),
+            Constraint::Length(path_height),
             Constraint::Length(line_height),
         ])
         .areas(area);
@@ -368,37 +386,50 @@ impl ResponsePane {
         self.viewport = content.height as usize;
         let (scroll, hscroll) = (self.scroll, self.hscroll);
         let width = content.width.saturating_sub(1) as usize;
-        let (mut lines, first, skip) = match self.tab {
+        let in_tab = |count: usize| (scroll..count.max(scroll)).collect::<Vec<usize>>();
+        let BodyLines {
+            mut lines,
+            rows,
+            skip,
+        } = match self.tab {
             // Built already cut to the columns shown: a line can be 43 MB long.
             ResponseTab::Body => {
-                let doc = self.doc();
-                let count = doc.as_ref().map_or(0, |d| d.line_count());
-                let first = scroll.min(count.saturating_sub(1));
-                let skip = usize::from(first == 0 && doc.is_some_and(|d| d.json_error().is_some()));
+                let count = self.doc().map_or(0, |d| d.line_count());
                 self.columns = width.saturating_sub(count.to_string().len() + 1);
-                (self.body_lines(content, theme), first, skip)
+                self.body_lines(content, theme)
             }
             ResponseTab::Headers => {
                 self.columns = width;
-                (
-                    visible(header_lines(shown, theme), scroll, hscroll, content),
-                    scroll,
-                    0,
-                )
+                let lines = visible(header_lines(shown, theme), scroll, hscroll, content);
+                let rows = in_tab(scroll + lines.len());
+                BodyLines {
+                    lines,
+                    rows,
+                    skip: 0,
+                }
             }
             ResponseTab::Request => {
                 self.columns = width;
-                (
-                    visible(request_lines(shown, theme), scroll, hscroll, content),
-                    scroll,
-                    0,
-                )
+                let lines = visible(request_lines(shown, theme), scroll, hscroll, content);
+                let rows = in_tab(scroll + lines.len());
+                BodyLines {
+                    lines,
+                    rows,
+                    skip: 0,
+                }
             }
         };
         if self.doc().is_some() || self.tab != ResponseTab::Body {
-            self.mark_matches(&mut lines, first, skip, theme);
+            self.mark_matches(&mut lines, &rows, skip, theme);
+        }
+        if self.on_body() {
+            let at = self.cursor_row().checked_sub(self.scroll).map(|r| r + skip);
+            if let Some(line) = at.and_then(|r| lines.get_mut(r)) {
+                line.style = line.style.patch(theme.cursor_line());
+            }
         }
         frame.render_widget(Paragraph::new(lines), content);
+        self.render_path_line(frame, path_line, theme, keymap);
         if self.jq_line.is_some() {
             self.render_jq_line(frame, find_line, theme);
         } else {
@@ -416,28 +447,26 @@ impl ResponsePane {
         }
     }
 
-    /// The visible body lines: the gutter, then columns `hscroll..` of each line, as many as
-    /// fit `area` less its scrollbar column.
-    fn body_lines(&self, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    /// The visible body rows: the gutter (the line number, `▸` on a fold), then columns
+    /// `hscroll..` of each row, as many as fit `area` less its scrollbar column.
+    fn body_lines(&self, area: Rect, theme: &Theme) -> BodyLines {
         let Some(shown) = self.shown() else {
-            return Vec::new();
+            return BodyLines::default();
         };
         let Some(doc) = self.doc() else {
-            return vec![Line::styled(
-                format!("Formatting {}…", format_size(shown.response.body.len())),
-                theme.dim(),
-            )];
+            let note = format!("Formatting {}…", format_size(shown.response.body.len()));
+            return BodyLines::note(Line::styled(note, theme.dim()));
         };
         if doc.body().is_empty() {
-            return vec![Line::styled("(empty body)", theme.dim())];
+            return BodyLines::note(Line::styled("(empty body)", theme.dim()));
         }
-        let start = self.scroll.min(doc.line_count().saturating_sub(1));
-        let end = (start + area.height as usize).min(doc.line_count());
+        let start = self.scroll.min(self.body_rows().saturating_sub(1));
         let gutter = doc.line_count().to_string().len();
         let width = area.width.saturating_sub(1) as usize;
         let key = BodyKey {
             id: shown.id,
             jq: self.jq_shown(),
+            folds: self.view.folds.generation(),
             start,
             height: area.height,
             colour: theme.colour,
@@ -450,28 +479,51 @@ impl ResponsePane {
         {
             return lines.clone();
         }
-        let mut out = Vec::with_capacity(end - start);
+        let mut out = BodyLines::default();
         if let Some(e) = doc.json_error().filter(|_| start == 0) {
-            out.push(Line::styled(
+            out.lines.push(Line::styled(
                 format!("Claims to be JSON but is not ({e}); shown as text."),
                 theme.warn(),
             ));
+            out.skip = 1;
         }
+        let rows = self.rows_from(&doc, start, area.height as usize - out.skip.min(1));
         let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
-        let styled = highlighter().window(&doc, start..end, columns);
-        for (i, runs) in styled.into_iter().enumerate() {
+        let styled = highlighter().window_rows(&doc, &rows, columns);
+        for (row, runs) in rows.iter().zip(styled) {
+            let mark = if row.fold.is_some() { '▸' } else { ' ' };
             let mut spans = vec![Span::styled(
-                format!("{:>gutter$} ", start + i + 1),
+                format!("{:>gutter$}{mark}", row.line + 1),
                 theme.dim(),
             )];
             spans.extend(
                 runs.into_iter()
                     .map(|(style, text)| Span::styled(text, theme.syntax(style))),
             );
-            out.push(Line::from(spans));
+            out.lines.push(Line::from(spans));
+            out.rows.push(row.line);
         }
         *self.body_cache.borrow_mut() = Some((key, out.clone()));
         out
+    }
+}
+
+/// The lines drawn in the content area, and for each row after the `skip` note lines the
+/// line of the text it shows (a body line, a header…), for marking matches.
+#[derive(Clone, Debug, Default)]
+struct BodyLines {
+    lines: Vec<Line<'static>>,
+    rows: Vec<usize>,
+    skip: usize,
+}
+
+impl BodyLines {
+    fn note(line: Line<'static>) -> Self {
+        BodyLines {
+            lines: vec![line],
+            rows: Vec::new(),
+            skip: 1,
+        }
     }
 }
 

@@ -387,8 +387,14 @@ impl ResponsePane {
         let Some(hit) = self.find.as_ref().and_then(|f| f.current.clone()) else {
             return;
         };
+        let row = if self.tab == ResponseTab::Body {
+            self.show_line(hit.line);
+            self.cursor_row()
+        } else {
+            hit.line
+        };
         let max = self.line_count().saturating_sub(1);
-        self.scroll = hit.line.saturating_sub(self.viewport / 2).min(max);
+        self.scroll = row.saturating_sub(self.viewport / 2).min(max);
         let width = self.columns.max(1);
         if hit.cols.start < self.hscroll || hit.cols.end > self.hscroll + width {
             self.hscroll = if hit.cols.end <= width {
@@ -422,11 +428,11 @@ impl ResponsePane {
     }
 
     /// Marks the matches in the visible `lines` (each a gutter span, then the text from
-    /// column `hscroll`, `first` the line number of the first row, `skip` rows above it).
+    /// column `hscroll`; after `skip` note rows, row `r` shows line `rows[r]`).
     pub(super) fn mark_matches(
         &self,
         lines: &mut [Line<'static>],
-        first: usize,
+        rows: &[usize],
         skip: usize,
         theme: &Theme,
     ) {
@@ -440,8 +446,7 @@ impl ResponsePane {
         let shown = self.hscroll..self.hscroll + self.columns;
         let reach = find.matcher.as_ref().map_or(0, |m| m.chars()) - 1;
         let source = self.source(self.tab);
-        for (row, line) in lines.iter_mut().enumerate().skip(skip) {
-            let i = first + row - skip;
+        for (line, &i) in lines.iter_mut().skip(skip).zip(rows) {
             let hits = match &source {
                 // Only the columns around the visible ones: a line can be 43 MB long.
                 Source::Doc(doc) => {

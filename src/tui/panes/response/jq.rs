@@ -14,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{ResponseEvent, ResponsePane, ResponseTab};
+use super::{BodyView, ResponseEvent, ResponsePane, ResponseTab};
 use crate::jq::Filter;
 use crate::pretty::Document;
 use crate::tui::input::{InputOutcome, LineInput};
@@ -71,6 +71,8 @@ pub enum JqState {
         output: JqOutput,
         /// Where the body's view was: Esc goes back there.
         origin: (usize, usize),
+        /// The body's folds and cursor, kept while the output is shown.
+        body_view: BodyView,
     },
 }
 
@@ -251,9 +253,12 @@ impl ResponsePane {
         match std::mem::take(&mut self.jq) {
             JqState::Body => {}
             JqState::Running { cancel, .. } => cancel.store(true, Ordering::Relaxed),
-            JqState::Shown { origin, .. } => {
+            JqState::Shown {
+                origin, body_view, ..
+            } => {
                 self.end_find();
                 (self.scroll, self.hscroll) = origin;
+                self.view = body_view;
             }
         }
     }
@@ -274,6 +279,7 @@ impl ResponsePane {
                     text,
                     output,
                     origin: (self.scroll, self.hscroll),
+                    body_view: std::mem::take(&mut self.view),
                 };
                 (self.scroll, self.hscroll) = (0, 0);
             }
