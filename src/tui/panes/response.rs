@@ -510,7 +510,7 @@ impl ResponsePane {
 
 /// The lines drawn in the content area, and for each row after the `skip` note lines the
 /// line of the text it shows (a body line, a header…), for marking matches.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct BodyLines {
     lines: Vec<Line<'static>>,
     rows: Vec<usize>,

@@ -111,7 +111,7 @@ fn short_lines_are_drawn_as_whole_lines_cut() {
                     pane.scroll = scroll;
                     pane.hscroll = hscroll;
                     assert_eq!(
-                        cells(&pane.body_lines(area, &theme)),
+                        cells(&pane.body_lines(area, &theme).lines),
                         cells(&drawn_whole(&pane, area, &theme)),
                         "{:?} at line {scroll}, column {hscroll}, {area:?}",
                         String::from_utf8_lossy(body)
@@ -143,7 +143,7 @@ fn a_long_line_shows_the_same_characters_as_the_whole_line_cut() {
         for hscroll in [0, 8, 16, 39_995, 40_003, 100_000, len - 30, len + 100] {
             pane.hscroll = hscroll;
             assert_eq!(
-                texts(&pane.body_lines(area, &theme)),
+                texts(&pane.body_lines(area, &theme).lines),
                 texts(&drawn_whole(&pane, area, &theme)),
                 "{} bytes at column {hscroll}",
                 len
@@ -166,7 +166,7 @@ fn the_cache_holds_only_the_window_and_follows_the_columns() {
         .body_cache
         .borrow()
         .as_ref()
-        .map(|(_, lines)| lines.iter().map(Line::width).sum())
+        .map(|(_, body)| body.lines.iter().map(Line::width).sum())
         .unwrap();
     assert_eq!(cached, 39, "the gutter and 37 columns, not a million");
     assert_eq!(key(&pane).map(|k| (k.hscroll, k.columns)), Some((0, 37)));
