@@ -65,7 +65,11 @@ fn j_and_k_move_the_cursor_and_the_view_follows() {
     down(&mut app, 3);
     assert_eq!((cursor(&app), app.response.scroll), (3, 0));
     down(&mut app, 3);
-    assert_eq!((cursor(&app), app.response.scroll), (6, 2), "the view follows");
+    assert_eq!(
+        (cursor(&app), app.response.scroll),
+        (6, 2),
+        "the view follows"
+    );
     press(&mut app, KeyCode::Char('k'));
     assert_eq!((cursor(&app), app.response.scroll), (5, 2));
     press(&mut app, KeyCode::Char('G'));
@@ -102,7 +106,11 @@ fn z_m_folds_below_the_top_level_and_z_r_unfolds_all() {
     let all = rows(&app);
     down(&mut app, 6);
     typed(&mut app, "zM");
-    assert_eq!(rows(&app), 5, "{{ / pageNumber / data folded / totalCount / }}");
+    assert_eq!(
+        rows(&app),
+        5,
+        "{{ / pageNumber / data folded / totalCount / }}"
+    );
     assert_eq!(cursor(&app), 2, "the cursor goes to the fold it is in");
     press(&mut app, KeyCode::Enter);
     assert_eq!(rows(&app), 8, "data open, its two invoices still folded");

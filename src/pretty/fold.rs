@@ -114,18 +114,18 @@ impl Folds {
 
     /// Unfolds whatever hides `line`, so that it shows on a row of its own.
     pub fn reveal(&mut self, doc: &Document, line: usize) {
-        let before = self.folded.len();
-        let shown = &self.shown;
-        self.folded.retain(|&open| {
-            let hides = shown
-                .iter()
-                .any(|f| f.line == open && f.line < line && line <= f.close);
-            !hides
-        });
-        // A fold uncovered by the first pass can hide the line too: repeat until none does.
-        if self.folded.len() != before {
+        // The folds that show do not overlap: at most one hides the line. Opening it can
+        // uncover a fold inside it that hides the line too, hence the loop.
+        loop {
+            let i = self.shown.partition_point(|f| f.line < line);
+            let Some(hiding) = self.shown[..i].last().filter(|f| line <= f.close) else {
+                return;
+            };
+            match self.folded.binary_search(&hiding.line) {
+                Ok(at) => self.folded.remove(at),
+                Err(_) => return,
+            };
             self.rebuild(doc);
-            self.reveal(doc, line);
         }
     }
 

@@ -508,10 +508,22 @@ mod row_tests {
         let texts: Vec<String> = got.iter().map(text).collect();
         assert_eq!(
             texts,
-            ["{", "  \"a\": [… 2 items],", "  \"b\": \"s\",", "  \"c\": {", "    \"d\": true", "  }", "}"]
+            [
+                "{",
+                "  \"a\": [… 2 items],",
+                "  \"b\": \"s\",",
+                "  \"c\": {",
+                "    \"d\": true",
+                "  }",
+                "}"
+            ]
         );
         let whole = h.lines(&doc, 0..doc.line_count());
-        assert_eq!(got[2], whole[doc.line_count() - 5], "the row after the fold");
+        assert_eq!(
+            got[2],
+            whole[doc.line_count() - 5],
+            "the row after the fold"
+        );
         assert_eq!(got[4], whole[doc.line_count() - 3]);
         let cut = h.window_rows(&doc, &rows[1..2], 3..9);
         assert_eq!(text(&cut[0]), "a\": […");

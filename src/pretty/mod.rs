@@ -6,9 +6,9 @@
 mod columns;
 pub mod find;
 pub mod fold;
-pub mod path;
 pub mod highlight;
 pub mod json;
+pub mod path;
 
 use bytes::Bytes;
 

@@ -129,22 +129,22 @@ mod tests {
         assert_eq!(
             paths(body),
             [
-                ".",                       // {
-                ".data",                   //   "data": [
-                ".data[0]",                //     {
-                ".data[0].id",             //       "id": 1,
-                ".data[0].lines",          //       "lines": [
-                ".data[0].lines[0]",       //         {
-                ".data[0].lines[0].name",  //           "name": "x"
-                ".data[0].lines[0]",       //         }
-                ".data[0].lines",          //       ]
-                ".data[0]",                //     },
-                ".data[1]",                //     {
-                ".data[1].id",             //       "id": 2
-                ".data[1]",                //     }
-                ".data",                   //   ],
-                ".n",                      //   "n": {}
-                ".",                       // }
+                ".",                      // {
+                ".data",                  //   "data": [
+                ".data[0]",               //     {
+                ".data[0].id",            //       "id": 1,
+                ".data[0].lines",         //       "lines": [
+                ".data[0].lines[0]",      //         {
+                ".data[0].lines[0].name", //           "name": "x"
+                ".data[0].lines[0]",      //         }
+                ".data[0].lines",         //       ]
+                ".data[0]",               //     },
+                ".data[1]",               //     {
+                ".data[1].id",            //       "id": 2
+                ".data[1]",               //     }
+                ".data",                  //   ],
+                ".n",                     //   "n": {}
+                ".",                      // }
             ]
         );
     }
@@ -178,10 +178,22 @@ mod tests {
     fn the_container_of_a_line_and_of_a_closing_line() {
         let doc = Document::new(Bytes::from_static(br#"{"a":[1,{"b":2}],"c":3}"#), true);
         // { / "a": [ / 1, / { / "b": 2 / } / ], / "c": 3 / }
-        let got: Vec<Option<usize>> = (0..doc.line_count()).map(|i| container_of(&doc, i)).collect();
+        let got: Vec<Option<usize>> = (0..doc.line_count())
+            .map(|i| container_of(&doc, i))
+            .collect();
         assert_eq!(
             got,
-            [None, Some(0), Some(1), Some(1), Some(3), Some(3), Some(1), Some(0), Some(0)]
+            [
+                None,
+                Some(0),
+                Some(1),
+                Some(1),
+                Some(3),
+                Some(3),
+                Some(1),
+                Some(0),
+                Some(0)
+            ]
         );
     }
 }

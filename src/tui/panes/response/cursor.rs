@@ -10,12 +10,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::pretty::{Document, thousands};
-use crate::tui::keymap::{Command, Keymap, Scope};
-use crate::tui::theme::Theme;
 use crate::pretty::fold::{Folds, closing_line};
 use crate::pretty::highlight::{FoldEnd, Row};
 use crate::pretty::path::{container_of, path_of};
+use crate::pretty::{Document, thousands};
+use crate::tui::keymap::{Command, Keymap, Scope};
+use crate::tui::theme::Theme;
 
 use super::{ResponsePane, ResponseTab};
 
