@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo bench --bench viewer`. Prints a table; asserts nothing.
 
+#[path = "viewer/fold.rs"]
+mod fold;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -205,6 +208,11 @@ fn ms(d: Duration) -> String {
 fn main() {
     // Load syntect's definitions once, as the app does at start-up.
     let _ = highlighter();
+    // `BENCH_ONLY=fold cargo bench --bench viewer`: only the folding cases.
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("fold") {
+        fold::fold(body(65_000_000));
+        return;
+    }
     println!(
         "response viewer, release build, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -305,6 +313,7 @@ fn main() {
     for mb in [10usize, 65] {
         find(mb);
     }
+    fold::fold(body(65_000_000));
     long_lines();
     whole_screen_tick("1 MB response", body(1_000_000), 200);
     whole_screen_tick("43 MB one-line text", broken_json(43_000_000), 30);

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::pretty::fold::{Folds, closing_line};
+use crate::pretty::fold::Folds;
 use crate::pretty::highlight::{FoldEnd, Row};
 use crate::pretty::path::{container_of, path_of};
 use crate::pretty::{Document, thousands};
@@ -110,9 +110,10 @@ impl ResponsePane {
             return;
         };
         let line = self.view.cursor;
-        if closing_line(&doc, line).is_some() {
-            self.view.folds.toggle(&doc, line);
-        } else if let Some(open) = container_of(&doc, line) {
+        // A line that opens a container folds (or unfolds) it; any other, the one it is in.
+        if !self.view.folds.toggle(&doc, line)
+            && let Some(open) = container_of(&doc, line)
+        {
             self.view.folds.toggle(&doc, open);
             self.view.cursor = open;
         }
