@@ -9,7 +9,13 @@
 //! A viewer scrolled sideways asks for a window of columns ([`Highlighter::window`]). Short
 //! lines are highlighted whole and cut; a long one is highlighted only around the window,
 //! after a prefix that puts the parser in the state it would have there (a test checks that
-//! too). A text body is not highlighted at all: its window is taken from the body as is.
+//! too).
+//!
+//! Text lines (a text body, or the rest of a broken JSON body after its error) are highlighted
+//! by the content type: HTML and XML with their grammars, anything else not at all (its window
+//! is taken from the body as is). Those grammars cannot be primed like JSON's, so the parser
+//! starts [`TEXT_CONTEXT`] lines above the window: the state it reaches there is almost
+//! always the one it would have had from the top (tags rarely span that many lines).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -20,7 +26,7 @@ use syntect::highlighting::{
 };
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
-use super::{BodyKind, Document};
+use super::{Document, LineKind};
 
 /// JSON lines longer than this (in bytes of the body) are not highlighted whole: a single
 /// 1 MB string would otherwise cost a quarter of a second on every frame. [`Highlighter::lines`]
@@ -34,6 +40,45 @@ const LEAD: usize = 32;
 /// Columns after a window of a long line that are highlighted too, so that a literal or
 /// number cut by the window's end (`tru`) is read whole.
 const TAIL: usize = 16;
+
+/// Lines above a window of HTML or XML fed to the parser first (and not shown), so that it
+/// enters the window in the state it would have after reading from the top.
+const TEXT_CONTEXT: usize = 64;
+
+/// How text lines are highlighted, chosen from the content type. (JSON lines are always
+/// highlighted as JSON.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TextSyntax {
+    #[default]
+    Plain,
+    Html,
+    Xml,
+}
+
+impl TextSyntax {
+    /// `text/html` is HTML; `application/xml`, `text/xml` and `…+xml` are XML; anything else,
+    /// or no content type, is plain text.
+    ///
+    /// ```
+    /// use younium_tui::pretty::TextSyntax;
+    /// assert_eq!(TextSyntax::for_content_type(Some("text/html; charset=utf-8")), TextSyntax::Html);
+    /// assert_eq!(TextSyntax::for_content_type(Some("application/atom+xml")), TextSyntax::Xml);
+    /// assert_eq!(TextSyntax::for_content_type(Some("text/plain")), TextSyntax::Plain);
+    /// ```
+    pub fn for_content_type(content_type: Option<&str>) -> TextSyntax {
+        let media = content_type
+            .and_then(|ct| ct.split(';').next())
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            "text/html" => TextSyntax::Html,
+            "application/xml" | "text/xml" => TextSyntax::Xml,
+            m if m.ends_with("+xml") => TextSyntax::Xml,
+            _ => TextSyntax::Plain,
+        }
+    }
+}
 
 /// A line as coloured runs.
 pub type StyledLine = Vec<(Style, String)>;
@@ -85,6 +130,16 @@ impl Highlighter {
             .unwrap_or_else(|| self.syntaxes.find_syntax_plain_text())
     }
 
+    /// The grammar for text lines, if they are highlighted at all.
+    fn text(&self, syntax: TextSyntax) -> Option<&SyntaxReference> {
+        let name = match syntax {
+            TextSyntax::Plain => return None,
+            TextSyntax::Html => "HTML",
+            TextSyntax::Xml => "XML",
+        };
+        self.syntaxes.find_syntax_by_name(name)
+    }
+
     /// The default foreground, for plain text.
     pub fn plain_style(&self) -> Style {
         Style {
@@ -102,8 +157,8 @@ impl Highlighter {
         }
     }
 
-    /// Highlights display lines `range` of `doc`, whole. Text bodies come back in the plain
-    /// style, and so do JSON lines longer than [`LONG_LINE`].
+    /// Highlights display lines `range` of `doc`, whole. Plain text comes back in the plain
+    /// style, and so do lines longer than [`LONG_LINE`].
     pub fn lines(&self, doc: &Document, range: Range<usize>) -> Vec<StyledLine> {
         self.highlight(doc, range, None)
     }
@@ -127,21 +182,37 @@ impl Highlighter {
         cols: Option<Range<usize>>,
     ) -> Vec<StyledLine> {
         let range = range.start.min(doc.line_count())..range.end.min(doc.line_count());
-        let plain = |i: usize| match &cols {
+        let json = range.start..range.end.min(doc.json_lines);
+        let text = range.start.max(doc.json_lines)..range.end;
+        let mut out = self.json_lines(doc, json, &cols);
+        out.extend(self.text_lines(doc, text, &cols));
+        out
+    }
+
+    /// Line `i` in the plain style: whole, or columns `cols` of it.
+    fn plain(&self, doc: &Document, i: usize, cols: &Option<Range<usize>>) -> StyledLine {
+        match cols {
             Some(cols) => self.plain_window(doc, i, cols.clone()),
             None => vec![(self.plain_style(), doc.line(i))],
-        };
-        if doc.kind() != BodyKind::Json {
-            return range.map(plain).collect();
         }
+    }
+
+    /// JSON lines `range` (all of them [`LineKind::Json`]).
+    fn json_lines(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        cols: &Option<Range<usize>>,
+    ) -> Vec<StyledLine> {
         let mut out = Vec::with_capacity(range.len());
         let mut parser: Option<HighlightLines<'_>> = None;
         for i in range {
+            debug_assert_eq!(doc.line_kind(i), LineKind::Json);
             if doc.line_bytes(i) > LONG_LINE {
                 parser = None;
-                out.push(match &cols {
+                out.push(match cols {
                     Some(cols) => self.long_line_window(doc, i, cols.clone()),
-                    None => plain(i),
+                    None => self.plain(doc, i, cols),
                 });
                 continue;
             }
@@ -149,12 +220,52 @@ impl Highlighter {
             let h = parser.get_or_insert_with(|| self.primed(doc, i));
             let Some(styled) = self.highlight_one(h, &text) else {
                 parser = None;
-                out.push(plain(i));
+                out.push(self.plain(doc, i, cols));
                 continue;
             };
-            out.push(match &cols {
+            out.push(match cols {
                 Some(cols) => cut(styled, cols.clone()),
                 None => styled,
+            });
+        }
+        out
+    }
+
+    /// Text lines `range` (all of them [`LineKind::Text`]), highlighted as the document's
+    /// [`TextSyntax`] after [`TEXT_CONTEXT`] lines above them; long lines plain.
+    fn text_lines(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        cols: &Option<Range<usize>>,
+    ) -> Vec<StyledLine> {
+        let Some(syntax) = self.text(doc.text_syntax()) else {
+            return range.map(|i| self.plain(doc, i, cols)).collect();
+        };
+        let mut out = Vec::with_capacity(range.len());
+        let mut parser: Option<HighlightLines<'_>> = None;
+        let from = range.start.saturating_sub(TEXT_CONTEXT).max(doc.json_lines);
+        for i in from..range.end {
+            let shown = i >= range.start;
+            if doc.line_bytes(i) > LONG_LINE {
+                parser = None;
+                if shown {
+                    out.push(self.plain(doc, i, cols));
+                }
+                continue;
+            }
+            let h = parser.get_or_insert_with(|| HighlightLines::new(syntax, &self.theme));
+            let styled = self.highlight_one(h, &doc.line(i));
+            if styled.is_none() {
+                parser = None;
+            }
+            if !shown {
+                continue;
+            }
+            out.push(match (styled, cols) {
+                (Some(styled), Some(cols)) => cut(styled, cols.clone()),
+                (Some(styled), None) => styled,
+                (None, _) => self.plain(doc, i, cols),
             });
         }
         out
@@ -262,6 +373,7 @@ fn cut(styled: StyledLine, cols: Range<usize>) -> StyledLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pretty::BodyKind;
     use bytes::Bytes;
 
     #[test]
@@ -389,5 +501,90 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 3);
         assert!(text.lines().all(|l| l.ends_with("\x1b[0m")));
+    }
+
+    /// Whether a line has more than one colour.
+    fn coloured(line: &StyledLine) -> bool {
+        line.windows(2)
+            .any(|w| w[0].0.foreground != w[1].0.foreground)
+    }
+
+    #[test]
+    fn html_and_xml_are_highlighted_by_content_type() {
+        let html =
+            "<!DOCTYPE html>\n<html>\n<body class=\"x\">\n<p>Bad gateway</p>\n</body>\n</html>\n";
+        let xml = "<?xml version=\"1.0\"?>\n<error code=\"502\">\n  <message>Bad gateway</message>\n</error>\n";
+        let h = highlighter();
+        for (body, content_type) in [(html, "text/html"), (xml, "application/xml")] {
+            let doc = Document::with_content_type(Bytes::from(body), false, Some(content_type));
+            let lines = h.lines(&doc, 0..doc.line_count());
+            assert!(lines.iter().any(coloured), "{content_type}: {lines:?}");
+            // A window of columns is the whole line cut.
+            for start in [0, 1, 5] {
+                let window = h.window(&doc, 0..doc.line_count(), start..start + 7);
+                for (k, line) in window.iter().enumerate() {
+                    let expected: Vec<_> =
+                        cells(&lines[k]).into_iter().skip(start).take(7).collect();
+                    assert_eq!(
+                        cells(line),
+                        expected,
+                        "{content_type} line {k} from {start}"
+                    );
+                }
+            }
+            let plain = Document::with_content_type(Bytes::from(body), false, Some("text/plain"));
+            let lines = h.lines(&plain, 0..plain.line_count());
+            assert!(!lines.iter().any(coloured), "plain text stays plain");
+        }
+    }
+
+    #[test]
+    fn an_html_window_far_down_matches_highlighting_from_the_top() {
+        let mut body =
+            String::from("<html>\n<head><style>p { color: red; }</style></head>\n<body>\n");
+        for i in 0..400 {
+            body.push_str(&format!("<p id=\"p{i}\">Row {i} &amp; <b>bold</b></p>\n"));
+            if i % 50 == 0 {
+                body.push_str(
+                    "<!-- a comment\n  over lines -->\n<script>var x = \"s\";</script>\n",
+                );
+            }
+        }
+        body.push_str("</body>\n</html>\n");
+        let doc = Document::with_content_type(Bytes::from(body), false, Some("text/html"));
+        let h = highlighter();
+        let mut parser = HighlightLines::new(h.text(TextSyntax::Html).unwrap(), &h.theme);
+        let whole: Vec<StyledLine> = (0..doc.line_count())
+            .map(|i| h.highlight_one(&mut parser, &doc.line(i)).unwrap())
+            .collect();
+        for start in [0, 1, 70, 200, doc.line_count() - 3] {
+            let end = (start + 20).min(doc.line_count());
+            assert_eq!(
+                h.lines(&doc, start..end),
+                whole[start..end],
+                "from line {start}"
+            );
+        }
+    }
+
+    #[test]
+    fn broken_json_is_highlighted_as_json_up_to_the_error_then_plain() {
+        let doc = Document::with_content_type(
+            Bytes::from_static(b"{\"a\":[1,2],\"b\":\"x\",\"c\":<html>\n<b>not json</b>"),
+            true,
+            Some("text/html"),
+        );
+        assert_eq!(doc.kind(), BodyKind::BrokenJson);
+        let h = highlighter();
+        let lines = h.lines(&doc, 0..doc.line_count());
+        let error = doc.json_error_line().unwrap();
+        assert!(lines[1].len() > 1, "JSON before the error: {:?}", lines[1]);
+        for line in &lines[error..] {
+            assert_eq!(line.len(), 1, "plain from the error on: {line:?}");
+            assert_eq!(line[0].0, h.plain_style());
+        }
+        for start in 0..doc.line_count() {
+            assert_eq!(h.lines(&doc, start..doc.line_count()), lines[start..]);
+        }
     }
 }

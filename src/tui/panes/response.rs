@@ -7,7 +7,10 @@ mod find;
 mod jq;
 mod lines;
 
-use lines::{explanation_lines, header_lines, request_lines, status_line, visible, wrapped_height};
+use lines::{
+    body_gutter, body_notes, explanation_lines, header_lines, request_lines, status_line, visible,
+    wrapped_height,
+};
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -374,7 +377,8 @@ impl ResponsePane {
                 let doc = self.doc();
                 let count = doc.as_ref().map_or(0, |d| d.line_count());
                 let first = scroll.min(count.saturating_sub(1));
-                let skip = usize::from(first == 0 && doc.is_some_and(|d| d.json_error().is_some()));
+                let notes = doc.filter(|_| first == 0).map(|d| body_notes(&d, theme));
+                let skip = notes.map_or(0, |n| n.len());
                 self.columns = width.saturating_sub(count.to_string().len() + 1);
                 (self.body_lines(content, theme), first, skip)
             }
@@ -451,19 +455,13 @@ impl ResponsePane {
             return lines.clone();
         }
         let mut out = Vec::with_capacity(end - start);
-        if let Some(e) = doc.json_error().filter(|_| start == 0) {
-            out.push(Line::styled(
-                format!("Claims to be JSON but is not ({e}); shown as text."),
-                theme.warn(),
-            ));
+        if start == 0 {
+            out.extend(body_notes(&doc, theme));
         }
         let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
         let styled = highlighter().window(&doc, start..end, columns);
         for (i, runs) in styled.into_iter().enumerate() {
-            let mut spans = vec![Span::styled(
-                format!("{:>gutter$} ", start + i + 1),
-                theme.dim(),
-            )];
+            let mut spans = vec![body_gutter(&doc, start + i, gutter, theme)];
             spans.extend(
                 runs.into_iter()
                     .map(|(style, text)| Span::styled(text, theme.syntax(style))),
