@@ -12,25 +12,26 @@ const ERROR_MARK: char = '✗';
 pub(super) fn body_notes(doc: &Document, theme: &Theme) -> Vec<Line<'static>> {
     let mut notes = Vec::new();
     if let (Some(e), Some(line)) = (doc.json_error(), doc.json_error_line()) {
-        let line = thousands(line as u64 + 1);
-        let how = match doc.json_line_count() {
-            0 => "shown as received".to_string(),
-            n if n == doc.line_count() => {
-                format!("pretty-printed as far as it goes (to line {line}, {ERROR_MARK})")
-            }
-            _ => format!(
-                "pretty-printed up to the error, then as received from line {line} ({ERROR_MARK})"
-            ),
-        };
         notes.push(Line::styled(
             format!(
-                "Not valid JSON: {} at line {}, column {} — {how}.",
+                "Not valid JSON: {} at line {}, column {}.",
                 e.message,
                 thousands(e.line as u64),
                 thousands(e.column as u64)
             ),
             theme.warn(),
         ));
+        let line = thousands(line as u64 + 1);
+        let how = match doc.json_line_count() {
+            0 => "Shown as received.".to_string(),
+            n if n == doc.line_count() => {
+                format!("Pretty-printed as far as it goes: it stops at line {line} ({ERROR_MARK}).")
+            }
+            _ => format!(
+                "Pretty-printed up to the error, then as received from line {line} ({ERROR_MARK})."
+            ),
+        };
+        notes.push(Line::styled(how, theme.warn()));
     }
     let bad = doc.invalid_utf8();
     if bad > 0 {
