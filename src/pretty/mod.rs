@@ -106,6 +106,7 @@ impl Document {
         doc
     }
 
+    /// The fields every kind starts from, with no lines yet: each constructor fills `starts`.
     fn empty(body: Bytes) -> Document {
         Document {
             body,
