@@ -152,7 +152,11 @@ fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
     }
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let doc = safe_json(Document::new(response.body.clone(), response.is_json()));
+    let doc = match Document::new(response.body.clone(), response.is_json()) {
+        // A body that claims to be JSON but is not goes out as received.
+        doc if doc.kind() == BodyKind::BrokenJson => Document::new(response.body.clone(), false),
+        doc => safe_json(doc),
+    };
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = write_document(&doc, terminal, &mut out);
     quiet_pipe(written.and_then(|()| out.flush()))?;

@@ -1,7 +1,7 @@
 //! A window of columns of one display line, without building the line.
 //!
-//! A body can be one line of tens of megabytes (minified text, invalid JSON shown as text, a
-//! huge JSON string value). The viewer asks only for the columns it shows, and this module
+//! A body can be one line of tens of megabytes (minified text, the rest of a broken JSON body
+//! shown as text, a huge JSON string value). The viewer asks only for the columns it shows, and this module
 //! walks the body from the closest checkpoint before them. Checkpoints are taken every
 //! [`STRIDE`] bytes of each line longer than that, when the body is indexed (off the UI
 //! thread), so a window costs at most `STRIDE` bytes of walking plus its own width, wherever
@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::{BodyKind, Document};
+use super::{Document, LineKind};
 
 /// Bytes between checkpoints on a long line, and decoded at a time: walking this far takes
 /// tens of microseconds, and the checkpoints cost 40 bytes per stride (0.25 % of the line).
@@ -37,6 +37,7 @@ pub(super) struct LineMarks {
 struct Cursor {
     byte: usize,
     col: usize,
+    kind: LineKind,
     json: JsonState,
 }
 
@@ -157,11 +158,11 @@ impl JsonState {
 }
 
 impl Cursor {
-    fn step(&mut self, kind: BodyKind, c: char, len: usize) -> Cell {
-        let cell = match kind {
-            BodyKind::Text if c == '\t' => Cell::Spaces(TAB),
-            BodyKind::Text => Cell::Char(c),
-            BodyKind::Json => self.json.step(c),
+    fn step(&mut self, c: char, len: usize) -> Cell {
+        let cell = match self.kind {
+            LineKind::Text if c == '\t' => Cell::Spaces(TAB),
+            LineKind::Text => Cell::Char(c),
+            LineKind::Json => self.json.step(c),
         };
         self.byte += len;
         self.col += cell.width();
@@ -178,7 +179,7 @@ impl Cursor {
                     return;
                 }
                 let before = *self;
-                let cell = self.step(doc.kind, c, len);
+                let cell = self.step(c, len);
                 f(&before, cell);
             }
         }
@@ -187,20 +188,20 @@ impl Cursor {
     /// Steps over a whole block (which must end where `block_end` cuts): what `walk` does
     /// to it, without visiting each character. Only the checkpoints need this speed: they
     /// walk whole lines of tens of megabytes.
-    fn skip(&mut self, kind: BodyKind, block: &[u8]) {
+    fn skip(&mut self, block: &[u8]) {
         for chunk in block.utf8_chunks() {
             let valid = chunk.valid();
-            match kind {
-                BodyKind::Text => {
+            match self.kind {
+                LineKind::Text => {
                     let tabs = valid.bytes().filter(|b| *b == b'\t').count();
                     self.col += valid.chars().count() + tabs * (TAB - 1);
                     self.byte += valid.len();
                 }
-                BodyKind::Json => self.skip_json(valid),
+                LineKind::Json => self.skip_json(valid),
             }
             let bad = chunk.invalid().len();
             if bad > 0 {
-                self.step(kind, char::REPLACEMENT_CHARACTER, bad);
+                self.step(char::REPLACEMENT_CHARACTER, bad);
             }
         }
     }
@@ -216,7 +217,7 @@ impl Cursor {
                 self.byte += run;
                 run
             } else {
-                self.step(BodyKind::Json, c, c.len_utf8());
+                self.step(c, c.len_utf8());
                 c.len_utf8()
             };
             s = &s[len..];
@@ -291,7 +292,7 @@ fn marks(doc: &Document, i: usize) -> Vec<Cursor> {
     let mut cursor = doc.line_start(i);
     while cursor.byte < end {
         let stop = block_end(&doc.body, cursor.byte, end);
-        cursor.skip(doc.kind, &doc.body[cursor.byte..stop]);
+        cursor.skip(&doc.body[cursor.byte..stop]);
         if cursor.byte < end && !cursor.json.escaped {
             marks.push(cursor);
         }
@@ -358,9 +359,9 @@ impl Document {
 
     /// Columns before the first byte of line `i` (the JSON indent).
     fn indent(&self, i: usize) -> usize {
-        match self.kind {
-            BodyKind::Json => usize::from(self.depths[i]) * 2,
-            BodyKind::Text => 0,
+        match self.line_kind(i) {
+            LineKind::Json => usize::from(self.depths[i]) * 2,
+            LineKind::Text => 0,
         }
     }
 
@@ -368,6 +369,7 @@ impl Document {
         Cursor {
             byte: self.span(i).0,
             col: self.indent(i),
+            kind: self.line_kind(i),
             json: JsonState::default(),
         }
     }

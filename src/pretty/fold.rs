@@ -5,7 +5,7 @@
 //! (a fold inside another one is remembered but hidden), so a row is turned into its line by
 //! a binary search, and a toggle costs one pass over the lines the changed folds cover.
 
-use super::{BodyKind, Document};
+use super::Document;
 
 /// A container shown as one row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +179,8 @@ impl Folds {
 
 /// Whether line `i` ends by opening a container (so the container spans lines).
 pub(super) fn opens(doc: &Document, i: usize) -> bool {
-    if doc.kind != BodyKind::Json || i >= doc.starts.len() {
+    // The JSON lines: all of a JSON body, those before the error of a broken one.
+    if i >= doc.json_lines {
         return false;
     }
     let (start, end) = doc.span(i);
@@ -202,7 +203,7 @@ pub fn closing_line(doc: &Document, open: usize) -> Option<(usize, usize)> {
     let inside = &doc.depths[open + 1..];
     let len = inside.iter().position(|&d| d <= depth)?;
     let close = open + 1 + len;
-    if doc.depths[close] != depth || !closes(doc, close) {
+    if close >= doc.json_lines || doc.depths[close] != depth || !closes(doc, close) {
         return None;
     }
     let members = inside[..len]
@@ -298,5 +299,20 @@ mod tests {
         assert!(f.is_folded(10));
         f.unfold_all();
         assert_eq!(f.rows(&d), 15);
+    }
+
+    #[test]
+    fn a_cut_body_folds_what_closes_before_the_error() {
+        let d = doc(r#"{"a":[1,2],"b":{"c":"#);
+        let lines: Vec<String> = (0..d.line_count()).map(|i| d.line(i)).collect();
+        assert_eq!(lines[1], "  \"a\": [", "{lines:?}");
+        let mut f = Folds::default();
+        assert!(f.toggle(&d, 1), "the list closes before the cut");
+        assert_eq!(f.fold_at_row(1).unwrap().summary(), "… 2 items");
+        let open = (0..d.line_count()).find(|&i| d.line(i).ends_with("\"b\": {"));
+        let open = open.expect("the cut object's line");
+        assert!(!f.toggle(&d, open), "it never closes");
+        let path = crate::pretty::path::path_of(&d, 2).unwrap().to_string();
+        assert_eq!(path, ".a[0]");
     }
 }

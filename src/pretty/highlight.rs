@@ -9,7 +9,13 @@
 //! A viewer scrolled sideways asks for a window of columns ([`Highlighter::window`]). Short
 //! lines are highlighted whole and cut; a long one is highlighted only around the window,
 //! after a prefix that puts the parser in the state it would have there (a test checks that
-//! too). A text body is not highlighted at all: its window is taken from the body as is.
+//! too).
+//!
+//! Text lines (a text body, or the rest of a broken JSON body after its error) are highlighted
+//! by the content type: HTML and XML with their grammars, anything else not at all (its window
+//! is taken from the body as is). Those grammars cannot be primed like JSON's, so the parser
+//! starts [`TEXT_CONTEXT`] lines above the window: the state it reaches there is almost
+//! always the one it would have had from the top (tags rarely span that many lines).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -20,7 +26,7 @@ use syntect::highlighting::{
 };
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
-use super::{BodyKind, Document};
+use super::{Document, LineKind};
 
 /// JSON lines longer than this (in bytes of the body) are not highlighted whole: a single
 /// 1 MB string would otherwise cost a quarter of a second on every frame. [`Highlighter::lines`]
@@ -34,6 +40,45 @@ const LEAD: usize = 32;
 /// Columns after a window of a long line that are highlighted too, so that a literal or
 /// number cut by the window's end (`tru`) is read whole.
 const TAIL: usize = 16;
+
+/// Lines above a window of HTML or XML fed to the parser first (and not shown), so that it
+/// enters the window in the state it would have after reading from the top.
+const TEXT_CONTEXT: usize = 64;
+
+/// How text lines are highlighted, chosen from the content type. (JSON lines are always
+/// highlighted as JSON.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TextSyntax {
+    #[default]
+    Plain,
+    Html,
+    Xml,
+}
+
+impl TextSyntax {
+    /// `text/html` is HTML; `application/xml`, `text/xml` and `…+xml` are XML; anything else,
+    /// or no content type, is plain text.
+    ///
+    /// ```
+    /// use younium_tui::pretty::TextSyntax;
+    /// assert_eq!(TextSyntax::for_content_type(Some("text/html; charset=utf-8")), TextSyntax::Html);
+    /// assert_eq!(TextSyntax::for_content_type(Some("application/atom+xml")), TextSyntax::Xml);
+    /// assert_eq!(TextSyntax::for_content_type(Some("text/plain")), TextSyntax::Plain);
+    /// ```
+    pub fn for_content_type(content_type: Option<&str>) -> TextSyntax {
+        let media = content_type
+            .and_then(|ct| ct.split(';').next())
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match media.as_str() {
+            "text/html" => TextSyntax::Html,
+            "application/xml" | "text/xml" => TextSyntax::Xml,
+            m if m.ends_with("+xml") => TextSyntax::Xml,
+            _ => TextSyntax::Plain,
+        }
+    }
+}
 
 /// A line as coloured runs.
 pub type StyledLine = Vec<(Style, String)>;
@@ -99,6 +144,16 @@ impl Highlighter {
             .unwrap_or_else(|| self.syntaxes.find_syntax_plain_text())
     }
 
+    /// The grammar for text lines, if they are highlighted at all.
+    fn text(&self, syntax: TextSyntax) -> Option<&SyntaxReference> {
+        let name = match syntax {
+            TextSyntax::Plain => return None,
+            TextSyntax::Html => "HTML",
+            TextSyntax::Xml => "XML",
+        };
+        self.syntaxes.find_syntax_by_name(name)
+    }
+
     /// The default foreground, for plain text.
     pub fn plain_style(&self) -> Style {
         Style {
@@ -116,8 +171,8 @@ impl Highlighter {
         }
     }
 
-    /// Highlights display lines `range` of `doc`, whole. Text bodies come back in the plain
-    /// style, and so do JSON lines longer than [`LONG_LINE`].
+    /// Highlights display lines `range` of `doc`, whole. Plain text comes back in the plain
+    /// style, and so do lines longer than [`LONG_LINE`].
     pub fn lines(&self, doc: &Document, range: Range<usize>) -> Vec<StyledLine> {
         self.highlight(doc, range, None)
     }
@@ -139,32 +194,45 @@ impl Highlighter {
     /// The parser goes on from one row to the next, through the closing line of a fold, so a
     /// screen of folds is primed once.
     pub fn window_rows(&self, doc: &Document, rows: &[Row], cols: Range<usize>) -> Vec<StyledLine> {
-        if doc.kind() != BodyKind::Json {
-            return rows
-                .iter()
-                .map(|r| self.plain_window(doc, r.line, cols.clone()))
-                .collect();
-        }
+        let window = Some(cols.clone());
         let mut out = Vec::with_capacity(rows.len());
         let mut parser: Option<HighlightLines<'_>> = None;
         let mut next = usize::MAX;
-        for row in rows {
+        let mut i = 0;
+        while i < rows.len() {
+            let row = &rows[i];
             if row.line != next {
                 parser = None;
             }
             let Some(fold) = &row.fold else {
-                let range = row.line..row.line + 1;
-                out.extend(self.json_lines(doc, range, Some(cols.clone()), &mut parser));
-                next = row.line + 1;
+                // A run of rows that are consecutive lines, highlighted as a range.
+                let mut end = i + 1;
+                while rows
+                    .get(end)
+                    .is_some_and(|r| r.fold.is_none() && r.line == rows[end - 1].line + 1)
+                {
+                    end += 1;
+                }
+                let range = row.line..rows[end - 1].line + 1;
+                let json = range.start..range.end.min(doc.json_lines);
+                let text = range.start.max(doc.json_lines)..range.end;
+                out.extend(self.json_lines(doc, json, &window, &mut parser));
+                out.extend(self.text_lines(doc, text, &window));
+                next = range.end;
+                i = end;
                 continue;
             };
+            i += 1;
             next = fold.close + 1;
             let opener = doc.line(row.line);
             let closer = doc.line(fold.close);
+            let plain = || {
+                let text = format!("{opener}{}{}", fold.summary, closer.trim_start());
+                cut(vec![(self.plain_style(), text)], cols.clone())
+            };
             if doc.line_bytes(row.line) > LONG_LINE {
                 parser = None;
-                let text = format!("{opener}{}{}", fold.summary, closer.trim_start());
-                out.push(cut(vec![(self.plain_style(), text)], cols.clone()));
+                out.push(plain());
                 continue;
             }
             let h = parser.get_or_insert_with(|| self.primed(doc, row.line));
@@ -173,8 +241,7 @@ impl Highlighter {
                 self.highlight_one(h, closer.trim_start()),
             ) else {
                 parser = None;
-                let text = format!("{opener}{}{}", fold.summary, closer.trim_start());
-                out.push(cut(vec![(self.plain_style(), text)], cols.clone()));
+                out.push(plain());
                 continue;
             };
             let mut summary = self.plain_style();
@@ -193,35 +260,38 @@ impl Highlighter {
         cols: Option<Range<usize>>,
     ) -> Vec<StyledLine> {
         let range = range.start.min(doc.line_count())..range.end.min(doc.line_count());
-        let plain = |i: usize| match &cols {
-            Some(cols) => self.plain_window(doc, i, cols.clone()),
-            None => vec![(self.plain_style(), doc.line(i))],
-        };
-        if doc.kind() != BodyKind::Json {
-            return range.map(plain).collect();
-        }
-        self.json_lines(doc, range, cols, &mut None)
+        let json = range.start..range.end.min(doc.json_lines);
+        let text = range.start.max(doc.json_lines)..range.end;
+        let mut out = self.json_lines(doc, json, &cols, &mut None);
+        out.extend(self.text_lines(doc, text, &cols));
+        out
     }
 
-    /// JSON lines `range`, whole or cut to `cols`, going on with `parser` when it is set.
+    /// Line `i` in the plain style: whole, or columns `cols` of it.
+    fn plain(&self, doc: &Document, i: usize, cols: &Option<Range<usize>>) -> StyledLine {
+        match cols {
+            Some(cols) => self.plain_window(doc, i, cols.clone()),
+            None => vec![(self.plain_style(), doc.line(i))],
+        }
+    }
+
+    /// JSON lines `range` (all of them [`LineKind::Json`]), going on with `parser` when it
+    /// is set.
     fn json_lines<'h>(
         &'h self,
         doc: &Document,
         range: Range<usize>,
-        cols: Option<Range<usize>>,
+        cols: &Option<Range<usize>>,
         parser: &mut Option<HighlightLines<'h>>,
     ) -> Vec<StyledLine> {
-        let plain = |i: usize| match &cols {
-            Some(cols) => self.plain_window(doc, i, cols.clone()),
-            None => vec![(self.plain_style(), doc.line(i))],
-        };
         let mut out = Vec::with_capacity(range.len());
         for i in range {
+            debug_assert_eq!(doc.line_kind(i), LineKind::Json);
             if doc.line_bytes(i) > LONG_LINE {
                 *parser = None;
-                out.push(match &cols {
+                out.push(match cols {
                     Some(cols) => self.long_line_window(doc, i, cols.clone()),
-                    None => plain(i),
+                    None => self.plain(doc, i, cols),
                 });
                 continue;
             }
@@ -229,12 +299,52 @@ impl Highlighter {
             let h = parser.get_or_insert_with(|| self.primed(doc, i));
             let Some(styled) = self.highlight_one(h, &text) else {
                 *parser = None;
-                out.push(plain(i));
+                out.push(self.plain(doc, i, cols));
                 continue;
             };
-            out.push(match &cols {
+            out.push(match cols {
                 Some(cols) => cut(styled, cols.clone()),
                 None => styled,
+            });
+        }
+        out
+    }
+
+    /// Text lines `range` (all of them [`LineKind::Text`]), highlighted as the document's
+    /// [`TextSyntax`] after [`TEXT_CONTEXT`] lines above them; long lines plain.
+    fn text_lines(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        cols: &Option<Range<usize>>,
+    ) -> Vec<StyledLine> {
+        let Some(syntax) = self.text(doc.text_syntax()) else {
+            return range.map(|i| self.plain(doc, i, cols)).collect();
+        };
+        let mut out = Vec::with_capacity(range.len());
+        let mut parser: Option<HighlightLines<'_>> = None;
+        let from = range.start.saturating_sub(TEXT_CONTEXT).max(doc.json_lines);
+        for i in from..range.end {
+            let shown = i >= range.start;
+            if doc.line_bytes(i) > LONG_LINE {
+                parser = None;
+                if shown {
+                    out.push(self.plain(doc, i, cols));
+                }
+                continue;
+            }
+            let h = parser.get_or_insert_with(|| HighlightLines::new(syntax, &self.theme));
+            let styled = self.highlight_one(h, &doc.line(i));
+            if styled.is_none() {
+                parser = None;
+            }
+            if !shown {
+                continue;
+            }
+            out.push(match (styled, cols) {
+                (Some(styled), Some(cols)) => cut(styled, cols.clone()),
+                (Some(styled), None) => styled,
+                (None, _) => self.plain(doc, i, cols),
             });
         }
         out
@@ -340,8 +450,12 @@ fn cut(styled: StyledLine, cols: Range<usize>) -> StyledLine {
 }
 
 #[cfg(test)]
+mod text_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pretty::BodyKind;
     use bytes::Bytes;
 
     #[test]

@@ -26,6 +26,15 @@ impl JsonError {
     }
 }
 
+/// A body that does not parse as JSON: why, and how much of it is JSON before that.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Broken {
+    pub(super) error: JsonError,
+    /// Where the parser gave up: the byte it stopped at (always the start of a character),
+    /// or the body's length when the body ended first.
+    pub(super) valid_up_to: usize,
+}
+
 /// Containers opened this deep or deeper stay on one line (compact): the indentation of a
 /// hostile body nested 100,000 deep would otherwise be gigabytes.
 pub const MAX_INDENT_DEPTH: u16 = 128;
@@ -37,8 +46,46 @@ pub fn validate(body: &[u8]) -> Result<(), JsonError> {
         .map_err(|e| JsonError::from_serde(&e))
 }
 
-/// Cuts valid JSON into pretty-printed lines: a break after every opening bracket that is
-/// not immediately closed, after every comma, and before every closing bracket. Returns each
+/// [`validate`], with where the body stops being JSON when it is not.
+pub(super) fn check(body: &[u8]) -> Result<(), Broken> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body)
+        .map(|_| ())
+        .map_err(|e| Broken {
+            error: JsonError::from_serde(&e),
+            valid_up_to: error_offset(body, &e),
+        })
+}
+
+/// The byte a serde error points at. Its column counts bytes on its line: the byte it looked at
+/// (1-based), or the number of bytes it read when the body ran out. An error at the end keeps
+/// the whole body; one that lands inside a character moves back to the character's start.
+fn error_offset(body: &[u8], e: &serde_json::Error) -> usize {
+    if e.is_eof() {
+        return body.len();
+    }
+    let line_start = match e.line() {
+        0 | 1 => 0,
+        line => body
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(line - 2)
+            .map_or(body.len(), |(i, _)| i + 1),
+    };
+    let end = line_start + e.column();
+    if end >= body.len() {
+        return body.len();
+    }
+    let mut at = end.saturating_sub(1);
+    while at > 0 && body.get(at).is_some_and(|b| b & 0xC0 == 0x80) {
+        at -= 1;
+    }
+    at
+}
+
+/// Cuts valid JSON (or the valid start of a broken body) into pretty-printed lines: a break
+/// after every opening bracket that is not immediately closed, after every comma, and before
+/// every closing bracket. Returns each
 /// line's first byte and its depth; only whitespace lies between a line's end and the next.
 /// A container opened at [`MAX_INDENT_DEPTH`] or deeper stays on one line (compact), so the
 /// output stays proportional to the input however deep a hostile body nests.
@@ -130,7 +177,8 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
 pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
     let mut out = Vec::with_capacity(raw.len() + depth.min(MAX_INDENT_DEPTH) as usize * 2 + 1);
     render_line_into(raw, depth, &mut out);
-    // The body was validated as JSON, so it is UTF-8; lossy conversion is only a safety net.
+    // Invalid UTF-8 inside strings passes validation (serde skips their contents): shown
+    // replaced, as in text.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 

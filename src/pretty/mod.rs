@@ -12,6 +12,7 @@ pub mod path;
 
 use bytes::Bytes;
 
+pub use highlight::TextSyntax;
 pub use json::{JsonError, MAX_INDENT_DEPTH};
 
 /// How a body's lines are cut and shown.
@@ -19,7 +20,18 @@ pub use json::{JsonError, MAX_INDENT_DEPTH};
 pub enum BodyKind {
     /// Valid JSON, shown pretty-printed (two-space indent) whatever its original layout.
     Json,
+    /// Claimed to be JSON but does not parse: pretty-printed as JSON up to the error, then the
+    /// rest of the body as received, line by line as text. See [`Document::json_error_line`].
+    BrokenJson,
     /// Anything else, shown line by line as text (invalid UTF-8 replaced).
+    Text,
+}
+
+/// How one display line is cut from the body: a line of a [`BodyKind::BrokenJson`] body is
+/// either, depending on which side of the error it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    Json,
     Text,
 }
 
@@ -33,11 +45,18 @@ pub struct Document {
     body: Bytes,
     kind: BodyKind,
     starts: Vec<u32>,
-    /// Nesting depth per line (JSON only; kept apart so the backward scans for
-    /// highlighting context touch as little memory as possible).
+    /// Nesting depth per line (JSON and broken JSON only, 0 on the text lines after the error;
+    /// kept apart so the backward scans for highlighting context touch as little memory as
+    /// possible).
     depths: Vec<u16>,
-    /// Why a body that looked like JSON is shown as text.
+    /// Why a body that claimed to be JSON does not parse.
     json_error: Option<JsonError>,
+    /// Lines `..json_lines` are cut as JSON, the rest as text.
+    json_lines: usize,
+    /// How text lines are highlighted (from the content type).
+    syntax: TextSyntax,
+    /// Bytes of the body that are not UTF-8 (each bad sequence is shown as one U+FFFD).
+    invalid_utf8: usize,
     /// For each long line, in line order: where to resume reading it at a given column.
     checkpoints: Vec<columns::LineMarks>,
 }
@@ -60,51 +79,97 @@ pub const MAX_BODY: usize = u32::MAX as usize;
 
 impl Document {
     /// Indexes a body. `looks_json` comes from the content type or the first byte; a body that
-    /// claims to be JSON but does not parse is shown as text with the parse error kept.
+    /// claims to be JSON but does not parse is pretty-printed up to the error and shown as
+    /// received from there, with the parse error kept. Text is not highlighted.
     pub fn new(body: Bytes, looks_json: bool) -> Document {
+        Self::with_content_type(body, looks_json, None)
+    }
+
+    /// [`new`](Self::new), with text lines highlighted as the `content_type` (the header's
+    /// value) says: HTML, XML or plain ([`TextSyntax::for_content_type`]).
+    pub fn with_content_type(
+        body: Bytes,
+        looks_json: bool,
+        content_type: Option<&str>,
+    ) -> Document {
         let body = if body.len() > MAX_BODY {
             body.slice(..MAX_BODY)
         } else {
             body
         };
-        let mut doc = match looks_json.then(|| json::validate(&body)) {
+        // An empty body claims nothing: it is shown as empty, not as a JSON error.
+        let mut doc = match (looks_json && !body.is_empty()).then(|| json::check(&body)) {
             Some(Ok(())) => {
                 let (starts, depths) = json::index(&body);
                 Document {
-                    body,
-                    kind: BodyKind::Json,
+                    json_lines: starts.len(),
                     starts,
                     depths,
-                    json_error: None,
-                    checkpoints: Vec::new(),
+                    kind: BodyKind::Json,
+                    ..Self::empty(body)
                 }
             }
-            Some(Err(e)) => Document {
-                json_error: Some(e),
-                ..Self::text(body)
-            },
+            Some(Err(broken)) => Self::broken(body, broken),
             None => Self::text(body),
         };
+        // The text after a JSON error is shown as received, not as the content type says.
+        if doc.kind == BodyKind::Text {
+            doc.syntax = TextSyntax::for_content_type(content_type);
+        }
+        doc.invalid_utf8 = invalid_utf8(&doc.body);
         doc.checkpoints = columns::checkpoints(&doc);
         doc
     }
 
-    fn text(body: Bytes) -> Document {
-        let mut starts = vec![0u32];
-        starts.extend(
-            body.iter()
-                .enumerate()
-                .filter(|(i, b)| **b == b'\n' && i + 1 < body.len())
-                .map(|(i, _)| (i + 1) as u32),
-        );
-        starts.shrink_to_fit();
+    /// The fields every kind starts from, with no lines yet: each constructor fills `starts`.
+    fn empty(body: Bytes) -> Document {
         Document {
             body,
             kind: BodyKind::Text,
-            starts,
+            starts: Vec::new(),
             depths: Vec::new(),
             json_error: None,
+            json_lines: 0,
+            syntax: TextSyntax::Plain,
+            invalid_utf8: 0,
             checkpoints: Vec::new(),
+        }
+    }
+
+    fn text(body: Bytes) -> Document {
+        let mut starts = text_starts(&body, 0);
+        if starts.is_empty() {
+            starts.push(0);
+        }
+        starts.shrink_to_fit();
+        Document {
+            starts,
+            ..Self::empty(body)
+        }
+    }
+
+    /// JSON lines for the valid part before the error, then text lines from the error on.
+    /// A body that breaks before its first token is all text.
+    fn broken(body: Bytes, broken: json::Broken) -> Document {
+        let prefix = &body[..broken.valid_up_to];
+        let (mut starts, mut depths, rest) = if prefix.iter().all(u8::is_ascii_whitespace) {
+            (Vec::new(), Vec::new(), 0)
+        } else {
+            let (starts, depths) = json::index(prefix);
+            (starts, depths, broken.valid_up_to)
+        };
+        let json_lines = starts.len();
+        starts.extend(text_starts(&body, rest));
+        starts.shrink_to_fit();
+        depths.resize(starts.len(), 0);
+        depths.shrink_to_fit();
+        Document {
+            kind: BodyKind::BrokenJson,
+            starts,
+            depths,
+            json_lines,
+            json_error: Some(broken.error),
+            ..Self::empty(body)
         }
     }
 
@@ -120,9 +185,42 @@ impl Document {
         &self.body
     }
 
-    /// Set when the body claimed to be JSON but is not.
+    /// Set when the body claimed to be JSON but is not ([`BodyKind::BrokenJson`]).
     pub fn json_error(&self) -> Option<&JsonError> {
         self.json_error.as_ref()
+    }
+
+    /// The display line where a body that claimed to be JSON stops being JSON: the first line
+    /// shown as received, or the last pretty-printed line when the body ends before the
+    /// error (a truncated answer).
+    pub fn json_error_line(&self) -> Option<usize> {
+        self.json_error.as_ref()?;
+        Some(self.json_lines.min(self.starts.len() - 1))
+    }
+
+    /// Display lines pretty-printed as JSON: all of a JSON body, those before the error of a
+    /// broken one (none when it breaks before its first token), none of a text body.
+    pub fn json_line_count(&self) -> usize {
+        self.json_lines
+    }
+
+    /// How text lines are highlighted.
+    pub fn text_syntax(&self) -> TextSyntax {
+        self.syntax
+    }
+
+    /// Bytes of the body that are not valid UTF-8 (shown as U+FFFD); 0 for a valid body.
+    pub fn invalid_utf8(&self) -> usize {
+        self.invalid_utf8
+    }
+
+    /// How display line `i` (which must exist) is cut from the body.
+    pub(crate) fn line_kind(&self, i: usize) -> LineKind {
+        if i < self.json_lines {
+            LineKind::Json
+        } else {
+            LineKind::Text
+        }
     }
 
     /// The byte range of line `i` (which must exist).
@@ -133,13 +231,13 @@ impl Document {
             .get(i + 1)
             .map_or(self.body.len(), |s| *s as usize);
         let mut end = next;
-        match self.kind {
-            BodyKind::Json => {
+        match self.line_kind(i) {
+            LineKind::Json => {
                 while end > start && self.body[end - 1].is_ascii_whitespace() {
                     end -= 1;
                 }
             }
-            BodyKind::Text => {
+            LineKind::Text => {
                 if end > start && self.body[end - 1] == b'\n' {
                     end -= 1;
                 }
@@ -168,9 +266,9 @@ impl Document {
         }
         let (start, end) = self.span(i);
         let raw = &self.body[start..end];
-        match self.kind {
-            BodyKind::Json => json::render_line(raw, self.depths[i]),
-            BodyKind::Text => String::from_utf8_lossy(raw).replace('\t', "    "),
+        match self.line_kind(i) {
+            LineKind::Json => json::render_line(raw, self.depths[i]),
+            LineKind::Text => String::from_utf8_lossy(raw).replace('\t', "    "),
         }
     }
 
@@ -181,7 +279,7 @@ impl Document {
         if i >= self.starts.len() {
             return;
         }
-        if self.kind == BodyKind::Text {
+        if self.line_kind(i) == LineKind::Text {
             out.push_str(&self.line(i));
             return;
         }
@@ -205,7 +303,7 @@ impl Document {
     /// The containers open at the start of JSON line `i`, outermost first: `true` for an
     /// object, `false` for an array.
     pub(crate) fn open_containers(&self, i: usize) -> Vec<bool> {
-        if self.kind != BodyKind::Json || i >= self.starts.len() {
+        if i >= self.starts.len() || self.line_kind(i) != LineKind::Json {
             return Vec::new();
         }
         let mut stack = Vec::new();
@@ -227,6 +325,30 @@ impl Document {
         stack
     }
 }
+
+/// The first byte of each text line of `body` from byte `from` on (none when `from` is the
+/// end): a line ends after its `\n`, and a final `\n` does not begin another.
+fn text_starts(body: &[u8], from: usize) -> Vec<u32> {
+    let Some(rest) = body.get(from..).filter(|r| !r.is_empty()) else {
+        return Vec::new();
+    };
+    let mut starts = vec![from as u32];
+    starts.extend(
+        rest.iter()
+            .enumerate()
+            .filter(|(i, b)| **b == b'\n' && i + 1 < rest.len())
+            .map(|(i, _)| (from + i + 1) as u32),
+    );
+    starts
+}
+
+/// Bytes of `body` that `String::from_utf8_lossy` replaces.
+fn invalid_utf8(body: &[u8]) -> usize {
+    body.utf8_chunks().map(|c| c.invalid().len()).sum()
+}
+
+#[cfg(test)]
+mod broken_tests;
 
 #[cfg(test)]
 mod tests {
@@ -281,13 +403,14 @@ mod tests {
     }
 
     #[test]
-    fn invalid_json_falls_back_to_text_with_the_error() {
+    fn invalid_json_is_pretty_up_to_the_error_then_as_received() {
         let d = doc("{\"a\": 1,\n\"b\": }");
-        assert_eq!(d.kind(), BodyKind::Text);
+        assert_eq!(d.kind(), BodyKind::BrokenJson);
         let e = d.json_error().unwrap();
         assert_eq!((e.line, e.column), (2, 6));
-        assert_eq!(d.line_count(), 2);
-        assert_eq!(d.line(1), "\"b\": }");
+        let lines: Vec<String> = (0..d.line_count()).map(|i| d.line(i)).collect();
+        assert_eq!(lines, ["{", "  \"a\": 1,", "  \"b\": ", "}"]);
+        assert_eq!(d.json_error_line(), Some(3));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use std::fmt;
 
+use super::Document;
 use super::fold::{closes, opens};
-use super::{BodyKind, Document};
 
 /// One step of a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,9 +45,9 @@ fn is_identifier(key: &str) -> bool {
 }
 
 /// The path of line `line` of a JSON document; a closing line has the path of what it closes.
-/// `None` for a text body or a line past the end.
+/// `None` for a text body, a line past the end, or one after the error of a broken body.
 pub fn path_of(doc: &Document, line: usize) -> Option<JsonPath> {
-    if doc.kind != BodyKind::Json || line >= doc.line_count() {
+    if line >= doc.json_lines {
         return None;
     }
     let mut cur = line;
@@ -76,7 +76,7 @@ pub fn path_of(doc: &Document, line: usize) -> Option<JsonPath> {
 /// The line that opens the container line `line` is in; for a closing line, the line that
 /// opens what it closes. `None` at the top level and for a text body.
 pub fn container_of(doc: &Document, line: usize) -> Option<usize> {
-    if doc.kind != BodyKind::Json || line >= doc.line_count() {
+    if line >= doc.json_lines {
         return None;
     }
     let depth = doc.depths[line] + u16::from(closes(doc, line));

@@ -138,6 +138,8 @@ pub enum Effect {
         id: u64,
         body: Bytes,
         json: bool,
+        /// The response's `content-type`, which decides how text is highlighted.
+        content_type: Option<String>,
     },
     /// Count the matches of search `id` in `doc`, until `cancel` is set.
     CountMatches {

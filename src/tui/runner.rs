@@ -211,10 +211,15 @@ impl Runner {
                     task.abort();
                 }
             }
-            Effect::Index { id, body, json } => {
+            Effect::Index {
+                id,
+                body,
+                json,
+                content_type,
+            } => {
                 self.blocking(move || {
                     let large = body.len() > LARGE_BODY;
-                    let doc = Document::new(body, json);
+                    let doc = Document::with_content_type(body, json, content_type.as_deref());
                     let page = json.then(|| PageInfo::probe(doc.body())).flatten();
                     if large {
                         release_free_memory();

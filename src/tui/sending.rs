@@ -204,6 +204,7 @@ impl App {
             id,
             body: response.body.clone(),
             json: response.is_json(),
+            content_type: response.header("content-type").map(str::to_string),
         });
         if !self.is_editing() {
             self.focus = Focus::Response;

@@ -1,6 +1,7 @@
 //! Windows of columns against the whole line cut, for text and JSON, short and long lines.
 
 use super::*;
+use crate::pretty::BodyKind;
 use bytes::Bytes;
 
 /// The old way: the whole line, then its characters `cols`.
@@ -139,15 +140,23 @@ fn a_long_json_string_matches_the_whole_line_cut_anywhere() {
 }
 
 #[test]
-fn a_json_error_body_of_one_line_is_windowed_as_text() {
+fn a_broken_json_body_of_one_line_is_windowed_as_json_then_text() {
     let mut rng = fastrand::Rng::with_seed(3);
     let mut body = b"{\"a\":\"".to_vec();
     body.extend(mixed(&mut rng, 5 * STRIDE, true));
     body.extend_from_slice(b"\",}");
+    body.extend(mixed(&mut rng, 3 * STRIDE, false));
     let doc = Document::new(Bytes::from(body), true);
-    assert_eq!(doc.kind(), BodyKind::Text);
-    assert!(doc.json_error().is_some());
-    windows_match(&doc, 0, offsets(&doc, 0, &mut rng));
+    assert_eq!(doc.kind(), BodyKind::BrokenJson);
+    assert_eq!(doc.json_line_count(), 2, "`{{` and the long member");
+    assert_eq!(
+        doc.checkpoints.len(),
+        2,
+        "the long member and the long text after"
+    );
+    for i in 1..doc.line_count() {
+        windows_match(&doc, i, offsets(&doc, i, &mut rng));
+    }
 }
 
 #[test]

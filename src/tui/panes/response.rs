@@ -10,7 +10,10 @@ mod lines;
 
 pub use cursor::BodyView;
 
-use lines::{explanation_lines, header_lines, request_lines, status_line, visible, wrapped_height};
+use lines::{
+    body_gutter, body_notes, explanation_lines, header_lines, request_lines, status_line, visible,
+    wrapped_height,
+};
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -480,22 +483,17 @@ impl ResponsePane {
             return lines.clone();
         }
         let mut out = BodyLines::default();
-        if let Some(e) = doc.json_error().filter(|_| start == 0) {
-            out.lines.push(Line::styled(
-                format!("Claims to be JSON but is not ({e}); shown as text."),
-                theme.warn(),
-            ));
-            out.skip = 1;
+        if start == 0 {
+            out.lines.extend(body_notes(&doc, theme));
+            out.skip = out.lines.len();
         }
-        let rows = self.rows_from(&doc, start, area.height as usize - out.skip.min(1));
+        let height = (area.height as usize).saturating_sub(out.skip);
+        let rows = self.rows_from(&doc, start, height);
         let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
         let styled = highlighter().window_rows(&doc, &rows, columns);
         for (row, runs) in rows.iter().zip(styled) {
-            let mark = if row.fold.is_some() { '▸' } else { ' ' };
-            let mut spans = vec![Span::styled(
-                format!("{:>gutter$}{mark}", row.line + 1),
-                theme.dim(),
-            )];
+            let folded = row.fold.is_some();
+            let mut spans = vec![body_gutter(&doc, row.line, gutter, folded, theme)];
             spans.extend(
                 runs.into_iter()
                     .map(|(style, text)| Span::styled(text, theme.syntax(style))),

@@ -1,7 +1,72 @@
 //! The lines the Response pane draws besides the body: the status line, the explanation of
-//! an error status, the Headers and Request tabs, and cutting lines to the visible columns.
+//! an error status, the notes above a body and its gutter, the Headers and Request tabs, and
+//! cutting lines to the visible columns.
 
 use super::*;
+
+/// Marks the body line where a body that claims to be JSON breaks.
+const ERROR_MARK: char = '✗';
+
+/// The notes shown above the top of a body: where a body that claims to be JSON breaks and
+/// how it is shown, and bytes that are not UTF-8.
+pub(super) fn body_notes(doc: &Document, theme: &Theme) -> Vec<Line<'static>> {
+    let mut notes = Vec::new();
+    if let (Some(e), Some(line)) = (doc.json_error(), doc.json_error_line()) {
+        notes.push(Line::styled(
+            format!(
+                "Not valid JSON: {} at line {}, column {}.",
+                e.message,
+                thousands(e.line as u64),
+                thousands(e.column as u64)
+            ),
+            theme.warn(),
+        ));
+        let line = thousands(line as u64 + 1);
+        let how = match doc.json_line_count() {
+            0 => "Shown as received.".to_string(),
+            n if n == doc.line_count() => {
+                format!("Pretty-printed as far as it goes: it stops at line {line} ({ERROR_MARK}).")
+            }
+            _ => format!(
+                "Pretty-printed up to the error, then as received from line {line} ({ERROR_MARK})."
+            ),
+        };
+        notes.push(Line::styled(how, theme.warn()));
+    }
+    let bad = doc.invalid_utf8();
+    if bad > 0 {
+        let bytes = if bad == 1 { "byte" } else { "bytes" };
+        notes.push(Line::styled(
+            format!(
+                "Not valid UTF-8: {} {bytes} shown as {}.",
+                thousands(bad as u64),
+                char::REPLACEMENT_CHARACTER
+            ),
+            theme.warn(),
+        ));
+    }
+    notes
+}
+
+/// The gutter of body line `i`: its number right-aligned in `width` columns, then a space, or
+/// the error mark on the line where a body that claims to be JSON breaks.
+pub(super) fn body_gutter(
+    doc: &Document,
+    i: usize,
+    width: usize,
+    folded: bool,
+    theme: &Theme,
+) -> Span<'static> {
+    if doc.json_error_line() == Some(i) {
+        Span::styled(format!("{:>width$}{ERROR_MARK}", i + 1), theme.error_text())
+    } else {
+        let mark = if folded { FOLD_MARK } else { ' ' };
+        Span::styled(format!("{:>width$}{mark}", i + 1), theme.dim())
+    }
+}
+
+/// After the line number of a folded row.
+const FOLD_MARK: char = '▸';
 
 /// Rows `lines` take when wrapped at `width` (word wrapping may take a little more; the
 /// explanation box is sized generously from this).

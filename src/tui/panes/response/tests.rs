@@ -6,7 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ratatui::style::Style;
 
-use super::lines::clip;
+use super::lines::{body_gutter, body_notes, clip};
 use super::*;
 use crate::younium::request::SentRequest;
 
@@ -43,24 +43,20 @@ fn pane(body: Bytes, looks_json: bool) -> ResponsePane {
 fn drawn_whole(pane: &ResponsePane, area: Rect, theme: &Theme) -> Vec<Line<'static>> {
     let doc = pane.shown().and_then(|s| s.doc.clone()).unwrap();
     let start = pane.scroll.min(doc.line_count() - 1);
-    let end = (start + area.height as usize).min(doc.line_count());
     let gutter = doc.line_count().to_string().len();
     let mut lines = Vec::new();
-    if let Some(e) = doc.json_error().filter(|_| start == 0) {
-        lines.push(Line::styled(
-            format!("Claims to be JSON but is not ({e}); shown as text."),
-            theme.warn(),
-        ));
+    if start == 0 {
+        lines.extend(body_notes(&doc, theme));
     }
+    // The notes take rows of the area.
+    let height = (area.height as usize).saturating_sub(lines.len());
+    let end = (start + height).min(doc.line_count());
     for (k, runs) in highlighter()
         .lines(&doc, start..end)
         .into_iter()
         .enumerate()
     {
-        let mut spans = vec![Span::styled(
-            format!("{:>gutter$} ", start + k + 1),
-            theme.dim(),
-        )];
+        let mut spans = vec![body_gutter(&doc, start + k, gutter, false, theme)];
         spans.extend(
             runs.into_iter()
                 .map(|(style, text)| Span::styled(text, theme.syntax(style))),
