@@ -59,7 +59,7 @@ fn app() -> App {
     let mut app = App::new(
         pane,
         ManagerOptions::default(),
-        Theme { colour: false },
+        Theme::mono(),
         tz,
         fixed_now(),
     );

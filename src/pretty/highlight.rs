@@ -38,10 +38,20 @@ const TAIL: usize = 16;
 /// A line as coloured runs.
 pub type StyledLine = Vec<(Style, String)>;
 
-/// The loaded syntax definitions and theme.
+/// The terminal's background, which decides the colours (see `tui::theme` for how it is
+/// found out).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Background {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// The loaded syntax definitions and the themes for a dark and a light background.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
-    theme: Theme,
+    dark: Theme,
+    light: Theme,
 }
 
 static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
@@ -55,28 +65,23 @@ impl Highlighter {
     fn load() -> Self {
         let syntaxes = SyntaxSet::load_defaults_newlines();
         let mut themes = ThemeSet::load_defaults();
-        let mut theme = themes
-            .themes
-            .remove("base16-eighties.dark")
-            .or_else(|| themes.themes.into_values().next())
-            .unwrap_or_default();
-        // The theme colours keys like string values; an explorer reads better with keys apart.
-        if let Ok(scope) = "meta.mapping.key string".parse::<ScopeSelectors>() {
-            theme.scopes.push(ThemeItem {
-                scope,
-                style: StyleModifier {
-                    foreground: Some(Color {
-                        r: 102,
-                        g: 153,
-                        b: 204,
-                        a: 255,
-                    }),
-                    background: None,
-                    font_style: None,
-                },
-            });
+        let mut take = |name: &str| themes.themes.remove(name).unwrap_or_default();
+        // The themes colour keys like string values; an explorer reads better with keys
+        // apart: a light blue on the dark background, a dark orange on the light one.
+        let dark = with_key_colour(take("base16-eighties.dark"), (102, 153, 204));
+        let light = with_key_colour(take("InspiredGitHub"), (166, 74, 0));
+        Highlighter {
+            syntaxes,
+            dark,
+            light,
         }
-        Highlighter { syntaxes, theme }
+    }
+
+    fn theme(&self, background: Background) -> &Theme {
+        match background {
+            Background::Dark => &self.dark,
+            Background::Light => &self.light,
+        }
     }
 
     fn json(&self) -> &SyntaxReference {
@@ -86,26 +91,29 @@ impl Highlighter {
     }
 
     /// The default foreground, for plain text.
-    pub fn plain_style(&self) -> Style {
+    pub fn plain_style(&self, background: Background) -> Style {
+        let (fg, bg) = match background {
+            Background::Dark => (Color::WHITE, Color::BLACK),
+            Background::Light => (Color::BLACK, Color::WHITE),
+        };
+        let settings = &self.theme(background).settings;
         Style {
-            foreground: self
-                .theme
-                .settings
-                .foreground
-                .unwrap_or(syntect::highlighting::Color::WHITE),
-            background: self
-                .theme
-                .settings
-                .background
-                .unwrap_or(syntect::highlighting::Color::BLACK),
+            foreground: settings.foreground.unwrap_or(fg),
+            background: settings.background.unwrap_or(bg),
             font_style: syntect::highlighting::FontStyle::empty(),
         }
     }
 
-    /// Highlights display lines `range` of `doc`, whole. Text bodies come back in the plain
-    /// style, and so do JSON lines longer than [`LONG_LINE`].
-    pub fn lines(&self, doc: &Document, range: Range<usize>) -> Vec<StyledLine> {
-        self.highlight(doc, range, None)
+    /// Highlights display lines `range` of `doc`, whole, in the colours for `background`.
+    /// Text bodies come back in the plain style, and so do JSON lines longer than
+    /// [`LONG_LINE`].
+    pub fn lines(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        background: Background,
+    ) -> Vec<StyledLine> {
+        self.highlight(doc, range, None, background)
     }
 
     /// Highlights columns `cols` of display lines `range` of `doc`: what a viewer scrolled
@@ -116,8 +124,9 @@ impl Highlighter {
         doc: &Document,
         range: Range<usize>,
         cols: Range<usize>,
+        background: Background,
     ) -> Vec<StyledLine> {
-        self.highlight(doc, range, Some(cols))
+        self.highlight(doc, range, Some(cols), background)
     }
 
     fn highlight(
@@ -125,11 +134,12 @@ impl Highlighter {
         doc: &Document,
         range: Range<usize>,
         cols: Option<Range<usize>>,
+        background: Background,
     ) -> Vec<StyledLine> {
         let range = range.start.min(doc.line_count())..range.end.min(doc.line_count());
         let plain = |i: usize| match &cols {
-            Some(cols) => self.plain_window(doc, i, cols.clone()),
-            None => vec![(self.plain_style(), doc.line(i))],
+            Some(cols) => self.plain_window(doc, i, cols.clone(), background),
+            None => vec![(self.plain_style(background), doc.line(i))],
         };
         if doc.kind() != BodyKind::Json {
             return range.map(plain).collect();
@@ -140,13 +150,13 @@ impl Highlighter {
             if doc.line_bytes(i) > LONG_LINE {
                 parser = None;
                 out.push(match &cols {
-                    Some(cols) => self.long_line_window(doc, i, cols.clone()),
+                    Some(cols) => self.long_line_window(doc, i, cols.clone(), background),
                     None => plain(i),
                 });
                 continue;
             }
             let text = doc.line(i);
-            let h = parser.get_or_insert_with(|| self.primed(doc, i));
+            let h = parser.get_or_insert_with(|| self.primed(doc, i, background));
             let Some(styled) = self.highlight_one(h, &text) else {
                 parser = None;
                 out.push(plain(i));
@@ -166,29 +176,41 @@ impl Highlighter {
     /// would have there: the containers open around the line (as [`Self::primed`]), then the
     /// line so far with its strings emptied (`"":"` inside a member's string value). The lead
     /// covers an escape sequence cut by the window's start, the tail a literal cut by its end.
-    fn long_line_window(&self, doc: &Document, i: usize, cols: Range<usize>) -> StyledLine {
+    fn long_line_window(
+        &self,
+        doc: &Document,
+        i: usize,
+        cols: Range<usize>,
+        background: Background,
+    ) -> StyledLine {
         let lead = doc.lead_in(i, cols.clone(), LEAD, TAIL);
-        let mut h = self.primed(doc, i);
+        let mut h = self.primed(doc, i, background);
         let fed = format!("{}{}", lead.skeleton, lead.text);
         let first = lead.skeleton.len() + lead.skip;
         match self.highlight_one(&mut h, &fed) {
             Some(styled) => cut(styled, first..first.saturating_add(cols.len())),
-            None => self.plain_window(doc, i, cols),
+            None => self.plain_window(doc, i, cols, background),
         }
     }
 
     /// Columns `cols` of line `i` in the plain style (no run at all when empty).
-    fn plain_window(&self, doc: &Document, i: usize, cols: Range<usize>) -> StyledLine {
+    fn plain_window(
+        &self,
+        doc: &Document,
+        i: usize,
+        cols: Range<usize>,
+        background: Background,
+    ) -> StyledLine {
         let text = doc.columns(i, cols);
         if text.is_empty() {
             return Vec::new();
         }
-        vec![(self.plain_style(), text)]
+        vec![(self.plain_style(background), text)]
     }
 
     /// A parser in the state it would have at the start of JSON line `i`.
-    fn primed(&self, doc: &Document, i: usize) -> HighlightLines<'_> {
-        let mut h = HighlightLines::new(self.json(), &self.theme);
+    fn primed(&self, doc: &Document, i: usize, background: Background) -> HighlightLines<'_> {
+        let mut h = HighlightLines::new(self.json(), self.theme(background));
         let stack = doc.open_containers(i);
         if !stack.is_empty() {
             let mut prefix = String::new();
@@ -217,12 +239,17 @@ impl Highlighter {
     }
 
     /// A whole document as terminal text with 24-bit colour escapes, for the headless `call`.
-    pub fn write_ansi(&self, doc: &Document, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_ansi(
+        &self,
+        doc: &Document,
+        background: Background,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
         const CHUNK: usize = 2048;
         let mut start = 0;
         while start < doc.line_count() {
             let end = (start + CHUNK).min(doc.line_count());
-            for line in self.lines(doc, start..end) {
+            for line in self.lines(doc, start..end, background) {
                 let runs: Vec<(Style, &str)> = line.iter().map(|(s, t)| (*s, t.as_str())).collect();
                 writeln!(
                     out,
@@ -234,6 +261,24 @@ impl Highlighter {
         }
         Ok(())
     }
+}
+
+/// `theme` with object keys in `rgb` rather than in the colour of string values. syntect's
+/// JSON grammar scopes a key `meta.structure.dictionary.key.json string`; newer grammars say
+/// `meta.mapping.key string`.
+fn with_key_colour(mut theme: Theme, (r, g, b): (u8, u8, u8)) -> Theme {
+    let keys = "meta.structure.dictionary.key string, meta.mapping.key string";
+    if let Ok(scope) = keys.parse::<ScopeSelectors>() {
+        theme.scopes.push(ThemeItem {
+            scope,
+            style: StyleModifier {
+                foreground: Some(Color { r, g, b, a: 255 }),
+                background: None,
+                font_style: None,
+            },
+        });
+    }
+    theme
 }
 
 /// Columns `cols` of a highlighted line.
@@ -270,9 +315,9 @@ mod tests {
             {"id":"b","s":"with \"quotes\" and , commas"}],"empty":[],"last":"z"}"#;
         let doc = Document::new(Bytes::from(body), true);
         let h = highlighter();
-        let whole = h.lines(&doc, 0..doc.line_count());
+        let whole = h.lines(&doc, 0..doc.line_count(), Background::Dark);
         for start in 0..doc.line_count() {
-            let part = h.lines(&doc, start..doc.line_count());
+            let part = h.lines(&doc, start..doc.line_count(), Background::Dark);
             assert_eq!(
                 part,
                 whole[start..],
@@ -290,12 +335,63 @@ mod tests {
         );
     }
 
+    /// Relative luminance, 0 (black) to 1 (white).
+    fn luminance(c: Color) -> f64 {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b)
+    }
+
+    #[test]
+    fn each_background_has_colours_that_read_on_it_with_keys_apart() {
+        let body = r#"{"id":"a","n":1.5,"ok":true,"none":null,"list":["x"]}"#;
+        let doc = Document::new(Bytes::from(body), true);
+        let h = highlighter();
+        for background in [Background::Dark, Background::Light] {
+            let lines = h.lines(&doc, 0..doc.line_count(), background);
+            let colour_of = |text: &str| {
+                lines[1]
+                    .iter()
+                    .find(|(_, t)| t == text)
+                    .map(|(s, _)| s.foreground)
+                    .unwrap_or_else(|| panic!("{text} in {:?}", lines[1]))
+            };
+            assert_ne!(colour_of("id"), colour_of("a"), "{background:?}");
+            let plain = h.plain_style(background).foreground;
+            for (style, text) in lines
+                .iter()
+                .flatten()
+                .chain([&(h.plain_style(background), String::new())])
+            {
+                let l = luminance(style.foreground);
+                match background {
+                    Background::Light => assert!(l < 0.5, "{text:?} {style:?} on white"),
+                    Background::Dark => assert!(l > 0.1, "{text:?} {style:?} on black"),
+                }
+            }
+            assert!(match background {
+                Background::Light => luminance(plain) < 0.1,
+                Background::Dark => luminance(plain) > 0.5,
+            });
+        }
+        assert_ne!(
+            h.lines(&doc, 0..doc.line_count(), Background::Dark),
+            h.lines(&doc, 0..doc.line_count(), Background::Light)
+        );
+    }
+
     #[test]
     fn long_lines_are_left_plain_and_the_rest_still_coloured() {
         let long = "x".repeat(LONG_LINE + 10);
         let body = format!(r#"{{"a":"{long}","b":1}}"#);
         let doc = Document::new(Bytes::from(body), true);
-        let lines = highlighter().lines(&doc, 0..doc.line_count());
+        let lines = highlighter().lines(&doc, 0..doc.line_count(), Background::Dark);
         assert_eq!(lines[1].len(), 1);
         assert!(lines[2].len() > 1, "{:?}", lines[2]);
     }
@@ -310,7 +406,7 @@ mod tests {
     /// A line highlighted whole from the right starting state, however long it is.
     fn whole_line(doc: &Document, i: usize) -> Vec<(char, Style)> {
         let h = highlighter();
-        let mut parser = h.primed(doc, i);
+        let mut parser = h.primed(doc, i, Background::Dark);
         cells(&h.highlight_one(&mut parser, &doc.line(i)).unwrap())
     }
 
@@ -341,7 +437,7 @@ mod tests {
             );
             for start in (0..whole.len() + 40).step_by(53).chain([1, 2, 3, 7]) {
                 let cols = start..start + 47;
-                let window = h.window(&doc, i..i + 1, cols.clone());
+                let window = h.window(&doc, i..i + 1, cols.clone(), Background::Dark);
                 let expected: Vec<_> = whole.iter().skip(start).take(47).copied().collect();
                 assert_eq!(cells(&window[0]), expected, "line {i}, columns {cols:?}");
             }
@@ -353,9 +449,14 @@ mod tests {
         let body = r#"{"pageNumber":1,"data":[{"id":"a","n":[1,2,{"deep":true}],"o":{"x":null}}]}"#;
         let doc = Document::new(Bytes::from(body), true);
         let h = highlighter();
-        let whole = h.lines(&doc, 0..doc.line_count());
+        let whole = h.lines(&doc, 0..doc.line_count(), Background::Dark);
         for start in [0, 1, 4, 9, 30] {
-            let window = h.window(&doc, 2..doc.line_count(), start..start + 6);
+            let window = h.window(
+                &doc,
+                2..doc.line_count(),
+                start..start + 6,
+                Background::Dark,
+            );
             for (k, line) in window.iter().enumerate() {
                 let expected: Vec<_> = cells(&whole[2 + k])
                     .into_iter()
@@ -371,13 +472,16 @@ mod tests {
     fn a_text_window_is_plain_and_only_the_window() {
         let body = format!("{}\t\u{e9}\n", "x".repeat(100_000));
         let doc = Document::new(Bytes::from(body), false);
-        let lines = highlighter().window(&doc, 0..5, 99_998..100_004);
+        let lines = highlighter().window(&doc, 0..5, 99_998..100_004, Background::Light);
         assert_eq!(lines.len(), 1);
         assert_eq!(
             lines[0],
-            [(highlighter().plain_style(), "xx    ".to_string())]
+            [(
+                highlighter().plain_style(Background::Light),
+                "xx    ".to_string()
+            )]
         );
-        let past = highlighter().window(&doc, 0..1, 200_000..200_010);
+        let past = highlighter().window(&doc, 0..1, 200_000..200_010, Background::Dark);
         assert_eq!(past, [Vec::new()]);
     }
 
@@ -385,7 +489,9 @@ mod tests {
     fn ansi_output_ends_each_line_with_a_reset() {
         let doc = Document::new(Bytes::from_static(b"{\"a\":1}"), true);
         let mut out = Vec::new();
-        highlighter().write_ansi(&doc, &mut out).unwrap();
+        highlighter()
+            .write_ansi(&doc, Background::Dark, &mut out)
+            .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.lines().count(), 3);
         assert!(text.lines().all(|l| l.ends_with("\x1b[0m")));

@@ -193,7 +193,7 @@ impl ResponsePane {
             }
             (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
             (ResponseState::Shown(s), ResponseTab::Request) => {
-                request_lines(s, &Theme { colour: false }).len()
+                request_lines(s, &Theme::mono()).len()
             }
             _ => 0,
         }
@@ -458,7 +458,7 @@ impl ResponsePane {
             ));
         }
         let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
-        let styled = highlighter().window(&doc, start..end, columns);
+        let styled = highlighter().window(&doc, start..end, columns, theme.background);
         for (i, runs) in styled.into_iter().enumerate() {
             let mut spans = vec![Span::styled(
                 format!("{:>gutter$} ", start + i + 1),
