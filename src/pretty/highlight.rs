@@ -265,8 +265,19 @@ impl Highlighter {
 
 /// `theme` with object keys in `rgb` rather than in the colour of string values. syntect's
 /// JSON grammar scopes a key `meta.structure.dictionary.key.json string`; newer grammars say
-/// `meta.mapping.key string`.
+/// `meta.mapping.key string`. The theme's own rules for objects go first (InspiredGitHub
+/// colours keys as strings elsewhere and string values as plain text, with selectors too
+/// specific to override), so strings are coloured alike wherever they are, keys apart.
 fn with_key_colour(mut theme: Theme, (r, g, b): (u8, u8, u8)) -> Theme {
+    theme.scopes.retain(|item| {
+        !item.scope.selectors.iter().any(|selector| {
+            selector
+                .path
+                .as_slice()
+                .iter()
+                .any(|scope| scope.build_string().starts_with("meta.structure.dictionary"))
+        })
+    });
     let keys = "meta.structure.dictionary.key string, meta.mapping.key string";
     if let Ok(scope) = keys.parse::<ScopeSelectors>() {
         theme.scopes.push(ThemeItem {
