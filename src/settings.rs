@@ -570,38 +570,6 @@ max_body = "1GB"
     }
 
     #[test]
-    fn the_theme_comes_from_the_variable_then_the_file_then_auto() {
-        let none = ConnectionArgs::default();
-        let theme = |config: &Loaded, env: Option<&str>| {
-            let env = EnvVars {
-                theme: env.map(str::to_string),
-                ..Default::default()
-            };
-            resolve_with(config, None, &none, &env).map(|s| s.theme)
-        };
-        assert_eq!(theme(&Loaded::default(), None), Ok(ThemeChoice::Auto));
-        assert_eq!(theme(&loaded(FILE), None), Ok(ThemeChoice::Auto));
-        let light = loaded(&format!("theme = \"light\"\n{FILE}"));
-        assert_eq!(theme(&light, None), Ok(ThemeChoice::Light));
-        assert_eq!(theme(&light, Some("Dark")), Ok(ThemeChoice::Dark));
-        assert_eq!(
-            theme(&light, Some("blue")).unwrap_err().to_string(),
-            "YOUNIUM_TUI_THEME=\"blue\" is not a theme: use dark, light or auto"
-        );
-    }
-
-    #[test]
-    fn a_bad_theme_in_the_file_names_the_file_the_line_and_the_values() {
-        let e = ConfigFile::parse(Path::new("/cfg/config.toml"), "\ntheme = \"blue\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("/cfg/config.toml, line 2, column 9: "), "{e}");
-        for value in ["`auto`", "`dark`", "`light`"] {
-            assert!(e.contains(value), "{e}");
-        }
-    }
-
-    #[test]
     fn the_same_inputs_give_the_same_settings() {
         let (config, flags) = (loaded(FILE), all_flags());
         let env = EnvVars {

@@ -246,7 +246,10 @@ fn every_colour_reads_on_its_background() {
                 (fg, Some(bg)) => {
                     let fg = fg.unwrap_or(ink);
                     let c = contrast(fg, bg);
-                    assert!(c >= 4.0, "{name}: {fg:?} on {bg:?} ({background:?}): {c:.1}");
+                    assert!(
+                        c >= 4.0,
+                        "{name}: {fg:?} on {bg:?} ({background:?}): {c:.1}"
+                    );
                     assert_ne!(bg, paper, "{name} would not stand out");
                 }
                 (None, None) => {}
@@ -261,4 +264,36 @@ fn without_colour_no_style_has_one() {
         assert_eq!((style.fg, style.bg), (None, None), "{name}");
     }
     assert!(Theme::mono().selected().add_modifier != Modifier::empty());
+}
+
+#[test]
+fn the_theme_comes_from_the_variable_then_the_file_then_auto() {
+    use std::path::Path;
+    use younium_tui::cli::ConnectionArgs;
+    use younium_tui::config::{ConfigFile, Loaded, ThemeChoice};
+    use younium_tui::settings::{EnvVars, Inputs, resolve};
+    let flags = ConnectionArgs::default();
+    let theme = |config: &Loaded, env: Option<&str>| {
+        let env = EnvVars {
+            theme: env.map(str::to_string),
+            ..Default::default()
+        };
+        let inputs = Inputs {
+            config,
+            profile: None,
+            flags: &flags,
+            env: &env,
+        };
+        resolve(&inputs).map(|s| s.theme)
+    };
+    let file = |text: &str| Loaded::from(ConfigFile::parse(Path::new("/c.toml"), text).unwrap());
+    assert_eq!(theme(&Loaded::default(), None), Ok(ThemeChoice::Auto));
+    assert_eq!(theme(&file("[profiles.a]\n"), None), Ok(ThemeChoice::Auto));
+    let light = file("theme = \"light\"\n[profiles.a]\nclient_id = \"x\"\n");
+    assert_eq!(theme(&light, None), Ok(ThemeChoice::Light));
+    assert_eq!(theme(&light, Some("Dark")), Ok(ThemeChoice::Dark));
+    assert_eq!(
+        theme(&light, Some("blue")).unwrap_err().to_string(),
+        "YOUNIUM_TUI_THEME=\"blue\" is not a theme: use dark, light or auto"
+    );
 }

@@ -271,11 +271,11 @@ impl Highlighter {
 fn with_key_colour(mut theme: Theme, (r, g, b): (u8, u8, u8)) -> Theme {
     theme.scopes.retain(|item| {
         !item.scope.selectors.iter().any(|selector| {
-            selector
-                .path
-                .as_slice()
-                .iter()
-                .any(|scope| scope.build_string().starts_with("meta.structure.dictionary"))
+            selector.path.as_slice().iter().any(|scope| {
+                scope
+                    .build_string()
+                    .starts_with("meta.structure.dictionary")
+            })
         })
     });
     let keys = "meta.structure.dictionary.key string, meta.mapping.key string";
