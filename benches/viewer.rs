@@ -91,7 +91,7 @@ fn shown(body: Bytes, doc: Document, page: Option<PageInfo>) -> Shown {
 }
 
 fn draw(pane: &mut ResponsePane, terminal: &mut Terminal<TestBackend>) {
-    let theme = Theme { colour: true };
+    let theme = Theme::default();
     terminal
         .draw(|f| {
             pane.render(
@@ -435,7 +435,7 @@ fn whole_screen_tick(label: &str, raw: Bytes, runs: usize) {
     let mut app = App::new(
         pane,
         ManagerOptions::default(),
-        Theme { colour: true },
+        Theme::default(),
         TimeZone::UTC,
         jiff::Timestamp::now(),
     );

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use crate::cli::ConnectionArgs;
-use crate::config::{ConfigError, Loaded, Profile, SecretSource};
+use crate::config::{ConfigError, Loaded, Profile, SecretSource, ThemeChoice};
 use crate::session::ManagerOptions;
 use crate::younium::doctor::LegalEntity;
 use crate::younium::environment::EnvironmentError;
@@ -20,11 +20,16 @@ use crate::younium::{ApiVersion, AuthMethod, CallSettings, Environment, Secret};
 /// The environment variable that carries the secret (or the legacy password).
 pub const SECRET_ENV: &str = "YOUNIUM_SECRET";
 
+/// The environment variable that chooses the colours over the config file's `theme`.
+pub const THEME_ENV: &str = "YOUNIUM_TUI_THEME";
+
 /// The environment variables [`resolve`] uses beyond those clap reads into the flags.
 #[derive(Clone, Debug, Default)]
 pub struct EnvVars {
     /// `YOUNIUM_SECRET`, when set to something.
     pub secret: Option<Secret>,
+    /// `YOUNIUM_TUI_THEME`, when set to something (checked by [`resolve`]).
+    pub theme: Option<String>,
 }
 
 impl EnvVars {
@@ -34,7 +39,10 @@ impl EnvVars {
             .ok()
             .filter(|v| !v.trim().is_empty())
             .map(Secret::new);
-        EnvVars { secret }
+        let theme = std::env::var(THEME_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        EnvVars { secret, theme }
     }
 }
 
@@ -81,6 +89,8 @@ pub struct Settings {
     pub secret: SecretPlan,
     /// The config file could not be used, but nothing needed it: say so and go on.
     pub config_warning: Option<ConfigError>,
+    /// The colours: `YOUNIUM_TUI_THEME`, else the file's `theme`, else auto.
+    pub theme: ThemeChoice,
 }
 
 impl Settings {
@@ -113,6 +123,8 @@ pub enum SettingsError {
     ZeroTimeout { what: String },
     #[error("{what} is 0, which would refuse every answer with a body: give a size such as 512MB")]
     ZeroMaxBody { what: String },
+    #[error("{THEME_ENV}={value:?} is not a theme: use {}", ThemeChoice::NAMES)]
+    Theme { value: String },
 }
 
 /// Turns the config file, the chosen profile, the flags and the environment into settings.
@@ -190,7 +202,24 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
         profile: profile_name,
         secret,
         config_warning,
+        theme: theme(inputs)?,
     })
+}
+
+/// `YOUNIUM_TUI_THEME`, else the config file's `theme` (a top-level key, whichever profile is
+/// used), else auto.
+fn theme(inputs: &Inputs<'_>) -> Result<ThemeChoice, SettingsError> {
+    if let Some(value) = &inputs.env.theme {
+        return value.parse().map_err(|_| SettingsError::Theme {
+            value: value.clone(),
+        });
+    }
+    Ok(inputs
+        .config
+        .file
+        .as_ref()
+        .and_then(|f| f.config.theme)
+        .unwrap_or_default())
 }
 
 type Chosen = (Option<String>, Option<Profile>, Option<ConfigError>);
@@ -421,6 +450,7 @@ max_body = "1GB"
     fn younium_secret_beats_the_profiles_source() {
         let env = EnvVars {
             secret: Some(Secret::new("from-env")),
+            ..Default::default()
         };
         let s = resolve_with(&loaded(FILE), None, &ConnectionArgs::default(), &env).unwrap();
         assert_eq!(s.secret, SecretPlan::Given(Secret::new("from-env")));
@@ -544,6 +574,7 @@ max_body = "1GB"
         let (config, flags) = (loaded(FILE), all_flags());
         let env = EnvVars {
             secret: Some(Secret::new("s")),
+            ..Default::default()
         };
         let once = resolve_with(&config, Some("alpha"), &flags, &env).unwrap();
         let again = resolve_with(&config, Some("alpha"), &flags, &env).unwrap();

@@ -15,14 +15,14 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use younium_tui::pretty::{BodyKind, Document};
 use younium_tui::tui::app::{Action, App, Effect, Focus};
-use younium_tui::tui::theme::Theme;
+use younium_tui::tui::theme::{Background, Theme};
 use younium_tui::tui::view;
 
 /// An app that sent a request and got `body` back with `content_type`, indexed as the runner
 /// indexes it, the Response pane maximised on a 110×30 screen.
 fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
     let mut app = common::signed_in_app();
-    app.theme = Theme { colour };
+    app.theme = Theme::new(colour, Background::Dark);
     let key =
         |app: &mut App, code| app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     let id = key(&mut app, KeyCode::F(5))

@@ -215,7 +215,7 @@ fn switching_profile_reconfigures_the_client_and_the_token_manager() {
     let mut app = App::new(
         ConnectionPane::default(),
         start.manager,
-        Theme { colour: false },
+        Theme::mono(),
         TimeZone::UTC,
         jiff::Timestamp::now(),
     );

@@ -59,7 +59,7 @@ fn app() -> App {
     let mut app = App::new(
         pane,
         ManagerOptions::default(),
-        Theme { colour: false },
+        Theme::mono(),
         tz,
         fixed_now(),
     );
@@ -455,7 +455,7 @@ fn welcome_and_too_small() {
     a.screen = Screen::Welcome;
     insta::assert_snapshot!("welcome", render(&mut a));
     a.screen = Screen::Main;
-    a.size = (80, 24);
+    a.size = (59, 24);
     insta::assert_snapshot!("too_small", render(&mut a));
 }
 

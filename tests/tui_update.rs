@@ -66,7 +66,7 @@ fn first_run_without_credentials_shows_the_welcome_screen() {
     let app = App::new(
         ConnectionPane::default(),
         ManagerOptions::default(),
-        Theme { colour: false },
+        Theme::mono(),
         TimeZone::UTC,
         fixed_now(),
     );
@@ -80,7 +80,7 @@ fn demo_flow_connects_with_the_simulators_credentials() {
     let mut app = App::new(
         ConnectionPane::default(),
         ManagerOptions::default(),
-        Theme { colour: false },
+        Theme::mono(),
         TimeZone::UTC,
         fixed_now(),
     );
@@ -114,7 +114,7 @@ fn demo_failure_is_shown_on_the_welcome_screen() {
     let mut app = App::new(
         ConnectionPane::default(),
         ManagerOptions::default(),
-        Theme { colour: false },
+        Theme::mono(),
         TimeZone::UTC,
         fixed_now(),
     );

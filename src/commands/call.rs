@@ -167,7 +167,7 @@ fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
 fn write_document(doc: &Document, terminal: bool, out: &mut impl Write) -> std::io::Result<()> {
     let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if colour && doc.kind() == BodyKind::Json {
-        highlighter().write_ansi(doc, out)
+        highlighter().write_ansi(doc, crate::tui::theme::headless_background(), out)
     } else {
         write_lines(doc, terminal, out)
     }

@@ -199,6 +199,19 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_theme_names_the_file_the_line_and_the_values() {
+        let e = ConfigFile::parse(Path::new("/cfg/config.toml"), "\ntheme = \"blue\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("/cfg/config.toml, line 2, column 9: "), "{e}");
+        for value in ["`auto`", "`dark`", "`light`"] {
+            assert!(e.contains(value), "{e}");
+        }
+        let light = ConfigFile::parse(Path::new("c.toml"), "theme = \"light\"\n").unwrap();
+        assert_eq!(light.config.theme, Some(crate::config::ThemeChoice::Light));
+    }
+
+    #[test]
     fn errors_name_the_line_and_what_is_wrong() {
         let bad = "[profiles.a]\nenvironment = \"sandbox\"\nclient_id = 12\n";
         let e = ConfigFile::parse(Path::new("c.toml"), bad).unwrap_err();

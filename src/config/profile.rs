@@ -23,6 +23,48 @@ pub struct Config {
     /// reports unknown names and conflicts with their lines and keeps the defaults for them.
     #[serde(default)]
     pub keys: Option<serde::de::IgnoredAny>,
+    /// `theme = "dark" | "light" | "auto"`: the colours, for a dark or a light terminal
+    /// background; `auto` (the default) asks the terminal.
+    pub theme: Option<ThemeChoice>,
+}
+
+/// The `theme` key: which colours to use.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeChoice {
+    /// Ask the terminal for its background colour.
+    #[default]
+    Auto,
+    Dark,
+    Light,
+}
+
+impl ThemeChoice {
+    /// The values, as the file and `YOUNIUM_TUI_THEME` spell them.
+    pub const NAMES: &str = "dark, light or auto";
+
+    /// The background this choice fixes (`None`: auto).
+    pub fn fixed(self) -> Option<crate::pretty::highlight::Background> {
+        use crate::pretty::highlight::Background;
+        match self {
+            ThemeChoice::Auto => None,
+            ThemeChoice::Dark => Some(Background::Dark),
+            ThemeChoice::Light => Some(Background::Light),
+        }
+    }
+}
+
+impl std::str::FromStr for ThemeChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(ThemeChoice::Auto),
+            "dark" => Ok(ThemeChoice::Dark),
+            "light" => Ok(ThemeChoice::Light),
+            _ => Err(format!("{text:?} is not a theme: use {}", Self::NAMES)),
+        }
+    }
 }
 
 /// One named connection.

@@ -97,10 +97,20 @@ pub struct FoldEnd {
     pub summary: String,
 }
 
-/// The loaded syntax definitions and theme.
+/// The terminal's background, which decides the colours (see `tui::theme` for how it is
+/// found out).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Background {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// The loaded syntax definitions and the themes for a dark and a light background.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
-    theme: Theme,
+    dark: Theme,
+    light: Theme,
 }
 
 static HIGHLIGHTER: OnceLock<Highlighter> = OnceLock::new();
@@ -114,28 +124,23 @@ impl Highlighter {
     fn load() -> Self {
         let syntaxes = SyntaxSet::load_defaults_newlines();
         let mut themes = ThemeSet::load_defaults();
-        let mut theme = themes
-            .themes
-            .remove("base16-eighties.dark")
-            .or_else(|| themes.themes.into_values().next())
-            .unwrap_or_default();
-        // The theme colours keys like string values; an explorer reads better with keys apart.
-        if let Ok(scope) = "meta.mapping.key string".parse::<ScopeSelectors>() {
-            theme.scopes.push(ThemeItem {
-                scope,
-                style: StyleModifier {
-                    foreground: Some(Color {
-                        r: 102,
-                        g: 153,
-                        b: 204,
-                        a: 255,
-                    }),
-                    background: None,
-                    font_style: None,
-                },
-            });
+        let mut take = |name: &str| themes.themes.remove(name).unwrap_or_default();
+        // The themes colour keys like string values; an explorer reads better with keys
+        // apart: a light blue on the dark background, a dark orange on the light one.
+        let dark = with_key_colour(take("base16-eighties.dark"), (102, 153, 204));
+        let light = with_key_colour(take("InspiredGitHub"), (166, 74, 0));
+        Highlighter {
+            syntaxes,
+            dark,
+            light,
         }
-        Highlighter { syntaxes, theme }
+    }
+
+    fn theme(&self, background: Background) -> &Theme {
+        match background {
+            Background::Dark => &self.dark,
+            Background::Light => &self.light,
+        }
     }
 
     fn json(&self) -> &SyntaxReference {
@@ -155,26 +160,28 @@ impl Highlighter {
     }
 
     /// The default foreground, for plain text.
-    pub fn plain_style(&self) -> Style {
+    pub fn plain_style(&self, background: Background) -> Style {
+        let (fg, bg) = match background {
+            Background::Dark => (Color::WHITE, Color::BLACK),
+            Background::Light => (Color::BLACK, Color::WHITE),
+        };
+        let settings = &self.theme(background).settings;
         Style {
-            foreground: self
-                .theme
-                .settings
-                .foreground
-                .unwrap_or(syntect::highlighting::Color::WHITE),
-            background: self
-                .theme
-                .settings
-                .background
-                .unwrap_or(syntect::highlighting::Color::BLACK),
+            foreground: settings.foreground.unwrap_or(fg),
+            background: settings.background.unwrap_or(bg),
             font_style: syntect::highlighting::FontStyle::empty(),
         }
     }
 
     /// Highlights display lines `range` of `doc`, whole. Plain text comes back in the plain
     /// style, and so do lines longer than [`LONG_LINE`].
-    pub fn lines(&self, doc: &Document, range: Range<usize>) -> Vec<StyledLine> {
-        self.highlight(doc, range, None)
+    pub fn lines(
+        &self,
+        doc: &Document,
+        range: Range<usize>,
+        background: Background,
+    ) -> Vec<StyledLine> {
+        self.highlight(doc, range, None, background)
     }
 
     /// Highlights columns `cols` of display lines `range` of `doc`: what a viewer scrolled
@@ -185,15 +192,22 @@ impl Highlighter {
         doc: &Document,
         range: Range<usize>,
         cols: Range<usize>,
+        background: Background,
     ) -> Vec<StyledLine> {
-        self.highlight(doc, range, Some(cols))
+        self.highlight(doc, range, Some(cols), background)
     }
 
     /// Highlights columns `cols` of the rows of a folded view: each row a line, or for a
     /// fold its opening line, the fold's summary and its closing line (`"a": [… 3 items],`).
     /// The parser goes on from one row to the next, through the closing line of a fold, so a
     /// screen of folds is primed once.
-    pub fn window_rows(&self, doc: &Document, rows: &[Row], cols: Range<usize>) -> Vec<StyledLine> {
+    pub fn window_rows(
+        &self,
+        doc: &Document,
+        rows: &[Row],
+        cols: Range<usize>,
+        background: Background,
+    ) -> Vec<StyledLine> {
         let window = Some(cols.clone());
         let mut out = Vec::with_capacity(rows.len());
         let mut parser: Option<HighlightLines<'_>> = None;
@@ -216,8 +230,8 @@ impl Highlighter {
                 let range = row.line..rows[end - 1].line + 1;
                 let json = range.start..range.end.min(doc.json_lines);
                 let text = range.start.max(doc.json_lines)..range.end;
-                out.extend(self.json_lines(doc, json, &window, &mut parser));
-                out.extend(self.text_lines(doc, text, &window));
+                out.extend(self.json_lines(doc, json, &window, &mut parser, background));
+                out.extend(self.text_lines(doc, text, &window, background));
                 next = range.end;
                 i = end;
                 continue;
@@ -228,14 +242,14 @@ impl Highlighter {
             let closer = doc.line(fold.close);
             let plain = || {
                 let text = format!("{opener}{}{}", fold.summary, closer.trim_start());
-                cut(vec![(self.plain_style(), text)], cols.clone())
+                cut(vec![(self.plain_style(background), text)], cols.clone())
             };
             if doc.line_bytes(row.line) > LONG_LINE {
                 parser = None;
                 out.push(plain());
                 continue;
             }
-            let h = parser.get_or_insert_with(|| self.primed(doc, row.line));
+            let h = parser.get_or_insert_with(|| self.primed(doc, row.line, background));
             let (Some(mut styled), Some(closing)) = (
                 self.highlight_one(h, &opener),
                 self.highlight_one(h, closer.trim_start()),
@@ -244,7 +258,7 @@ impl Highlighter {
                 out.push(plain());
                 continue;
             };
-            let mut summary = self.plain_style();
+            let mut summary = self.plain_style(background);
             summary.font_style = syntect::highlighting::FontStyle::ITALIC;
             styled.push((summary, fold.summary.clone()));
             styled.extend(closing);
@@ -258,20 +272,27 @@ impl Highlighter {
         doc: &Document,
         range: Range<usize>,
         cols: Option<Range<usize>>,
+        background: Background,
     ) -> Vec<StyledLine> {
         let range = range.start.min(doc.line_count())..range.end.min(doc.line_count());
         let json = range.start..range.end.min(doc.json_lines);
         let text = range.start.max(doc.json_lines)..range.end;
-        let mut out = self.json_lines(doc, json, &cols, &mut None);
-        out.extend(self.text_lines(doc, text, &cols));
+        let mut out = self.json_lines(doc, json, &cols, &mut None, background);
+        out.extend(self.text_lines(doc, text, &cols, background));
         out
     }
 
     /// Line `i` in the plain style: whole, or columns `cols` of it.
-    fn plain(&self, doc: &Document, i: usize, cols: &Option<Range<usize>>) -> StyledLine {
+    fn plain(
+        &self,
+        doc: &Document,
+        i: usize,
+        cols: &Option<Range<usize>>,
+        background: Background,
+    ) -> StyledLine {
         match cols {
-            Some(cols) => self.plain_window(doc, i, cols.clone()),
-            None => vec![(self.plain_style(), doc.line(i))],
+            Some(cols) => self.plain_window(doc, i, cols.clone(), background),
+            None => vec![(self.plain_style(background), doc.line(i))],
         }
     }
 
@@ -283,6 +304,7 @@ impl Highlighter {
         range: Range<usize>,
         cols: &Option<Range<usize>>,
         parser: &mut Option<HighlightLines<'h>>,
+        background: Background,
     ) -> Vec<StyledLine> {
         let mut out = Vec::with_capacity(range.len());
         for i in range {
@@ -290,16 +312,16 @@ impl Highlighter {
             if doc.line_bytes(i) > LONG_LINE {
                 *parser = None;
                 out.push(match cols {
-                    Some(cols) => self.long_line_window(doc, i, cols.clone()),
-                    None => self.plain(doc, i, cols),
+                    Some(cols) => self.long_line_window(doc, i, cols.clone(), background),
+                    None => self.plain(doc, i, cols, background),
                 });
                 continue;
             }
             let text = doc.line(i);
-            let h = parser.get_or_insert_with(|| self.primed(doc, i));
+            let h = parser.get_or_insert_with(|| self.primed(doc, i, background));
             let Some(styled) = self.highlight_one(h, &text) else {
                 *parser = None;
-                out.push(self.plain(doc, i, cols));
+                out.push(self.plain(doc, i, cols, background));
                 continue;
             };
             out.push(match cols {
@@ -317,9 +339,12 @@ impl Highlighter {
         doc: &Document,
         range: Range<usize>,
         cols: &Option<Range<usize>>,
+        background: Background,
     ) -> Vec<StyledLine> {
         let Some(syntax) = self.text(doc.text_syntax()) else {
-            return range.map(|i| self.plain(doc, i, cols)).collect();
+            return range
+                .map(|i| self.plain(doc, i, cols, background))
+                .collect();
         };
         let mut out = Vec::with_capacity(range.len());
         let mut parser: Option<HighlightLines<'_>> = None;
@@ -329,11 +354,12 @@ impl Highlighter {
             if doc.line_bytes(i) > LONG_LINE {
                 parser = None;
                 if shown {
-                    out.push(self.plain(doc, i, cols));
+                    out.push(self.plain(doc, i, cols, background));
                 }
                 continue;
             }
-            let h = parser.get_or_insert_with(|| HighlightLines::new(syntax, &self.theme));
+            let h =
+                parser.get_or_insert_with(|| HighlightLines::new(syntax, self.theme(background)));
             let styled = self.highlight_one(h, &doc.line(i));
             if styled.is_none() {
                 parser = None;
@@ -344,7 +370,7 @@ impl Highlighter {
             out.push(match (styled, cols) {
                 (Some(styled), Some(cols)) => cut(styled, cols.clone()),
                 (Some(styled), None) => styled,
-                (None, _) => self.plain(doc, i, cols),
+                (None, _) => self.plain(doc, i, cols, background),
             });
         }
         out
@@ -356,29 +382,41 @@ impl Highlighter {
     /// would have there: the containers open around the line (as [`Self::primed`]), then the
     /// line so far with its strings emptied (`"":"` inside a member's string value). The lead
     /// covers an escape sequence cut by the window's start, the tail a literal cut by its end.
-    fn long_line_window(&self, doc: &Document, i: usize, cols: Range<usize>) -> StyledLine {
+    fn long_line_window(
+        &self,
+        doc: &Document,
+        i: usize,
+        cols: Range<usize>,
+        background: Background,
+    ) -> StyledLine {
         let lead = doc.lead_in(i, cols.clone(), LEAD, TAIL);
-        let mut h = self.primed(doc, i);
+        let mut h = self.primed(doc, i, background);
         let fed = format!("{}{}", lead.skeleton, lead.text);
         let first = lead.skeleton.len() + lead.skip;
         match self.highlight_one(&mut h, &fed) {
             Some(styled) => cut(styled, first..first.saturating_add(cols.len())),
-            None => self.plain_window(doc, i, cols),
+            None => self.plain_window(doc, i, cols, background),
         }
     }
 
     /// Columns `cols` of line `i` in the plain style (no run at all when empty).
-    fn plain_window(&self, doc: &Document, i: usize, cols: Range<usize>) -> StyledLine {
+    fn plain_window(
+        &self,
+        doc: &Document,
+        i: usize,
+        cols: Range<usize>,
+        background: Background,
+    ) -> StyledLine {
         let text = doc.columns(i, cols);
         if text.is_empty() {
             return Vec::new();
         }
-        vec![(self.plain_style(), text)]
+        vec![(self.plain_style(background), text)]
     }
 
     /// A parser in the state it would have at the start of JSON line `i`.
-    fn primed(&self, doc: &Document, i: usize) -> HighlightLines<'_> {
-        let mut h = HighlightLines::new(self.json(), &self.theme);
+    fn primed(&self, doc: &Document, i: usize, background: Background) -> HighlightLines<'_> {
+        let mut h = HighlightLines::new(self.json(), self.theme(background));
         let stack = doc.open_containers(i);
         if !stack.is_empty() {
             let mut prefix = String::new();
@@ -407,12 +445,17 @@ impl Highlighter {
     }
 
     /// A whole document as terminal text with 24-bit colour escapes, for the headless `call`.
-    pub fn write_ansi(&self, doc: &Document, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_ansi(
+        &self,
+        doc: &Document,
+        background: Background,
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
         const CHUNK: usize = 2048;
         let mut start = 0;
         while start < doc.line_count() {
             let end = (start + CHUNK).min(doc.line_count());
-            for line in self.lines(doc, start..end) {
+            for line in self.lines(doc, start..end, background) {
                 let runs: Vec<(Style, &str)> = line.iter().map(|(s, t)| (*s, t.as_str())).collect();
                 writeln!(
                     out,
@@ -424,6 +467,35 @@ impl Highlighter {
         }
         Ok(())
     }
+}
+
+/// `theme` with object keys in `rgb` rather than in the colour of string values. syntect's
+/// JSON grammar scopes a key `meta.structure.dictionary.key.json string`; newer grammars say
+/// `meta.mapping.key string`. The theme's own rules for objects go first (InspiredGitHub
+/// colours keys as strings elsewhere and string values as plain text, with selectors too
+/// specific to override), so strings are coloured alike wherever they are, keys apart.
+fn with_key_colour(mut theme: Theme, (r, g, b): (u8, u8, u8)) -> Theme {
+    theme.scopes.retain(|item| {
+        !item.scope.selectors.iter().any(|selector| {
+            selector.path.as_slice().iter().any(|scope| {
+                scope
+                    .build_string()
+                    .starts_with("meta.structure.dictionary")
+            })
+        })
+    });
+    let keys = "meta.structure.dictionary.key string, meta.mapping.key string";
+    if let Ok(scope) = keys.parse::<ScopeSelectors>() {
+        theme.scopes.push(ThemeItem {
+            scope,
+            style: StyleModifier {
+                foreground: Some(Color { r, g, b, a: 255 }),
+                background: None,
+                font_style: None,
+            },
+        });
+    }
+    theme
 }
 
 /// Columns `cols` of a highlighted line.
@@ -453,193 +525,4 @@ fn cut(styled: StyledLine, cols: Range<usize>) -> StyledLine {
 mod text_tests;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pretty::BodyKind;
-    use bytes::Bytes;
-
-    #[test]
-    fn starting_mid_document_matches_highlighting_from_the_top() {
-        let body = r#"{"pageNumber":1,"data":[{"id":"a","n":[1,2,{"deep":true}],"o":{"x":null}},
-            {"id":"b","s":"with \"quotes\" and , commas"}],"empty":[],"last":"z"}"#;
-        let doc = Document::new(Bytes::from(body), true);
-        let h = highlighter();
-        let whole = h.lines(&doc, 0..doc.line_count());
-        for start in 0..doc.line_count() {
-            let part = h.lines(&doc, start..doc.line_count());
-            assert_eq!(
-                part,
-                whole[start..],
-                "differs when starting at line {start}"
-            );
-        }
-        // Keys and string values are coloured differently.
-        let key_line = &whole[1];
-        let styles: Vec<Style> = key_line.iter().map(|(s, _)| *s).collect();
-        assert!(
-            styles
-                .windows(2)
-                .any(|w| w[0].foreground != w[1].foreground),
-            "{key_line:?}"
-        );
-    }
-
-    #[test]
-    fn long_lines_are_left_plain_and_the_rest_still_coloured() {
-        let long = "x".repeat(LONG_LINE + 10);
-        let body = format!(r#"{{"a":"{long}","b":1}}"#);
-        let doc = Document::new(Bytes::from(body), true);
-        let lines = highlighter().lines(&doc, 0..doc.line_count());
-        assert_eq!(lines[1].len(), 1);
-        assert!(lines[2].len() > 1, "{:?}", lines[2]);
-    }
-
-    /// Each column's character and style.
-    fn cells(line: &StyledLine) -> Vec<(char, Style)> {
-        line.iter()
-            .flat_map(|(style, text)| text.chars().map(|c| (c, *style)))
-            .collect()
-    }
-
-    /// A line highlighted whole from the right starting state, however long it is.
-    fn whole_line(doc: &Document, i: usize) -> Vec<(char, Style)> {
-        let h = highlighter();
-        let mut parser = h.primed(doc, i);
-        cells(&h.highlight_one(&mut parser, &doc.line(i)).unwrap())
-    }
-
-    #[test]
-    fn a_window_of_a_long_json_line_matches_highlighting_it_whole() {
-        // Escapes of every kind, so that windows start in the middle of each.
-        let s = r#"ab \"c\" d\\e \u00e9 f\/g \n café "#.repeat(120);
-        let digits = "1234567890".repeat(500);
-        let body = format!(
-            r#"{{"data":[{{"{s}":"{s}","n":[true,"{s}",-{digits}.5e3],"{s}":null,"k":"{s}"}}]}}"#
-        );
-        let doc = Document::new(Bytes::from(body), true);
-        assert_eq!(doc.kind(), BodyKind::Json);
-        let h = highlighter();
-        let long: Vec<usize> = (0..doc.line_count())
-            .filter(|&i| doc.line_bytes(i) > LONG_LINE)
-            .collect();
-        assert_eq!(
-            long.len(),
-            5,
-            "key and value, array item, number, key, value"
-        );
-        for i in long {
-            let whole = whole_line(&doc, i);
-            assert!(
-                whole.windows(2).any(|w| w[0].1 != w[1].1),
-                "line {i} has colours"
-            );
-            for start in (0..whole.len() + 40).step_by(53).chain([1, 2, 3, 7]) {
-                let cols = start..start + 47;
-                let window = h.window(&doc, i..i + 1, cols.clone());
-                let expected: Vec<_> = whole.iter().skip(start).take(47).copied().collect();
-                assert_eq!(cells(&window[0]), expected, "line {i}, columns {cols:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_window_of_short_lines_is_the_whole_lines_cut() {
-        let body = r#"{"pageNumber":1,"data":[{"id":"a","n":[1,2,{"deep":true}],"o":{"x":null}}]}"#;
-        let doc = Document::new(Bytes::from(body), true);
-        let h = highlighter();
-        let whole = h.lines(&doc, 0..doc.line_count());
-        for start in [0, 1, 4, 9, 30] {
-            let window = h.window(&doc, 2..doc.line_count(), start..start + 6);
-            for (k, line) in window.iter().enumerate() {
-                let expected: Vec<_> = cells(&whole[2 + k])
-                    .into_iter()
-                    .skip(start)
-                    .take(6)
-                    .collect();
-                assert_eq!(cells(line), expected, "line {}, from column {start}", 2 + k);
-            }
-        }
-    }
-
-    #[test]
-    fn a_text_window_is_plain_and_only_the_window() {
-        let body = format!("{}\t\u{e9}\n", "x".repeat(100_000));
-        let doc = Document::new(Bytes::from(body), false);
-        let lines = highlighter().window(&doc, 0..5, 99_998..100_004);
-        assert_eq!(lines.len(), 1);
-        assert_eq!(
-            lines[0],
-            [(highlighter().plain_style(), "xx    ".to_string())]
-        );
-        let past = highlighter().window(&doc, 0..1, 200_000..200_010);
-        assert_eq!(past, [Vec::new()]);
-    }
-
-    #[test]
-    fn ansi_output_ends_each_line_with_a_reset() {
-        let doc = Document::new(Bytes::from_static(b"{\"a\":1}"), true);
-        let mut out = Vec::new();
-        highlighter().write_ansi(&doc, &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        assert_eq!(text.lines().count(), 3);
-        assert!(text.lines().all(|l| l.ends_with("\x1b[0m")));
-    }
-}
-
-#[cfg(test)]
-mod row_tests {
-    use bytes::Bytes;
-
-    use super::*;
-    use crate::pretty::fold::Folds;
-
-    fn text(line: &StyledLine) -> String {
-        line.iter().map(|(_, t)| t.as_str()).collect()
-    }
-
-    /// A screen of folded rows reads as the lines they stand for, and the row after a fold is
-    /// coloured as if everything had been highlighted from the top.
-    #[test]
-    fn folded_rows_show_the_summary_and_keep_the_colours_after_them() {
-        let body = r#"{"a":[1,{"x":"y"}],"b":"s","c":{"d":true}}"#;
-        let doc = Document::new(Bytes::from(body), true);
-        let h = highlighter();
-        let mut folds = Folds::default();
-        folds.toggle(&doc, 1);
-        let rows: Vec<Row> = (0..folds.rows(&doc))
-            .map(|r| {
-                let line = folds.line_of_row(r);
-                Row {
-                    line,
-                    fold: folds.fold_at_row(r).map(|f| FoldEnd {
-                        close: f.close,
-                        summary: f.summary(),
-                    }),
-                }
-            })
-            .collect();
-        let got = h.window_rows(&doc, &rows, 0..100);
-        let texts: Vec<String> = got.iter().map(text).collect();
-        assert_eq!(
-            texts,
-            [
-                "{",
-                "  \"a\": [… 2 items],",
-                "  \"b\": \"s\",",
-                "  \"c\": {",
-                "    \"d\": true",
-                "  }",
-                "}"
-            ]
-        );
-        let whole = h.lines(&doc, 0..doc.line_count());
-        assert_eq!(
-            got[2],
-            whole[doc.line_count() - 5],
-            "the row after the fold"
-        );
-        assert_eq!(got[4], whole[doc.line_count() - 3]);
-        let cut = h.window_rows(&doc, &rows[1..2], 3..9);
-        assert_eq!(text(&cut[0]), "a\": […");
-    }
-}
+mod tests;

@@ -241,7 +241,8 @@ impl App {
         layout(
             self.size,
             self.connection_rows(),
-            self.maximised.then_some(self.focus),
+            self.focus,
+            self.maximised,
         )
     }
 

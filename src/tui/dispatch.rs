@@ -89,7 +89,7 @@ impl App {
             Command::Help => Some(Overlay::Help { scroll: 0 }),
             Command::NextPane | Command::PreviousPane => {
                 let by = if command == Command::NextPane { 1 } else { -1 };
-                self.focus = self.focus.step(by);
+                self.focus = self.areas().step(self.focus, by);
                 None
             }
             Command::FocusConnection => self.focus_on(Focus::Connection),

@@ -48,7 +48,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let mut app = App::new(
         ConnectionPane::default(),
         settings.manager,
-        Theme::from_env(),
+        Theme::for_terminal(settings.theme),
         TimeZone::system(),
         Timestamp::now(),
     );

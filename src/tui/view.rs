@@ -1,6 +1,7 @@
 //! Drawing the whole screen from the app state.
 
 use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
@@ -8,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::app::{App, Focus, Overlay, Screen};
 use super::keymap::{Command, KeyChord, Keymap, Scope};
-use super::layout::MIN_SIZE;
+use super::layout::{Areas, MIN_SIZE};
 use super::panes::overlays;
 use super::panes::request::{HeaderContext, body_editor_takes};
 
@@ -32,7 +33,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
         overlays::render_too_small(frame, MIN_SIZE, &quit, &theme);
         return;
     }
-    frame.render_widget(Paragraph::new(title_line(app)), areas.title);
+    draw_title(app, frame, &areas);
     let block = |focus: Focus, extra: String| {
         let focused = app.focus == focus;
         let number = Focus::ORDER.iter().position(|f| *f == focus).unwrap_or(0) + 1;
@@ -120,36 +121,84 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     draw_overlay(app, frame);
 }
 
+/// The title bar. With Connection and Token folded into it (a small terminal) it is
+/// compact, with the token's state and countdown kept at the right edge whatever the width,
+/// and a pointer to the connection pane when something there needs the user.
+fn draw_title(app: &App, frame: &mut Frame<'_>, areas: &Areas) {
+    if !areas.folded {
+        frame.render_widget(Paragraph::new(title_line(app)), areas.title);
+        return;
+    }
+    let theme = &app.theme;
+    let mut right = Vec::new();
+    let connection_shown = !areas.connection.is_empty();
+    if !connection_shown && (app.connection.missing().is_some() || app.connection.error.is_some()) {
+        let key = app.keymap.hint_in(Scope::Global, Command::FocusConnection);
+        right.push(Span::styled(format!(" {key}: connection! "), theme.warn()));
+    }
+    right.extend(token_badge(app));
+    let right = Line::from(right);
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(right.width() as u16),
+    ])
+    .areas(areas.title);
+    let mut left = vec![env_span(app, true)];
+    left.extend(headers_spans(app, "  entity ", "  api "));
+    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    frame.render_widget(Paragraph::new(right), right_area);
+}
+
 fn title_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
-    let env = &app.connection.environment;
     let mut spans = vec![Span::styled(" younium-tui ", theme.title()), Span::raw(" ")];
-    let env_label = if app.demo.is_some() {
-        format!(" DEMO {} ", env.base_url())
-    } else {
-        format!(" {} ", env.label())
-    };
-    spans.push(Span::styled(
-        env_label,
-        if env.is_production() {
-            theme.production()
-        } else {
-            theme.selected()
-        },
-    ));
-    spans.push(Span::styled("  legal-entity ", theme.dim()));
-    spans.push(Span::raw(
-        app.connection
-            .legal_entity
-            .clone()
-            .unwrap_or_else(|| "none".into()),
-    ));
-    spans.push(Span::styled("  api-version ", theme.dim()));
-    spans.push(Span::raw(app.connection.api_version.to_string()));
-    let (badge, text) = app.token.short_status(app.now);
-    spans.push(Span::raw("  "));
-    spans.push(Span::styled(format!(" {text} "), theme.badge(badge)));
+    spans.push(env_span(app, false));
+    spans.extend(headers_spans(app, "  legal-entity ", "  api-version "));
+    spans.extend(token_badge(app));
     Line::from(spans)
+}
+
+/// The environment, in the production colours there. `compact`: the demo's URL without its
+/// scheme.
+fn env_span(app: &App, compact: bool) -> Span<'static> {
+    let theme = &app.theme;
+    let env = &app.connection.environment;
+    let label = match (&app.demo, compact) {
+        (Some(_), false) => format!(" DEMO {} ", env.base_url()),
+        (Some(_), true) => {
+            let url = env.base_url();
+            let host = url.split_once("://").map_or(url, |(_, h)| h);
+            format!(" DEMO {host} ")
+        }
+        (None, _) => format!(" {} ", env.label()),
+    };
+    let style = if env.is_production() {
+        theme.production()
+    } else {
+        theme.selected()
+    };
+    Span::styled(label, style)
+}
+
+/// The legal entity and the api-version, each after its label.
+fn headers_spans(app: &App, entity_label: &str, version_label: &str) -> [Span<'static>; 4] {
+    let theme = &app.theme;
+    let entity = app.connection.legal_entity.as_deref().unwrap_or("none");
+    [
+        Span::styled(entity_label.to_string(), theme.dim()),
+        Span::raw(crate::sanitize::one_line(entity).into_owned()),
+        Span::styled(version_label.to_string(), theme.dim()),
+        Span::raw(app.connection.api_version.to_string()),
+    ]
+}
+
+/// The token's state and countdown, as a badge after two spaces.
+fn token_badge(app: &App) -> [Span<'static>; 2] {
+    let (badge, text) = app.token.short_status(app.now);
+    [
+        Span::raw("  "),
+        Span::styled(format!(" {text} "), app.theme.badge(badge)),
+    ]
 }
 
 /// The keys of `commands` as pressed in `scope`, each its first key (or its first plain
@@ -200,13 +249,18 @@ fn footer_line(app: &App) -> Line<'static> {
         spans.push(Span::styled(" PRODUCTION ", theme.production()));
         spans.push(Span::raw(" "));
     }
-    let hints: Vec<(String, &str)> = if app.is_editing() {
+    // Each hint with whether it stays when the line is too long for the terminal (the pane's
+    // own hints go first, from the last, so `Tab pane  ? help  q quit` stay whole).
+    let mut hints: Vec<(String, &str, bool)> = if app.is_editing() {
         if app.request.is_editing_body() {
-            let mut h = vec![("Esc".to_string(), "stop editing")];
-            h.extend(body_send_key(app).map(|k| (k.to_string(), "send")));
+            let mut h = vec![("Esc".to_string(), "stop editing", true)];
+            h.extend(body_send_key(app).map(|k| (k.to_string(), "send", true)));
             h
         } else {
-            vec![("Enter".into(), "keep"), ("Esc".into(), "discard")]
+            vec![
+                ("Enter".into(), "keep", true),
+                ("Esc".into(), "discard", true),
+            ]
         }
     } else {
         let pane: &[Hint] = match app.focus {
@@ -252,17 +306,27 @@ fn footer_line(app: &App) -> Line<'static> {
             (&[Quit], "", false, "quit"),
         ];
         let scope = app.focus.scope();
-        cancel
-            .iter()
-            .chain(pane)
-            .chain(everywhere)
-            .map(|(commands, sep, letters, label)| {
-                (keys_of(&app.keymap, scope, commands, sep, *letters), *label)
+        let kept = |hints: &'static [Hint], keep: bool| hints.iter().map(move |h| (h, keep));
+        kept(cancel, true)
+            .chain(kept(pane, false))
+            .chain(kept(everywhere, true))
+            .map(|((commands, sep, letters, label), keep)| {
+                let keys = keys_of(&app.keymap, scope, commands, sep, *letters);
+                (keys, *label, keep)
             })
-            .filter(|(keys, _)| !keys.is_empty())
+            .filter(|(keys, _, _)| !keys.is_empty())
             .collect()
     };
-    for (k, d) in hints {
+    let width = |spans: &[Span<'_>], hints: &[(String, &str, bool)]| {
+        let hint = |(k, d, _): &(String, &str, bool)| k.chars().count() + d.chars().count() + 3;
+        spans.iter().map(Span::width).sum::<usize>() + hints.iter().map(hint).sum::<usize>()
+    };
+    while width(&spans, &hints) > usize::from(app.size.0)
+        && let Some(i) = hints.iter().rposition(|(_, _, keep)| !keep)
+    {
+        hints.remove(i);
+    }
+    for (k, d, _) in hints {
         spans.push(Span::styled(format!(" {k}"), theme.key()));
         spans.push(Span::styled(format!(" {d} "), theme.dim()));
     }

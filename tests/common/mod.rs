@@ -69,7 +69,7 @@ pub fn signed_in_app() -> younium_tui::tui::app::App {
     let mut app = App::new(
         pane,
         younium_tui::session::ManagerOptions::default(),
-        younium_tui::tui::theme::Theme { colour: false },
+        younium_tui::tui::theme::Theme::mono(),
         jiff::tz::TimeZone::UTC,
         fixed_now(),
     );

@@ -26,11 +26,16 @@ fn html_and_xml_are_highlighted_by_content_type() {
     let h = highlighter();
     for (body, content_type) in [(html, "text/html"), (xml, "application/xml")] {
         let doc = Document::with_content_type(Bytes::from(body), false, Some(content_type));
-        let lines = h.lines(&doc, 0..doc.line_count());
+        let lines = h.lines(&doc, 0..doc.line_count(), Background::Dark);
         assert!(lines.iter().any(coloured), "{content_type}: {lines:?}");
         // A window of columns is the whole line cut.
         for start in [0, 1, 5] {
-            let window = h.window(&doc, 0..doc.line_count(), start..start + 7);
+            let window = h.window(
+                &doc,
+                0..doc.line_count(),
+                start..start + 7,
+                Background::Dark,
+            );
             for (k, line) in window.iter().enumerate() {
                 let expected: Vec<_> = cells(&lines[k]).into_iter().skip(start).take(7).collect();
                 assert_eq!(
@@ -41,7 +46,7 @@ fn html_and_xml_are_highlighted_by_content_type() {
             }
         }
         let plain = Document::with_content_type(Bytes::from(body), false, Some("text/plain"));
-        let lines = h.lines(&plain, 0..plain.line_count());
+        let lines = h.lines(&plain, 0..plain.line_count(), Background::Dark);
         assert!(!lines.iter().any(coloured), "plain text stays plain");
     }
 }
@@ -58,14 +63,15 @@ fn an_html_window_far_down_matches_highlighting_from_the_top() {
     body.push_str("</body>\n</html>\n");
     let doc = Document::with_content_type(Bytes::from(body), false, Some("text/html"));
     let h = highlighter();
-    let mut parser = HighlightLines::new(h.text(TextSyntax::Html).unwrap(), &h.theme);
+    let mut parser =
+        HighlightLines::new(h.text(TextSyntax::Html).unwrap(), h.theme(Background::Dark));
     let whole: Vec<StyledLine> = (0..doc.line_count())
         .map(|i| h.highlight_one(&mut parser, &doc.line(i)).unwrap())
         .collect();
     for start in [0, 1, 70, 200, doc.line_count() - 3] {
         let end = (start + 20).min(doc.line_count());
         assert_eq!(
-            h.lines(&doc, start..end),
+            h.lines(&doc, start..end, Background::Dark),
             whole[start..end],
             "from line {start}"
         );
@@ -81,14 +87,17 @@ fn broken_json_is_highlighted_as_json_up_to_the_error_then_plain() {
     );
     assert_eq!(doc.kind(), BodyKind::BrokenJson);
     let h = highlighter();
-    let lines = h.lines(&doc, 0..doc.line_count());
+    let lines = h.lines(&doc, 0..doc.line_count(), Background::Dark);
     let error = doc.json_error_line().unwrap();
     assert!(lines[1].len() > 1, "JSON before the error: {:?}", lines[1]);
     for line in &lines[error..] {
         assert_eq!(line.len(), 1, "plain from the error on: {line:?}");
-        assert_eq!(line[0].0, h.plain_style());
+        assert_eq!(line[0].0, h.plain_style(Background::Dark));
     }
     for start in 0..doc.line_count() {
-        assert_eq!(h.lines(&doc, start..doc.line_count()), lines[start..]);
+        assert_eq!(
+            h.lines(&doc, start..doc.line_count(), Background::Dark),
+            lines[start..]
+        );
     }
 }

@@ -29,7 +29,7 @@ use ratatui::widgets::{
 
 use crate::commands::format_size;
 use crate::pretty::Document;
-use crate::pretty::highlight::highlighter;
+use crate::pretty::highlight::{Background, highlighter};
 use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
 use crate::younium::paging::PageInfo;
@@ -135,6 +135,7 @@ struct BodyKey {
     start: usize,
     height: u16,
     colour: bool,
+    background: Background,
     hscroll: usize,
     columns: usize,
 }
@@ -205,7 +206,7 @@ impl ResponsePane {
             (ResponseState::Shown(_), ResponseTab::Body) => self.body_rows(),
             (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
             (ResponseState::Shown(s), ResponseTab::Request) => {
-                request_lines(s, &Theme { colour: false }).len()
+                request_lines(s, &Theme::mono()).len()
             }
             _ => 0,
         }
@@ -428,6 +429,9 @@ impl ResponsePane {
         if self.on_body() {
             let at = self.cursor_row().checked_sub(self.scroll).map(|r| r + skip);
             if let Some(line) = at.and_then(|r| lines.get_mut(r)) {
+                // The bar goes across the pane, not just under the text.
+                let pad = (content.width as usize).saturating_sub(line.width() + 1);
+                line.spans.push(Span::raw(" ".repeat(pad)));
                 line.style = line.style.patch(theme.cursor_line());
             }
         }
@@ -473,6 +477,7 @@ impl ResponsePane {
             start,
             height: area.height,
             colour: theme.colour,
+            background: theme.background,
             hscroll: self.hscroll,
             columns: width.saturating_sub(gutter + 1),
         };
@@ -490,7 +495,7 @@ impl ResponsePane {
         let height = (area.height as usize).saturating_sub(out.skip);
         let rows = self.rows_from(&doc, start, height);
         let columns = key.hscroll..key.hscroll.saturating_add(key.columns);
-        let styled = highlighter().window_rows(&doc, &rows, columns);
+        let styled = highlighter().window_rows(&doc, &rows, columns, theme.background);
         for (row, runs) in rows.iter().zip(styled) {
             let folded = row.fold.is_some();
             let mut spans = vec![body_gutter(&doc, row.line, gutter, folded, theme)];

@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn spans_show_values_and_mark_empty_placeholders() {
         let p = pane("/A/{x}/B/{y}", &[("x", "v 1")]);
-        let theme = Theme { colour: true };
+        let theme = Theme::default();
         let spans = p.path_spans(&theme);
         let text: Vec<&str> = spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, ["/A/", "v 1", "/B/", "{y}"]);

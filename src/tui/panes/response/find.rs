@@ -273,7 +273,7 @@ impl ResponsePane {
     }
 
     fn source(&self, tab: ResponseTab) -> Source {
-        let theme = Theme { colour: false };
+        let theme = Theme::mono();
         let texts = |lines: Vec<Line<'_>>| lines.iter().map(ToString::to_string).collect();
         match (self.shown(), tab) {
             (Some(_), ResponseTab::Body) => match self.doc() {

@@ -52,7 +52,7 @@ fn drawn_whole(pane: &ResponsePane, area: Rect, theme: &Theme) -> Vec<Line<'stat
     let height = (area.height as usize).saturating_sub(lines.len());
     let end = (start + height).min(doc.line_count());
     for (k, runs) in highlighter()
-        .lines(&doc, start..end)
+        .lines(&doc, start..end, theme.background)
         .into_iter()
         .enumerate()
     {
@@ -101,7 +101,7 @@ fn short_lines_are_drawn_as_whole_lines_cut() {
     ];
     for (body, looks_json) in bodies {
         let mut pane = pane(Bytes::from_static(body), looks_json);
-        for theme in [Theme { colour: true }, Theme { colour: false }] {
+        for theme in [Theme::default(), Theme::mono()] {
             for area in [Rect::new(0, 0, 30, 8), Rect::new(0, 0, 3, 4)] {
                 for (scroll, hscroll) in [(0, 0), (0, 1), (0, 3), (1, 8), (2, 13), (0, 40)] {
                     pane.scroll = scroll;
@@ -131,7 +131,7 @@ fn a_long_line_shows_the_same_characters_as_the_whole_line_cut() {
     valid.truncate(valid.len() - 2);
     valid.push(b'}');
     let bodies = [(text, false), (broken, true), (valid, true)];
-    let theme = Theme { colour: true };
+    let theme = Theme::default();
     let area = Rect::new(0, 0, 50, 6);
     for (body, looks_json) in bodies {
         let len = body.len();
@@ -153,7 +153,7 @@ fn the_cache_holds_only_the_window_and_follows_the_columns() {
     let body: Vec<u8> = (0..1_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
     let body = Bytes::from(body);
     let mut pane = pane(body, false);
-    let theme = Theme { colour: true };
+    let theme = Theme::default();
     let area = Rect::new(0, 0, 40, 10);
     let first = pane.body_lines(area, &theme);
     assert_eq!(first, pane.body_lines(area, &theme), "drawn again the same");
