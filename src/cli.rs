@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::ThemeChoice;
 use crate::younium::limit::ByteSize;
 use crate::younium::{ApiVersion, AuthMethod, Environment};
 
@@ -88,6 +89,11 @@ pub struct ConnectionArgs {
     /// The largest answer read, e.g. 512MB (the default), 2GB or a number of bytes.
     #[arg(long, global = true, value_name = "SIZE", value_parser = positive_size)]
     pub max_body: Option<ByteSize>,
+
+    /// Colours for a dark or light terminal, or auto (ask the terminal); over
+    /// $YOUNIUM_TUI_THEME and the config file's `theme`.
+    #[arg(long, global = true, value_name = "dark|light|auto")]
+    pub theme: Option<ThemeChoice>,
 }
 
 /// A size limit above zero: a limit of 0 would refuse every answer with a body.

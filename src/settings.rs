@@ -89,7 +89,7 @@ pub struct Settings {
     pub secret: SecretPlan,
     /// The config file could not be used, but nothing needed it: say so and go on.
     pub config_warning: Option<ConfigError>,
-    /// The colours: `YOUNIUM_TUI_THEME`, else the file's `theme`, else auto.
+    /// The colours: `--theme`, else `YOUNIUM_TUI_THEME`, else the file's `theme`, else auto.
     pub theme: ThemeChoice,
 }
 
@@ -206,9 +206,12 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
     })
 }
 
-/// `YOUNIUM_TUI_THEME`, else the config file's `theme` (a top-level key, whichever profile is
-/// used), else auto.
+/// `--theme`, else `YOUNIUM_TUI_THEME`, else the config file's `theme` (a top-level key,
+/// whichever profile is used), else auto.
 fn theme(inputs: &Inputs<'_>) -> Result<ThemeChoice, SettingsError> {
+    if let Some(choice) = inputs.flags.theme {
+        return Ok(choice);
+    }
     if let Some(value) = &inputs.env.theme {
         return value.parse().map_err(|_| SettingsError::Theme {
             value: value.clone(),

@@ -297,3 +297,28 @@ fn the_theme_comes_from_the_variable_then_the_file_then_auto() {
         "YOUNIUM_TUI_THEME=\"blue\" is not a theme: use dark, light or auto"
     );
 }
+
+#[test]
+fn the_theme_flag_wins_over_the_variable_and_the_file() {
+    use clap::Parser;
+    use std::path::Path;
+    use younium_tui::cli::Cli;
+    use younium_tui::config::{ConfigFile, Loaded, ThemeChoice};
+    use younium_tui::settings::{EnvVars, Inputs, resolve};
+    let cli = Cli::try_parse_from(["younium-tui", "--theme", "dark"]).unwrap();
+    let config =
+        Loaded::from(ConfigFile::parse(Path::new("/c.toml"), "theme = \"light\"\n").unwrap());
+    let env = EnvVars {
+        theme: Some("light".into()),
+        ..Default::default()
+    };
+    let inputs = Inputs {
+        config: &config,
+        profile: None,
+        flags: &cli.connection,
+        env: &env,
+    };
+    assert_eq!(resolve(&inputs).map(|s| s.theme), Ok(ThemeChoice::Dark));
+    let bad = Cli::try_parse_from(["younium-tui", "--theme", "blue"]).unwrap_err();
+    assert!(bad.to_string().contains("dark, light or auto"), "{bad}");
+}

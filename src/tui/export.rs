@@ -8,6 +8,7 @@ use crossterm::event::KeyEvent;
 
 use super::app::{App, CopyText, Effect, Overlay};
 use super::input::{InputOutcome, LineInput};
+use crate::pretty::BodyKind;
 use crate::younium::export::curl;
 use crate::younium::request::{build_url, effective_headers};
 
@@ -74,7 +75,10 @@ impl App {
     pub(crate) fn copy_body(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
         let shown = self.response.shown()?;
         let text = match &shown.doc {
-            Some(doc) if shown.response.is_json() => CopyText::Pretty(doc.clone()),
+            // A body that does not parse is copied as received, not as shown.
+            Some(doc) if shown.response.is_json() && doc.kind() == BodyKind::Json => {
+                CopyText::Pretty(doc.clone())
+            }
             _ => CopyText::Raw(shown.response.body.clone()),
         };
         effects.push(Effect::Copy {
