@@ -13,6 +13,25 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// A one-column stand-in for a character a terminal would act on, for text drawn cell by
+/// cell (the response body): C0 controls as their control pictures (`␁`, `␛`), DEL as `␡`,
+/// C1 controls and bidirectional overrides as `�`. Everything else is itself, so columns
+/// counted on the text stay right.
+///
+/// ```
+/// use younium_tui::sanitize::cell;
+/// let shown: String = "a\x1b[2J\x7f\u{202e}b".chars().map(cell).collect();
+/// assert_eq!(shown, "a\u{241b}[2J\u{2421}\u{fffd}b");
+/// ```
+pub fn cell(c: char) -> char {
+    match c {
+        _ if !is_unsafe(c) => c,
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\x7f' => '\u{2421}',
+        _ => '\u{fffd}',
+    }
+}
+
 /// Whether `c` would be acted on by a terminal rather than shown: a C0 or C1 control
 /// character, DEL, or a bidirectional override or isolate.
 pub fn is_unsafe(c: char) -> bool {

@@ -184,3 +184,17 @@ fn bytes_that_are_not_utf8_are_replaced_and_counted() {
     );
     assert!(screen.contains("Acme;G�teborg"), "{screen}");
 }
+
+#[test]
+fn control_characters_in_a_text_body_are_drawn_as_visible_stand_ins() {
+    let body = b"before \x1b[2J\x07 after\x01\nok \xe2\x80\xae reversed\n";
+    let mut app = showing("text/plain", body, false);
+    let terminal = draw(&mut app);
+    let buffer = terminal.backend().buffer();
+    assert!(
+        find(buffer, "before \u{241b}[2J\u{2407} after\u{2401}").is_some(),
+        "{}",
+        terminal.backend()
+    );
+    assert!(find(buffer, "ok \u{fffd} reversed").is_some());
+}

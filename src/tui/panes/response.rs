@@ -499,10 +499,15 @@ impl ResponsePane {
         for (row, runs) in rows.iter().zip(styled) {
             let folded = row.fold.is_some();
             let mut spans = vec![body_gutter(&doc, row.line, gutter, folded, theme)];
-            spans.extend(
-                runs.into_iter()
-                    .map(|(style, text)| Span::styled(text, theme.syntax(style))),
-            );
+            // A text body can hold control characters: each is drawn as a visible stand-in.
+            spans.extend(runs.into_iter().map(|(style, text)| {
+                let text = if text.chars().any(crate::sanitize::is_unsafe) {
+                    text.chars().map(crate::sanitize::cell).collect()
+                } else {
+                    text
+                };
+                Span::styled(text, theme.syntax(style))
+            }));
             out.lines.push(Line::from(spans));
             out.rows.push(row.line);
         }
