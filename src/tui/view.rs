@@ -287,11 +287,14 @@ fn footer_line(app: &App) -> Line<'static> {
                 (&[AddRow], "", false, "add"),
             ],
             Focus::Response => &[
-                (&[ScrollDown, ScrollUp], " ", true, "scroll"),
+                (&[ScrollDown, ScrollUp], " ", true, "move"),
                 (&[Find], "", false, "find"),
+                (&[Jq], "", false, "jq"),
+                (&[ToggleFold], "", false, "fold"),
                 (&[PreviousTab, NextTab], " ", false, "tab"),
                 (&[NextPage, PreviousPage], " ", false, "page"),
                 (&[CopyBody], "", false, "copy"),
+                (&[CopyPath], "", false, "path"),
                 (&[Diagnose], "", false, "diagnose"),
             ],
         };
