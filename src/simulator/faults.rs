@@ -20,6 +20,12 @@ pub struct Faults {
     pub rate_limit_rate: f64,
     /// Fraction of API calls whose connection is closed without any response.
     pub drop_rate: f64,
+    /// Fraction of API calls answered 502 with an HTML page, as a gateway in front of an API
+    /// answers when the API is down.
+    pub html_rate: f64,
+    /// Fraction of API calls whose answer is cut short: the real status and headers, then the
+    /// first part of the body only (a proxy that passed on what it had when upstream broke).
+    pub cut_rate: f64,
     /// Token endpoints answer 200 with a body that is not a token answer.
     pub malformed_tokens: bool,
 }
@@ -30,10 +36,12 @@ pub(crate) enum InjectedFault {
     Drop,
     RateLimited,
     ServerError(u16),
+    Html,
+    Cut,
 }
 
-const SPEC_HELP: &str =
-    "expected latency=<duration>, 5xx=<rate>, 429=<rate>, drop=<rate>, malformed-token or none";
+const SPEC_HELP: &str = "expected latency=<duration>, 5xx=<rate>, 429=<rate>, drop=<rate>, \
+     html=<rate>, cut=<rate>, malformed-token or none";
 
 impl Faults {
     /// True when nothing is injected.
@@ -47,6 +55,7 @@ impl Faults {
     /// - `latency=300ms` (also `2s`, `1.5s`; a bare number means milliseconds)
     /// - `5xx=0.2` (alias `server-error`), `429=0.1` (alias `rate-limit`), `drop=0.05`: a rate as
     ///   a fraction `0..=1` or a percentage such as `20%`
+    /// - `html=0.1`: a gateway's HTML error page (502); `cut=0.1`: a JSON answer cut short
     /// - `malformed-token` (alias `malformed-tokens`; `=false` turns it off again)
     /// - `none`: clears every fault
     ///
@@ -83,6 +92,12 @@ impl Faults {
         if other.drop_rate > 0.0 {
             self.drop_rate = other.drop_rate;
         }
+        if other.html_rate > 0.0 {
+            self.html_rate = other.html_rate;
+        }
+        if other.cut_rate > 0.0 {
+            self.cut_rate = other.cut_rate;
+        }
         self.malformed_tokens |= other.malformed_tokens;
     }
 
@@ -101,6 +116,8 @@ impl Faults {
                 self.rate_limit_rate = parse_rate(name, needs_value(name, value)?)?
             }
             "drop" => self.drop_rate = parse_rate(name, needs_value(name, value)?)?,
+            "html" => self.html_rate = parse_rate(name, needs_value(name, value)?)?,
+            "cut" => self.cut_rate = parse_rate(name, needs_value(name, value)?)?,
             "malformed-token" | "malformed-tokens" => {
                 self.malformed_tokens = match value {
                     None => true,
@@ -114,13 +131,22 @@ impl Faults {
 
     /// Draws the fault for one API call, if any.
     pub(crate) fn roll(&self, rng: &mut fastrand::Rng) -> Option<InjectedFault> {
-        if self.drop_rate <= 0.0 && self.rate_limit_rate <= 0.0 && self.server_error_rate <= 0.0 {
+        let rates = [
+            self.drop_rate,
+            self.rate_limit_rate,
+            self.server_error_rate,
+            self.html_rate,
+            self.cut_rate,
+        ];
+        if rates.iter().all(|r| *r <= 0.0) {
             return None;
         }
         let draw = rng.f64();
         let drop_limit = self.drop_rate;
         let rate_limit_limit = drop_limit + self.rate_limit_rate;
         let server_error_limit = rate_limit_limit + self.server_error_rate;
+        let html_limit = server_error_limit + self.html_rate;
+        let cut_limit = html_limit + self.cut_rate;
         if draw < drop_limit {
             Some(InjectedFault::Drop)
         } else if draw < rate_limit_limit {
@@ -128,6 +154,10 @@ impl Faults {
         } else if draw < server_error_limit {
             let status = [500, 502, 503][rng.usize(..3)];
             Some(InjectedFault::ServerError(status))
+        } else if draw < html_limit {
+            Some(InjectedFault::Html)
+        } else if draw < cut_limit {
+            Some(InjectedFault::Cut)
         } else {
             None
         }
@@ -159,6 +189,12 @@ impl fmt::Display for Faults {
         }
         if self.drop_rate > 0.0 {
             items.push(format!("drop={}", self.drop_rate));
+        }
+        if self.html_rate > 0.0 {
+            items.push(format!("html={}", self.html_rate));
+        }
+        if self.cut_rate > 0.0 {
+            items.push(format!("cut={}", self.cut_rate));
         }
         if self.malformed_tokens {
             items.push("malformed-token".to_owned());

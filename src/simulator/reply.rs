@@ -54,6 +54,19 @@ impl Reply {
         self
     }
 
+    /// The same answer with only the first `fraction` of its body (cut on a character
+    /// boundary); the length sent is the length of what is left.
+    pub(crate) fn cut_short(mut self, fraction: f64) -> Reply {
+        if let Some((_, text)) = &mut self.body {
+            let mut at = (text.len() as f64 * fraction.clamp(0.0, 1.0)) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.truncate(at);
+        }
+        self
+    }
+
     pub(crate) fn into_response(self) -> Response {
         let mut response = match self.body {
             Some((content_type, text)) => {

@@ -75,12 +75,30 @@ pub(crate) async fn entry(
                         reply
                     }
                 }
+                Some(InjectedFault::Html) => gateway_page(),
+                Some(InjectedFault::Cut) => api_call(&shared, &parts, &body).cut_short(CUT_AT),
                 None => api_call(&shared, &parts, &body),
             }
         }
     };
     shared.log_status(position, reply.status.as_u16());
     reply.into_response()
+}
+
+/// How much of the body a `cut` fault lets through.
+const CUT_AT: f64 = 0.6;
+
+/// What a gateway in front of an API answers while the API is down: HTML, not JSON.
+fn gateway_page() -> Reply {
+    let page = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n\
+                <h1>502 Bad Gateway</h1>\n<p>The server did not receive a valid response from \
+                the upstream server.</p>\n<hr><address>younium-tui simulator gateway</address>\n\
+                </body>\n</html>\n";
+    Reply::with_body(
+        StatusCode::BAD_GATEWAY,
+        "text/html; charset=utf-8",
+        page.into(),
+    )
 }
 
 fn api_call(shared: &Shared, parts: &Parts, body: &[u8]) -> Reply {
