@@ -59,7 +59,12 @@ impl Problem {
         }
         let Ok(json) = serde_json::from_slice::<Value>(body) else {
             problem.shape = ProblemShape::Text;
-            problem.text = Some(shorten(String::from_utf8_lossy(body).trim()));
+            let text = String::from_utf8_lossy(body);
+            // A gateway's error page: its title says it all, its markup says nothing.
+            problem.text = Some(match html_title(&text) {
+                Some(title) => format!("an HTML page, \"{}\"", shorten(&title)),
+                None => shorten(text.trim()),
+            });
             return problem;
         };
         let Some(obj) = json.as_object() else {
@@ -176,6 +181,23 @@ fn strings_in(value: &Value) -> Vec<String> {
         Value::Null => Vec::new(),
         other => vec![other.to_string()],
     }
+}
+
+/// The `<title>` of a body that is an HTML page.
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.trim_start().get(..15)?.to_ascii_lowercase();
+    if !lower.starts_with("<!doctype html") && !lower.starts_with("<html") {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    let title = text
+        .get(start..end)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then_some(title)
 }
 
 fn shorten(text: &str) -> String {
@@ -416,6 +438,14 @@ mod tests {
         assert_eq!(Problem::read(b"[1,2]").shape, ProblemShape::OtherJson);
         let long = "x".repeat(2000);
         assert!(Problem::read(long.as_bytes()).text.unwrap().chars().count() <= 501);
+        let page = b"<!DOCTYPE html>\n<html><head><title>502 Bad\n  Gateway</title></head>\
+                     <body><h1>502</h1></body></html>";
+        assert_eq!(
+            Problem::read(page).text.as_deref(),
+            Some("an HTML page, \"502 Bad Gateway\"")
+        );
+        let short = b"<html>";
+        assert_eq!(Problem::read(short).text.as_deref(), Some("<html>"));
     }
 
     #[test]
