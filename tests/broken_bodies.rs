@@ -34,7 +34,7 @@ fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
         })
         .expect("sent");
     let headers = vec![("content-type".to_string(), content_type.to_string())];
-    let effects = answer_bytes(&mut app, id, headers, body);
+    let effects = common::answer_with(&mut app, id, (200, "OK"), headers, body);
     let Some(Effect::Index {
         id,
         body,
@@ -56,42 +56,6 @@ fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
     app.size = (110, 30);
     key(&mut app, KeyCode::Char('Z'));
     app
-}
-
-/// [`common::answer`] with a body of any bytes, returning the effects.
-fn answer_bytes(
-    app: &mut App,
-    id: u64,
-    headers: Vec<(String, String)>,
-    body: &[u8],
-) -> Vec<Effect> {
-    use younium_tui::session::CallOutcome;
-    use younium_tui::younium::request::SentRequest;
-    use younium_tui::younium::{ApiResponse, Method};
-    let response = ApiResponse {
-        status: 200,
-        reason: "OK".into(),
-        headers,
-        body: bytes::Bytes::copy_from_slice(body),
-        elapsed: std::time::Duration::from_millis(3),
-        sent: SentRequest {
-            method: Method::Get,
-            url: "http://x/Accounts".into(),
-            headers: vec![],
-            body: None,
-            sent_at: common::fixed_now(),
-        },
-    };
-    app.update(Action::Response {
-        id,
-        result: Ok(CallOutcome {
-            response,
-            token: None,
-            retried_after_401: false,
-            renewal_error: None,
-        }),
-    })
-    .1
 }
 
 fn draw(app: &mut App) -> Terminal<TestBackend> {

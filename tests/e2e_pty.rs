@@ -28,15 +28,7 @@ async fn the_binary_in_a_terminal_gets_a_token_and_shows_a_response() {
 }
 
 fn drive(base_url: &str) {
-    let args = [
-        "--base-url",
-        base_url,
-        "--client-id",
-        demo::CLIENT_ID,
-        "--legal-entity",
-        demo::LEGAL_ENTITIES[0].name,
-    ];
-    let mut screen = Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)]);
+    let mut screen = Tui::demo_client(base_url);
 
     let text = screen.wait_for(" VALID ", Duration::from_secs(30));
     assert!(

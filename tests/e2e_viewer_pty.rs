@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::pty::Tui;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::{Simulator, SimulatorConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_filter_and_fold_a_response_in_a_terminal() {
@@ -22,15 +22,7 @@ async fn find_filter_and_fold_a_response_in_a_terminal() {
 }
 
 fn drive(base_url: &str) {
-    let args = [
-        "--base-url",
-        base_url,
-        "--client-id",
-        demo::CLIENT_ID,
-        "--legal-entity",
-        demo::LEGAL_ENTITIES[0].name,
-    ];
-    let mut screen = Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)]);
+    let mut screen = Tui::demo_client(base_url);
     let wait = Duration::from_secs(20);
     screen.wait_for(" VALID ", Duration::from_secs(30));
 

@@ -89,15 +89,26 @@ pub fn answer(
     headers: Vec<(String, String)>,
     body: &str,
 ) {
+    answer_with(app, id, (status, ""), headers, body.as_bytes());
+}
+
+/// [`answer`] with a reason phrase and a body of any bytes, returning the effects.
+pub fn answer_with(
+    app: &mut younium_tui::tui::app::App,
+    id: u64,
+    (status, reason): (u16, &str),
+    headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Vec<younium_tui::tui::app::Effect> {
     use younium_tui::session::CallOutcome;
     use younium_tui::tui::app::Action;
     use younium_tui::younium::request::SentRequest;
     use younium_tui::younium::{ApiResponse, Method};
     let response = ApiResponse {
         status,
-        reason: String::new(),
+        reason: reason.into(),
         headers,
-        body: bytes::Bytes::from(body.to_string()),
+        body: bytes::Bytes::copy_from_slice(body),
         elapsed: std::time::Duration::from_millis(3),
         sent: SentRequest {
             method: Method::Get,
@@ -115,5 +126,6 @@ pub fn answer(
             retried_after_401: false,
             renewal_error: None,
         }),
-    });
+    })
+    .1
 }

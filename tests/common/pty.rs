@@ -19,6 +19,21 @@ pub struct Tui {
 impl Tui {
     /// Starts the binary with `args` and `env` in a 120×40 terminal. The user's config file
     /// and log directory are never touched: tests pass their own or none.
+    /// The binary signed in to the simulator at `base_url` with its demo client, in its first
+    /// legal entity.
+    pub fn demo_client(base_url: &str) -> Tui {
+        use younium_tui::simulator::demo;
+        let args = [
+            "--base-url",
+            base_url,
+            "--client-id",
+            demo::CLIENT_ID,
+            "--legal-entity",
+            demo::LEGAL_ENTITIES[0].name,
+        ];
+        Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)])
+    }
+
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {

@@ -390,7 +390,6 @@ impl ResponsePane {
         self.viewport = content.height as usize;
         let (scroll, hscroll) = (self.scroll, self.hscroll);
         let width = content.width.saturating_sub(1) as usize;
-        let in_tab = |count: usize| (scroll..count.max(scroll)).collect::<Vec<usize>>();
         let BodyLines {
             mut lines,
             rows,
@@ -402,23 +401,16 @@ impl ResponsePane {
                 self.columns = width.saturating_sub(count.to_string().len() + 1);
                 self.body_lines(content, theme)
             }
-            ResponseTab::Headers => {
+            tab => {
                 self.columns = width;
-                let lines = visible(header_lines(shown, theme), scroll, hscroll, content);
-                let rows = in_tab(scroll + lines.len());
+                let all = match tab {
+                    ResponseTab::Headers => header_lines(shown, theme),
+                    _ => request_lines(shown, theme),
+                };
+                let lines = visible(all, scroll, hscroll, content);
                 BodyLines {
+                    rows: (scroll..scroll + lines.len()).collect(),
                     lines,
-                    rows,
-                    skip: 0,
-                }
-            }
-            ResponseTab::Request => {
-                self.columns = width;
-                let lines = visible(request_lines(shown, theme), scroll, hscroll, content);
-                let rows = in_tab(scroll + lines.len());
-                BodyLines {
-                    lines,
-                    rows,
                     skip: 0,
                 }
             }
