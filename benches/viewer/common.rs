@@ -45,6 +45,27 @@ pub fn rss_kib() -> u64 {
     status_kib("VmRSS:")
 }
 
+/// Resident memory once it stops falling (a large parsed body is freed on a thread of its
+/// own after a filter run): read every 50 ms until it holds still for 200 ms, 10 s at most.
+pub fn settled_rss_kib() -> u64 {
+    let mut last = rss_kib();
+    let mut still = 0;
+    for _ in 0..200 {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = rss_kib();
+        still = if last.abs_diff(now) < 512 {
+            still + 1
+        } else {
+            0
+        };
+        last = now;
+        if still == 4 {
+            break;
+        }
+    }
+    last
+}
+
 /// The most resident memory since the last [`reset_peak`] (VmHWM), in KiB.
 pub fn peak_kib() -> u64 {
     status_kib("VmHWM:")
