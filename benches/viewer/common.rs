@@ -45,25 +45,26 @@ pub fn rss_kib() -> u64 {
     status_kib("VmRSS:")
 }
 
-/// Resident memory once it stops falling (a large parsed body is freed on a thread of its
-/// own after a filter run): read every 50 ms until it holds still for 200 ms, 10 s at most.
-pub fn settled_rss_kib() -> u64 {
-    let mut last = rss_kib();
-    let mut still = 0;
-    for _ in 0..200 {
-        std::thread::sleep(Duration::from_millis(50));
-        let now = rss_kib();
-        still = if last.abs_diff(now) < 512 {
-            still + 1
-        } else {
-            0
-        };
-        last = now;
-        if still == 4 {
+/// Resident memory once a large parsed body, freed on a thread of its own after a filter run
+/// (`jq-free`, see `src/jq.rs`), is gone: waits for that thread to end (30 s at most).
+pub fn rss_after_background_free() -> u64 {
+    for _ in 0..3000 {
+        if !jq_free_running() {
             break;
         }
+        std::thread::sleep(Duration::from_millis(10));
     }
-    last
+    rss_kib()
+}
+
+fn jq_free_running() -> bool {
+    std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|task| {
+            std::fs::read_to_string(task.path().join("comm")).is_ok_and(|c| c.trim() == "jq-free")
+        })
 }
 
 /// The most resident memory since the last [`reset_peak`] (VmHWM), in KiB.

@@ -19,8 +19,8 @@ use younium_tui::tui::panes::response::{ResponseEvent, ResponsePane, run_filter}
 use younium_tui::younium::paging::PageInfo;
 
 use crate::common::{
-    draw, key, key_code, mib, ms, peak_kib, release_free_memory, reset_peak, rss_kib,
-    settled_rss_kib, shown_for, stats,
+    draw, key, key_code, mib, ms, peak_kib, release_free_memory, reset_peak,
+    rss_after_background_free, rss_kib, shown_for, stats,
 };
 use crate::invoices::BodyFile;
 
@@ -111,7 +111,7 @@ pub fn in_the_pane(file: &BodyFile) {
         draw(&mut pane, &mut terminal);
         let on_screen = t.elapsed();
         let at_once = rss_kib();
-        let (rss, peak) = (settled_rss_kib(), peak_kib());
+        let (rss, peak) = (rss_after_background_free(), peak_kib());
         let output_size = pane.doc().map_or(0, |d| d.body().len());
         let growth = rss.saturating_sub(rss_before) as f64 * 1024.0;
         let target = 3.0 * size as f64 + output_size as f64;
@@ -180,7 +180,7 @@ pub fn side_by_side(file: &BodyFile) {
             let took = t.elapsed();
             drop(output);
             // Not timed: the parsed body is freed apart; the next run starts once it is gone.
-            settled_rss_kib();
+            rss_after_background_free();
             took
         }));
         println!("  {filter}");
@@ -219,7 +219,7 @@ fn breakdown(filter: &str, raw: &Bytes) {
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     let run = t.elapsed();
-    settled_rss_kib();
+    rss_after_background_free();
     let t = Instant::now();
     let json = match values.as_slice() {
         [one] => serde_json::to_vec(one),

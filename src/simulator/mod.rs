@@ -65,7 +65,7 @@ pub struct SimulatorConfig {
     /// Accounts per legal entity; subscriptions, invoices, payments and bookings scale with it.
     pub records_per_entity: usize,
     /// Invoices generated for the first legal entity on top of those `records_per_entity`
-    /// brings (about 2.4 kB of JSON each; 27,000 make a 65 MB `GET /Invoices`), for large-body
+    /// brings (about 2.2 kB of JSON each; 28,900 make a 65 MB `GET /Invoices`), for large-body
     /// tests and benchmarks. 0 (the default) adds nothing and costs nothing at start-up.
     /// Fetch them in one answer with `simulatorUnpaged=true` (see [`Simulator::banner`]).
     pub extra_invoices: usize,
