@@ -217,6 +217,10 @@ pub struct SimulateArgs {
     /// Accounts per legal entity (other records scale with it).
     #[arg(long, value_name = "N")]
     pub records: Option<usize>,
+    /// Extra invoices in the first legal entity, for large bodies (28900 ≈ 65 MB); fetch
+    /// them at once with GET /Invoices?simulatorUnpaged=true (a simulator extension).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub invoices: usize,
 }
 
 #[cfg(test)]

@@ -104,14 +104,19 @@ impl Filter {
     ///
     /// The cancellation is checked between outputs only: a filter that works long on one
     /// output (`map(…)` over a large array) is stopped at its end.
+    ///
+    /// A body over [`FREE_APART`] is freed on a thread of its own once the outputs are
+    /// dropped, so a caller has them without waiting for that.
     pub fn run<'a>(&'a self, body: &[u8], cancel: &'a AtomicBool) -> Result<Outputs<'a>, RunError> {
         let input =
             jaq_json::read::parse_single(body).map_err(|e| RunError::Input(e.to_string()))?;
+        let kept = (body.len() > FREE_APART).then(|| input.clone());
         let ctx = Ctx::<JustLut<Val>>::new(&self.compiled.lut, Vars::new([]));
         Ok(Outputs {
             values: Box::new(self.compiled.id.run((ctx, input))),
             cancel,
             finished: false,
+            input: kept,
         })
     }
 }
@@ -122,12 +127,50 @@ impl std::fmt::Debug for Filter {
     }
 }
 
+/// Bodies larger than this (in bytes) are freed apart once a run is over (see
+/// [`Filter::run`]). Freeing a parsed body, millions of small values, takes about as long as
+/// parsing it: 0.4 to 1 s for 65 MB with glibc's allocator.
+pub const FREE_APART: usize = 1_000_000;
+
 /// The outputs of one run, in order (see [`Filter::run`]).
 pub struct Outputs<'a> {
     values: Box<dyn Iterator<Item = jaq_core::ValX<'a, Val>> + 'a>,
     cancel: &'a AtomicBool,
     finished: bool,
+    /// The parsed body of a large run, held so that its last reference is dropped apart.
+    input: Option<Val>,
 }
+
+impl Drop for Outputs<'_> {
+    fn drop(&mut self) {
+        let Some(input) = self.input.take() else {
+            return;
+        };
+        // The run's own references go first, so the thread's is the last one.
+        self.values = Box::new(std::iter::empty());
+        let freeing = move || {
+            drop(input);
+            release_free_memory();
+        };
+        // Without a thread (none can be started), the body is freed here.
+        let _ = std::thread::Builder::new()
+            .name("jq-free".into())
+            .spawn(freeing);
+    }
+}
+
+/// Hands the freed heap back to the OS (glibc keeps it otherwise), so the resident size falls
+/// back once a large parsed body is gone; the app's runner does the same after a large body.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_memory() {
+    // SAFETY: malloc_trim only returns free memory to the OS; it is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_memory() {}
 
 impl Iterator for Outputs<'_> {
     type Item = Result<Value, RunError>;
@@ -440,6 +483,23 @@ mod tests {
         stop.store(true, Ordering::Relaxed);
         assert_eq!(out.next(), Some(Err(RunError::Cancelled)));
         assert_eq!(out.next(), None);
+    }
+
+    #[test]
+    fn a_large_body_is_freed_apart_after_the_run() {
+        let mut body = String::from("[");
+        while body.len() <= FREE_APART {
+            body.push_str(r#"{"totalAmount": 150000, "n": "I-1"},{"totalAmount": 5},"#);
+        }
+        body.push_str("{}]");
+        let stop = AtomicBool::new(false);
+        let filter = Filter::compile(".[] | select(.totalAmount > 100000) | .n").unwrap();
+        let outputs = filter.run(body.as_bytes(), &stop).unwrap();
+        assert!(outputs.input.is_some());
+        let names: Vec<_> = outputs.collect::<Result<_, _>>().unwrap();
+        assert!(names.len() > 1000 && names.iter().all(|n| *n == json!("I-1")));
+        // A small body is not held.
+        assert!(filter.run(b"[]", &stop).unwrap().input.is_none());
     }
 
     #[test]

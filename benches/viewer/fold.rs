@@ -11,7 +11,7 @@ use younium_tui::pretty::Document;
 use younium_tui::tui::keymap::Command;
 use younium_tui::tui::panes::response::ResponsePane;
 
-use super::{draw, ms, shown, stats};
+use super::common::{draw, ms, shown, stats};
 
 /// Runs `command` on the pane and draws the frame after it; the time of both.
 fn timed(

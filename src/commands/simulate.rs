@@ -20,6 +20,7 @@ pub async fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let mut config = SimulatorConfig {
         token_ttl: Duration::from_secs(args.token_ttl.max(1)),
         faults,
+        extra_invoices: args.invoices,
         ..SimulatorConfig::default()
     };
     if let Some(records) = args.records {

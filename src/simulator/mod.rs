@@ -64,6 +64,11 @@ pub struct SimulatorConfig {
     pub seed: u64,
     /// Accounts per legal entity; subscriptions, invoices, payments and bookings scale with it.
     pub records_per_entity: usize,
+    /// Invoices generated for the first legal entity on top of those `records_per_entity`
+    /// brings (about 2.2 kB of JSON each; 28,900 make a 65 MB `GET /Invoices`), for large-body
+    /// tests and benchmarks. 0 (the default) adds nothing and costs nothing at start-up.
+    /// Fetch them in one answer with `simulatorUnpaged=true` (see [`Simulator::banner`]).
+    pub extra_invoices: usize,
 }
 
 impl Default for SimulatorConfig {
@@ -74,6 +79,7 @@ impl Default for SimulatorConfig {
             faults: Faults::default(),
             seed: 42,
             records_per_entity: 40,
+            extra_invoices: 0,
         }
     }
 }
@@ -126,8 +132,12 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let base_url = base_url_for(addr);
         let tokens = Tokens::new(base_url.clone(), config.token_ttl, config.legacy_token_ttl)?;
-        let (seed, records) = (config.seed, config.records_per_entity);
-        let store = tokio::task::spawn_blocking(move || data::generate(seed, records))
+        let (seed, records, extra) = (
+            config.seed,
+            config.records_per_entity,
+            config.extra_invoices,
+        );
+        let store = tokio::task::spawn_blocking(move || data::generate(seed, records, extra))
             .await
             .map_err(std::io::Error::other)?;
         let shared = Arc::new(Shared::new(config, base_url, tokens, store));
@@ -225,9 +235,22 @@ impl Simulator {
             ),
             format!("  Faults            {}", self.shared.faults()),
             format!(
-                "  Data              {} accounts per legal entity (seed {})",
-                config.records_per_entity, config.seed
+                "  Data              {} accounts per legal entity (seed {}){}",
+                config.records_per_entity,
+                config.seed,
+                if config.extra_invoices > 0 {
+                    format!(
+                        ", {} extra invoices in {}",
+                        config.extra_invoices,
+                        demo::LEGAL_ENTITIES[0].name
+                    )
+                } else {
+                    String::new()
+                }
             ),
+            "  Unpaged lists     add simulatorUnpaged=true to a 2.1 list for every record as a bare \
+             array (a simulator extension: Younium has no such parameter)"
+                .to_owned(),
             String::new(),
             "Try:".to_owned(),
             format!(

@@ -46,7 +46,19 @@ pub(crate) struct ListQuery {
     order_by: Option<(String, Vec<OrderKey>)>,
     modified_after: Option<(String, DateTime)>,
     modified_before: Option<(String, DateTime)>,
+    /// `simulatorUnpaged=true` (2.1): every selected record as a bare array, see
+    /// [`UNPAGED_PARAMETER`].
+    unpaged: bool,
 }
+
+/// A simulator extension, not part of Younium's API: `simulatorUnpaged=true` on a 2.1 list
+/// answers every record the request selects (after `Filter`, `OrderBy` and the modified
+/// bounds) as one bare JSON array, `[]` when none, ignoring `PageSize` and `PageNumber`: the
+/// way to fetch a large body (`simulate --invoices N`) in one call. Younium caps `PageSize` at
+/// 100 and has no unpaged 2.1 list; a parameter of its own (rather than, say, `PageSize=0`)
+/// leaves the validation of Younium's parameters exactly as Younium's, and reads for what it
+/// is in a URL or a log.
+pub(crate) const UNPAGED_PARAMETER: &str = "simulatorUnpaged";
 
 /// Parses a raw query string. 2.1 validates `PageSize` (1..=100; refusing rather than clamping
 /// a larger one is a guess, the docs only state the limit) and `PageNumber` (from 1); 2.0
@@ -91,6 +103,16 @@ pub(crate) fn parse_list_query(query: &str, version: ApiVersion) -> Result<ListQ
                     format!("The value '{value}' is not valid for PageNumber."),
                 ),
             },
+            ("simulatorunpaged", ApiVersion::V2_1) => {
+                match value.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" => list.unpaged = true,
+                    "false" | "0" | "" => list.unpaged = false,
+                    _ => fail(
+                        UNPAGED_PARAMETER,
+                        format!("The value '{value}' is not valid for {UNPAGED_PARAMETER}."),
+                    ),
+                }
+            }
             ("skip", ApiVersion::V2_0) => match value.trim().parse::<usize>() {
                 Ok(skip) => list.skip = skip,
                 Err(_) => fail(
@@ -225,7 +247,11 @@ impl ListAnswer<'_> {
     /// modified bounds (a guess: the notes could not confirm what real links keep). Null
     /// members are left out, as everywhere in Younium, so the last page has no `nextPage`.
     /// 2.0: every selected record (after `Skip`/`Take`) as a bare array, `[]` when empty.
+    /// 2.1 with [`UNPAGED_PARAMETER`]: every selected record as a bare array.
     pub(crate) fn render(&self, selected: &[&Record], query: &ListQuery) -> Reply {
+        if query.unpaged {
+            return Reply::json_text(StatusCode::OK, json_array(selected.iter()));
+        }
         if self.version == ApiVersion::V2_0 || self.always_bare {
             let take = query.take.unwrap_or(usize::MAX);
             let page = selected.iter().skip(query.skip).take(take);

@@ -18,6 +18,15 @@ pub(super) struct SubscriptionFacts {
     pub(super) start: Date,
 }
 
+/// A charge's quantity and price (see [`EntityGenerator::charge_terms`]).
+pub(super) struct ChargeTerms {
+    pub(super) quantity: f64,
+    pub(super) list_price: f64,
+    pub(super) discount: f64,
+    pub(super) price: f64,
+    pub(super) monthly: f64,
+}
+
 impl EntityGenerator {
     pub(super) fn subscription_count(&mut self, account: &Value) -> usize {
         if account["accountType"] == "Prospect" || account["inactive"] == true {
@@ -154,19 +163,13 @@ impl EntityGenerator {
         self.order_lines += 1;
         let catalogue = &CATALOGUE[item];
         let plan = self.products[item]["chargePlans"][0].clone();
-        let quantity = if catalogue.model == "PerUnit" {
-            f64::from(self.rng.u16(5..200))
-        } else {
-            1.0
-        };
-        let list_price = self.price_in(catalogue.price, currency);
-        let discount = if self.chance(0.25) {
-            self.pick(&[5.0, 10.0, 15.0])
-        } else {
-            0.0
-        };
-        let price = round2(list_price * (1.0 - discount / 100.0));
-        let monthly = round2(price * quantity);
+        let ChargeTerms {
+            quantity,
+            list_price,
+            discount,
+            price,
+            monthly,
+        } = self.charge_terms(item, currency);
         let charged_through = SNAPSHOT.first_of_month().saturating_add(1.month());
         let charge = json!({
             "id": self.guid(),
@@ -202,6 +205,30 @@ impl EntityGenerator {
             "charges": [charge],
         });
         (value, monthly)
+    }
+
+    /// The quantity and price of a line of `CATALOGUE[item]` in `currency`.
+    pub(super) fn charge_terms(&mut self, item: usize, currency: &str) -> ChargeTerms {
+        let catalogue = &CATALOGUE[item];
+        let quantity = if catalogue.model == "PerUnit" {
+            f64::from(self.rng.u16(5..200))
+        } else {
+            1.0
+        };
+        let list_price = self.price_in(catalogue.price, currency);
+        let discount = if self.chance(0.25) {
+            self.pick(&[5.0, 10.0, 15.0])
+        } else {
+            0.0
+        };
+        let price = round2(list_price * (1.0 - discount / 100.0));
+        ChargeTerms {
+            quantity,
+            list_price,
+            discount,
+            price,
+            monthly: round2(price * quantity),
+        }
     }
 
     // --- invoices, payments, bookings ---

@@ -7,6 +7,7 @@ use jiff::{
 };
 use serde_json::{Value, json};
 
+use super::bulk::{self, BulkSource};
 use super::reference::{Market, PROFILES, Profile, SNAPSHOT};
 use super::{guid, record, round2};
 use crate::simulator::resources::Resource;
@@ -35,7 +36,9 @@ impl EntityGenerator {
         }
     }
 
-    pub(super) fn generate(mut self, accounts_wanted: usize) -> EntityData {
+    /// The entity's records: `accounts_wanted` accounts and what follows from them, then
+    /// `extra_invoices` more invoices (see `bulk.rs`).
+    pub(super) fn generate(mut self, accounts_wanted: usize, extra_invoices: usize) -> EntityData {
         self.payment_terms = self.payment_terms();
         self.products = self.products();
         let mut accounts = Vec::with_capacity(accounts_wanted);
@@ -43,6 +46,7 @@ impl EntityGenerator {
         let mut invoices = Vec::new();
         let mut payments = Vec::new();
         let mut bookings = Vec::new();
+        let mut billable = Vec::new();
         for index in 0..accounts_wanted {
             let created = self.account_created(index, accounts_wanted);
             let mut account = self.account(index + 1, created);
@@ -71,8 +75,22 @@ impl EntityGenerator {
             account["cmrr"] = self.money(monthly, &currency);
             account["acv"] = self.money(monthly * 12.0, &currency);
             account["tcv"] = self.money(monthly * 36.0, &currency);
+            if extra_invoices > 0 {
+                billable.extend(bulk::billable(&account));
+            }
             accounts.push(record(Resource::Accounts, account));
         }
+        let source = BulkSource {
+            // A draw from a copy: the entity's own stream (and so the demo data built from it
+            // below) stays the same with or without extra invoices.
+            seed: self.rng.clone().u64(..),
+            entity: self.entity,
+            accounts: &billable,
+            products: &self.products,
+            payment_terms: &self.payment_terms,
+            first_number: invoices.len() + 1,
+        };
+        invoices.extend(bulk::invoices(&source, extra_invoices));
         let mut tables: Vec<Table> = Resource::PER_ENTITY
             .iter()
             .map(|_| Table::default())

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod billing;
+mod bulk;
 mod generator;
 mod reference;
 mod settings;
@@ -24,8 +25,8 @@ use super::{
 };
 use generator::EntityGenerator;
 
-/// Generates the whole store.
-pub(crate) fn generate(seed: u64, records_per_entity: usize) -> Store {
+/// Generates the whole store; the first legal entity gets `extra_invoices` more invoices.
+pub(crate) fn generate(seed: u64, records_per_entity: usize, extra_invoices: usize) -> Store {
     let users = USERS
         .iter()
         .map(|user| record(Resource::Users, user.to_json()))
@@ -34,7 +35,10 @@ pub(crate) fn generate(seed: u64, records_per_entity: usize) -> Store {
     let entities = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..LEGAL_ENTITIES.len())
             .map(|entity| {
-                scope.spawn(move || EntityGenerator::new(seed, entity).generate(records_per_entity))
+                let extra = if entity == 0 { extra_invoices } else { 0 };
+                scope.spawn(move || {
+                    EntityGenerator::new(seed, entity).generate(records_per_entity, extra)
+                })
             })
             .collect();
         workers
@@ -76,9 +80,9 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic_and_scales() {
-        let a = generate(42, 30);
-        let b = generate(42, 30);
-        let c = generate(43, 30);
+        let a = generate(42, 30, 0);
+        let b = generate(42, 30, 0);
+        let c = generate(43, 30, 0);
         let accounts = |s: &Store| {
             s.table(0, Resource::Accounts)
                 .map(|t| t.records[0].json.clone())
@@ -98,7 +102,7 @@ mod tests {
 
     #[test]
     fn records_have_no_nulls_and_real_looking_timestamps() {
-        let store = generate(42, 20);
+        let store = generate(42, 20, 0);
         for resource in Resource::PER_ENTITY {
             let Some(table) = store.table(0, resource) else {
                 continue;
