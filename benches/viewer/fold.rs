@@ -59,10 +59,11 @@ pub fn fold(raw: Bytes) {
         ms(worst)
     );
 
-    // The list of every record (the second line's container): one pass over the index.
+    // The list of every record (the body itself, or its first list such as `"data": [`):
+    // one pass over the whole index.
     pane.view.cursor = 0;
     pane.scroll = 0;
-    let mut data = 1;
+    let mut data = 0;
     while !text(&pane, data).ends_with('[') {
         data += 1;
     }
@@ -97,37 +98,47 @@ pub fn fold(raw: Bytes) {
         ms(stats(none).0)
     );
 
-    // With everything folded, open the list: every record shows as one row.
+    // With everything below the top level folded, the list shows a record a row (opened
+    // first when the list is not the body itself): page through them, unfold one.
     pane.handle_key(Some(Command::FoldAll));
     pane.view.cursor = data;
     pane.scroll = 0;
-    let t = timed(&mut pane, &mut terminal, Command::ToggleFold);
+    if data > 0 {
+        let t = timed(&mut pane, &mut terminal, Command::ToggleFold);
+        println!("  open the list after z M + frame         {}", ms(t));
+    }
     let rows = pane.doc().map_or(0, |d| pane.view.folds.rows(&d));
-    println!(
-        "  open the list after z M + frame         {} ({rows} rows)",
-        ms(t)
-    );
     let mut steps = Vec::new();
     for _ in 0..20 {
         steps.push(timed(&mut pane, &mut terminal, Command::PageDown));
     }
     println!(
-        "  page down over folded records + frame   {} median",
+        "  page down over {rows} folded rows + frame {} median",
         ms(stats(steps).0)
     );
+    let t = timed(&mut pane, &mut terminal, Command::ToggleFold);
+    println!("  unfold the record under the cursor      {}", ms(t));
     pane.handle_key(Some(Command::UnfoldAll));
 
-    // The cursor's path at the last record (its index is counted over the whole list).
+    // The cursor's path on the last record's closing line: its index is counted over the
+    // whole list.
     let mut at_end = Vec::new();
     for _ in 0..10 {
-        pane.view.cursor = 0;
-        pane.scroll = 0;
+        pane.handle_key(Some(Command::Bottom));
         draw(&mut pane, &mut terminal);
-        at_end.push(timed(&mut pane, &mut terminal, Command::Bottom));
+        at_end.push(timed(&mut pane, &mut terminal, Command::ScrollUp));
     }
     println!(
-        "  G with the path of the last line + frame {} median ({})",
+        "  k onto the last record, path + frame   {} median ({})",
         ms(stats(at_end).0),
         pane.cursor_path().unwrap_or_default()
+    );
+    let doc = pane.doc().unwrap();
+    let line = pane.view.cursor;
+    let t = Instant::now();
+    let path = younium_tui::pretty::path::path_of(&doc, line);
+    println!(
+        "    of which the path alone              {} ({path:?})",
+        ms(t.elapsed())
     );
 }

@@ -312,14 +312,16 @@ impl Document {
         let closes = matches!(first, Some(b'}' | b']'));
         let mut want = self.depths[i] + u16::from(closes);
         let mut j = i;
-        // The opener of the container at depth d-1 is the closest earlier line at depth d-1.
-        while want > 0 && j > 0 {
-            j -= 1;
-            if self.depths[j] == want - 1 {
-                let (_, end) = self.span(j);
-                stack.push(end > 0 && self.body[end - 1] == b'{');
-                want -= 1;
-            }
+        // The opener of the container at depth d-1 is the closest earlier line at depth d-1
+        // (a tight backward search: the list holding a record can be 3 million lines up).
+        while want > 0 {
+            let Some(open) = self.depths[..j].iter().rposition(|&d| d == want - 1) else {
+                break;
+            };
+            let (_, end) = self.span(open);
+            stack.push(end > 0 && self.body[end - 1] == b'{');
+            want -= 1;
+            j = open;
         }
         stack.reverse();
         stack

