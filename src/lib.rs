@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod jq;
 pub mod logging;
+pub mod memory;
 pub mod pretty;
 pub mod sanitize;
 pub mod session;

@@ -88,15 +88,9 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Hands freed heap memory back to the OS, as the app does after a large body or filter run
-/// (`release_free_memory` in `src/tui/runner.rs`), so resident figures are what the app shows.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free memory to the OS; it is safe to call at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
+/// Hands freed heap memory back to the OS, as the app does after a large body or filter run,
+/// so resident figures are what the app shows.
+pub use younium_tui::memory::release_free_memory;
 
 pub fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0

@@ -38,8 +38,9 @@ const RUNS: usize = 3;
 const KEY_PAUSE: Duration = Duration::from_millis(10);
 
 /// The body shown in the pane, then each filter run through it as the TUI runs it: resident
-/// memory before the body, with it shown, and with each filter's output shown (after the
-/// app's `malloc_trim`), beside the target of three times the body plus the output.
+/// memory before the body, with it shown, and with each filter's output shown (once the parsed
+/// input is freed, as the app does after a run), beside the target of three times the body
+/// plus the output.
 pub fn in_the_pane(file: &BodyFile) {
     release_free_memory();
     let rss_before = rss_kib();

@@ -37,19 +37,6 @@ const LARGE_BODY: usize = 1_000_000;
 /// Terminals cap what OSC 52 may carry; beyond this the copy goes to the system clipboard only.
 const OSC52_LIMIT: usize = 100_000;
 
-/// glibc keeps freed heap memory for reuse, so a 10 MB response that was replaced (and the
-/// network buffers that carried it) would stay in the resident size; give it back.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn release_free_memory() {
-    // SAFETY: malloc_trim only returns free memory to the OS; it is safe to call at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_free_memory() {}
-
 /// Puts text on the system clipboard; `false` when there is none. May block (arboard can
 /// wait on a clipboard manager), so it only ever runs in a blocking task.
 pub type SystemClipboard = Arc<dyn Fn(String) -> bool + Send + Sync>;
@@ -222,7 +209,7 @@ impl Runner {
                     let doc = Document::with_content_type(body, json, content_type.as_deref());
                     let page = json.then(|| PageInfo::probe(doc.body())).flatten();
                     if large {
-                        release_free_memory();
+                        crate::memory::release_free_memory();
                     }
                     Action::Indexed {
                         id,
@@ -248,7 +235,7 @@ impl Runner {
             } => self.blocking(move || {
                 let result = run_filter(&filter, &body, &cancel);
                 if body.len() > LARGE_BODY {
-                    release_free_memory();
+                    crate::memory::release_free_memory();
                 }
                 Action::JqDone { id, result }
             }),
