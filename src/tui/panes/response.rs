@@ -313,7 +313,12 @@ impl ResponsePane {
                 let text = vec![
                     Line::styled("No response yet.", theme.dim()),
                     Line::styled(
-                        "Pick an endpoint on the left (Enter), fill it in, then s or Ctrl-R to send.",
+                        format!(
+                            "Pick an endpoint in Endpoints ({}, then {}), fill it in, then {} to send.",
+                            keymap.hint(Command::FocusCatalog),
+                            keymap.hint_in(Scope::Catalog, Command::Load),
+                            keymap.hint(Command::Send),
+                        ),
                         theme.dim(),
                     ),
                 ];
