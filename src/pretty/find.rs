@@ -43,6 +43,14 @@ impl Matcher {
         self.ignore_case
     }
 
+    /// Whether every match lies inside one token of a body: the query is made of ASCII
+    /// letters, digits and `_ - . @` only. Ignoring case, not with a `k`: the Kelvin sign
+    /// (U+212A) folds to it, and a search over the bytes would miss it.
+    fn inside_tokens(&self) -> bool {
+        let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '@');
+        self.needle.chars().all(word) && !(self.ignore_case && self.needle.contains('k'))
+    }
+
     /// The length of a match, in characters.
     pub fn chars(&self) -> usize {
         self.chars
@@ -172,6 +180,12 @@ pub trait Lines: Sync {
         out.clear();
         out.push_str(&self.text(i));
     }
+
+    /// The lines of `range` that may hold a match, in order, when that can be told without
+    /// reading every line; `None`: read them all.
+    fn candidates(&self, _matcher: &Matcher, _range: Range<usize>) -> Option<Vec<usize>> {
+        None
+    }
 }
 
 impl Lines for Document {
@@ -189,6 +203,29 @@ impl Lines for Document {
 
     fn text_into(&self, i: usize, out: &mut String) {
         self.line_into(i, out);
+    }
+
+    /// A query of letters, digits and `_ - . @` can only match inside one token (a string,
+    /// a number, a word of text), and a token is shown byte for byte as the body has it: so
+    /// the lines that hold the query as shown are among those whose bytes hold it, found
+    /// with a SIMD search over the body instead of showing every line.
+    fn candidates(&self, matcher: &Matcher, range: Range<usize>) -> Option<Vec<usize>> {
+        if !matcher.inside_tokens() || range.is_empty() {
+            return None;
+        }
+        let search = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(matcher.ignore_case)
+            .build([matcher.needle.as_str()])
+            .ok()?;
+        let (from, to) = self.byte_range(range.clone());
+        let mut lines: Vec<usize> = Vec::new();
+        for found in search.find_iter(&self.body()[from..to]) {
+            let line = self.line_at(from + found.start());
+            if lines.last() != Some(&line) {
+                lines.push(line);
+            }
+        }
+        Some(lines)
     }
 }
 
@@ -260,8 +297,13 @@ fn index_range<L: Lines + ?Sized>(
 ) -> Option<MatchIndex> {
     let mut index = MatchIndex::default();
     let (mut line, mut folded) = (String::new(), String::new());
-    for i in range {
-        if i % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
+    let lines_to_read: Box<dyn Iterator<Item = usize>> =
+        match lines.candidates(matcher, range.clone()) {
+            Some(candidates) => Box::new(candidates.into_iter()),
+            None => Box::new(range),
+        };
+    for (k, i) in lines_to_read.enumerate() {
+        if k % CANCEL_EVERY == 0 && cancel.load(Ordering::Relaxed) {
             return None;
         }
         lines.text_into(i, &mut line);
@@ -465,5 +507,56 @@ mod tests {
             })
         );
         assert_eq!(found(3, Some(2), 100), None, "does not wrap");
+    }
+
+    /// Counting through the byte search gives what reading every line as shown gives, for
+    /// JSON laid out in odd ways, text with tabs and bad bytes, and a cut body.
+    #[test]
+    fn the_byte_search_finds_what_the_lines_show() {
+        let bodies: [(&[u8], bool); 5] = [
+            (
+                br#"{"Key":"KEY-1","v":[1.5e3,true,null],"k2":{"name":"Ke\u00efly"}}"#,
+                true,
+            ),
+            (b"{ \"a\" :\t1 ,\n \"b\": [ \"x-1\" , \"x.2@y\" ] }", true),
+            (
+                b"tab\tKey key\r\nbad \xff\xfeKey\n\xe2\x84\xaaey Kelvin\n",
+                false,
+            ),
+            (
+                br#"{"data":[{"name":"Key one"},{"name":"Key two","cut"#,
+                true,
+            ),
+            (b"", false),
+        ];
+        let queries = [
+            "key", "Key", "KEY", "ey", "1.5e3", "x-1", "x.2@y", "true", "a", "kelvin", "1 ,",
+            "\"b\"", "k",
+        ];
+        for (body, json) in bodies {
+            let doc = Document::new(bytes::Bytes::from_static(body), json);
+            let shown: Vec<String> = (0..doc.line_count()).map(|i| doc.line(i)).collect();
+            for query in queries {
+                let matcher = Matcher::new(query).unwrap();
+                let cancel = AtomicBool::new(false);
+                assert_eq!(
+                    index_matches(&doc, &matcher, &cancel),
+                    index_matches(&shown, &matcher, &cancel),
+                    "{query:?} in {:?}",
+                    String::from_utf8_lossy(body)
+                );
+            }
+        }
+    }
+
+    /// The only character that is not ASCII and folds to ASCII is the Kelvin sign, which is
+    /// why a case-ignoring query with a `k` reads every line.
+    #[test]
+    fn only_the_kelvin_sign_folds_into_ascii() {
+        let odd: Vec<char> = (0..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && fold(*c).is_ascii())
+            .collect();
+        assert_eq!(odd, ['\u{212a}']);
     }
 }

@@ -10,6 +10,8 @@ pub mod highlight;
 pub mod json;
 pub mod path;
 
+use std::ops::Range;
+
 use bytes::Bytes;
 
 pub use highlight::TextSyntax;
@@ -247,6 +249,23 @@ impl Document {
             }
         }
         (start, end)
+    }
+
+    /// The bytes of the body lines `range` take (which must be lines of the body).
+    pub(crate) fn byte_range(&self, range: Range<usize>) -> (usize, usize) {
+        let from = self.starts[range.start] as usize;
+        let to = self
+            .starts
+            .get(range.end)
+            .map_or(self.body.len(), |s| *s as usize);
+        (from, to)
+    }
+
+    /// The line that holds byte `at` of the body.
+    pub(crate) fn line_at(&self, at: usize) -> usize {
+        self.starts
+            .partition_point(|s| *s as usize <= at)
+            .saturating_sub(1)
     }
 
     /// Bytes of the body line `i` spans (0 past the end).
