@@ -12,21 +12,7 @@ mod pty;
 use std::time::{Duration, Instant};
 
 use pty::Tui;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-
-/// The binary connected to the simulator, with `extra` arguments.
-fn start(base_url: &str, extra: &[&str]) -> Tui {
-    let mut args = vec![
-        "--base-url",
-        base_url,
-        "--client-id",
-        demo::CLIENT_ID,
-        "--legal-entity",
-        demo::LEGAL_ENTITIES[0].name,
-    ];
-    args.extend_from_slice(extra);
-    Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)])
-}
+use younium_tui::simulator::{Simulator, SimulatorConfig};
 
 fn rss_mib(app: &Tui) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{}/status", app.pid())).unwrap();
@@ -82,7 +68,7 @@ fn main() {
     let mut first_frames = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
-        let app = start(&base, &[]);
+        let app = Tui::demo_client(&base, &[]);
         while !app.text().contains("Endpoints") {
             std::thread::sleep(Duration::from_micros(200));
         }
@@ -97,7 +83,7 @@ fn main() {
         first_frames[6].as_secs_f64() * 1e3
     );
 
-    let mut app = start(&base, &["--api-version", "2.0"]);
+    let mut app = Tui::demo_client(&base, &["--api-version", "2.0"]);
     app.wait_for(" VALID ", Duration::from_secs(20));
     std::thread::sleep(Duration::from_secs(2));
     let rss_idle = rss_mib(&app);

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::pty::Tui;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::demo;
 
 /// The `HH:MM:SS left` countdown on screen.
 fn countdown(text: &str) -> Option<String> {
@@ -18,17 +18,11 @@ fn countdown(text: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_in_a_terminal_gets_a_token_and_shows_a_response() {
-    let sim = Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap();
-    let base = sim.base_url();
-    let result = tokio::task::spawn_blocking(move || drive(&base)).await;
-    sim.shutdown().await;
-    result.unwrap();
+    Tui::on_simulator(drive).await;
 }
 
 fn drive(base_url: &str) {
-    let mut screen = Tui::demo_client(base_url);
+    let mut screen = Tui::demo_client(base_url, &[]);
 
     let text = screen.wait_for(" VALID ", Duration::from_secs(30));
     assert!(

@@ -8,21 +8,14 @@ mod common;
 use std::time::Duration;
 
 use common::pty::Tui;
-use younium_tui::simulator::{Simulator, SimulatorConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_filter_and_fold_a_response_in_a_terminal() {
-    let sim = Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap();
-    let base = sim.base_url();
-    let result = tokio::task::spawn_blocking(move || drive(&base)).await;
-    sim.shutdown().await;
-    result.unwrap();
+    Tui::on_simulator(drive).await;
 }
 
 fn drive(base_url: &str) {
-    let mut screen = Tui::demo_client(base_url);
+    let mut screen = Tui::demo_client(base_url, &[]);
     let wait = Duration::from_secs(20);
     screen.wait_for(" VALID ", Duration::from_secs(30));
 

@@ -20,10 +20,10 @@ impl Tui {
     /// Starts the binary with `args` and `env` in a 120×40 terminal. The user's config file
     /// and log directory are never touched: tests pass their own or none.
     /// The binary signed in to the simulator at `base_url` with its demo client, in its first
-    /// legal entity.
-    pub fn demo_client(base_url: &str) -> Tui {
+    /// legal entity, with `extra` arguments.
+    pub fn demo_client(base_url: &str, extra: &[&str]) -> Tui {
         use younium_tui::simulator::demo;
-        let args = [
+        let mut args = vec![
             "--base-url",
             base_url,
             "--client-id",
@@ -31,7 +31,21 @@ impl Tui {
             "--legal-entity",
             demo::LEGAL_ENTITIES[0].name,
         ];
+        args.extend_from_slice(extra);
         Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)])
+    }
+
+    /// Runs `drive` (it blocks) with the base URL of a fresh simulator, then stops the
+    /// simulator, then fails if `drive` did.
+    pub async fn on_simulator(drive: fn(&str)) {
+        use younium_tui::simulator::{Simulator, SimulatorConfig};
+        let sim = Simulator::start_local(SimulatorConfig::default())
+            .await
+            .unwrap();
+        let base = sim.base_url();
+        let result = tokio::task::spawn_blocking(move || drive(&base)).await;
+        sim.shutdown().await;
+        result.unwrap();
     }
 
     pub fn start(args: &[&str], env: &[(&str, &str)]) -> Tui {
