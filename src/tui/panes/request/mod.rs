@@ -17,7 +17,7 @@ use ratatui_textarea::TextArea;
 
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::keymap::Command;
-use crate::younium::catalog::Operation;
+use crate::younium::catalog::{Operation, catalog};
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
 pub use body::BodyCheck;
@@ -159,6 +159,30 @@ impl RequestPane {
             RequestTab::Body
         };
         self.row = if self.path_params.is_empty() { 0 } else { 1 };
+        self.editing = None;
+        self.message = None;
+    }
+
+    /// Loads a whole request (from the history or a saved request) into the builder: its
+    /// method, path (placeholders filled, so none are left to fill), query, the user's headers
+    /// and body. The catalogue's operation for the path is kept for its hints.
+    pub fn load_request(&mut self, request: &ApiRequest) {
+        self.method = request.method;
+        self.template = request.path.clone();
+        self.sync_path_params();
+        self.query = request.query.clone();
+        self.headers = request.headers.clone();
+        self.set_body(request.body.clone().unwrap_or_default());
+        self.body_dirty = false;
+        self.idempotency_key = None;
+        self.sent_fingerprint = None;
+        self.operation = catalog().find(request.method, &request.path).cloned();
+        self.tab = if request.body.is_some() && request.method != Method::Get {
+            RequestTab::Body
+        } else {
+            RequestTab::Params
+        };
+        self.row = 0;
         self.editing = None;
         self.message = None;
     }
