@@ -9,6 +9,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use jiff::Timestamp;
 
 use super::app::DemoInfo;
+use super::history::{HistoryJob, HistoryReply};
 use super::panes::connection::LegalEntity;
 use super::panes::response::JqOutput;
 use crate::config::{ConfigFile, ProfileUpdate, SecretSource as ProfileSecret};
@@ -91,6 +92,8 @@ pub enum Action {
     },
     /// The config file after a save (or why saving failed).
     ProfileSaved(Result<ConfigFile, String>),
+    /// What the history file answered.
+    History(HistoryReply),
     /// A message for the footer (copy, save, keyring results).
     Status(String),
 }
@@ -189,6 +192,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         body: Bytes,
     },
+    /// Work on the history file (recording, the list, an entry, a comparison).
+    History(HistoryJob),
     /// List the legal entities from `GET /Users`.
     Discover {
         environment: Environment,

@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 
 pub use super::action::{Action, CopyText, Effect, IdSource};
 use super::diagnosis::DiagnosisView;
+use super::history::{Comparison, HistoryAccess, HistoryBrowser};
 use super::input::LineInput;
 use super::keymap::{Keymap, Scope};
 use super::layout::{Areas, layout};
@@ -121,6 +122,10 @@ pub enum Overlay {
     },
     /// The file name for saving the response body.
     SaveBody(Box<LineInput>),
+    /// The request history (`H`).
+    History(Box<HistoryBrowser>),
+    /// Two answers compared.
+    Compare(Box<Comparison>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +178,8 @@ pub struct App {
     pub status: Option<String>,
     /// The focused pane takes the whole screen (`Z`).
     pub maximised: bool,
+    /// Whether answers are recorded, and where.
+    pub history: HistoryAccess,
     /// New idempotency keys.
     pub ids: IdSource,
     pub(crate) next_id: u64,
@@ -225,6 +232,7 @@ impl App {
             saved: None,
             status: None,
             maximised: false,
+            history: HistoryAccess::Off,
             ids: IdSource::random(),
             next_id: 0,
             quit: false,
@@ -321,6 +329,7 @@ impl App {
                 self.on_profile_saved(result);
                 true
             }
+            Action::History(reply) => self.on_history(reply, &mut effects),
             Action::Status(message) => {
                 self.status = Some(message);
                 true
@@ -334,6 +343,7 @@ impl App {
     fn on_paste(&mut self, text: &str, effects: &mut Vec<Effect>) {
         match (&mut self.overlay, self.focus) {
             (Some(Overlay::SaveBody(input)), _) => input.paste(text),
+            (Some(Overlay::History(browser)), _) => browser.paste(text),
             (Some(_), _) => {}
             (None, Focus::Connection) => self.connection.paste(text),
             (None, Focus::Catalog) => self.catalog.paste(text),

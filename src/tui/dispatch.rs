@@ -123,6 +123,8 @@ impl App {
             Command::CopyBody => self.copy_body(effects),
             Command::CopyPath => self.copy_path(effects),
             Command::SaveBody => self.start_save_body(),
+            Command::OpenHistory => self.open_history(effects),
+            Command::Compare if self.focus == Focus::Response => self.compare_shown(effects),
             _ => return None,
         };
         Some(next)

@@ -29,6 +29,8 @@ pub enum Scope {
     /// A box over the panes: the help, the JWT, the legal entity and profile pickers, the
     /// diagnosis.
     Overlay,
+    /// The history box.
+    History,
     /// A yes/no question.
     Confirm,
     /// The first-run screen.
@@ -51,6 +53,7 @@ impl Scope {
             Response => &[Response, Global, Always],
             Fold => &[Fold],
             Overlay => &[Overlay],
+            History => &[History],
             Confirm => &[Confirm],
             Welcome => &[Welcome],
         }
@@ -87,6 +90,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Global, Diagnose, &["D"]),
         (Global, ShowJwt, &["J"]),
         (Global, Maximise, &["Z"]),
+        (Global, OpenHistory, &["H"]),
         (Global, Help, &["?"]),
         (Global, Quit, &["q"]),
         (Always, Send, &["F5", "ctrl-r"]),
@@ -151,6 +155,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Fold, UnfoldAll, &["R"]),
         (Response, CopyCurl, &["c"]),
         (Response, SaveBody, &["w"]),
+        (Response, Compare, &["="]),
         (Overlay, Close, &["esc", "q"]),
         (Overlay, Help, &["?"]),
         (Overlay, ScrollUp, &["up", "k"]),
@@ -158,9 +163,23 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Overlay, PageUp, &["pgup"]),
         (Overlay, PageDown, &["pgdn", "space"]),
         (Overlay, Top, &["home", "g"]),
+        (Overlay, Bottom, &["end", "G"]),
         (Overlay, Choose, &["enter"]),
         (Overlay, Discover, &["d"]),
         (Overlay, Diagnose, &["D"]),
+        (History, Close, &["esc", "q"]),
+        (History, Filter, &["/"]),
+        (History, ScrollUp, &["up", "k"]),
+        (History, ScrollDown, &["down", "j"]),
+        (History, PageUp, &["pgup"]),
+        (History, PageDown, &["pgdn", "space"]),
+        (History, Top, &["home", "g"]),
+        (History, Bottom, &["end", "G"]),
+        (History, Load, &["enter"]),
+        (History, ViewStored, &["v"]),
+        (History, DeleteEntry, &["d", "del"]),
+        (History, Mark, &["m"]),
+        (History, Compare, &["="]),
         (Confirm, Yes, &["y", "Y"]),
         (Confirm, No, &["n", "N", "esc"]),
         (Welcome, StartDemo, &["d"]),

@@ -6,8 +6,10 @@
 pub mod action;
 pub mod app;
 pub mod diagnosis;
+pub mod diff_view;
 pub mod dispatch;
 pub mod export;
+pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod layout;

@@ -123,6 +123,8 @@ impl App {
         let command = self.keymap.command(scope, &key);
         match overlay {
             Overlay::SaveBody(input) => self.save_body_key(input, key, effects),
+            Overlay::History(browser) => self.history_key(browser, key, effects),
+            Overlay::Compare(comparison) => self.compare_key(comparison, key),
             Overlay::Help { .. } | Overlay::Jwt { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {

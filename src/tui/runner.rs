@@ -31,6 +31,8 @@ use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 use crate::younium::paging::PageInfo;
 use crate::younium::request::Http;
 
+mod history;
+
 /// Above this, the memory a replaced response used is handed back to the system.
 const LARGE_BODY: usize = 1_000_000;
 
@@ -63,6 +65,9 @@ pub struct Runner {
     diagnosis: Option<JoinHandle<()>>,
     /// The demo's simulator, once started (kept here so it lives as long as the UI).
     simulator: Arc<Mutex<Option<Simulator>>>,
+    /// Where answers are recorded (`None`: nowhere).
+    history: Option<crate::history::History>,
+    history_limits: crate::history::Limits,
 }
 
 impl Runner {
@@ -83,7 +88,20 @@ impl Runner {
             in_flight: None,
             diagnosis: None,
             simulator: Arc::default(),
+            history: None,
+            history_limits: crate::history::Limits::default(),
         }
+    }
+
+    /// Records answers into `history` (kept to `limits`).
+    pub fn with_history(
+        mut self,
+        history: Option<crate::history::History>,
+        limits: crate::history::Limits,
+    ) -> Self {
+        self.history = history;
+        self.history_limits = limits;
+        self
     }
 
     /// The next result a task reported, if one is queued (for tests).
@@ -177,6 +195,7 @@ impl Runner {
                 }
             },
             Effect::Renew => self.client.tokens.renew_now(),
+            Effect::History(job) => self.history_job(job),
             Effect::Send {
                 id,
                 base_url,

@@ -9,10 +9,10 @@ use super::panes::connection::LegalEntity;
 use super::panes::request::BodyCheck;
 use super::panes::response::{ResponseState, Shown};
 use crate::session::{CallError, CallOutcome};
-use crate::younium::ApiRequest;
 use crate::younium::catalog::catalog;
 use crate::younium::paging::with_page;
 use crate::younium::problem::{CallContext, explain};
+use crate::younium::{ApiRequest, ApiResponse};
 
 impl App {
     /// Sends the request in the builder; returns a question to ask first, if any.
@@ -155,11 +155,6 @@ impl App {
             }
         };
         let response = outcome.response;
-        let problem = (!response.is_success()).then(|| response.problem());
-        let empty_list = problem
-            .as_ref()
-            .filter(|p| p.is_empty_list(response.status))
-            .map(|p| p.messages_text());
         let legal_entity = response
             .sent
             .header("legal-entity")
@@ -173,6 +168,40 @@ impl App {
                 id: None,
             });
         }
+        let mut notes = Vec::new();
+        if outcome.retried_after_401 {
+            notes.push(
+                "the first attempt answered 401; the token was renewed and the request sent again"
+                    .to_string(),
+            );
+        }
+        if let Some(e) = &outcome.renewal_error {
+            notes.push(format!("renewing the token after the 401 failed: {e}"));
+        }
+        self.record(&request, &response, effects);
+        self.show_response(id, request, response, notes, effects);
+        true
+    }
+
+    /// Shows an answer (just received, or stored in the history) with what explains it, and
+    /// has its body indexed.
+    pub(crate) fn show_response(
+        &mut self,
+        id: u64,
+        request: ApiRequest,
+        response: ApiResponse,
+        notes: Vec<String>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let problem = (!response.is_success()).then(|| response.problem());
+        let empty_list = problem
+            .as_ref()
+            .filter(|p| p.is_empty_list(response.status))
+            .map(|p| p.messages_text());
+        let legal_entity = response
+            .sent
+            .header("legal-entity")
+            .map(|v| v.display(false));
         let explanation = match (&problem, &empty_list) {
             (Some(p), None) => {
                 let permission = catalog().permission_for(request.method, &request.path);
@@ -190,16 +219,6 @@ impl App {
             }
             _ => None,
         };
-        let mut notes = Vec::new();
-        if outcome.retried_after_401 {
-            notes.push(
-                "the first attempt answered 401; the token was renewed and the request sent again"
-                    .to_string(),
-            );
-        }
-        if let Some(e) = &outcome.renewal_error {
-            notes.push(format!("renewing the token after the 401 failed: {e}"));
-        }
         effects.push(Effect::Index {
             id,
             body: response.body.clone(),
@@ -219,6 +238,5 @@ impl App {
             empty_list,
             notes,
         });
-        true
     }
 }

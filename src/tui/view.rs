@@ -368,7 +368,13 @@ fn scroll_hint(keymap: &Keymap) -> String {
     )
 }
 
-fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
+fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
+    if let Some(Overlay::Compare(c)) = &mut app.overlay {
+        let close = app.keymap.hint_in(Scope::Overlay, Command::Close);
+        super::history::render_comparison(frame, c, &close, &app.theme);
+        return;
+    }
+    let app = &*app;
     let theme = &app.theme;
     match &app.overlay {
         None => {}
@@ -442,5 +448,9 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
             theme,
         ),
         Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, &app.keymap, theme),
+        Some(Overlay::History(browser)) => {
+            super::history::render(frame, browser, &app.keymap, theme, &app.tz, app.now)
+        }
+        Some(Overlay::Compare(_)) => {}
     }
 }

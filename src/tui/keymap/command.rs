@@ -52,6 +52,7 @@ commands! {
     ShowJwt = "show_jwt", "show the decoded JWT (header, claims, expiry sources)";
     Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
     Maximise = "maximise", "the focused pane takes the whole screen (again: back)";
+    OpenHistory = "history", "the request history: load, view or compare earlier requests";
 
     // Moving in lists and text.
     ScrollUp = "scroll_up", "up a line or row";
@@ -105,6 +106,12 @@ commands! {
     FoldAll = "fold_all", "fold everything below the top level";
     UnfoldAll = "unfold_all", "unfold everything";
     SaveBody = "save_body", "save the body to a file";
+    Compare = "compare", "compare with the previous answer to the same method and path (history: with the marked entry)";
+
+    // The history.
+    ViewStored = "view_stored", "show the stored answer in the Response pane (nothing is sent)";
+    DeleteEntry = "delete_entry", "delete the entry from the history";
+    Mark = "mark", "mark the entry to compare another with (again: unmark)";
 
     // Boxes over the panes (help, JWT, pickers, diagnosis), questions, the welcome screen.
     Close = "close", "close the box (a running diagnosis stops)";

@@ -22,7 +22,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
-fn frame_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+pub(crate) fn frame_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
     Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(true))

@@ -1,0 +1,142 @@
+//! The history's effects: recording on the history's own thread, and the queries (the list,
+//! an entry, a deletion, a comparison) in blocking tasks, each answered with an action.
+
+use bytes::Bytes;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::Runner;
+use crate::history::{Entry, History, HistoryError, Record, Store};
+use crate::tui::app::Action;
+use crate::tui::history::{CompareSide, HistoryJob, HistoryReply, exchange_line};
+
+impl Runner {
+    pub(super) fn history_job(&mut self, job: HistoryJob) {
+        let Some(history) = self.history.clone() else {
+            if let Some(reply) = off(job) {
+                let _ = self.tx.send(Action::History(reply));
+            }
+            return;
+        };
+        match job {
+            HistoryJob::Record(exchange) => {
+                let limits = self.history_limits;
+                // Redacting and cutting a large body takes a moment: not on the UI thread.
+                tokio::task::spawn_blocking(move || {
+                    let record = Record::from_exchange(
+                        &exchange.context,
+                        &exchange.request,
+                        &exchange.response,
+                        &limits,
+                    );
+                    history.record(record);
+                });
+            }
+            HistoryJob::List { id } => self.blocking(move || {
+                let result = with_store(&history, |s| s.list(None));
+                Action::History(HistoryReply::Listed { id, result })
+            }),
+            HistoryJob::Get { entry, purpose } => self.blocking(move || {
+                let result = with_store(&history, |s| s.get(entry)).and_then(|found| {
+                    found
+                        .map(Box::new)
+                        .ok_or_else(|| format!("#{entry} is no longer in the history"))
+                });
+                Action::History(HistoryReply::Got { purpose, result })
+            }),
+            HistoryJob::Delete { entry } => self.blocking(move || {
+                let result = with_store(&history, |s| s.delete(entry));
+                Action::History(HistoryReply::Deleted { entry, result })
+            }),
+            HistoryJob::Compare { id, old, new } => self.blocking(move || {
+                let result = compare(&history, old, new);
+                Action::History(HistoryReply::Compared { id, result })
+            }),
+        }
+    }
+}
+
+/// The answer to a query when there is no history (the app does not send them then).
+fn off(job: HistoryJob) -> Option<HistoryReply> {
+    let why = || "the history is off".to_string();
+    match job {
+        HistoryJob::Record(_) => None,
+        HistoryJob::List { id } => Some(HistoryReply::Listed {
+            id,
+            result: Err(why()),
+        }),
+        HistoryJob::Get { purpose, .. } => Some(HistoryReply::Got {
+            purpose,
+            result: Err(why()),
+        }),
+        HistoryJob::Delete { entry } => Some(HistoryReply::Deleted {
+            entry,
+            result: Err(why()),
+        }),
+        HistoryJob::Compare { id, .. } => Some(HistoryReply::Compared {
+            id,
+            result: Err(why()),
+        }),
+    }
+}
+
+fn with_store<T>(
+    history: &History,
+    work: impl FnOnce(&mut Store) -> Result<T, HistoryError>,
+) -> Result<T, String> {
+    let mut store = history
+        .store
+        .lock()
+        .map_err(|_| "the history stopped after an error".to_string())?;
+    work(&mut store).map_err(|e| e.to_string())
+}
+
+/// Reads both sides and compares them.
+fn compare(
+    history: &History,
+    old: CompareSide,
+    new: CompareSide,
+) -> Result<Box<crate::tui::diff_view::DiffView>, String> {
+    let tz = TimeZone::system();
+    let now = Timestamp::now();
+    let (old_title, old_body) = side(history, old, &tz, now)?;
+    let (new_title, new_body) = side(history, new, &tz, now)?;
+    let _ = (old_title, old_body, new_title, new_body);
+    Err("comparing is not built yet".into())
+}
+
+/// A side's title and body.
+fn side(
+    history: &History,
+    side: CompareSide,
+    tz: &TimeZone,
+    now: Timestamp,
+) -> Result<(String, Bytes), String> {
+    let entry: Entry =
+        match side {
+            CompareSide::Body { title, body } => return Ok((title, body)),
+            CompareSide::Entry(id) => with_store(history, |s| s.get(id))?
+                .ok_or_else(|| format!("#{id} is no longer in the history"))?,
+            CompareSide::PreviousOf {
+                method,
+                path,
+                before,
+            } => with_store(history, |s| s.previous(method, &path, before, None))?.ok_or_else(
+                || format!("The history has no earlier answer to {method} {path} to compare with."),
+            )?,
+        };
+    let r = &entry.record;
+    let query: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let title = exchange_line(
+        Some(entry.id),
+        r.method,
+        &r.path,
+        &query.join("&"),
+        r.legal_entity.as_deref(),
+        r.status,
+        r.time,
+        tz,
+        now,
+    );
+    Ok((title, entry.record.response_body))
+}
