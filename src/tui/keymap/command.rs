@@ -78,8 +78,8 @@ commands! {
     StoreSecret = "store_secret", "store the secret in the OS keyring (and point the profile at it)";
 
     // Endpoints.
-    Filter = "filter", "filter by method, path, tag or permission (words all must match)";
-    Load = "load", "load the operation into the request builder";
+    Filter = "filter", "filter as you type: method, path, tag, permission, status, legal entity (words all must match)";
+    Load = "load", "load into the request builder (an operation, or a request from the history)";
 
     // Request.
     NextMethod = "next_method", "next method";
