@@ -91,6 +91,8 @@ pub enum Action {
     },
     /// The config file after a save (or why saving failed).
     ProfileSaved(Result<ConfigFile, String>),
+    /// A saved request was written to the config file or deleted from it (or why not).
+    RequestSaved(Result<super::saved_requests::RequestSaved, String>),
     /// A message for the footer (copy, save, keyring results).
     Status(String),
 }
@@ -188,6 +190,20 @@ pub enum Effect {
     SaveBody {
         path: std::path::PathBuf,
         body: Bytes,
+    },
+    /// Save a request in the config file at `path` (created when missing), with `profile`.
+    SaveRequest {
+        path: std::path::PathBuf,
+        profile: Option<String>,
+        request: crate::config::SavedRequest,
+        /// Secret header rows already left out of `request`, for the status line.
+        left_out: usize,
+    },
+    /// Delete the saved request `name` of `profile` from the config file at `path`.
+    DeleteSavedRequest {
+        path: std::path::PathBuf,
+        profile: Option<String>,
+        name: String,
     },
     /// List the legal entities from `GET /Users`.
     Discover {

@@ -123,6 +123,8 @@ impl App {
             Command::CopyBody => self.copy_body(effects),
             Command::CopyPath => self.copy_path(effects),
             Command::SaveBody => self.start_save_body(),
+            Command::SaveRequest => self.start_save_request(),
+            Command::DeleteSaved if self.focus == Focus::Catalog => self.ask_delete_saved(),
             _ => return None,
         };
         Some(next)
@@ -153,12 +155,17 @@ impl App {
             Focus::Token => {
                 self.token.handle_key(command);
             }
-            Focus::Catalog => {
-                if let CatalogEvent::Load(op) = self.catalog.handle_key(command, key) {
+            Focus::Catalog => match self.catalog.handle_key(command, key) {
+                CatalogEvent::Load(op) => {
                     self.request.load(&op);
                     self.focus = Focus::Request;
                 }
-            }
+                CatalogEvent::LoadRequest(request) => {
+                    self.request.load_request(&request);
+                    self.focus = Focus::Request;
+                }
+                CatalogEvent::Handled | CatalogEvent::Ignored => {}
+            },
             Focus::Request => {
                 let settings = self.connection.settings();
                 let token = self.header_token();

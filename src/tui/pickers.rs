@@ -123,6 +123,7 @@ impl App {
         let command = self.keymap.command(scope, &key);
         match overlay {
             Overlay::SaveBody(input) => self.save_body_key(input, key, effects),
+            Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),
             Overlay::Help { .. } | Overlay::Jwt { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {
@@ -149,6 +150,9 @@ impl App {
                     OnYes::Diagnose => {
                         self.production_probes_ok = true;
                         self.start_diagnosis(true, effects)
+                    }
+                    OnYes::DeleteSaved { profile, name } => {
+                        self.delete_saved(profile, name, effects)
                     }
                 },
                 Some(Command::No) => None,

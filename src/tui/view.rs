@@ -441,6 +441,9 @@ fn draw_overlay(app: &App, frame: &mut Frame<'_>) {
             input,
             theme,
         ),
+        Some(Overlay::SaveRequest(input)) => {
+            super::saved_requests::render_name_box(frame, app, input, theme)
+        }
         Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, &app.keymap, theme),
     }
 }

@@ -52,6 +52,7 @@ commands! {
     ShowJwt = "show_jwt", "show the decoded JWT (header, claims, expiry sources)";
     Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
     Maximise = "maximise", "the focused pane takes the whole screen (again: back)";
+    SaveRequest = "save_request", "save the request under a name (with the profile, in the config file)";
 
     // Moving in lists and text.
     ScrollUp = "scroll_up", "up a line or row";
@@ -78,7 +79,8 @@ commands! {
 
     // Endpoints.
     Filter = "filter", "filter by method, path, tag or permission (words all must match)";
-    Load = "load", "load the operation into the request builder";
+    Load = "load", "load the operation or saved request into the request builder";
+    DeleteSaved = "delete_saved", "delete the selected saved request (asks first)";
 
     // Request.
     NextMethod = "next_method", "next method";
