@@ -230,12 +230,12 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     app.load_profile("sandbox", &mut effects);
     assert_eq!(app.catalog.saved().len(), 1);
 
-    // x on it asks first, and yes deletes it from the file.
+    // d on it asks first, and yes deletes it from the file.
     app.overlay = None;
     app.focus = Focus::Catalog;
     press(&mut app, KeyCode::Home);
     assert!(app.catalog.selected_saved().is_some());
-    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('d'));
     let Some(Overlay::Confirm(confirm)) = &app.overlay else {
         panic!("{:?}", app.overlay)
     };

@@ -21,9 +21,10 @@
 //! {"name": "x"}'''
 //! ```
 //!
-//! Only `name`, `method` and `path` are required. A saved request never holds a token or a
-//! secret: the `Authorization` row, any header the app treats as secret (see
-//! [`crate::younium::request::is_sensitive_header`]) and the idempotency key are left out.
+//! Only `name`, `method` and `path` are required; a row's `enabled` is `true` when left out. A
+//! saved request never holds a token or a secret: the `Authorization` row, any header the app
+//! treats as secret (see [`crate::younium::request::is_sensitive_header`]) and the idempotency
+//! key are left out; only a row that switches such a header off is kept, with no value.
 //! Entries that do not read (an unknown method, no path) are skipped with a warning; they never
 //! stop the config file from loading.
 
@@ -55,12 +56,7 @@ impl SavedRequest {
     /// The request `request` saved as `name`: its secret headers and idempotency key left out.
     /// Returns the request and how many header rows were left out.
     pub fn from_request(name: &str, request: &ApiRequest) -> (SavedRequest, usize) {
-        let kept: Vec<Param> = request
-            .headers
-            .iter()
-            .filter(|h| !is_left_out(&h.name))
-            .cloned()
-            .collect();
+        let kept = kept_headers(&request.headers);
         let dropped = request.headers.len() - kept.len();
         let saved = SavedRequest {
             name: name.trim().to_string(),
@@ -98,10 +94,28 @@ impl SavedRequest {
     }
 }
 
-/// A header row that never goes into the file: credentials and the idempotency key.
-fn is_left_out(name: &str) -> bool {
-    let name = name.trim();
-    is_sensitive_header(name) || name.eq_ignore_ascii_case("younium-idempotency-key")
+/// A header row that never goes into the file: credentials and the idempotency key. A row
+/// that switches a credential header off (`Authorization` disabled, to see the 401 without a
+/// token) is kept, its value emptied: it says what the request is, and holds no secret.
+fn is_left_out(row: &Param) -> bool {
+    let name = row.name.trim();
+    (is_sensitive_header(name) && row.enabled)
+        || name.eq_ignore_ascii_case("younium-idempotency-key")
+}
+
+/// The header rows a saved request keeps (see [`is_left_out`]).
+fn kept_headers(rows: &[Param]) -> Vec<Param> {
+    rows.iter()
+        .filter(|h| !is_left_out(h))
+        .map(|h| Param {
+            value: if is_sensitive_header(h.name.trim()) {
+                String::new()
+            } else {
+                h.value.clone()
+            },
+            ..h.clone()
+        })
+        .collect()
 }
 
 /// A saved request and where it is kept.
@@ -212,11 +226,13 @@ impl ConfigFile {
                     .get_mut("profiles")
                     .and_then(|p| p.as_table_like_mut())
                     .and_then(|p| p.get_mut(name))
-                    .and_then(|p| p.as_table_like_mut())
                     .ok_or_else(|| SaveError::NoSuchProfile {
                         path: path.clone(),
                         name: name.to_string(),
-                    })?;
+                    })?
+                    // An inline `{ … }` profile cannot hold `[[…]]` tables.
+                    .as_table_mut()
+                    .ok_or_else(|| not_a_list(format!("profiles.{name}")))?;
                 (profile, format!("profiles.{name}.{KEY}"))
             }
         };
@@ -312,11 +328,7 @@ fn read_entry(table: &Table) -> Result<SavedRequest, String> {
         method,
         path,
         query: read_params(table, "query").map_err(with_name)?,
-        headers: read_params(table, "headers")
-            .map_err(with_name)?
-            .into_iter()
-            .filter(|h| !is_left_out(&h.name))
-            .collect(),
+        headers: kept_headers(&read_params(table, "headers").map_err(with_name)?),
         body: text("body").map_err(with_name)?,
         name,
     })
@@ -370,12 +382,7 @@ fn to_table(request: &SavedRequest) -> Table {
     if !request.query.is_empty() {
         table.insert("query", value(params(&request.query)));
     }
-    let headers: Vec<Param> = request
-        .headers
-        .iter()
-        .filter(|h| !is_left_out(&h.name))
-        .cloned()
-        .collect();
+    let headers = kept_headers(&request.headers);
     if !headers.is_empty() {
         table.insert("headers", value(params(&headers)));
     }

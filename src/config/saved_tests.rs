@@ -148,6 +148,12 @@ fn secrets_and_the_idempotency_key_are_never_saved() {
             Param::new("Cookie", "session=1"),
             Param::new("younium-idempotency-key", "0b5c-key"),
             Param::new("legal-entity", "Acme AB"),
+            // Switching the token off (to see the 401) is kept, without a value.
+            Param {
+                name: "authorization".into(),
+                value: "Bearer old-token".into(),
+                enabled: false,
+            },
         ],
         body: Some("{}".into()),
         idempotency_key: Some("9f2e-key".into()),
@@ -155,12 +161,34 @@ fn secrets_and_the_idempotency_key_are_never_saved() {
     let (saved, dropped) = SavedRequest::from_request(" Create ", &request);
     assert_eq!(dropped, 5);
     assert_eq!(saved.name, "Create");
-    assert_eq!(saved.headers, vec![Param::new("legal-entity", "Acme AB")]);
+    assert_eq!(
+        saved.headers,
+        vec![
+            Param::new("legal-entity", "Acme AB"),
+            Param {
+                name: "authorization".into(),
+                value: String::new(),
+                enabled: false,
+            }
+        ]
+    );
     let dir = temp_dir("secrets");
     let path = dir.join("config.toml");
     let (file, _) = save_request_at(&path, None, &saved).unwrap();
     let text = file.text();
-    for secret in ["eyJ", "hunter2", "tok\"", "session", "key", "Authorization"] {
+    assert!(
+        text.contains(r#"{ name = "authorization", value = "", enabled = false }"#),
+        "{text}"
+    );
+    for secret in [
+        "eyJ",
+        "hunter2",
+        "tok\"",
+        "session",
+        "key",
+        "Authorization",
+        "old-token",
+    ] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
     // A hand-written secret header in the file is not loaded into the builder either.
@@ -242,6 +270,14 @@ fn a_missing_file_is_created_and_a_broken_one_is_left_alone() {
     assert_eq!(
         std::fs::read_to_string(&broken).unwrap(),
         "[profiles.a\nclient_id = 1\n"
+    );
+    // An inline profile cannot hold the list: an error, the file untouched.
+    let inline = dir.join("inline.toml");
+    std::fs::write(&inline, "profiles = { a = { client_id = \"x\" } }\n").unwrap();
+    let e = save_request_at(&inline, Some("a"), &invoices()).unwrap_err();
+    assert!(
+        e.contains("`profiles.a` in the config file is not a table"),
+        "{e}"
     );
     // A profile that is gone from the file is an error, not a new profile.
     let e = save_request_at(&path, Some("gone"), &invoices()).unwrap_err();

@@ -110,7 +110,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Catalog, Top, &["home", "g"]),
         (Catalog, Bottom, &["end", "G"]),
         (Catalog, Load, &["enter"]),
-        (Catalog, DeleteSaved, &["x"]),
+        (Catalog, DeleteSaved, &["d", "del"]),
         (Request, NextMethod, &["m"]),
         (Request, PreviousMethod, &["M"]),
         (Request, NextTab, &["]"]),

@@ -195,7 +195,7 @@ impl App {
         }
     }
 
-    /// `x` on a saved request in the catalogue: asks before deleting it.
+    /// `d` on a saved request in the catalogue: asks before deleting it.
     pub(crate) fn ask_delete_saved(&mut self) -> Option<Overlay> {
         let entry = self.catalog.selected_saved()?.clone();
         let path = self.saved_requests_path()?;
