@@ -317,6 +317,23 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
 }
 
 #[test]
+fn an_entry_that_does_not_read_is_skipped_and_the_app_starts() {
+    let text = format!(
+        "{CONFIG}\n[[requests]]\nname = \"odd\"\nmethod = \"FETCH\"\npath = \"/A\"\n\n[[requests]]\nname = \"fine\"\nmethod = \"GET\"\npath = \"/Users\"\n"
+    );
+    let path = temp_config("skip", &text);
+    let app = app_from(&path, None);
+    assert_eq!(app.profile.as_deref(), Some("sandbox"));
+    assert!(app.config_error.is_none());
+    assert_eq!(app.catalog.saved().len(), 1);
+    assert_eq!(
+        app.status.as_deref(),
+        Some("saved request requests[0] skipped: \"odd\": unknown method \"FETCH\"")
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[test]
 fn a_missing_config_file_is_created_where_the_app_looks_for_it() {
     let path = temp_config("create", "");
     std::fs::remove_file(&path).unwrap();

@@ -122,7 +122,12 @@ impl App {
                 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),
             };
-            self.status = Some(format!("{first}{more}"));
+            let warning = format!("{first}{more}");
+            // After what is already said (e.g. key bindings kept as default at the start).
+            self.status = Some(match self.status.take() {
+                Some(status) => format!("{status}; {warning}"),
+                None => warning,
+            });
         }
         self.catalog.set_saved(list.entries);
     }

@@ -483,6 +483,53 @@ mod tests {
         assert!(op.path.starts_with("/Subscriptions/"), "{}", op.path);
     }
 
+    fn saved(name: &str, path: &str) -> SavedEntry {
+        SavedEntry {
+            profile: None,
+            request: SavedRequest {
+                name: name.into(),
+                method: crate::younium::Method::Get,
+                path: path.into(),
+                query: vec![],
+                headers: vec![],
+                body: None,
+            },
+        }
+    }
+
+    #[test]
+    fn saved_requests_come_first_and_load_as_requests() {
+        let mut pane = CatalogPane::new(catalog());
+        let ops = pane.match_count();
+        pane.set_saved(vec![saved("Mine", "/Users"), saved("Other", "/Invoices")]);
+        assert_eq!(pane.match_count(), ops + 2);
+        // The heading is not selectable; the first saved request is selected.
+        assert!(!pane.click(0));
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Mine");
+        pane.move_by(1);
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Other");
+        pane.move_by(1);
+        assert!(pane.selected_operation().is_some());
+        pane.move_by(-1);
+        let CatalogEvent::LoadRequest(request) = pane.press(key(KeyCode::Enter)) else {
+            panic!("Enter should load the saved request")
+        };
+        assert_eq!(request.path, "/Invoices");
+        assert_eq!(pane.loaded_saved().unwrap().name, "Other");
+        // A new list keeps the selection on the same saved request.
+        pane.set_saved(vec![saved("New", "/Accounts"), saved("Other", "/Invoices")]);
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Other");
+        // The filter applies to the name and the path.
+        pane.press(key(KeyCode::Char('/')));
+        for c in "mine".chars() {
+            pane.press(key(KeyCode::Char(c)));
+        }
+        assert_eq!(pane.match_count(), 0);
+        pane.set_saved(vec![saved("Mine", "/Users")]);
+        assert_eq!(pane.match_count(), 1);
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Mine");
+    }
+
     #[test]
     fn selection_skips_headings() {
         let mut pane = CatalogPane::new(catalog());
