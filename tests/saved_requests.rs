@@ -176,6 +176,29 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
 }
 
 #[test]
+fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
+    let mut app = common::signed_in_app();
+    app.config_path = Some("/nowhere/config.toml".into());
+    let op = younium_tui::younium::catalog::catalog()
+        .find(Method::Get, "/Accounts/x")
+        .unwrap()
+        .clone();
+    app.request.load(&op);
+    app.focus = Focus::Request;
+    ctrl_s(&mut app);
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::SaveRequest { request, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(request.name, "GET /Accounts/{id}");
+    assert_eq!(request.path, "/Accounts/{id}");
+    // Loaded again, the placeholder is a row to fill.
+    app.request.load_request(&request.to_request());
+    assert_eq!(app.request.path_params.len(), 1);
+    assert!(app.request.build().is_err());
+}
+
+#[test]
 fn a_file_with_an_error_is_not_saved_into() {
     let mut app = common::signed_in_app();
     app.config_path = Some("/cfg/config.toml".into());
