@@ -4,11 +4,12 @@
 //! and never overwritten.
 //!
 //! `file` reads and parses it, `profile` is what it holds, `secret` reads a profile's secret
-//! from its source, `write` saves changes back. Turning a profile into connection settings
+//! from its source, `write` saves changes back, `saved` keeps named requests. Turning a profile into connection settings
 //! (with the command line winning) is [`crate::settings`]'s job.
 
 mod file;
 mod profile;
+mod saved;
 mod secret;
 mod write;
 
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use file::{ConfigError, ConfigFile};
 pub use profile::{Config, KnownEntityConfig, Profile, ThemeChoice};
+pub use saved::{SaveOutcome, SavedEntry, SavedList, SavedRequest, save_request_at};
 pub use secret::{
     KEYRING_SERVICE, SecretError, SecretSource, keyring_get, keyring_set, read_secret,
     run_secret_command,

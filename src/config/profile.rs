@@ -26,6 +26,10 @@ pub struct Config {
     /// `theme = "dark" | "light" | "auto"`: the colours, for a dark or a light terminal
     /// background; `auto` (the default) asks the terminal.
     pub theme: Option<ThemeChoice>,
+    /// `[[requests]]`: saved requests no profile owns. Read entry by entry by
+    /// `ConfigFile::saved_requests` (see `config::saved`), which skips a bad one with a warning.
+    #[serde(default)]
+    pub requests: Option<serde::de::IgnoredAny>,
 }
 
 /// The `theme` key: which colours to use.
@@ -89,6 +93,9 @@ pub struct Profile {
     pub timeout_seconds: Option<u64>,
     /// The largest answer read: `"1GB"`, `"512MB"` or a number of bytes.
     pub max_body: Option<ByteSize>,
+    /// `[[profiles.NAME.requests]]`: the profile's saved requests (see `config::saved`).
+    #[serde(default)]
+    pub requests: Option<serde::de::IgnoredAny>,
 }
 
 /// A legal entity the profile remembers (`known_legal_entities = [{ name, id }]`).

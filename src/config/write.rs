@@ -103,7 +103,7 @@ impl ConfigFile {
     }
 
     /// Saves the document and reads the values back from it.
-    fn write(&mut self) -> Result<(), SaveError> {
+    pub(super) fn write(&mut self) -> Result<(), SaveError> {
         let path = self.path.display().to_string();
         write_atomically(&self.path, &self.doc.to_string()).map_err(|source| SaveError::Write {
             path: path.clone(),

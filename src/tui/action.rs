@@ -94,6 +94,8 @@ pub enum Action {
     ProfileSaved(Result<ConfigFile, String>),
     /// What the history file answered.
     History(HistoryReply),
+    /// A saved request was written to the config file or deleted from it (or why not).
+    RequestSaved(Result<super::saved_requests::RequestSaved, String>),
     /// A message for the footer (copy, save, keyring results).
     Status(String),
 }
@@ -194,6 +196,20 @@ pub enum Effect {
     },
     /// Work on the history file (recording, the list, an entry, a comparison).
     History(HistoryJob),
+    /// Save a request in the config file at `path` (created when missing), with `profile`.
+    SaveRequest {
+        path: std::path::PathBuf,
+        profile: Option<String>,
+        request: crate::config::SavedRequest,
+        /// Secret header rows already left out of `request`, for the status line.
+        left_out: usize,
+    },
+    /// Delete the saved request `name` of `profile` from the config file at `path`.
+    DeleteSavedRequest {
+        path: std::path::PathBuf,
+        profile: Option<String>,
+        name: String,
+    },
     /// List the legal entities from `GET /Users`.
     Discover {
         environment: Environment,

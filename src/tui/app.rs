@@ -85,6 +85,11 @@ pub enum OnYes {
     Quit,
     /// Probe production (asked once per session).
     Diagnose,
+    /// Delete a saved request (`None`: a top-level one).
+    DeleteSaved {
+        profile: Option<String>,
+        name: String,
+    },
 }
 
 /// Checks already passed for a send, so a confirmed send skips them.
@@ -126,6 +131,8 @@ pub enum Overlay {
     History(Box<HistoryBrowser>),
     /// Two answers compared.
     Compare(Box<Comparison>),
+    /// The name to save the builder's request under (`Ctrl-S`).
+    SaveRequest(Box<LineInput>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +175,8 @@ pub struct App {
     pub discovery_note: Option<String>,
     /// The config file (absent when there is none or it has an error).
     pub config: Option<ConfigFile>,
+    /// Where the config file is, or would be created (saved requests go there).
+    pub config_path: Option<std::path::PathBuf>,
     /// Why the config file was not used (file, line, what), shown until dismissed.
     pub config_error: Option<String>,
     /// The active profile.
@@ -227,6 +236,7 @@ impl App {
             production_probes_ok: false,
             discovery_note: None,
             config: None,
+            config_path: None,
             config_error: None,
             profile: None,
             saved: None,
@@ -330,6 +340,10 @@ impl App {
                 true
             }
             Action::History(reply) => self.on_history(reply, &mut effects),
+            Action::RequestSaved(result) => {
+                self.on_request_saved(result);
+                true
+            }
             Action::Status(message) => {
                 self.status = Some(message);
                 true
@@ -342,7 +356,7 @@ impl App {
 
     fn on_paste(&mut self, text: &str, effects: &mut Vec<Effect>) {
         match (&mut self.overlay, self.focus) {
-            (Some(Overlay::SaveBody(input)), _) => input.paste(text),
+            (Some(Overlay::SaveBody(input) | Overlay::SaveRequest(input)), _) => input.paste(text),
             (Some(Overlay::History(browser)), _) => browser.paste(text),
             (Some(_), _) => {}
             (None, Focus::Connection) => self.connection.paste(text),

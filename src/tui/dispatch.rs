@@ -125,6 +125,8 @@ impl App {
             Command::SaveBody => self.start_save_body(),
             Command::OpenHistory => self.open_history(effects),
             Command::Compare if self.focus == Focus::Response => self.compare_shown(effects),
+            Command::SaveRequest => self.start_save_request(),
+            Command::DeleteSaved if self.focus == Focus::Catalog => self.ask_delete_saved(),
             _ => return None,
         };
         Some(next)
@@ -155,12 +157,17 @@ impl App {
             Focus::Token => {
                 self.token.handle_key(command);
             }
-            Focus::Catalog => {
-                if let CatalogEvent::Load(op) = self.catalog.handle_key(command, key) {
+            Focus::Catalog => match self.catalog.handle_key(command, key) {
+                CatalogEvent::Load(op) => {
                     self.request.load(&op);
                     self.focus = Focus::Request;
                 }
-            }
+                CatalogEvent::LoadRequest(request) => {
+                    self.request.load_request(&request);
+                    self.focus = Focus::Request;
+                }
+                CatalogEvent::Handled | CatalogEvent::Ignored => {}
+            },
             Focus::Request => {
                 let settings = self.connection.settings();
                 let token = self.header_token();

@@ -17,6 +17,7 @@ pub mod panes;
 pub mod pickers;
 pub mod profiles;
 pub mod runner;
+pub mod saved_requests;
 pub mod sending;
 pub mod theme;
 pub mod view;
@@ -73,14 +74,16 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Sets the app up from the resolved settings (the profile, with the command line winning, and
-/// `YOUNIUM_SECRET`), and lists the effects to start with.
-fn configure(
+/// `YOUNIUM_SECRET`), and lists the effects to start with. Public so tests can set an app up
+/// from a config file exactly as `run` does.
+pub fn configure(
     app: &mut App,
     cli: &Cli,
     loaded: config::Loaded,
     settings: &Settings,
     first: &mut Vec<Effect>,
 ) {
+    app.config_path = loaded.path;
     app.config = loaded.file;
     if let Some(file) = &app.config {
         let (keymap, problems) = keymap::keymap_from_config(&file.text(), &file.path);

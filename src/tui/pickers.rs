@@ -125,6 +125,7 @@ impl App {
             Overlay::SaveBody(input) => self.save_body_key(input, key, effects),
             Overlay::History(browser) => self.history_key(browser, key, effects),
             Overlay::Compare(comparison) => self.compare_key(comparison, key),
+            Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),
             Overlay::Help { .. } | Overlay::Jwt { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {
@@ -151,6 +152,9 @@ impl App {
                     OnYes::Diagnose => {
                         self.production_probes_ok = true;
                         self.start_diagnosis(true, effects)
+                    }
+                    OnYes::DeleteSaved { profile, name } => {
+                        self.delete_saved(profile, name, effects)
                     }
                 },
                 Some(Command::No) => None,

@@ -131,6 +131,7 @@ impl App {
         self.discovery_note = None;
         // What the profile is saved with from here on: only later changes are written.
         self.saved = self.profile.is_some().then(|| self.profile_update());
+        self.refresh_saved_requests();
         match (&settings.secret, &self.profile, &self.config) {
             (SecretPlan::Given(secret), _, _) => {
                 self.connection.secret = Some(secret.clone());

@@ -372,6 +372,23 @@ impl Runner {
                     .map_err(|e| e.to_string());
                 Action::ProfileSaved(result)
             }),
+            Effect::SaveRequest {
+                path,
+                profile,
+                request,
+                left_out,
+            } => self.blocking(move || {
+                Action::RequestSaved(super::saved_requests::save(
+                    path, profile, request, left_out,
+                ))
+            }),
+            Effect::DeleteSavedRequest {
+                path,
+                profile,
+                name,
+            } => self.blocking(move || {
+                Action::RequestSaved(super::saved_requests::delete(path, profile, name))
+            }),
             Effect::StoreSecret {
                 account,
                 secret,

@@ -447,6 +447,9 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
             input,
             theme,
         ),
+        Some(Overlay::SaveRequest(input)) => {
+            super::saved_requests::render_name_box(frame, app, input, theme)
+        }
         Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, &app.keymap, theme),
         Some(Overlay::History(browser)) => {
             super::history::render(frame, browser, &app.keymap, theme, &app.tz, app.now)

@@ -53,6 +53,7 @@ commands! {
     Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
     Maximise = "maximise", "the focused pane takes the whole screen (again: back)";
     OpenHistory = "history", "the request history: load, view or compare earlier requests";
+    SaveRequest = "save_request", "save the request under a name (with the profile, in the config file)";
 
     // Moving in lists and text.
     ScrollUp = "scroll_up", "up a line or row";
@@ -79,7 +80,8 @@ commands! {
 
     // Endpoints.
     Filter = "filter", "filter as you type: method, path, tag, permission, status, legal entity (words all must match)";
-    Load = "load", "load into the request builder (an operation, or a request from the history)";
+    Load = "load", "load into the request builder (an operation, a saved request or one from the history)";
+    DeleteSaved = "delete_saved", "delete the selected saved request (asks first)";
 
     // Request.
     NextMethod = "next_method", "next method";

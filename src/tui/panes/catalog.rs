@@ -1,4 +1,5 @@
-//! The endpoint catalogue pane: operations grouped by tag, filtered as you type.
+//! The endpoint catalogue pane: the saved requests of the profile in use (a "Saved" group on
+//! top), then the operations grouped by tag, all filtered as you type.
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -6,23 +7,37 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
+use crate::config::{SavedEntry, SavedRequest};
+use crate::sanitize;
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
+use crate::younium::ApiRequest;
 use crate::younium::catalog::{Catalog, Operation, filter_words};
 
 #[derive(Debug, PartialEq)]
 pub enum CatalogEvent {
     Load(Box<Operation>),
+    /// A saved request to load into the builder.
+    LoadRequest(Box<ApiRequest>),
     Handled,
     Ignored,
 }
 
-/// A row of the list: a tag heading or an operation (index into the catalogue).
+/// A row of the list: a heading (the Saved group, a tag), a saved request (index into
+/// `saved`) or an operation (index into the catalogue).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Row {
+    SavedHeading,
+    Saved(usize),
     Tag(usize),
     Op(usize),
+}
+
+impl Row {
+    fn is_heading(self) -> bool {
+        matches!(self, Row::SavedHeading | Row::Tag(_))
+    }
 }
 
 #[derive(Debug)]
@@ -31,8 +46,12 @@ pub struct CatalogPane {
     tags: Vec<&'static str>,
     pub filter: String,
     pub filtering: Option<LineInput>,
+    /// The saved requests of the profile in use (its own first, then the shared ones).
+    saved: Vec<SavedEntry>,
+    /// The saved request last loaded (to offer its name when the request is saved again).
+    loaded: Option<SavedRequest>,
     rows: Vec<Row>,
-    /// Index into `rows`; always an operation row when there is one.
+    /// Index into `rows`; always a saved request or an operation when there is one.
     selected: usize,
     /// First row shown.
     offset: usize,
@@ -45,6 +64,8 @@ impl CatalogPane {
             tags: catalog.tags(),
             filter: String::new(),
             filtering: None,
+            saved: Vec::new(),
+            loaded: None,
             rows: Vec::new(),
             selected: 0,
             offset: 0,
@@ -64,6 +85,17 @@ impl CatalogPane {
             .map(|(i, _)| i)
             .collect();
         self.rows.clear();
+        let saved: Vec<usize> = self
+            .saved
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.request.matches_all(&words))
+            .map(|(i, _)| i)
+            .collect();
+        if !saved.is_empty() {
+            self.rows.push(Row::SavedHeading);
+            self.rows.extend(saved.into_iter().map(Row::Saved));
+        }
         for (t, tag) in self.tags.iter().enumerate() {
             let ops: Vec<usize> = matching
                 .iter()
@@ -79,9 +111,9 @@ impl CatalogPane {
         // `get /invoices` lands on `GET /Invoices` rather than on the first group's hit.
         let ops = self.rows.iter().enumerate().filter_map(|(row, r)| match r {
             Row::Op(i) => Some((row, &self.catalog.operations[*i])),
-            Row::Tag(_) => None,
+            _ => None,
         });
-        let first = ops.clone().next().map(|(row, _)| row);
+        let first = self.rows.iter().position(|r| !r.is_heading());
         let best = ops
             .map(|(row, op)| (op.match_score(&words), row, op.path.len()))
             .filter(|(score, ..)| *score > 0)
@@ -99,8 +131,46 @@ impl CatalogPane {
         }
     }
 
+    /// The saved request selected, if the selection is one.
+    pub fn selected_saved(&self) -> Option<&SavedEntry> {
+        match self.rows.get(self.selected) {
+            Some(Row::Saved(i)) => self.saved.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The saved request last loaded into the builder.
+    pub fn loaded_saved(&self) -> Option<&SavedRequest> {
+        self.loaded.as_ref()
+    }
+
+    /// The saved requests listed in the Saved group (before filtering).
+    pub fn saved(&self) -> &[SavedEntry] {
+        &self.saved
+    }
+
+    /// Lists these saved requests in the Saved group. The selection goes to the filter's best
+    /// match (the first saved request when there is no filter), or stays on the saved request
+    /// it was on.
+    pub fn set_saved(&mut self, saved: Vec<SavedEntry>) {
+        let was = match self.rows.get(self.selected) {
+            Some(Row::Saved(i)) => Some(self.saved[*i].request.name.clone()),
+            _ => None,
+        };
+        self.saved = saved;
+        self.refilter();
+        if let Some(row) = was.and_then(|name| {
+            self.rows
+                .iter()
+                .position(|row| matches!(row, Row::Saved(i) if self.saved[*i].request.name == name))
+        }) {
+            self.selected = row;
+        }
+    }
+
+    /// How many saved requests and operations the filter lets through.
     pub fn match_count(&self) -> usize {
-        self.rows.iter().filter(|r| matches!(r, Row::Op(_))).count()
+        self.rows.iter().filter(|r| !r.is_heading()).count()
     }
 
     pub fn is_editing(&self) -> bool {
@@ -113,7 +183,7 @@ impl CatalogPane {
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| matches!(r, Row::Op(_)))
+            .filter(|(_, r)| !r.is_heading())
             .map(|(i, _)| i)
             .collect();
         if ops.is_empty() {
@@ -163,9 +233,15 @@ impl CatalogPane {
             Some(Command::PageDown) => self.step(10),
             Some(Command::Top) => self.step(-isize::MAX / 2),
             Some(Command::Bottom) => self.step(isize::MAX / 2),
-            Some(Command::Load) => match self.selected_operation() {
-                Some(op) => CatalogEvent::Load(Box::new(op.clone())),
-                None => CatalogEvent::Handled,
+            Some(Command::Load) => match (self.selected_saved(), self.selected_operation()) {
+                (Some(entry), _) => {
+                    let request = entry.request.clone();
+                    let event = CatalogEvent::LoadRequest(Box::new(request.to_request()));
+                    self.loaded = Some(request);
+                    event
+                }
+                (None, Some(op)) => CatalogEvent::Load(Box::new(op.clone())),
+                (None, None) => CatalogEvent::Handled,
             },
             _ => CatalogEvent::Ignored,
         }
@@ -195,7 +271,7 @@ impl CatalogPane {
     /// Selects the row under a click at `row` lines below the list's top.
     pub fn click(&mut self, row: usize) -> bool {
         let index = self.offset + row;
-        if matches!(self.rows.get(index), Some(Row::Op(_))) {
+        if self.rows.get(index).is_some_and(|r| !r.is_heading()) {
             self.selected = index;
             return true;
         }
@@ -263,6 +339,23 @@ impl CatalogPane {
             let items: Vec<ListItem<'_>> = self.rows[self.offset..end]
                 .iter()
                 .map(|row| match row {
+                    Row::SavedHeading => ListItem::new(Line::styled("Saved", theme.title())),
+                    Row::Saved(i) => {
+                        let request = &self.saved[*i].request;
+                        ListItem::new(Line::from(vec![
+                            Span::raw("  "),
+                            Span::styled(
+                                format!("{:<7}", request.method.as_str()),
+                                theme.method(request.method),
+                            ),
+                            Span::raw(sanitize::one_line(&request.name).into_owned()),
+                            Span::raw("  "),
+                            Span::styled(
+                                sanitize::one_line(&request.path).into_owned(),
+                                theme.dim(),
+                            ),
+                        ]))
+                    }
                     Row::Tag(t) => {
                         ListItem::new(Line::styled(self.tags[*t].to_string(), theme.title()))
                     }
@@ -287,7 +380,27 @@ impl CatalogPane {
             });
             frame.render_stateful_widget(list, list_area, &mut state);
         }
-        if let Some(op) = self.selected_operation() {
+        if let Some(entry) = self.selected_saved() {
+            let whose = match &entry.profile {
+                Some(p) => format!("saved with profile {}", sanitize::one_line(p)),
+                None => "saved for every profile".into(),
+            };
+            let query = entry.request.query.iter().filter(|q| q.enabled).count();
+            let mut facts = vec![Span::styled(whose, theme.dim())];
+            if query > 0 {
+                facts.push(Span::styled(format!("  {query} query"), theme.dim()));
+            }
+            if entry.request.body.is_some() {
+                facts.push(Span::styled("  JSON body", theme.dim()));
+            }
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::from(facts),
+                    Line::styled("Enter loads it into the request", theme.dim()),
+                ]),
+                detail_area,
+            );
+        } else if let Some(op) = self.selected_operation() {
             let mut facts = vec![];
             if let Some(p) = &op.permission {
                 facts.push(Span::styled("needs ", theme.dim()));
@@ -323,7 +436,7 @@ fn visible_offset(offset: usize, selected: usize, height: usize, rows: &[Row]) -
     } else {
         offset
     };
-    if offset == selected && selected > 0 && matches!(rows[selected - 1], Row::Tag(_)) {
+    if offset == selected && selected > 0 && rows[selected - 1].is_heading() {
         offset -= 1;
     }
     offset.min(rows.len().saturating_sub(1))
@@ -368,6 +481,53 @@ mod tests {
         }
         let op = pane.selected_operation().expect("a selection");
         assert!(op.path.starts_with("/Subscriptions/"), "{}", op.path);
+    }
+
+    fn saved(name: &str, path: &str) -> SavedEntry {
+        SavedEntry {
+            profile: None,
+            request: SavedRequest {
+                name: name.into(),
+                method: crate::younium::Method::Get,
+                path: path.into(),
+                query: vec![],
+                headers: vec![],
+                body: None,
+            },
+        }
+    }
+
+    #[test]
+    fn saved_requests_come_first_and_load_as_requests() {
+        let mut pane = CatalogPane::new(catalog());
+        let ops = pane.match_count();
+        pane.set_saved(vec![saved("Mine", "/Users"), saved("Other", "/Invoices")]);
+        assert_eq!(pane.match_count(), ops + 2);
+        // The heading is not selectable; the first saved request is selected.
+        assert!(!pane.click(0));
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Mine");
+        pane.move_by(1);
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Other");
+        pane.move_by(1);
+        assert!(pane.selected_operation().is_some());
+        pane.move_by(-1);
+        let CatalogEvent::LoadRequest(request) = pane.press(key(KeyCode::Enter)) else {
+            panic!("Enter should load the saved request")
+        };
+        assert_eq!(request.path, "/Invoices");
+        assert_eq!(pane.loaded_saved().unwrap().name, "Other");
+        // A new list keeps the selection on the same saved request.
+        pane.set_saved(vec![saved("New", "/Accounts"), saved("Other", "/Invoices")]);
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Other");
+        // The filter applies to the name and the path.
+        pane.press(key(KeyCode::Char('/')));
+        for c in "mine".chars() {
+            pane.press(key(KeyCode::Char(c)));
+        }
+        assert_eq!(pane.match_count(), 0);
+        pane.set_saved(vec![saved("Mine", "/Users")]);
+        assert_eq!(pane.match_count(), 1);
+        assert_eq!(pane.selected_saved().unwrap().request.name, "Mine");
     }
 
     #[test]

@@ -62,8 +62,9 @@ impl EffectiveHeader {
     }
 }
 
-/// Header names that carry credentials when the user types them.
-fn is_sensitive_header(name: &str) -> bool {
+/// Header names that carry credentials when the user types them (shown shortened, never
+/// saved with a request).
+pub fn is_sensitive_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n == "authorization"
         || n == "cookie"

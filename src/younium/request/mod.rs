@@ -13,7 +13,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use headers::{EffectiveHeader, HeaderOrigin, HeaderText, effective_headers};
+pub use headers::{
+    EffectiveHeader, HeaderOrigin, HeaderText, effective_headers, is_sensitive_header,
+};
 pub(crate) use http::{BodyError, read_body};
 pub use http::{Http, HttpError, HttpOptions, install_crypto_provider, send};
 pub use response::{ApiResponse, RequestError, SentRequest, TransportError, TransportKind};
