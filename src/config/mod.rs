@@ -14,7 +14,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use file::{ConfigError, ConfigFile};
+pub use file::{ConfigError, ConfigFile, HistoryConfig};
 pub use profile::{Config, KnownEntityConfig, Profile, ThemeChoice};
 pub use secret::{
     KEYRING_SERVICE, SecretError, SecretSource, keyring_get, keyring_set, read_secret,

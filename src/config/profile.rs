@@ -26,6 +26,8 @@ pub struct Config {
     /// `theme = "dark" | "light" | "auto"`: the colours, for a dark or a light terminal
     /// background; `auto` (the default) asks the terminal.
     pub theme: Option<ThemeChoice>,
+    /// `[history]`: how much the request history keeps.
+    pub history: Option<super::file::HistoryConfig>,
 }
 
 /// The `theme` key: which colours to use.
