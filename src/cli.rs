@@ -33,6 +33,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// Checks what clap cannot across a subcommand: --no-history given on one side of it and
+    /// --history on the other. `Cli::parse().check()` exits with clap's message.
+    pub fn check(self) -> Result<Cli, clap::Error> {
+        if self.history.no_history && self.history.file.is_some() {
+            return Err(<Cli as clap::CommandFactory>::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--no-history' cannot be used with '--history <FILE>'",
+            ));
+        }
+        Ok(self)
+    }
+}
+
 /// Where to connect and as whom. Shared by the UI and every headless command.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnectionArgs {
@@ -313,7 +327,7 @@ mod tests {
 
     #[test]
     fn history_options_before_or_after_the_subcommand() {
-        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied()).and_then(Cli::check);
         let before = parse(&["younium-tui", "--history", "/tmp/h.db", "token"]).unwrap();
         let after = parse(&["younium-tui", "token", "--history", "/tmp/h.db"]).unwrap();
         for cli in [before, after] {
@@ -321,8 +335,14 @@ mod tests {
         }
         let off = parse(&["younium-tui", "call", "GET", "/A", "--no-history"]).unwrap();
         assert_eq!(off.history.path(), None);
-        let both = parse(&["younium-tui", "--no-history", "token", "--history", "x"]);
-        assert!(both.is_err());
+        for both in [
+            ["younium-tui", "--no-history", "token", "--history", "x"],
+            ["younium-tui", "--history", "x", "token", "--no-history"],
+            ["younium-tui", "token", "--history", "x", "--no-history"],
+        ] {
+            let e = parse(&both).unwrap_err().to_string();
+            assert!(e.contains("cannot be used with"), "{e}");
+        }
         let cli = parse(&["younium-tui", "history", "get", "403", "--limit", "5"]).unwrap();
         let Some(Command::History(h)) = cli.command else {
             panic!()
