@@ -244,8 +244,8 @@ impl Summary {
     /// query), the status, the legal entity, the profile or the environment (`production`).
     /// An empty filter matches all.
     pub fn matches(&self, filter: &str) -> bool {
+        let status = self.status.to_string();
         filter.split_whitespace().all(|word| {
-            let status = self.status.to_string();
             let fields = [
                 Some(self.method.as_str()),
                 Some(self.path.as_str()),

@@ -3,8 +3,11 @@
 //!
 //! - v1: the `entries` table (the summary's columns first, the bodies last, so a list reads
 //!   no body pages).
-//! - v2: `stored_bytes` per entry (the retention limit by size) and the indexes the list
-//!   (newest first) and `previous` (same method and path, before a time) need.
+//! - v2: `stored_bytes` per entry (the retention limit by size), the indexes the list
+//!   (newest first, by time then id) and `previous` (same method and path, before a time)
+//!   need, and a one-row `totals` table (entries and bytes) kept by triggers, so the
+//!   retention check after each insert reads one row instead of every entry (the column sits
+//!   after the bodies: summing it would read them all).
 
 use rusqlite::Connection;
 
@@ -38,7 +41,15 @@ pub const MIGRATIONS: [&str; 2] = [
      UPDATE entries SET stored_bytes = length(response_body) + coalesce(length(request_body), 0)
          + length(request_headers) + length(response_headers) + length(path);
      CREATE INDEX entries_time ON entries (time_ns);
-     CREATE INDEX entries_method_path_time ON entries (method, path, time_ns);",
+     CREATE INDEX entries_method_path_time ON entries (method, path, time_ns);
+     CREATE TABLE totals (entries INTEGER NOT NULL, bytes INTEGER NOT NULL);
+     INSERT INTO totals SELECT count(*), coalesce(sum(stored_bytes), 0) FROM entries;
+     CREATE TRIGGER entries_added AFTER INSERT ON entries BEGIN
+         UPDATE totals SET entries = entries + 1, bytes = bytes + new.stored_bytes;
+     END;
+     CREATE TRIGGER entries_removed AFTER DELETE ON entries BEGIN
+         UPDATE totals SET entries = entries - 1, bytes = bytes - old.stored_bytes;
+     END;",
 ];
 
 /// The version this code writes.

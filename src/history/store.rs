@@ -223,37 +223,40 @@ impl Store {
 
     /// How many entries the file holds.
     pub fn count(&self) -> Result<u64, HistoryError> {
-        self.conn
-            .query_row("SELECT count(*) FROM entries", [], |r| unsigned(r, 0))
+        totals(&self.conn)
+            .map(|(n, _)| n.max(0) as u64)
             .map_err(|e| self.error(e))
     }
 
     /// The bytes the entries take, as retention counts them.
     pub fn stored_bytes(&self) -> Result<u64, HistoryError> {
-        self.conn
-            .query_row(
-                "SELECT coalesce(sum(stored_bytes), 0) FROM entries",
-                [],
-                |r| unsigned(r, 0),
-            )
+        totals(&self.conn)
+            .map(|(_, b)| b.max(0) as u64)
             .map_err(|e| self.error(e))
     }
+}
+
+/// The entries and bytes stored, from the `totals` row the triggers keep.
+fn totals(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row("SELECT entries, bytes FROM totals", [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
 }
 
 /// Drops the oldest entries past `max_entries`, then while the bytes stored exceed
 /// `max_bytes`; never `keep`.
 fn retain(conn: &Connection, keep: i64, limits: Limits) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM entries WHERE id != ?1 AND id IN
-            (SELECT id FROM entries ORDER BY time_ns DESC, id DESC LIMIT -1 OFFSET ?2)",
-        params![keep, clamp(limits.max_entries.max(1))],
-    )?;
-    let total: i64 = conn.query_row(
-        "SELECT coalesce(sum(stored_bytes), 0) FROM entries",
-        [],
-        |r| r.get(0),
-    )?;
-    let mut excess = total - clamp(limits.max_bytes);
+    let (entries, _) = totals(conn)?;
+    let over = entries - clamp(limits.max_entries.max(1));
+    if over > 0 {
+        conn.execute(
+            "DELETE FROM entries WHERE id IN
+                (SELECT id FROM entries WHERE id != ?1 ORDER BY time_ns, id LIMIT ?2)",
+            params![keep, over],
+        )?;
+    }
+    let (_, bytes) = totals(conn)?;
+    let mut excess = bytes - clamp(limits.max_bytes);
     if excess <= 0 {
         return Ok(());
     }

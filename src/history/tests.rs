@@ -340,6 +340,22 @@ fn retention_by_bytes_drops_the_oldest_but_never_the_newest() {
     let id = store.insert(&big).unwrap();
     let kept: Vec<i64> = store.list(None).unwrap().iter().map(|s| s.id).collect();
     assert_eq!(kept, [id]);
+    // The totals the triggers keep agree with the rows.
+    store.delete(id).unwrap();
+    store.insert(&base).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (n, bytes): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), coalesce(sum(stored_bytes), 0) FROM entries",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (n as u64, bytes as u64),
+        (store.count().unwrap(), store.stored_bytes().unwrap())
+    );
+    assert_eq!(n, 1);
 }
 
 #[test]
