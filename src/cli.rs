@@ -18,6 +18,9 @@ pub struct Cli {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
+    #[command(flatten)]
+    pub history: HistoryArgs,
+
     /// Start the built-in simulator and connect to it with its demo credentials (no account needed).
     #[arg(long)]
     pub demo: bool,
@@ -28,6 +31,20 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// Checks what clap cannot across a subcommand: --no-history given on one side of it and
+    /// --history on the other. `Cli::parse().check()` exits with clap's message.
+    pub fn check(self) -> Result<Cli, clap::Error> {
+        if self.history.no_history && self.history.file.is_some() {
+            return Err(<Cli as clap::CommandFactory>::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--no-history' cannot be used with '--history <FILE>'",
+            ));
+        }
+        Ok(self)
+    }
 }
 
 /// Where to connect and as whom. Shared by the UI and every headless command.
@@ -96,6 +113,37 @@ pub struct ConnectionArgs {
     pub theme: Option<ThemeChoice>,
 }
 
+/// Where the request history is kept, or that none is. Global: accepted before or after a
+/// subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct HistoryArgs {
+    /// The history file (default: $YOUNIUM_TUI_HISTORY, else the platform's state directory,
+    /// younium-tui/history.sqlite3).
+    // The variable is read by `path`, not by clap: --no-history must win over it, and clap
+    // counts a value from the environment as a conflict.
+    #[arg(long = "history", global = true, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Record nothing: no history file is opened.
+    #[arg(long, global = true, conflicts_with = "file")]
+    pub no_history: bool,
+}
+
+impl HistoryArgs {
+    /// The history file to use: --history, else `$YOUNIUM_TUI_HISTORY`, else the default
+    /// place; `None` with --no-history (or with no home directory).
+    pub fn path(&self) -> Option<PathBuf> {
+        if self.no_history {
+            return None;
+        }
+        self.file
+            .clone()
+            .or_else(|| std::env::var_os(crate::history::HISTORY_ENV).map(PathBuf::from))
+            .filter(|f| !f.as_os_str().is_empty())
+            .or_else(crate::history::default_path)
+    }
+}
+
 /// A size limit above zero: a limit of 0 would refuse every answer with a body.
 fn positive_size(text: &str) -> Result<ByteSize, String> {
     match text.parse::<ByteSize>() {
@@ -128,6 +176,56 @@ pub enum Command {
     Endpoints(EndpointsArgs),
     /// Run the built-in Younium simulator on its own.
     Simulate(SimulateArgs),
+    /// The request history: entries newest first (filtered by words), one entry whole, or
+    /// clearing it.
+    History(HistoryCommandArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HistoryCommandArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+    /// Words that must all match the method, path, status, legal entity, profile or
+    /// environment.
+    pub filter: Vec<String>,
+    /// Machine-readable output: one JSON array of entries, without bodies.
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most N entries (the newest).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// One entry whole: the request line, headers and body, then the answer's status,
+    /// headers and body, as stored (secrets redacted).
+    Show {
+        /// The entry's id (the first column of `history`).
+        id: i64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete every entry, or those sent before a date; prints how many.
+    Clear {
+        /// A date (2026-11-30, midnight UTC) or an RFC 3339 time (2026-11-30T12:00:00+01:00).
+        #[arg(long, value_name = "DATE", value_parser = parse_before)]
+        before: Option<jiff::Timestamp>,
+    },
+}
+
+/// `2026-11-30` (midnight UTC) or an RFC 3339 time.
+pub fn parse_before(text: &str) -> Result<jiff::Timestamp, String> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    text.parse::<jiff::civil::Date>()
+        .and_then(|d| d.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+        .map(|z| z.timestamp())
+        .map_err(|_| format!("{text:?} is not a date (2026-11-30) or an RFC 3339 time"))
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +324,50 @@ pub struct SimulateArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_options_before_or_after_the_subcommand() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied()).and_then(Cli::check);
+        let before = parse(&["younium-tui", "--history", "/tmp/h.db", "token"]).unwrap();
+        let after = parse(&["younium-tui", "token", "--history", "/tmp/h.db"]).unwrap();
+        for cli in [before, after] {
+            assert_eq!(cli.history.path(), Some(PathBuf::from("/tmp/h.db")));
+        }
+        let off = parse(&["younium-tui", "call", "GET", "/A", "--no-history"]).unwrap();
+        assert_eq!(off.history.path(), None);
+        for both in [
+            ["younium-tui", "--no-history", "token", "--history", "x"],
+            ["younium-tui", "--history", "x", "token", "--no-history"],
+            ["younium-tui", "token", "--history", "x", "--no-history"],
+        ] {
+            let e = parse(&both).unwrap_err().to_string();
+            assert!(e.contains("cannot be used with"), "{e}");
+        }
+        let cli = parse(&["younium-tui", "history", "get", "403", "--limit", "5"]).unwrap();
+        let Some(Command::History(h)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            (h.filter.len(), h.limit, h.action.is_none()),
+            (2, Some(5), true)
+        );
+        let cli = parse(&["younium-tui", "history", "clear", "--before", "2026-11-30"]).unwrap();
+        let Some(Command::History(HistoryCommandArgs {
+            action: Some(HistoryAction::Clear { before: Some(t) }),
+            ..
+        })) = cli.command
+        else {
+            panic!()
+        };
+        assert_eq!(t.to_string(), "2026-11-30T00:00:00Z");
+        assert_eq!(
+            parse_before("2026-11-30T12:00:00+01:00")
+                .unwrap()
+                .to_string(),
+            "2026-11-30T11:00:00Z"
+        );
+        assert!(parse_before("yesterday").is_err());
+    }
 
     #[test]
     fn max_body_takes_a_size_above_zero() {

@@ -7,7 +7,7 @@ use younium_tui::cli::{Cli, Command};
 use younium_tui::commands;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse().check().unwrap_or_else(|e| e.exit());
     younium_tui::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -22,11 +22,14 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match &cli.command {
             Some(Command::Token(args)) => commands::token::run(args, &cli.connection).await,
-            Some(Command::Call(args)) => commands::call::run(args, &cli.connection).await,
+            Some(Command::Call(args)) => {
+                commands::call::run(args, &cli.connection, &cli.history).await
+            }
             Some(Command::Entities(args)) => commands::entities::run(args, &cli.connection).await,
             Some(Command::Doctor(args)) => commands::doctor::run(args, &cli.connection).await,
             Some(Command::Endpoints(args)) => commands::endpoints::run(args),
             Some(Command::Simulate(args)) => commands::simulate::run(args).await,
+            Some(Command::History(args)) => commands::history::run(args, &cli.history),
             None => younium_tui::tui::run(&cli).await,
         }
     });

@@ -91,6 +91,8 @@ pub struct Settings {
     pub config_warning: Option<ConfigError>,
     /// The colours: `--theme`, else `YOUNIUM_TUI_THEME`, else the file's `theme`, else auto.
     pub theme: ThemeChoice,
+    /// How much the request history keeps: the config file's `[history]`, else the defaults.
+    pub history: crate::history::Limits,
 }
 
 impl Settings {
@@ -203,6 +205,13 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
         secret,
         config_warning,
         theme: theme(inputs)?,
+        history: inputs
+            .config
+            .file
+            .as_ref()
+            .and_then(|f| f.config.history)
+            .map(|h| h.limits())
+            .unwrap_or_default(),
     })
 }
 

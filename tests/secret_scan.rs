@@ -1,6 +1,7 @@
 //! Secret hygiene, proven: runs the headless commands and a TUI session against the simulator
-//! with debug logging on, then scans every log line, every screen byte, every command output
-//! and every committed snapshot for the test secrets and for every token the simulator issued.
+//! with debug logging on, then scans every log line, every screen byte, every command output,
+//! every committed snapshot and the whole history database (its file and its -wal) for the
+//! test secrets and for every token the simulator issued.
 
 mod common;
 
@@ -26,8 +27,32 @@ async fn no_secret_or_issued_token_appears_anywhere() {
     let _ = std::fs::remove_file(&log);
     let log_text = log.to_str().unwrap().to_string();
     let mut haystacks: Vec<(String, String)> = Vec::new();
+    // The history every command and the TUI record into. Held open here, so its -wal stays
+    // on disk for the scan (the last connection to close would fold it into the file).
+    let history_dir = std::env::temp_dir().join(format!(
+        "younium-tui-secret-scan-history-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&history_dir);
+    let history = history_dir.join("history.sqlite3");
+    let history_text = history.to_str().unwrap().to_string();
+    let (_held_open, _) =
+        younium_tui::history::Store::open(&history, younium_tui::history::Limits::default())
+            .unwrap();
+    // A body with secret-named members and the secret itself as a value.
+    let body = history_dir.join("body.json");
+    std::fs::write(
+        &body,
+        format!(
+            r#"{{"name":"Scan AB","clientSecret":"{}","nested":{{"password":"{}"}}}}"#,
+            demo::SECRET,
+            demo::LEGACY_PASSWORD
+        ),
+    )
+    .unwrap();
+    let body_text = body.to_str().unwrap().to_string();
 
-    let commands: [&[&str]; 6] = [
+    let commands: [&[&str]; 8] = [
         &["token"],
         &["token", "--json"],
         &[
@@ -55,6 +80,16 @@ async fn no_secret_or_issued_token_appears_anywhere() {
             demo::LEGAL_ENTITIES[1].name,
         ],
         &["entities", "--json"],
+        &[
+            "call",
+            "POST",
+            "/Accounts",
+            "--body",
+            &body_text,
+            "--legal-entity",
+            demo::LEGAL_ENTITIES[0].name,
+        ],
+        &["history", "--json"],
     ];
     for args in commands {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
@@ -64,6 +99,7 @@ async fn no_secret_or_issued_token_appears_anywhere() {
             .env("YOUNIUM_TUI_LOG", "debug")
             .env("YOUNIUM_TUI_LOG_FILE", &log)
             .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-test.toml")
+            .env("YOUNIUM_TUI_HISTORY", &history)
             .stdin(Stdio::null());
         let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
             .await
@@ -94,6 +130,7 @@ async fn no_secret_or_issued_token_appears_anywhere() {
             ("YOUNIUM_SECRET", demo::SECRET),
             ("YOUNIUM_TUI_LOG", "debug"),
             ("YOUNIUM_TUI_LOG_FILE", tui_log.as_str()),
+            ("YOUNIUM_TUI_HISTORY", history_text.as_str()),
         ];
         let mut tui = Tui::start(&args, &env);
         tui.wait_for(" VALID ", Duration::from_secs(30));
@@ -131,6 +168,20 @@ async fn no_secret_or_issued_token_appears_anywhere() {
             path.display().to_string(),
             std::fs::read_to_string(&path).unwrap(),
         ));
+    }
+
+    let recorded =
+        younium_tui::history::Store::open(&history, younium_tui::history::Limits::default())
+            .unwrap()
+            .0
+            .count()
+            .unwrap();
+    assert!(recorded >= 3, "the calls were recorded ({recorded})");
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", history.display());
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        assert!(suffix.is_empty() || !bytes.is_empty(), "{path} is on disk");
+        haystacks.push((path, String::from_utf8_lossy(&bytes).into_owned()));
     }
 
     let tokens: Vec<String> = sim

@@ -7,7 +7,8 @@ use anyhow::bail;
 
 use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
-use crate::cli::{CallArgs, ConnectionArgs};
+use crate::cli::{CallArgs, ConnectionArgs, HistoryArgs};
+use crate::history::Context;
 use crate::jq;
 use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
 use crate::sanitize;
@@ -16,7 +17,11 @@ use crate::younium::catalog::catalog;
 use crate::younium::problem::{CallContext, explain};
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
-pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    args: &CallArgs,
+    connection: &ConnectionArgs,
+    history: &HistoryArgs,
+) -> anyhow::Result<ExitCode> {
     let method: Method = args.method.parse().map_err(anyhow::Error::msg)?;
     // A filter that does not compile stops the command before anything is sent.
     let filter = match args.jq.as_deref().map(jq::Filter::compile).transpose() {
@@ -54,6 +59,8 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
             resolved.environment.base_url()
         );
     }
+    // Opened before sending, so a history that cannot be used is said first.
+    let recorder = super::history::open_for_recording(history, resolved.history);
     let client = ApiClient {
         tokens: TokenManager::spawn(
             resolved.http.clone(),
@@ -73,6 +80,19 @@ pub async fn run(args: &CallArgs, connection: &ConnectionArgs) -> anyhow::Result
         }
     };
     let response = &outcome.response;
+    if let Some(recorder) = &recorder {
+        let sent = |name| response.sent.header(name).map(|v| v.wire());
+        let context = Context {
+            profile: resolved.profile.clone(),
+            environment: resolved.environment.clone(),
+            legal_entity: sent("legal-entity"),
+            api_version: sent("api-version")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(resolved.settings.api_version),
+        };
+        recorder.record_exchange(&context, &req, response);
+        recorder.flush();
+    }
     say(status_line(response));
     if outcome.retried_after_401 {
         say("note: the first attempt answered 401; the token was renewed and the call sent again");

@@ -9,6 +9,7 @@ pub mod call;
 pub mod doctor;
 pub mod endpoints;
 pub mod entities;
+pub mod history;
 pub mod output;
 pub mod simulate;
 pub mod token;
@@ -40,6 +41,10 @@ pub struct Resolved {
     /// Legal entities known without asking the server, for the diagnosis when `GET /Users`
     /// cannot be read: the profile's list (found or used before), else the one typed.
     pub known_entities: Vec<LegalEntity>,
+    /// The profile in use, for the history.
+    pub profile: Option<String>,
+    /// How much the request history keeps (the config file's `[history]`).
+    pub history: crate::history::Limits,
 }
 
 /// Resolves the settings (the profile, with the command line winning; see
@@ -74,6 +79,8 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
         settings: settings.call_settings(),
         environment: settings.environment,
         known_entities: settings.known_entities,
+        profile: settings.profile,
+        history: settings.history,
         connection,
     })
 }

@@ -127,6 +127,30 @@ impl ConfigFile {
     }
 }
 
+/// The `[history]` section: `max_body = "10MB"`, `max_entries = 5000`, `max_size = "500MB"`.
+#[derive(Clone, Copy, Debug, Default, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// A body longer than this is kept cut.
+    pub max_body: Option<limit::ByteSize>,
+    /// The oldest entries are dropped past this many.
+    pub max_entries: Option<u64>,
+    /// The oldest entries are dropped while the file's entries take more than this.
+    pub max_size: Option<limit::ByteSize>,
+}
+
+impl HistoryConfig {
+    /// The limits, the defaults where the section says nothing.
+    pub fn limits(&self) -> crate::history::Limits {
+        let default = crate::history::Limits::default();
+        crate::history::Limits {
+            max_body: self.max_body.map_or(default.max_body, |b| b.bytes()),
+            max_entries: self.max_entries.unwrap_or(default.max_entries),
+            max_bytes: self.max_size.map_or(default.max_bytes, |b| b.bytes()),
+        }
+    }
+}
+
 fn first_line(message: &str) -> String {
     message.trim().lines().next().unwrap_or("").to_string()
 }
@@ -196,6 +220,26 @@ mod tests {
                 .starts_with("/proc/self/root: could not read it:"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_history_section_gives_the_limits() {
+        let text = "[history]\nmax_body = \"1MB\"\nmax_entries = 10\nmax_size = \"2MB\"\n";
+        let f = ConfigFile::parse(Path::new("c.toml"), text).unwrap();
+        let limits = f.config.history.unwrap().limits();
+        assert_eq!(
+            (limits.max_body, limits.max_entries, limits.max_bytes),
+            (1 << 20, 10, 2 << 20)
+        );
+        let partial = ConfigFile::parse(Path::new("c.toml"), "[history]\nmax_entries = 3\n")
+            .unwrap()
+            .config
+            .history
+            .unwrap()
+            .limits();
+        assert_eq!(partial.max_body, crate::history::Limits::default().max_body);
+        let e = ConfigFile::parse(Path::new("c.toml"), "[history]\nmax_rows = 3\n").unwrap_err();
+        assert!(e.to_string().contains("max_rows"), "{e}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use file::{ConfigError, ConfigFile};
+pub use file::{ConfigError, ConfigFile, HistoryConfig};
 pub use profile::{Config, KnownEntityConfig, Profile, ThemeChoice};
 pub use saved::{SaveOutcome, SavedEntry, SavedList, SavedRequest, save_request_at};
 pub use secret::{

@@ -30,6 +30,8 @@ pub struct Config {
     /// `ConfigFile::saved_requests` (see `config::saved`), which skips a bad one with a warning.
     #[serde(default)]
     pub requests: Option<serde::de::IgnoredAny>,
+    /// `[history]`: how much the request history keeps.
+    pub history: Option<super::file::HistoryConfig>,
 }
 
 /// The `theme` key: which colours to use.
