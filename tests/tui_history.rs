@@ -65,7 +65,7 @@ async fn rig(name: &str) -> Rig {
         http,
     };
     let runner = Runner::new(client, None, Arc::new(|_: String| true), false)
-        .with_history(Some(history.clone()), Limits::default());
+        .with_history(Some(history.clone()));
     let mut app = App::new(
         pane,
         ManagerOptions::default(),

@@ -35,6 +35,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
 use self::app::{App, Effect};
+use self::history::HistoryAccess;
 use self::panes::connection::ConnectionPane;
 use self::runner::{Runner, arboard_clipboard};
 use self::theme::Theme;
@@ -57,6 +58,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     );
     let mut first = Vec::new();
     configure(&mut app, cli, loaded, &settings, &mut first);
+    let history = open_history(&mut app, &cli.history, settings.history);
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
     // The first frame goes out before the HTTP client (and its root certificates) is built.
@@ -67,6 +69,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let tokens = TokenManager::spawn(http.clone(), None, settings.manager);
     let client = ApiClient { http, tokens };
     let result = Runner::new(client, demo_ttl, arboard_clipboard(), true)
+        .with_history(history)
         .run(&mut terminal.terminal, app, first)
         .await;
     drop(terminal);
@@ -167,5 +170,33 @@ impl Drop for TerminalGuard {
             DisableBracketedPaste
         );
         ratatui::restore();
+    }
+}
+
+/// Opens the history file for the session: what the app is told (recording where, or why
+/// not), with a file set aside or a failure said in the status line.
+fn open_history(
+    app: &mut App,
+    args: &crate::cli::HistoryArgs,
+    limits: crate::history::Limits,
+) -> Option<crate::history::History> {
+    let Some(path) = args.path() else {
+        app.history = HistoryAccess::Off;
+        return None;
+    };
+    match crate::history::History::open(&path, limits) {
+        Ok((history, notice)) => {
+            app.history = HistoryAccess::On(path);
+            if let Some(notice) = notice {
+                app.status = Some(crate::sanitize::one_line(&notice).into_owned());
+            }
+            Some(history)
+        }
+        Err(e) => {
+            let why = format!("{e}; this session records nothing");
+            app.status = Some(crate::sanitize::one_line(&why).into_owned());
+            app.history = HistoryAccess::Failed(why);
+            None
+        }
     }
 }

@@ -67,7 +67,6 @@ pub struct Runner {
     simulator: Arc<Mutex<Option<Simulator>>>,
     /// Where answers are recorded (`None`: nowhere).
     history: Option<crate::history::History>,
-    history_limits: crate::history::Limits,
 }
 
 impl Runner {
@@ -89,18 +88,12 @@ impl Runner {
             diagnosis: None,
             simulator: Arc::default(),
             history: None,
-            history_limits: crate::history::Limits::default(),
         }
     }
 
-    /// Records answers into `history` (kept to `limits`).
-    pub fn with_history(
-        mut self,
-        history: Option<crate::history::History>,
-        limits: crate::history::Limits,
-    ) -> Self {
+    /// Records answers into `history` and answers its queries (`None`: records nothing).
+    pub fn with_history(mut self, history: Option<crate::history::History>) -> Self {
         self.history = history;
-        self.history_limits = limits;
         self
     }
 

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::Runner;
-use crate::history::{Entry, History, HistoryError, Record, Store};
+use crate::history::{Entry, History, HistoryError, Store};
 use crate::tui::app::Action;
 use crate::tui::history::{CompareSide, HistoryJob, HistoryReply, exchange_line};
 
@@ -19,18 +19,10 @@ impl Runner {
             return;
         };
         match job {
+            // Redacting and cutting a large body takes a moment: the history's own thread
+            // does it, in the order the answers came.
             HistoryJob::Record(exchange) => {
-                let limits = self.history_limits;
-                // Redacting and cutting a large body takes a moment: not on the UI thread.
-                tokio::task::spawn_blocking(move || {
-                    let record = Record::from_exchange(
-                        &exchange.context,
-                        &exchange.request,
-                        &exchange.response,
-                        &limits,
-                    );
-                    history.record(record);
-                });
+                history.record_exchange(&exchange.context, &exchange.request, &exchange.response)
             }
             HistoryJob::List { id } => self.blocking(move || {
                 let result = with_store(&history, |s| s.list(None));
