@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod config;
 pub mod history;
 pub mod jq;
