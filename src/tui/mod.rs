@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod diagnosis;
+pub mod diff_view;
 pub mod dispatch;
 pub mod export;
 pub mod input;
