@@ -8,8 +8,8 @@
 
 pub mod cli;
 pub mod commands;
-pub mod diff;
 pub mod config;
+pub mod diff;
 pub mod history;
 pub mod jq;
 pub mod logging;

@@ -159,8 +159,9 @@ fn id_of(value: &Value) -> Option<String> {
 }
 
 /// For arrays of records that all have an id, unique on each side: for each new item, the
-/// index of the old item with its id. `None` (compare by index) otherwise, and when both
-/// sides hold the same ids in the same order (by index is then the same, and cheaper).
+/// index of the old item with its id. `None` (compare by index) otherwise, when both sides
+/// hold the same ids in the same order (by index is then the same, and cheaper), and when no
+/// id is on both sides.
 fn by_id(old: &[Value], new: &[Value]) -> Option<Vec<Option<usize>>> {
     if old.is_empty() || new.is_empty() {
         return None;
@@ -183,10 +184,11 @@ fn by_id(old: &[Value], new: &[Value]) -> Option<Vec<Option<usize>>> {
             return None;
         }
     }
-    Some(
-        new_ids
-            .iter()
-            .map(|id| index.get(id.as_str()).copied())
-            .collect(),
-    )
+    let matching: Vec<Option<usize>> = new_ids
+        .iter()
+        .map(|id| index.get(id.as_str()).copied())
+        .collect();
+    // No record in common (the same list in two legal entities): by index, so the values
+    // that differ are listed rather than every record as added and removed.
+    matching.iter().any(Option::is_some).then_some(matching)
 }

@@ -36,10 +36,7 @@ fn added_removed_and_changed_at_nested_paths() {
         ]
     );
     assert_eq!((d.changed, d.added, d.removed), (2, 1, 1));
-    assert_eq!(
-        Diff::Json(d).summary(),
-        "2 changed · 1 added · 1 removed"
-    );
+    assert_eq!(Diff::Json(d).summary(), "2 changed · 1 added · 1 removed");
 }
 
 #[test]
@@ -84,8 +81,20 @@ fn records_with_ids_are_matched_by_id() {
     let d = json_diff(old, new);
     assert_eq!(rows(&d), [r#"- [1] {"Id":2,"v":"q"}"#]);
     // Numbers and strings are different ids.
-    let d = json_diff(json!([{"id": 1}]), json!([{"id": "1"}]));
+    let d = json_diff(
+        json!([{"id": 1}, {"id": 2}]),
+        json!([{"id": "1"}, {"id": 2}]),
+    );
     assert_eq!(rows(&d), [r#"+ [0] {"id":"1"}"#, r#"- [0] {"id":1}"#]);
+    // No id in common: by index, so the values that differ are listed.
+    let d = json_diff(
+        json!([{"id": 1, "name": "Acme AB"}]),
+        json!([{"id": 7, "name": "Acme Inc"}]),
+    );
+    assert_eq!(
+        rows(&d),
+        ["~ [0].id 1 -> 7", r#"~ [0].name "Acme AB" -> "Acme Inc""#]
+    );
 }
 
 #[test]
@@ -136,10 +145,19 @@ fn odd_keys_are_quoted_as_jq_reads_them() {
 
 #[test]
 fn identical_bodies() {
-    assert_eq!(compare(b"{\"a\":1}", b"{\"a\":1}"), Diff::Identical(Sameness::Bytes));
+    assert_eq!(
+        compare(b"{\"a\":1}", b"{\"a\":1}"),
+        Diff::Identical(Sameness::Bytes)
+    );
     assert_eq!(compare(b"", b""), Diff::Identical(Sameness::Bytes));
-    assert_eq!(compare(b"{\"a\":1}", b"{ \"a\" : 1 }\n"), Diff::Identical(Sameness::Json));
-    assert_eq!(compare(b"a\r\nb\r\n", b"a\nb"), Diff::Identical(Sameness::Lines));
+    assert_eq!(
+        compare(b"{\"a\":1}", b"{ \"a\" : 1 }\n"),
+        Diff::Identical(Sameness::Json)
+    );
+    assert_eq!(
+        compare(b"a\r\nb\r\n", b"a\nb"),
+        Diff::Identical(Sameness::Lines)
+    );
     let d = compare(b"x", b"x");
     assert!(d.is_identical());
     assert_eq!(d.summary(), "The two responses are identical");
@@ -212,16 +230,20 @@ fn text_insertions_into_an_empty_body() {
 
 #[test]
 fn json_against_a_non_json_body_is_a_line_diff_of_the_pretty_json() {
-    let d = text_diff(r#"{"a":1,"b":2}"#, "<html>\n<b>502 Bad Gateway</b>\n</html>\n");
+    let d = text_diff(
+        r#"{"a":1,"b":2}"#,
+        "<html>\n<b>502 Bad Gateway</b>\n</html>\n",
+    );
     assert_eq!(d.note, Some("the old body is JSON, the new one is not"));
     assert_eq!((d.deleted, d.inserted), (4, 3));
-    assert_eq!(
-        hunk_rows(&d.hunks[0])[..2],
-        ["-1 - {", r#"-2 -   "a": 1,"#]
-    );
+    assert_eq!(hunk_rows(&d.hunks[0])[..2], ["-1 - {", r#"-2 -   "a": 1,"#]);
     let d = text_diff("oops", "[1]");
     assert_eq!(d.note, Some("the new body is JSON, the old one is not"));
-    assert!(Diff::Text(d).summary().ends_with("(the new body is JSON, the old one is not)"));
+    assert!(
+        Diff::Text(d)
+            .summary()
+            .ends_with("(the new body is JSON, the old one is not)")
+    );
 }
 
 #[test]

@@ -32,8 +32,7 @@ pub(super) fn compare(old: &str, new: &str) -> TextDiff {
     let old_ids = intern(&mut ids, &old_lines);
     let new_ids = intern(&mut ids, &new_lines);
     let deadline = Instant::now() + DEADLINE;
-    let ops =
-        capture_diff_slices_deadline(Algorithm::Myers, &old_ids, &new_ids, Some(deadline));
+    let ops = capture_diff_slices_deadline(Algorithm::Myers, &old_ids, &new_ids, Some(deadline));
     let approximate = Instant::now() >= deadline;
 
     let mut diff = TextDiff {

@@ -204,10 +204,7 @@ impl DiffView {
         let head = [
             title_line("-", "old", &self.old_title, width, theme.diff_removed()),
             title_line("+", "new", &self.new_title, width, theme.diff_added()),
-            Line::styled(
-                rows::window(&self.diff.summary(), 0, width),
-                theme.title(),
-            ),
+            Line::styled(rows::window(&self.diff.summary(), 0, width), theme.title()),
             Line::styled("─".repeat(width), theme.dim()),
         ];
         let head_height = head.len().min(usize::from(inner.height));
@@ -242,7 +239,11 @@ impl DiffView {
         let mut parts = Vec::new();
         if self.rows.len() > self.page {
             let end = (self.top + self.page).min(self.rows.len());
-            parts.push(format!("rows {}–{end} of {}", self.top + 1, self.rows.len()));
+            parts.push(format!(
+                "rows {}–{end} of {}",
+                self.top + 1,
+                self.rows.len()
+            ));
         }
         if let Some(m) = self.current {
             parts.push(format!("difference {} of {}", m + 1, self.marks.len()));

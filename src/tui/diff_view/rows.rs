@@ -93,10 +93,13 @@ impl<'a> Painter<'a> {
 
     pub(super) fn row(&self, row: Row) -> Line<'static> {
         match (self.diff, row) {
-            (Diff::Json(d), Row::Change(i)) => self.change(&d.changes[i].path.to_string(), &d.changes[i].kind),
-            (Diff::Text(d), Row::Header(h)) => {
-                Line::styled(window(&d.hunks[h].header(), 0, self.width), self.theme.label())
+            (Diff::Json(d), Row::Change(i)) => {
+                self.change(&d.changes[i].path.to_string(), &d.changes[i].kind)
             }
+            (Diff::Text(d), Row::Header(h)) => Line::styled(
+                window(&d.hunks[h].header(), 0, self.width),
+                self.theme.label(),
+            ),
             (Diff::Text(d), Row::Line(h, l)) => {
                 let line = &d.hunks[h].lines[l];
                 self.text_line(line.kind, line.old, line.new, &line.text)
@@ -123,8 +126,12 @@ impl<'a> Painter<'a> {
         spans.push(Span::raw("  "));
         let room = self.width.saturating_sub(used);
         match kind {
-            ChangeKind::Added(v) => spans.push(Span::styled(window(v, self.left, room), t.diff_added())),
-            ChangeKind::Removed(v) => spans.push(Span::styled(window(v, self.left, room), t.diff_removed())),
+            ChangeKind::Added(v) => {
+                spans.push(Span::styled(window(v, self.left, room), t.diff_added()))
+            }
+            ChangeKind::Removed(v) => {
+                spans.push(Span::styled(window(v, self.left, room), t.diff_removed()))
+            }
             ChangeKind::Changed { old, new } => {
                 let room = room.saturating_sub(ARROW.chars().count());
                 let (wo, wn) = split(
@@ -141,7 +148,13 @@ impl<'a> Painter<'a> {
     }
 
     /// ` 12  13 - text`: both line numbers, the sign, the line (scrolled sideways).
-    fn text_line(&self, kind: LineKind, old: Option<usize>, new: Option<usize>, text: &str) -> Line<'static> {
+    fn text_line(
+        &self,
+        kind: LineKind,
+        old: Option<usize>,
+        new: Option<usize>,
+        text: &str,
+    ) -> Line<'static> {
         let t = self.theme;
         let number = |n: Option<usize>| match n {
             Some(n) => format!("{n:>w$}", w = self.digits),

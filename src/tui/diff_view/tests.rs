@@ -33,7 +33,10 @@ fn the_window_cuts_with_an_ellipsis_on_each_side() {
     assert_eq!(window("abcdef", 2, 5), "…cdef");
     assert_eq!(window("abcdef", 0, 0), "");
     // Controls and bidi overrides never come through; a tab is a space.
-    assert_eq!(window("a\u{1b}[2J\u{202e}\tb", 0, 20), "a\u{241b}[2J\u{fffd} b");
+    assert_eq!(
+        window("a\u{1b}[2J\u{202e}\tb", 0, 20),
+        "a\u{241b}[2J\u{fffd} b"
+    );
 }
 
 #[test]
@@ -92,7 +95,11 @@ fn text_differences_are_runs_of_changed_lines() {
         .replace("line 10\n", "ten\n")
         .replace("line 11\n", "eleven\n")
         .replace("line 50\n", "fifty\n");
-    let mut view = DiffView::new("a".into(), "b".into(), compare(old.as_bytes(), new.as_bytes()));
+    let mut view = DiffView::new(
+        "a".into(),
+        "b".into(),
+        compare(old.as_bytes(), new.as_bytes()),
+    );
     assert_eq!(view.current_difference(), (None, 2));
     draw(&mut view, 60, 12);
     view.command(Command::FindNext);
@@ -109,7 +116,11 @@ fn sideways_scrolling_shows_the_rest_of_long_values() {
     let long = "x".repeat(100) + "END";
     let old = serde_json::json!({"a": "short"}).to_string();
     let new = serde_json::json!({"a": long}).to_string();
-    let mut view = DiffView::new("o".into(), "n".into(), compare(old.as_bytes(), new.as_bytes()));
+    let mut view = DiffView::new(
+        "o".into(),
+        "n".into(),
+        compare(old.as_bytes(), new.as_bytes()),
+    );
     let screen = draw(&mut view, 60, 10);
     assert!(screen.contains("~ .a  \"short\" → \"xxx"), "{screen}");
     assert!(screen.contains("x…│"), "{screen}");
@@ -134,6 +145,8 @@ fn titles_and_values_are_sanitised() {
         compare(old, new.as_bytes()),
     );
     let screen = draw(&mut view, 80, 10);
-    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{9b}') && !screen.contains('\u{202e}'));
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{9b}') && !screen.contains('\u{202e}')
+    );
     assert!(screen.contains(r"\e]0;pwned\x07"), "{screen}");
 }
