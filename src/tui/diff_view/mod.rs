@@ -127,11 +127,11 @@ impl DiffView {
             Command::Top => self.scroll_to(0),
             Command::Bottom => self.scroll_to(usize::MAX),
             Command::ScrollLeft => self.left = self.left.saturating_sub(SIDEWAYS),
-            Command::ScrollRight => {
-                // While the longest value on screen has more than a step's worth beyond.
-                if self.left + SIDEWAYS < self.widest_shown().saturating_sub(SIDEWAYS) {
-                    self.left += SIDEWAYS;
-                }
+            // While the longest value on screen has more than a step's worth beyond.
+            Command::ScrollRight
+                if self.left + SIDEWAYS < self.widest_shown().saturating_sub(SIDEWAYS) =>
+            {
+                self.left += SIDEWAYS;
             }
             Command::ScrollHome => self.left = 0,
             Command::FindNext => self.jump(true),
