@@ -3,6 +3,7 @@
 
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
 
 use super::Row;
 use crate::diff::{ChangeKind, Diff, LineKind};
@@ -19,6 +20,11 @@ fn safe(c: char) -> char {
     if c == '\t' { ' ' } else { sanitize::cell(c) }
 }
 
+/// Columns a (safe) character takes: 2 for the wide ones (CJK), 0 for combining marks.
+fn columns(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
 /// `text` from character `skip` on, in at most `width` columns: `…` first when something is
 /// scrolled off to the left, `…` last when more follows.
 pub(super) fn window(text: &str, skip: usize, width: usize) -> String {
@@ -32,21 +38,32 @@ pub(super) fn window(text: &str, skip: usize, width: usize) -> String {
         room -= 1;
     }
     let mut chars = text.chars().skip(skip).map(safe).peekable();
-    while room > 0 {
-        let Some(c) = chars.next() else { break };
-        if room == 1 && chars.peek().is_some() {
-            out.push(MORE);
+    while let Some(c) = chars.next() {
+        let w = columns(c);
+        // With more to come, a column must stay free for the `…`.
+        let need = w + usize::from(chars.peek().is_some());
+        if need > room {
+            if room > 0 {
+                out.push(MORE);
+            }
             break;
         }
         out.push(c);
-        room -= 1;
+        room -= w;
     }
     out
 }
 
 /// How many columns `window(text, skip, ..)` needs to show all of it, counted only up to `cap`.
 fn needed(text: &str, skip: usize, cap: usize) -> usize {
-    usize::from(skip > 0) + text.chars().skip(skip).take(cap + 1).count()
+    let mut total = usize::from(skip > 0);
+    for c in text.chars().skip(skip) {
+        total += columns(safe(c));
+        if total > cap {
+            break;
+        }
+    }
+    total
 }
 
 /// The characters of a row's scrollable part (its values, or its line), for the sideways bound.
@@ -121,7 +138,7 @@ impl<'a> Painter<'a> {
         let after_sign = self.width.saturating_sub(2);
         let path_room = (after_sign / 2).max(1);
         let path_text = tail(path, path_room);
-        let used = 2 + path_text.chars().count() + 2;
+        let used = 2 + path_text.chars().map(columns).sum::<usize>() + 2;
         spans.push(Span::styled(path_text, t.label()));
         spans.push(Span::raw("  "));
         let room = self.width.saturating_sub(used);
@@ -177,13 +194,22 @@ impl<'a> Painter<'a> {
 
 /// The end of `text` in at most `width` columns, `…` first when cut.
 fn tail(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
+    let total: usize = text.chars().map(|c| columns(safe(c))).sum();
+    if total <= width {
         return text.chars().map(safe).collect();
     }
-    let keep = width.saturating_sub(1);
+    let mut room = width.saturating_sub(1);
+    let mut kept: Vec<char> = Vec::new();
+    for c in text.chars().rev().map(safe) {
+        let w = columns(c);
+        if w > room {
+            break;
+        }
+        room -= w;
+        kept.push(c);
+    }
     let mut out = String::from(MORE);
-    out.extend(text.chars().skip(count - keep).map(safe));
+    out.extend(kept.into_iter().rev());
     out
 }
 

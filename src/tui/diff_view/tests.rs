@@ -32,11 +32,39 @@ fn the_window_cuts_with_an_ellipsis_on_each_side() {
     assert_eq!(window("abcdef", 2, 4), "…cd…");
     assert_eq!(window("abcdef", 2, 5), "…cdef");
     assert_eq!(window("abcdef", 0, 0), "");
+    // Wide characters take two columns.
+    assert_eq!(window("日本語テキスト", 0, 7), "日本語…");
+    assert_eq!(window("日本語", 0, 6), "日本語");
     // Controls and bidi overrides never come through; a tab is a space.
     assert_eq!(
         window("a\u{1b}[2J\u{202e}\tb", 0, 20),
         "a\u{241b}[2J\u{fffd} b"
     );
+}
+
+#[test]
+fn long_paths_keep_their_end() {
+    let key = "k".repeat(80);
+    let old = format!("{{\"{key}\":{{\"leaf\":1}}}}");
+    let new = format!("{{\"{key}\":{{\"leaf\":2}}}}");
+    let mut view = DiffView::new(
+        "o".into(),
+        "n".into(),
+        compare(old.as_bytes(), new.as_bytes()),
+    );
+    let screen = draw(&mut view, 60, 8);
+    assert!(screen.contains("│~ …kkkkk"), "{screen}");
+    assert!(screen.contains("kkk.leaf  1 → 2"), "{screen}");
+}
+
+#[test]
+fn without_colour_the_kinds_keep_apart() {
+    let mono = Theme::mono();
+    let styles = [mono.diff_added(), mono.diff_removed(), mono.diff_changed()];
+    assert_ne!(styles[0], styles[1]);
+    assert_ne!(styles[1], styles[2]);
+    assert_ne!(styles[0], styles[2]);
+    assert!(styles.iter().all(|s| s.fg.is_none()));
 }
 
 #[test]
