@@ -160,8 +160,8 @@ fn id_of(value: &Value) -> Option<String> {
 
 /// For arrays of records that all have an id, unique on each side: for each new item, the
 /// index of the old item with its id. `None` (compare by index) otherwise, when both sides
-/// hold the same ids in the same order (by index is then the same, and cheaper), and when no
-/// id is on both sides.
+/// hold the same ids in the same order (by index is then the same, and cheaper), when no
+/// id is on both sides, and when the records both sides hold are in another order.
 fn by_id(old: &[Value], new: &[Value]) -> Option<Vec<Option<usize>>> {
     if old.is_empty() || new.is_empty() {
         return None;
@@ -189,6 +189,13 @@ fn by_id(old: &[Value], new: &[Value]) -> Option<Vec<Option<usize>>> {
         .map(|id| index.get(id.as_str()).copied())
         .collect();
     // No record in common (the same list in two legal entities): by index, so the values
-    // that differ are listed rather than every record as added and removed.
-    matching.iter().any(Option::is_some).then_some(matching)
+    // that differ are listed rather than every record as added and removed. Records in
+    // another order: by index too, so the new order shows (matched by id it would not).
+    matching.iter().flatten().next()?;
+    let in_order = matching
+        .iter()
+        .flatten()
+        .zip(matching.iter().flatten().skip(1))
+        .all(|(a, b)| a < b);
+    in_order.then_some(matching)
 }

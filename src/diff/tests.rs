@@ -98,6 +98,22 @@ fn records_with_ids_are_matched_by_id() {
 }
 
 #[test]
+fn records_in_another_order_are_not_identical() {
+    let old = json!([{"id": "a", "n": 1}, {"id": "b", "n": 2}, {"id": "c", "n": 3}]);
+    let new = json!([{"id": "b", "n": 2}, {"id": "a", "n": 1}, {"id": "c", "n": 3}]);
+    let d = json_diff(old, new);
+    assert_eq!(
+        rows(&d),
+        [
+            r#"~ [0].id "a" -> "b""#,
+            "~ [0].n 1 -> 2",
+            r#"~ [1].id "b" -> "a""#,
+            "~ [1].n 2 -> 1"
+        ]
+    );
+}
+
+#[test]
 fn duplicate_ids_fall_back_to_the_index() {
     let d = json_diff(
         json!([{"id": 1, "v": 1}, {"id": 1, "v": 2}]),
