@@ -232,3 +232,15 @@ fn snapshot_identical() {
     );
     insta::assert_snapshot!("diff_identical", screen(&mut view, 60, 8));
 }
+
+#[test]
+fn snapshot_json_against_an_html_error_page() {
+    let old = br#"{"id":"a-1","name":"Acme","accountNumber":"A-000001"}"#;
+    let new = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\x1b[2J\xff</body>\r\n</html>\r\n";
+    let mut view = DiffView::new(
+        "#7 GET /Accounts/a-1 · 200".into(),
+        "#9 GET /Accounts/a-1 · 502".into(),
+        compare(old, new),
+    );
+    insta::assert_snapshot!("diff_json_against_html", screen(&mut view, 90, 16));
+}
