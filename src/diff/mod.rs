@@ -5,7 +5,9 @@
 //! it (`.data[3].invoiceLines[0].productName`, odd keys quoted `."a b"`). Objects compare by
 //! key whatever the order; arrays by index, except arrays of records that all carry an `id`
 //! (or `Id`) on both sides, which are matched by id, so a record inserted in the middle is one
-//! addition. Otherwise (text, HTML, a body that is not JSON on one side) the bodies are
+//! addition. (By index still when the ids repeat, when no id is on both sides, as for the same
+//! list in two legal entities, so the values that differ are listed, and when the common
+//! records come in another order.) Otherwise (text, HTML, a body that is not JSON on one side) the bodies are
 //! compared line by line (the `similar` crate) and the result is grouped into hunks with
 //! [`CONTEXT`] lines of context, as a unified diff.
 //!
