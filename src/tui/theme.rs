@@ -53,6 +53,10 @@ struct Palette {
     redirect: Color,
     patch: Color,
     put: Color,
+    /// A diff's added value or inserted line, removed value or deleted line, changed value.
+    added: Color,
+    removed: Color,
+    changed: Color,
     /// The badges' (foreground, background): none, fetching, valid, expiring, expired, failed.
     badges: [(Color, Color); 6],
 }
@@ -73,6 +77,9 @@ const DARK: Palette = Palette {
     redirect: Color::Cyan,
     patch: Color::Magenta,
     put: Color::Blue,
+    added: Color::Green,
+    removed: Color::LightRed,
+    changed: Color::Yellow,
     badges: [
         (Color::Black, Color::Gray),
         (Color::Black, Color::LightBlue),
@@ -99,6 +106,9 @@ const LIGHT: Palette = Palette {
     redirect: Color::Rgb(0, 105, 125),
     patch: Color::Rgb(140, 0, 140),
     put: Color::Rgb(0, 70, 180),
+    added: Color::Rgb(0, 120, 0),
+    removed: Color::Rgb(190, 0, 0),
+    changed: Color::Rgb(150, 85, 0),
     badges: [
         (Color::Black, Color::Rgb(215, 215, 215)),
         (Color::Black, Color::Rgb(165, 205, 255)),
@@ -249,6 +259,33 @@ impl Theme {
 
     pub fn error_text(&self) -> Style {
         self.bad().add_modifier(Modifier::BOLD)
+    }
+
+    /// A diff's added value or inserted line (without colour: bold; the `+` sign tells it).
+    pub fn diff_added(&self) -> Style {
+        if self.colour {
+            Style::new().fg(self.palette().added)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
+    }
+
+    /// A diff's removed value or deleted line (without colour: dim; the `-` sign tells it).
+    pub fn diff_removed(&self) -> Style {
+        if self.colour {
+            Style::new().fg(self.palette().removed)
+        } else {
+            Style::new().add_modifier(Modifier::DIM)
+        }
+    }
+
+    /// A diff's changed value (without colour: italic; the `~` sign tells it).
+    pub fn diff_changed(&self) -> Style {
+        if self.colour {
+            Style::new().fg(self.palette().changed)
+        } else {
+            Style::new().add_modifier(Modifier::ITALIC)
+        }
     }
 
     pub fn badge(&self, badge: TokenBadge) -> Style {

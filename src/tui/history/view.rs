@@ -211,8 +211,9 @@ pub fn render(
             .take(body.height as usize)
             .map(|(row, i)| {
                 let s = &entries[*i];
-                let line = row_line(s, browser.marked == Some(s.id), theme, tz, now);
-                if row == browser.selected {
+                let selected = row == browser.selected;
+                let line = row_line(s, selected, browser.marked == Some(s.id), theme, tz, now);
+                if selected {
                     line.style(theme.selected())
                 } else {
                     line
@@ -239,19 +240,25 @@ pub fn render(
 
 fn head() -> String {
     format!(
-        "  {:>5}  {:<12}  {:<6} {:>3}  {:>7}  {:>8}  {:<18}  {:<14}  {}",
-        "#", "sent", "method", "", "time", "size", "legal entity", "profile", "path"
+        "   {:>5}  {:<12}  {:<6} {:<6}  {:>7}  {:>8}  {:<18}  {:<14}  {}",
+        "#", "sent", "method", "status", "time", "size", "legal entity", "profile", "path"
     )
 }
 
 fn row_line(
     s: &Summary,
+    selected: bool,
     marked: bool,
     theme: &Theme,
     tz: &TimeZone,
     now: Timestamp,
 ) -> Line<'static> {
-    let mark = if marked { "● " } else { "  " };
+    let mark = match (selected, marked) {
+        (true, true) => "›● ",
+        (true, false) => "›  ",
+        (false, true) => " ● ",
+        (false, false) => "   ",
+    };
     let clip = |text: &str, width: usize| -> String {
         let text = sanitize::one_line(text);
         if text.chars().count() > width {
@@ -277,7 +284,7 @@ fn row_line(
         Span::styled(format!("{:>5}  ", s.id), theme.dim()),
         Span::raw(format!("{:<12}  ", when(s.time, tz, now))),
         Span::styled(format!("{:<6} ", s.method.as_str()), theme.method(s.method)),
-        Span::styled(format!("{:>3}  ", s.status), theme.status(s.status)),
+        Span::styled(format!("{:<6}  ", s.status), theme.status(s.status)),
         Span::styled(format!("{elapsed:>7}  "), theme.dim()),
         Span::styled(
             format!("{:>8}  ", format_size(s.size as usize)),

@@ -8,6 +8,7 @@ use jiff::tz::TimeZone;
 use super::Runner;
 use crate::history::{Entry, History, HistoryError, Store};
 use crate::tui::app::Action;
+use crate::tui::diff_view::DiffView;
 use crate::tui::history::{CompareSide, HistoryJob, HistoryReply, exchange_line};
 
 impl Runner {
@@ -84,17 +85,13 @@ fn with_store<T>(
 }
 
 /// Reads both sides and compares them.
-fn compare(
-    history: &History,
-    old: CompareSide,
-    new: CompareSide,
-) -> Result<Box<crate::tui::diff_view::DiffView>, String> {
+fn compare(history: &History, old: CompareSide, new: CompareSide) -> Result<Box<DiffView>, String> {
     let tz = TimeZone::system();
     let now = Timestamp::now();
     let (old_title, old_body) = side(history, old, &tz, now)?;
     let (new_title, new_body) = side(history, new, &tz, now)?;
-    let _ = (old_title, old_body, new_title, new_body);
-    Err("comparing is not built yet".into())
+    let diff = crate::diff::compare(&old_body, &new_body);
+    Ok(Box::new(DiffView::new(old_title, new_title, diff)))
 }
 
 /// A side's title and body.
