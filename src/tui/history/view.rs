@@ -240,7 +240,7 @@ pub fn render(
 
 fn head() -> String {
     format!(
-        "   {:>5}  {:<12}  {:<6} {:<6}  {:>7}  {:>8}  {:<18}  {:<14}  {}",
+        "   {:>5}  {:<12}  {:<6} {:<6}  {:>7}  {:>8}  {:<24}  {:<12}  {}",
         "#", "sent", "method", "status", "time", "size", "legal entity", "profile", "path"
     )
 }
@@ -291,11 +291,11 @@ fn row_line(
             theme.dim(),
         ),
         Span::raw(format!(
-            "{:<18}  ",
-            clip(s.legal_entity.as_deref().unwrap_or("—"), 18)
+            "{:<24}  ",
+            clip(s.legal_entity.as_deref().unwrap_or("—"), 24)
         )),
         Span::styled(
-            format!("{:<14}  ", clip(&profile, 14)),
+            format!("{:<12}  ", clip(&profile, 12)),
             if s.production {
                 theme.production()
             } else {
