@@ -263,6 +263,18 @@ pub struct CallArgs {
     /// compact JSON value per line to a pipe, pretty on a terminal. Checked before sending.
     #[arg(long, value_name = "FILTER")]
     pub jq: Option<String>,
+    /// Fetch every page of a paged list (api-version 2.1), several at once, and print all the
+    /// records as one array (or in --format). Progress goes to stderr on a terminal; Ctrl-C
+    /// stops it. A run that fails prints nothing and exits 1.
+    #[arg(long, conflicts_with = "jq")]
+    pub all_pages: bool,
+    /// Requests in flight with --all-pages, 1 to 8 (default: the profile's concurrency, else 4).
+    #[arg(long, value_name = "N", requires = "all_pages", value_parser = clap::value_parser!(u8).range(1..=8))]
+    pub concurrency: Option<u8>,
+    /// Print the records of the answer as json (one array), ndjson (a record a line) or csv
+    /// (nested fields as account.name), streamed to stdout.
+    #[arg(long, value_name = "json|ndjson|csv", conflicts_with = "jq")]
+    pub format: Option<crate::export::Format>,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diff;
+pub mod export;
 pub mod history;
 pub mod jq;
 pub mod logging;

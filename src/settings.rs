@@ -81,6 +81,9 @@ pub struct Settings {
     pub api_version: ApiVersion,
     pub http: HttpOptions,
     pub manager: ManagerOptions,
+    /// Requests in flight when fetching all the pages of a list: the profile's `concurrency`,
+    /// else 4 (`call --concurrency` wins over both).
+    pub concurrency: usize,
     /// Legal entities known without asking the server, for the diagnosis when `GET /Users`
     /// cannot be read: the profile's list (found or used before), else the one in use.
     pub known_entities: Vec<LegalEntity>,
@@ -125,6 +128,11 @@ pub enum SettingsError {
     ZeroTimeout { what: String },
     #[error("{what} is 0, which would refuse every answer with a body: give a size such as 512MB")]
     ZeroMaxBody { what: String },
+    #[error(
+        "the profile's concurrency is {value}: give 1 to {} requests in flight",
+        crate::younium::all_pages::MAX_CONCURRENCY
+    )]
+    Concurrency { value: usize },
     #[error("{THEME_ENV}={value:?} is not a theme: use {}", ThemeChoice::NAMES)]
     Theme { value: String },
 }
@@ -200,6 +208,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
             .unwrap_or_default(),
         http: http_options(flags, p)?,
         manager: manager_options(p),
+        concurrency: concurrency(p)?,
         known_entities,
         profile: profile_name,
         secret,
@@ -213,6 +222,16 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
             .map(|h| h.limits())
             .unwrap_or_default(),
     })
+}
+
+/// The profile's `concurrency` (1..=8), else the default.
+fn concurrency(p: Option<&Profile>) -> Result<usize, SettingsError> {
+    use crate::younium::all_pages::{MAX_CONCURRENCY, Options};
+    match p.and_then(|p| p.concurrency) {
+        None => Ok(Options::default().concurrency),
+        Some(value) if (1..=MAX_CONCURRENCY).contains(&value) => Ok(value),
+        Some(value) => Err(SettingsError::Concurrency { value }),
+    }
 }
 
 /// `--theme`, else `YOUNIUM_TUI_THEME`, else the config file's `theme` (a top-level key,

@@ -69,6 +69,19 @@ pub async fn run(
         ),
         http: resolved.http,
     };
+    if args.all_pages {
+        let base_url = resolved.environment.base_url();
+        let options = super::call_pages::options(args, resolved.concurrency);
+        return super::call_pages::run_all(
+            args,
+            &client,
+            base_url,
+            &req,
+            &resolved.settings,
+            options,
+        )
+        .await;
+    }
     let outcome = match client
         .call(resolved.environment.base_url(), &req, &resolved.settings)
         .await
@@ -106,6 +119,9 @@ pub async fn run(
         for (name, value) in &response.headers {
             say(format_args!("{name}: {}", sanitize::one_line(value)));
         }
+    }
+    if let Some(done) = super::call_pages::print_formatted(args, response)? {
+        return Ok(done);
     }
     if response.is_empty_list() {
         say(format_args!(

@@ -95,6 +95,8 @@ pub struct Profile {
     pub timeout_seconds: Option<u64>,
     /// The largest answer read: `"1GB"`, `"512MB"` or a number of bytes.
     pub max_body: Option<ByteSize>,
+    /// Requests in flight when fetching all the pages of a list (1 to 8; default 4).
+    pub concurrency: Option<usize>,
     /// `[[profiles.NAME.requests]]`: the profile's saved requests (see `config::saved`).
     #[serde(default)]
     pub requests: Option<serde::de::IgnoredAny>,

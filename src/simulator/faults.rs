@@ -164,6 +164,112 @@ impl Faults {
     }
 }
 
+/// A fault for particular requests, scripted by a test: "page 3 of /Invoices answers 429 with
+/// `Retry-After: 1` once", "answers 500 three times", "drops the connection".
+///
+/// ```
+/// use younium_tui::simulator::{ScriptedAction, ScriptedFault};
+/// let fault = ScriptedFault::new("/Invoices", Some(3), ScriptedAction::ServerError(500)).times(3);
+/// assert_eq!(fault.times, 3);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScriptedFault {
+    /// The request path it applies to (case-insensitive, exact).
+    pub path: String,
+    /// The `PageNumber` it applies to (a request without one is page 1); `None`: any page.
+    pub page: Option<u64>,
+    pub action: ScriptedAction,
+    /// How many matching requests it hits before it is spent.
+    pub times: u32,
+}
+
+/// What a scripted fault does to a request it hits.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScriptedAction {
+    /// 429, with this `Retry-After` value (seconds or an HTTP date), or none.
+    RateLimited { retry_after: Option<String> },
+    /// This 5xx status with a ProblemDetails body.
+    ServerError(u16),
+    /// The connection closes without an answer.
+    Drop,
+    /// Every token issued so far is revoked, then the request is answered as usual (401).
+    RevokeTokens,
+    /// The answer comes this much later (on top of any latency fault).
+    Delay(Duration),
+}
+
+impl ScriptedFault {
+    /// A fault that hits once.
+    pub fn new(path: impl Into<String>, page: Option<u64>, action: ScriptedAction) -> Self {
+        ScriptedFault {
+            path: path.into(),
+            page,
+            action,
+            times: 1,
+        }
+    }
+
+    /// Hits `times` matching requests.
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = times;
+        self
+    }
+
+    fn matches(&self, path: &str, page: u64) -> bool {
+        self.times > 0
+            && self.path.eq_ignore_ascii_case(path)
+            && self.page.is_none_or(|p| p == page)
+    }
+}
+
+/// The `PageNumber` of a raw query string (1 when absent or unreadable).
+fn page_of(query: &str) -> u64 {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k.eq_ignore_ascii_case("PageNumber"))
+        .and_then(|(_, v)| v.trim().parse().ok())
+        .unwrap_or(1)
+}
+
+/// The scripted faults of one simulator, first added first tried.
+#[derive(Debug, Default)]
+pub(crate) struct Script(std::sync::Mutex<Vec<ScriptedFault>>);
+
+impl Script {
+    pub(crate) fn add(&self, fault: ScriptedFault) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(fault);
+    }
+
+    pub(crate) fn clear(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
+    /// The action for a request, if a scripted fault hits it (spending one of its times).
+    pub(crate) fn take(&self, path: &str, query: &str) -> Option<ScriptedAction> {
+        let mut faults = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if faults.is_empty() {
+            return None;
+        }
+        let page = page_of(query);
+        let index = faults.iter().position(|f| f.matches(path, page))?;
+        let fault = &mut faults[index];
+        fault.times -= 1;
+        let action = fault.action.clone();
+        if fault.times == 0 {
+            faults.remove(index);
+        }
+        Some(action)
+    }
+}
+
 impl FromStr for Faults {
     type Err = String;
 
@@ -363,6 +469,27 @@ mod tests {
         assert!(faults.malformed_tokens);
         faults.apply("none").expect("valid");
         assert!(faults.is_none());
+    }
+
+    #[test]
+    fn scripts_hit_their_page_and_are_spent() {
+        let script = Script::default();
+        script.add(
+            ScriptedFault::new("/Invoices", Some(2), ScriptedAction::ServerError(500)).times(2),
+        );
+        script.add(ScriptedFault::new("/Accounts", None, ScriptedAction::Drop));
+        assert_eq!(script.take("/Invoices", "PageNumber=1"), None);
+        assert_eq!(
+            script.take("/invoices", "PageSize=5&pagenumber=2"),
+            Some(ScriptedAction::ServerError(500))
+        );
+        assert_eq!(
+            script.take("/Invoices", "PageNumber=2"),
+            Some(ScriptedAction::ServerError(500))
+        );
+        assert_eq!(script.take("/Invoices", "PageNumber=2"), None);
+        assert_eq!(script.take("/Accounts", ""), Some(ScriptedAction::Drop));
+        assert_eq!(script.take("/Accounts", ""), None);
     }
 
     #[test]

@@ -47,7 +47,7 @@ use std::{
 use axum::Router;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-pub use faults::Faults;
+pub use faults::{Faults, ScriptedAction, ScriptedFault};
 
 use self::{auth::Tokens, conn::Connection, conn::CuttableListener, state::Shared};
 
@@ -97,6 +97,10 @@ pub struct LoggedRequest {
     pub status: u16,
     /// The request carried a bearer token whose `exp` had passed.
     pub token_expired: bool,
+    /// When it arrived (before any latency fault).
+    pub received_at: std::time::Instant,
+    /// When its answer was ready (or its connection dropped); `None` while it is pending.
+    pub answered_at: Option<std::time::Instant>,
 }
 
 /// Counters over the simulator's life.
@@ -186,6 +190,16 @@ impl Simulator {
     /// Makes every token issued so far answer 401 ("revoked"), as after rotated credentials.
     pub fn revoke_all_tokens(&self) {
         self.shared.tokens.revoke_all();
+    }
+
+    /// Adds a fault for particular requests (a page of a path), after those already scripted.
+    pub fn script_fault(&self, fault: ScriptedFault) {
+        self.shared.script.add(fault);
+    }
+
+    /// Forgets every scripted fault.
+    pub fn clear_script(&self) {
+        self.shared.script.clear();
     }
 
     /// Replaces the active faults.

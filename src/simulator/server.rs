@@ -17,7 +17,7 @@ use super::{
     api::{self, ApiRequest},
     auth::{self, TokenEndpoint},
     conn::Connection,
-    faults::{Faults, InjectedFault},
+    faults::{Faults, InjectedFault, ScriptedAction},
     reply::{Reply, server_error, trace_id},
     state::Shared,
 };
@@ -57,6 +57,17 @@ pub(crate) async fn entry(
         Some(endpoint) => token_call(&shared, endpoint, &parts.method, &body, &faults).await,
         None => {
             shared.count_api_call(token_expired);
+            let scripted = shared
+                .script
+                .take(parts.uri.path(), parts.uri.query().unwrap_or_default());
+            if let Some(reply) = scripted_reply(&shared, scripted, &parts, &body, &connection).await
+            {
+                shared.log_status(position, reply.as_ref().map_or(0, |r| r.status.as_u16()));
+                return match reply {
+                    Some(reply) => reply.into_response(),
+                    None => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+                };
+            }
             match shared.with_rng(|rng| faults.roll(rng)) {
                 Some(InjectedFault::Drop) => {
                     connection.cut();
@@ -83,6 +94,46 @@ pub(crate) async fn entry(
     };
     shared.log_status(position, reply.status.as_u16());
     reply.into_response()
+}
+
+/// The answer to a request a scripted fault hit: `None` when none did, `Some(None)` when its
+/// connection was cut.
+async fn scripted_reply(
+    shared: &Shared,
+    action: Option<ScriptedAction>,
+    parts: &Parts,
+    body: &[u8],
+    connection: &Connection,
+) -> Option<Option<Reply>> {
+    let reply = match action? {
+        ScriptedAction::Drop => {
+            connection.cut();
+            return Some(None);
+        }
+        ScriptedAction::RateLimited { retry_after } => {
+            let reply = Reply::json(
+                StatusCode::TOO_MANY_REQUESTS,
+                &json!({"statusCode": 429, "message": "Rate limit is exceeded."}),
+            );
+            match retry_after {
+                Some(value) => reply.header(header::RETRY_AFTER, value),
+                None => reply,
+            }
+        }
+        ScriptedAction::ServerError(status) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            server_error(status, &shared.with_rng(trace_id))
+        }
+        ScriptedAction::RevokeTokens => {
+            shared.tokens.revoke_all();
+            api_call(shared, parts, body)
+        }
+        ScriptedAction::Delay(wait) => {
+            tokio::time::sleep(wait).await;
+            api_call(shared, parts, body)
+        }
+    };
+    Some(Some(reply))
 }
 
 /// How much of the body a `cut` fault lets through.
@@ -156,6 +207,8 @@ fn log_entry(parts: &Parts, body: &[u8], token_expired: bool) -> LoggedRequest {
         body: body.to_vec(),
         status: 0,
         token_expired,
+        received_at: std::time::Instant::now(),
+        answered_at: None,
     }
 }
 

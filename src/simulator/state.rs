@@ -7,7 +7,7 @@ use std::sync::{
 };
 
 use super::{
-    LoggedRequest, SimulatorConfig, SimulatorStats, auth::Tokens, faults::Faults,
+    LoggedRequest, SimulatorConfig, SimulatorStats, auth::Tokens, faults::Faults, faults::Script,
     idempotency::IdempotencyCache, store::Store,
 };
 
@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     store: RwLock<Store>,
     pub idempotency: IdempotencyCache,
     faults: RwLock<Faults>,
+    /// Faults scripted for particular requests (see `ScriptedFault`).
+    pub script: Script,
     rng: Mutex<fastrand::Rng>,
     log: Mutex<Vec<LoggedRequest>>,
     counters: Counters,
@@ -57,6 +59,7 @@ impl Shared {
         Shared {
             base_url,
             faults: RwLock::new(config.faults.clone()),
+            script: Script::default(),
             config,
             tokens,
             store: RwLock::new(store),
@@ -102,6 +105,7 @@ impl Shared {
     pub(crate) fn log_status(&self, position: usize, status: u16) {
         if let Some(entry) = lock(&self.log).get_mut(position) {
             entry.status = status;
+            entry.answered_at = Some(std::time::Instant::now());
         }
     }
 

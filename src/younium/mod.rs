@@ -2,6 +2,7 @@
 //! error bodies and their explanations, the endpoint catalogue. No terminal code lives here,
 //! so the TUI, the headless commands and the tests all share it.
 
+pub mod all_pages;
 pub mod auth;
 pub mod catalog;
 pub mod doctor;

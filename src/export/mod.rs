@@ -1,0 +1,209 @@
+//! Exports: the records of a body written out as JSON, NDJSON or CSV, record by record, to
+//! any [`std::io::Write`] (a file, stdout), never as a second full copy in memory.
+//!
+//! The records are those [`records::find`] finds: a bare array (such as
+//! [`crate::younium::all_pages::Merged::records`]), a 2.1 envelope's `data`, a v3 `items`, or
+//! an object on its own as one record.
+
+mod csv_out;
+pub mod records;
+
+use std::fmt;
+use std::io::Write;
+use std::str::FromStr;
+
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer as _};
+use serde_json::value::RawValue;
+
+pub use self::csv_out::{columns, flatten_into, write_csv};
+pub use self::records::{Found, RecordsError};
+
+/// An export format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One JSON array (pretty-printed: two-space indent).
+    #[default]
+    Json,
+    /// One JSON array on one line.
+    JsonCompact,
+    /// A record a line.
+    Ndjson,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+impl Format {
+    /// The formats offered to the user, in order.
+    pub const OFFERED: [Format; 3] = [Format::Json, Format::Ndjson, Format::Csv];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::JsonCompact => "json-compact",
+            Format::Ndjson => "ndjson",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json | Format::JsonCompact => "json",
+            Format::Ndjson => "ndjson",
+            Format::Csv => "csv",
+        }
+    }
+
+    /// One line for a menu: `CSV: a row a record, nested fields as account.name`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Json => "JSON: the records as one array",
+            Format::JsonCompact => "JSON: the records as one array on one line",
+            Format::Ndjson => "NDJSON: one record a line",
+            Format::Csv => "CSV: a row a record, nested fields as account.name",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(Format::Json),
+            "json-compact" | "compact" => Ok(Format::JsonCompact),
+            "ndjson" | "jsonl" | "jsonlines" => Ok(Format::Ndjson),
+            "csv" => Ok(Format::Csv),
+            other => Err(format!("unknown format {other:?}: use json, ndjson or csv")),
+        }
+    }
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Records(#[from] RecordsError),
+    #[error("could not write: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("a record is not valid JSON: {0}")]
+    Json(serde_json::Error),
+    #[error("could not write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// What an export wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub records: u64,
+    /// CSV columns (0 for the JSON formats).
+    pub columns: usize,
+}
+
+/// Writes the records of `body` to `out` in `format`. `out` should be buffered (a
+/// `BufWriter`): records are written a piece at a time.
+pub fn write(body: &[u8], format: Format, out: &mut impl Write) -> Result<Written, ExportError> {
+    match format {
+        Format::Json => write_json(body, out, true),
+        Format::JsonCompact => write_json(body, out, false),
+        Format::Ndjson => write_ndjson(body, out),
+        Format::Csv => write_csv(body, out),
+    }
+}
+
+/// Walks the records of `body`, parsing each (and only it) into a value.
+fn each_value(
+    body: &[u8],
+    mut f: impl FnMut(serde_json::Value) -> Result<(), ExportError>,
+) -> Result<u64, ExportError> {
+    records::each_in_body(body, |raw: &RawValue| {
+        let value: serde_json::Value =
+            serde_json::from_str(raw.get()).map_err(ExportError::Json)?;
+        f(value)
+    })
+    .map_err(|e| match e {
+        records::BodyWalkError::Records(e) => ExportError::Records(e),
+        records::BodyWalkError::Stopped(e) => e,
+    })
+}
+
+fn write_json(body: &[u8], out: &mut impl Write, pretty: bool) -> Result<Written, ExportError> {
+    fn go<W: Write, F: serde_json::ser::Formatter>(
+        body: &[u8],
+        ser: &mut serde_json::Serializer<W, F>,
+    ) -> Result<u64, ExportError> {
+        let mut seq = ser.serialize_seq(None).map_err(ExportError::Json)?;
+        let count = each_value(body, |value| {
+            seq.serialize_element(&value).map_err(ExportError::Json)
+        })?;
+        seq.end().map_err(ExportError::Json)?;
+        Ok(count)
+    }
+    let records = if pretty {
+        let mut ser = serde_json::Serializer::pretty(&mut *out);
+        go(body, &mut ser)?
+    } else {
+        let mut ser = serde_json::Serializer::new(&mut *out);
+        go(body, &mut ser)?
+    };
+    out.write_all(b"\n")?;
+    Ok(Written {
+        records,
+        columns: 0,
+    })
+}
+
+fn write_ndjson(body: &[u8], out: &mut impl Write) -> Result<Written, ExportError> {
+    let records = each_value(body, |value| {
+        value
+            .serialize(&mut serde_json::Serializer::new(&mut *out))
+            .map_err(ExportError::Json)?;
+        out.write_all(b"\n")?;
+        Ok(())
+    })?;
+    Ok(Written {
+        records,
+        columns: 0,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_parse_and_print() {
+        for f in [
+            Format::Json,
+            Format::JsonCompact,
+            Format::Ndjson,
+            Format::Csv,
+        ] {
+            assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
+        }
+        assert!("xml".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn json_and_ndjson_round_trip() {
+        let body = br#"{"data":[{"id":1,"a":{"b":[1,2]}},{"id":2,"s":"x\ny"}],"pageNumber":1}"#;
+        let mut out = Vec::new();
+        let w = write(body, Format::Ndjson, &mut out).unwrap();
+        assert_eq!(w.records, 2);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        let mut out = Vec::new();
+        write(body, Format::Json, &mut out).unwrap();
+        let back: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back[1]["s"], "x\ny");
+        let mut out = Vec::new();
+        write(b"[]", Format::JsonCompact, &mut out).unwrap();
+        assert_eq!(out, b"[]\n");
+    }
+}

@@ -1,0 +1,460 @@
+//! The all-pages engine over real HTTP against the simulator: records in order and none
+//! twice at every concurrency, a 429 that pauses the whole run, 5xx and dropped connections
+//! retried, a page that keeps failing, cancellation, and a token revoked mid-run.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
+use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
+use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress};
+use younium_tui::younium::paging::with_page;
+use younium_tui::younium::request::{Http, HttpOptions};
+use younium_tui::younium::{
+    ApiRequest, ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Method,
+    Param, Secret,
+};
+
+const PAGE_SIZE: u64 = 50;
+
+async fn simulator() -> Simulator {
+    common::crypto();
+    Simulator::start_local(SimulatorConfig {
+        extra_invoices: 500,
+        ..SimulatorConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn client(sim: &Simulator) -> ApiClient {
+    let http = Http::new(HttpOptions::default()).unwrap();
+    let connection = Connection {
+        environment: Environment::from_base_url(&sim.base_url()).unwrap(),
+        credentials: Credentials {
+            method: AuthMethod::ApiTokenV1,
+            id: demo::CLIENT_ID.into(),
+            secret: Secret::new(demo::SECRET),
+        },
+        legacy_legal_entity: None,
+    };
+    ApiClient {
+        tokens: TokenManager::spawn(http.clone(), Some(connection), ManagerOptions::default()),
+        http,
+    }
+}
+
+fn settings(version: ApiVersion) -> CallSettings {
+    CallSettings {
+        api_version: version,
+        legal_entity: Some(demo::LEGAL_ENTITIES[0].name.to_string()),
+    }
+}
+
+fn invoices() -> ApiRequest {
+    let mut req = ApiRequest::new(Method::Get, "/Invoices");
+    req.query
+        .push(Param::new("PageSize", PAGE_SIZE.to_string()));
+    req
+}
+
+/// Every invoice id, in the server's order, from one unpaged answer.
+async fn truth(sim: &Simulator, client: &ApiClient) -> Vec<String> {
+    let mut req = ApiRequest::new(Method::Get, "/Invoices");
+    req.query.push(Param::new("simulatorUnpaged", "true"));
+    let answer = client
+        .call(&sim.base_url(), &req, &settings(ApiVersion::V2_1))
+        .await
+        .unwrap()
+        .response;
+    assert_eq!(answer.status, 200);
+    ids(&answer.body)
+}
+
+fn ids(array: &[u8]) -> Vec<String> {
+    let records: Vec<serde_json::Value> = serde_json::from_slice(array).expect("one JSON array");
+    records
+        .iter()
+        .map(|r| r["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+async fn run(
+    sim: &Simulator,
+    client: &ApiClient,
+    req: &ApiRequest,
+    options: Options,
+    first: Option<&younium_tui::younium::ApiResponse>,
+    cancel: CancellationToken,
+    on_progress: impl FnMut(&Progress) + Send,
+) -> Merged {
+    all_pages::fetch_all(
+        client,
+        &sim.base_url(),
+        req,
+        &settings(ApiVersion::V2_1),
+        options,
+        first,
+        on_progress,
+        cancel,
+    )
+    .await
+    .expect("a run")
+}
+
+fn pages_of(total: usize) -> u64 {
+    total.div_ceil(PAGE_SIZE as usize) as u64
+}
+
+fn invoice_requests(sim: &Simulator) -> Vec<younium_tui::simulator::LoggedRequest> {
+    sim.log()
+        .into_iter()
+        .filter(|r| r.path == "/Invoices" && !r.query.contains("simulatorUnpaged"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_in_order_none_twice_at_each_concurrency() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    assert!(truth.len() > 500, "{}", truth.len());
+    let pages = pages_of(truth.len());
+    for concurrency in [1, 4, 8] {
+        let options = Options {
+            concurrency,
+            ..Options::default()
+        };
+        let seen = Arc::new(Mutex::new(Vec::<Progress>::new()));
+        let log = seen.clone();
+        let merged = run(
+            &sim,
+            &client,
+            &invoices(),
+            options,
+            None,
+            CancellationToken::new(),
+            move |p| log.lock().unwrap().push(p.clone()),
+        )
+        .await;
+        assert_eq!(merged.finish, Finish::Complete, "concurrency {concurrency}");
+        assert_eq!(ids(&merged.records), truth, "concurrency {concurrency}");
+        assert_eq!(merged.record_count, truth.len() as u64);
+        assert_eq!((merged.pages, merged.pages_total), (pages, Some(pages)));
+        assert_eq!(
+            merged.summary(),
+            format!(
+                "all {pages} pages · {} records",
+                all_pages::format_count(truth.len() as u64)
+            )
+        );
+        let last = seen
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("progress was told");
+        assert_eq!(last.pages_done, pages);
+        assert_eq!(last.records_done, truth.len() as u64);
+        assert_eq!(last.records_total, Some(truth.len() as u64));
+    }
+    // Each page was asked for once per run: three runs, no page twice within one.
+    let requested = invoice_requests(&sim);
+    assert_eq!(requested.len() as u64, 3 * pages);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_on_screen_is_not_fetched_again_and_pages_before_it_are() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    let on_screen = client
+        .call(
+            &sim.base_url(),
+            &with_page(&invoices(), 3),
+            &settings(ApiVersion::V2_1),
+        )
+        .await
+        .unwrap()
+        .response;
+    let before = invoice_requests(&sim).len();
+    let merged = run(
+        &sim,
+        &client,
+        &with_page(&invoices(), 3),
+        Options::default(),
+        Some(&on_screen),
+        CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert_eq!(merged.finish, Finish::Complete);
+    assert_eq!(ids(&merged.records), truth);
+    let fetched: Vec<String> = invoice_requests(&sim)[before..]
+        .iter()
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(
+        fetched.len() as u64,
+        pages_of(truth.len()) - 1,
+        "{fetched:?}"
+    );
+    assert!(
+        fetched
+            .iter()
+            .all(|q| !q.contains("PageNumber=3&") && !q.ends_with("PageNumber=3")),
+        "{fetched:?}"
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_pauses_the_whole_run_for_its_retry_after() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(4),
+        ScriptedAction::RateLimited {
+            retry_after: Some("1".into()),
+        },
+    ));
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let log = waits.clone();
+    let merged = run(
+        &sim,
+        &client,
+        &invoices(),
+        Options::default(),
+        None,
+        CancellationToken::new(),
+        move |p| {
+            if let Some(wait) = p.waiting {
+                log.lock().unwrap().push(wait);
+            }
+        },
+    )
+    .await;
+    assert_eq!(merged.finish, Finish::Complete);
+    assert_eq!(ids(&merged.records), truth);
+    let requests = invoice_requests(&sim);
+    let limited = requests
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("the scripted 429");
+    let at = limited.answered_at.expect("answered");
+    // Requests already on their way when the 429 came may land just after it; after that,
+    // nothing until the second the server asked for has passed.
+    let during: Vec<_> = requests
+        .iter()
+        .filter(|r| {
+            r.received_at > at + Duration::from_millis(100)
+                && r.received_at < at + Duration::from_millis(950)
+        })
+        .map(|r| r.query.clone())
+        .collect();
+    assert!(during.is_empty(), "requests during the wait: {during:?}");
+    let retried = requests
+        .iter()
+        .filter(|r| r.query.contains("PageNumber=4") && r.status == 200)
+        .collect::<Vec<_>>();
+    assert_eq!(retried.len(), 1);
+    assert!(retried[0].received_at >= at + Duration::from_millis(950));
+    assert!(!waits.lock().unwrap().is_empty(), "the wait was shown");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_keeps_failing_ends_the_run_with_its_number() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    // Fails on the first try and on all three retries.
+    sim.script_fault(
+        ScriptedFault::new("/Invoices", Some(5), ScriptedAction::ServerError(500)).times(4),
+    );
+    let merged = run(
+        &sim,
+        &client,
+        &invoices(),
+        Options::default(),
+        None,
+        CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    let Finish::Failed { page, message } = &merged.finish else {
+        panic!("{:?}", merged.finish);
+    };
+    assert_eq!(*page, 5);
+    assert!(
+        message.starts_with("500 Internal Server Error"),
+        "{message}"
+    );
+    assert_eq!(merged.pages, 4);
+    assert_eq!(ids(&merged.records), truth[..4 * PAGE_SIZE as usize]);
+    let pages = pages_of(truth.len());
+    assert!(
+        merged.summary().starts_with(&format!(
+            "pages 1–4 of {pages}: page 5 failed: 500 Internal Server Error"
+        )),
+        "{}",
+        merged.summary()
+    );
+    let tries = invoice_requests(&sim)
+        .iter()
+        .filter(|r| r.query.contains("PageNumber=5"))
+        .count();
+    assert_eq!(tries, 4);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_and_dropped_connections_are_retried() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    sim.script_fault(
+        ScriptedFault::new("/Invoices", Some(2), ScriptedAction::ServerError(503)).times(3),
+    );
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(3),
+        ScriptedAction::Drop,
+    ));
+    let mut retries = 0;
+    let merged = run(
+        &sim,
+        &client,
+        &invoices(),
+        Options::default(),
+        None,
+        CancellationToken::new(),
+        |p| retries = p.retries,
+    )
+    .await;
+    assert_eq!(merged.finish, Finish::Complete);
+    assert_eq!(ids(&merged.records), truth);
+    assert_eq!(retries, 4);
+    let requests = invoice_requests(&sim);
+    let page3: Vec<u16> = requests
+        .iter()
+        .filter(|r| r.query.contains("PageNumber=3"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(page3, [0, 200], "dropped, then answered");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_keeps_the_pages_merged_so_far() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    let pages = pages_of(truth.len());
+    // Page 6 hangs; every other page comes. Cancel once all but page 6 are in.
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(6),
+        ScriptedAction::Delay(Duration::from_secs(30)),
+    ));
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    let merged = run(
+        &sim,
+        &client,
+        &invoices(),
+        Options::default(),
+        None,
+        cancel,
+        move |p| {
+            if p.pages_done == pages - 1 {
+                stop.cancel();
+            }
+        },
+    )
+    .await;
+    assert_eq!(merged.finish, Finish::Stopped);
+    assert_eq!(merged.pages, 5);
+    assert_eq!(ids(&merged.records), truth[..5 * PAGE_SIZE as usize]);
+    assert_eq!(merged.summary(), format!("pages 1–5 of {pages}: stopped"));
+    // Not shut down gracefully: that would wait for the hanging page.
+    drop(sim);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_revoked_mid_run_is_renewed_and_the_page_sent_again() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    assert_eq!(sim.stats().token_exchanges, 1);
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(4),
+        ScriptedAction::RevokeTokens,
+    ));
+    let merged = run(
+        &sim,
+        &client,
+        &invoices(),
+        Options {
+            concurrency: 1,
+            ..Options::default()
+        },
+        None,
+        CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert_eq!(merged.finish, Finish::Complete);
+    assert_eq!(ids(&merged.records), truth);
+    assert_eq!(sim.stats().token_exchanges, 2, "renewed once");
+    let page4: Vec<u16> = invoice_requests(&sim)
+        .iter()
+        .filter(|r| r.query.contains("PageNumber=4"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(page4, [401, 200]);
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bare_array_is_every_record_already() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    let merged = all_pages::fetch_all(
+        &client,
+        &sim.base_url(),
+        &ApiRequest::new(Method::Get, "/Invoices"),
+        &settings(ApiVersion::V2_0),
+        Options::default(),
+        None,
+        |_| {},
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(merged.finish, Finish::Complete);
+    assert_eq!((merged.pages, merged.record_count), (1, truth.len() as u64));
+    assert_eq!(ids(&merged.records), truth);
+    let err = all_pages::fetch_all(
+        &client,
+        &sim.base_url(),
+        &ApiRequest::new(Method::Post, "/Invoices"),
+        &settings(ApiVersion::V2_1),
+        Options::default(),
+        None,
+        |_| {},
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("only a GET list"), "{err}");
+    sim.shutdown().await;
+}
