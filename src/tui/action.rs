@@ -94,6 +94,16 @@ pub enum Action {
     ProfileSaved(Result<ConfigFile, String>),
     /// What the history file answered.
     History(HistoryReply),
+    /// How far the all-pages run `id` has got.
+    AllPagesProgress {
+        id: u64,
+        progress: crate::younium::all_pages::Progress,
+    },
+    /// The all-pages run `id` ended: its records (or why there are none).
+    AllPagesDone {
+        id: u64,
+        result: Result<crate::younium::all_pages::Merged, String>,
+    },
     /// A saved request was written to the config file or deleted from it (or why not).
     RequestSaved(Result<super::saved_requests::RequestSaved, String>),
     /// A message for the footer (copy, save, keyring results).
@@ -196,6 +206,17 @@ pub enum Effect {
     },
     /// Work on the history file (recording, the list, an entry, a comparison).
     History(HistoryJob),
+    /// Fetch every page of the list `request` asked for (`first` is the page on screen).
+    AllPages {
+        id: u64,
+        base_url: String,
+        request: Box<ApiRequest>,
+        settings: CallSettings,
+        first: Box<crate::younium::ApiResponse>,
+        options: crate::younium::all_pages::Options,
+    },
+    /// Stop the all-pages run, keeping the pages merged.
+    StopAllPages,
     /// Save a request in the config file at `path` (created when missing), with `profile`.
     SaveRequest {
         path: std::path::PathBuf,

@@ -97,6 +97,8 @@ pub enum OnYes {
 pub struct SendChecks {
     pub invalid_json_ok: bool,
     pub production_ok: bool,
+    /// The run fetching every page may be dropped for this send.
+    pub all_pages_ok: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,6 +191,8 @@ pub struct App {
     pub maximised: bool,
     /// Whether answers are recorded, and where.
     pub history: HistoryAccess,
+    /// Requests in flight when fetching every page (`A`): the profile's `concurrency`.
+    pub concurrency: usize,
     /// New idempotency keys.
     pub ids: IdSource,
     pub(crate) next_id: u64,
@@ -243,6 +247,7 @@ impl App {
             status: None,
             maximised: false,
             history: HistoryAccess::Off,
+            concurrency: crate::younium::all_pages::Options::default().concurrency,
             ids: IdSource::random(),
             next_id: 0,
             quit: false,
@@ -340,6 +345,8 @@ impl App {
                 true
             }
             Action::History(reply) => self.on_history(reply, &mut effects),
+            Action::AllPagesProgress { id, progress } => self.on_all_pages_progress(id, progress),
+            Action::AllPagesDone { id, result } => self.on_all_pages_done(id, result, &mut effects),
             Action::RequestSaved(result) => {
                 self.on_request_saved(result);
                 true

@@ -110,6 +110,11 @@ impl App {
                 self.maximised = !self.maximised;
                 None
             }
+            Command::AllPages if self.focus == Focus::Response => self.start_all_pages(effects),
+            Command::Cancel if self.response.all_pages.is_some() && self.response.in_flight().is_none() => {
+                self.stop_all_pages(effects);
+                None
+            }
             Command::Cancel if self.response.in_flight().is_some() => {
                 effects.push(Effect::Cancel);
                 self.response.state = ResponseState::Failed {

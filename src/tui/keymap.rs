@@ -158,6 +158,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Response, CopyCurl, &["c"]),
         (Response, SaveBody, &["w"]),
         (Response, Compare, &["="]),
+        (Response, AllPages, &["A"]),
         (Overlay, Close, &["esc", "q"]),
         (Overlay, Help, &["?"]),
         (Overlay, ScrollUp, &["up", "k"]),

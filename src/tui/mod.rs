@@ -4,6 +4,7 @@
 //! something changed and no queued message is waiting.
 
 pub mod action;
+pub mod all_pages;
 pub mod app;
 pub mod diagnosis;
 pub mod diff_view;

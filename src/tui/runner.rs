@@ -31,6 +31,7 @@ use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
 use crate::younium::paging::PageInfo;
 use crate::younium::request::Http;
 
+mod all_pages;
 mod history;
 
 /// Above this, the memory a replaced response used is handed back to the system.
@@ -67,6 +68,8 @@ pub struct Runner {
     simulator: Arc<Mutex<Option<Simulator>>>,
     /// Where answers are recorded (`None`: nowhere).
     history: Option<crate::history::History>,
+    /// The all-pages run, with what stops it.
+    all_pages: Option<(tokio_util::sync::CancellationToken, JoinHandle<()>)>,
 }
 
 impl Runner {
@@ -88,6 +91,7 @@ impl Runner {
             diagnosis: None,
             simulator: Arc::default(),
             history: None,
+            all_pages: None,
         }
     }
 
@@ -160,6 +164,9 @@ impl Runner {
     }
 
     async fn shutdown(&mut self) {
+        if let Some((cancel, _)) = &self.all_pages {
+            cancel.cancel();
+        }
         for task in [self.in_flight.take(), self.diagnosis.take()]
             .into_iter()
             .flatten()
@@ -189,6 +196,15 @@ impl Runner {
             },
             Effect::Renew => self.client.tokens.renew_now(),
             Effect::History(job) => self.history_job(job),
+            Effect::AllPages {
+                id,
+                base_url,
+                request,
+                settings,
+                first,
+                options,
+            } => self.start_all_pages(id, base_url, *request, settings, *first, options),
+            Effect::StopAllPages => self.stop_all_pages(),
             Effect::Send {
                 id,
                 base_url,

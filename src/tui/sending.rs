@@ -89,6 +89,35 @@ impl App {
                 },
             }));
         }
+        if let Some(run) = &self.response.all_pages
+            && !checks.all_pages_ok
+        {
+            let done = run.progress.as_ref().map_or(String::new(), |p| {
+                let total = p.pages_total.map_or(String::new(), |t| format!(" of {t}"));
+                format!(" ({} pages{total} so far)", p.pages_done)
+            });
+            return Some(Overlay::Confirm(Confirm {
+                title: "Every page is being fetched".into(),
+                lines: vec![
+                    format!(
+                        "{} {} is fetching every page{done}.",
+                        run.request.method, run.request.path
+                    ),
+                    format!("Stop it, drop what it fetched, and send {} {}?", request.method, request.path),
+                ],
+                danger: false,
+                on_yes: OnYes::Send {
+                    request: Box::new(request),
+                    checks: SendChecks {
+                        all_pages_ok: true,
+                        ..checks
+                    },
+                },
+            }));
+        }
+        if self.response.all_pages.take().is_some() {
+            effects.push(Effect::StopAllPages);
+        }
         if request.uses_managed_token()
             && let Some(missing) = self.connection.missing()
         {

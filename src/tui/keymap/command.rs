@@ -108,6 +108,7 @@ commands! {
     FoldAll = "fold_all", "fold everything below the top level";
     UnfoldAll = "unfold_all", "unfold everything";
     SaveBody = "save_body", "save the body to a file";
+    AllPages = "all_pages", "fetch every page of the list at once (Esc stops, keeping what arrived)";
     Compare = "compare", "compare with the previous answer to the same method and path (history: with the marked entry)";
 
     // The history.

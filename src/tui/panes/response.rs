@@ -3,11 +3,13 @@
 //! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one; of each
 //! line only the visible columns are built, so a 43 MB answer on one line does too.
 
+mod all_pages;
 mod cursor;
 mod find;
 mod jq;
 mod lines;
 
+pub use all_pages::AllPagesRun;
 pub use cursor::BodyView;
 
 use lines::{
@@ -123,6 +125,8 @@ pub struct ResponsePane {
     pub awaiting_fold: bool,
     /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, BodyLines)>>,
+    /// Every page of the list on screen being fetched (`A`), shown as a bar over it.
+    pub all_pages: Option<AllPagesRun>,
 }
 
 /// What decides the body lines drawn: the response (and the filter output shown), the first
@@ -158,6 +162,7 @@ impl Default for ResponsePane {
             view: BodyView::default(),
             awaiting_fold: false,
             body_cache: RefCell::new(None),
+            all_pages: None,
         }
     }
 }
@@ -306,8 +311,19 @@ impl ResponsePane {
         theme: &Theme,
         keymap: &Keymap,
     ) {
-        let inner = block.inner(area);
+        let mut inner = block.inner(area);
         frame.render_widget(block, area);
+        if let Some(run) = &self.all_pages
+            && inner.height > all_pages::BAR_HEIGHT + 2
+        {
+            let bar = Rect {
+                height: all_pages::BAR_HEIGHT,
+                ..inner
+            };
+            run.render(frame, bar, theme, keymap);
+            inner.y += all_pages::BAR_HEIGHT;
+            inner.height -= all_pages::BAR_HEIGHT;
+        }
         match &self.state {
             ResponseState::Empty => {
                 let text = vec![
