@@ -50,7 +50,9 @@ impl App {
             return Some("Nothing to page through: send a list request first.".into());
         };
         if shown.request.method != Method::Get || !shown.response.is_success() {
-            return Some("Every page can be fetched for a list that answered (a GET with 2xx).".into());
+            return Some(
+                "Every page can be fetched for a list that answered (a GET with 2xx).".into(),
+            );
         }
         if is_v3(&shown.request) {
             return None;
@@ -95,7 +97,12 @@ impl App {
         result: Result<Merged, String>,
         effects: &mut Vec<Effect>,
     ) -> bool {
-        if self.response.all_pages.as_ref().is_none_or(|run| run.id != id) {
+        if self
+            .response
+            .all_pages
+            .as_ref()
+            .is_none_or(|run| run.id != id)
+        {
             return false;
         }
         let Some(run) = self.response.all_pages.take() else {

@@ -111,7 +111,9 @@ impl App {
                 None
             }
             Command::AllPages if self.focus == Focus::Response => self.start_all_pages(effects),
-            Command::Cancel if self.response.all_pages.is_some() && self.response.in_flight().is_none() => {
+            Command::Cancel
+                if self.response.all_pages.is_some() && self.response.in_flight().is_none() =>
+            {
                 self.stop_all_pages(effects);
                 None
             }

@@ -103,7 +103,10 @@ impl App {
                         "{} {} is fetching every page{done}.",
                         run.request.method, run.request.path
                     ),
-                    format!("Stop it, drop what it fetched, and send {} {}?", request.method, request.path),
+                    format!(
+                        "Stop it, drop what it fetched, and send {} {}?",
+                        request.method, request.path
+                    ),
                 ],
                 danger: false,
                 on_yes: OnYes::Send {

@@ -46,19 +46,36 @@ impl AllPagesRun {
         } else {
             "All pages ".to_string()
         };
-        let bar_width = width.saturating_sub(title.chars().count() + 7).clamp(4, 40);
+        let bar_width = width
+            .saturating_sub(title.chars().count() + 40)
+            .clamp(4, 40);
         let filled = (fraction.unwrap_or(0.0) * bar_width as f64).round() as usize;
-        let percent = fraction.map_or("  … ".to_string(), |f| format!("{:>3}%", (f * 100.0) as u32));
-        let bar = Line::from(vec![
+        let percent = fraction.map_or("  … ".to_string(), |f| {
+            format!("{:>3}%", (f * 100.0) as u32)
+        });
+        let mut bar = vec![
             Span::styled(title, theme.title()),
             Span::styled("█".repeat(filled), theme.good()),
             Span::styled("░".repeat(bar_width - filled), theme.dim()),
             Span::raw(format!(" {percent}")),
-        ]);
+        ];
+        if !self.stopping {
+            bar.push(Span::styled(
+                format!(
+                    "   {} stops, keeping what arrived",
+                    keymap.hint_in(Scope::Response, Command::Cancel)
+                ),
+                theme.dim(),
+            ));
+        }
+        let bar = Line::from(bar);
         let mut details = vec![Span::raw(counts(p))];
         if let Some(p) = p {
             if let Some(rate) = p.rate() {
-                details.push(Span::styled(format!(" · {} records/s", format_count(rate as u64)), theme.dim()));
+                details.push(Span::styled(
+                    format!(" · {}/s", format_count(rate as u64)),
+                    theme.dim(),
+                ));
             }
             if let Some(wait) = p.waiting {
                 details.push(Span::styled(
@@ -66,33 +83,31 @@ impl AllPagesRun {
                     theme.warn(),
                 ));
             } else if let Some(left) = p.remaining() {
-                details.push(Span::styled(format!(" · {} left", duration(left)), theme.dim()));
+                details.push(Span::styled(
+                    format!(" · {} left", duration(left)),
+                    theme.dim(),
+                ));
             }
             if p.retries > 0 {
-                details.push(Span::styled(format!(" · {} retried", p.retries), theme.warn()));
+                let retries = if p.retries == 1 { "retry" } else { "retries" };
+                details.push(Span::styled(
+                    format!(" · {} {retries}", p.retries),
+                    theme.warn(),
+                ));
             }
-        }
-        if !self.stopping {
-            details.push(Span::styled(
-                format!(
-                    " · {} stops, keeping what arrived",
-                    keymap.hint_in(Scope::Response, Command::Cancel)
-                ),
-                theme.dim(),
-            ));
         }
         frame.render_widget(Paragraph::new(vec![bar, Line::from(details)]), area);
     }
 }
 
-/// `pages 17 of 40 · 1,700 of 4,000 records`
+/// `17/40 pages · 1,700/4,000 records`
 fn counts(p: Option<&Progress>) -> String {
     let Some(p) = p else {
         return "starting…".into();
     };
-    let of = |n: Option<u64>| n.map_or(String::new(), |n| format!(" of {}", format_count(n)));
+    let of = |n: Option<u64>| n.map_or(String::new(), |n| format!("/{}", format_count(n)));
     format!(
-        "pages {}{} · {}{} records",
+        "{}{} pages · {}{} records",
         format_count(p.pages_done),
         of(p.pages_total),
         format_count(p.records_done),
