@@ -1,0 +1,68 @@
+//! End to end: the built binary in a pseudo-terminal against a slow simulator (every answer
+//! 250 ms late) sends a paged list, presses `A`, sees the progress bar, then the merged array.
+
+mod common;
+
+use std::time::Duration;
+
+use common::pty::Tui;
+use younium_tui::simulator::{Faults, Simulator, SimulatorConfig};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paged_list_then_a_shows_the_bar_then_the_merged_array() {
+    let mut faults = Faults::default();
+    faults.apply("latency=250ms").unwrap();
+    let sim = Simulator::start_local(SimulatorConfig {
+        faults,
+        records_per_entity: 200,
+        ..SimulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let base = sim.base_url();
+    let result = tokio::task::spawn_blocking(move || drive(&base)).await;
+    sim.shutdown().await;
+    result.unwrap();
+}
+
+fn drive(base_url: &str) {
+    let history = std::env::temp_dir().join(format!(
+        "younium-tui-e2e-all-pages-{}.sqlite3",
+        std::process::id()
+    ));
+    let history_arg = history.to_str().unwrap().to_string();
+    let mut screen = Tui::demo_client(base_url, &["--history", &history_arg]);
+    let wait = Duration::from_secs(30);
+    screen.wait_for(" VALID ", wait);
+
+    screen.keys("3/get invoices\r");
+    screen.keys("\r");
+    screen.wait_for("GET    /Invoices  ", wait);
+    screen.keys("s");
+    let text = screen.wait_for("(> next)", wait);
+    let pages: u64 = text
+        .split(" page 1 of ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no page count: {text}"));
+    assert!(pages > 2, "{text}");
+
+    screen.keys("5A");
+    let text = screen.wait_for("All pages ", wait);
+    assert!(text.contains("stops, keeping what arrived"), "{text}");
+    let merged = format!("merged into one array: all {pages} pages");
+    let text = screen.wait_for(&merged, wait);
+    assert!(text.contains("  1 ["), "the records as one array: {text}");
+    assert!(!text.contains("All pages "), "the bar is gone: {text}");
+
+    // One history entry for the whole list, beside the first page.
+    screen.keys("H");
+    let text = screen.wait_for("2 entries", wait);
+    assert!(text.contains("/Invoices?PageSize=20 "), "{text}");
+    screen.keys("\x1b");
+    screen.quit();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", history.display()));
+    }
+}
