@@ -152,6 +152,8 @@ async fn call_records_and_history_lists_shows_and_clears() {
         .unwrap();
     ok(&out);
 
+    // Each process closed the file: no -wal is left beside it.
+    assert!(!Path::new(&format!("{f}-wal")).exists());
     let entries = listed(&base, &file).await;
     assert_eq!(entries.len(), 3, "{entries:?}");
     // Newest first.
