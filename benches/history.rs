@@ -117,8 +117,8 @@ fn main() {
         started.elapsed()
     };
 
-    // Typing "get invoices 403 nordlys" one key at a time.
-    let typed = "get invoices 403 nordlys";
+    // Typing "get invoices 200 software" one key at a time.
+    let typed = "get invoices 200 software";
     let mut per_key = Vec::new();
     let mut last = 0;
     for end in 1..=typed.len() {

@@ -152,6 +152,8 @@ async fn call_records_and_history_lists_shows_and_clears() {
         .unwrap();
     ok(&out);
 
+    // Each process closed the file: no -wal is left beside it.
+    assert!(!Path::new(&format!("{f}-wal")).exists());
     let entries = listed(&base, &file).await;
     assert_eq!(entries.len(), 3, "{entries:?}");
     // Newest first.
@@ -336,4 +338,50 @@ async fn a_history_that_cannot_be_opened_is_one_warning_and_the_call_goes_on() {
         .map(str::to_string)
         .collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_files_history_section_limits_what_call_keeps() {
+    let sim = simulator().await;
+    let base = sim.base_url();
+    let file = temp_file("limits");
+    let f = file.to_str().unwrap();
+    let config = file.with_file_name("config.toml");
+    std::fs::write(
+        &config,
+        "# kept small\n[history]\nmax_entries = 1\nmax_body = \"1KB\"\n",
+    )
+    .unwrap();
+    let c = config.to_str().unwrap();
+    let entity = demo::LEGAL_ENTITIES[0].name;
+    for path in ["/Accounts", "/Invoices"] {
+        ok(&run(
+            &base,
+            &[
+                "call",
+                "GET",
+                path,
+                "--legal-entity",
+                entity,
+                "--config",
+                c,
+                "--history",
+                f,
+            ],
+        )
+        .await);
+    }
+    let entries = listed(&base, &file).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["path"], "/Invoices");
+    let id = entries[0]["id"].as_i64().unwrap().to_string();
+    let shown = ok(&run(&base, &["history", "show", &id, "--json", "--history", f]).await);
+    let v: Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(v["response"]["body_cut"], true, "{v}");
+    let body = v["response"]["body"].as_str().unwrap();
+    assert!(
+        body.contains("[younium-tui history: body cut, 1024 of "),
+        "{body}"
+    );
+    assert!(v["response"]["size"].as_u64().unwrap() > 1024);
 }

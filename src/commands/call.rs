@@ -93,7 +93,7 @@ pub async fn run(
         }
     };
     let response = &outcome.response;
-    if let Some(recorder) = &recorder {
+    if let Some(recorder) = recorder {
         let sent = |name| response.sent.header(name).map(|v| v.wire());
         let context = Context {
             profile: resolved.profile.clone(),
@@ -104,7 +104,7 @@ pub async fn run(
                 .unwrap_or(resolved.settings.api_version),
         };
         recorder.record_exchange(&context, &req, response);
-        recorder.flush();
+        recorder.close();
     }
     say(status_line(response));
     if outcome.retried_after_401 {

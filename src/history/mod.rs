@@ -9,6 +9,13 @@
 //!   (with retention), list, get, delete, clear, previous.
 //! - [`History`] is what the app holds: the store behind a mutex for queries (run them off the
 //!   UI thread) and a recording thread fed through a channel, so recording never delays a frame.
+//!   [`History::record_exchange`] hands over an exchange as it is (the redaction, which scans
+//!   the body, runs on the thread); [`History::record`] a record built already;
+//!   [`History::flush`] waits for both; [`History::close`] also closes the file.
+//!
+//! The file is `--history FILE`, else `$YOUNIUM_TUI_HISTORY`, else [`default_path`]
+//! (`crate::cli::HistoryArgs::path`; `None` with `--no-history`). Its limits come from the
+//! config file's `[history]` section (`crate::settings::Settings::history`).
 //!
 //! Files: `record` (the record, the summary, the entry), `redact` (taking secrets out),
 //! `schema` (the versioned schema and its migrations), `store` (the file), `recorder` (the

@@ -23,6 +23,7 @@ pub struct History {
     pub store: Arc<Mutex<Store>>,
     jobs: mpsc::Sender<Job>,
     limits: Limits,
+    thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
 }
 
 impl History {
@@ -42,13 +43,18 @@ impl History {
         let spawned = std::thread::Builder::new()
             .name("history".into())
             .spawn(move || record_loop(&writer, &inbox));
-        if let Err(e) = spawned {
-            tracing::warn!("history: the recording thread could not start: {e}");
-        }
+        let thread = match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                tracing::warn!("history: the recording thread could not start: {e}");
+                None
+            }
+        };
         History {
             store,
             jobs,
             limits,
+            thread: Arc::new(Mutex::new(thread)),
         }
     }
 
@@ -77,6 +83,30 @@ impl History {
         if self.jobs.send(Job::Flush(done)).is_ok() {
             let _ = wait.recv();
         }
+    }
+}
+
+impl History {
+    /// Writes what was handed over and, from the last clone, ends the recording thread and
+    /// closes the file (SQLite folds its -wal back in). For a process about to exit: without
+    /// it the file stays consistent, but its -wal and -shm are left beside it.
+    pub fn close(self) {
+        self.flush();
+        let History {
+            store,
+            jobs,
+            thread,
+            ..
+        } = self;
+        drop(jobs);
+        // The last handle: every sender is gone, so the thread ends.
+        if Arc::strong_count(&thread) == 1 {
+            let handle = thread.lock().ok().and_then(|mut t| t.take());
+            if let Some(handle) = handle {
+                let _ = handle.join();
+            }
+        }
+        drop(store);
     }
 }
 

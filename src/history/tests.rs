@@ -464,4 +464,13 @@ fn recording_returns_at_once_and_flush_waits_for_it() {
     assert_eq!(list.len(), 2);
     let entry = store.get(list[0].id.max(list[1].id)).unwrap().unwrap();
     assert_eq!(&entry.record.response_body[..], b"<redacted JWT>");
+    drop(store);
+    // A clone still open: closing one keeps the other recording.
+    let other = history.clone();
+    history.close();
+    other.record(record(Method::Get, "/Users", b"[]"));
+    other.close();
+    assert!(!PathBuf::from(format!("{}-wal", path.display())).exists());
+    let (store, _) = Store::open(&path, Limits::default()).unwrap();
+    assert_eq!(store.count().unwrap(), 3);
 }
