@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
 
@@ -16,7 +16,7 @@ async fn simulator() -> Simulator {
 }
 
 async fn run(sim: &Simulator, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(args)
         .args([
             "--base-url",

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -397,7 +397,7 @@ async fn discovery_follows_every_page_and_finds_my_roles() {
 }
 
 async fn binary(sim: &Simulator, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(args)
         .args([
             "--base-url",
@@ -432,7 +432,7 @@ async fn doctor_falls_back_on_the_profiles_known_entities() {
     )
     .unwrap();
     // This user cannot read GET /Users; the misspelt name is fixed from the profile's list.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(["doctor", "GET", "/Accounts", "--profile", "limited"])
         .args(["--legal-entity", "Nordlys Sofware AB", "--json"])
         .args([
@@ -527,7 +527,7 @@ async fn entities_command_lists_names_guids_and_roles() {
 
 #[test]
 fn doctor_refuses_production_without_yes() {
-    let o = Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+    let o = common::binary()
         .args([
             "doctor",
             "/Accounts",

@@ -1,7 +1,9 @@
 //! The headless commands, run as the built binary against the simulator: exit statuses,
 //! what goes to stdout and stderr, and that the secret and the token never appear.
 
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::{Output, Stdio};
 
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 
@@ -13,7 +15,7 @@ async fn simulator() -> Simulator {
 
 /// Runs the binary with the demo credentials against `base` (no terminal on stdin).
 async fn run(base: &str, secret: &str, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(args)
         .args(["--base-url", base, "--client-id", demo::CLIENT_ID])
         .env("YOUNIUM_SECRET", secret)
@@ -190,7 +192,7 @@ async fn a_body_that_is_not_json_is_refused_before_sending() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_writes_need_yes() {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args([
         "call",
         "DELETE",
@@ -221,7 +223,7 @@ async fn production_writes_need_yes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_anywhere_is_a_clear_error() {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(["token", "--client-id", "x"])
         .env_remove("YOUNIUM_SECRET")
         .stdin(Stdio::null());
@@ -238,7 +240,7 @@ async fn no_secret_anywhere_is_a_clear_error() {
 
 #[test]
 fn endpoints_lists_matching_operations() {
-    let out = Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+    let out = common::binary()
         .args(["endpoints", "invoice"])
         .output()
         .unwrap();
@@ -263,7 +265,7 @@ fn endpoints_lists_matching_operations() {
             .skip(1)
             .all(|l| l.to_ascii_lowercase().contains("invoice"))
     );
-    let none = Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+    let none = common::binary()
         .args(["endpoints", "zzz"])
         .output()
         .unwrap();

@@ -163,7 +163,7 @@ async fn server(name: &str) -> Server {
 
 impl Server {
     fn command(&self, client_id: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+        let mut cmd = common::binary();
         cmd.args(args)
             .args(["--base-url", &self.base, "--client-id", client_id])
             .env("YOUNIUM_SECRET", "hostile-test-secret")

@@ -6,7 +6,7 @@ mod common;
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -293,7 +293,7 @@ struct Measured {
 /// runs. The last sample before it exits is the peak of its whole life.
 fn run_measured(args: &[&str], envs: &[(&str, &str)]) -> Measured {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+    let mut child = common::binary()
         .args(args)
         .env("YOUNIUM_SECRET", SECRET)
         .env(
@@ -536,7 +536,7 @@ async fn a_deeply_nested_body_prints_in_bounded_size() {
     let server = Hostile::start().await;
     let base = server.base("deep");
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+        common::binary()
             .args(["call", "GET", "/Accounts", "--base-url", &base])
             .args(["--client-id", "client-1"])
             .env("YOUNIUM_SECRET", SECRET)

@@ -1,6 +1,8 @@
 //! `call … --jq`, run as the built binary against the simulator: the filter's outputs one
 //! JSON value per line on a pipe, and a filter that does not compile refused before sending.
 
+mod common;
+
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -22,7 +24,7 @@ async fn call_jq(sim: &Simulator, path: &str, filter: &str) -> Output {
 }
 
 fn command(sim: &Simulator, path: &str, filter: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(["call", "GET", path, "--jq", filter])
         .args([
             "--base-url",

@@ -3,10 +3,12 @@
 //! without `--yes` exactly as with `--env production`. Nothing is sent: the guard runs before
 //! any network, and these hosts are not reachable from the tests anyway.
 
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Stdio;
 
 fn call_delete(base_url: &str) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_younium-tui"))
+    let out = common::binary()
         .args([
             "call",
             "DELETE",

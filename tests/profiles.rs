@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use common::pty::Tui;
@@ -63,7 +63,7 @@ secret = {{ command = ["printf", "%s", "{secret}"] }}
 }
 
 async fn run(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(&args)
         .env_remove("YOUNIUM_SECRET")
         .env_remove("YOUNIUM_PROFILE")

@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -56,7 +56,7 @@ fn impatient_profile(dir: &Path, base_url: &str) -> PathBuf {
 }
 
 async fn headless(args: Vec<String>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    let mut cmd = common::binary();
     cmd.args(&args)
         .env("YOUNIUM_SECRET", demo::SECRET)
         .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-test.toml")

@@ -129,3 +129,18 @@ pub fn answer_with(
     })
     .1
 }
+
+/// Where the binary started by a test records its history (`YOUNIUM_TUI_HISTORY`): a file of
+/// this test process in the temp directory, never the user's own history.
+pub fn test_history_file() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("younium-tui-test-history");
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(format!("{}.sqlite3", std::process::id()))
+}
+
+/// The built binary, recording into [`test_history_file`] (a test may set its own).
+pub fn binary() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_younium-tui"));
+    cmd.env("YOUNIUM_TUI_HISTORY", test_history_file());
+    cmd
+}

@@ -58,6 +58,7 @@ impl Tui {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_younium-tui"));
+        cmd.env("YOUNIUM_TUI_HISTORY", super::test_history_file());
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
