@@ -135,8 +135,8 @@ pub fn render(
     };
     frame.render_widget(Clear, area);
     let count = match &browser.entries {
-        Some(all) if browser.filter.is_empty() => format!("{} entries", all.len()),
-        Some(all) => format!("{} of {} entries", browser.visible.len(), all.len()),
+        Some(all) if browser.filter.is_empty() => entries(all.len()),
+        Some(all) => format!("{} of {}", browser.visible.len(), entries(all.len())),
         None => "reading…".into(),
     };
     let block = frame_block("History", theme)
@@ -321,4 +321,14 @@ fn hints(keymap: &Keymap) -> String {
     .map(|(c, label)| format!("{} {label}", key(*c)))
     .collect::<Vec<_>>()
     .join(" · ")
+}
+
+/// `1 entry`, `1,204 entries`.
+fn entries(n: usize) -> String {
+    let count = crate::younium::all_pages::format_count(n as u64);
+    if n == 1 {
+        format!("{count} entry")
+    } else {
+        format!("{count} entries")
+    }
 }

@@ -1,5 +1,7 @@
-//! End to end: the built binary in a pseudo-terminal against a slow simulator (every answer
-//! 250 ms late) sends a paged list, presses `A`, sees the progress bar, then the merged array.
+//! End to end, the built binary in a pseudo-terminal: against a slow simulator (every answer
+//! 250 ms late) it sends a paged list, presses `A`, sees the progress bar, then the merged
+//! array and its history entry; and it starts on a corrupt history file, says so, and records
+//! into a fresh one.
 
 mod common;
 
@@ -65,4 +67,43 @@ fn drive(base_url: &str) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", history.display()));
     }
+}
+
+/// A history file that is not a database: the UI starts, says in its status line where the
+/// file went, records into a fresh one, and the old file is kept as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_history_file_is_set_aside_and_said_in_the_status_line() {
+    Tui::on_simulator(corrupt).await;
+}
+
+fn corrupt(base_url: &str) {
+    let dir = std::env::temp_dir().join(format!("younium-tui-corrupt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("history.sqlite3");
+    std::fs::write(&file, b"this is not a database, and never was").unwrap();
+    let mut screen = Tui::demo_client(base_url, &["--history", file.to_str().unwrap()]);
+    let wait = Duration::from_secs(30);
+    let text = screen.wait_for("could not be used", wait);
+    assert!(text.contains("history.sqlite3"), "{text}");
+    screen.wait_for(" VALID ", wait);
+    screen.keys("3/get accounts\r\r");
+    screen.wait_for("GET    /Accounts", wait);
+    screen.keys("s");
+    screen.wait_for("200 OK", wait);
+    screen.keys("H");
+    screen.wait_for(" 1 entry ", wait);
+    screen.keys("\x1b");
+    screen.quit();
+    let aside: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".broken-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read(aside[0].path()).unwrap(),
+        b"this is not a database, and never was"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
