@@ -45,7 +45,7 @@ commands! {
     FocusCatalog = "focus_catalog", "go to the Endpoints pane";
     FocusRequest = "focus_request", "go to the Request pane";
     FocusResponse = "focus_response", "go to the Response pane";
-    Cancel = "cancel", "cancel the request in flight (else: clear the filter or the search)";
+    Cancel = "cancel", "cancel the request or stop fetching pages; else clear the search";
     Renew = "renew", "renew the token now";
     PickLegalEntity = "pick_legal_entity", "pick the legal entity";
     PickProfile = "pick_profile", "switch profile";
@@ -109,7 +109,7 @@ commands! {
     UnfoldAll = "unfold_all", "unfold everything";
     SaveBody = "save_body", "save the body to a file";
     AllPages = "all_pages", "fetch every page of the list at once (Esc stops, keeping what arrived)";
-    Compare = "compare", "compare with the previous answer to the same method and path (history: with the marked entry)";
+    Compare = "compare", "compare with the previous answer to this call (or the marked entry)";
 
     // The history.
     ViewStored = "view_stored", "show the stored answer in the Response pane (nothing is sent)";
