@@ -204,6 +204,12 @@ pub enum Effect {
         path: std::path::PathBuf,
         body: Bytes,
     },
+    /// Write the records of the list in `body` to `path` in `format`, as a stream.
+    SaveRecords {
+        path: std::path::PathBuf,
+        body: Bytes,
+        format: crate::export::Format,
+    },
     /// Work on the history file (recording, the list, an entry, a comparison).
     History(HistoryJob),
     /// Fetch every page of the list `request` asked for (`first` is the page on screen).

@@ -129,6 +129,15 @@ pub enum Overlay {
     },
     /// The file name for saving the response body.
     SaveBody(Box<LineInput>),
+    /// What to save of a list (`w`): the body as received or its records in a format.
+    SaveAs {
+        selected: usize,
+    },
+    /// The file name for the records of a list in `format`.
+    SaveRecords {
+        input: Box<LineInput>,
+        format: crate::export::Format,
+    },
     /// The request history (`H`).
     History(Box<HistoryBrowser>),
     /// Two answers compared.
@@ -364,6 +373,7 @@ impl App {
     fn on_paste(&mut self, text: &str, effects: &mut Vec<Effect>) {
         match (&mut self.overlay, self.focus) {
             (Some(Overlay::SaveBody(input) | Overlay::SaveRequest(input)), _) => input.paste(text),
+            (Some(Overlay::SaveRecords { input, .. }), _) => input.paste(text),
             (Some(Overlay::History(browser)), _) => browser.paste(text),
             (Some(_), _) => {}
             (None, Focus::Connection) => self.connection.paste(text),

@@ -98,9 +98,28 @@ impl App {
         None
     }
 
-    /// `w`: asks for a file name for the body, named after the request as sent.
+    /// `w`: a list's records can be saved in a format (the choice comes first); any other
+    /// body as received, under a file name asked for.
     pub(crate) fn start_save_body(&self) -> Option<Overlay> {
-        let shown = self.response.shown()?;
+        if self
+            .response
+            .shown()
+            .is_some_and(super::save_as::holds_records)
+        {
+            return Some(Overlay::SaveAs { selected: 0 });
+        }
+        Some(Overlay::SaveBody(Box::new(LineInput::new(
+            &self.save_name(None),
+            false,
+        ))))
+    }
+
+    /// `younium-invoices-20261201-120000.csv`: named after the request as sent, the time and
+    /// the format (`None`: the body as received).
+    pub(crate) fn save_name(&self, format: Option<crate::export::Format>) -> String {
+        let Some(shown) = self.response.shown() else {
+            return "younium-response.json".into();
+        };
         let resource = shown
             .request
             .path
@@ -114,15 +133,12 @@ impl App {
             .to_zoned_datetime(self.tz.clone())
             .strftime("%Y%m%d-%H%M%S")
             .to_string();
-        let ext = if shown.response.is_json() {
-            "json"
-        } else {
-            "txt"
+        let ext = match format {
+            Some(format) => format.extension(),
+            None if shown.response.is_json() => "json",
+            None => "txt",
         };
-        Some(Overlay::SaveBody(Box::new(LineInput::new(
-            &format!("younium-{resource}-{stamp}.{ext}"),
-            false,
-        ))))
+        format!("younium-{resource}-{stamp}.{ext}")
     }
 
     pub(crate) fn save_body_key(

@@ -18,6 +18,7 @@ pub mod panes;
 pub mod pickers;
 pub mod profiles;
 pub mod runner;
+pub mod save_as;
 pub mod saved_requests;
 pub mod sending;
 pub mod theme;

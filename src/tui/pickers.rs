@@ -123,6 +123,10 @@ impl App {
         let command = self.keymap.command(scope, &key);
         match overlay {
             Overlay::SaveBody(input) => self.save_body_key(input, key, effects),
+            Overlay::SaveAs { selected } => self.save_as_command(selected, command),
+            Overlay::SaveRecords { input, format } => {
+                self.save_records_key(input, format, key, effects)
+            }
             Overlay::History(browser) => self.history_key(browser, key, effects),
             Overlay::Compare(comparison) => self.compare_key(comparison, key),
             Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),

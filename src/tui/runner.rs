@@ -410,6 +410,9 @@ impl Runner {
                     Action::Status(copy(text.render(), &what, &clipboard, osc52))
                 });
             }
+            Effect::SaveRecords { path, body, format } => {
+                self.blocking(move || Action::Status(save_records(&path, &body, format)))
+            }
             Effect::SaveBody { path, body } => self.blocking(move || {
                 let result = std::fs::OpenOptions::new()
                     .write(true)
@@ -505,5 +508,41 @@ fn store_secret(
                 "stored in the OS keyring as {account}; use secret = {{ keyring = \"{account}\" }} in a profile"
             )),
         },
+    }
+}
+
+/// Writes the records of `body` to a new file at `path` in `format`; says what it did.
+fn save_records(path: &std::path::Path, body: &[u8], format: crate::export::Format) -> String {
+    let file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return format!("{} exists already: choose another name (w)", path.display());
+        }
+        Err(e) => return format!("could not save to {}: {e}", path.display()),
+    };
+    let mut out = std::io::BufWriter::new(file);
+    let written = crate::export::write(body, format, &mut out)
+        .and_then(|w| out.flush().map(|()| w).map_err(Into::into));
+    match written {
+        Ok(w) if w.columns > 0 => format!(
+            "saved {} records as {format} ({} columns) to {}",
+            crate::younium::all_pages::format_count(w.records),
+            w.columns,
+            path.display()
+        ),
+        Ok(w) => format!(
+            "saved {} records as {format} to {}",
+            crate::younium::all_pages::format_count(w.records),
+            path.display()
+        ),
+        Err(e) => {
+            // Half a file is worse than none.
+            let _ = std::fs::remove_file(path);
+            format!("could not save the records to {}: {e}", path.display())
+        }
     }
 }

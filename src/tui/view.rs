@@ -451,6 +451,19 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
             super::saved_requests::render_name_box(frame, app, input, theme)
         }
         Some(Overlay::Diagnosis(view)) => super::diagnosis::render(frame, view, &app.keymap, theme),
+        Some(Overlay::SaveAs { selected }) => {
+            super::save_as::render(frame, *selected, &app.keymap, theme)
+        }
+        Some(Overlay::SaveRecords { format, input }) => overlays::render_input(
+            frame,
+            "Save the records",
+            &format!(
+                "{}. File name (relative to the current directory):",
+                format.description()
+            ),
+            input,
+            theme,
+        ),
         Some(Overlay::History(browser)) => {
             super::history::render(frame, browser, &app.keymap, theme, &app.tz, app.now)
         }
