@@ -3,6 +3,10 @@
 //! and a 10 MB response, the wall time from the send key to the response on screen, and idle
 //! CPU and sideways steps with a 43 MB single-line body on screen.
 //!
+//! `-- all-pages` instead: `A` over 10,000 invoices (100 pages of 100, every answer 20 ms
+//! late): the run's wall time against pages ÷ concurrency × latency + transfer, the key
+//! latency while it runs, and resident memory after the merged records are shown.
+//!
 //! Run: `cargo bench --bench process`. Prints a table; asserts nothing. Linux only (/proc).
 
 #[allow(dead_code)]
@@ -54,6 +58,11 @@ fn main() {
     // `cargo bench --bench process -- long-line` runs only the single-line case.
     if std::env::args().any(|a| a == "long-line") {
         one_long_line(&runtime);
+        return;
+    }
+    // `-- all-pages`: only the all-pages run over 10,000 invoices.
+    if std::env::args().any(|a| a == "all-pages") {
+        all_pages(&runtime);
         return;
     }
     // About 11,000 accounts per legal entity: GET /Accounts with api-version 2.0 is ~10 MB.
@@ -247,4 +256,82 @@ fn status_size(text: &str) -> String {
         .and_then(|l| l.split(" · ").nth(1))
         .map(|s| s.trim().to_string())
         .unwrap_or_default()
+}
+
+/// `A` over 10,000 invoices from a simulator that answers every request 20 ms late.
+fn all_pages(runtime: &tokio::runtime::Runtime) {
+    use younium_tui::simulator::Faults;
+    // The first legal entity has 26 invoices of its own at the default size.
+    let sim = runtime
+        .block_on(Simulator::start_local(SimulatorConfig {
+            extra_invoices: 10_000 - 26,
+            ..Default::default()
+        }))
+        .unwrap();
+    let base = sim.base_url();
+    let mut app = Tui::demo_client(&base, &[]);
+    let wait = Duration::from_secs(120);
+    app.wait_for(" VALID ", wait);
+    app.keys("3/get invoices\r\r");
+    app.wait_for("GET    /Invoices  ", wait);
+    // PageSize (the fifth parameter) to 100.
+    app.keys("4jjjjje\x7f\x7f100\r");
+    app.wait_for("PageSize       = 100", wait);
+    let mut runs = Vec::new();
+    for latency in [0u64, 20] {
+        let mut faults = Faults::default();
+        if latency > 0 {
+            faults.apply(&format!("latency={latency}ms")).unwrap();
+        }
+        sim.set_faults(faults);
+        app.keys("s");
+        app.wait_for("page 1 of 100", wait);
+        let rss_before = rss_mib(&app);
+        let t = Instant::now();
+        app.keys("5A");
+        // Keys while it runs: `j` moves the cursor line; the time until the path line
+        // under the body shows the next line number.
+        let mut keys = Vec::new();
+        let mut line = 1;
+        loop {
+            let text = app.text();
+            if text.contains("merged into one array") {
+                break;
+            }
+            if !text.contains("All pages ") || keys.len() >= 40 {
+                std::thread::sleep(Duration::from_millis(1));
+                continue;
+            }
+            line += 1;
+            let k = Instant::now();
+            app.send("j");
+            let want = format!("line {line} of");
+            while !app.text().contains(&want) && k.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            keys.push(k.elapsed());
+        }
+        let total = t.elapsed();
+        std::thread::sleep(Duration::from_millis(1500));
+        let text = app.text();
+        let size = status_size(&text);
+        runs.push((latency, total, keys, rss_before, rss_mib(&app), size));
+    }
+    println!("all pages of 10,000 invoices (100 pages of 100), concurrency 4, release binary in a pty:");
+    let transfer = runs[0].1.as_secs_f64();
+    for (latency, total, mut keys, rss_before, rss_after, size) in runs {
+        keys.sort();
+        let ideal = 100.0 / 4.0 * latency as f64 / 1e3 + transfer;
+        println!(
+            "  latency {latency} ms: A → merged array on screen {:.2} s (pages ÷ concurrency × latency + transfer = {ideal:.2} s: {:.2}×); \
+             keys during the run: {} (median {:.1} ms, max {:.1} ms); merged body {size}; RSS {rss_before:.1} MiB before, {rss_after:.1} MiB after",
+            total.as_secs_f64(),
+            total.as_secs_f64() / ideal,
+            keys.len(),
+            keys.get(keys.len() / 2).map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            keys.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+        );
+    }
+    app.quit();
+    runtime.block_on(sim.shutdown());
 }

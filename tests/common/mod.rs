@@ -130,12 +130,9 @@ pub fn answer_with(
     .1
 }
 
-/// Where the binary started by a test records its history (`YOUNIUM_TUI_HISTORY`): a file of
-/// this test process in the temp directory, never the user's own history.
+/// Where the binary started by a test records its history (see [`pty::history_file`]).
 pub fn test_history_file() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join("younium-tui-test-history");
-    let _ = std::fs::create_dir_all(&dir);
-    dir.join(format!("{}.sqlite3", std::process::id()))
+    pty::history_file()
 }
 
 /// The built binary, recording into [`test_history_file`] (a test may set its own).

@@ -7,6 +7,15 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
+/// Where a binary started by a test records its history: a file of this process in the temp
+/// directory, never the user's own history (a test may pass its own `--history`). Here, not in
+/// `common`, because the process bench uses this file alone.
+pub fn history_file() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("younium-tui-test-history");
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(format!("{}.sqlite3", std::process::id()))
+}
+
 pub struct Tui {
     pub child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
@@ -58,7 +67,7 @@ impl Tui {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_younium-tui"));
-        cmd.env("YOUNIUM_TUI_HISTORY", super::test_history_file());
+        cmd.env("YOUNIUM_TUI_HISTORY", history_file());
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
