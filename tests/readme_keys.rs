@@ -17,7 +17,10 @@ fn key_tables() -> String {
         (Scope::Catalog, "Endpoints"),
         (Scope::Request, "Request"),
         (Scope::Response, "Response"),
-        (Scope::Overlay, "Boxes (help, JWT, pickers, diagnosis, comparison)"),
+        (
+            Scope::Overlay,
+            "Boxes (help, JWT, pickers, diagnosis, comparison)",
+        ),
         (Scope::History, "History box (`H`)"),
         (Scope::Confirm, "Questions"),
         (Scope::Welcome, "First-run screen"),

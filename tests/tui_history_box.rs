@@ -9,9 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use younium_tui::history::Summary;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
-use younium_tui::tui::history::{
-    CompareSide, EntryUse, HistoryAccess, HistoryJob, HistoryReply,
-};
+use younium_tui::tui::history::{CompareSide, EntryUse, HistoryAccess, HistoryJob, HistoryReply};
 use younium_tui::tui::view;
 use younium_tui::younium::Method;
 
@@ -52,7 +50,8 @@ fn entries() -> Vec<Summary> {
 }
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE))).1
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        .1
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -99,7 +98,10 @@ fn with_no_history_the_key_says_why_and_opens_nothing() {
     assert!(app.status.as_deref().unwrap().contains("--no-history"));
     app.history = HistoryAccess::Failed("the history file /x: disk full".into());
     press(&mut app, KeyCode::Char('H'));
-    assert_eq!(app.status.as_deref(), Some("No history: the history file /x: disk full"));
+    assert_eq!(
+        app.status.as_deref(),
+        Some("No history: the history file /x: disk full")
+    );
 }
 
 #[test]
@@ -198,7 +200,10 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
     let mut app = common::signed_in_app();
     app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
     press(&mut app, KeyCode::Char('='));
-    assert!(app.overlay.is_none(), "nothing on screen: nothing to compare");
+    assert!(
+        app.overlay.is_none(),
+        "nothing on screen: nothing to compare"
+    );
     app.request.template = "/Accounts".into();
     app.focus = Focus::Request;
     press(&mut app, KeyCode::F(5));
@@ -217,8 +222,12 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
     let effects = press(&mut app, KeyCode::Char('='));
     match effects.as_slice() {
         [Effect::History(HistoryJob::Compare { old, new, .. })] => {
-            assert!(matches!(old, CompareSide::PreviousOf { method: Method::Get, path, .. } if path == "/Accounts"));
-            assert!(matches!(new, CompareSide::Body { title, .. } if title.starts_with("on screen: GET /Accounts")));
+            assert!(
+                matches!(old, CompareSide::PreviousOf { method: Method::Get, path, .. } if path == "/Accounts")
+            );
+            assert!(
+                matches!(new, CompareSide::Body { title, .. } if title.starts_with("on screen: GET /Accounts"))
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -123,6 +123,9 @@ pub struct ResponsePane {
     pub awaiting_fold: bool,
     /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, BodyLines)>>,
+    /// The v3 page (counted by following `nextPage` links) that response `id` will be:
+    /// `(id, page)`. A cursor page does not say its own number.
+    next_page_number: Option<(u64, u64)>,
 }
 
 /// What decides the body lines drawn: the response (and the filter output shown), the first
@@ -158,6 +161,7 @@ impl Default for ResponsePane {
             view: BodyView::default(),
             awaiting_fold: false,
             body_cache: RefCell::new(None),
+            next_page_number: None,
         }
     }
 }
@@ -182,10 +186,27 @@ impl ResponsePane {
         match &mut self.state {
             ResponseState::Shown(shown) if shown.id == id => {
                 shown.doc = Some(doc);
-                shown.page = page;
+                shown.page = match (page, self.next_page_number) {
+                    (Some(page), Some((for_id, number))) if page.is_cursor() && for_id == id => {
+                        Some(page.with_page_number(number))
+                    }
+                    (page, _) => page,
+                };
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Response `id` (being sent) is v3 page `page`, reached from the page on screen.
+    pub fn expect_page(&mut self, id: u64, page: u64) {
+        self.next_page_number = Some((id, page));
+    }
+
+    /// Adds a note to the response on screen (shown under its status line).
+    pub fn note(&mut self, note: String) {
+        if let ResponseState::Shown(shown) = &mut self.state {
+            shown.notes.push(note);
         }
     }
 
