@@ -120,6 +120,21 @@ fn next_on_a_v3_page_sends_the_next_page_link_and_counts_pages() {
 }
 
 #[test]
+fn a_next_page_link_that_is_not_a_url_is_refused_on_one_clean_line() {
+    let mut app = showing_first_page(
+        r#"{"items":[{"id":"a"}],"nextPage":"https://exa\u001b[31mmple:99999/v3\nx"}"#,
+    );
+    let effects = press(&mut app, KeyCode::Char('>'));
+    assert!(sent(&effects).is_none(), "{effects:?}");
+    let note = app.response.shown().expect("shown").notes.last().cloned();
+    let note = note.expect("a note");
+    assert!(
+        note.contains("not requested") && !note.contains('\u{1b}') && !note.contains('\n'),
+        "{note:?}"
+    );
+}
+
+#[test]
 fn a_next_page_link_to_another_origin_is_refused() {
     let mut app = showing_first_page(
         r#"{"items":[{"id":"a"}],"nextPage":"https://evil.example/v3/Invoices?cursor=x"}"#,

@@ -138,8 +138,10 @@ impl App {
                 match follow_link(&shown.request, link, &base_url) {
                     Ok(request) => (request, true),
                     Err(refused) => {
+                        // The link is the server's text: one line, no control characters.
+                        let said = format!("The next page was not requested: {refused}");
                         self.response
-                            .note(format!("The next page was not requested: {refused}"));
+                            .note(crate::sanitize::one_line(&said).into_owned());
                         return None;
                     }
                 }
