@@ -324,7 +324,8 @@ pub struct SimulateArgs {
     /// page), cut=0.1 (an answer cut short), malformed-token (repeatable).
     #[arg(long, value_name = "SPEC")]
     pub fault: Vec<String>,
-    /// Accounts per legal entity (other records scale with it).
+    /// Records in the first legal entity: exactly N accounts, N subscriptions and N invoices,
+    /// the same for the same N (the other legal entity keeps the demo's 40 accounts).
     #[arg(long, value_name = "N")]
     pub records: Option<usize>,
     /// Extra invoices in the first legal entity, for large bodies (28900 ≈ 65 MB); fetch

@@ -23,9 +23,7 @@ pub async fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
         extra_invoices: args.invoices,
         ..SimulatorConfig::default()
     };
-    if let Some(records) = args.records {
-        config.records_per_entity = records;
-    }
+    config.records = args.records;
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let simulator = Simulator::start(config, addr)
         .await

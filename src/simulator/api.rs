@@ -15,6 +15,7 @@ use super::{
     state::Shared,
     store::{Record, Table},
     tenant::{Permission, roles_json},
+    v3::{self, V3Route},
     writes,
 };
 
@@ -40,6 +41,8 @@ enum Route<'a> {
     /// `/Users/ByRole/{roleId}`.
     UsersByRole(&'a str),
     Insights(&'a str),
+    /// The v3 data-export API (see `v3.rs`).
+    V3(V3Route<'a>),
 }
 
 impl Route<'_> {
@@ -64,6 +67,9 @@ impl Route<'_> {
 fn route(path: &str) -> Option<Route<'_>> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is = |segment: &str, name: &str| segment.eq_ignore_ascii_case(name);
+    if let Some(v3) = v3::route(&segments) {
+        return Some(Route::V3(v3));
+    }
     match segments.as_slice() {
         [insights, odata, set] if is(insights, "insights") && is(odata, "odata") => {
             Some(Route::Insights(set))
@@ -111,7 +117,11 @@ fn forbidden() -> Reply {
 }
 
 fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Result<Reply, Reply> {
-    let version = api_version(shared, request)?;
+    // v3 is a URL prefix, not an api-version value: the header is not read there.
+    let version = match route {
+        Route::V3(_) => ApiVersion::V2_1,
+        _ => api_version(shared, request)?,
+    };
     let principal = shared
         .tokens
         .authenticate(request.headers)
@@ -164,6 +174,10 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
         (Route::Insights(set), Some(entity)) => {
             call.require(Some(entity), Permission::ReportView)?;
             Ok(insights::answer(shared, entity, set, request.query))
+        }
+        (Route::V3(v3), Some(entity)) => {
+            call.require(Some(entity), v3.resource().view_permission())?;
+            Ok(v3::answer(shared, request, entity, v3))
         }
         (Route::AccountChildren(account, child), Some(entity)) => {
             call.children(entity, account, child)

@@ -36,6 +36,7 @@ mod server;
 mod state;
 mod store;
 mod tenant;
+mod v3;
 mod writes;
 
 use std::{
@@ -69,6 +70,23 @@ pub struct SimulatorConfig {
     /// tests and benchmarks. 0 (the default) adds nothing and costs nothing at start-up.
     /// Fetch them in one answer with `simulatorUnpaged=true` (see [`Simulator::banner`]).
     pub extra_invoices: usize,
+    /// `simulate --records N`: the first legal entity holds exactly N accounts, N
+    /// subscriptions and N invoices (then `extra_invoices` more), generated from the seed, so
+    /// the same N gives the same bytes; the other legal entity keeps `records_per_entity`
+    /// accounts. With 10,000, `GET /Invoices` in the first entity is 100 full pages of 100.
+    /// `None` (the default): `records_per_entity` accounts in every entity.
+    pub records: Option<usize>,
+}
+
+impl SimulatorConfig {
+    /// The default simulator with a first legal entity of exactly `n` accounts, `n`
+    /// subscriptions and `n` invoices (see [`SimulatorConfig::records`]).
+    pub fn with_records(n: usize) -> SimulatorConfig {
+        SimulatorConfig {
+            records: Some(n),
+            ..SimulatorConfig::default()
+        }
+    }
 }
 
 impl Default for SimulatorConfig {
@@ -80,6 +98,7 @@ impl Default for SimulatorConfig {
             seed: 42,
             records_per_entity: 40,
             extra_invoices: 0,
+            records: None,
         }
     }
 }
@@ -136,14 +155,16 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let base_url = base_url_for(addr);
         let tokens = Tokens::new(base_url.clone(), config.token_ttl, config.legacy_token_ttl)?;
-        let (seed, records, extra) = (
+        let (seed, records, extra, exact) = (
             config.seed,
             config.records_per_entity,
             config.extra_invoices,
+            config.records,
         );
-        let store = tokio::task::spawn_blocking(move || data::generate(seed, records, extra))
-            .await
-            .map_err(std::io::Error::other)?;
+        let store =
+            tokio::task::spawn_blocking(move || data::generate(seed, records, extra, exact))
+                .await
+                .map_err(std::io::Error::other)?;
         let shared = Arc::new(Shared::new(config, base_url, tokens, store));
         let app = Router::new()
             .fallback(server::entry)
@@ -249,8 +270,15 @@ impl Simulator {
             ),
             format!("  Faults            {}", self.shared.faults()),
             format!(
-                "  Data              {} accounts per legal entity (seed {}){}",
-                config.records_per_entity,
+                "  Data              {} (seed {}){}",
+                match config.records {
+                    Some(n) => format!(
+                        "{n} accounts, {n} subscriptions and {n} invoices in {}; {} accounts in the other",
+                        demo::LEGAL_ENTITIES[0].name,
+                        config.records_per_entity
+                    ),
+                    None => format!("{} accounts per legal entity", config.records_per_entity),
+                },
                 config.seed,
                 if config.extra_invoices > 0 {
                     format!(
@@ -264,6 +292,9 @@ impl Simulator {
             ),
             "  Unpaged lists     add simulatorUnpaged=true to a 2.1 list for every record as a bare \
              array (a simulator extension: Younium has no such parameter)"
+                .to_owned(),
+            "  v3 data export    GET /v3/Subscriptions and /v3/Invoices: {\"items\", \"nextPage\"}, \
+             pageSize up to 5000, relations as URLs (partly guessed: the notes found no endpoint list)"
                 .to_owned(),
             String::new(),
             "Try:".to_owned(),

@@ -10,7 +10,7 @@ use super::panes::request::BodyCheck;
 use super::panes::response::{ResponseState, Shown};
 use crate::session::{CallError, CallOutcome};
 use crate::younium::catalog::catalog;
-use crate::younium::paging::with_page;
+use crate::younium::paging::{PageInfo, PageKind, follow_link, with_page};
 use crate::younium::problem::{CallContext, explain};
 use crate::younium::{ApiRequest, ApiResponse};
 
@@ -153,10 +153,38 @@ impl App {
 
     /// `n`/`p`: the same request as the one on screen (path, query, headers, body as sent),
     /// another page. The builder is left as the user has it.
+    /// A v3 page (cursor paging) leads only on, to the request its `nextPage` link names
+    /// (refused, with a note, when the link leaves the connected origin); the page number it
+    /// will show is counted here.
     pub(crate) fn go_to_page(&mut self, page: u64, effects: &mut Vec<Effect>) -> Option<Overlay> {
         let shown = self.response.shown()?;
-        let next = with_page(&shown.request, page);
-        self.send(next, None, SendChecks::default(), effects)
+        let (next, cursor) = match shown.page.as_ref() {
+            Some(
+                info @ PageInfo {
+                    kind: PageKind::Cursor { next },
+                    ..
+                },
+            ) => {
+                let link = next.as_deref().filter(|_| page > info.page_number)?;
+                let base_url = self.connection.environment.base_url().to_string();
+                match follow_link(&shown.request, link, &base_url) {
+                    Ok(request) => (request, true),
+                    Err(refused) => {
+                        // The link is the server's text: one line, no control characters.
+                        let said = format!("The next page was not requested: {refused}");
+                        self.response
+                            .note(crate::sanitize::one_line(&said).into_owned());
+                        return None;
+                    }
+                }
+            }
+            _ => (with_page(&shown.request, page), false),
+        };
+        let overlay = self.send(next, None, SendChecks::default(), effects);
+        if cursor && let Some(id) = self.response.in_flight() {
+            self.response.expect_page(id, page);
+        }
+        overlay
     }
 
     pub(crate) fn on_response(

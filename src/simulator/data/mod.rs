@@ -26,7 +26,14 @@ use super::{
 use generator::EntityGenerator;
 
 /// Generates the whole store; the first legal entity gets `extra_invoices` more invoices.
-pub(crate) fn generate(seed: u64, records_per_entity: usize, extra_invoices: usize) -> Store {
+/// With `exact` (`simulate --records N`), the first legal entity holds exactly N accounts, N
+/// subscriptions and N invoices (before the extra ones); the others keep `records_per_entity`.
+pub(crate) fn generate(
+    seed: u64,
+    records_per_entity: usize,
+    extra_invoices: usize,
+    exact: Option<usize>,
+) -> Store {
     let users = USERS
         .iter()
         .map(|user| record(Resource::Users, user.to_json()))
@@ -35,9 +42,13 @@ pub(crate) fn generate(seed: u64, records_per_entity: usize, extra_invoices: usi
     let entities = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..LEGAL_ENTITIES.len())
             .map(|entity| {
-                let extra = if entity == 0 { extra_invoices } else { 0 };
+                let (accounts, extra, exact) = match (entity, exact) {
+                    (0, Some(n)) => (n, extra_invoices, true),
+                    (0, None) => (records_per_entity, extra_invoices, false),
+                    _ => (records_per_entity, 0, false),
+                };
                 scope.spawn(move || {
-                    EntityGenerator::new(seed, entity).generate(records_per_entity, extra)
+                    EntityGenerator::new(seed, entity).generate(accounts, extra, exact)
                 })
             })
             .collect();
@@ -80,9 +91,9 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic_and_scales() {
-        let a = generate(42, 30, 0);
-        let b = generate(42, 30, 0);
-        let c = generate(43, 30, 0);
+        let a = generate(42, 30, 0, None);
+        let b = generate(42, 30, 0, None);
+        let c = generate(43, 30, 0, None);
         let accounts = |s: &Store| {
             s.table(0, Resource::Accounts)
                 .map(|t| t.records[0].json.clone())
@@ -101,8 +112,54 @@ mod tests {
     }
 
     #[test]
+    fn an_exact_tenant_has_n_of_each_in_the_first_entity() {
+        for n in [0, 1, 2, 7, 300, 1_200] {
+            let store = generate(42, 5, 0, Some(n));
+            for resource in [
+                Resource::Accounts,
+                Resource::Subscriptions,
+                Resource::Invoices,
+            ] {
+                let records = store
+                    .table(0, resource)
+                    .map(|t| t.records.as_slice())
+                    .unwrap_or_default();
+                assert_eq!(records.len(), n, "{resource:?} with N = {n}");
+                // Copies get ids and numbers of their own, in their text too.
+                let mut ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                assert_eq!(ids.len(), n, "{resource:?}: ids repeat");
+                let mut numbers: Vec<&str> =
+                    records.iter().filter_map(|r| r.number.as_deref()).collect();
+                let numbered = numbers.len();
+                numbers.sort_unstable();
+                numbers.dedup();
+                assert_eq!(numbers.len(), numbered, "{resource:?}: numbers repeat");
+                for record in records {
+                    let value = record.value();
+                    assert_eq!(value["id"], record.id.as_str());
+                    if let Some((field, _)) = resource.number_field() {
+                        assert_eq!(value[field].as_str(), record.number.as_deref());
+                    }
+                }
+            }
+            let others = store.table(1, Resource::Accounts).map(|t| t.records.len());
+            assert_eq!(others, Some(5));
+        }
+        let a = generate(7, 5, 0, Some(50));
+        let b = generate(7, 5, 0, Some(50));
+        let texts = |s: &Store| -> Vec<String> {
+            s.table(0, Resource::Invoices)
+                .map(|t| t.records.iter().map(|r| r.json.to_string()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(texts(&a), texts(&b));
+    }
+
+    #[test]
     fn records_have_no_nulls_and_real_looking_timestamps() {
-        let store = generate(42, 20, 0);
+        let store = generate(42, 20, 0, None);
         for resource in Resource::PER_ENTITY {
             let Some(table) = store.table(0, resource) else {
                 continue;

@@ -13,7 +13,7 @@ use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 use crate::younium::ApiRequest;
-use crate::younium::catalog::{Catalog, Operation, filter_words};
+use crate::younium::catalog::{Catalog, Operation, V3_TAG, filter_words};
 
 #[derive(Debug, PartialEq)]
 pub enum CatalogEvent {
@@ -356,19 +356,27 @@ impl CatalogPane {
                             ),
                         ]))
                     }
+                    Row::Tag(t) if self.tags[*t] == V3_TAG => ListItem::new(Line::from(vec![
+                        Span::styled(self.tags[*t].to_string(), theme.title()),
+                        Span::styled("  partly guessed", theme.warn()),
+                    ])),
                     Row::Tag(t) => {
                         ListItem::new(Line::styled(self.tags[*t].to_string(), theme.title()))
                     }
                     Row::Op(i) => {
                         let op = &self.catalog.operations[*i];
-                        ListItem::new(Line::from(vec![
+                        let mut spans = vec![
                             Span::raw("  "),
                             Span::styled(
                                 format!("{:<7}", op.method.as_str()),
                                 theme.method(op.method),
                             ),
                             Span::raw(op.path.clone()),
-                        ]))
+                        ];
+                        if op.is_partly_guessed() {
+                            spans.push(Span::styled(" ?", theme.warn()));
+                        }
+                        ListItem::new(Line::from(spans))
                     }
                 })
                 .collect();
@@ -409,17 +417,24 @@ impl CatalogPane {
             }
             if op.is_paged() {
                 facts.push(Span::styled("paged  ", theme.dim()));
+            } else if op.is_cursor_paged() {
+                facts.push(Span::styled("v3 paged by nextPage  ", theme.dim()));
             }
             if op.body.is_some() {
                 facts.push(Span::styled("JSON body  ", theme.dim()));
             }
             let codes: Vec<String> = op.success.iter().map(u16::to_string).collect();
             facts.push(Span::styled(codes.join("/"), theme.dim()));
+            let second = if op.is_partly_guessed() {
+                vec![
+                    Span::styled("Enter loads it  ", theme.dim()),
+                    Span::styled("? partly guessed endpoint", theme.warn()),
+                ]
+            } else {
+                vec![Span::styled("Enter loads it into the request", theme.dim())]
+            };
             frame.render_widget(
-                Paragraph::new(vec![
-                    Line::from(facts),
-                    Line::styled("Enter loads it into the request", theme.dim()),
-                ]),
+                Paragraph::new(vec![Line::from(facts), Line::from(second)]),
                 detail_area,
             );
         }

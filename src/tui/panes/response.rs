@@ -127,6 +127,9 @@ pub struct ResponsePane {
     body_cache: RefCell<Option<(BodyKey, BodyLines)>>,
     /// Every page of the list on screen being fetched (`A`), shown as a bar over it.
     pub all_pages: Option<AllPagesRun>,
+    /// The v3 page (counted by following `nextPage` links) that response `id` will be:
+    /// `(id, page)`. A cursor page does not say its own number.
+    next_page_number: Option<(u64, u64)>,
 }
 
 /// What decides the body lines drawn: the response (and the filter output shown), the first
@@ -163,6 +166,7 @@ impl Default for ResponsePane {
             awaiting_fold: false,
             body_cache: RefCell::new(None),
             all_pages: None,
+            next_page_number: None,
         }
     }
 }
@@ -187,10 +191,27 @@ impl ResponsePane {
         match &mut self.state {
             ResponseState::Shown(shown) if shown.id == id => {
                 shown.doc = Some(doc);
-                shown.page = page;
+                shown.page = match (page, self.next_page_number) {
+                    (Some(page), Some((for_id, number))) if page.is_cursor() && for_id == id => {
+                        Some(page.with_page_number(number))
+                    }
+                    (page, _) => page,
+                };
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Response `id` (being sent) is v3 page `page`, reached from the page on screen.
+    pub fn expect_page(&mut self, id: u64, page: u64) {
+        self.next_page_number = Some((id, page));
+    }
+
+    /// Adds a note to the response on screen (shown under its status line).
+    pub fn note(&mut self, note: String) {
+        if let ResponseState::Shown(shown) = &mut self.state {
+            shown.notes.push(note);
         }
     }
 

@@ -148,6 +148,9 @@ pub(super) fn status_line(shown: &Shown, theme: &Theme, keymap: &Keymap) -> Line
         if page.has_next {
             keys.push(format!("{} next", key(Command::NextPage)));
         }
+        if page.is_cursor() && page.page_number > 1 {
+            keys.push("no prev: cursor".to_string());
+        }
         if !keys.is_empty() {
             spans.push(Span::styled(
                 format!("  ({})", keys.join(", ")),
