@@ -428,18 +428,23 @@ async fn a_bare_array_is_every_record_already() {
     let sim = simulator().await;
     let client = client(&sim);
     let truth = truth(&sim, &client).await;
-    let merged = all_pages::fetch_all(
+    let request = ApiRequest::new(Method::Get, "/Invoices");
+    let base_url = sim.base_url();
+    let v2_0 = settings(ApiVersion::V2_0);
+    let run = all_pages::fetch_all(
         &client,
-        &sim.base_url(),
-        &ApiRequest::new(Method::Get, "/Invoices"),
-        &settings(ApiVersion::V2_0),
+        &base_url,
+        &request,
+        &v2_0,
         Options::default(),
         None,
         |_| {},
         CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    );
+    // The runner spawns it on the runtime: the future must be Send.
+    fn is_send<T: Send>(_: &T) {}
+    is_send(&run);
+    let merged = run.await.unwrap();
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!((merged.pages, merged.record_count), (1, truth.len() as u64));
     assert_eq!(ids(&merged.records), truth);
