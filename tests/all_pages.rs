@@ -327,6 +327,12 @@ async fn server_errors_and_dropped_connections_are_retried() {
         Some(3),
         ScriptedAction::Drop,
     ));
+    // A 429 that names no wait: exponential backoff with jitter.
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(6),
+        ScriptedAction::RateLimited { retry_after: None },
+    ));
     let mut retries = 0;
     let merged = run(
         &sim,
@@ -340,7 +346,11 @@ async fn server_errors_and_dropped_connections_are_retried() {
     .await;
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!(ids(&merged.records), truth);
-    assert_eq!(retries, 4);
+    let statuses: Vec<(String, u16)> = invoice_requests(&sim)
+        .iter()
+        .map(|r| (r.query.clone(), r.status))
+        .collect();
+    assert_eq!(retries, 5, "{statuses:?}");
     let requests = invoice_requests(&sim);
     let page3: Vec<u16> = requests
         .iter()
