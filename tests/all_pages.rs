@@ -327,6 +327,12 @@ async fn server_errors_and_dropped_connections_are_retried() {
         Some(3),
         ScriptedAction::Drop,
     ));
+    // A 429 that names no wait: exponential backoff with jitter.
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(6),
+        ScriptedAction::RateLimited { retry_after: None },
+    ));
     let mut retries = 0;
     let merged = run(
         &sim,
@@ -340,7 +346,11 @@ async fn server_errors_and_dropped_connections_are_retried() {
     .await;
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!(ids(&merged.records), truth);
-    assert_eq!(retries, 4);
+    let statuses: Vec<(String, u16)> = invoice_requests(&sim)
+        .iter()
+        .map(|r| (r.query.clone(), r.status))
+        .collect();
+    assert_eq!(retries, 5, "{statuses:?}");
     let requests = invoice_requests(&sim);
     let page3: Vec<u16> = requests
         .iter()
@@ -428,18 +438,23 @@ async fn a_bare_array_is_every_record_already() {
     let sim = simulator().await;
     let client = client(&sim);
     let truth = truth(&sim, &client).await;
-    let merged = all_pages::fetch_all(
+    let request = ApiRequest::new(Method::Get, "/Invoices");
+    let base_url = sim.base_url();
+    let v2_0 = settings(ApiVersion::V2_0);
+    let run = all_pages::fetch_all(
         &client,
-        &sim.base_url(),
-        &ApiRequest::new(Method::Get, "/Invoices"),
-        &settings(ApiVersion::V2_0),
+        &base_url,
+        &request,
+        &v2_0,
         Options::default(),
         None,
         |_| {},
         CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    );
+    // The runner spawns it on the runtime: the future must be Send.
+    fn is_send<T: Send>(_: &T) {}
+    is_send(&run);
+    let merged = run.await.unwrap();
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!((merged.pages, merged.record_count), (1, truth.len() as u64));
     assert_eq!(ids(&merged.records), truth);

@@ -39,13 +39,13 @@ pub(super) struct PageFailure {
     pub message: String,
     pub status: Option<u16>,
     /// No call could be made at all (no token, a refused URL): not the page's fault.
-    pub call: Option<CallError>,
+    pub call: Option<Box<CallError>>,
 }
 
 impl PageFailure {
     pub fn into_error(self) -> AllPagesError {
         match self.call {
-            Some(call) => AllPagesError::Call(call),
+            Some(call) => AllPagesError::Call(*call),
             None if self.status.is_none() && self.message.starts_with("not a list") => {
                 AllPagesError::NotAList(self.message)
             }
@@ -239,7 +239,7 @@ pub(super) async fn send_for_body(
                     page: number,
                     message: error.to_string(),
                     status: None,
-                    call: Some(error),
+                    call: Some(Box::new(error)),
                 });
             }
         };
