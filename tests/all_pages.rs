@@ -473,3 +473,55 @@ async fn a_bare_array_is_every_record_already() {
     assert!(err.to_string().contains("only a GET list"), "{err}");
     sim.shutdown().await;
 }
+
+/// A v3 export list is followed through its `nextPage` links to the end: every item once, in
+/// the server's order, whether the run starts from nothing or from the page on screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_v3_list_is_followed_to_its_last_page() {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let truth = truth(&sim, &client).await;
+    let mut req = ApiRequest::new(Method::Get, "/v3/Invoices");
+    req.query.push(Param::new("pageSize", "37"));
+    let pages = truth.len().div_ceil(37) as u64;
+    let merged = run(
+        &sim,
+        &client,
+        &req,
+        Options::default(),
+        None,
+        CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert_eq!(merged.finish, Finish::Complete, "{}", merged.summary());
+    assert_eq!(merged.pages, pages);
+    assert_eq!(ids(&merged.records), truth);
+    let v3_requests = |sim: &Simulator| {
+        sim.log()
+            .into_iter()
+            .filter(|r| r.path.eq_ignore_ascii_case("/v3/Invoices"))
+            .count()
+    };
+    assert_eq!(v3_requests(&sim), pages as usize);
+
+    // From the first page on screen: it is not fetched again.
+    let first = client
+        .call(&sim.base_url(), &req, &settings(ApiVersion::V2_1))
+        .await
+        .unwrap()
+        .response;
+    let before = v3_requests(&sim);
+    let merged = run(
+        &sim,
+        &client,
+        &req,
+        Options::default(),
+        Some(&first),
+        CancellationToken::new(),
+        |_| {},
+    )
+    .await;
+    assert_eq!(ids(&merged.records), truth);
+    assert_eq!(v3_requests(&sim) - before, pages as usize - 1);
+}

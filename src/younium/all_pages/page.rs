@@ -275,6 +275,8 @@ pub(super) fn read_answer(response: &ApiResponse, number: u64) -> Result<Chunk, 
                 total_count: None,
                 has_next: false,
                 has_previous: number > 1,
+                records: Some(0),
+                kind: crate::younium::paging::PageKind::Numbered,
             }),
             ..Chunk::default()
         });

@@ -1,11 +1,9 @@
 //! The v3 data-export API (`/v3/…`): an envelope of `items` and `nextPage`, no `nextPage`
 //! meaning done. Pages form a chain, so they are fetched one after another.
 //!
-//! This is the seam the v3 paging work joins: [`next_request`] turns a page's `nextPage` into
-//! the request for the next page. Younium documents the envelope but not the form of
-//! `nextPage` (a URL, a path or a cursor: see api-notes.md §4), so it accepts a URL or a path
-//! with a query (its query replaces the request's) and treats anything else as a cursor sent
-//! back as `nextPage=…`. Replace it with `younium::paging`'s v3 reader when that lands.
+//! The next page's request comes from `younium::paging` ([`PageInfo::next_request`]), the one
+//! place a `nextPage` link is read and held to the origin: a link elsewhere ends the run with
+//! that page named, nothing sent.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,37 +15,23 @@ use super::merge::Merger;
 use super::page::{self, RunContext};
 use super::{AllPagesError, Finish, Merged, Options, Progress, stopped_before_start};
 use crate::session::ApiClient;
-use crate::younium::request::{ApiRequest, ApiResponse, CallSettings, Param};
+use crate::younium::paging::PageInfo;
+use crate::younium::request::{ApiRequest, ApiResponse, CallSettings};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Envelope {
-    next_page: Option<serde_json::Value>,
     total_count: Option<u64>,
 }
 
-/// The request for the page after `body`, or `None` when `body` is the last page.
-pub fn next_request(current: &ApiRequest, body: &[u8]) -> Option<ApiRequest> {
-    let envelope: Envelope = serde_json::from_slice(body).ok()?;
-    let next = match envelope.next_page? {
-        serde_json::Value::String(s) if !s.trim().is_empty() => s,
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    let mut req = current.clone();
-    let query = match next.split_once('?') {
-        Some((_, query)) if next.contains('/') || next.starts_with('?') => query,
-        _ => {
-            req.query
-                .retain(|p| !p.name.eq_ignore_ascii_case("nextPage"));
-            req.query.push(Param::new("nextPage", next));
-            return Some(req);
-        }
-    };
-    req.query = form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| Param::new(k.into_owned(), v.into_owned()))
-        .collect();
-    Some(req)
+/// The request for the page after `body` (its `nextPage`, followed only within the origin of
+/// `base_url`); `Ok(None)` on the last page.
+fn next_of(current: &ApiRequest, body: &[u8], base_url: &str) -> Result<Option<ApiRequest>, String> {
+    match PageInfo::probe(body).and_then(|info| info.next_request(current, base_url)) {
+        None => Ok(None),
+        Some(Ok(next)) => Ok(Some(next)),
+        Some(Err(refused)) => Err(format!("its nextPage link was not followed: {refused}")),
+    }
 }
 
 /// Follows `nextPage` from `request` (or from `first`, the answer on screen) to the end.
@@ -89,9 +73,13 @@ pub(super) async fn fetch_sequential(
                     .ok()
                     .and_then(|e| e.total_count)
             });
-            match next_request(&current, &body) {
-                Some(next) => current = next,
-                None => break,
+            match next_of(&current, &body, base_url) {
+                Ok(Some(next)) => current = next,
+                Ok(None) => break,
+                Err(message) => {
+                    finish = Finish::Failed { page, message };
+                    break;
+                }
             }
         }
         let fetched = tokio::select! {
@@ -155,21 +143,23 @@ async fn fetch_raw(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::younium::Method;
+    use crate::younium::{Method, Param};
 
     #[test]
-    fn next_page_links_and_cursors() {
+    fn next_page_links_stay_on_the_origin() {
+        let base = "https://api.younium.com";
         let req = ApiRequest::new(Method::Get, "/v3/Invoices");
-        let next = next_request(
-            &req,
-            br#"{"items":[],"nextPage":"https://api.younium.com/v3/Invoices?pageSize=100&page=2"}"#,
-        )
-        .unwrap();
+        let page = br#"{"items":[{"id":1}],"nextPage":"/v3/Invoices?pageSize=100&cursor=abc"}"#;
+        let next = next_of(&req, page, base).unwrap().unwrap();
         assert_eq!(next.path, "/v3/Invoices");
-        assert_eq!(next.query[1], Param::new("page", "2"));
-        let cursor = next_request(&req, br#"{"items":[],"nextPage":"abc"}"#).unwrap();
-        assert_eq!(cursor.query[0], Param::new("nextPage", "abc"));
-        assert!(next_request(&req, br#"{"items":[],"nextPage":null}"#).is_none());
-        assert!(next_request(&req, br#"{"items":[]}"#).is_none());
+        assert!(next.query.contains(&Param::new("cursor", "abc")), "{:?}", next.query);
+        let absolute =
+            br#"{"items":[],"nextPage":"https://api.younium.com/v3/Invoices?cursor=d"}"#;
+        assert!(next_of(&req, absolute, base).unwrap().is_some());
+        let elsewhere = br#"{"items":[],"nextPage":"https://evil.example/v3/Invoices?cursor=d"}"#;
+        let refused = next_of(&req, elsewhere, base).unwrap_err();
+        assert!(refused.contains("not followed"), "{refused}");
+        assert_eq!(next_of(&req, br#"{"items":[],"nextPage":null}"#, base), Ok(None));
+        assert_eq!(next_of(&req, br#"{"items":[]}"#, base), Ok(None));
     }
 }
