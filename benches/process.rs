@@ -317,7 +317,9 @@ fn all_pages(runtime: &tokio::runtime::Runtime) {
         let size = status_size(&text);
         runs.push((latency, total, keys, rss_before, rss_mib(&app), size));
     }
-    println!("all pages of 10,000 invoices (100 pages of 100), concurrency 4, release binary in a pty:");
+    println!(
+        "all pages of 10,000 invoices (100 pages of 100), concurrency 4, release binary in a pty:"
+    );
     let transfer = runs[0].1.as_secs_f64();
     for (latency, total, mut keys, rss_before, rss_after, size) in runs {
         keys.sort();
@@ -328,7 +330,8 @@ fn all_pages(runtime: &tokio::runtime::Runtime) {
             total.as_secs_f64(),
             total.as_secs_f64() / ideal,
             keys.len(),
-            keys.get(keys.len() / 2).map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            keys.get(keys.len() / 2)
+                .map_or(0.0, |d| d.as_secs_f64() * 1e3),
             keys.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
         );
     }

@@ -260,3 +260,48 @@ async fn concurrency_comes_from_the_profile_and_is_checked() {
     let _ = std::fs::remove_dir_all(&dir);
     sim.shutdown().await;
 }
+
+/// The merged records are one history entry: the list without a page number, every record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_pages_is_recorded_as_one_history_entry() {
+    let sim = simulator().await;
+    let truth = truth(&sim).await;
+    let history = std::env::temp_dir().join(format!(
+        "younium-tui-call-all-pages-{}.sqlite3",
+        std::process::id()
+    ));
+    let file = history.to_str().unwrap();
+    let out = run(
+        &sim,
+        &[
+            "--history",
+            file,
+            "call",
+            "GET",
+            "/Invoices",
+            "-q",
+            "PageSize=50",
+            "--all-pages",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = run(&sim, &["--history", file, "history", "--json"]).await;
+    let entries: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let id = entries[0]["id"].to_string();
+    let shown = run(&sim, &["--history", file, "history", "show", &id, "--json"]).await;
+    let entry: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let text_of = |v: &serde_json::Value| v.to_string();
+    assert!(!text_of(&entry).contains("PageNumber"), "{entry}");
+    let body = entry
+        .pointer("/response/body")
+        .and_then(|b| b.as_str())
+        .unwrap_or_else(|| panic!("no response body in {entry}"));
+    let records: Vec<serde_json::Value> = serde_json::from_str(body).unwrap();
+    assert_eq!(records.len(), truth.len());
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", history.display()));
+    }
+}

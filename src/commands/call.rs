@@ -67,21 +67,8 @@ pub async fn run(
             resolved.connection.clone(),
             resolved.manager,
         ),
-        http: resolved.http,
+        http: resolved.http.clone(),
     };
-    if args.all_pages {
-        let base_url = resolved.environment.base_url();
-        let options = super::call_pages::options(args, resolved.concurrency);
-        return super::call_pages::run_all(
-            args,
-            &client,
-            base_url,
-            &req,
-            &resolved.settings,
-            options,
-        )
-        .await;
-    }
     let outcome = match client
         .call(resolved.environment.base_url(), &req, &resolved.settings)
         .await
@@ -93,16 +80,31 @@ pub async fn run(
         }
     };
     let response = &outcome.response;
+    if args.all_pages {
+        // The first page is this answer; the run fetches the rest and the history keeps the
+        // merged records as one entry.
+        let base_url = resolved.environment.base_url();
+        let options = super::call_pages::options(args, resolved.concurrency);
+        let run = super::call_pages::run_all(
+            args,
+            &client,
+            base_url,
+            &req,
+            &resolved.settings,
+            options,
+            response,
+        )
+        .await?;
+        if let (Some(recorder), Some(merged)) = (recorder, &run.merged) {
+            let list = crate::younium::all_pages::list_request(&req);
+            let context = record_context(&resolved, response);
+            recorder.record_exchange(&context, &list, &merged.as_response(response));
+            recorder.close();
+        }
+        return Ok(run.code);
+    }
     if let Some(recorder) = recorder {
-        let sent = |name| response.sent.header(name).map(|v| v.wire());
-        let context = Context {
-            profile: resolved.profile.clone(),
-            environment: resolved.environment.clone(),
-            legal_entity: sent("legal-entity"),
-            api_version: sent("api-version")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(resolved.settings.api_version),
-        };
+        let context = record_context(&resolved, response);
         recorder.record_exchange(&context, &req, response);
         recorder.close();
     }
@@ -300,4 +302,17 @@ fn write_lines(doc: &Document, terminal: bool, out: &mut impl Write) -> std::io:
         }
     }
     Ok(())
+}
+
+/// Where and as whom `response`'s request went, for its history entry.
+fn record_context(resolved: &super::Resolved, response: &ApiResponse) -> Context {
+    let sent = |name| response.sent.header(name).map(|v| v.wire());
+    Context {
+        profile: resolved.profile.clone(),
+        environment: resolved.environment.clone(),
+        legal_entity: sent("legal-entity"),
+        api_version: sent("api-version")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(resolved.settings.api_version),
+    }
 }

@@ -38,7 +38,8 @@ pub async fn run_all(
     req: &ApiRequest,
     settings: &CallSettings,
     options: Options,
-) -> anyhow::Result<ExitCode> {
+    first: &ApiResponse,
+) -> anyhow::Result<RunOutcome> {
     let format = args.format.unwrap_or(Format::Json);
     let cancel = CancellationToken::new();
     let on_ctrl_c = {
@@ -55,8 +56,17 @@ pub async fn run_all(
             let _ = write!(io::stderr().lock(), "\r\x1b[2K{}", progress_line(p));
         }
     };
-    let result =
-        all_pages::fetch_all(client, base_url, req, settings, options, None, show, cancel).await;
+    let result = all_pages::fetch_all(
+        client,
+        base_url,
+        req,
+        settings,
+        options,
+        Some(first),
+        show,
+        cancel,
+    )
+    .await;
     on_ctrl_c.abort();
     if terminal {
         let _ = write!(io::stderr().lock(), "\r\x1b[2K");
@@ -71,23 +81,42 @@ pub async fn run_all(
                 } => EXIT_HTTP_ERROR,
                 _ => EXIT_FAILURE,
             };
-            return Ok(ExitCode::from(code));
+            return Ok(RunOutcome::failed(code));
         }
     };
     let took = format!("{:.1} s", merged.elapsed.as_secs_f64());
-    match &merged.finish {
+    let code = match &merged.finish {
         Finish::Complete => {
             say(format_args!("{} · {took}", merged.summary()));
             write_records(format, &merged.records)?;
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Finish::Stopped => {
             say(format_args!("{}; nothing written", merged.summary()));
-            Ok(ExitCode::from(EXIT_INTERRUPTED))
+            ExitCode::from(EXIT_INTERRUPTED)
         }
         Finish::Failed { .. } => {
             say(format_args!("error: {}; nothing written", merged.summary()));
-            Ok(ExitCode::from(EXIT_HTTP_ERROR))
+            ExitCode::from(EXIT_HTTP_ERROR)
+        }
+    };
+    Ok(RunOutcome {
+        code,
+        merged: Some(merged),
+    })
+}
+
+/// How a run ended: the exit code, and the records when any page arrived.
+pub struct RunOutcome {
+    pub code: ExitCode,
+    pub merged: Option<all_pages::Merged>,
+}
+
+impl RunOutcome {
+    fn failed(code: u8) -> Self {
+        RunOutcome {
+            code: ExitCode::from(code),
+            merged: None,
         }
     }
 }

@@ -5,8 +5,8 @@
 
 use super::app::{App, Effect, Focus, Overlay};
 use super::panes::response::AllPagesRun;
-use crate::younium::all_pages::{Finish, Merged, Options, Progress, is_v3};
-use crate::younium::{ApiRequest, ApiResponse, Method};
+use crate::younium::Method;
+use crate::younium::all_pages::{Finish, Merged, Options, Progress, is_v3, list_request};
 
 impl App {
     /// `A` in the Response pane.
@@ -123,18 +123,8 @@ impl App {
                 merged.pages
             ));
         }
-        let request = without_page_number(&run.request);
-        let response = ApiResponse {
-            status: run.first.status,
-            reason: run.first.reason.clone(),
-            headers: vec![(
-                "content-type".into(),
-                "application/json; charset=utf-8".into(),
-            )],
-            body: merged.records,
-            elapsed: merged.elapsed,
-            sent: run.first.sent.clone(),
-        };
+        let request = list_request(&run.request);
+        let response = merged.as_response(&run.first);
         self.status = Some(format!("All pages: {summary}"));
         self.record(&request, &response, effects);
         self.next_id += 1;
@@ -148,13 +138,4 @@ impl App {
         }
         true
     }
-}
-
-/// The request the merged records answer: the list without a page number.
-fn without_page_number(request: &ApiRequest) -> ApiRequest {
-    let mut request = request.clone();
-    request
-        .query
-        .retain(|p| !p.name.eq_ignore_ascii_case("PageNumber"));
-    request
 }

@@ -104,6 +104,32 @@ impl Merged {
     pub fn summary(&self) -> String {
         progress::summary(self)
     }
+
+    /// The merged records as one answer to [`list_request`]: the status line and the request
+    /// as sent of `first` (the page the run started from), the records as its JSON body. The
+    /// viewer shows it and the history keeps it as one entry.
+    pub fn as_response(&self, first: &ApiResponse) -> ApiResponse {
+        ApiResponse {
+            status: first.status,
+            reason: first.reason.clone(),
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body: self.records.clone(),
+            elapsed: self.elapsed,
+            sent: first.sent.clone(),
+        }
+    }
+}
+
+/// The request the merged records answer: the list without a page number.
+pub fn list_request(request: &ApiRequest) -> ApiRequest {
+    let mut request = request.clone();
+    request
+        .query
+        .retain(|p| !p.name.eq_ignore_ascii_case("PageNumber"));
+    request
 }
 
 /// Why a run produced nothing at all.

@@ -26,7 +26,11 @@ struct Envelope {
 
 /// The request for the page after `body` (its `nextPage`, followed only within the origin of
 /// `base_url`); `Ok(None)` on the last page.
-fn next_of(current: &ApiRequest, body: &[u8], base_url: &str) -> Result<Option<ApiRequest>, String> {
+fn next_of(
+    current: &ApiRequest,
+    body: &[u8],
+    base_url: &str,
+) -> Result<Option<ApiRequest>, String> {
     match PageInfo::probe(body).and_then(|info| info.next_request(current, base_url)) {
         None => Ok(None),
         Some(Ok(next)) => Ok(Some(next)),
@@ -152,14 +156,20 @@ mod tests {
         let page = br#"{"items":[{"id":1}],"nextPage":"/v3/Invoices?pageSize=100&cursor=abc"}"#;
         let next = next_of(&req, page, base).unwrap().unwrap();
         assert_eq!(next.path, "/v3/Invoices");
-        assert!(next.query.contains(&Param::new("cursor", "abc")), "{:?}", next.query);
-        let absolute =
-            br#"{"items":[],"nextPage":"https://api.younium.com/v3/Invoices?cursor=d"}"#;
+        assert!(
+            next.query.contains(&Param::new("cursor", "abc")),
+            "{:?}",
+            next.query
+        );
+        let absolute = br#"{"items":[],"nextPage":"https://api.younium.com/v3/Invoices?cursor=d"}"#;
         assert!(next_of(&req, absolute, base).unwrap().is_some());
         let elsewhere = br#"{"items":[],"nextPage":"https://evil.example/v3/Invoices?cursor=d"}"#;
         let refused = next_of(&req, elsewhere, base).unwrap_err();
         assert!(refused.contains("not followed"), "{refused}");
-        assert_eq!(next_of(&req, br#"{"items":[],"nextPage":null}"#, base), Ok(None));
+        assert_eq!(
+            next_of(&req, br#"{"items":[],"nextPage":null}"#, base),
+            Ok(None)
+        );
         assert_eq!(next_of(&req, br#"{"items":[]}"#, base), Ok(None));
     }
 }
