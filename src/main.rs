@@ -7,6 +7,7 @@ use younium_tui::cli::{Cli, Command};
 use younium_tui::commands;
 
 fn main() -> ExitCode {
+    younium_tui::memory::configure();
     let cli = Cli::parse().check().unwrap_or_else(|e| e.exit());
     younium_tui::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
