@@ -67,10 +67,11 @@ pub struct FieldHint {
 }
 
 impl FieldHint {
-    /// `currency: LookupKeyCurrency (GUID, code or {key, value}), required`.
+    /// `currency: LookupKeyCurrency (GUID, code or {key, value}), required`, on one line and
+    /// safe for the terminal ([`crate::sanitize::one_line`]).
     pub fn text(&self) -> String {
         let required = if self.required { ", required" } else { "" };
-        format!("{}: {}{required}", self.name, self.kind)
+        crate::sanitize::one_line(&format!("{}: {}{required}", self.name, self.kind)).into_owned()
     }
 }
 

@@ -294,3 +294,14 @@ fn every_write_operation_has_a_skeleton_and_a_figure() {
         writes.len()
     );
 }
+
+#[test]
+fn hint_text_is_safe_for_the_terminal() {
+    let hint = FieldHint {
+        name: "evil\u{1b}[2J".into(),
+        kind: "string\nnext".into(),
+        required: false,
+        value: json!(""),
+    };
+    assert_eq!(hint.text(), r"evil\e[2J: string\nnext");
+}
