@@ -1,16 +1,18 @@
 //! Generates `assets/endpoints.json` from Younium's published OpenAPI 2.1 spec and fails when
 //! the committed asset differs. Only facts are taken from the spec: methods, paths, tags,
-//! parameter names and types, body field names, permission names, status codes.
+//! parameter names and types, permission names, status codes, and the request and answer
+//! schemas (names, types, formats, enums, lengths, bounds, required, examples; no descriptions).
+//! Each component schema is kept once, in the asset's `schemas` map, and referred to by name.
 //!
 //! The spec is read from `$YOUNIUM_OPENAPI_SPEC`, else `../shared/younium/openapi-2.1.json`.
 //! Regenerate with `UPDATE_CATALOG=1 cargo test --test catalog_asset`.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
-use younium_tui::younium::catalog::{
-    BodySpec, Catalog, FieldSpec, Operation, ParamSpec, ResponseShape,
-};
+use younium_tui::younium::catalog::{BodySpec, Catalog, Operation, ParamSpec, ResponseShape};
+use younium_tui::younium::schema::{Property, Schema, SchemaMap};
 
 fn spec_path() -> PathBuf {
     std::env::var_os("YOUNIUM_OPENAPI_SPEC")
@@ -96,33 +98,98 @@ impl<'a> Spec<'a> {
         }
     }
 
-    fn body(&self, rb: &Value) -> Option<BodySpec> {
-        let (content_type, media) = rb.get("content")?.as_object()?.iter().next()?;
-        let schema = media.get("schema").unwrap_or(&Value::Null);
-        let (name, resolved) = self.resolve(schema);
-        let required: Vec<&str> = resolved
+    /// A spec schema as facts: a `$ref` keeps the component's name, an `allOf` of one member
+    /// becomes that member with the wrapper's own facts (`nullable`, `example`, `readOnly`).
+    fn schema(&self, v: &Value) -> Schema {
+        if let Some(r) = v.get("$ref").and_then(Value::as_str) {
+            return Schema::named(r.rsplit('/').next().unwrap_or(r));
+        }
+        let mut out = match v.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([only]) => self.schema(only),
+            Some(_) => panic!("allOf with several members is not handled: {v}"),
+            None => Schema::default(),
+        };
+        let flag = |key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let string = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+        let number = |key: &str| v.get(key).and_then(Value::as_number).cloned();
+        out.kind = string("type").or(out.kind);
+        out.format = string("format").or(out.format);
+        out.nullable |= flag("nullable");
+        out.read_only |= flag("readOnly");
+        out.deprecated |= flag("deprecated");
+        if let Some(values) = v.get("enum").and_then(Value::as_array) {
+            out.values = values.clone();
+        }
+        out.min_length = v
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .or(out.min_length);
+        out.max_length = v
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .or(out.max_length);
+        out.minimum = number("minimum").or(out.minimum);
+        out.maximum = number("maximum").or(out.maximum);
+        out.example = v.get("example").cloned().or(out.example);
+        if let Some(items) = v.get("items") {
+            out.items = Some(Box::new(self.schema(items)));
+        }
+        let required: Vec<&str> = v
             .get("required")
             .and_then(Value::as_array)
             .map(|r| r.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let fields = resolved
-            .get("properties")
-            .and_then(Value::as_object)
-            .map(|props| {
-                props
-                    .iter()
-                    .map(|(field, s)| FieldSpec {
-                        name: field.clone(),
-                        kind: self.kind(s),
-                        required: required.contains(&field.as_str()),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        if let Some(props) = v.get("properties").and_then(Value::as_object) {
+            out.properties = props
+                .iter()
+                .map(|(name, p)| Property {
+                    name: name.clone(),
+                    required: required.contains(&name.as_str()),
+                    schema: self.schema(p),
+                })
+                .collect();
+        }
+        out.closed |= v.get("additionalProperties") == Some(&Value::Bool(false));
+        out
+    }
+
+    /// The components `roots` refer to, directly or through each other.
+    fn reachable(&self, roots: &[&Schema]) -> SchemaMap {
+        fn refs(s: &Schema, out: &mut Vec<String>) {
+            out.extend(s.reference.clone());
+            if let Some(items) = &s.items {
+                refs(items, out);
+            }
+            for p in &s.properties {
+                refs(&p.schema, out);
+            }
+        }
+        let mut todo = Vec::new();
+        for root in roots {
+            refs(root, &mut todo);
+        }
+        let mut seen = BTreeSet::new();
+        let mut map = BTreeMap::new();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let component = self.schemas.get(&name).expect("a $ref names a component");
+            let schema = self.schema(component);
+            refs(&schema, &mut todo);
+            map.insert(name, schema);
+        }
+        SchemaMap(map)
+    }
+
+    fn body(&self, rb: &Value) -> Option<BodySpec> {
+        let (content_type, media) = rb.get("content")?.as_object()?.iter().next()?;
+        let schema = media.get("schema").unwrap_or(&Value::Null);
+        let (name, _) = self.resolve(schema);
         Some(BodySpec {
             content_type: content_type.clone(),
             schema: name,
-            fields,
+            root: self.schema(schema),
         })
     }
 
@@ -146,6 +213,7 @@ impl<'a> Spec<'a> {
                         schema: item,
                         paged: false,
                         array: true,
+                        root: Some(self.schema(schema)),
                     });
                 }
                 let schema = name.unwrap_or_else(|| self.kind(schema));
@@ -153,6 +221,7 @@ impl<'a> Spec<'a> {
                     paged: schema.ends_with("PagedResponse"),
                     schema,
                     array: false,
+                    root: Some(self.schema(media.get("schema")?)),
                 })
             })
     }
@@ -217,7 +286,19 @@ fn generate(spec: &Value) -> Catalog {
             });
         }
     }
+    let roots: Vec<&Schema> = operations
+        .iter()
+        .flat_map(|op: &Operation| {
+            op.body
+                .as_ref()
+                .map(|b| &b.root)
+                .into_iter()
+                .chain(op.response.as_ref().and_then(|r| r.root.as_ref()))
+        })
+        .collect();
+    let schemas = s.reachable(&roots);
     Catalog {
+        schemas,
         source: format!(
             "{} {}",
             spec["info"]["title"].as_str().unwrap_or("Younium API"),
@@ -225,6 +306,28 @@ fn generate(spec: &Value) -> Catalog {
         ),
         operations,
     }
+}
+
+/// The asset's text: one line per operation and per schema, so it stays small and a change
+/// in the spec shows as a change of a few lines.
+fn layout(catalog: &Catalog) -> String {
+    let operations: Vec<String> = catalog.operations.iter().map(line).collect();
+    let schemas: Vec<String> = catalog
+        .schemas
+        .0
+        .iter()
+        .map(|(name, s)| format!("{}: {}", line(name), line(s)))
+        .collect();
+    format!(
+        "{{\n  \"source\": {},\n  \"operations\": [\n    {}\n  ],\n  \"schemas\": {{\n    {}\n  }}\n}}\n",
+        line(&catalog.source),
+        operations.join(",\n    "),
+        schemas.join(",\n    ")
+    )
+}
+
+fn line<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("serialises")
 }
 
 #[test]
@@ -240,7 +343,12 @@ fn endpoint_catalogue_matches_the_spec() {
     let spec: Value = serde_json::from_str(&spec_text).expect("the spec is JSON");
     let catalog = generate(&spec);
     assert_eq!(catalog.operations.len(), 159);
-    let fresh = serde_json::to_string_pretty(&catalog).unwrap() + "\n";
+    let fresh = layout(&catalog);
+    assert_eq!(
+        serde_json::from_str::<Catalog>(&fresh).unwrap(),
+        catalog,
+        "the asset reads back"
+    );
     if std::env::var_os("UPDATE_CATALOG").is_some() {
         std::fs::write(asset_path(), &fresh).unwrap();
         return;
@@ -259,4 +367,73 @@ fn permission_sentence_is_read() {
         Some("Invoice View")
     );
     assert_eq!(permission("Edit Account"), None);
+}
+
+/// A tiny spec's components, to test the conversion on its own.
+fn tiny() -> Value {
+    serde_json::json!({
+        "Kind": {"enum": ["A", "B"], "type": "string", "description": "prose is dropped"},
+        "Node": {
+            "type": "object",
+            "required": ["name", "kind"],
+            "additionalProperties": false,
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 20, "example": "n1"},
+                "kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "nullable": true,
+                         "description": "dropped", "example": "B"},
+                "size": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 9},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                "id": {"type": "string", "format": "uuid", "readOnly": true}
+            }
+        },
+        "Unused": {"type": "object"}
+    })
+}
+
+#[test]
+fn schemas_are_converted_to_facts() {
+    let components = tiny();
+    let s = Spec {
+        schemas: components.as_object().unwrap(),
+    };
+    let node = s.schema(&components["Node"]);
+    assert!(node.closed);
+    assert_eq!(node.kind.as_deref(), Some("object"));
+    let name = node.property("name").unwrap();
+    assert!(name.required);
+    assert_eq!(
+        (name.schema.min_length, name.schema.max_length),
+        (Some(1), Some(20))
+    );
+    assert_eq!(name.schema.example, Some(Value::from("n1")));
+    // allOf of one reference: the reference, with the wrapper's nullable and example.
+    let kind = node.property("kind").unwrap();
+    assert_eq!(kind.schema.reference.as_deref(), Some("Kind"));
+    assert!(kind.required && kind.schema.nullable);
+    assert_eq!(kind.schema.example, Some(Value::from("B")));
+    let size = &node.property("size").unwrap().schema;
+    assert_eq!(size.format.as_deref(), Some("int32"));
+    assert_eq!(
+        (size.minimum.clone(), size.maximum.clone()),
+        (Some(0.into()), Some(9.into()))
+    );
+    let children = &node.property("children").unwrap().schema;
+    assert_eq!(
+        children.items.as_deref(),
+        Some(&Schema::named("Node")),
+        "a recursive reference stays a name"
+    );
+    assert!(node.property("id").unwrap().schema.read_only);
+    let enumeration = s.schema(&components["Kind"]);
+    assert_eq!(enumeration.values, vec![Value::from("A"), Value::from("B")]);
+    // No prose in the facts.
+    assert!(!serde_json::to_string(&node).unwrap().contains("dropped"));
+    assert!(
+        !serde_json::to_string(&enumeration)
+            .unwrap()
+            .contains("prose")
+    );
+    // Only what is reachable is kept, and a cycle ends.
+    let map = s.reachable(&[&Schema::named("Node")]);
+    assert_eq!(map.0.keys().collect::<Vec<_>>(), ["Kind", "Node"]);
 }

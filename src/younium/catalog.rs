@@ -1,5 +1,6 @@
 //! The endpoint catalogue: every operation of Younium's published OpenAPI 2.1 spec, reduced to
-//! facts (method, path, tag, parameters, body fields, permission, success codes).
+//! facts (method, path, tag, parameters, permission, success codes, and the request-body and
+//! success-answer schemas, kept once each in [`Catalog::schemas`]; see [`super::schema`]).
 //!
 //! The data lives in `assets/endpoints.json`, generated from the spec by the test
 //! `tests/catalog_asset.rs` (which fails when the asset is stale; `UPDATE_CATALOG=1` rewrites it).
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::request::Method;
+use super::schema::{FieldHint, Schema, SchemaMap, missing_fields, skeleton_value};
 
 /// The whole catalogue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,6 +22,9 @@ pub struct Catalog {
     /// The spec's title and version, to say where the facts come from.
     pub source: String,
     pub operations: Vec<Operation>,
+    /// The component schemas that bodies and answers refer to, by name.
+    #[serde(default)]
+    pub schemas: SchemaMap,
 }
 
 /// One operation.
@@ -66,20 +71,9 @@ pub struct BodySpec {
     pub content_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
-    /// Top-level fields of the body object.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldSpec>,
-}
-
-/// A top-level field of a request body.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FieldSpec {
-    pub name: String,
-    /// JSON type, or the referenced schema's name.
-    #[serde(rename = "type")]
-    pub kind: String,
+    /// The whole body schema (usually a reference into [`Catalog::schemas`]).
     #[serde(default)]
-    pub required: bool,
+    pub root: Schema,
 }
 
 /// The shape of a success answer.
@@ -92,6 +86,9 @@ pub struct ResponseShape {
     /// A bare JSON array.
     #[serde(default)]
     pub array: bool,
+    /// The whole answer schema (usually a reference into [`Catalog::schemas`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root: Option<Schema>,
 }
 
 static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -326,33 +323,53 @@ impl Operation {
             || self.query_params.iter().any(|p| p.name == "PageNumber")
     }
 
-    /// A starting body: the required fields with empty values of their type (all fields when
-    /// none is marked required). `None` when the operation takes no body.
-    pub fn body_template(&self) -> Option<String> {
-        let body = self.body.as_ref()?;
-        let required: Vec<&FieldSpec> = body.fields.iter().filter(|f| f.required).collect();
-        let fields = if required.is_empty() {
-            body.fields.iter().collect()
-        } else {
-            required
-        };
-        let mut object = serde_json::Map::new();
-        for field in fields {
-            object.insert(field.name.clone(), placeholder_value(&field.kind));
-        }
-        serde_json::to_string_pretty(&Value::Object(object)).ok()
+    /// The request body's schema (unresolved: follow it with [`SchemaMap::resolve`]).
+    pub fn body_schema(&self) -> Option<&Schema> {
+        self.body.as_ref().map(|b| &b.root)
     }
-}
 
-fn placeholder_value(kind: &str) -> Value {
-    match kind {
-        // A LookupKey takes a GUID, a number like "A-000001", or {"key", "value"}: a string is the simplest start.
-        k if k == "string" || k.starts_with("LookupKey") => Value::String(String::new()),
-        "integer" => Value::from(0),
-        "number" => Value::from(0.0),
-        "boolean" => Value::Bool(false),
-        k if k == "array" || k.starts_with("array<") => Value::Array(Vec::new()),
-        _ => Value::Object(serde_json::Map::new()),
+    /// The success answer's schema, when the spec gives one.
+    pub fn response_schema(&self) -> Option<&Schema> {
+        self.response.as_ref()?.root.as_ref()
+    }
+
+    /// The schema at a JSON path inside the request body (`orderProducts[0].charges`), with
+    /// the built-in catalogue's schemas.
+    pub fn body_schema_at(&self, path: &str) -> Option<&Schema> {
+        catalog().schemas.at_path(self.body_schema()?, path)
+    }
+
+    /// The schema at a JSON path inside the success answer, with the built-in catalogue's
+    /// schemas.
+    pub fn response_schema_at(&self, path: &str) -> Option<&Schema> {
+        catalog().schemas.at_path(self.response_schema()?, path)
+    }
+
+    /// The fields the body object at `path` (`""` for the top level) may still take, given
+    /// `value`, the JSON object now there ([`missing_fields`]).
+    pub fn missing_body_fields(&self, path: &str, value: &Value) -> Vec<FieldHint> {
+        self.body_schema_at(path)
+            .map(|s| missing_fields(&catalog().schemas, s, value))
+            .unwrap_or_default()
+    }
+
+    /// The starting body, pretty JSON: for a POST or PUT, the required fields with values of
+    /// their type ([`skeleton_value`]: the spec's example, else `""`, `0`, `false`, the first
+    /// enum value, `[]`, a required object's own skeleton) and no optional field; for a PATCH
+    /// (a JSON merge patch in this spec) `{}`. `None` when the operation takes no body.
+    pub fn skeleton(&self) -> Option<String> {
+        self.skeleton_with(&catalog().schemas)
+    }
+
+    /// [`Operation::skeleton`] with the given schemas.
+    pub fn skeleton_with(&self, schemas: &SchemaMap) -> Option<String> {
+        let body = self.body.as_ref()?;
+        let value = if self.method == Method::Patch {
+            Value::Object(serde_json::Map::new())
+        } else {
+            skeleton_value(schemas, &body.root)
+        };
+        serde_json::to_string_pretty(&value).ok()
     }
 }
 
@@ -420,15 +437,15 @@ mod tests {
     }
 
     #[test]
-    fn body_templates() {
+    fn skeletons() {
         let cat = catalog();
         let post = cat.find(Method::Post, "/Accounts").unwrap();
-        let template: Value = serde_json::from_str(&post.body_template().unwrap()).unwrap();
+        let template: Value = serde_json::from_str(&post.skeleton().unwrap()).unwrap();
         assert!(template.is_object());
         assert!(
             cat.find(Method::Get, "/Accounts")
                 .unwrap()
-                .body_template()
+                .skeleton()
                 .is_none()
         );
     }

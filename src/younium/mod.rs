@@ -13,6 +13,7 @@ pub mod origin;
 pub mod paging;
 pub mod problem;
 pub mod request;
+pub mod schema;
 pub mod secret;
 pub mod token;
 

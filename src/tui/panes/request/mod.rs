@@ -148,7 +148,7 @@ impl RequestPane {
                 }
             })
             .collect();
-        self.set_body(op.body_template().unwrap_or_default());
+        self.set_body(op.skeleton().unwrap_or_default());
         self.body_dirty = false;
         self.idempotency_key = None;
         self.sent_fingerprint = None;
