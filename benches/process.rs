@@ -306,10 +306,22 @@ fn all_pages(runtime: &tokio::runtime::Runtime) {
             let k = Instant::now();
             app.send("j");
             let want = format!("line {line} of");
-            while !app.text().contains(&want) && k.elapsed() < Duration::from_secs(5) {
+            let mut seen = false;
+            while k.elapsed() < Duration::from_secs(5) {
+                let text = app.text();
+                if text.contains(&want) {
+                    seen = true;
+                    break;
+                }
+                // The records replaced the page (the cursor starts again): not this key's effect.
+                if text.contains("merged into one array") {
+                    break;
+                }
                 std::thread::sleep(Duration::from_micros(200));
             }
-            keys.push(k.elapsed());
+            if seen {
+                keys.push(k.elapsed());
+            }
         }
         let total = t.elapsed();
         std::thread::sleep(Duration::from_millis(1500));

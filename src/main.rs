@@ -6,7 +6,21 @@ use clap::Parser;
 use younium_tui::cli::{Cli, Command};
 use younium_tui::commands;
 
+/// The allocator's options, set before it starts (see `memory::configure`): on Linux from a
+/// constructor that runs ahead of mimalloc's own (a numbered `.init_array` entry runs before
+/// the unnumbered ones), so even its first arena follows them; elsewhere first thing in `main`.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array.00200")]
+static CONFIGURE_ALLOCATOR: extern "C" fn() = {
+    extern "C" fn configure_allocator() {
+        younium_tui::memory::configure();
+    }
+    configure_allocator
+};
+
 fn main() -> ExitCode {
+    #[cfg(not(target_os = "linux"))]
     younium_tui::memory::configure();
     let cli = Cli::parse().check().unwrap_or_else(|e| e.exit());
     younium_tui::logging::init();

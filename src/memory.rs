@@ -11,11 +11,12 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Sets the allocator up for a long-running viewer: arenas committed as used (not up front)
 /// and freed memory handed back to the OS at once (not after a delay), so the resident size
-/// follows what is held. Call first thing in `main`, before large allocations. With
-/// mimalloc's defaults the merged 10,000 invoices (22 MB) left the app at 94 MiB resident;
-/// with these set here, 82 MiB (`cargo bench --bench process -- all-pages`; 56 MiB when set
-/// in the environment, before mimalloc starts). An option the user set in the environment
-/// (`MIMALLOC_PURGE_DELAY`, …) is left as set.
+/// follows what is held. Call before the allocator starts (the binary does it from a
+/// constructor on Linux). With mimalloc's defaults the merged 10,000 invoices (22 MB) left the
+/// app at 94 MiB resident; set first thing in `main`, 82 MiB, because the first arena was
+/// already committed; set before mimalloc starts, 56 MiB (`cargo bench --bench process --
+/// all-pages`). An option the user set in the environment (`MIMALLOC_PURGE_DELAY`, …) is left
+/// as set. Reads the environment only: safe before `main`.
 pub fn configure() {
     for (option, value, variable) in [
         (ARENA_EAGER_COMMIT, 0, "MIMALLOC_ARENA_EAGER_COMMIT"),

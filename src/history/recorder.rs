@@ -127,6 +127,11 @@ fn record_loop(store: &Mutex<Store>, inbox: &mpsc::Receiver<Job>) {
         if let Err(e) = lock(store).insert(&record) {
             tracing::warn!("history: {e}");
         }
+        // A large body was copied (cut, redacted) and handed to SQLite: give it back now.
+        if record.stored_bytes() > 1_000_000 {
+            drop(record);
+            crate::memory::release_free_memory();
+        }
     }
 }
 

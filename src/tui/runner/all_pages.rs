@@ -43,6 +43,8 @@ impl Runner {
             )
             .await
             .map_err(|e| e.to_string());
+            // The pages' buffers are freed: hand their memory back before the records are shown.
+            crate::memory::release_free_memory();
             let _ = tx.send(Action::AllPagesDone { id, result });
         });
         self.all_pages = Some((cancel, task));
