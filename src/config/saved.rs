@@ -173,8 +173,22 @@ impl ConfigFile {
         profile: Option<&str>,
         request: &SavedRequest,
     ) -> Result<SaveOutcome, SaveError> {
+        // A file of comments only holds them as its trailing text, which would end up below
+        // the first table written: they go above it instead.
+        let lead = if self.doc.as_table().is_empty() {
+            let text = self.doc.trailing().as_str().unwrap_or_default().to_string();
+            self.doc.set_trailing("");
+            text
+        } else {
+            String::new()
+        };
         let list = self.list_mut(profile)?;
-        let table = to_table(request);
+        let mut table = to_table(request);
+        if !lead.trim().is_empty() {
+            table
+                .decor_mut()
+                .set_prefix(format!("{}\n", lead.trim_end()));
+        }
         let existing = list
             .iter_mut()
             .find(|t| t.get("name").and_then(Item::as_str) == Some(request.name.as_str()));

@@ -284,3 +284,18 @@ fn a_missing_file_is_created_and_a_broken_one_is_left_alone() {
     assert!(e.starts_with("no profile \"gone\""), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_comments_of_a_file_with_no_tables_stay_at_its_top() {
+    let dir = temp_dir("comment-only");
+    let path = dir.join("config.toml");
+    std::fs::write(&path, "# my config\n# shared with the team\n").unwrap();
+    let (file, _) = save_request_at(&path, None, &invoices()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("# my config\n# shared with the team\n[[requests]]\n"),
+        "{text}"
+    );
+    assert_eq!(file.saved_requests(None).entries.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

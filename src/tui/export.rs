@@ -125,7 +125,9 @@ impl App {
             .path
             .trim_start_matches('/')
             .split('/')
-            .next()
+            // `/v3/Invoices` is named after the invoices, not the API's version.
+            .find(|segment| !segment.eq_ignore_ascii_case("v3"))
+            .filter(|segment| !segment.is_empty())
             .unwrap_or("response")
             .to_ascii_lowercase();
         let stamp = self
