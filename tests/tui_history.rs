@@ -171,6 +171,19 @@ impl Rig {
         serde_json::from_slice(&self.app.response.shown().unwrap().response.body).unwrap()
     }
 
+    /// Waits for the comparison the last key started; its differences.
+    async fn compared(&mut self) -> Vec<(String, ChangeKind)> {
+        self.until("the comparison", |app| {
+            matches!(&app.overlay, Some(Overlay::Compare(c)) if c.view.is_some() || c.error.is_some())
+        })
+        .await;
+        let Some(Overlay::Compare(c)) = &self.app.overlay else {
+            unreachable!()
+        };
+        assert_eq!(c.error, None);
+        changes(c.view.as_ref().expect("a diff"))
+    }
+
     fn set_legal_entity(&mut self, name: &str) {
         self.app.connection.legal_entity = Some(name.into());
     }
@@ -282,15 +295,7 @@ async fn the_same_call_in_two_legal_entities_differs_in_its_values() {
     assert_eq!(rig.send(&request).await, 200);
     rig.app.focus = Focus::Response;
     rig.key(KeyCode::Char('='));
-    rig.until("the comparison", |app| {
-        matches!(&app.overlay, Some(Overlay::Compare(c)) if c.view.is_some() || c.error.is_some())
-    })
-    .await;
-    let Some(Overlay::Compare(c)) = &rig.app.overlay else {
-        unreachable!()
-    };
-    assert_eq!(c.error, None);
-    let changed = changes(c.view.as_ref().unwrap());
+    let changed = rig.compared().await;
     assert!(
         changed.iter().any(|(path, _)| path == ".data[0].name"),
         "{changed:?}"
@@ -302,14 +307,7 @@ async fn the_same_call_in_two_legal_entities_differs_in_its_values() {
     rig.key(KeyCode::Char('m'));
     rig.key(KeyCode::Down);
     rig.key(KeyCode::Char('='));
-    rig.until("the comparison of two entries", |app| {
-        matches!(&app.overlay, Some(Overlay::Compare(c)) if c.view.is_some() || c.error.is_some())
-    })
-    .await;
-    let Some(Overlay::Compare(c)) = &rig.app.overlay else {
-        unreachable!()
-    };
-    let changed = changes(c.view.as_ref().expect("a diff"));
+    let changed = rig.compared().await;
     assert!(
         changed.iter().any(|(path, _)| path == ".data[0].name"),
         "{changed:?}"
@@ -332,15 +330,7 @@ async fn an_account_before_and_after_a_patch_differs_in_the_patched_field() {
     assert_eq!(rig.send(&get(&path, &[])).await, 200);
     rig.app.focus = Focus::Response;
     rig.key(KeyCode::Char('='));
-    rig.until("the comparison", |app| {
-        matches!(&app.overlay, Some(Overlay::Compare(c)) if c.view.is_some() || c.error.is_some())
-    })
-    .await;
-    let Some(Overlay::Compare(c)) = &rig.app.overlay else {
-        unreachable!()
-    };
-    assert_eq!(c.error, None);
-    let changed = changes(c.view.as_ref().unwrap());
+    let changed = rig.compared().await;
     let name = changed
         .iter()
         .find(|(path, _)| path == ".name")
