@@ -198,7 +198,7 @@ async fn main() {
     let pages = merged.pages;
     println!(
         "  {} invoices, {pages} pages of 100, {:.1} MiB of JSON merged",
-        all_pages::format_count(merged.record_count),
+        younium_tui::pretty::thousands(merged.record_count),
         json
     );
     println!(
@@ -226,7 +226,7 @@ async fn main() {
     println!(
         "  CSV export: {:.0} ms for {} rows × {} columns, {:.1} MiB written (target: under 1 s); peak resident +{:.1} MiB over {:.1} MiB (the file is {:.1} MiB)",
         ms(took),
-        all_pages::format_count(written.records),
+        younium_tui::pretty::thousands(written.records),
         written.columns,
         size as f64 / (1024.0 * 1024.0),
         mib(peak.saturating_sub(rss_before)),

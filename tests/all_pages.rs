@@ -148,7 +148,7 @@ async fn every_page_in_order_none_twice_at_each_concurrency() {
             merged.summary(),
             format!(
                 "all {pages} pages · {} records",
-                all_pages::format_count(truth.len() as u64)
+                younium_tui::pretty::thousands(truth.len() as u64)
             )
         );
         let last = seen

@@ -11,9 +11,10 @@ use super::output::say;
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR};
 use crate::cli::CallArgs;
 use crate::export::{self, ExportError, Format};
+use crate::pretty::thousands;
 use crate::sanitize;
 use crate::session::ApiClient;
-use crate::younium::all_pages::{self, AllPagesError, Finish, Options, Progress, format_count};
+use crate::younium::all_pages::{self, AllPagesError, Finish, Options, Progress};
 use crate::younium::{ApiRequest, ApiResponse, CallSettings};
 
 /// The status of a run stopped with Ctrl-C (128 + SIGINT, as shells report it).
@@ -149,8 +150,8 @@ pub fn print_formatted(
 /// `pages 12/100 · 1,200/10,000 records · 850 records/s · 10 s left`.
 pub fn progress_line(p: &Progress) -> String {
     let of = |done: u64, total: Option<u64>| match total {
-        Some(total) => format!("{}/{}", format_count(done), format_count(total)),
-        None => format_count(done),
+        Some(total) => format!("{}/{}", thousands(done), thousands(total)),
+        None => thousands(done),
     };
     let mut line = format!(
         "pages {} · {} records",
@@ -158,10 +159,7 @@ pub fn progress_line(p: &Progress) -> String {
         of(p.records_done, p.records_total)
     );
     if let Some(rate) = p.rate() {
-        line.push_str(&format!(
-            " · {} records/s",
-            format_count(rate.round() as u64)
-        ));
+        line.push_str(&format!(" · {} records/s", thousands(rate.round() as u64)));
     }
     if let Some(left) = p.remaining().filter(|_| p.pages_done > 0) {
         line.push_str(&format!(" · {} s left", left.as_secs()));

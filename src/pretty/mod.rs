@@ -380,6 +380,12 @@ mod tests {
     }
 
     #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
     fn compact_json_is_pretty_printed() {
         let d = doc(r#"{"a":1,"b":[true,null,{"c":"x,y}"}],"e":{},"f":[ ]}"#);
         let lines: Vec<String> = (0..d.line_count()).map(|i| d.line(i)).collect();

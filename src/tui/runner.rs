@@ -530,13 +530,13 @@ fn save_records(path: &std::path::Path, body: &[u8], format: crate::export::Form
     match written {
         Ok(w) if w.columns > 0 => format!(
             "saved {} records as {format} ({} columns) to {}",
-            crate::younium::all_pages::format_count(w.records),
+            crate::pretty::thousands(w.records),
             w.columns,
             path.display()
         ),
         Ok(w) => format!(
             "saved {} records as {format} to {}",
-            crate::younium::all_pages::format_count(w.records),
+            crate::pretty::thousands(w.records),
             path.display()
         ),
         Err(e) => {

@@ -13,7 +13,7 @@ mod view;
 use crossterm::event::KeyEvent;
 
 pub use compare::{Comparison, render as render_comparison};
-pub use view::{render, summary_title, title as exchange_line};
+pub use view::{render, title as exchange_line};
 
 use crate::history::Summary;
 use crate::tui::input::{InputOutcome, LineInput};

@@ -102,21 +102,6 @@ pub fn exchange_title(
     )
 }
 
-/// The title of a history entry.
-pub fn summary_title(s: &Summary, tz: &TimeZone, now: Timestamp) -> String {
-    title(
-        Some(s.id),
-        s.method,
-        &s.path,
-        &s.query,
-        s.legal_entity.as_deref(),
-        s.status,
-        s.time,
-        tz,
-        now,
-    )
-}
-
 /// Draws the box over the panes.
 pub fn render(
     frame: &mut Frame<'_>,
@@ -273,11 +258,6 @@ fn row_line(
     } else {
         s.profile.clone().unwrap_or_else(|| s.environment.clone())
     };
-    let mut path = s.path.clone();
-    if !s.query.is_empty() {
-        path.push('?');
-        path.push_str(&s.query);
-    }
     let elapsed = format!("{} ms", s.elapsed_ms);
     Line::from(vec![
         Span::styled(mark, theme.warn()),
@@ -302,7 +282,7 @@ fn row_line(
                 theme.dim()
             },
         ),
-        Span::raw(sanitize::one_line(&path).into_owned()),
+        Span::raw(sanitize::one_line(&s.path_and_query()).into_owned()),
     ])
 }
 
@@ -325,7 +305,7 @@ fn hints(keymap: &Keymap) -> String {
 
 /// `1 entry`, `1,204 entries`.
 fn entries(n: usize) -> String {
-    let count = crate::younium::all_pages::format_count(n as u64);
+    let count = crate::pretty::thousands(n as u64);
     if n == 1 {
         format!("{count} entry")
     } else {

@@ -115,12 +115,11 @@ fn side(
             )?,
         };
     let r = &entry.record;
-    let query: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let title = exchange_line(
         Some(entry.id),
         r.method,
         &r.path,
-        &query.join("&"),
+        &r.query_text(),
         r.legal_entity.as_deref(),
         r.status,
         r.time,

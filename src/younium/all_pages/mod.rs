@@ -24,7 +24,6 @@ use tokio_util::sync::CancellationToken;
 
 use self::merge::Merger;
 use self::page::{Chunk, PageFailure, RunContext};
-pub use self::progress::format_count;
 use crate::session::{ApiClient, CallError};
 use crate::younium::paging::PageInfo;
 use crate::younium::request::{ApiRequest, ApiResponse, ApiVersion, CallSettings, Method, Param};

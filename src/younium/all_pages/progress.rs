@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::{Finish, Merged, Progress};
+use crate::pretty::thousands;
 
 /// How often the caller hears of a run.
 pub(super) const INTERVAL: Duration = Duration::from_millis(100);
@@ -29,21 +30,8 @@ impl Progress {
     }
 }
 
-/// `4,000`.
-pub fn format_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", format_count(n), if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// `pages 1–17 of 40`, `page 1 of 40`, `pages 1–17`, `no pages of 40`.
@@ -51,10 +39,10 @@ fn pages_span(pages: u64, total: Option<u64>) -> String {
     let span = match pages {
         0 => "no pages".to_string(),
         1 => "page 1".to_string(),
-        n => format!("pages 1–{}", format_count(n)),
+        n => format!("pages 1–{}", thousands(n)),
     };
     match total {
-        Some(total) => format!("{span} of {}", format_count(total)),
+        Some(total) => format!("{span} of {}", thousands(total)),
         None => span,
     }
 }
@@ -65,14 +53,14 @@ pub(super) fn summary(merged: &Merged) -> String {
             let records = plural(merged.record_count, "record", "records");
             match merged.pages {
                 1 => format!("1 page · {records}"),
-                n => format!("all {} pages · {records}", format_count(n)),
+                n => format!("all {} pages · {records}", thousands(n)),
             }
         }
         Finish::Stopped => format!("{}: stopped", pages_span(merged.pages, merged.pages_total)),
         Finish::Failed { page, message } => format!(
             "{}: page {} failed: {}",
             pages_span(merged.pages, merged.pages_total),
-            format_count(*page),
+            thousands(*page),
             crate::sanitize::one_line(message)
         ),
     }
@@ -120,8 +108,6 @@ mod tests {
             merged(1, 1, Finish::Complete).summary(),
             "1 page · 1 record"
         );
-        assert_eq!(format_count(1_234_567), "1,234,567");
-        assert_eq!(format_count(999), "999");
     }
 
     #[test]

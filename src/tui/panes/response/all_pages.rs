@@ -7,9 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::pretty::thousands;
 use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
-use crate::younium::all_pages::{Progress, format_count};
+use crate::younium::all_pages::Progress;
 use crate::younium::{ApiRequest, ApiResponse};
 
 /// Rows the bar takes at the top of the pane.
@@ -73,7 +74,7 @@ impl AllPagesRun {
         if let Some(p) = p {
             if let Some(rate) = p.rate() {
                 details.push(Span::styled(
-                    format!(" · {}/s", format_count(rate as u64)),
+                    format!(" · {}/s", thousands(rate as u64)),
                     theme.dim(),
                 ));
             }
@@ -105,12 +106,12 @@ fn counts(p: Option<&Progress>) -> String {
     let Some(p) = p else {
         return "starting…".into();
     };
-    let of = |n: Option<u64>| n.map_or(String::new(), |n| format!("/{}", format_count(n)));
+    let of = |n: Option<u64>| n.map_or(String::new(), |n| format!("/{}", thousands(n)));
     format!(
         "{}{} pages · {}{} records",
-        format_count(p.pages_done),
+        thousands(p.pages_done),
         of(p.pages_total),
-        format_count(p.records_done),
+        thousands(p.records_done),
         of(p.records_total)
     )
 }
