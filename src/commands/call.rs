@@ -97,14 +97,24 @@ pub async fn run(
         .await?;
         if let (Some(recorder), Some(merged)) = (recorder, &run.merged) {
             let list = crate::younium::all_pages::list_request(&req);
-            let context = record_context(&resolved, response);
+            let context = Context::of_sent(
+                resolved.profile.clone(),
+                resolved.environment.clone(),
+                response,
+                resolved.settings.api_version,
+            );
             recorder.record_exchange(&context, &list, &merged.as_response(response));
             recorder.close();
         }
         return Ok(run.code);
     }
     if let Some(recorder) = recorder {
-        let context = record_context(&resolved, response);
+        let context = Context::of_sent(
+            resolved.profile.clone(),
+            resolved.environment.clone(),
+            response,
+            resolved.settings.api_version,
+        );
         recorder.record_exchange(&context, &req, response);
         recorder.close();
     }
@@ -302,17 +312,4 @@ fn write_lines(doc: &Document, terminal: bool, out: &mut impl Write) -> std::io:
         }
     }
     Ok(())
-}
-
-/// Where and as whom `response`'s request went, for its history entry.
-fn record_context(resolved: &super::Resolved, response: &ApiResponse) -> Context {
-    let sent = |name| response.sent.header(name).map(|v| v.wire());
-    Context {
-        profile: resolved.profile.clone(),
-        environment: resolved.environment.clone(),
-        legal_entity: sent("legal-entity"),
-        api_version: sent("api-version")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(resolved.settings.api_version),
-    }
 }

@@ -35,7 +35,7 @@ pub use record::{Entry, Record, StoredHeader, Summary};
 pub use recorder::History;
 pub use store::Store;
 
-use crate::younium::{ApiVersion, Environment};
+use crate::younium::{ApiResponse, ApiVersion, Environment};
 
 /// The environment variable naming another history file (as `--history` does).
 pub const HISTORY_ENV: &str = "YOUNIUM_TUI_HISTORY";
@@ -69,6 +69,27 @@ pub struct Context {
     /// The legal entity the request carried (`None`: no header).
     pub legal_entity: Option<String>,
     pub api_version: ApiVersion,
+}
+
+impl Context {
+    /// The context of `response`'s request: the legal entity and api-version it carried as
+    /// sent (`api_version` when its header was not sent or does not read).
+    pub fn of_sent(
+        profile: Option<String>,
+        environment: Environment,
+        response: &ApiResponse,
+        api_version: ApiVersion,
+    ) -> Context {
+        let sent = |name| response.sent.header(name).map(|v| v.wire());
+        Context {
+            profile,
+            environment,
+            legal_entity: sent("legal-entity"),
+            api_version: sent("api-version")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(api_version),
+        }
+    }
 }
 
 /// Why the history could not be used.

@@ -167,15 +167,12 @@ impl App {
         if !matches!(self.history, HistoryAccess::On(_)) {
             return;
         }
-        let context = Context {
-            profile: self.profile.clone(),
-            environment: self.connection.environment.clone(),
-            legal_entity: response
-                .sent
-                .header("legal-entity")
-                .map(|v| v.display(false)),
-            api_version: self.connection.api_version,
-        };
+        let context = Context::of_sent(
+            self.profile.clone(),
+            self.connection.environment.clone(),
+            response,
+            self.connection.api_version,
+        );
         effects.push(Effect::History(HistoryJob::Record(Box::new(Exchange {
             context,
             request: request.clone(),
