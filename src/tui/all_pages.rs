@@ -6,7 +6,7 @@
 use super::app::{App, Effect, Focus, Overlay};
 use super::panes::response::AllPagesRun;
 use crate::younium::Method;
-use crate::younium::all_pages::{Finish, Merged, Options, Progress, is_v3, list_request};
+use crate::younium::all_pages::{Finish, Merged, Options, Progress, list_request};
 
 impl App {
     /// `A` in the Response pane.
@@ -53,9 +53,6 @@ impl App {
             return Some(
                 "Every page can be fetched for a list that answered (a GET with 2xx).".into(),
             );
-        }
-        if is_v3(&shown.request) {
-            return None;
         }
         match &shown.page {
             None if shown.doc.is_none() => Some("Still reading the page: try again in a moment.".into()),

@@ -15,7 +15,6 @@ use super::panes::overlays::{centered, frame_block};
 use super::panes::response::Shown;
 use super::theme::Theme;
 use crate::export::Format;
-use crate::younium::all_pages::is_v3;
 
 /// The choices, in order: `None` is the body as received.
 pub const CHOICES: [Option<Format>; 4] = [
@@ -25,15 +24,14 @@ pub const CHOICES: [Option<Format>; 4] = [
     Some(Format::Csv),
 ];
 
-/// Whether the answer on screen is a list whose records can be exported: a 2.1 page, a v3
-/// export page, or a bare array (api-version 2.0, the merged pages). Decided from what is
+/// Whether the answer on screen is a list whose records can be exported: a 2.1 or v3 page
+/// (its page facts were read when it was indexed), or a bare array (api-version 2.0, the merged pages). Decided from what is
 /// known already, without reading the body again.
 pub fn holds_records(shown: &Shown) -> bool {
     if !shown.response.is_success() || !shown.response.is_json() {
         return false;
     }
     shown.page.is_some()
-        || is_v3(&shown.request)
         || shown
             .response
             .body
