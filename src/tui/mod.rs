@@ -60,13 +60,14 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     );
     let mut first = Vec::new();
     configure(&mut app, cli, loaded, &settings, &mut first);
-    let history = open_history(&mut app, &cli.history, settings.history);
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
-    // The first frame goes out before the HTTP client (and its root certificates) is built.
+    // The first frame goes out before the HTTP client (and its root certificates) is built
+    // and the history file is opened (and checked).
     let size = terminal.terminal.size()?;
     app.size = (size.width, size.height);
     terminal.terminal.draw(|f| view::draw(&mut app, f))?;
+    let history = open_history(&mut app, &cli.history, settings.history);
     let http = Http::new(settings.http)?;
     let tokens = TokenManager::spawn(http.clone(), None, settings.manager);
     let client = ApiClient { http, tokens };
