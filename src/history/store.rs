@@ -80,7 +80,7 @@ impl Store {
                     OpenError::Broken(m) | OpenError::Fatal(m) => error(m),
                 })?;
                 let notice = format!(
-                    "the history file {} could not be used ({reason}): it was moved to {} and a new one started",
+                    "the history file {} could not be used ({reason}): moved to {}, a new one started",
                     path.display(),
                     aside.display()
                 );
