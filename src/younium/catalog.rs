@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::request::Method;
-use super::schema::{FieldHint, Schema, SchemaMap, missing_fields, skeleton_value};
+use super::schema::{
+    FieldHint, Mode, Report, Schema, SchemaMap, missing_fields, skeleton_value, validate,
+    validate_text,
+};
 
 /// The whole catalogue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -351,6 +354,29 @@ impl Operation {
         self.body_schema_at(path)
             .map(|s| missing_fields(&catalog().schemas, s, value))
             .unwrap_or_default()
+    }
+
+    /// The body text checked against the request schema, each problem with its line
+    /// ([`crate::younium::schema::validate_text`]; a PATCH as a merge patch). `None` when the
+    /// operation has no body schema or the text is not JSON.
+    pub fn validate_body(&self, text: &str) -> Option<Report> {
+        let mode = if self.method == Method::Patch {
+            Mode::Patch
+        } else {
+            Mode::Create
+        };
+        validate_text(&catalog().schemas, self.body_schema()?, text, mode)
+    }
+
+    /// A success answer checked against the response schema (unknown fields not reported).
+    /// `None` when the spec gives no response schema.
+    pub fn validate_response(&self, value: &Value) -> Option<Report> {
+        Some(validate(
+            &catalog().schemas,
+            self.response_schema()?,
+            value,
+            Mode::Response,
+        ))
     }
 
     /// The starting body, pretty JSON: for a POST or PUT, the required fields with values of

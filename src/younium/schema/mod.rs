@@ -8,6 +8,7 @@
 //! [`SchemaMap::at_path`]. Recursion is cut at [`MAX_DEPTH`] references.
 
 mod skeleton;
+pub mod validate;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
 pub use skeleton::{FieldHint, missing_fields, skeleton_value};
+pub use validate::{Mode, Problem, ProblemKind, Report, Severity, validate, validate_text};
 
 /// How many references deep a walk follows before it stops (the schema there is marked cut).
 pub const MAX_DEPTH: usize = 6;

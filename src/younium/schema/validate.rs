@@ -1,0 +1,122 @@
+//! Checking a JSON value against a schema from the catalogue: missing required fields, wrong
+//! types, values outside an enum, lengths and ranges, formats (uuid, date, date-time), and
+//! fields the schema does not name (a warning: Younium takes custom fields).
+//!
+//! One checker serves the body editor, `call --body`, the simulator and the response viewer;
+//! [`Mode`] says which rules apply.
+
+use serde_json::Value;
+
+use super::{Schema, SchemaMap};
+
+/// How many problems a report keeps (the counts go on past it).
+pub const MAX_PROBLEMS: usize = 200;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Younium will most likely answer 400.
+    Error,
+    /// Worth knowing, but Younium may accept it (an unknown field may be a custom field).
+    Warning,
+}
+
+/// What is wrong, as a kind the code can test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A required field is not there.
+    Missing,
+    /// The value's JSON type is not the schema's (`null` where the schema is not nullable
+    /// included).
+    WrongType,
+    /// A value outside the schema's enum.
+    NotInEnum,
+    /// A string too short or too long, a number below the minimum or above the maximum.
+    OutOfRange,
+    /// A string that is not a uuid, date or date-time where the schema's format says so.
+    BadFormat,
+    /// A field the schema does not name (warning).
+    Unknown,
+    /// A read-only field in a request body (warning: the server ignores or refuses it).
+    ReadOnly,
+}
+
+/// One problem found, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where, as jq writes it: `.currency`, `.orderProducts[0].charges[2].quantity`, `.` for
+    /// the whole value. For a missing field, the path the field would have.
+    pub path: String,
+    pub severity: Severity,
+    pub kind: ProblemKind,
+    /// What is wrong, in words, without the path: `required field missing (LookupKeyCurrency)`,
+    /// `expected integer, found string`, `"Buyer" is not one of Customer|Reseller|…`.
+    pub message: String,
+    /// The 1-based line of the text where the problem is (the line of the value; for a missing
+    /// field, the line that opens the object that lacks it). `None` when checked without text.
+    pub line: Option<usize>,
+}
+
+impl Problem {
+    /// `line 3  .currency: required field missing`, on one line and safe for the terminal.
+    pub fn text(&self) -> String {
+        todo!("validate: Problem::text")
+    }
+}
+
+/// Which rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A POST or PUT body: every rule, unknown and read-only fields as warnings.
+    Create,
+    /// A PATCH body (a JSON merge patch): as `Create`, but no field is required at the top
+    /// level or below, and `null` is allowed anywhere (it removes the field).
+    Patch,
+    /// A server's answer: missing required fields, wrong types and enum values are errors;
+    /// unknown and read-only fields are not reported.
+    Response,
+}
+
+/// Everything found in one value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Errors first, then warnings; within each, by line (then path). At most
+    /// [`MAX_PROBLEMS`].
+    pub problems: Vec<Problem>,
+    /// How many errors were found in all (past the cap too).
+    pub errors: usize,
+    /// How many warnings were found in all.
+    pub warnings: usize,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.errors == 0 && self.warnings == 0
+    }
+
+    /// The first error, the one a question before sending names.
+    pub fn first_error(&self) -> Option<&Problem> {
+        self.problems.iter().find(|p| p.severity == Severity::Error)
+    }
+
+    /// `2 errors, 1 warning`, or `no problems`.
+    pub fn summary(&self) -> String {
+        todo!("validate: Report::summary")
+    }
+}
+
+/// Checks `value` against `schema`; the problems carry no line.
+pub fn validate(map: &SchemaMap, schema: &Schema, value: &Value, mode: Mode) -> Report {
+    let _ = (map, schema, value, mode);
+    todo!("validate: validate")
+}
+
+/// Parses `text` and checks it, each problem with its line. `None` when `text` is not JSON
+/// (the editor says that already).
+pub fn validate_text(map: &SchemaMap, schema: &Schema, text: &str, mode: Mode) -> Option<Report> {
+    let _ = (map, schema, text, mode);
+    todo!("validate: validate_text")
+}
