@@ -94,7 +94,7 @@ impl RequestPane {
         RequestEvent::Handled
     }
 
-    fn after_body_edit(&mut self) {
+    pub(super) fn after_body_edit(&mut self) {
         self.body_dirty = true;
         self.check_body();
     }

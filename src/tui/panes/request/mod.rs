@@ -6,7 +6,9 @@
 //! line, the two tables, the body editor and the drawing of the whole each have their own file.
 
 mod body;
+mod fields;
 mod headers;
+mod outline;
 mod params;
 mod path;
 mod table;
@@ -21,6 +23,7 @@ use crate::younium::catalog::{Operation, catalog};
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
 pub use body::BodyCheck;
+pub use fields::FieldChoices;
 use table::{Cell, Row};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
