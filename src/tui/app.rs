@@ -23,6 +23,7 @@ use super::panes::request::RequestPane;
 use super::panes::response::ResponsePane;
 use super::panes::token::TokenPane;
 use super::theme::Theme;
+use crate::younium::catalog::Operation;
 use crate::config::{ConfigFile, ProfileUpdate};
 use crate::session::ManagerOptions;
 use crate::younium::catalog::catalog;
@@ -75,7 +76,7 @@ impl Focus {
 }
 
 /// What a yes/no question does on yes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum OnYes {
     /// Send this request, exactly as it was when the question was asked.
     Send {
@@ -90,18 +91,32 @@ pub enum OnYes {
         profile: Option<String>,
         name: String,
     },
+    /// Load into the builder, replacing the body typed there.
+    Load(Box<Loading>),
+}
+
+/// What can be loaded into the request builder.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loading {
+    /// An operation from the catalogue (its skeleton body).
+    Operation(Operation),
+    /// A saved request.
+    Request(ApiRequest),
+    /// An entry of the history, by id (read from the file first).
+    HistoryEntry(i64),
 }
 
 /// Checks already passed for a send, so a confirmed send skips them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SendChecks {
-    pub invalid_json_ok: bool,
+    /// The body was asked about (not JSON, or not as its schema says).
+    pub body_ok: bool,
     pub production_ok: bool,
     /// The run fetching every page may be dropped for this send.
     pub all_pages_ok: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Confirm {
     pub title: String,
     pub lines: Vec<String>,
@@ -144,6 +159,8 @@ pub enum Overlay {
     Compare(Box<Comparison>),
     /// The name to save the builder's request under (`Ctrl-S`).
     SaveRequest(Box<LineInput>),
+    /// The fields the body's object may still take (`Ctrl-Space`).
+    FieldList(Box<super::fields::FieldList>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

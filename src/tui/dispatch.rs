@@ -14,7 +14,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::app::{App, Effect, Focus, Overlay, Screen};
+use super::app::{App, Confirm, Effect, Focus, Loading, OnYes, Overlay, Screen};
 use super::keymap::{Command, Scope};
 use super::panes::catalog::CatalogEvent;
 use super::panes::connection::ConnectionEvent;
@@ -52,6 +52,12 @@ impl App {
             && self.keymap.command(Scope::Always, &key) == Some(Command::Send)
         {
             return self.send_builder(effects);
+        }
+        // The field list opens from the body editor too (its key is no editing key).
+        if self.request.is_editing_body()
+            && self.keymap.command(Scope::Request, &key) == Some(Command::InsertField)
+        {
+            return self.open_field_list();
         }
         // After the fold prefix (`z`) the Response pane's next key is a fold key.
         let scope = if self.focus == Focus::Response && self.response.awaiting_fold {
@@ -133,6 +139,7 @@ impl App {
             Command::OpenHistory => self.open_history(effects),
             Command::Compare if self.focus == Focus::Response => self.compare_shown(effects),
             Command::SaveRequest => self.start_save_request(),
+            Command::InsertField if self.focus == Focus::Request => self.open_field_list(),
             Command::DeleteSaved if self.focus == Focus::Catalog => self.ask_delete_saved(),
             _ => return None,
         };
@@ -166,12 +173,10 @@ impl App {
             }
             Focus::Catalog => match self.catalog.handle_key(command, key) {
                 CatalogEvent::Load(op) => {
-                    self.request.load(&op);
-                    self.focus = Focus::Request;
+                    return self.load_into_builder(Loading::Operation(*op), false, effects);
                 }
                 CatalogEvent::LoadRequest(request) => {
-                    self.request.load_request(&request);
-                    self.focus = Focus::Request;
+                    return self.load_into_builder(Loading::Request(*request), false, effects);
                 }
                 CatalogEvent::Handled | CatalogEvent::Ignored => {}
             },
@@ -222,6 +227,46 @@ impl App {
             }),
             ResponseEvent::Handled | ResponseEvent::Ignored => {}
         }
+        None
+    }
+
+    /// Loads an operation, a saved request or a history entry into the builder; asks first
+    /// when that would replace a body the user typed and has not sent (`confirmed`: asked).
+    pub(crate) fn load_into_builder(
+        &mut self,
+        what: Loading,
+        confirmed: bool,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        if !confirmed && self.request.body_dirty && !self.request.body_text().trim().is_empty() {
+            let name = match &what {
+                Loading::Operation(op) => format!("{} {}", op.method, op.path),
+                Loading::Request(request) => format!("{} {}", request.method, request.path),
+                Loading::HistoryEntry(entry) => format!("history entry #{entry}"),
+            };
+            return Some(Overlay::Confirm(Confirm {
+                title: "Replace the body you typed?".into(),
+                lines: vec![
+                    "The request body was edited and not sent.".into(),
+                    format!("Loading {name} replaces it. Load anyway?"),
+                ],
+                danger: false,
+                on_yes: OnYes::Load(Box::new(what)),
+            }));
+        }
+        match what {
+            Loading::Operation(op) => self.request.load(&op),
+            Loading::Request(request) => self.request.load_request(&request),
+            Loading::HistoryEntry(entry) => {
+                self.status = Some(format!("Loading #{entry} into the request builder…"));
+                effects.push(Effect::History(crate::tui::history::HistoryJob::Get {
+                    entry,
+                    purpose: crate::tui::history::EntryUse::Load,
+                }));
+                return None;
+            }
+        }
+        self.focus = Focus::Request;
         None
     }
 }

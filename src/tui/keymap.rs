@@ -129,6 +129,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Request, FormatBody, &["f"]),
         (Request, NewIdempotencyKey, &["K"]),
         (Request, CopyCurl, &["c"]),
+        (Request, InsertField, &["ctrl-space", "F2"]),
         (Response, ScrollUp, &["up", "k"]),
         (Response, ScrollDown, &["down", "j"]),
         (Response, PageUp, &["pgup"]),

@@ -10,6 +10,7 @@ pub mod diagnosis;
 pub mod diff_view;
 pub mod dispatch;
 pub mod export;
+pub mod fields;
 pub mod history;
 pub mod input;
 pub mod keymap;

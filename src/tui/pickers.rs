@@ -130,6 +130,7 @@ impl App {
             Overlay::History(browser) => self.history_key(browser, key, effects),
             Overlay::Compare(comparison) => self.compare_key(comparison, key),
             Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),
+            Overlay::FieldList(list) => self.field_list_command(list, command),
             Overlay::Help { .. } | Overlay::Jwt { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {
@@ -160,6 +161,7 @@ impl App {
                     OnYes::DeleteSaved { profile, name } => {
                         self.delete_saved(profile, name, effects)
                     }
+                    OnYes::Load(what) => self.load_into_builder(*what, true, effects),
                 },
                 Some(Command::No) => None,
                 _ => Some(Overlay::Confirm(confirm)),

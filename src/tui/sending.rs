@@ -6,7 +6,7 @@
 
 use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay, SendChecks};
 use super::panes::connection::LegalEntity;
-use super::panes::request::BodyCheck;
+use super::panes::request::BodyQuestion;
 use super::panes::response::{ResponseState, Shown};
 use crate::session::{CallError, CallOutcome};
 use crate::younium::catalog::catalog;
@@ -29,34 +29,29 @@ impl App {
                 return None;
             }
         };
-        let invalid_body = match &self.request.body_check {
-            BodyCheck::Invalid(e) if self.request.sends_body() => Some(e.to_string()),
-            _ => None,
-        };
-        self.send(request, invalid_body, SendChecks::default(), effects)
+        let question = self.request.body_question();
+        self.send(request, question, SendChecks::default(), effects)
     }
 
     /// Sends `request` unless a check asks first (then the question carries the request, so
-    /// yes sends exactly what was asked about). `invalid_body` is the JSON error of the body.
+    /// yes sends exactly what was asked about). `body` is what is wrong with the body (not
+    /// JSON, or not as its schema says), if anything.
     pub(crate) fn send(
         &mut self,
         request: ApiRequest,
-        invalid_body: Option<String>,
+        body: Option<BodyQuestion>,
         checks: SendChecks,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        if let (Some(error), false) = (&invalid_body, checks.invalid_json_ok) {
+        if let (Some(question), false) = (body, checks.body_ok) {
             return Some(Overlay::Confirm(Confirm {
-                title: "The body is not valid JSON".into(),
-                lines: vec![
-                    error.clone(),
-                    "The server will most likely answer 400. Send it anyway?".into(),
-                ],
+                title: question.title,
+                lines: question.lines,
                 danger: false,
                 on_yes: OnYes::Send {
                     request: Box::new(request),
                     checks: SendChecks {
-                        invalid_json_ok: true,
+                        body_ok: true,
                         ..checks
                     },
                 },

@@ -468,5 +468,6 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
             super::history::render(frame, browser, &app.keymap, theme, &app.tz, app.now)
         }
         Some(Overlay::Compare(_)) => {}
+        Some(Overlay::FieldList(list)) => super::fields::render(frame, list, &app.keymap, theme),
     }
 }

@@ -56,12 +56,7 @@ impl App {
             BrowserEvent::None | BrowserEvent::Help => Some(Overlay::History(browser)),
             BrowserEvent::Close => None,
             BrowserEvent::Load(entry) => {
-                self.status = Some(format!("Loading #{entry} into the request builder…"));
-                effects.push(Effect::History(HistoryJob::Get {
-                    entry,
-                    purpose: EntryUse::Load,
-                }));
-                None
+                self.load_into_builder(crate::tui::app::Loading::HistoryEntry(entry), false, effects)
             }
             BrowserEvent::View(entry) => {
                 self.status = Some(format!("Reading the answer stored in #{entry}…"));

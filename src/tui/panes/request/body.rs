@@ -9,6 +9,8 @@ use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
 use super::{Editing, RequestEvent, RequestPane};
+use crate::younium::catalog::Operation;
+use crate::younium::schema::{Report, Severity};
 use crate::pretty::json::{self, JsonError};
 use crate::tui::theme::Theme;
 
@@ -50,6 +52,13 @@ impl BodyCheck {
     }
 }
 
+/// Why sending the body should be asked about first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyQuestion {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
 impl RequestPane {
     pub fn set_body(&mut self, text: String) {
         self.body = TextArea::new(text.lines().map(str::to_string).collect());
@@ -67,8 +76,121 @@ impl RequestPane {
         self.body.lines().join("\n")
     }
 
-    fn check_body(&mut self) {
-        self.body_check = BodyCheck::of(&self.body_text());
+    /// Checks the body: its JSON, then (valid JSON, an operation with a body schema) the
+    /// schema, each problem with its line.
+    pub(super) fn check_body(&mut self) {
+        let text = self.body_text();
+        self.body_check = BodyCheck::of(&text);
+        self.body_report = match self.body_check {
+            BodyCheck::Valid => self
+                .schema_operation()
+                .and_then(|op| op.validate_body(&text)),
+            _ => None,
+        };
+    }
+
+    /// The catalogue operation whose body schema the body is checked against: the one loaded,
+    /// while the method is still its method.
+    fn schema_operation(&self) -> Option<&Operation> {
+        self.operation
+            .as_ref()
+            .filter(|op| op.method == self.method && op.body_schema().is_some())
+    }
+
+    /// The name of the schema the body is checked against (`CreateAccountRequest`).
+    fn schema_name(&self) -> String {
+        self.schema_operation()
+            .and_then(|op| op.body.as_ref()?.schema.clone())
+            .unwrap_or_else(|| "its schema".into())
+    }
+
+    /// What to ask before sending this body, if anything: it is not JSON, or it has schema
+    /// errors (warnings do not ask).
+    pub fn body_question(&self) -> Option<BodyQuestion> {
+        if !self.sends_body() {
+            return None;
+        }
+        if let BodyCheck::Invalid(e) = &self.body_check {
+            return Some(BodyQuestion {
+                title: "The body is not valid JSON".into(),
+                lines: vec![
+                    e.to_string(),
+                    "The server will most likely answer 400. Send it anyway?".into(),
+                ],
+            });
+        }
+        let report = self.body_report.as_ref().filter(|r| r.has_errors())?;
+        let first = report.first_error()?;
+        Some(BodyQuestion {
+            title: format!("The body does not match {}", self.schema_name()),
+            lines: vec![
+                first.text(),
+                format!(
+                    "{} in all: Younium will most likely answer 400. Send it anyway?",
+                    report.summary()
+                ),
+            ],
+        })
+    }
+
+    /// The problems under the editor: at most a third of `height` rows (none below 7), errors
+    /// first, then how many more there are.
+    fn problem_lines(&self, height: u16, theme: &Theme) -> Vec<Line<'static>> {
+        let Some(report) = self.body_report.as_ref().filter(|r| !r.is_clean()) else {
+            return Vec::new();
+        };
+        let rows = if height < 7 { 0 } else { (height / 3).min(6) as usize };
+        let total = report.errors + report.warnings;
+        let shown = if total > rows {
+            rows.saturating_sub(1)
+        } else {
+            rows
+        };
+        let mut lines: Vec<Line<'static>> = report
+            .problems
+            .iter()
+            .take(shown)
+            .map(|p| match p.severity {
+                Severity::Error => Line::styled(format!("✗ {}", p.text()), theme.bad()),
+                Severity::Warning => Line::styled(format!("⚠ {}", p.text()), theme.warn()),
+            })
+            .collect();
+        if rows > 0 && total > shown {
+            lines.push(Line::styled(
+                format!("… {} more ({} in all)", total - shown, report.summary()),
+                theme.dim(),
+            ));
+        }
+        lines
+    }
+
+    /// The status line of valid JSON checked against its schema.
+    fn schema_status(&self, report: &Report, theme: &Theme) -> Line<'static> {
+        let name = self.schema_name();
+        if report.is_clean() {
+            Line::styled(
+                format!("✓ valid JSON, as {name} says   (f formats it)"),
+                theme.good(),
+            )
+        } else {
+            let style = if report.has_errors() {
+                theme.bad()
+            } else {
+                theme.warn()
+            };
+            Line::styled(
+                format!("valid JSON, not as {name} says: {}", report.summary()),
+                style,
+            )
+        }
+    }
+
+    /// The Body tab's mark: ✗ not JSON, ⚠ schema errors, ✓ fine.
+    pub(super) fn body_tab_mark(&self) -> &'static str {
+        match (&self.body_check, &self.body_report) {
+            (BodyCheck::Valid, Some(report)) if report.has_errors() => " ⚠",
+            (check, _) => check.tab_mark(),
+        }
     }
 
     /// Inserts pasted text at the cursor.
@@ -117,8 +239,13 @@ impl RequestPane {
         focused: bool,
         theme: &Theme,
     ) {
-        let [editor, status] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let problems = self.problem_lines(area.height, theme);
+        let [editor, list, status] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(problems.len() as u16),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         let editing = matches!(self.editing, Some(Editing::Body));
         self.body.set_cursor_style(if editing {
             Style::new().add_modifier(Modifier::REVERSED)
@@ -132,7 +259,11 @@ impl RequestPane {
                 theme.text()
             });
         frame.render_widget(&self.body, editor);
-        let line = self.body_check.status_line(theme);
+        frame.render_widget(Paragraph::new(problems), list);
+        let line = match (&self.body_check, &self.body_report) {
+            (BodyCheck::Valid, Some(report)) => self.schema_status(report, theme),
+            (check, _) => check.status_line(theme),
+        };
         let line = if editing {
             line.patch_style(theme.text())
                 .spans

@@ -22,7 +22,7 @@ use crate::tui::keymap::Command;
 use crate::younium::catalog::{Operation, catalog};
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
-pub use body::BodyCheck;
+pub use body::{BodyCheck, BodyQuestion};
 pub use fields::FieldChoices;
 use table::{Cell, Row};
 
@@ -79,6 +79,8 @@ pub struct RequestPane {
     pub headers: Vec<Param>,
     body: TextArea<'static>,
     pub body_check: BodyCheck,
+    /// The body checked against its schema (valid JSON and a catalogue operation only).
+    pub body_report: Option<crate::younium::schema::Report>,
     /// Edited since loaded or last sent.
     pub body_dirty: bool,
     /// `None` until the app hands out a new one (see [`RequestPane::ensure_idempotency_key`]):
@@ -115,6 +117,7 @@ impl Default for RequestPane {
             headers: Vec::new(),
             body: TextArea::default(),
             body_check: BodyCheck::Empty,
+            body_report: None,
             body_dirty: false,
             idempotency_key: None,
             operation: None,
@@ -151,11 +154,11 @@ impl RequestPane {
                 }
             })
             .collect();
+        self.operation = Some(op.clone());
         self.set_body(op.skeleton().unwrap_or_default());
         self.body_dirty = false;
         self.idempotency_key = None;
         self.sent_fingerprint = None;
-        self.operation = Some(op.clone());
         self.tab = if !self.path_params.is_empty() || !self.query.is_empty() || op.body.is_none() {
             RequestTab::Params
         } else {
@@ -175,11 +178,11 @@ impl RequestPane {
         self.sync_path_params();
         self.query = request.query.clone();
         self.headers = request.headers.clone();
+        self.operation = catalog().find(request.method, &request.path).cloned();
         self.set_body(request.body.clone().unwrap_or_default());
         self.body_dirty = false;
         self.idempotency_key = None;
         self.sent_fingerprint = None;
-        self.operation = catalog().find(request.method, &request.path).cloned();
         self.tab = if request.body.is_some() && request.method != Method::Get {
             RequestTab::Body
         } else {
@@ -334,6 +337,7 @@ impl RequestPane {
             .position(|m| *m == self.method)
             .unwrap_or(0) as isize;
         self.method = Method::ALL[(i + step).rem_euclid(Method::ALL.len() as isize) as usize];
+        self.check_body();
         RequestEvent::Handled
     }
 

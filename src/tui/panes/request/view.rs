@@ -55,7 +55,7 @@ impl RequestPane {
                 "Headers ({})",
                 self.effective(ctx).iter().filter(|h| h.is_sent()).count()
             ),
-            format!("Body{}", self.body_check.tab_mark()),
+            format!("Body{}", self.body_tab_mark()),
         ];
         let selected_tab = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
         frame.render_widget(
