@@ -1,0 +1,184 @@
+//! Writes from the spec in the Request pane: loading `POST /Accounts` fills its skeleton, the
+//! field list (Ctrl-Space) offers what the object may still take and inserts the one picked,
+//! problems against the schema are listed under the editor as the body changes, sending a body
+//! with errors asks first naming the first one, and a typed body is never replaced unasked.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
+use younium_tui::tui::view;
+use younium_tui::younium::Method;
+use younium_tui::younium::schema::Severity;
+
+use common::viewer::{press, typed};
+
+fn ctrl_space(app: &mut App) -> Vec<Effect> {
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(' '),
+        KeyModifiers::CONTROL,
+    )))
+    .1
+}
+
+/// The signed-in app with `POST /Accounts` loaded from the Endpoints pane.
+fn accounts_post() -> App {
+    let mut app = common::signed_in_app();
+    app.size = (120, 40);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "post accounts");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Request);
+    assert_eq!(
+        (app.request.method, app.request.template.as_str()),
+        (Method::Post, "/Accounts")
+    );
+    app
+}
+
+fn screen(app: &mut App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|f| view::draw(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn sends(effects: &[Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, Effect::Send { .. }))
+}
+
+#[test]
+fn the_skeleton_holds_the_required_fields_and_its_one_problem_is_listed() {
+    let mut app = accounts_post();
+    assert_eq!(
+        app.request.body_text(),
+        "{\n  \"name\": \"\",\n  \"currency\": \"SEK\"\n}"
+    );
+    assert!(!app.request.body_dirty, "a skeleton is not the user's typing");
+    let report = app.request.body_report.as_ref().expect("checked");
+    assert_eq!((report.errors, report.warnings), (1, 0), "{report:?}");
+    assert_eq!(report.problems[0].path, ".name");
+    assert_eq!(report.problems[0].line, Some(2));
+    insta::assert_snapshot!("request_skeleton", screen(&mut app));
+}
+
+#[test]
+fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
+    let mut app = accounts_post();
+    ctrl_space(&mut app);
+    let Some(Overlay::FieldList(list)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(list.choices.place, ".");
+    let names: Vec<&str> = list.choices.hints.iter().map(|h| h.name.as_str()).collect();
+    assert!(!names.contains(&"name") && !names.contains(&"currency"), "{names:?}");
+    assert_eq!(names[0], "accountType");
+    insta::assert_snapshot!("request_field_list", screen(&mut app));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(
+        app.request.body_text(),
+        "{\n  \"name\": \"\",\n  \"currency\": \"SEK\",\n  \"accountType\": \"Customer\"\n}"
+    );
+    assert!(app.request.is_editing_body(), "editing goes on at the new value");
+    // From inside the editor too: on the new line, the same object, one field fewer.
+    ctrl_space(&mut app);
+    let Some(Overlay::FieldList(list)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(list.choices.hints.iter().all(|h| h.name != "accountType"));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
+    let mut app = accounts_post();
+    app.request.set_body(
+        "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\",\n  \
+         \"nickname\": \"A\"\n}"
+            .into(),
+    );
+    let report = app.request.body_report.clone().expect("checked");
+    let found: Vec<(&str, Severity, Option<usize>)> = report
+        .problems
+        .iter()
+        .map(|p| (p.path.as_str(), p.severity, p.line))
+        .collect();
+    assert!(found.contains(&(".currency", Severity::Error, Some(1))), "{found:?}");
+    assert!(found.contains(&(".inactive", Severity::Error, Some(3))), "{found:?}");
+    assert!(found.contains(&(".accountType", Severity::Error, Some(4))), "{found:?}");
+    assert!(found.contains(&(".nickname", Severity::Warning, Some(5))), "{found:?}");
+    insta::assert_snapshot!("request_body_problems", screen(&mut app));
+
+    // Sending asks, naming the first error; no leaves everything as it was.
+    let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
+    assert!(!sends(&effects));
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(confirm.title, "The body does not match CreateAccountRequest");
+    assert_eq!(confirm.lines[0], report.first_error().unwrap().text());
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.overlay.is_none());
+
+    // Fixed, with a warning left: sends without asking.
+    app.request.set_body(
+        "{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}".into(),
+    );
+    let report = app.request.body_report.as_ref().unwrap();
+    assert_eq!((report.errors, report.warnings), (0, 1));
+    let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
+    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(sends(&effects));
+}
+
+#[test]
+fn yes_sends_the_body_with_errors_as_it_was() {
+    let mut app = accounts_post();
+    let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
+    assert!(!sends(&effects));
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    let effects = press(&mut app, KeyCode::Char('y'));
+    let sent = effects.iter().find_map(|e| match e {
+        Effect::Send { request, .. } => Some(request.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        sent.and_then(|r| r.body),
+        Some("{\n  \"name\": \"\",\n  \"currency\": \"SEK\"\n}".to_string())
+    );
+}
+
+#[test]
+fn a_typed_body_is_not_replaced_without_asking() {
+    let mut app = accounts_post();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.request.is_editing_body());
+    typed(&mut app, " ");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.request.body_dirty);
+    let typed_body = app.request.body_text();
+    // Loading another operation asks first; no keeps the typing.
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "post products");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(confirm.title, "Replace the body you typed?");
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.request.body_text(), typed_body);
+    assert_eq!(app.request.template, "/Accounts");
+    // Yes loads it.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.request.template, "/Products");
+    assert!(!app.request.body_dirty);
+}
