@@ -112,7 +112,10 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
     assert!(found.contains(&(".inactive", Severity::Error, Some(3))), "{found:?}");
     assert!(found.contains(&(".accountType", Severity::Error, Some(4))), "{found:?}");
     assert!(found.contains(&(".nickname", Severity::Warning, Some(5))), "{found:?}");
+    // The Request pane on the whole screen (`Z`) has room for every problem.
+    press(&mut app, KeyCode::Char('Z'));
     insta::assert_snapshot!("request_body_problems", screen(&mut app));
+    press(&mut app, KeyCode::Char('Z'));
 
     // Sending asks, naming the first error; no leaves everything as it was.
     let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
@@ -166,6 +169,9 @@ fn a_typed_body_is_not_replaced_without_asking() {
     // Loading another operation asks first; no keeps the typing.
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('/'));
+    for _ in 0.."post accounts".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
     typed(&mut app, "post products");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);

@@ -85,11 +85,11 @@ pub fn render(frame: &mut Frame<'_>, list: &FieldList, keymap: &Keymap, theme: &
     } else {
         "Fields to add to"
     };
-    let title = one_line(&format!(
-        "{what} {} ({})",
-        list.choices.place, list.choices.schema
-    ))
-    .into_owned();
+    let place = match list.choices.place.as_str() {
+        "." => "the body",
+        place => place,
+    };
+    let title = one_line(&format!("{what} {place} ({})", list.choices.schema)).into_owned();
     let block = frame_block(&title, theme)
         .title_bottom(Line::styled(hint, theme.dim()).alignment(Alignment::Right));
     let inner = block.inner(area);

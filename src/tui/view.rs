@@ -255,6 +255,8 @@ fn footer_line(app: &App) -> Line<'static> {
         if app.request.is_editing_body() {
             let mut h = vec![("Esc".to_string(), "stop editing", true)];
             h.extend(body_send_key(app).map(|k| (k.to_string(), "send", true)));
+            let fields = app.keymap.keys_in(Scope::Request, Command::InsertField);
+            h.extend(fields.first().map(|k| (k.to_string(), "fields", true)));
             h
         } else {
             vec![
@@ -285,6 +287,7 @@ fn footer_line(app: &App) -> Line<'static> {
                 (&[PreviousTab, NextTab], " ", false, "tab"),
                 (&[Edit], "", true, "edit"),
                 (&[AddRow], "", false, "add"),
+                (&[InsertField], "", false, "fields"),
             ],
             Focus::Response => &[
                 (&[ScrollDown, ScrollUp], " ", true, "move"),
