@@ -50,8 +50,8 @@ fn drive(base_url: &str) {
     assert!(text.contains("line "), "the first problem with its line: {text}");
     screen.keys("n");
 
-    // Fill the name and the currency, then send: created.
-    screen.keys("\x1b[A");
+    // Fill the name and the currency (the cursor is still on the name's line), then send:
+    // created.
     screen.keys(END);
     screen.keys(LEFT);
     screen.keys("Pty AB");
