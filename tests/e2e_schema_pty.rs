@@ -47,7 +47,10 @@ fn drive(base_url: &str) {
     // Sending asks first, naming the first problem; n sends nothing.
     screen.keys(F5);
     let text = screen.wait_for("The body does not match CreateAccountRequest", wait);
-    assert!(text.contains("line "), "the first problem with its line: {text}");
+    assert!(
+        text.contains("line "),
+        "the first problem with its line: {text}"
+    );
     screen.keys("n");
 
     // Fill the name and the currency (the cursor is still on the name's line), then send:

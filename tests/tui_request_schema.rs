@@ -57,7 +57,10 @@ fn the_skeleton_holds_the_required_fields_and_its_one_problem_is_listed() {
         app.request.body_text(),
         "{\n  \"name\": \"\",\n  \"currency\": \"SEK\"\n}"
     );
-    assert!(!app.request.body_dirty, "a skeleton is not the user's typing");
+    assert!(
+        !app.request.body_dirty,
+        "a skeleton is not the user's typing"
+    );
     let report = app.request.body_report.as_ref().expect("checked");
     assert_eq!((report.errors, report.warnings), (1, 0), "{report:?}");
     assert_eq!(report.problems[0].path, ".name");
@@ -74,7 +77,10 @@ fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
     };
     assert_eq!(list.choices.place, ".");
     let names: Vec<&str> = list.choices.hints.iter().map(|h| h.name.as_str()).collect();
-    assert!(!names.contains(&"name") && !names.contains(&"currency"), "{names:?}");
+    assert!(
+        !names.contains(&"name") && !names.contains(&"currency"),
+        "{names:?}"
+    );
     assert_eq!(names[0], "accountType");
     insta::assert_snapshot!("request_field_list", screen(&mut app));
     press(&mut app, KeyCode::Enter);
@@ -83,7 +89,10 @@ fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
         app.request.body_text(),
         "{\n  \"name\": \"\",\n  \"currency\": \"SEK\",\n  \"accountType\": \"Customer\"\n}"
     );
-    assert!(app.request.is_editing_body(), "editing goes on at the new value");
+    assert!(
+        app.request.is_editing_body(),
+        "editing goes on at the new value"
+    );
     // From inside the editor too: on the new line, the same object, one field fewer.
     ctrl_space(&mut app);
     let Some(Overlay::FieldList(list)) = &app.overlay else {
@@ -108,33 +117,57 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
         .iter()
         .map(|p| (p.path.as_str(), p.severity, p.line))
         .collect();
-    assert!(found.contains(&(".currency", Severity::Error, Some(1))), "{found:?}");
-    assert!(found.contains(&(".inactive", Severity::Error, Some(3))), "{found:?}");
-    assert!(found.contains(&(".accountType", Severity::Error, Some(4))), "{found:?}");
-    assert!(found.contains(&(".nickname", Severity::Warning, Some(5))), "{found:?}");
+    assert!(
+        found.contains(&(".currency", Severity::Error, Some(1))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(".inactive", Severity::Error, Some(3))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(".accountType", Severity::Error, Some(4))),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(".nickname", Severity::Warning, Some(5))),
+        "{found:?}"
+    );
     // The Request pane on the whole screen (`Z`) has room for every problem.
     press(&mut app, KeyCode::Char('Z'));
     insta::assert_snapshot!("request_body_problems", screen(&mut app));
     press(&mut app, KeyCode::Char('Z'));
 
     // Sending asks, naming the first error; no leaves everything as it was.
-    let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
+    let effects = app
+        .update(Action::Key(KeyEvent::new(
+            KeyCode::F(5),
+            KeyModifiers::NONE,
+        )))
+        .1;
     assert!(!sends(&effects));
     let Some(Overlay::Confirm(confirm)) = &app.overlay else {
         panic!("{:?}", app.overlay)
     };
-    assert_eq!(confirm.title, "The body does not match CreateAccountRequest");
+    assert_eq!(
+        confirm.title,
+        "The body does not match CreateAccountRequest"
+    );
     assert_eq!(confirm.lines[0], report.first_error().unwrap().text());
     press(&mut app, KeyCode::Char('n'));
     assert!(app.overlay.is_none());
 
     // Fixed, with a warning left: sends without asking.
-    app.request.set_body(
-        "{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}".into(),
-    );
+    app.request
+        .set_body("{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}".into());
     let report = app.request.body_report.as_ref().unwrap();
     assert_eq!((report.errors, report.warnings), (0, 1));
-    let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
+    let effects = app
+        .update(Action::Key(KeyEvent::new(
+            KeyCode::F(5),
+            KeyModifiers::NONE,
+        )))
+        .1;
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     assert!(sends(&effects));
 }
@@ -142,7 +175,12 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
 #[test]
 fn yes_sends_the_body_with_errors_as_it_was() {
     let mut app = accounts_post();
-    let effects = app.update(Action::Key(KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE))).1;
+    let effects = app
+        .update(Action::Key(KeyEvent::new(
+            KeyCode::F(5),
+            KeyModifiers::NONE,
+        )))
+        .1;
     assert!(!sends(&effects));
     assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
     let effects = press(&mut app, KeyCode::Char('y'));

@@ -23,9 +23,9 @@ use super::panes::request::RequestPane;
 use super::panes::response::ResponsePane;
 use super::panes::token::TokenPane;
 use super::theme::Theme;
-use crate::younium::catalog::Operation;
 use crate::config::{ConfigFile, ProfileUpdate};
 use crate::session::ManagerOptions;
+use crate::younium::catalog::Operation;
 use crate::younium::catalog::catalog;
 use crate::younium::{ApiRequest, Secret};
 

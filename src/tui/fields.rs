@@ -85,18 +85,23 @@ pub fn render(frame: &mut Frame<'_>, list: &FieldList, keymap: &Keymap, theme: &
     } else {
         "Fields to add to"
     };
-    let place = match list.choices.place.as_str() {
-        "." => "the body",
-        place => place,
-    };
-    let title = one_line(&format!("{what} {place} ({})", list.choices.schema)).into_owned();
+    let title = one_line(&format!(
+        "{what} {} ({})",
+        list.choices.place_name(),
+        list.choices.schema
+    ))
+    .into_owned();
     let block = frame_block(&title, theme)
         .title_bottom(Line::styled(hint, theme.dim()).alignment(Alignment::Right));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = inner.height.saturating_sub(1) as usize;
     let first = list.selected.saturating_sub(rows.saturating_sub(1));
-    let name_width = hints.iter().map(|h| h.name.chars().count()).max().unwrap_or(0);
+    let name_width = hints
+        .iter()
+        .map(|h| h.name.chars().count())
+        .max()
+        .unwrap_or(0);
     let name_width = name_width.clamp(8, 32);
     let mut lines: Vec<Line> = hints
         .iter()

@@ -55,9 +55,11 @@ impl App {
         match browser.command(command, self.history_rows()) {
             BrowserEvent::None | BrowserEvent::Help => Some(Overlay::History(browser)),
             BrowserEvent::Close => None,
-            BrowserEvent::Load(entry) => {
-                self.load_into_builder(crate::tui::app::Loading::HistoryEntry(entry), false, effects)
-            }
+            BrowserEvent::Load(entry) => self.load_into_builder(
+                crate::tui::app::Loading::HistoryEntry(entry),
+                false,
+                effects,
+            ),
             BrowserEvent::View(entry) => {
                 self.status = Some(format!("Reading the answer stored in #{entry}…"));
                 effects.push(Effect::History(HistoryJob::Get {

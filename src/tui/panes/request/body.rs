@@ -9,10 +9,10 @@ use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
 use super::{Editing, RequestEvent, RequestPane};
-use crate::younium::catalog::Operation;
-use crate::younium::schema::{Report, Severity};
 use crate::pretty::json::{self, JsonError};
 use crate::tui::theme::Theme;
+use crate::younium::catalog::Operation;
+use crate::younium::schema::{Report, Severity};
 
 /// The state of the body text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,7 +139,11 @@ impl RequestPane {
         let Some(report) = self.body_report.as_ref().filter(|r| !r.is_clean()) else {
             return Vec::new();
         };
-        let rows = if height < 7 { 0 } else { (height / 3).min(6) as usize };
+        let rows = if height < 7 {
+            0
+        } else {
+            (height / 3).min(6) as usize
+        };
         let total = report.errors + report.warnings;
         let shown = if total > rows {
             rows.saturating_sub(1)

@@ -29,6 +29,14 @@ impl FieldChoices {
     pub fn into_array(&self) -> bool {
         !self.target.object
     }
+
+    /// The place in words: `the body` for the top level, else its path.
+    pub fn place_name(&self) -> &str {
+        match self.place.as_str() {
+            "." => "the body",
+            place => place,
+        }
+    }
 }
 
 impl RequestPane {
@@ -100,10 +108,8 @@ impl RequestPane {
     pub fn insert_field(&mut self, choices: &FieldChoices, hint: &FieldHint) {
         let key = choices.target.object.then_some(hint.name.as_str());
         let insertion = insertion(self.body.lines(), &choices.target, key, &hint.value);
-        let (Ok(row), Ok(col)) = (
-            u16::try_from(insertion.at.0),
-            u16::try_from(insertion.at.1),
-        ) else {
+        let (Ok(row), Ok(col)) = (u16::try_from(insertion.at.0), u16::try_from(insertion.at.1))
+        else {
             self.message = Some("The body is too long to insert into.".into());
             return;
         };
@@ -116,7 +122,11 @@ impl RequestPane {
         ));
         self.editing = Some(super::Editing::Body);
         self.after_body_edit();
-        self.message = Some(format!("Inserted {} in {}.", hint.name, choices.place));
+        self.message = Some(format!(
+            "Inserted {} in {}.",
+            hint.name,
+            choices.place_name()
+        ));
     }
 }
 
@@ -150,8 +160,8 @@ fn insertion(lines: &[String], target: &Container, key: Option<&str>, value: &Va
     let multi_line = target.close.0 > target.open.0 || target.last_end.is_none();
     let (at, lead, indent) = match target.last_end {
         Some(end) if multi_line => {
-            let closing_alone = end.0 < target.close.0
-                && line(target.close.0).trim_start().starts_with(['}', ']']);
+            let closing_alone =
+                end.0 < target.close.0 && line(target.close.0).trim_start().starts_with(['}', ']']);
             let indent = if closing_alone {
                 indent_of(line(target.close.0)) + 2
             } else {
@@ -241,7 +251,10 @@ mod tests {
         );
         let body = "{\n  \"lines\": [\n  ]\n}";
         let (text, _) = apply(body, 1, None, json!({"q": 0}));
-        assert_eq!(text, "{\n  \"lines\": [\n    {\n      \"q\": 0\n    }\n  ]\n}");
+        assert_eq!(
+            text,
+            "{\n  \"lines\": [\n    {\n      \"q\": 0\n    }\n  ]\n}"
+        );
     }
 
     #[test]

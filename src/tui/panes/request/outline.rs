@@ -191,12 +191,18 @@ mod tests {
         assert_eq!(container_for_row(&lines, 3).unwrap(), address);
         assert_eq!(container_for_row(&lines, 4).unwrap(), address);
         let list = container_for_row(&lines, 5).unwrap();
-        assert_eq!((list.path.to_string(), list.object), (".lines".into(), false));
+        assert_eq!(
+            (list.path.to_string(), list.object),
+            (".lines".into(), false)
+        );
         let first = container_for_row(&lines, 6).unwrap();
         assert_eq!(first.path.to_string(), ".lines[0]");
         assert_eq!(first.last_end, Some((6, 11)));
         let second = container_for_row(&lines, 7).unwrap();
-        assert_eq!((second.path.to_string(), second.last_end), (".lines[1]".into(), None));
+        assert_eq!(
+            (second.path.to_string(), second.last_end),
+            (".lines[1]".into(), None)
+        );
         let empty = container_for_row(&lines, 9).unwrap();
         assert_eq!(empty.path.to_string(), ".empty");
         assert_eq!((empty.open, empty.close), ((9, 11), (9, 12)));
@@ -205,13 +211,18 @@ mod tests {
 
     #[test]
     fn text_that_is_not_one_json_value_has_no_containers() {
-        for broken in ["{", "{\"a\": 1", "[}", "{\"a\": \"x}", "1 2", "{} {}", "{\"a\": @}"] {
+        for broken in [
+            "{",
+            "{\"a\": 1",
+            "[}",
+            "{\"a\": \"x}",
+            "1 2",
+            "{} {}",
+            "{\"a\": @}",
+        ] {
             assert!(container_for_row(&lines(broken), 0).is_none(), "{broken}");
         }
         let quoted = lines("{\"a \\\" b\": {\n}\n}");
-        assert_eq!(
-            container_for_row(&quoted, 0).unwrap().path.to_string(),
-            "."
-        );
+        assert_eq!(container_for_row(&quoted, 0).unwrap().path.to_string(), ".");
     }
 }
