@@ -62,8 +62,11 @@ impl SchemaCheck {
     /// The check to run on an answer as it is indexed: `None` when no schema applies, the
     /// body is not JSON, or it is larger than [`CHECK_LIMIT`].
     pub fn for_answer(request: &ApiRequest, response: &ApiResponse) -> Option<Self> {
-        let operation = operation_for(request, response)?;
-        (response.is_json() && response.body.len() <= CHECK_LIMIT).then_some(Self { operation })
+        let view = SchemaView::for_answer(0, request, response);
+        match (view.operation, view.state) {
+            (Some(operation), SchemaState::Checking) => Some(Self { operation }),
+            _ => None,
+        }
     }
 
     /// Parses `body` and checks it (slow for a large body: call it off the UI thread).
@@ -78,14 +81,14 @@ impl SchemaCheck {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum SchemaState {
     /// No schema applies (an error status, another api-version, an operation the spec does
-    /// not describe, a text body).
+    /// not describe, an empty body).
     #[default]
     None,
     /// A schema applies; the check has not answered yet.
     Checking,
     /// The body is larger than [`CHECK_LIMIT`]: not checked (the field types still show).
     TooLarge,
-    /// The body did not parse as JSON: nothing to check.
+    /// The body is not JSON (by its content type, or it did not parse): nothing to check.
     NotJson,
     Checked(Report),
 }
@@ -102,7 +105,9 @@ pub struct SchemaView {
 impl SchemaView {
     /// For answer `id` as it is put on screen.
     pub fn for_answer(id: u64, request: &ApiRequest, response: &ApiResponse) -> Self {
-        let operation = operation_for(request, response);
+        // An empty body (a 204) has nothing to read against a schema.
+        let operation =
+            operation_for(request, response).filter(|_| !response.body.trim_ascii().is_empty());
         let state = match operation {
             None => SchemaState::None,
             Some(_) if !response.is_json() => SchemaState::NotJson,

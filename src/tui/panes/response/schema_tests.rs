@@ -363,7 +363,9 @@ fn the_check_is_asked_for_json_answers_up_to_the_limit() {
     assert_eq!(check.operation.path, "/Accounts");
     assert_eq!(format!("{check:?}"), "SchemaCheck(GET /Accounts)");
     let mut big = ok.clone();
-    big.body = Bytes::from(vec![b' '; CHECK_LIMIT + 1]);
+    let mut bytes = vec![b' '; CHECK_LIMIT + 1];
+    bytes[0] = b'{';
+    big.body = Bytes::from(bytes);
     assert!(SchemaCheck::for_answer(&request, &big).is_none());
     let view = SchemaView::for_answer(1, &request, &big);
     assert_eq!(view.state, SchemaState::TooLarge);
@@ -373,6 +375,17 @@ fn the_check_is_asked_for_json_answers_up_to_the_limit() {
     text.body = Bytes::from_static(b"hello");
     assert!(SchemaCheck::for_answer(&request, &text).is_none());
     assert!(SchemaCheck::for_answer(&request, &response(404, "2.1", "{}")).is_none());
+    let empty = response(200, "2.1", " ");
+    assert!(SchemaCheck::for_answer(&request, &empty).is_none());
+    assert_eq!(
+        SchemaView::for_answer(1, &request, &empty).state,
+        SchemaState::None,
+        "an empty body: nothing to say"
+    );
+    assert_eq!(
+        SchemaView::for_answer(1, &request, &text).state,
+        SchemaState::NotJson
+    );
 }
 
 #[test]
