@@ -30,7 +30,10 @@ fn drive(base_url: &str) {
     screen.keys("5/Posted\r");
     let text = screen.wait_until(|t| t.contains("/Posted 1 of ").then(|| t.to_string()), wait);
     // The path line gives the field's type from the response schema.
-    assert!(text.contains(".status: string, enum Draft|Posted"), "{text}");
+    assert!(
+        text.contains(".status: string, enum Draft|Posted"),
+        "{text}"
+    );
 
     // jq: the output as its own document, the filter in the title.
     screen.keys("|.data | map(.invoiceNumber)\r");
