@@ -40,6 +40,7 @@ fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
         body,
         json,
         content_type,
+        ..
     }) = effects
         .into_iter()
         .find(|e| matches!(e, Effect::Index { .. }))

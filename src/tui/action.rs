@@ -63,6 +63,12 @@ pub enum Action {
         doc: Arc<Document>,
         page: Option<PageInfo>,
     },
+    /// Answer `id` checked against its response schema, after it was indexed (`None`: the
+    /// body did not parse).
+    SchemaChecked {
+        id: u64,
+        report: Option<crate::younium::schema::Report>,
+    },
     /// The matches of search `id` in the body, counted (`None`: the count was stopped).
     FindCount {
         id: u64,
@@ -155,6 +161,9 @@ pub enum Effect {
         json: bool,
         /// The response's `content-type`, which decides how text is highlighted.
         content_type: Option<String>,
+        /// Check the body against its response schema once indexed (answered with
+        /// [`Action::SchemaChecked`]).
+        check: Option<crate::tui::panes::response::SchemaCheck>,
     },
     /// Count the matches of search `id` in `doc`, until `cancel` is set.
     CountMatches {

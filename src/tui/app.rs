@@ -350,6 +350,7 @@ impl App {
             }
             Action::Response { id, result } => self.on_response(id, result, &mut effects),
             Action::Indexed { id, doc, page } => self.response.indexed(id, doc, page),
+            Action::SchemaChecked { id, report } => self.response.schema_checked(id, report),
             Action::FindCount { id, index } => self.response.counted(id, index),
             Action::JqDone { id, result } => self.response.jq_done(id, result),
             Action::DemoReady(result) => {

@@ -231,18 +231,23 @@ impl Runner {
                 body,
                 json,
                 content_type,
+                check,
             } => {
-                self.blocking(move || {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
                     let large = body.len() > LARGE_BODY;
-                    let doc = Document::with_content_type(body, json, content_type.as_deref());
+                    let doc =
+                        Document::with_content_type(body.clone(), json, content_type.as_deref());
                     let page = json.then(|| PageInfo::probe(doc.body())).flatten();
+                    let doc = Arc::new(doc);
+                    let _ = tx.send(Action::Indexed { id, doc, page });
+                    // The body is on screen already; the check follows it.
+                    if let Some(check) = check {
+                        let report = check.run(&body);
+                        let _ = tx.send(Action::SchemaChecked { id, report });
+                    }
                     if large {
                         crate::memory::release_free_memory();
-                    }
-                    Action::Indexed {
-                        id,
-                        doc: Arc::new(doc),
-                        page,
                     }
                 });
             }

@@ -7,7 +7,7 @@
 use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay, SendChecks};
 use super::panes::connection::LegalEntity;
 use super::panes::request::BodyQuestion;
-use super::panes::response::{ResponseState, Shown};
+use super::panes::response::{ResponseState, SchemaCheck, Shown};
 use crate::session::{CallError, CallOutcome};
 use crate::younium::catalog::catalog;
 use crate::younium::paging::{PageInfo, PageKind, follow_link, with_page};
@@ -279,6 +279,7 @@ impl App {
             body: response.body.clone(),
             json: response.is_json(),
             content_type: response.header("content-type").map(str::to_string),
+            check: SchemaCheck::for_answer(&request, &response),
         });
         if !self.is_editing() {
             self.focus = Focus::Response;

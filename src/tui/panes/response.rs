@@ -8,9 +8,11 @@ mod cursor;
 mod find;
 mod jq;
 mod lines;
+mod schema;
 
 pub use all_pages::AllPagesRun;
 pub use cursor::BodyView;
+pub use schema::{CHECK_LIMIT, FieldType, SchemaCheck, SchemaState, SchemaView};
 
 use lines::{
     body_gutter, body_notes, explanation_lines, header_lines, request_lines, status_line, visible,
@@ -130,6 +132,8 @@ pub struct ResponsePane {
     /// The v3 page (counted by following `nextPage` links) that response `id` will be:
     /// `(id, page)`. A cursor page does not say its own number.
     next_page_number: Option<(u64, u64)>,
+    /// The response schema of the answer on screen, and its check.
+    pub schema: SchemaView,
 }
 
 /// What decides the body lines drawn: the response (and the filter output shown), the first
@@ -167,6 +171,7 @@ impl Default for ResponsePane {
             body_cache: RefCell::new(None),
             all_pages: None,
             next_page_number: None,
+            schema: SchemaView::default(),
         }
     }
 }
@@ -220,6 +225,7 @@ impl ResponsePane {
         self.end_find();
         self.end_jq();
         self.jq_line = None;
+        self.schema = SchemaView::for_answer(shown.id, &shown.request, &shown.response);
         self.state = ResponseState::Shown(Box::new(shown));
         self.scroll = 0;
         self.hscroll = 0;
@@ -230,7 +236,9 @@ impl ResponsePane {
     fn line_count(&self) -> usize {
         match (&self.state, self.tab) {
             (ResponseState::Shown(_), ResponseTab::Body) => self.body_rows(),
-            (ResponseState::Shown(s), ResponseTab::Headers) => s.response.headers.len(),
+            (ResponseState::Shown(s), ResponseTab::Headers) => {
+                header_lines(s, &self.schema, &Theme::mono()).len()
+            }
             (ResponseState::Shown(s), ResponseTab::Request) => {
                 request_lines(s, &Theme::mono()).len()
             }
@@ -333,6 +341,10 @@ impl ResponsePane {
         keymap: &Keymap,
     ) {
         let mut inner = block.inner(area);
+        let block = match self.schema_flag(self.flag_room(area.width)) {
+            Some(flag) => block.title(Span::styled(flag, theme.warn())),
+            None => block,
+        };
         frame.render_widget(block, area);
         if let Some(run) = &self.all_pages
             && inner.height > all_pages::BAR_HEIGHT + 2
@@ -412,9 +424,10 @@ impl ResponsePane {
         ])
         .areas(area);
         frame.render_widget(Paragraph::new(status_line(shown, theme, keymap)), status);
+        let flag = if self.schema_has_errors() { " ⚠" } else { "" };
         let titles = vec![
             "Body".to_string(),
-            format!("Headers ({})", shown.response.headers.len()),
+            format!("Headers ({}){flag}", shown.response.headers.len()),
             "Request".to_string(),
         ];
         let selected = TABS.iter().position(|t| *t == self.tab).unwrap_or(0);
@@ -446,7 +459,7 @@ impl ResponsePane {
             tab => {
                 self.columns = width;
                 let all = match tab {
-                    ResponseTab::Headers => header_lines(shown, theme),
+                    ResponseTab::Headers => header_lines(shown, &self.schema, theme),
                     _ => request_lines(shown, theme),
                 };
                 let lines = visible(all, scroll, hscroll, content);

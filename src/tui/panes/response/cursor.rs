@@ -3,20 +3,23 @@
 //! change), the view's `scroll` is a row. j/k move the cursor and the view follows; the page
 //! keys move both.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use crate::pretty::fold::Folds;
 use crate::pretty::highlight::{FoldEnd, Row};
-use crate::pretty::path::{container_of, path_of};
+use crate::pretty::path::{JsonPath, container_of, path_of};
 use crate::pretty::{Document, thousands};
 use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
+use crate::younium::catalog::Operation;
 
+use super::schema::{FieldType, field_type, fit};
 use super::{ResponsePane, ResponseTab};
 
 /// How the shown document is looked at: its folds and the cursor's line.
@@ -24,8 +27,18 @@ use super::{ResponsePane, ResponseTab};
 pub struct BodyView {
     pub folds: Folds,
     pub cursor: usize,
-    /// The path of the cursor's line, worked out once for each line and document.
-    path: RefCell<Option<(PathKey, Option<String>)>>,
+    /// What is known of the cursor's line, worked out once for each line and document.
+    facts: RefCell<Option<Box<LineFacts>>>,
+}
+
+/// The cursor line's path, and the type a response schema gives it once asked for.
+#[derive(Clone, Debug)]
+pub(super) struct LineFacts {
+    key: PathKey,
+    path: Option<JsonPath>,
+    text: Option<String>,
+    /// The type, for the operation at this address.
+    pub(super) field: Option<(usize, Option<FieldType>)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,18 +50,48 @@ struct PathKey {
 impl BodyView {
     /// The cursor's JSON path as jq writes it (`.data[3].name`); `None` for a text body.
     pub fn path(&self, doc: &Document) -> Option<String> {
+        self.facts(doc).text.clone()
+    }
+
+    /// The type `operation`'s response schema gives the cursor's field ([`field_type`]).
+    pub fn field_type(&self, doc: &Document, operation: &'static Operation) -> Option<FieldType> {
+        let op = std::ptr::from_ref(operation) as usize;
+        let mut facts = self.facts(doc);
+        match &facts.field {
+            Some((cached, field)) if *cached == op => field.clone(),
+            _ => {
+                let field = facts.path.as_ref().and_then(|p| field_type(operation, p));
+                facts.field = Some((op, field.clone()));
+                field
+            }
+        }
+    }
+
+    /// The facts of the cursor's line (the cache, filled with its path when it held another
+    /// line's facts).
+    fn facts(&self, doc: &Document) -> RefMut<'_, LineFacts> {
         let key = PathKey {
             doc: std::ptr::from_ref(doc) as usize,
             line: self.cursor,
         };
-        if let Some((cached, path)) = &*self.path.borrow()
-            && *cached == key
-        {
-            return path.clone();
+        let mut cache = self.facts.borrow_mut();
+        if cache.as_ref().is_none_or(|f| f.key != key) {
+            let path = path_of(doc, self.cursor);
+            let text = path.as_ref().map(JsonPath::to_string);
+            *cache = Some(Box::new(LineFacts {
+                key,
+                path,
+                text,
+                field: None,
+            }));
         }
-        let path = path_of(doc, self.cursor).map(|p| p.to_string());
-        *self.path.borrow_mut() = Some((key, path.clone()));
-        path
+        RefMut::map(cache, |c| &mut **c.as_mut().expect("filled above"))
+    }
+
+    /// The cached facts, for tests.
+    #[cfg(test)]
+    pub(super) fn cached(&self) -> Option<LineFacts> {
+        self.facts.borrow().as_deref().cloned()
     }
 }
 
@@ -179,13 +222,15 @@ impl ResponsePane {
                 thousands(doc.line_count() as u64)
             );
             let copy = keymap.hint_in(Scope::Response, Command::CopyPath);
-            let mut spans = Vec::new();
-            if let Some(path) = self.view.path(&doc) {
-                spans.push(Span::styled(path, theme.key()));
-                spans.push(Span::styled(format!("  ({copy} copies)  "), theme.dim()));
-            }
-            spans.push(Span::styled(place, theme.dim()));
-            Line::from(spans)
+            let field = self.cursor_field_type();
+            path_line(
+                self.view.path(&doc),
+                field.as_ref(),
+                &format!("  ({copy} copies)  "),
+                place,
+                area.width as usize,
+                theme,
+            )
         };
         frame.render_widget(Paragraph::new(line), area);
     }
@@ -213,4 +258,38 @@ impl ResponsePane {
             })
             .collect()
     }
+}
+
+/// The path line: the path, the field's type from the schema (cut to what is left), the copy
+/// hint and where the cursor is. The hint gives way to a type it would cut.
+pub(super) fn path_line(
+    path: Option<String>,
+    field: Option<&FieldType>,
+    hint: &str,
+    place: String,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    /// Fewer columns than this for the type and it is left out.
+    const MIN_TYPE: usize = 12;
+    let Some(path) = path else {
+        return Line::styled(place, theme.dim());
+    };
+    // The path, `: `, the type, the hint, the place.
+    let fixed = path.width() + 2 + place.width();
+    let with_hint = width.saturating_sub(fixed + hint.width());
+    let (hint, room) = match field {
+        Some(f) if with_hint < f.text().width() => ("  ", width.saturating_sub(fixed + 2)),
+        _ => (hint, with_hint),
+    };
+    let mut spans = vec![Span::styled(path, theme.key())];
+    if let Some(field) = field.filter(|f| room >= MIN_TYPE.min(f.text().width())) {
+        spans.push(Span::styled(
+            format!(": {}", fit(field.text(), room)),
+            theme.dim(),
+        ));
+    }
+    spans.push(Span::styled(hint.to_string(), theme.dim()));
+    spans.push(Span::styled(place, theme.dim()));
+    Line::from(spans)
 }

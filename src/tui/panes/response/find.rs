@@ -280,7 +280,9 @@ impl ResponsePane {
                 Some(doc) => Source::Doc(doc),
                 None => Source::Texts(Vec::new()),
             },
-            (Some(s), ResponseTab::Headers) => Source::Texts(texts(header_lines(s, &theme))),
+            (Some(s), ResponseTab::Headers) => {
+                Source::Texts(texts(header_lines(s, &self.schema, &theme)))
+            }
             (Some(s), ResponseTab::Request) => Source::Texts(texts(request_lines(s, &theme))),
             (None, _) => Source::Texts(Vec::new()),
         }

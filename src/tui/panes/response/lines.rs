@@ -199,9 +199,14 @@ pub(super) fn explanation_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'stati
     lines
 }
 
-pub(super) fn header_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
+/// The Headers tab: the answer's headers, then what its check against the spec found.
+pub(super) fn header_lines(
+    shown: &Shown,
+    schema: &SchemaView,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let gutter = Span::raw("");
-    shown
+    let mut lines: Vec<Line<'static>> = shown
         .response
         .headers
         .iter()
@@ -212,7 +217,9 @@ pub(super) fn header_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
                 Span::raw(v.clone()),
             ])
         })
-        .collect()
+        .collect();
+    lines.extend(super::schema::check_lines(schema, theme));
+    lines
 }
 
 pub(super) fn request_lines(shown: &Shown, theme: &Theme) -> Vec<Line<'static>> {
