@@ -189,7 +189,7 @@ impl EntityGenerator {
             "periodAlignment": "AlignToOrder",
             "changeState": "New",
             "displayPrice": price,
-            "priceDetails": [{"tier": 0, "price": price, "listPrice": list_price, "priceBase": catalogue.model, "lineDiscountPercent": discount}],
+            "priceDetails": [{"tier": 0, "price": price, "listPrice": list_price, "priceBase": if catalogue.model == "Quantity" { "PerUnit" } else { "Flat" }, "lineDiscountPercent": discount}],
             "recurringMonthlyAmount": monthly,
             "recurringMonthlyAmountBase": round2(monthly * self.rate(currency)),
             "cmrr": self.money(monthly, currency),
@@ -210,7 +210,7 @@ impl EntityGenerator {
     /// The quantity and price of a line of `CATALOGUE[item]` in `currency`.
     pub(super) fn charge_terms(&mut self, item: usize, currency: &str) -> ChargeTerms {
         let catalogue = &CATALOGUE[item];
-        let quantity = if catalogue.model == "PerUnit" {
+        let quantity = if catalogue.model == "Quantity" {
             f64::from(self.rng.u16(5..200))
         } else {
             1.0

@@ -207,7 +207,7 @@ pub(super) const CATALOGUE: [CatalogueItem; 8] = [
         name: "Nordlys Platform",
         category: "Core service",
         charge_type: "Recurring",
-        model: "PerUnit",
+        model: "Quantity",
         price: 450.0,
     },
     CatalogueItem {
@@ -249,7 +249,7 @@ pub(super) const CATALOGUE: [CatalogueItem; 8] = [
         name: "Data Storage",
         category: "Usage",
         charge_type: "Usage",
-        model: "PerUnit",
+        model: "Quantity",
         price: 2.0,
     },
     CatalogueItem {

@@ -33,7 +33,7 @@ impl EntityGenerator {
                 "name": item.name,
                 "model": item.model,
                 "chargeType": item.charge_type,
-                "defaultQuantity": if item.model == "PerUnit" { 10.0 } else { 1.0 },
+                "defaultQuantity": if item.model == "Quantity" { 10.0 } else { 1.0 },
                 "pricePeriod": recurring.then_some("Monthly"),
                 "billingDay": "FromOrder",
                 "billingPeriod": recurring.then_some("Annual"),
