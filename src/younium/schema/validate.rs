@@ -59,7 +59,11 @@ pub struct Problem {
 impl Problem {
     /// `line 3  .currency: required field missing`, on one line and safe for the terminal.
     pub fn text(&self) -> String {
-        todo!("validate: Problem::text")
+        let text = match self.line {
+            Some(line) => format!("line {line}  {}: {}", self.path, self.message),
+            None => format!("{}: {}", self.path, self.message),
+        };
+        crate::sanitize::one_line(&text).into_owned()
     }
 }
 
@@ -79,8 +83,8 @@ pub enum Mode {
 /// Everything found in one value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Errors first, then warnings; within each, by line (then path). At most
-    /// [`MAX_PROBLEMS`].
+    /// Errors first, then warnings; within each, by line (then in the body's order, which is
+    /// the order of the paths as they appear). At most [`MAX_PROBLEMS`].
     pub problems: Vec<Problem>,
     /// How many errors were found in all (past the cap too).
     pub errors: usize,
@@ -104,19 +108,41 @@ impl Report {
 
     /// `2 errors, 1 warning`, or `no problems`.
     pub fn summary(&self) -> String {
-        todo!("validate: Report::summary")
+        let count = |n: usize, one: &str| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {one}s"),
+        };
+        match (self.errors, self.warnings) {
+            (0, 0) => "no problems".into(),
+            (e, 0) => count(e, "error"),
+            (0, w) => count(w, "warning"),
+            (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
+        }
     }
 }
 
 /// Checks `value` against `schema`; the problems carry no line.
 pub fn validate(map: &SchemaMap, schema: &Schema, value: &Value, mode: Mode) -> Report {
-    let _ = (map, schema, value, mode);
-    todo!("validate: validate")
+    let found = check::Walker::run(map, schema, value, mode);
+    found.into_report(|_| None)
 }
 
 /// Parses `text` and checks it, each problem with its line. `None` when `text` is not JSON
 /// (the editor says that already).
+///
+/// The lines come from one pass over the text ([`locate::value_lines`]) that tracks the path
+/// of each value as it goes, for all the problems at once.
 pub fn validate_text(map: &SchemaMap, schema: &Schema, text: &str, mode: Mode) -> Option<Report> {
-    let _ = (map, schema, text, mode);
-    todo!("validate: validate_text")
+    let value: Value = serde_json::from_str(text).ok()?;
+    let found = check::Walker::run(map, schema, &value, mode);
+    if found.is_empty() {
+        return Some(found.into_report(|_| None));
+    }
+    let lines = locate::value_lines(text, found.anchors());
+    Some(found.into_report(|anchor| lines.get(anchor).copied()))
 }
+
+mod check;
+mod locate;
+#[cfg(test)]
+mod tests;
