@@ -8,6 +8,10 @@
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value, json};
 
+use crate::younium::Method;
+use crate::younium::catalog::catalog;
+use crate::younium::schema::{Mode, Problem, ProblemKind, Schema, Severity, validate};
+
 use super::{
     api::{ApiRequest, unknown_id},
     clock::record_now,
@@ -16,7 +20,7 @@ use super::{
     reply::{
         FieldErrors, Reply, field_error, strip_nulls, unsupported_media_type, validation_problem,
     },
-    resources::{FieldKind, Required, Resource},
+    resources::Resource,
     state::Shared,
     store::{Record, Store, Table},
 };
@@ -32,7 +36,7 @@ pub(crate) fn create(
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
-    let errors = check_fields(&fields, resource.required_on_create());
+    let errors = schema_errors(request, Method::Post, &mut fields);
     if !errors.is_empty() {
         return validation_problem(errors, request.trace_id);
     }
@@ -103,13 +107,7 @@ pub(crate) fn patch(
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
-    let present: Vec<Required> = resource
-        .required_on_create()
-        .iter()
-        .copied()
-        .filter(|required| fields.contains_key(required.json))
-        .collect();
-    let errors = check_fields(&fields, &present);
+    let errors = schema_errors(request, Method::Patch, &mut fields);
     if !errors.is_empty() {
         return validation_problem(errors, request.trace_id);
     }
@@ -214,45 +212,180 @@ fn is_json(headers: &HeaderMap) -> bool {
     media == "application/json" || media == "text/json" || media.ends_with("+json")
 }
 
-/// Checks required fields; missing ones are keyed by the C# property name as ASP.NET does.
-fn check_fields(fields: &Map<String, Value>, required: &[Required]) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    for field in required {
-        let value = fields.get(field.json);
-        if value.is_none_or(Value::is_null) {
-            let property = pascal_case(field.json);
-            errors.push((
-                property.clone(),
-                vec![format!("The {property} field is required.")],
-            ));
-            continue;
-        }
-        let Some(value) = value else { continue };
-        let (valid, type_name) = match field.kind {
-            FieldKind::Text => (
-                value.as_str().is_some_and(|s| !s.trim().is_empty()),
-                "System.String",
-            ),
-            FieldKind::Lookup => (lookup_text(value).is_some(), "LookupKey"),
-            FieldKind::Integer => (value.as_i64().is_some(), "System.Int32"),
-            FieldKind::TextList => (
-                value
-                    .as_array()
-                    .is_some_and(|items| !items.is_empty() && items.iter().all(Value::is_string)),
-                "System.Collections.Generic.List`1[System.String]",
-            ),
+/// The body checked against the operation's request schema in the catalogue (the same
+/// schemas and checker as the editor and `call --body`), answered the way ASP.NET Core reports
+/// it: a value that does not convert stops the reading, so only the first is reported, keyed
+/// `$.path` ("The JSON value could not be converted to …"); otherwise every failed check, keyed
+/// by the PascalCase property path (`Name`, `Products[1].Product`): a missing, null or blank
+/// required field as "The X field is required.", lengths and ranges as the validation
+/// attributes word them. Warnings (unknown and read-only fields) are not errors: Younium
+/// ignores those fields.
+fn schema_errors(
+    request: &ApiRequest<'_>,
+    method: Method,
+    fields: &mut Map<String, Value>,
+) -> FieldErrors {
+    let Some(schema) = catalog()
+        .find(method, request.path)
+        .and_then(|op| op.body_schema())
+    else {
+        return FieldErrors::new();
+    };
+    let mode = if method == Method::Patch {
+        Mode::Patch
+    } else {
+        Mode::Create
+    };
+    let value = Value::Object(std::mem::take(fields));
+    let report = validate(&catalog().schemas, schema, &value, mode);
+    let Value::Object(taken) = value else {
+        unreachable!("the value was built as an object")
+    };
+    *fields = taken;
+    let errors: Vec<&Problem> = report
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
+    if let Some(first) = errors.iter().find(|p| does_not_convert(p)) {
+        let key = match first.path.as_str() {
+            "." => "$".to_owned(),
+            path => format!("${path}"),
         };
-        if !valid {
-            errors.push((
-                format!("$.{}", field.json),
-                vec![format!(
-                    "The JSON value could not be converted to {type_name}. Path: $.{}",
-                    field.json
-                )],
-            ));
+        let target = catalog()
+            .schemas
+            .at_path(schema, &first.path)
+            .map(dotnet_type)
+            .unwrap_or_else(|| "System.Object".into());
+        return field_error(
+            key.clone(),
+            format!("The JSON value could not be converted to {target}. Path: {key}"),
+        );
+    }
+    let mut out = FieldErrors::new();
+    for problem in errors {
+        let key = pascal_path(&problem.path);
+        let name = key.rsplit('.').next().unwrap_or(&key).to_owned();
+        let name = name.split('[').next().unwrap_or(&name).to_owned();
+        let at = catalog().schemas.at_path(schema, &problem.path);
+        let resolved = at.map(|s| catalog().schemas.resolve(s));
+        let message = match problem.kind {
+            ProblemKind::Missing | ProblemKind::WrongType => {
+                format!("The {name} field is required.")
+            }
+            ProblemKind::OutOfRange => match resolved {
+                Some(s) if s.kind.as_deref() == Some("string") => {
+                    match (s.min_length, s.max_length) {
+                        (Some(1), None) => format!("The {name} field is required."),
+                        (Some(min), Some(max)) => format!(
+                            "The field {name} must be a string with a minimum length of {min} and a maximum length of {max}."
+                        ),
+                        (Some(min), None) => format!(
+                            "The field {name} must be a string or array type with a minimum length of '{min}'."
+                        ),
+                        (None, Some(max)) => format!(
+                            "The field {name} must be a string or array type with a maximum length of '{max}'."
+                        ),
+                        (None, None) => problem.message.clone(),
+                    }
+                }
+                Some(s) if s.minimum.is_some() || s.maximum.is_some() => {
+                    let bound = |n: &Option<serde_json::Number>, default: &str| {
+                        n.as_ref()
+                            .map_or_else(|| default.to_owned(), ToString::to_string)
+                    };
+                    format!(
+                        "The field {name} must be between {} and {}.",
+                        bound(&s.minimum, "-1.7976931348623157E+308"),
+                        bound(&s.maximum, "1.7976931348623157E+308")
+                    )
+                }
+                // An empty LookupKey: nothing to look up.
+                _ => format!("The {name} field is required."),
+            },
+            _ => problem.message.clone(),
+        };
+        out.push((key, vec![message]));
+    }
+    // ASP.NET's [Required] refuses a blank string too.
+    let resolved = catalog().schemas.resolve(schema);
+    if mode == Mode::Create {
+        for p in resolved.properties.iter().filter(|p| p.required) {
+            let key = pascal_case(&p.name);
+            if fields
+                .get(&p.name)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty() && s.trim().is_empty())
+                && !out.iter().any(|(k, _)| *k == key)
+            {
+                out.push((key.clone(), vec![format!("The {key} field is required.")]));
+            }
         }
     }
-    errors
+    out
+}
+
+/// A problem System.Text.Json meets while reading, before any validation attribute runs: a
+/// value of the wrong type (but `null` for a string, object or array, which reads as null and
+/// fails `[Required]`), an enum value it does not know, a Guid or DateTime it cannot parse, a
+/// number out of its type's range.
+fn does_not_convert(problem: &Problem) -> bool {
+    match problem.kind {
+        ProblemKind::WrongType => !problem.message.ends_with("found null"),
+        ProblemKind::BadFormat | ProblemKind::NotInEnum => true,
+        ProblemKind::OutOfRange => problem.message.ends_with(" range"),
+        _ => false,
+    }
+}
+
+/// The .NET type a schema reads into, as System.Text.Json names it in its errors.
+fn dotnet_type(schema: &Schema) -> String {
+    let map = &catalog().schemas;
+    let resolved = map.resolve(schema);
+    let nullable = schema.nullable || resolved.nullable;
+    let value_type = |name: &str| {
+        if nullable {
+            format!("System.Nullable`1[{name}]")
+        } else {
+            name.to_owned()
+        }
+    };
+    if let Some(name) = schema.reference.as_deref() {
+        if name.starts_with("LookupKey") {
+            return "Younium.Api.Models.LookupKey".into();
+        }
+        if !resolved.values.is_empty() {
+            return value_type(&format!("Younium.Api.Models.{name}"));
+        }
+        return format!("Younium.Api.Models.{name}");
+    }
+    match (resolved.kind.as_deref(), resolved.format.as_deref()) {
+        (Some("string"), Some("uuid")) => value_type("System.Guid"),
+        (Some("string"), Some("date-time" | "date")) => value_type("System.DateTime"),
+        (Some("string"), _) => "System.String".into(),
+        (Some("integer"), Some("int64")) => value_type("System.Int64"),
+        (Some("integer"), _) => value_type("System.Int32"),
+        (Some("number"), _) => value_type("System.Double"),
+        (Some("boolean"), _) => value_type("System.Boolean"),
+        (Some("array"), _) => format!(
+            "System.Collections.Generic.List`1[{}]",
+            resolved
+                .items
+                .as_deref()
+                .map(dotnet_type)
+                .unwrap_or_else(|| "System.Object".into())
+        ),
+        _ => "System.Object".into(),
+    }
+}
+
+/// `.products[1].product` → `Products[1].Product`, the key ASP.NET gives a model property.
+fn pascal_path(path: &str) -> String {
+    path.trim_start_matches('.')
+        .split('.')
+        .map(pascal_case)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn pascal_case(name: &str) -> String {
@@ -435,13 +568,33 @@ mod tests {
         assert_eq!(target, json!({"b": {"c": 5, "d": 3}, "e": [2], "f": "new"}));
     }
 
+    fn errors_for(method: Method, path: &str, body: Value) -> FieldErrors {
+        let headers = HeaderMap::new();
+        let request = ApiRequest {
+            method: if method == Method::Patch {
+                &axum::http::Method::PATCH
+            } else {
+                &axum::http::Method::POST
+            },
+            path,
+            query: "",
+            headers: &headers,
+            body: b"",
+            trace_id: "t",
+        };
+        let Value::Object(mut fields) = body else {
+            panic!("an object")
+        };
+        schema_errors(&request, method, &mut fields)
+    }
+
+    fn keys(errors: &FieldErrors) -> Vec<&str> {
+        errors.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
     #[test]
     fn required_fields_are_reported_like_aspnet() {
-        let fields = json!({"currency": "SEK", "days": "ten"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
-        let errors = check_fields(&fields, Resource::Accounts.required_on_create());
+        let errors = errors_for(Method::Post, "/Accounts", json!({"currency": "SEK"}));
         assert_eq!(
             errors,
             vec![(
@@ -449,8 +602,86 @@ mod tests {
                 vec!["The Name field is required.".to_owned()]
             )]
         );
-        let errors = check_fields(&fields, Resource::PaymentTerms.required_on_create());
-        let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["Name", "Description", "$.days"]);
+        // Empty, blank or null: [Required] says the same.
+        for name in [json!(""), json!("  "), json!(null)] {
+            let errors = errors_for(
+                Method::Post,
+                "/Accounts",
+                json!({"name": name, "currency": "SEK"}),
+            );
+            assert_eq!(keys(&errors), ["Name"], "{name}");
+            assert_eq!(errors[0].1, ["The Name field is required."]);
+        }
+        let errors = errors_for(
+            Method::Post,
+            "/PaymentTerms",
+            json!({"description": "", "name": "Net 10"}),
+        );
+        assert_eq!(keys(&errors), ["Days", "Description"]);
+        let errors = errors_for(Method::Post, "/Currency", json!({"code": "SVEA"}));
+        assert_eq!(
+            errors[0].1,
+            [
+                "The field Code must be a string with a minimum length of 3 and a maximum length of 3."
+            ]
+        );
+        // Nested: the property path.
+        let errors = errors_for(
+            Method::Post,
+            "/Subscriptions",
+            json!({"account": "A-1", "status": "Draft", "products": [{"name": "x"}]}),
+        );
+        assert_eq!(keys(&errors), ["Products[0].Product"]);
+        assert_eq!(errors[0].1, ["The Product field is required."]);
+    }
+
+    #[test]
+    fn a_value_that_does_not_convert_stops_the_reading() {
+        // The first one only, keyed by its JSON path; the required fields are not checked.
+        let errors = errors_for(
+            Method::Post,
+            "/PaymentTerms",
+            json!({"days": "ten", "name": 5}),
+        );
+        assert_eq!(
+            errors,
+            vec![(
+                "$.days".to_owned(),
+                vec![
+                    "The JSON value could not be converted to System.Int32. Path: $.days"
+                        .to_owned()
+                ]
+            )]
+        );
+        let errors = errors_for(
+            Method::Post,
+            "/Accounts",
+            json!({"name": "Acme", "currency": "SEK", "accountType": "Buyer"}),
+        );
+        assert_eq!(keys(&errors), ["$.accountType"]);
+        assert!(
+            errors[0].1[0].contains("System.Nullable`1[Younium.Api.Models.AccountType]"),
+            "{errors:?}"
+        );
+        // Unknown fields are ignored, as Younium does.
+        assert!(
+            errors_for(
+                Method::Post,
+                "/Accounts",
+                json!({"name": "Acme", "currency": "SEK", "segment": "SMB"})
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_patch_requires_nothing_but_checks_what_it_holds() {
+        assert!(errors_for(Method::Patch, "/Accounts/x", json!({"name": null})).is_empty());
+        let errors = errors_for(
+            Method::Patch,
+            "/Accounts/x",
+            json!({"defaultInvoiceAddress": {"city": 5}}),
+        );
+        assert_eq!(keys(&errors), ["$.defaultInvoiceAddress.city"]);
     }
 }
