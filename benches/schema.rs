@@ -126,10 +126,11 @@ fn main() {
     let (min, mid, max) = time(RUNS, || {
         std::hint::black_box(op.skeleton());
     });
+    let us = |d: Duration| format!("{:.1} µs", d.as_secs_f64() * 1e6);
     println!(
         "  Operation::skeleton POST /Subscriptions          median {} (min {}, max {})",
-        ms(mid),
-        ms(min),
-        ms(max)
+        us(mid),
+        us(min),
+        us(max)
     );
 }
