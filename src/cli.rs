@@ -250,9 +250,13 @@ pub struct CallArgs {
     /// Extra or overriding header 'NAME: VALUE' (repeatable).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub header: Vec<String>,
-    /// JSON body from a file, or - for stdin.
+    /// JSON body from a file, or - for stdin. Checked against the endpoint's request schema
+    /// first: errors stop the call (exit 2), warnings are printed and it goes on.
     #[arg(long, value_name = "FILE|-")]
     pub body: Option<PathBuf>,
+    /// Send the --body as it is, without checking it against the endpoint's schema.
+    #[arg(long)]
+    pub no_validate: bool,
     /// Confirm a write (POST, PATCH, PUT, DELETE) against production.
     #[arg(long)]
     pub yes: bool,

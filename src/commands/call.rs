@@ -15,6 +15,7 @@ use crate::sanitize;
 use crate::session::{ApiClient, TokenManager};
 use crate::younium::catalog::catalog;
 use crate::younium::problem::{CallContext, explain};
+use crate::younium::schema::Severity;
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
 pub async fn run(
@@ -46,6 +47,12 @@ pub async fn run(
     if let Some(body) = &req.body {
         json::validate(body.as_bytes())
             .map_err(|e| anyhow::anyhow!("the body is not valid JSON: {e}"))?;
+        // Checked against the operation's schema before anything is sent (or fetched).
+        if !args.no_validate
+            && let Some(code) = check_body(method, &req.path, body)
+        {
+            return Ok(code);
+        }
     }
     let resolved = resolve(connection, req.uses_managed_token())?;
     let legal_entity = req
@@ -173,6 +180,48 @@ pub async fn run(
         }
     }
     Ok(ExitCode::from(EXIT_HTTP_ERROR))
+}
+
+/// The body checked against the request schema of the catalogue operation the method and
+/// path match. Problems go to stderr under a heading (`error: the body does not match
+/// CreateAccountRequest: 2 errors, 1 warning`), one line each; with errors the command stops
+/// here (exit 2, nothing sent), with warnings only it goes on. `None` to go on.
+fn check_body(method: Method, path: &str, body: &str) -> Option<ExitCode> {
+    let op = catalog().find(method, path)?;
+    let report = op.validate_body(body)?;
+    if report.is_clean() {
+        return None;
+    }
+    let schema = op
+        .body
+        .as_ref()
+        .and_then(|b| b.schema.as_deref())
+        .unwrap_or("the request schema");
+    let heading = if report.has_errors() {
+        "error"
+    } else {
+        "warning"
+    };
+    say(format_args!(
+        "{heading}: the body does not match {schema}: {}",
+        report.summary()
+    ));
+    for problem in &report.problems {
+        let severity = match problem.severity {
+            Severity::Error => "error  ",
+            Severity::Warning => "warning",
+        };
+        say(format_args!("  {severity}  {}", problem.text()));
+    }
+    let more = (report.errors + report.warnings).saturating_sub(report.problems.len());
+    if more > 0 {
+        say(format_args!("  … and {more} more"));
+    }
+    if !report.has_errors() {
+        return None;
+    }
+    say("nothing was sent: fix the body, or send it as it is with --no-validate");
+    Some(ExitCode::from(EXIT_FAILURE))
 }
 
 /// `200 OK · 85 ms · 12.4 kB · GET http://…/Accounts?PageSize=5`

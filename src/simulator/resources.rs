@@ -1,5 +1,6 @@
 //! The resource collections the simulator serves and their rules: path, permissions, which writes
-//! exist, what a create needs, and what an empty list says.
+//! exist and what an empty list says. What a write body needs comes from the catalogue's
+//! request schemas (see `writes::schema_errors`).
 
 use super::tenant::Permission;
 
@@ -17,30 +18,6 @@ pub(crate) enum Resource {
     Countries,
     PaymentTerms,
     Users,
-}
-
-/// What a required field of a create request must hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FieldKind {
-    /// A non-empty string.
-    Text,
-    /// A LookupKey: a non-empty string or `{"key": …, "value": …}`.
-    Lookup,
-    /// A whole number.
-    Integer,
-    /// A non-empty array of strings.
-    TextList,
-}
-
-/// A field a create request must carry.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Required {
-    pub json: &'static str,
-    pub kind: FieldKind,
-}
-
-const fn required(json: &'static str, kind: FieldKind) -> Required {
-    Required { json, kind }
 }
 
 impl Resource {
@@ -210,34 +187,6 @@ impl Resource {
             Resource::Bookings => "PatchBookingRequest",
             Resource::Countries => "CountryRequest",
             Resource::Users => "UserRequest",
-        }
-    }
-
-    /// Required fields of a create request, from the spec's `required` lists (products have
-    /// none there; a name is the plausible minimum).
-    pub(crate) fn required_on_create(self) -> &'static [Required] {
-        use FieldKind::{Integer, Lookup, Text, TextList};
-        const ACCOUNTS: [Required; 2] = [required("name", Text), required("currency", Lookup)];
-        const SUBSCRIPTIONS: [Required; 2] =
-            [required("account", Lookup), required("status", Text)];
-        const PRODUCTS: [Required; 1] = [required("name", Text)];
-        const PAYMENTS: [Required; 1] = [required("paymentMethod", Lookup)];
-        const WEBHOOKS: [Required; 2] = [required("url", Text), required("events", TextList)];
-        const CURRENCY: [Required; 1] = [required("code", Text)];
-        const PAYMENT_TERMS: [Required; 3] = [
-            required("name", Text),
-            required("description", Text),
-            required("days", Integer),
-        ];
-        match self {
-            Resource::Accounts => &ACCOUNTS,
-            Resource::Subscriptions => &SUBSCRIPTIONS,
-            Resource::Products => &PRODUCTS,
-            Resource::Payments => &PAYMENTS,
-            Resource::Webhooks => &WEBHOOKS,
-            Resource::Currency => &CURRENCY,
-            Resource::PaymentTerms => &PAYMENT_TERMS,
-            _ => &[],
         }
     }
 

@@ -8,6 +8,12 @@
 use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value, json};
 
+use crate::younium::Method;
+
+mod body_check;
+
+use body_check::schema_errors;
+
 use super::{
     api::{ApiRequest, unknown_id},
     clock::record_now,
@@ -16,7 +22,7 @@ use super::{
     reply::{
         FieldErrors, Reply, field_error, strip_nulls, unsupported_media_type, validation_problem,
     },
-    resources::{FieldKind, Required, Resource},
+    resources::Resource,
     state::Shared,
     store::{Record, Store, Table},
 };
@@ -32,7 +38,7 @@ pub(crate) fn create(
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
-    let errors = check_fields(&fields, resource.required_on_create());
+    let errors = schema_errors(request, Method::Post, &mut fields);
     if !errors.is_empty() {
         return validation_problem(errors, request.trace_id);
     }
@@ -103,13 +109,7 @@ pub(crate) fn patch(
         Ok(fields) => fields,
         Err(reply) => return reply,
     };
-    let present: Vec<Required> = resource
-        .required_on_create()
-        .iter()
-        .copied()
-        .filter(|required| fields.contains_key(required.json))
-        .collect();
-    let errors = check_fields(&fields, &present);
+    let errors = schema_errors(request, Method::Patch, &mut fields);
     if !errors.is_empty() {
         return validation_problem(errors, request.trace_id);
     }
@@ -212,55 +212,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         .trim()
         .to_ascii_lowercase();
     media == "application/json" || media == "text/json" || media.ends_with("+json")
-}
-
-/// Checks required fields; missing ones are keyed by the C# property name as ASP.NET does.
-fn check_fields(fields: &Map<String, Value>, required: &[Required]) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    for field in required {
-        let value = fields.get(field.json);
-        if value.is_none_or(Value::is_null) {
-            let property = pascal_case(field.json);
-            errors.push((
-                property.clone(),
-                vec![format!("The {property} field is required.")],
-            ));
-            continue;
-        }
-        let Some(value) = value else { continue };
-        let (valid, type_name) = match field.kind {
-            FieldKind::Text => (
-                value.as_str().is_some_and(|s| !s.trim().is_empty()),
-                "System.String",
-            ),
-            FieldKind::Lookup => (lookup_text(value).is_some(), "LookupKey"),
-            FieldKind::Integer => (value.as_i64().is_some(), "System.Int32"),
-            FieldKind::TextList => (
-                value
-                    .as_array()
-                    .is_some_and(|items| !items.is_empty() && items.iter().all(Value::is_string)),
-                "System.Collections.Generic.List`1[System.String]",
-            ),
-        };
-        if !valid {
-            errors.push((
-                format!("$.{}", field.json),
-                vec![format!(
-                    "The JSON value could not be converted to {type_name}. Path: $.{}",
-                    field.json
-                )],
-            ));
-        }
-    }
-    errors
-}
-
-fn pascal_case(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// The text of a LookupKey: a non-empty string or the `value` of `{"key", "value"}`.
@@ -433,24 +384,5 @@ mod tests {
             json!({"a": null, "b": {"c": 5}, "e": [2], "f": "new"}),
         );
         assert_eq!(target, json!({"b": {"c": 5, "d": 3}, "e": [2], "f": "new"}));
-    }
-
-    #[test]
-    fn required_fields_are_reported_like_aspnet() {
-        let fields = json!({"currency": "SEK", "days": "ten"})
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
-        let errors = check_fields(&fields, Resource::Accounts.required_on_create());
-        assert_eq!(
-            errors,
-            vec![(
-                "Name".to_owned(),
-                vec!["The Name field is required.".to_owned()]
-            )]
-        );
-        let errors = check_fields(&fields, Resource::PaymentTerms.required_on_create());
-        let keys: Vec<&str> = errors.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["Name", "Description", "$.days"]);
     }
 }

@@ -48,8 +48,10 @@ pub struct Problem {
     pub path: String,
     pub severity: Severity,
     pub kind: ProblemKind,
-    /// What is wrong, in words, without the path: `required field missing (LookupKeyCurrency)`,
-    /// `expected integer, found string`, `"Buyer" is not one of Customer|Reseller|…`.
+    /// What is wrong, in words, without the path: `required field missing (LookupKeyCurrency
+    /// (GUID, code or {key, value}))`, `expected integer (int32), found string`, `"Buyer" is
+    /// not one of Customer|Reseller|…`. It may quote the body (cut to 40 characters) and is
+    /// not sanitised: show it through [`Problem::text`] or [`crate::sanitize`].
     pub message: String,
     /// The 1-based line of the text where the problem is (the line of the value; for a missing
     /// field, the line that opens the object that lacks it). `None` when checked without text.
@@ -76,7 +78,9 @@ pub enum Mode {
     /// level or below, and `null` is allowed anywhere (it removes the field).
     Patch,
     /// A server's answer: missing required fields, wrong types and enum values are errors;
-    /// unknown and read-only fields are not reported.
+    /// unknown and read-only fields are not reported. Lengths, `minimum`/`maximum`, formats
+    /// and empty LookupKeys are not checked, and a required field that is nullable may be
+    /// absent (Younium leaves out fields without a value).
     Response,
 }
 

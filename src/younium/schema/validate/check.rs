@@ -319,13 +319,13 @@ impl<'a> Walker<'a> {
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
             .collect();
         let mut message = format!("{} is not one of {}", quote(value), names.join("|"));
-        if let Some(meant) =
-            value.as_str().and_then(|text| {
-                resolved.values.iter().filter_map(Value::as_str).find(|v| {
-                    v.eq_ignore_ascii_case(text) || v.to_lowercase() == text.to_lowercase()
-                })
-            })
-        {
+        if let Some(meant) = value.as_str().and_then(|text| {
+            resolved
+                .values
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|v| v.to_lowercase() == text.to_lowercase())
+        }) {
             let _ = write!(message, " (did you mean \"{meant}\"? case matters)");
         }
         self.error(ProblemKind::NotInEnum, message);

@@ -1,0 +1,260 @@
+//! Write bodies checked against the spec's request schemas: `call POST … --body FILE` refuses a
+//! body with errors before anything is sent (exit 2, the list on stderr), sends one with
+//! warnings only, and `--no-validate` sends it anyway; the simulator answers the same schemas'
+//! errors as Younium-style 400 ProblemDetails keyed by field.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+
+const ENTITY_AB: &str = demo::LEGAL_ENTITIES[0].id;
+
+async fn simulator() -> Simulator {
+    Simulator::start_local(SimulatorConfig::default())
+        .await
+        .unwrap()
+}
+
+/// Runs the binary with the demo credentials against `base` (no terminal on stdin).
+async fn run(base: &str, args: &[&str]) -> Output {
+    let mut cmd = common::binary();
+    cmd.args(args)
+        .args(["--base-url", base, "--client-id", demo::CLIENT_ID])
+        .args(["--legal-entity", ENTITY_AB])
+        .env("YOUNIUM_SECRET", demo::SECRET)
+        .env_remove("YOUNIUM_LEGAL_ENTITY")
+        .env_remove("YOUNIUM_ENV")
+        .stdin(Stdio::null());
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A body in a file of its own.
+fn body_file(name: &str, body: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("younium-tui-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, body).unwrap();
+    file
+}
+
+fn client() -> Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+async fn token(client: &Client, sim: &Simulator) -> String {
+    let answer: Value = client
+        .post(format!("{}/auth/token", sim.base_url()))
+        .json(&json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["accessToken"].as_str().unwrap().to_owned()
+}
+
+async fn account_count(client: &Client, sim: &Simulator, token: &str) -> u64 {
+    let page: Value = client
+        .get(format!("{}/Accounts?PageSize=1", sim.base_url()))
+        .bearer_auth(token)
+        .header("api-version", "2.1")
+        .header("legal-entity", ENTITY_AB)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["totalCount"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_with_errors_is_refused_before_anything_is_sent() {
+    let sim = simulator().await;
+    let file = body_file(
+        "errors.json",
+        "{\n  \"name\": \"Acme\",\n  \"accountType\": \"Buyer\",\n  \"segment\": \"SMB\"\n}\n",
+    );
+    let out = run(
+        &sim.base_url(),
+        &[
+            "call",
+            "POST",
+            "/Accounts",
+            "--body",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "error: the body does not match CreateAccountRequest: 2 errors, 1 warning",
+            "  error    line 1  .currency: required field missing \
+             (LookupKeyCurrency (GUID, code or {key, value}))",
+            "  error    line 3  .accountType: \"Buyer\" is not one of \
+             Customer|Reseller|Subsidiary|Prospect|Other",
+            "  warning  line 4  .segment: not a field of CreateAccountRequest: Younium \
+             ignores it (a custom field goes in customFields)",
+            "nothing was sent: fix the body, or send it as it is with --no-validate",
+        ]
+    );
+    let stats = sim.stats();
+    assert_eq!(
+        (stats.token_exchanges, stats.api_calls),
+        (0, 0),
+        "no token fetched, nothing sent"
+    );
+    let client = client();
+    let token = token(&client, &sim).await;
+    let before = account_count(&client, &sim, &token).await;
+    assert_eq!(before, 40, "the demo's accounts, none added");
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warnings_are_printed_and_the_body_is_sent() {
+    let sim = simulator().await;
+    let file = body_file(
+        "warnings.json",
+        r#"{"name": "Acme AB", "currency": "SEK", "segment": "SMB"}"#,
+    );
+    let out = run(
+        &sim.base_url(),
+        &[
+            "call",
+            "POST",
+            "/Accounts",
+            "--body",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "warning: the body does not match CreateAccountRequest: 1 warning",
+            "  warning  line 1  .segment: not a field of CreateAccountRequest: Younium \
+             ignores it (a custom field goes in customFields)",
+        ]
+    );
+    assert!(lines[2].starts_with("201 Created · "), "{stderr}");
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["name"], "Acme AB");
+    // A clean body says nothing before the status line.
+    let file = body_file("clean.json", r#"{"name": "Clean AB", "currency": "SEK"}"#);
+    let out = run(
+        &sim.base_url(),
+        &[
+            "call",
+            "POST",
+            "/Accounts",
+            "--body",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(out.status.success());
+    assert!(text(&out.stderr).starts_with("201 Created · "));
+    sim.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_validate_sends_it_and_the_simulator_answers_400() {
+    let sim = simulator().await;
+    let file = body_file("unchecked.json", r#"{"name": "Acme"}"#);
+    let out = run(
+        &sim.base_url(),
+        &[
+            "call",
+            "POST",
+            "/Accounts",
+            "--body",
+            file.to_str().unwrap(),
+            "--no-validate",
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("400 Bad Request · "), "{stderr}");
+    assert!(!stderr.contains("does not match"), "{stderr}");
+    let problem: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        problem["errors"]["Currency"],
+        json!(["The Currency field is required."])
+    );
+    assert_eq!(sim.stats().api_calls, 1);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_simulator_answers_schema_errors_keyed_by_field() {
+    let sim = simulator().await;
+    let client = client();
+    let token = token(&client, &sim).await;
+    let post = |body: Value| {
+        client
+            .post(format!("{}/Accounts", sim.base_url()))
+            .bearer_auth(&token)
+            .header("api-version", "2.1")
+            .header("legal-entity", ENTITY_AB)
+            .json(&body)
+            .send()
+    };
+    let response = post(json!({"name": "Acme"})).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["title"], "One or more validation errors occurred.");
+    assert_eq!(
+        problem["errors"],
+        json!({"Currency": ["The Currency field is required."]})
+    );
+
+    let response = post(json!({"name": "Acme", "currency": "SEK", "accountType": "Buyer"}))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = response.json().await.unwrap();
+    let messages = problem["errors"]["$.accountType"].as_array().unwrap();
+    assert!(
+        messages[0]
+            .as_str()
+            .unwrap()
+            .starts_with("The JSON value could not be converted to "),
+        "{problem}"
+    );
+
+    let response = post(json!({"name": "Acme", "currency": "SEK", "accountType": "Reseller"}))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["accountType"], "Reseller");
+    assert_eq!(created["currencyCode"], "SEK");
+    sim.shutdown().await;
+}
