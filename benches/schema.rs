@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use younium_tui::tui::panes::request::RequestPane;
 use younium_tui::younium::Method;
 use younium_tui::younium::catalog::{Operation, catalog};
 
@@ -132,5 +133,26 @@ fn main() {
         us(mid),
         us(min),
         us(max)
+    );
+    // What the UI does: loading the operation into the builder (skeleton, JSON check, schema
+    // check), and the body editor's check after a key on the ~100 kB body.
+    let (_, load, _) = time(RUNS, || {
+        let mut pane = RequestPane::default();
+        pane.load(op);
+        std::hint::black_box(&pane);
+    });
+    println!(
+        "  RequestPane::load POST /Subscriptions            median {}",
+        us(load)
+    );
+    let mut pane = RequestPane::default();
+    pane.load(op);
+    let (_, edit, _) = time(RUNS, || {
+        pane.set_body(valid.clone());
+        std::hint::black_box(&pane.body_report);
+    });
+    println!(
+        "  body editor: set and check the ~100 kB body      median {}",
+        ms(edit)
     );
 }
