@@ -2,8 +2,9 @@
 
 mod common;
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
+use common::text;
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
 
 async fn simulator() -> Simulator {
@@ -16,27 +17,10 @@ async fn simulator() -> Simulator {
 }
 
 async fn run(sim: &Simulator, args: &[&str]) -> Output {
-    let mut cmd = common::binary();
-    cmd.args(args)
-        .args([
-            "--base-url",
-            &sim.base_url(),
-            "--client-id",
-            demo::CLIENT_ID,
-        ])
-        .args(["--legal-entity", demo::LEGAL_ENTITIES[0].name])
-        .env("YOUNIUM_SECRET", demo::SECRET)
-        .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-test.toml")
-        .env_remove("YOUNIUM_ENV")
-        .env_remove("YOUNIUM_PROFILE")
-        .stdin(Stdio::null());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut cmd = common::demo_binary(&sim.base_url());
+    cmd.args(["--legal-entity", demo::LEGAL_ENTITIES[0].name])
+        .args(args);
+    common::output(cmd).await
 }
 
 /// Every invoice id in the server's order.

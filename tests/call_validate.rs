@@ -5,8 +5,8 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Output, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
@@ -21,23 +21,21 @@ async fn simulator() -> Simulator {
         .unwrap()
 }
 
-/// Runs the binary with the demo credentials against `base` (no terminal on stdin).
-async fn run(base: &str, args: &[&str]) -> Output {
-    let mut cmd = common::binary();
-    cmd.args(args)
-        .args(["--base-url", base, "--client-id", demo::CLIENT_ID])
-        .args(["--legal-entity", ENTITY_AB])
-        .env("YOUNIUM_SECRET", demo::SECRET)
-        .env_remove("YOUNIUM_LEGAL_ENTITY")
-        .env_remove("YOUNIUM_ENV")
-        .stdin(Stdio::null());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// `call POST /Accounts --body FILE` with `extra` arguments, signed in to the simulator at
+/// `base` with the demo client in its first legal entity.
+async fn post_accounts(base: &str, file: &Path, extra: &[&str]) -> Output {
+    let mut cmd = common::demo_binary(base);
+    cmd.args([
+        "--legal-entity",
+        ENTITY_AB,
+        "call",
+        "POST",
+        "/Accounts",
+        "--body",
+    ])
+    .arg(file)
+    .args(extra);
+    common::output(cmd).await
 }
 
 /// A body in a file of its own.
@@ -55,19 +53,6 @@ fn client() -> Client {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap()
-}
-
-async fn token(client: &Client, sim: &Simulator) -> String {
-    let answer: Value = client
-        .post(format!("{}/auth/token", sim.base_url()))
-        .json(&json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["accessToken"].as_str().unwrap().to_owned()
 }
 
 async fn account_count(client: &Client, sim: &Simulator, token: &str) -> u64 {
@@ -92,18 +77,8 @@ async fn a_body_with_errors_is_refused_before_anything_is_sent() {
         "errors.json",
         "{\n  \"name\": \"Acme\",\n  \"accountType\": \"Buyer\",\n  \"segment\": \"SMB\"\n}\n",
     );
-    let out = run(
-        &sim.base_url(),
-        &[
-            "call",
-            "POST",
-            "/Accounts",
-            "--body",
-            file.to_str().unwrap(),
-        ],
-    )
-    .await;
-    let stderr = text(&out.stderr);
+    let out = post_accounts(&sim.base_url(), &file, &[]).await;
+    let stderr = common::text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(out.stdout.is_empty());
     let lines: Vec<&str> = stderr.lines().collect();
@@ -127,7 +102,7 @@ async fn a_body_with_errors_is_refused_before_anything_is_sent() {
         "no token fetched, nothing sent"
     );
     let client = client();
-    let token = token(&client, &sim).await;
+    let token = common::demo_token(&client, &sim.base_url()).await;
     let before = account_count(&client, &sim, &token).await;
     assert_eq!(before, 40, "the demo's accounts, none added");
     sim.shutdown().await;
@@ -140,18 +115,8 @@ async fn warnings_are_printed_and_the_body_is_sent() {
         "warnings.json",
         r#"{"name": "Acme AB", "currency": "SEK", "segment": "SMB"}"#,
     );
-    let out = run(
-        &sim.base_url(),
-        &[
-            "call",
-            "POST",
-            "/Accounts",
-            "--body",
-            file.to_str().unwrap(),
-        ],
-    )
-    .await;
-    let stderr = text(&out.stderr);
+    let out = post_accounts(&sim.base_url(), &file, &[]).await;
+    let stderr = common::text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(
@@ -167,19 +132,9 @@ async fn warnings_are_printed_and_the_body_is_sent() {
     assert_eq!(created["name"], "Acme AB");
     // A clean body says nothing before the status line.
     let file = body_file("clean.json", r#"{"name": "Clean AB", "currency": "SEK"}"#);
-    let out = run(
-        &sim.base_url(),
-        &[
-            "call",
-            "POST",
-            "/Accounts",
-            "--body",
-            file.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let out = post_accounts(&sim.base_url(), &file, &[]).await;
     assert!(out.status.success());
-    assert!(text(&out.stderr).starts_with("201 Created · "));
+    assert!(common::text(&out.stderr).starts_with("201 Created · "));
     sim.shutdown().await;
 }
 
@@ -187,19 +142,8 @@ async fn warnings_are_printed_and_the_body_is_sent() {
 async fn no_validate_sends_it_and_the_simulator_answers_400() {
     let sim = simulator().await;
     let file = body_file("unchecked.json", r#"{"name": "Acme"}"#);
-    let out = run(
-        &sim.base_url(),
-        &[
-            "call",
-            "POST",
-            "/Accounts",
-            "--body",
-            file.to_str().unwrap(),
-            "--no-validate",
-        ],
-    )
-    .await;
-    let stderr = text(&out.stderr);
+    let out = post_accounts(&sim.base_url(), &file, &["--no-validate"]).await;
+    let stderr = common::text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.starts_with("400 Bad Request · "), "{stderr}");
     assert!(!stderr.contains("does not match"), "{stderr}");
@@ -216,7 +160,7 @@ async fn no_validate_sends_it_and_the_simulator_answers_400() {
 async fn the_simulator_answers_schema_errors_keyed_by_field() {
     let sim = simulator().await;
     let client = client();
-    let token = token(&client, &sim).await;
+    let token = common::demo_token(&client, &sim.base_url()).await;
     let post = |body: Value| {
         client
             .post(format!("{}/Accounts", sim.base_url()))

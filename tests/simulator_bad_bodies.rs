@@ -2,6 +2,8 @@
 //! and a JSON answer cut short, and what the viewer makes of each (HTML highlighted as HTML, the
 //! cut answer pretty-printed up to where it stops).
 
+mod common;
+
 use reqwest::{Client, StatusCode, header};
 use younium_tui::pretty::highlight::TextSyntax;
 use younium_tui::pretty::{BodyKind, Document};
@@ -16,16 +18,7 @@ async fn accounts(faults: &str) -> (StatusCode, String, bytes::Bytes) {
     let sim = Simulator::start_local(config).await.unwrap();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = Client::new();
-    let answer: serde_json::Value = client
-        .post(format!("{}/auth/token", sim.base_url()))
-        .json(&serde_json::json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = answer["accessToken"].as_str().unwrap().to_string();
+    let token = common::demo_token(&client, &sim.base_url()).await;
     let response = client
         .get(format!("{}/Accounts", sim.base_url()))
         .bearer_auth(token)

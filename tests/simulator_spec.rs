@@ -2,6 +2,8 @@
 //! by id, checked against the catalogue's response schemas with the same checker the response
 //! viewer flags answers with. A demo whose every answer was flagged would teach nothing.
 
+mod common;
+
 use std::time::Duration;
 
 use reqwest::Client;
@@ -34,16 +36,7 @@ async fn every_answer_the_simulator_serves_matches_its_response_schema() {
     let sim = Simulator::start_local(SimulatorConfig::default())
         .await
         .unwrap();
-    let token: Value = client
-        .post(format!("{}/auth/token", sim.base_url()))
-        .json(&serde_json::json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["accessToken"].as_str().unwrap().to_string();
+    let token = common::demo_token(&client, &sim.base_url()).await;
     let mut checked = 0;
     let mut problems = Vec::new();
     for op in &catalog().operations {

@@ -99,7 +99,7 @@ pub enum OnYes {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loading {
     /// An operation from the catalogue (its skeleton body).
-    Operation(Operation),
+    Operation(Box<Operation>),
     /// A saved request.
     Request(ApiRequest),
     /// An entry of the history, by id (read from the file first).

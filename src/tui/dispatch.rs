@@ -173,7 +173,7 @@ impl App {
             }
             Focus::Catalog => match self.catalog.handle_key(command, key) {
                 CatalogEvent::Load(op) => {
-                    return self.load_into_builder(Loading::Operation(*op), false, effects);
+                    return self.load_into_builder(Loading::Operation(op), false, effects);
                 }
                 CatalogEvent::LoadRequest(request) => {
                     return self.load_into_builder(Loading::Request(*request), false, effects);

@@ -141,3 +141,46 @@ pub fn binary() -> std::process::Command {
     cmd.env("YOUNIUM_TUI_HISTORY", test_history_file());
     cmd
 }
+
+/// The built binary signed in to the simulator at `base` with its demo client (the secret
+/// from the environment, no config file, no environment or profile of the user's, stdin not
+/// a terminal); the caller adds its arguments.
+pub fn demo_binary(base: &str) -> std::process::Command {
+    use younium_tui::simulator::demo;
+    let mut cmd = binary();
+    cmd.args(["--base-url", base, "--client-id", demo::CLIENT_ID])
+        .env("YOUNIUM_SECRET", demo::SECRET)
+        .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-test.toml")
+        .env_remove("YOUNIUM_LEGAL_ENTITY")
+        .env_remove("YOUNIUM_ENV")
+        .env_remove("YOUNIUM_PROFILE")
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+/// Runs `cmd` to its end on a blocking thread (so a simulator on the test's runtime answers).
+pub async fn output(mut cmd: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// A stream's bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A v1 token for the simulator's demo client.
+pub async fn demo_token(client: &reqwest::Client, base: &str) -> String {
+    use younium_tui::simulator::demo;
+    let answer: Value = client
+        .post(format!("{base}/auth/token"))
+        .json(&json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["accessToken"].as_str().unwrap().to_owned()
+}
