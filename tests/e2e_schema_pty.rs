@@ -1,6 +1,7 @@
 //! End to end, the built binary in a pseudo-terminal against the simulator: load
 //! `POST /Accounts`, its skeleton appears; remove `currency`, the problem is listed under the
-//! editor; sending asks first, naming the first problem; fill the fields, send, 201.
+//! editor; sending asks first, naming the first problem; sent anyway, the simulator answers
+//! 400 naming the field; fill the fields, send, 201.
 
 mod common;
 
@@ -52,6 +53,13 @@ fn drive(base_url: &str) {
         "the first problem with its line: {text}"
     );
     screen.keys("n");
+
+    // Sent anyway, the simulator checks the same schema: 400, the field named.
+    screen.keys(F5);
+    screen.wait_for("The body does not match CreateAccountRequest", wait);
+    screen.keys("y");
+    let text = screen.wait_for("400 Bad Request", wait);
+    assert!(text.contains("Currency"), "errors keyed by field: {text}");
 
     // Fill the name and the currency (the cursor is still on the name's line), then send:
     // created.
