@@ -246,6 +246,16 @@ pub fn explain(status: u16, problem: &Problem, ctx: &CallContext<'_>) -> Option<
                 "This is an empty result, not a failure. Loosen the Filter, or go back a page.".into(),
             ],
         },
+        400 if matches!(ctx.method, "POST" | "PUT" | "PATCH") => Explanation {
+            headline: "Bad request: the server could not accept the body or the parameters".into(),
+            details: vec![],
+            actions: vec![
+                "Check the fields the server names below against the endpoint's request schema; \
+                 the same checks run on a body before it is sent (the Request pane lists them, \
+                 `call` stops on them)."
+                    .into(),
+            ],
+        },
         400 => Explanation {
             headline: "Bad request: the server could not accept the parameters or the body".into(),
             details: vec![],
@@ -401,6 +411,30 @@ mod tests {
             p.summary().unwrap(),
             "One or more validation errors occurred: name: The Name field is required.; PageSize: too big"
         );
+    }
+
+    #[test]
+    fn a_400_to_a_write_points_at_the_body_and_to_a_read_at_the_query() {
+        let p = Problem::read(
+            br#"{"title":"One or more validation errors occurred.",
+            "status":400,"errors":{"Currency":["The Currency field is required."]}}"#,
+        );
+        let write = CallContext {
+            method: "POST",
+            ..CallContext::default()
+        };
+        let e = explain(400, &p, &write).unwrap();
+        assert!(
+            e.actions.iter().any(|a| a.contains("request schema")),
+            "{e:?}"
+        );
+        assert!(!e.actions.iter().any(|a| a.contains("PageSize")), "{e:?}");
+        let read = CallContext {
+            method: "GET",
+            ..CallContext::default()
+        };
+        let e = explain(400, &p, &read).unwrap();
+        assert!(e.actions.iter().any(|a| a.contains("PageSize")), "{e:?}");
     }
 
     #[test]
