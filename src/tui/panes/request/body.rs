@@ -262,6 +262,11 @@ impl RequestPane {
             } else {
                 theme.text()
             });
+        // Line numbers, so that the problems' `line N` can be found (set only when the style
+        // changes: setting it maps the whole text again).
+        if self.body.line_number_style() != Some(theme.dim()) {
+            self.body.set_line_number_style(theme.dim());
+        }
         frame.render_widget(&self.body, editor);
         frame.render_widget(Paragraph::new(problems), list);
         let line = match (&self.body_check, &self.body_report) {
