@@ -226,3 +226,42 @@ fn a_typed_body_is_not_replaced_without_asking() {
     assert_eq!(app.request.template, "/Products");
     assert!(!app.request.body_dirty);
 }
+
+#[test]
+fn f8_goes_from_problem_to_problem_and_round() {
+    let mut app = accounts_post();
+    app.request.set_body(
+        "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\"\n}"
+            .into(),
+    );
+    let f8 = |app: &mut App| {
+        app.update(Action::Key(KeyEvent::new(
+            KeyCode::F(8),
+            KeyModifiers::NONE,
+        )));
+    };
+    // From the top: the missing currency is on line 1 (the object's), the cursor is there
+    // already, so the next is line 3.
+    f8(&mut app);
+    assert!(app.request.is_editing_body());
+    assert_eq!(app.request.body_cursor(), (2, 2));
+    assert!(
+        app.request
+            .message
+            .as_deref()
+            .unwrap()
+            .contains(".inactive")
+    );
+    // In the editor too, then round to the first.
+    f8(&mut app);
+    assert_eq!(app.request.body_cursor(), (3, 2));
+    f8(&mut app);
+    assert_eq!(app.request.body_cursor(), (0, 0));
+    assert!(
+        app.request
+            .message
+            .as_deref()
+            .unwrap()
+            .contains(".currency")
+    );
+}

@@ -53,11 +53,17 @@ impl App {
         {
             return self.send_builder(effects);
         }
-        // The field list opens from the body editor too (its key is no editing key).
-        if self.request.is_editing_body()
-            && self.keymap.command(Scope::Request, &key) == Some(Command::InsertField)
-        {
-            return self.open_field_list();
+        // The field list and the next problem work from the body editor too (their keys are
+        // no editing keys).
+        if self.request.is_editing_body() {
+            match self.keymap.command(Scope::Request, &key) {
+                Some(Command::InsertField) => return self.open_field_list(),
+                Some(Command::NextProblem) => {
+                    self.request.next_problem();
+                    return None;
+                }
+                _ => {}
+            }
         }
         // After the fold prefix (`z`) the Response pane's next key is a fold key.
         let scope = if self.focus == Focus::Response && self.response.awaiting_fold {

@@ -130,6 +130,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Request, NewIdempotencyKey, &["K"]),
         (Request, CopyCurl, &["c"]),
         (Request, InsertField, &["ctrl-space", "F2"]),
+        (Request, NextProblem, &["F8"]),
         (Response, ScrollUp, &["up", "k"]),
         (Response, ScrollDown, &["down", "j"]),
         (Response, PageUp, &["pgup"]),

@@ -257,6 +257,15 @@ fn footer_line(app: &App) -> Line<'static> {
             h.extend(body_send_key(app).map(|k| (k.to_string(), "send", true)));
             let fields = app.keymap.keys_in(Scope::Request, Command::InsertField);
             h.extend(fields.first().map(|k| (k.to_string(), "fields", true)));
+            if app
+                .request
+                .body_report
+                .as_ref()
+                .is_some_and(|r| !r.is_clean())
+            {
+                let next = app.keymap.keys_in(Scope::Request, Command::NextProblem);
+                h.extend(next.first().map(|k| (k.to_string(), "next problem", true)));
+            }
             h
         } else {
             vec![

@@ -93,6 +93,7 @@ commands! {
     FormatBody = "format_body", "format the JSON body";
     NewIdempotencyKey = "new_idempotency_key", "new idempotency key (POST)";
     CopyCurl = "copy_curl", "copy the request as curl ($YOUNIUM_TOKEN unless revealed)";
+    NextProblem = "next_problem", "go to the body's next problem against its schema (also while editing)";
     InsertField = "insert_field", "list the fields the body's object may still take (from the spec) and insert one (also while editing)";
 
     // Response.

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{CursorMove, TextArea};
 
 use super::{Editing, RequestEvent, RequestPane};
 use crate::pretty::json::{self, JsonError};
@@ -70,6 +70,12 @@ impl RequestPane {
         self.body.set_cursor_line_style(Style::new());
         self.body.set_tab_length(2);
         self.body.set_placeholder_text("JSON body (Enter to edit)");
+    }
+
+    /// The editor's cursor: row and column (in characters), from 0.
+    pub fn body_cursor(&self) -> (usize, usize) {
+        let c = self.body.cursor();
+        (c.0, c.1)
     }
 
     pub fn body_text(&self) -> String {
@@ -187,6 +193,44 @@ impl RequestPane {
                 style,
             )
         }
+    }
+
+    /// Moves the editor to the next line with a problem after the cursor's (round to the first),
+    /// editing there, and says the problem.
+    pub fn next_problem(&mut self) -> RequestEvent {
+        let Some(report) = self.body_report.as_ref().filter(|r| !r.is_clean()) else {
+            self.message = Some(match &self.body_check {
+                BodyCheck::Invalid(e) => format!("The body is not valid JSON: {e}"),
+                _ => "No problems in the body.".into(),
+            });
+            return RequestEvent::Handled;
+        };
+        let here = self.body.cursor().0 + 1;
+        let by_line = |after: usize| {
+            report
+                .problems
+                .iter()
+                .filter(|p| p.line.is_some_and(|l| l > after))
+                .min_by_key(|p| p.line)
+        };
+        let Some(problem) = by_line(here).or_else(|| by_line(0)) else {
+            return RequestEvent::Handled;
+        };
+        let row = problem.line.unwrap_or(1) - 1;
+        let col = self
+            .body
+            .lines()
+            .get(row)
+            .map_or(0, |l| l.chars().take_while(|c| c.is_whitespace()).count());
+        self.message = Some(problem.text());
+        self.body.move_cursor(CursorMove::Jump(
+            u16::try_from(row).unwrap_or(u16::MAX),
+            u16::try_from(col).unwrap_or(u16::MAX),
+        ));
+        self.tab = super::RequestTab::Body;
+        self.row = 1;
+        self.editing = Some(Editing::Body);
+        RequestEvent::Handled
     }
 
     /// The Body tab's mark: ✗ not JSON, ⚠ schema errors, ✓ fine.

@@ -281,6 +281,7 @@ impl RequestPane {
                 self.message = Some("new idempotency key".into());
                 RequestEvent::Handled
             }
+            Command::NextProblem => self.next_problem(),
             Command::FormatBody if self.tab == RequestTab::Body => {
                 self.format_body();
                 RequestEvent::Handled
