@@ -265,3 +265,48 @@ fn f8_goes_from_problem_to_problem_and_round() {
             .contains(".currency")
     );
 }
+
+#[test]
+fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
+    let mut app = accounts_post();
+    ctrl_space(&mut app);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "address");
+    let Some(Overlay::FieldList(list)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    let names: Vec<&str> = list.visible().iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "invoiceEmailAddress",
+            "invoiceEmailCcAddresses",
+            "electronicInvoiceAddress",
+            "electronicInvoiceAddressScheme",
+            "reminderEmailAddress",
+            "defaultInvoiceAddress",
+            "defaultDeliveryAddress"
+        ]
+    );
+    // More words narrow it; a word of the type counts too.
+    typed(&mut app, " AddressRequest deliv");
+    insta::assert_snapshot!("request_field_list_filtered", screen(&mut app));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    let body: serde_json::Value = serde_json::from_str(&app.request.body_text()).unwrap();
+    assert!(body["defaultDeliveryAddress"].is_object(), "{body}");
+    // Esc in the filter drops it and keeps the list; nothing matching inserts nothing.
+    press(&mut app, KeyCode::Esc);
+    ctrl_space(&mut app);
+    press(&mut app, KeyCode::Char('/'));
+    typed(&mut app, "zzz");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.overlay, Some(Overlay::FieldList(_))));
+    press(&mut app, KeyCode::Char('/'));
+    press(&mut app, KeyCode::Esc);
+    let Some(Overlay::FieldList(list)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(list.filter.is_empty());
+    assert_eq!(list.visible().len(), list.choices.hints.len());
+}

@@ -177,6 +177,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Overlay, FindNext, &["n"]),
         (Overlay, FindPrevious, &["N"]),
         (Overlay, Choose, &["enter"]),
+        (Overlay, Filter, &["/"]),
         (Overlay, Discover, &["d"]),
         (Overlay, Diagnose, &["D"]),
         (History, Close, &["esc", "q"]),

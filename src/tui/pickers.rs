@@ -130,7 +130,7 @@ impl App {
             Overlay::History(browser) => self.history_key(browser, key, effects),
             Overlay::Compare(comparison) => self.compare_key(comparison, key),
             Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),
-            Overlay::FieldList(list) => self.field_list_command(list, command),
+            Overlay::FieldList(list) => self.field_list_key(list, key, command),
             Overlay::Help { .. } | Overlay::Jwt { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {

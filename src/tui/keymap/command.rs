@@ -79,7 +79,7 @@ commands! {
     StoreSecret = "store_secret", "store the secret in the OS keyring (and point the profile at it)";
 
     // Endpoints.
-    Filter = "filter", "filter as you type: method, path, tag, permission, status, legal entity (words all must match)";
+    Filter = "filter", "filter as you type, every word must match (endpoints: method, path, tag, permission; history: status, legal entity too; field list: name, type)";
     Load = "load", "load into the request builder (an operation, a saved request or one from the history)";
     DeleteSaved = "delete_saved", "delete the selected saved request (asks first)";
 
