@@ -192,11 +192,7 @@ fn check_body(method: Method, path: &str, body: &str) -> Option<ExitCode> {
     if report.is_clean() {
         return None;
     }
-    let schema = op
-        .body
-        .as_ref()
-        .and_then(|b| b.schema.as_deref())
-        .unwrap_or("the request schema");
+    let schema = op.body_schema_name().unwrap_or("the request schema");
     let heading = if report.has_errors() {
         "error"
     } else {

@@ -331,6 +331,11 @@ impl Operation {
         self.body.as_ref().map(|b| &b.root)
     }
 
+    /// The name of the request body's component schema (`CreateAccountRequest`).
+    pub fn body_schema_name(&self) -> Option<&str> {
+        self.body.as_ref()?.schema.as_deref()
+    }
+
     /// The success answer's schema, when the spec gives one.
     pub fn response_schema(&self) -> Option<&Schema> {
         self.response.as_ref()?.root.as_ref()

@@ -106,8 +106,9 @@ impl RequestPane {
     /// The name of the schema the body is checked against (`CreateAccountRequest`).
     fn schema_name(&self) -> String {
         self.schema_operation()
-            .and_then(|op| op.body.as_ref()?.schema.clone())
-            .unwrap_or_else(|| "its schema".into())
+            .and_then(Operation::body_schema_name)
+            .unwrap_or("its schema")
+            .to_string()
     }
 
     /// What to ask before sending this body, if anything: it is not JSON, or it has schema
