@@ -310,3 +310,32 @@ fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
     assert!(list.filter.is_empty());
     assert_eq!(list.visible().len(), list.choices.hints.len());
 }
+
+#[test]
+fn a_body_over_the_limit_is_checked_once_when_sent() {
+    let mut app = accounts_post();
+    let pad = "x".repeat(younium_tui::tui::panes::request::SCHEMA_CHECK_LIMIT);
+    app.request.set_body(format!(
+        "{{\"name\": \"Big\", \"customFields\": {{\"pad\": \"{pad}\"}}}}"
+    ));
+    assert!(
+        app.request.body_report.is_none(),
+        "not checked as it is typed"
+    );
+    assert!(screen(&mut app).contains("checked against its schema when sent"));
+    let effects = app
+        .update(Action::Key(KeyEvent::new(
+            KeyCode::F(5),
+            KeyModifiers::NONE,
+        )))
+        .1;
+    assert!(!sends(&effects));
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(
+        confirm.lines[0].contains(".currency"),
+        "{:?}",
+        confirm.lines
+    );
+}

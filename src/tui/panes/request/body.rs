@@ -52,6 +52,10 @@ impl BodyCheck {
     }
 }
 
+/// Bodies longer than this are not checked against their schema as they are typed (a check
+/// costs about 1 ms per 100 kB; over this it would hold keys up).
+pub const SCHEMA_CHECK_LIMIT: usize = 1024 * 1024;
+
 /// Why sending the body should be asked about first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodyQuestion {
@@ -88,7 +92,7 @@ impl RequestPane {
         let text = self.body_text();
         self.body_check = BodyCheck::of(&text);
         self.body_report = match self.body_check {
-            BodyCheck::Valid => self
+            BodyCheck::Valid if text.len() <= SCHEMA_CHECK_LIMIT => self
                 .schema_operation()
                 .and_then(|op| op.validate_body(&text)),
             _ => None,
@@ -126,7 +130,17 @@ impl RequestPane {
                 ],
             });
         }
-        let report = self.body_report.as_ref().filter(|r| r.has_errors())?;
+        // A body too long to check as it is typed is checked once, now.
+        let late = match (&self.body_report, &self.body_check) {
+            (None, BodyCheck::Valid) if self.too_long() => self
+                .schema_operation()
+                .and_then(|op| op.validate_body(&self.body_text())),
+            _ => None,
+        };
+        let report = late
+            .as_ref()
+            .or(self.body_report.as_ref())
+            .filter(|r| r.has_errors())?;
         let first = report.first_error()?;
         Some(BodyQuestion {
             title: format!("The body does not match {}", self.schema_name()),
@@ -234,6 +248,12 @@ impl RequestPane {
         RequestEvent::Handled
     }
 
+    /// Whether the body is too long to check against its schema as it is typed.
+    fn too_long(&self) -> bool {
+        let len: usize = self.body.lines().iter().map(|l| l.len() + 1).sum();
+        len > SCHEMA_CHECK_LIMIT
+    }
+
     /// The Body tab's mark: ✗ not JSON, ⚠ schema errors, ✓ fine.
     pub(super) fn body_tab_mark(&self) -> &'static str {
         match (&self.body_check, &self.body_report) {
@@ -316,6 +336,15 @@ impl RequestPane {
         frame.render_widget(Paragraph::new(problems), list);
         let line = match (&self.body_check, &self.body_report) {
             (BodyCheck::Valid, Some(report)) => self.schema_status(report, theme),
+            (BodyCheck::Valid, None) if self.schema_operation().is_some() && self.too_long() => {
+                Line::styled(
+                    format!(
+                        "✓ valid JSON (over {} MB: checked against its schema when sent)",
+                        SCHEMA_CHECK_LIMIT / (1024 * 1024)
+                    ),
+                    theme.good(),
+                )
+            }
             (check, _) => check.status_line(theme),
         };
         let line = if editing {

@@ -22,7 +22,7 @@ use crate::tui::keymap::Command;
 use crate::younium::catalog::{Operation, catalog};
 use crate::younium::{ApiRequest, CallSettings, Method, Param, Secret};
 
-pub use body::{BodyCheck, BodyQuestion};
+pub use body::{BodyCheck, BodyQuestion, SCHEMA_CHECK_LIMIT};
 pub use fields::FieldChoices;
 use table::{Cell, Row};
 
