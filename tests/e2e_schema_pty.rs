@@ -68,9 +68,11 @@ fn drive(base_url: &str) {
     screen.keys("Pty AB");
     screen.keys(END);
     screen.keys(",\r  \"currency\": \"SEK\"");
+    // While editing, the line under the body names the cursor's field and its type.
+    screen.wait_for(".currency: LookupKeyCurrency", wait);
+    screen.keys(ESC);
     let text = screen.wait_for("as CreateAccountRequest says", wait);
     assert!(!text.contains("required field missing"), "{text}");
-    screen.keys(ESC);
     screen.keys(F5);
     let text = screen.wait_for("201", wait);
     assert!(text.contains("Pty AB"), "the created account: {text}");

@@ -339,3 +339,37 @@ fn a_body_over_the_limit_is_checked_once_when_sent() {
         confirm.lines
     );
 }
+
+#[test]
+fn while_editing_the_status_line_names_the_cursor_field_and_its_type() {
+    let mut app = accounts_post();
+    app.request.set_body(
+        "{\n  \"name\": \"\",\n  \"currency\": \"SEK\",\n  \"defaultInvoiceAddress\": {\n    \
+         \"city\": \"Lund\",\n    \"colour\": 1\n  }\n}"
+            .into(),
+    );
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let mut fields = Vec::new();
+    for _ in 0..8 {
+        fields.push(app.request.cursor_field().unwrap_or_default());
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(
+        fields,
+        [
+            ".: CreateAccountRequest",
+            ".name: string, length ≥ 1",
+            ".currency: LookupKeyCurrency (GUID, code or {key, value})",
+            ".defaultInvoiceAddress: AddressRequest, nullable",
+            ".defaultInvoiceAddress.city: string, nullable",
+            ".defaultInvoiceAddress.colour: not in the schema",
+            ".defaultInvoiceAddress: AddressRequest, nullable",
+            ".: CreateAccountRequest",
+        ]
+    );
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    assert!(screen(&mut app).contains(".defaultInvoiceAddress.city: string, nullable"));
+}

@@ -89,6 +89,7 @@ impl RequestPane {
     /// Checks the body: its JSON, then (valid JSON, an operation with a body schema) the
     /// schema, each problem with its line.
     pub(super) fn check_body(&mut self) {
+        self.body_revision += 1;
         let text = self.body_text();
         self.body_check = BodyCheck::of(&text);
         self.body_report = match self.body_check {
@@ -101,7 +102,7 @@ impl RequestPane {
 
     /// The catalogue operation whose body schema the body is checked against: the one loaded,
     /// while the method is still its method.
-    fn schema_operation(&self) -> Option<&Operation> {
+    pub(super) fn schema_operation(&self) -> Option<&Operation> {
         self.operation
             .as_ref()
             .filter(|op| op.method == self.method && op.body_schema().is_some())
@@ -249,7 +250,7 @@ impl RequestPane {
     }
 
     /// Whether the body is too long to check against its schema as it is typed.
-    fn too_long(&self) -> bool {
+    pub(super) fn too_long(&self) -> bool {
         let len: usize = self.body.lines().iter().map(|l| l.len() + 1).sum();
         len > SCHEMA_CHECK_LIMIT
     }
@@ -347,14 +348,29 @@ impl RequestPane {
             }
             (check, _) => check.status_line(theme),
         };
-        let line = if editing {
-            line.patch_style(theme.text())
+        // While editing: the state in short, then the cursor line's field and its type.
+        let line = match (editing, self.cursor_field()) {
+            (true, Some(field)) => {
+                let short = match (&self.body_check, &self.body_report) {
+                    (BodyCheck::Valid, Some(r)) if !r.is_clean() => {
+                        Span::styled(format!("⚠ {}", r.summary()), theme.warn())
+                    }
+                    (BodyCheck::Invalid(e), _) => Span::styled(format!("✗ {e}"), theme.bad()),
+                    _ => Span::styled("✓", theme.good()),
+                };
+                Line::from(vec![
+                    short,
+                    Span::raw("   "),
+                    Span::styled(field, theme.key()),
+                ])
+            }
+            (true, None) => line
+                .patch_style(theme.text())
                 .spans
                 .into_iter()
                 .chain([Span::styled("   Esc stops editing", theme.dim())])
-                .collect::<Line<'_>>()
-        } else {
-            line
+                .collect::<Line<'_>>(),
+            (false, _) => line,
         };
         frame.render_widget(Paragraph::new(line), status);
     }

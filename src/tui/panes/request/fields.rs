@@ -130,6 +130,69 @@ impl RequestPane {
     }
 }
 
+impl RequestPane {
+    /// The field on the cursor's line with the type its schema gives it
+    /// (`.accountType: string, enum Customer|…`), worked out once for each change and line.
+    /// `None` without a body schema, for text that is not JSON, or a body over the limit.
+    pub fn cursor_field(&mut self) -> Option<String> {
+        let key = (self.body_revision, self.body.cursor().0);
+        if let Some((cached, field)) = &self.cursor_field
+            && *cached == key
+        {
+            return field.clone();
+        }
+        let field = self.cursor_field_now();
+        self.cursor_field = Some((key, field.clone()));
+        field
+    }
+
+    fn cursor_field_now(&self) -> Option<String> {
+        if self.too_long() {
+            return None;
+        }
+        let op = self.schema_operation()?;
+        let lines = self.body.lines();
+        let row = self.body.cursor().0;
+        let target = container_for_row(lines, row)?;
+        let line = lines.get(row)?.trim_start();
+        let mut path = target.path.clone();
+        match leading_key(line) {
+            // `"address": {` opens the container the line is about: its path already.
+            Some(_) if target.open.0 == row => {}
+            Some(key) => path.0.push(Step::Key(key)),
+            None if target.open.0 == row || line.starts_with(['}', ']']) => {}
+            // A value alone on its line is an array's item.
+            None => path.0.push(Step::Index(0)),
+        }
+        let place = path.to_string();
+        let kind = match op.body_schema_at(&place) {
+            Some(schema) => catalog().schemas.describe(schema),
+            None => "not in the schema".into(),
+        };
+        Some(crate::sanitize::one_line(&format!("{place}: {kind}")).into_owned())
+    }
+}
+
+/// The member name a line starts with (`"name": …`), if it does.
+fn leading_key(line: &str) -> Option<String> {
+    let rest = line.strip_prefix('"')?;
+    let mut escaped = false;
+    let end = rest.char_indices().find_map(|(i, c)| {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+        None
+    })?;
+    rest[end + 1..]
+        .trim_start()
+        .starts_with(':')
+        .then_some(())?;
+    serde_json::from_str(&line[..end + 2]).ok()
+}
+
 /// The value at `path` in `value`.
 fn value_at<'v>(value: &'v Value, path: &[Step]) -> Option<&'v Value> {
     path.iter().try_fold(value, |v, step| match step {

@@ -94,6 +94,11 @@ pub struct RequestPane {
     pub message: Option<String>,
     /// The fingerprint of the request last sent with `idempotency_key`.
     sent_fingerprint: Option<u64>,
+    /// Counts the body's changes (each is checked), so what is worked out from the text can
+    /// be kept until the next one.
+    body_revision: u64,
+    /// The cursor line's field and type ([`RequestPane::cursor_field`]), for a revision and row.
+    cursor_field: Option<((u64, usize), Option<String>)>,
 }
 
 impl std::fmt::Debug for RequestPane {
@@ -126,6 +131,8 @@ impl Default for RequestPane {
             editing: None,
             message: None,
             sent_fingerprint: None,
+            body_revision: 0,
+            cursor_field: None,
         };
         pane.style_body();
         pane
