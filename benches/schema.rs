@@ -155,4 +155,13 @@ fn main() {
         "  body editor: set and check the ~100 kB body      median {}",
         ms(edit)
     );
+    // After each key the field of the cursor's line is worked out again (a walk of the text).
+    let (_, field, _) = time(RUNS, || {
+        pane.set_body(valid.clone());
+        std::hint::black_box(pane.cursor_field());
+    });
+    println!(
+        "  … and the cursor line's field and type            median {}",
+        ms(field)
+    );
 }
