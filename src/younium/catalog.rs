@@ -373,12 +373,24 @@ impl Operation {
         validate_text(&catalog().schemas, self.body_schema()?, text, mode)
     }
 
-    /// A success answer checked against the response schema (unknown fields not reported).
+    /// The schema of a success answer as it came: the response schema, or for a bare array of
+    /// records (every page of a paged list merged into one array) the schema of the
+    /// envelope's `data`.
+    pub fn answer_schema(&self, records: bool) -> Option<&Schema> {
+        if records && self.is_paged() {
+            self.response_schema_at(".data")
+        } else {
+            self.response_schema()
+        }
+    }
+
+    /// A success answer checked against its schema ([`Operation::answer_schema`]: a bare
+    /// array of a paged list's records against its `data`); unknown fields not reported.
     /// `None` when the spec gives no response schema.
     pub fn validate_response(&self, value: &Value) -> Option<Report> {
         Some(validate(
             &catalog().schemas,
-            self.response_schema()?,
+            self.answer_schema(value.is_array())?,
             value,
             Mode::Response,
         ))
@@ -420,6 +432,29 @@ mod tests {
         );
         assert!(cat.search("GET users").all(|o| o.method == Method::Get));
         assert_eq!(cat.search("no-such-thing").count(), 0);
+    }
+
+    #[test]
+    fn a_bare_array_of_a_paged_lists_records_is_read_against_its_data() {
+        let cat = catalog();
+        let accounts = cat.find(Method::Get, "/Accounts").unwrap();
+        let describe = |s: Option<&Schema>| cat.schemas.describe(s.unwrap());
+        assert_eq!(
+            describe(accounts.answer_schema(false)),
+            "AccountResponseListPagedResponse"
+        );
+        assert_eq!(
+            describe(accounts.answer_schema(true)),
+            "array of AccountResponse, nullable"
+        );
+        let records = serde_json::json!([{"id": "a", "accountType": "Customer"}]);
+        assert!(accounts.validate_response(&records).unwrap().is_clean());
+        let wrong = serde_json::json!([{"accountType": "Buyer"}]);
+        let report = accounts.validate_response(&wrong).unwrap();
+        assert_eq!(report.problems[0].path, "[0].accountType");
+        // A single record's answer is read as it is.
+        let one = cat.find(Method::Get, "/Accounts/x").unwrap();
+        assert_eq!(describe(one.answer_schema(true)), "AccountResponse");
     }
 
     #[test]

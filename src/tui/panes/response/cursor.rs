@@ -60,7 +60,11 @@ impl BodyView {
         match &facts.field {
             Some((cached, field)) if *cached == op => field.clone(),
             _ => {
-                let field = facts.path.as_ref().and_then(|p| field_type(operation, p));
+                let records = doc.body().iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+                let field = facts
+                    .path
+                    .as_ref()
+                    .and_then(|p| field_type(operation, p, records));
                 facts.field = Some((op, field.clone()));
                 field
             }

@@ -148,20 +148,23 @@ impl FieldType {
     }
 }
 
-/// The type the response schema of `operation` gives the value at `path`. `None` when the
-/// schema says nothing of it (inside a free-form object, under a field it does not name, a
-/// key that cannot be written as a schema path).
-pub fn field_type(operation: &Operation, path: &JsonPath) -> Option<FieldType> {
+/// The type the response schema of `operation` gives the value at `path` (in a bare array of
+/// `records`, the schema of a paged list's `data`: [`Operation::answer_schema`]). `None` when
+/// the schema says nothing of it (inside a free-form object, under a field it does not name,
+/// a key that cannot be written as a schema path).
+pub fn field_type(operation: &Operation, path: &JsonPath, records: bool) -> Option<FieldType> {
+    let schemas = &catalog().schemas;
+    let root = operation.answer_schema(records)?;
     let text = schema_path(&path.0)?;
-    if let Some(schema) = operation.response_schema_at(&text) {
-        return Some(FieldType::Known(catalog().schemas.describe(schema)));
+    if let Some(schema) = schemas.at_path(root, &text) {
+        return Some(FieldType::Known(schemas.describe(schema)));
     }
     // Unknown here: "not in the schema" when the object it is in has named fields.
     let (Step::Key(_), parents) = path.0.split_last()? else {
         return None;
     };
-    let parent = operation.response_schema_at(&schema_path(parents)?)?;
-    let parent = catalog().schemas.resolve(parent);
+    let parent = schemas.at_path(root, &schema_path(parents)?)?;
+    let parent = schemas.resolve(parent);
     (!parent.properties.is_empty()).then_some(FieldType::NotInSchema)
 }
 
