@@ -44,10 +44,7 @@ impl RequestPane {
     /// An empty body starts as `{}`.
     pub fn field_choices(&mut self) -> Result<FieldChoices, String> {
         let op = self
-            .operation
-            .as_ref()
-            .filter(|op| op.method == self.method)
-            .filter(|op| op.body_schema().is_some())
+            .schema_operation()
             .ok_or(
                 "No schema for this body: load a POST, PUT or PATCH operation from the \
                  Endpoints pane.",
