@@ -115,6 +115,48 @@ fn escape(text: &str, keep: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str>
     Cow::Owned(out)
 }
 
+/// What stands for characters cut off by [`window`].
+pub const MORE: char = '…';
+
+/// A character as one safe column ([`cell`]), a tab as a space.
+pub fn safe(c: char) -> char {
+    if c == '\t' { ' ' } else { cell(c) }
+}
+
+/// Columns a (safe) character takes: 2 for the wide ones (CJK), 0 for combining marks.
+pub fn columns(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// `text` as safe cells ([`safe`]) from character `skip` on, in at most `width` columns:
+/// [`MORE`] first when something is scrolled off to the left, [`MORE`] last when more follows.
+pub fn window(text: &str, skip: usize, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::with_capacity(width + 4);
+    let mut room = width;
+    if skip > 0 {
+        out.push(MORE);
+        room -= 1;
+    }
+    let mut chars = text.chars().skip(skip).map(safe).peekable();
+    while let Some(c) = chars.next() {
+        let w = columns(c);
+        // With more to come, a column must stay free for the `…`.
+        let need = w + usize::from(chars.peek().is_some());
+        if need > room {
+            if room > 0 {
+                out.push(MORE);
+            }
+            break;
+        }
+        out.push(c);
+        room -= w;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

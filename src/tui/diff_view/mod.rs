@@ -205,7 +205,10 @@ impl DiffView {
         let head = [
             title_line("-", "old", &self.old_title, width, theme.diff_removed()),
             title_line("+", "new", &self.new_title, width, theme.diff_added()),
-            Line::styled(rows::window(&self.diff.summary(), 0, width), theme.title()),
+            Line::styled(
+                crate::sanitize::window(&self.diff.summary(), 0, width),
+                theme.title(),
+            ),
             Line::styled("─".repeat(width), theme.dim()),
         ];
         let head_height = head.len().min(usize::from(inner.height));
@@ -268,6 +271,6 @@ fn title_line(
     let room = width.saturating_sub(lead.chars().count());
     Line::from(vec![
         Span::styled(lead, style),
-        Span::raw(rows::window(title, 0, room)),
+        Span::raw(crate::sanitize::window(title, 0, room)),
     ])
 }

@@ -3,56 +3,14 @@
 
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use unicode_width::UnicodeWidthChar;
 
 use super::Row;
 use crate::diff::{ChangeKind, Diff, LineKind};
-use crate::sanitize;
+use crate::sanitize::{MORE, columns, safe, window};
 use crate::tui::theme::Theme;
 
-/// What stands for a character cut off.
-const MORE: char = '…';
 /// Between the old and the new value of a change.
 const ARROW: &str = " → ";
-
-/// A character as one safe column: controls and bidi overrides as stand-ins, a tab as a space.
-fn safe(c: char) -> char {
-    if c == '\t' { ' ' } else { sanitize::cell(c) }
-}
-
-/// Columns a (safe) character takes: 2 for the wide ones (CJK), 0 for combining marks.
-fn columns(c: char) -> usize {
-    c.width().unwrap_or(0)
-}
-
-/// `text` from character `skip` on, in at most `width` columns: `…` first when something is
-/// scrolled off to the left, `…` last when more follows.
-pub(super) fn window(text: &str, skip: usize, width: usize) -> String {
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::with_capacity(width + 4);
-    let mut room = width;
-    if skip > 0 {
-        out.push(MORE);
-        room -= 1;
-    }
-    let mut chars = text.chars().skip(skip).map(safe).peekable();
-    while let Some(c) = chars.next() {
-        let w = columns(c);
-        // With more to come, a column must stay free for the `…`.
-        let need = w + usize::from(chars.peek().is_some());
-        if need > room {
-            if room > 0 {
-                out.push(MORE);
-            }
-            break;
-        }
-        out.push(c);
-        room -= w;
-    }
-    out
-}
 
 /// How many columns `window(text, skip, ..)` needs to show all of it, counted only up to `cap`.
 fn needed(text: &str, skip: usize, cap: usize) -> usize {

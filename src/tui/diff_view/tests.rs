@@ -1,9 +1,9 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::rows::window;
 use super::*;
 use crate::diff::compare;
+use crate::sanitize::window;
 
 /// Draw `view` at `width`×`height` and give the screen as text.
 fn draw(view: &mut DiffView, width: u16, height: u16) -> String {

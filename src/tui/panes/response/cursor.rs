@@ -19,8 +19,9 @@ use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
 use crate::younium::catalog::Operation;
 
-use super::schema::{FieldType, field_type, fit};
+use super::schema::{FieldType, field_type};
 use super::{ResponsePane, ResponseTab};
+use crate::sanitize::window;
 
 /// How the shown document is looked at: its folds and the cursor's line.
 #[derive(Clone, Debug, Default)]
@@ -289,7 +290,7 @@ pub(super) fn path_line(
     let mut spans = vec![Span::styled(path, theme.key())];
     if let Some(field) = field.filter(|f| room >= MIN_TYPE.min(f.text().width())) {
         spans.push(Span::styled(
-            format!(": {}", fit(field.text(), room)),
+            format!(": {}", window(field.text(), 0, room)),
             theme.dim(),
         ));
     }

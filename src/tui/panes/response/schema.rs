@@ -12,10 +12,10 @@ use std::fmt;
 
 use ratatui::text::{Line, Span};
 use serde_json::Value;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::pretty::path::{JsonPath, Step};
-use crate::sanitize::one_line;
+use crate::sanitize::{one_line, window};
 use crate::tui::theme::Theme;
 use crate::younium::catalog::{Operation, catalog};
 use crate::younium::schema::{Problem, Report, Severity};
@@ -207,9 +207,9 @@ pub fn flag_text(report: &Report, width: usize) -> String {
         return short
             .into_iter()
             .find(|s| s.width() <= width)
-            .unwrap_or_else(|| fit(" ⚠ ", width));
+            .unwrap_or_else(|| window(" ⚠ ", 0, width));
     }
-    format!("{head}{}{more} ", fit(&one_line(&problem), room))
+    format!("{head}{}{more} ", window(&one_line(&problem), 0, room))
 }
 
 /// The problems of a check, one a line: `.data[2].inactive  expected boolean, found string`.
@@ -276,27 +276,6 @@ pub(super) fn check_lines(view: &SchemaView, theme: &Theme) -> Vec<Line<'static>
             lines
         }
     }
-}
-
-/// `text` cut to `width` columns, with `…` when cut.
-pub(super) fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }
 
 impl ResponsePane {
