@@ -76,6 +76,16 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `text` kept to its first `max` characters, with `…` after them when it was longer.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max).collect();
+    cut.push('…');
+    cut
+}
+
 /// Bodies above this are refused by the viewer (offsets are 32-bit).
 pub const MAX_BODY: usize = u32::MAX as usize;
 

@@ -201,12 +201,7 @@ fn html_title(text: &str) -> Option<String> {
 }
 
 fn shorten(text: &str) -> String {
-    if text.chars().count() <= TEXT_LIMIT {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(TEXT_LIMIT).collect();
-    cut.push('…');
-    cut
+    crate::pretty::shorten(text, TEXT_LIMIT)
 }
 
 /// What the app knows about the call that failed, to make the explanation specific.

@@ -520,13 +520,7 @@ fn json_type(value: &Value) -> &'static str {
 
 /// A value as JSON, cut to [`QUOTE_CHARS`] characters.
 fn quote(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= QUOTE_CHARS {
-        return text;
-    }
-    let mut cut: String = text.chars().take(QUOTE_CHARS).collect();
-    cut.push('…');
-    cut
+    crate::pretty::shorten(&value.to_string(), QUOTE_CHARS)
 }
 
 /// Appends `.key` (or `."odd key"`) to a jq path, as [`JsonPath`] writes it.
