@@ -93,7 +93,7 @@ impl RequestPane {
         let text = self.body_text();
         self.body_check = BodyCheck::of(&text);
         self.body_report = match self.body_check {
-            BodyCheck::Valid if text.len() <= SCHEMA_CHECK_LIMIT => self
+            BodyCheck::Valid if !self.too_long() => self
                 .schema_operation()
                 .and_then(|op| op.validate_body(&text)),
             _ => None,
@@ -251,7 +251,8 @@ impl RequestPane {
 
     /// Whether the body is too long to check against its schema as it is typed.
     pub(super) fn too_long(&self) -> bool {
-        let len: usize = self.body.lines().iter().map(|l| l.len() + 1).sum();
+        let newlines = self.body.lines().len().saturating_sub(1);
+        let len: usize = self.body.lines().iter().map(String::len).sum::<usize>() + newlines;
         len > SCHEMA_CHECK_LIMIT
     }
 
