@@ -139,12 +139,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
     press(&mut app, KeyCode::Char('Z'));
 
     // Sending asks, naming the first error; no leaves everything as it was.
-    let effects = app
-        .update(Action::Key(KeyEvent::new(
-            KeyCode::F(5),
-            KeyModifiers::NONE,
-        )))
-        .1;
+    let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
     let Some(Overlay::Confirm(confirm)) = &app.overlay else {
         panic!("{:?}", app.overlay)
@@ -162,12 +157,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
         .set_body("{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}".into());
     let report = app.request.body_report.as_ref().unwrap();
     assert_eq!((report.errors, report.warnings), (0, 1));
-    let effects = app
-        .update(Action::Key(KeyEvent::new(
-            KeyCode::F(5),
-            KeyModifiers::NONE,
-        )))
-        .1;
+    let effects = press(&mut app, KeyCode::F(5));
     assert!(app.overlay.is_none(), "{:?}", app.overlay);
     assert!(sends(&effects));
 }
@@ -175,12 +165,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
 #[test]
 fn yes_sends_the_body_with_errors_as_it_was() {
     let mut app = accounts_post();
-    let effects = app
-        .update(Action::Key(KeyEvent::new(
-            KeyCode::F(5),
-            KeyModifiers::NONE,
-        )))
-        .1;
+    let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
     assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
     let effects = press(&mut app, KeyCode::Char('y'));
@@ -235,10 +220,7 @@ fn f8_goes_from_problem_to_problem_and_round() {
             .into(),
     );
     let f8 = |app: &mut App| {
-        app.update(Action::Key(KeyEvent::new(
-            KeyCode::F(8),
-            KeyModifiers::NONE,
-        )));
+        press(app, KeyCode::F(8));
     };
     // From the top: the missing currency is on line 1 (the object's), the cursor is there
     // already, so the next is line 3.
@@ -323,12 +305,7 @@ fn a_body_over_the_limit_is_checked_once_when_sent() {
         "not checked as it is typed"
     );
     assert!(screen(&mut app).contains("checked against its schema when sent"));
-    let effects = app
-        .update(Action::Key(KeyEvent::new(
-            KeyCode::F(5),
-            KeyModifiers::NONE,
-        )))
-        .1;
+    let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
     let Some(Overlay::Confirm(confirm)) = &app.overlay else {
         panic!("{:?}", app.overlay)
