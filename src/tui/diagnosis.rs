@@ -181,7 +181,17 @@ impl App {
             Fix::UseLegalEntity { value } => {
                 self.connection.legal_entity = Some(value);
                 self.settings_changed(effects);
-                self.send(diagnosed, None, SendChecks::default(), effects)
+                // The fix reaches the header as it is sent: a row that switched it off or
+                // overrode it would keep the call failing. The builder, when it holds the
+                // same call, shows the same.
+                let mut resend = diagnosed;
+                ApiRequest::use_automatic_header(&mut resend.headers, "legal-entity");
+                if self.request.method == resend.method
+                    && self.request.build().is_ok_and(|b| b.path == resend.path)
+                {
+                    ApiRequest::use_automatic_header(&mut self.request.headers, "legal-entity");
+                }
+                self.send(resend, None, SendChecks::default(), effects)
             }
             Fix::Renew => {
                 effects.push(Effect::Renew);

@@ -15,6 +15,8 @@ pub enum HeaderOrigin {
     Disabled,
     /// The user's own header.
     User,
+    /// The user's own header, switched off: shown, not sent.
+    UserDisabled,
 }
 
 /// A header value that may be secret.
@@ -58,7 +60,10 @@ pub struct EffectiveHeader {
 
 impl EffectiveHeader {
     pub fn is_sent(&self) -> bool {
-        self.origin != HeaderOrigin::Disabled
+        !matches!(
+            self.origin,
+            HeaderOrigin::Disabled | HeaderOrigin::UserDisabled
+        )
     }
 }
 
@@ -112,9 +117,14 @@ pub fn effective_headers(
                 value: user_value(user),
                 origin: HeaderOrigin::Overridden,
             }),
-            Some(_) => out.push(EffectiveHeader {
+            // Switched off: shown with the override it would bring back, else the value the
+            // app would add.
+            Some(user) => out.push(EffectiveHeader {
                 name: (*name).to_string(),
-                value: value.clone().unwrap_or(HeaderText::Plain(String::new())),
+                value: match value {
+                    Some(v) if user.value.is_empty() => v.clone(),
+                    _ => user_value(user),
+                },
                 origin: HeaderOrigin::Disabled,
             }),
             None => {
@@ -136,11 +146,15 @@ pub fn effective_headers(
     out.extend(
         req.headers
             .iter()
-            .filter(|h| h.enabled && !h.name.trim().is_empty() && !is_automatic(&h.name))
+            .filter(|h| !h.name.trim().is_empty() && !is_automatic(&h.name))
             .map(|h| EffectiveHeader {
                 name: h.name.trim().to_string(),
                 value: user_value(h),
-                origin: HeaderOrigin::User,
+                origin: if h.enabled {
+                    HeaderOrigin::User
+                } else {
+                    HeaderOrigin::UserDisabled
+                },
             }),
     );
     out

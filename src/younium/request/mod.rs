@@ -210,6 +210,12 @@ impl ApiRequest {
         self.user_header("authorization").is_none()
     }
 
+    /// Drops the user's rows for the automatic header `name` (an override, a switch-off), so
+    /// the request carries the connection's value again.
+    pub fn use_automatic_header(headers: &mut Vec<Param>, name: &str) {
+        headers.retain(|h| !h.name.trim().eq_ignore_ascii_case(name));
+    }
+
     /// The value of the `legal-entity` header the request will carry under `settings`.
     pub fn legal_entity_sent<'a>(&'a self, settings: &'a CallSettings) -> Option<&'a str> {
         match self.user_header("legal-entity") {

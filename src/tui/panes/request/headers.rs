@@ -55,16 +55,19 @@ impl RequestPane {
         let Some(h) = hs.get(row) else {
             return RequestEvent::Ignored;
         };
-        if cell == Cell::Name && h.origin != HeaderOrigin::User {
+        if cell == Cell::Name
+            && !matches!(h.origin, HeaderOrigin::User | HeaderOrigin::UserDisabled)
+        {
             self.message =
                 Some("automatic header names are fixed; add your own header with a".into());
             return RequestEvent::Handled;
         }
         let initial = match (cell, &h.value) {
             (Cell::Name, _) => h.name.as_str(),
-            // An automatic header's value starts from its current value; a secret starts
-            // empty so it is never copied into an editor.
-            (Cell::Value, HeaderText::Plain(v)) if h.origin != HeaderOrigin::Disabled => v,
+            // The value starts as the row shows it (a switched-off header's too: editing it
+            // switches it on with that value); a secret starts empty so it is never copied
+            // into an editor.
+            (Cell::Value, HeaderText::Plain(v)) => v,
             (Cell::Value, _) => "",
         };
         self.editing = Some(edit_cell(Row::Header(row), cell, initial));
@@ -117,14 +120,21 @@ impl RequestPane {
         }
     }
 
+    /// Space on a header row: the user's own header and an override switch off and on
+    /// again as they were; an automatic header switched off and on again is automatic, so
+    /// it follows the connection as before.
     pub(super) fn toggle_header(&mut self, row: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
         let hs = self.effective(ctx);
         let Some(h) = hs.get(row) else {
             return RequestEvent::Ignored;
         };
-        match self.user_header_index(&h.name) {
-            Some(i) => self.headers[i].enabled = !self.headers[i].enabled,
-            None => self.headers.push(Param {
+        match (self.user_header_index(&h.name), h.origin) {
+            // Only the switch-off itself: nothing of the user's to bring back.
+            (Some(i), HeaderOrigin::Disabled) if self.headers[i].value.is_empty() => {
+                self.headers.remove(i);
+            }
+            (Some(i), _) => self.headers[i].enabled = !self.headers[i].enabled,
+            (None, _) => self.headers.push(Param {
                 name: h.name.clone(),
                 value: String::new(),
                 enabled: false,
@@ -142,7 +152,9 @@ impl RequestPane {
             Some(i) => {
                 self.headers.remove(i);
                 match h.origin {
-                    HeaderOrigin::User => format!("removed {}", h.name),
+                    HeaderOrigin::User | HeaderOrigin::UserDisabled => {
+                        format!("removed {}", h.name)
+                    }
                     _ => format!("{} is automatic again", h.name),
                 }
             }
@@ -172,7 +184,9 @@ impl RequestPane {
             let (mark, style) = match h.origin {
                 HeaderOrigin::Automatic => ("auto", theme.dim()),
                 HeaderOrigin::Overridden => ("over", theme.warn()),
-                HeaderOrigin::Disabled => ("off ", theme.dim().add_modifier(Modifier::CROSSED_OUT)),
+                HeaderOrigin::Disabled | HeaderOrigin::UserDisabled => {
+                    ("off ", theme.dim().add_modifier(Modifier::CROSSED_OUT))
+                }
                 HeaderOrigin::User => ("user", theme.text()),
             };
             if let Some(cell) = self.editing_cell(Row::Header(i)) {
@@ -230,5 +244,123 @@ mod tests {
         press(&mut pane, key(KeyCode::Char(' ')), &c);
         assert_eq!(pane.effective(&c)[le].origin, HeaderOrigin::Disabled);
         assert_eq!(pane.build().unwrap().legal_entity_sent(&s), None);
+    }
+}
+
+#[cfg(test)]
+mod toggle_tests {
+    use crossterm::event::KeyCode;
+
+    use super::super::testing::{ctx, key, press, type_text};
+    use super::*;
+    use crate::younium::Method;
+    use crate::younium::catalog::catalog;
+
+    fn row_of(pane: &RequestPane, c: &HeaderContext<'_>, name: &str) -> usize {
+        pane.effective(c)
+            .iter()
+            .position(|h| h.name == name)
+            .unwrap()
+            + 1
+    }
+
+    fn header(pane: &RequestPane, c: &HeaderContext<'_>, name: &str) -> (HeaderOrigin, String) {
+        let h = pane
+            .effective(c)
+            .into_iter()
+            .find(|h| h.name == name)
+            .unwrap();
+        (h.origin, h.value.wire())
+    }
+
+    /// Space twice gives back what was there: the automatic header (following the
+    /// connection), an override with its value, the user's own header.
+    #[test]
+    fn off_and_on_again_gives_back_what_was_there() {
+        let mut pane = RequestPane::default();
+        let (s, t) = ctx();
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
+        press(&mut pane, key(KeyCode::Char(']')), &c);
+        pane.row = row_of(&pane, &c, "api-version");
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(header(&pane, &c, "api-version").0, HeaderOrigin::Disabled);
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(
+            header(&pane, &c, "api-version"),
+            (HeaderOrigin::Automatic, "2.1".into())
+        );
+        assert!(pane.headers.is_empty(), "{:?}", pane.headers);
+
+        // An override switched off shows the value it would bring back, and brings it back.
+        press(&mut pane, key(KeyCode::Char('e')), &c);
+        press(&mut pane, key(KeyCode::Backspace), &c);
+        type_text(&mut pane, "0", &c);
+        assert_eq!(
+            header(&pane, &c, "api-version"),
+            (HeaderOrigin::Overridden, "2.0".into())
+        );
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(
+            header(&pane, &c, "api-version"),
+            (HeaderOrigin::Disabled, "2.0".into())
+        );
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(
+            header(&pane, &c, "api-version"),
+            (HeaderOrigin::Overridden, "2.0".into())
+        );
+
+        // The user's own header stays in the table while off, and comes back on.
+        press(&mut pane, key(KeyCode::Char('a')), &c);
+        type_text(&mut pane, "X-Trace", &c);
+        type_text(&mut pane, "t-1", &c);
+        pane.row = row_of(&pane, &c, "X-Trace");
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(
+            header(&pane, &c, "X-Trace"),
+            (HeaderOrigin::UserDisabled, "t-1".into())
+        );
+        assert!(
+            !pane
+                .build()
+                .unwrap()
+                .headers
+                .iter()
+                .any(|h| h.enabled && h.name == "X-Trace")
+        );
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(
+            header(&pane, &c, "X-Trace"),
+            (HeaderOrigin::User, "t-1".into())
+        );
+    }
+
+    /// Loading an operation starts a new request: no header row, path parameter or query of
+    /// the one before it comes along.
+    #[test]
+    fn a_loaded_operation_starts_from_its_own_rows() {
+        let mut pane = RequestPane::default();
+        let (s, t) = ctx();
+        let c = HeaderContext {
+            settings: &s,
+            token: t.as_ref(),
+        };
+        pane.load(catalog().find(Method::Get, "/Accounts/x").unwrap());
+        pane.path_params[0].value = "A-1".into();
+        press(&mut pane, key(KeyCode::Char(']')), &c);
+        pane.row = row_of(&pane, &c, "Content-Type");
+        press(&mut pane, key(KeyCode::Char(' ')), &c);
+        assert_eq!(header(&pane, &c, "Content-Type").0, HeaderOrigin::Disabled);
+        pane.load(catalog().find(Method::Post, "/Accounts").unwrap());
+        assert_eq!(
+            header(&pane, &c, "Content-Type"),
+            (HeaderOrigin::Automatic, "application/json".into())
+        );
+        assert!(pane.headers.is_empty());
+        pane.load(catalog().find(Method::Get, "/Accounts/x/Invoices").unwrap());
+        assert_eq!(pane.path_params, [Param::new("id", "")]);
     }
 }

@@ -140,11 +140,11 @@ impl Default for RequestPane {
 }
 
 impl RequestPane {
-    /// Loads an operation from the catalogue.
+    /// Loads an operation from the catalogue: a new request with the operation's own
+    /// parameters (paging pre-filled), no header rows and its body skeleton; nothing of the
+    /// request before it is kept.
     pub fn load(&mut self, op: &Operation) {
-        self.method = op.method;
-        self.template = op.path.clone();
-        self.sync_path_params();
+        self.start_anew(op.method, &op.path);
         self.query = op
             .query_params
             .iter()
@@ -163,41 +163,42 @@ impl RequestPane {
             .collect();
         self.operation = Some(op.clone());
         self.set_body(op.skeleton().unwrap_or_default());
-        self.body_dirty = false;
-        self.idempotency_key = None;
-        self.sent_fingerprint = None;
         self.tab = if !self.path_params.is_empty() || !self.query.is_empty() || op.body.is_none() {
             RequestTab::Params
         } else {
             RequestTab::Body
         };
         self.row = if self.path_params.is_empty() { 0 } else { 1 };
-        self.editing = None;
-        self.message = None;
     }
 
     /// Loads a whole request (from the history or a saved request) into the builder: its
     /// method, path (placeholders filled, so none are left to fill), query, the user's headers
-    /// and body. The catalogue's operation for the path is kept for its hints.
+    /// and body, and nothing of the request before it. The catalogue's operation for the path
+    /// is kept for its hints.
     pub fn load_request(&mut self, request: &ApiRequest) {
-        self.method = request.method;
-        self.template = request.path.clone();
-        self.sync_path_params();
+        self.start_anew(request.method, &request.path);
         self.query = request.query.clone();
         self.headers = request.headers.clone();
         self.operation = catalog().find(request.method, &request.path).cloned();
         self.set_body(request.body.clone().unwrap_or_default());
-        self.body_dirty = false;
-        self.idempotency_key = None;
-        self.sent_fingerprint = None;
         self.tab = if request.body.is_some() && request.method != Method::Get {
             RequestTab::Body
         } else {
             RequestTab::Params
         };
-        self.row = 0;
-        self.editing = None;
-        self.message = None;
+    }
+
+    /// The builder as a new request for `method` and `path`: every row, the body, the key and
+    /// the edit of the request before are gone (the connection's settings are not request
+    /// state and stay where they are, outside the pane).
+    fn start_anew(&mut self, method: Method, path: &str) {
+        *self = RequestPane {
+            method,
+            template: path.to_string(),
+            query: Vec::new(),
+            ..RequestPane::default()
+        };
+        self.sync_path_params();
     }
 
     /// Whether the method sends the body.
