@@ -17,6 +17,15 @@ pub enum InputOutcome {
     Edited,
 }
 
+/// `text` with its line ends as `\n`: terminals paste lines ended by CR (most), CRLF or LF.
+pub fn unix_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    }
+}
+
 pub struct LineInput {
     area: TextArea<'static>,
 }
@@ -30,7 +39,7 @@ impl std::fmt::Debug for LineInput {
 
 impl LineInput {
     pub fn new(initial: &str, masked: bool) -> Self {
-        let mut area = TextArea::new(vec![initial.replace(['\n', '\r'], " ")]);
+        let mut area = TextArea::new(vec![unix_line_ends(initial).replace('\n', " ")]);
         area.move_cursor(CursorMove::End);
         area.set_cursor_line_style(Style::new());
         area.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));
@@ -38,6 +47,17 @@ impl LineInput {
             area.set_mask_char('•');
         }
         Self { area }
+    }
+
+    /// A field holding a suggestion, all of it selected: typing replaces it, a cursor key
+    /// keeps it to edit, Enter takes it.
+    pub fn suggested(suggestion: &str) -> Self {
+        let mut input = Self::new(suggestion, false);
+        input.area.select_all();
+        input
+            .area
+            .set_selection_style(Style::new().add_modifier(Modifier::REVERSED));
+        input
     }
 
     pub fn text(&self) -> &str {
@@ -66,9 +86,10 @@ impl LineInput {
         }
     }
 
-    /// Inserts pasted text (newlines become spaces).
+    /// Inserts pasted text (each line end, whichever the terminal sent, becomes a space).
     pub fn paste(&mut self, text: &str) {
-        self.area.insert_str(text.replace(['\n', '\r'], " "));
+        self.area
+            .insert_str(unix_line_ends(text).replace('\n', " "));
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {

@@ -141,10 +141,15 @@ impl RequestPane {
         let report = late
             .as_ref()
             .or(self.body_report.as_ref())
-            .filter(|r| r.has_errors())?;
-        let first = report.first_error()?;
+            .filter(|r| r.is_incomplete())?;
+        let first = report.first_incomplete()?;
+        let title = if report.has_errors() {
+            format!("The body does not match {}", self.schema_name())
+        } else {
+            "The body has values to fill in".to_string()
+        };
         Some(BodyQuestion {
-            title: format!("The body does not match {}", self.schema_name()),
+            title,
             lines: vec![
                 first.text(),
                 format!(
@@ -166,7 +171,7 @@ impl RequestPane {
         } else {
             (height / 3).min(6) as usize
         };
-        let total = report.errors + report.warnings;
+        let total = report.total();
         let shown = if total > rows {
             rows.saturating_sub(1)
         } else {
@@ -178,6 +183,7 @@ impl RequestPane {
             .take(shown)
             .map(|p| match p.severity {
                 Severity::Error => Line::styled(format!("✗ {}", p.text()), theme.bad()),
+                Severity::ToFill => Line::styled(format!("◌ {}", p.text()), theme.text()),
                 Severity::Warning => Line::styled(format!("⚠ {}", p.text()), theme.warn()),
             })
             .collect();
@@ -197,6 +203,14 @@ impl RequestPane {
             Line::styled(
                 format!("✓ valid JSON, as {name} says   (f formats it)"),
                 theme.good(),
+            )
+        } else if !report.has_errors() && report.to_fill > 0 {
+            Line::styled(
+                format!(
+                    "valid JSON; {} before it is as {name} says",
+                    report.summary()
+                ),
+                theme.text(),
             )
         } else {
             let style = if report.has_errors() {
@@ -256,17 +270,19 @@ impl RequestPane {
         len > SCHEMA_CHECK_LIMIT
     }
 
-    /// The Body tab's mark: ✗ not JSON, ⚠ schema errors, ✓ fine.
+    /// The Body tab's mark: ✗ not JSON, ⚠ schema errors, ◌ values to fill in, ✓ fine.
     pub(super) fn body_tab_mark(&self) -> &'static str {
         match (&self.body_check, &self.body_report) {
             (BodyCheck::Valid, Some(report)) if report.has_errors() => " ⚠",
+            (BodyCheck::Valid, Some(report)) if report.is_incomplete() => " ◌",
             (check, _) => check.tab_mark(),
         }
     }
 
     /// Inserts pasted text at the cursor.
     pub(super) fn insert_body(&mut self, text: &str) {
-        self.body.insert_str(text);
+        self.body
+            .insert_str(crate::tui::input::unix_line_ends(text));
         self.after_body_edit();
     }
 
@@ -416,5 +432,26 @@ mod tests {
         let req = pane.build().unwrap();
         assert_eq!(req.body.as_deref(), Some("{\n  \"name\": 1\n}"));
         assert_eq!(req.idempotency_key.as_deref(), Some("k-1"));
+    }
+}
+
+#[cfg(test)]
+mod paste_tests {
+    use super::super::{RequestPane, RequestTab};
+
+    /// Terminals paste lines ended by CR (most), CRLF or LF: each is a line of the body.
+    #[test]
+    fn a_pasted_body_keeps_its_lines_whatever_their_ends() {
+        for end in ["\r", "\r\n", "\n"] {
+            let mut pane = RequestPane::default();
+            pane.tab = RequestTab::Body;
+            let text = ["{", r#"  "name": "Acme","#, r#"  "currency": "SEK""#, "}"].join(end);
+            pane.paste(&text);
+            assert_eq!(
+                pane.body_text(),
+                "{\n  \"name\": \"Acme\",\n  \"currency\": \"SEK\"\n}",
+                "line ends {end:?}"
+            );
+        }
     }
 }
