@@ -31,7 +31,7 @@ mod tests;
 
 use std::path::PathBuf;
 
-pub use record::{Entry, Record, StoredHeader, Summary};
+pub use record::{Entry, Record, SameCall, StoredHeader, Summary};
 pub use recorder::History;
 pub use store::Store;
 

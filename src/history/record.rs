@@ -103,17 +103,7 @@ impl Record {
             api_version: context.api_version.to_string(),
             method: request.method,
             path: request.path.trim().to_string(),
-            query: request
-                .query
-                .iter()
-                .filter(|p| p.enabled && !p.name.trim().is_empty())
-                .map(|p| {
-                    (
-                        p.name.trim().to_string(),
-                        redact::jwts_in_text(&p.value).into_owned(),
-                    )
-                })
-                .collect(),
+            query: stored_query(&request.query),
             request_headers,
             request_body,
             status: response.status,
@@ -143,6 +133,59 @@ impl Record {
             + self.request_body.as_ref().map_or(0, String::len)
             + headers
             + self.path.len()) as u64
+    }
+}
+
+/// The query rows as a record keeps them: the enabled ones, in order, JWTs redacted.
+fn stored_query(query: &[Param]) -> Vec<(String, String)> {
+    query
+        .iter()
+        .filter(|p| p.enabled && !p.name.trim().is_empty())
+        .map(|p| {
+            (
+                p.name.trim().to_string(),
+                redact::jwts_in_text(&p.value).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// "The same call", what `=` compares an answer with an earlier answer to: the method, the
+/// path and the query (another page of a list is another call), as the history stores them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SameCall {
+    pub method: Method,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+}
+
+impl SameCall {
+    /// The call `request` makes.
+    pub fn of(request: &ApiRequest) -> SameCall {
+        SameCall {
+            method: request.method,
+            path: request.path.trim().to_string(),
+            query: stored_query(&request.query),
+        }
+    }
+
+    /// The call a stored record made.
+    pub fn of_record(record: &Record) -> SameCall {
+        SameCall {
+            method: record.method,
+            path: record.path.clone(),
+            query: record.query.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for SameCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if !self.query.is_empty() {
+            write!(f, "?{}", query_text(&self.query))?;
+        }
+        Ok(())
     }
 }
 

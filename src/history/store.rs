@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::record::query_text;
 use super::schema::{self, SchemaError};
-use super::{Entry, HistoryError, Limits, Record, StoredHeader, Summary};
+use super::{Entry, HistoryError, Limits, Record, SameCall, StoredHeader, Summary};
 use crate::younium::Method;
 
 /// How long a write waits for another process's before giving up.
@@ -180,11 +180,11 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
-    /// The newest entry with the same method and path sent before `before` (excluding `not`).
+    /// The newest entry of the same call (method, path and query) sent before `before`
+    /// (excluding `not`).
     pub fn previous(
         &self,
-        method: Method,
-        path: &str,
+        call: &SameCall,
         before: Timestamp,
         not: Option<i64>,
     ) -> Result<Option<Entry>, HistoryError> {
@@ -192,14 +192,31 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {ENTRY_COLUMNS} FROM entries
-                     WHERE method = ?1 AND path = ?2 AND time_ns < ?3 AND (?4 IS NULL OR id != ?4)
+                     WHERE method = ?1 AND path = ?2 AND query = ?3 AND time_ns < ?4
+                       AND (?5 IS NULL OR id != ?5)
                      ORDER BY time_ns DESC, id DESC LIMIT 1"
                 ),
-                params![method.as_str(), path, nanos(before), not],
+                params![
+                    call.method.as_str(),
+                    call.path,
+                    to_json(&call.query),
+                    nanos(before),
+                    not
+                ],
                 entry,
             )
             .optional()
             .map_err(|e| self.error(e))
+    }
+
+    /// The entry `id` and the newest entry of the same call sent before it, if both are there.
+    pub fn previous_of(&self, id: i64) -> Result<Option<(Entry, Option<Entry>)>, HistoryError> {
+        let Some(entry) = self.get(id)? else {
+            return Ok(None);
+        };
+        let call = SameCall::of_record(&entry.record);
+        let previous = self.previous(&call, entry.record.time, Some(id))?;
+        Ok(Some((entry, previous)))
     }
 
     /// Deletes one entry; false when there was none.

@@ -252,19 +252,28 @@ fn the_store_keeps_and_gives_back_records() {
     assert_eq!(list[0].legal_entity.as_deref(), Some("Acme AB"));
     assert_eq!(store.list(Some(1)).unwrap().len(), 1);
 
+    let accounts = SameCall::of_record(&first);
+    assert_eq!(accounts.to_string(), "GET /Accounts?PageSize=5");
     let prev = store
-        .previous(Method::Get, "/Accounts", other.time, Some(id2))
+        .previous(&accounts, other.time, Some(id2))
         .unwrap()
         .unwrap();
     assert_eq!(prev.id, id1);
     let prev = store
-        .previous(Method::Get, "/Accounts", other.time, None)
+        .previous(&accounts, other.time, None)
         .unwrap()
         .unwrap();
     assert_eq!(prev.id, id2);
     assert!(
         store
-            .previous(Method::Post, "/Accounts", other.time, None)
+            .previous(
+                &SameCall {
+                    method: Method::Post,
+                    ..accounts.clone()
+                },
+                other.time,
+                None
+            )
             .unwrap()
             .is_none()
     );
@@ -473,4 +482,32 @@ fn recording_returns_at_once_and_flush_waits_for_it() {
     assert!(!PathBuf::from(format!("{}-wal", path.display())).exists());
     let (store, _) = Store::open(&path, Limits::default()).unwrap();
     assert_eq!(store.count().unwrap(), 3);
+}
+
+/// Another page of a list is another call: `=` never compares page 1 with page 2.
+#[test]
+fn the_previous_answer_is_to_the_same_query_too() {
+    let path = temp_path("same-call");
+    let (mut store, _) = Store::open(&path, Limits::default()).unwrap();
+    let (mut request, response) = exchange(Method::Get, "/Invoices", b"[1]");
+    let page = |n: &str, request: &mut ApiRequest| {
+        request.query = vec![Param::new("PageSize", "5"), Param::new("PageNumber", n)];
+        Record::from_exchange(&context(), request, &response, &Limits::default())
+    };
+    let mut one = page("1", &mut request);
+    let mut two = page("2", &mut request);
+    one.time = Timestamp::from_second(1_790_000_000).unwrap();
+    two.time = Timestamp::from_second(1_790_000_060).unwrap();
+    let id1 = store.insert(&one).unwrap();
+    let id2 = store.insert(&two).unwrap();
+    let later = Timestamp::from_second(1_790_000_120).unwrap();
+    let first_page = SameCall::of_record(&one);
+    let found = store.previous(&first_page, later, None).unwrap().unwrap();
+    assert_eq!(
+        found.id, id1,
+        "page 1's previous answer is page 1's, not page 2's"
+    );
+    let (_, before_two) = store.previous_of(id2).unwrap().unwrap();
+    assert!(before_two.is_none(), "nothing earlier was sent for page 2");
+    assert!(store.previous_of(999).unwrap().is_none());
 }

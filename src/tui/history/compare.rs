@@ -46,7 +46,7 @@ impl App {
     }
 
     /// `=` in the Response pane: the answer on screen against the previous answer to the same
-    /// method and path.
+    /// call (method, path and query: another page is another call).
     pub(crate) fn compare_shown(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
         let Some(shown) = self.response.shown() else {
             self.status = Some("Nothing to compare: send a request first.".into());
@@ -55,8 +55,7 @@ impl App {
         let title =
             super::view::exchange_title(None, &shown.request, &shown.response, &self.tz, self.now);
         let old = CompareSide::PreviousOf {
-            method: shown.request.method,
-            path: shown.request.path.clone(),
+            call: crate::history::SameCall::of(&shown.request),
             before: shown.response.sent.sent_at,
         };
         let new = CompareSide::Body {

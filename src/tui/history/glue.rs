@@ -76,17 +76,11 @@ impl App {
             BrowserEvent::Compare { old, new } => {
                 self.start_compare(CompareSide::Entry(old), CompareSide::Entry(new), effects)
             }
-            BrowserEvent::ComparePrevious(entry) => {
-                let Some(summary) = browser.selected_entry().filter(|s| s.id == entry) else {
-                    return Some(Overlay::History(browser));
-                };
-                let old = CompareSide::PreviousOf {
-                    method: summary.method,
-                    path: summary.path.clone(),
-                    before: summary.time,
-                };
-                self.start_compare(old, CompareSide::Entry(entry), effects)
-            }
+            BrowserEvent::ComparePrevious(entry) => self.start_compare(
+                CompareSide::PreviousOfEntry(entry),
+                CompareSide::Entry(entry),
+                effects,
+            ),
         }
     }
 

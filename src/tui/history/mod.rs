@@ -302,12 +302,14 @@ pub enum EntryUse {
 pub enum CompareSide {
     /// A history entry.
     Entry(i64),
-    /// The newest answer in the history to `method path` sent before `before`.
+    /// The newest answer in the history to the same call (method, path, query) sent before
+    /// `before`.
     PreviousOf {
-        method: crate::younium::Method,
-        path: String,
+        call: crate::history::SameCall,
         before: jiff::Timestamp,
     },
+    /// The newest answer in the history to the same call as entry `0`, before it.
+    PreviousOfEntry(i64),
     /// A body in memory (the answer on screen), with its title.
     Body { title: String, body: bytes::Bytes },
 }

@@ -101,19 +101,22 @@ fn side(
     tz: &TimeZone,
     now: Timestamp,
 ) -> Result<(String, Bytes), String> {
-    let entry: Entry =
-        match side {
-            CompareSide::Body { title, body } => return Ok((title, body)),
-            CompareSide::Entry(id) => with_store(history, |s| s.get(id))?
-                .ok_or_else(|| format!("#{id} is no longer in the history"))?,
-            CompareSide::PreviousOf {
-                method,
-                path,
-                before,
-            } => with_store(history, |s| s.previous(method, &path, before, None))?.ok_or_else(
-                || format!("The history has no earlier answer to {method} {path} to compare with."),
-            )?,
-        };
+    let entry: Entry = match side {
+        CompareSide::Body { title, body } => return Ok((title, body)),
+        CompareSide::Entry(id) => with_store(history, |s| s.get(id))?
+            .ok_or_else(|| format!("#{id} is no longer in the history"))?,
+        CompareSide::PreviousOf { call, before } => with_store(history, |s| {
+            s.previous(&call, before, None)
+        })?
+        .ok_or_else(|| format!("The history has no earlier answer to {call} to compare with."))?,
+        CompareSide::PreviousOfEntry(id) => match with_store(history, |s| s.previous_of(id))? {
+            None => return Err(format!("#{id} is no longer in the history")),
+            Some((entry, previous)) => previous.ok_or_else(|| {
+                let call = crate::history::SameCall::of_record(&entry.record);
+                format!("The history has no answer to {call} before #{id} to compare with.")
+            })?,
+        },
+    };
     let r = &entry.record;
     let title = exchange_line(
         Some(entry.id),
