@@ -86,11 +86,11 @@ async fn a_body_with_errors_is_refused_before_anything_is_sent() {
         lines,
         [
             "error: the body does not match CreateAccountRequest: 2 errors, 1 warning",
-            "  error    line 1  .currency: required field missing \
+            "  error       line 1  .currency: required field missing \
              (LookupKeyCurrency (GUID, code or {key, value}))",
-            "  error    line 3  .accountType: \"Buyer\" is not one of \
+            "  error       line 3  .accountType: \"Buyer\" is not one of \
              Customer|Reseller|Subsidiary|Prospect|Other",
-            "  warning  line 4  .segment: not a field of CreateAccountRequest: Younium \
+            "  warning     line 4  .segment: not a field of CreateAccountRequest: Younium \
              ignores it (a custom field goes in customFields)",
             "nothing was sent: fix the body, or send it as it is with --no-validate",
         ]
@@ -123,7 +123,7 @@ async fn warnings_are_printed_and_the_body_is_sent() {
         lines[..2],
         [
             "warning: the body does not match CreateAccountRequest: 1 warning",
-            "  warning  line 1  .segment: not a field of CreateAccountRequest: Younium \
+            "  warning     line 1  .segment: not a field of CreateAccountRequest: Younium \
              ignores it (a custom field goes in customFields)",
         ]
     );

@@ -90,6 +90,7 @@ fn report() -> Report {
             line: None,
         }],
         errors: 1,
+        to_fill: 0,
         warnings: 0,
     }
 }

@@ -193,7 +193,7 @@ fn check_body(method: Method, path: &str, body: &str) -> Option<ExitCode> {
         return None;
     }
     let schema = op.body_schema_name().unwrap_or("the request schema");
-    let heading = if report.has_errors() {
+    let heading = if report.is_incomplete() {
         "error"
     } else {
         "warning"
@@ -204,16 +204,17 @@ fn check_body(method: Method, path: &str, body: &str) -> Option<ExitCode> {
     ));
     for problem in &report.problems {
         let severity = match problem.severity {
-            Severity::Error => "error  ",
-            Severity::Warning => "warning",
+            Severity::Error => "error     ",
+            Severity::ToFill => "to fill in",
+            Severity::Warning => "warning   ",
         };
         say(format_args!("  {severity}  {}", problem.text()));
     }
-    let more = (report.errors + report.warnings).saturating_sub(report.problems.len());
+    let more = report.total().saturating_sub(report.problems.len());
     if more > 0 {
         say(format_args!("  … and {more} more"));
     }
-    if !report.has_errors() {
+    if !report.is_incomplete() {
         return None;
     }
     say("nothing was sent: fix the body, or send it as it is with --no-validate");

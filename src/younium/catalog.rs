@@ -516,3 +516,46 @@ mod tests {
         );
     }
 }
+#[cfg(test)]
+mod skeleton_tests {
+    use crate::younium::schema::Severity;
+
+    /// The skeleton of every write body passes the spec's own check, but for the values only
+    /// the user can give, which are listed as to fill in (never as errors).
+    #[test]
+    fn every_skeleton_passes_its_own_check_but_for_what_is_to_fill_in() {
+        let cat = super::catalog();
+        let mut to_fill = 0;
+        for op in &cat.operations {
+            let Some(skeleton) = op.skeleton() else {
+                continue;
+            };
+            let Some(report) = op.validate_body(&skeleton) else {
+                continue;
+            };
+            let label = format!("{} {}", op.method, op.path);
+            assert_eq!(report.errors, 0, "{label}: {:?}", report.problems);
+            assert!(
+                report
+                    .problems
+                    .iter()
+                    .all(|p| p.severity != Severity::Error),
+                "{label}"
+            );
+            to_fill += report.to_fill;
+        }
+        assert!(
+            to_fill >= 10,
+            "the blanks of the spec's bodies are listed: {to_fill}"
+        );
+        let accounts = cat.find(crate::younium::Method::Post, "/Accounts").unwrap();
+        let report = accounts
+            .validate_body(&accounts.skeleton().unwrap())
+            .unwrap();
+        assert_eq!(report.summary(), "1 to fill in");
+        assert_eq!(
+            report.problems[0].text(),
+            "line 2  .name: to fill in: text, at least 1 character"
+        );
+    }
+}

@@ -44,7 +44,7 @@ pub(super) fn schema_errors(
     let errors: Vec<(&Problem, Option<&Schema>)> = report
         .problems
         .iter()
-        .filter(|p| p.severity == Severity::Error)
+        .filter(|p| matches!(p.severity, Severity::Error | Severity::ToFill))
         .map(|p| (p, catalog().schemas.at_path(schema, &p.path)))
         .collect();
     if let Some((first, at)) = errors.iter().find(|(p, at)| does_not_convert(p, *at)) {
@@ -96,6 +96,14 @@ fn does_not_convert(problem: &Problem, at: Option<&Schema>) -> bool {
         }
         ProblemKind::WrongType | ProblemKind::BadFormat | ProblemKind::NotInEnum => true,
         ProblemKind::OutOfRange => problem.message.ends_with(" range"),
+        // An empty string where a Guid or a DateTime goes does not convert; an empty text
+        // fails its attribute.
+        ProblemKind::Blank => at.is_some_and(|s| {
+            matches!(
+                catalog().schemas.resolve(s).format.as_deref(),
+                Some("uuid" | "date-time" | "date")
+            )
+        }),
         _ => false,
     }
 }
@@ -121,7 +129,7 @@ fn attribute_message(problem: &Problem, at: Option<&Schema>, key: &str) -> Strin
     let required = format!("The {name} field is required.");
     match problem.kind {
         ProblemKind::Missing | ProblemKind::WrongType => required,
-        ProblemKind::OutOfRange => {
+        ProblemKind::OutOfRange | ProblemKind::Blank => {
             let Some(s) = at.map(|s| catalog().schemas.resolve(s)) else {
                 return required;
             };

@@ -16,6 +16,9 @@ pub const MAX_PROBLEMS: usize = 200;
 pub enum Severity {
     /// Younium will most likely answer 400.
     Error,
+    /// A value only the user can give, still empty (a body skeleton leaves these blank):
+    /// not wrong yet, but Younium answers 400 until it is filled in.
+    ToFill,
     /// Worth knowing, but Younium may accept it (an unknown field may be a custom field).
     Warning,
 }
@@ -34,6 +37,9 @@ pub enum ProblemKind {
     OutOfRange,
     /// A string that is not a uuid, date or date-time where the schema's format says so.
     BadFormat,
+    /// An empty string where the schema needs a value (a length, a format, a LookupKey):
+    /// [`Severity::ToFill`].
+    Blank,
     /// A field the schema does not name (warning).
     Unknown,
     /// A read-only field in a request body (warning: the server ignores or refuses it).
@@ -87,11 +93,14 @@ pub enum Mode {
 /// Everything found in one value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Errors first, then warnings; within each, by line (then in the body's order, which is
-    /// the order of the paths as they appear). At most [`MAX_PROBLEMS`].
+    /// Errors first, then the values to fill in, then warnings; within each, by line (then in
+    /// the body's order, which is the order of the paths as they appear). At most
+    /// [`MAX_PROBLEMS`].
     pub problems: Vec<Problem>,
     /// How many errors were found in all (past the cap too).
     pub errors: usize,
+    /// How many values are still to fill in.
+    pub to_fill: usize,
     /// How many warnings were found in all.
     pub warnings: usize,
 }
@@ -101,8 +110,18 @@ impl Report {
         self.errors > 0
     }
 
+    /// Errors or values still to fill in: Younium would answer 400 to it as it is.
+    pub fn is_incomplete(&self) -> bool {
+        self.errors > 0 || self.to_fill > 0
+    }
+
     pub fn is_clean(&self) -> bool {
-        self.errors == 0 && self.warnings == 0
+        self.errors == 0 && self.to_fill == 0 && self.warnings == 0
+    }
+
+    /// Every problem counted, past the cap too.
+    pub fn total(&self) -> usize {
+        self.errors + self.to_fill + self.warnings
     }
 
     /// The first error, the one a question before sending names.
@@ -110,17 +129,34 @@ impl Report {
         self.problems.iter().find(|p| p.severity == Severity::Error)
     }
 
-    /// `2 errors, 1 warning`, or `no problems`.
+    /// The first error, else the first value to fill in.
+    pub fn first_incomplete(&self) -> Option<&Problem> {
+        self.first_error().or_else(|| {
+            self.problems
+                .iter()
+                .find(|p| p.severity == Severity::ToFill)
+        })
+    }
+
+    /// `2 errors, 1 to fill in, 1 warning`, or `no problems`.
     pub fn summary(&self) -> String {
-        let count = |n: usize, one: &str| match n {
-            1 => format!("1 {one}"),
-            n => format!("{n} {one}s"),
+        let count = |n: usize, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
         };
-        match (self.errors, self.warnings) {
-            (0, 0) => "no problems".into(),
-            (e, 0) => count(e, "error"),
-            (0, w) => count(w, "warning"),
-            (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
+        let parts: Vec<String> = [
+            count(self.errors, "error", "errors"),
+            count(self.to_fill, "to fill in", "to fill in"),
+            count(self.warnings, "warning", "warnings"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if parts.is_empty() {
+            "no problems".into()
+        } else {
+            parts.join(", ")
         }
     }
 }

@@ -215,7 +215,7 @@ pub fn flag_text(report: &Report, width: usize) -> String {
 /// The problems of a check, one a line: `.data[2].inactive  expected boolean, found string`.
 fn problem_line(problem: &Problem, theme: &Theme) -> Line<'static> {
     let style = match problem.severity {
-        Severity::Error => theme.warn(),
+        Severity::Error | Severity::ToFill => theme.warn(),
         Severity::Warning => theme.dim(),
     };
     Line::from(vec![
@@ -266,7 +266,7 @@ pub(super) fn check_lines(view: &SchemaView, theme: &Theme) -> Vec<Line<'static>
                 theme.warn(),
             );
             lines.extend(report.problems.iter().map(|p| problem_line(p, theme)));
-            let left_out = (report.errors + report.warnings).saturating_sub(report.problems.len());
+            let left_out = report.total().saturating_sub(report.problems.len());
             if left_out > 0 {
                 lines.push(Line::from(vec![
                     Span::raw(""),

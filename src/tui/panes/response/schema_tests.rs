@@ -114,6 +114,7 @@ fn report() -> Report {
             problem(".data[1].x\u{1b}[2J", ProblemKind::WrongType, "bad\nname"),
         ],
         errors: 4,
+        to_fill: 0,
         warnings: 0,
     }
 }
@@ -299,6 +300,7 @@ fn the_flag_names_the_first_error_and_counts_the_rest() {
     let one = Report {
         problems: report.problems[1..2].to_vec(),
         errors: 1,
+        to_fill: 0,
         warnings: 0,
     };
     assert_eq!(
@@ -317,6 +319,7 @@ fn the_flag_is_sanitized() {
             "bad\nthing",
         )],
         errors: 1,
+        to_fill: 0,
         warnings: 0,
     };
     let flag = flag_text(&report, 200);
@@ -395,6 +398,7 @@ fn the_headers_tab_lists_every_problem_sanitized() {
         7,
         Some(Report {
             errors: 6,
+            to_fill: 0,
             ..report()
         }),
     );

@@ -27,20 +27,23 @@ struct Found {
 #[derive(Default)]
 pub(super) struct Findings {
     errors: Vec<Found>,
+    to_fill: Vec<Found>,
     warnings: Vec<Found>,
     error_count: usize,
+    to_fill_count: usize,
     warning_count: usize,
 }
 
 impl Findings {
     pub(super) fn is_empty(&self) -> bool {
-        self.error_count == 0 && self.warning_count == 0
+        self.error_count == 0 && self.to_fill_count == 0 && self.warning_count == 0
     }
 
     /// The paths whose lines are wanted.
     pub(super) fn anchors(&self) -> impl Iterator<Item = &str> {
         self.errors
             .iter()
+            .chain(&self.to_fill)
             .chain(&self.warnings)
             .map(|f| f.anchor.as_str())
     }
@@ -48,7 +51,10 @@ impl Findings {
     /// The report: errors first, then warnings, each by line then in the body's order, cut at
     /// [`MAX_PROBLEMS`]; `line_of` gives an anchor's line.
     pub(super) fn into_report(self, line_of: impl Fn(&str) -> Option<usize>) -> Report {
-        let mut all: Vec<Found> = self.errors.into_iter().chain(self.warnings).collect();
+        let mut all: Vec<Found> = (self.errors.into_iter())
+            .chain(self.to_fill)
+            .chain(self.warnings)
+            .collect();
         for found in &mut all {
             found.problem.line = line_of(&found.anchor);
         }
@@ -57,6 +63,7 @@ impl Findings {
         Report {
             problems: all.into_iter().map(|f| f.problem).collect(),
             errors: self.error_count,
+            to_fill: self.to_fill_count,
             warnings: self.warning_count,
         }
     }
@@ -104,6 +111,11 @@ impl<'a> Walker<'a> {
         self.here(Severity::Error, kind, message);
     }
 
+    /// An empty string only the user can fill in.
+    fn to_fill(&mut self, message: String) {
+        self.here(Severity::ToFill, ProblemKind::Blank, message);
+    }
+
     fn push(
         &mut self,
         severity: Severity,
@@ -114,6 +126,7 @@ impl<'a> Walker<'a> {
     ) {
         let (list, count) = match severity {
             Severity::Error => (&mut self.found.errors, &mut self.found.error_count),
+            Severity::ToFill => (&mut self.found.to_fill, &mut self.found.to_fill_count),
             Severity::Warning => (&mut self.found.warnings, &mut self.found.warning_count),
         };
         *count += 1;
@@ -222,6 +235,25 @@ impl<'a> Walker<'a> {
             return;
         }
         let chars = text.chars().count() as u64;
+        let (ok, expected) = match resolved.format.as_deref() {
+            Some("uuid") => (is_uuid(text), "a uuid (8-4-4-4-12 hex digits)"),
+            Some("date") => (is_date(text), "a date (YYYY-MM-DD)"),
+            Some("date-time") => (
+                is_date_time(text),
+                "a date-time (RFC 3339, e.g. 2026-11-30T12:00:00Z)",
+            ),
+            _ => (true, ""),
+        };
+        if chars == 0 && (!ok || resolved.min_length.is_some_and(|min| min > 0)) {
+            let what = match resolved.min_length {
+                _ if !ok => expected.to_string(),
+                Some(1) => "text, at least 1 character".to_string(),
+                Some(min) => format!("text, at least {min} characters"),
+                None => expected.to_string(),
+            };
+            self.to_fill(format!("to fill in: {what}"));
+            return;
+        }
         if let Some(min) = resolved.min_length.filter(|&min| chars < min) {
             let unit = if min == 1 { "character" } else { "characters" };
             let message = if chars == 0 {
@@ -237,15 +269,6 @@ impl<'a> Walker<'a> {
                 format!("too long: {chars} characters, at most {max}"),
             );
         }
-        let (ok, expected) = match resolved.format.as_deref() {
-            Some("uuid") => (is_uuid(text), "a uuid (8-4-4-4-12 hex digits)"),
-            Some("date") => (is_date(text), "a date (YYYY-MM-DD)"),
-            Some("date-time") => (
-                is_date_time(text),
-                "a date-time (RFC 3339, e.g. 2026-11-30T12:00:00Z)",
-            ),
-            _ => (true, ""),
-        };
         if !ok {
             self.error(
                 ProblemKind::BadFormat,
@@ -336,10 +359,16 @@ impl<'a> Walker<'a> {
     fn lookup_key(&mut self, schema: &'a Schema, resolved: &'a Schema, value: &Value, refs: usize) {
         match value {
             Value::String(text) => {
-                if text.trim().is_empty() && self.request() {
+                if text.is_empty() && self.request() {
+                    self.to_fill(
+                        "to fill in: a LookupKey (a GUID, a code such as A-000001, or \
+                         {\"key\": …, \"value\": …})"
+                            .into(),
+                    );
+                } else if text.trim().is_empty() && self.request() {
                     self.error(
                         ProblemKind::OutOfRange,
-                        "empty: a LookupKey takes a GUID, a code such as A-000001, or \
+                        "blank: a LookupKey takes a GUID, a code such as A-000001, or \
                          {\"key\": …, \"value\": …}"
                             .into(),
                     );

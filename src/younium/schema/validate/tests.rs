@@ -117,17 +117,17 @@ fn each_kind_of_problem_with_its_path_and_line() {
             (".address.city".into(), OutOfRange, Some(5)),
             (".lines[0].quantity".into(), OutOfRange, Some(8)),
             (".lines[1].quantity".into(), WrongType, Some(10)),
-            (".lines[1].product".into(), OutOfRange, Some(11)),
             (".id".into(), BadFormat, Some(15)),
             (".day".into(), BadFormat, Some(16)),
             (".at".into(), BadFormat, Some(17)),
+            (".lines[1].product".into(), Blank, Some(11)),
             (".lines[1].id".into(), ReadOnly, Some(12)),
             (".created".into(), ReadOnly, Some(18)),
             (".color".into(), Unknown, Some(19)),
         ]
     );
-    assert_eq!((report.errors, report.warnings), (10, 3));
-    assert_eq!(report.summary(), "10 errors, 3 warnings");
+    assert_eq!((report.errors, report.to_fill, report.warnings), (9, 1, 3));
+    assert_eq!(report.summary(), "9 errors, 1 to fill in, 3 warnings");
     let texts: Vec<String> = report.problems.iter().map(Problem::text).collect();
     assert_eq!(
         texts[..4],
@@ -225,7 +225,8 @@ fn lookup_keys_take_a_string_or_key_and_value() {
     assert!(line(json!("3f1c9a40-0000-4000-8000-000000000001")).is_empty());
     assert!(line(json!({"key": "productNumber", "value": "P-1"})).is_empty());
     assert!(line(json!({"value": "P-1"})).is_empty());
-    assert_eq!(line(json!("")), [".lines[0].product OutOfRange"]);
+    assert_eq!(line(json!("")), [".lines[0].product Blank"]);
+    assert_eq!(line(json!("  ")), [".lines[0].product OutOfRange"]);
     assert_eq!(line(json!(7)), [".lines[0].product WrongType"]);
     assert_eq!(line(json!(null)), [".lines[0].product WrongType"]);
     assert_eq!(
@@ -384,30 +385,36 @@ fn hostile_text_never_reaches_the_terminal_raw() {
 
 #[test]
 fn summaries() {
-    let report = |errors, warnings| Report {
+    let report = |errors, to_fill, warnings| Report {
         problems: Vec::new(),
         errors,
+        to_fill,
         warnings,
     };
-    assert_eq!(report(0, 0).summary(), "no problems");
-    assert_eq!(report(1, 0).summary(), "1 error");
-    assert_eq!(report(0, 1).summary(), "1 warning");
-    assert_eq!(report(2, 1).summary(), "2 errors, 1 warning");
+    assert_eq!(report(0, 0, 0).summary(), "no problems");
+    assert_eq!(report(1, 0, 0).summary(), "1 error");
+    assert_eq!(report(0, 0, 1).summary(), "1 warning");
+    assert_eq!(report(2, 0, 1).summary(), "2 errors, 1 warning");
+    assert_eq!(report(0, 2, 0).summary(), "2 to fill in");
+    assert_eq!(
+        report(1, 1, 1).summary(),
+        "1 error, 1 to fill in, 1 warning"
+    );
 }
 
 #[test]
-fn post_accounts_skeleton_has_one_error_and_currency_is_required() {
+fn post_accounts_skeleton_has_one_value_to_fill_in_and_currency_is_required() {
     let op = catalog().find(Method::Post, "/Accounts").unwrap();
     let skeleton = op.skeleton().unwrap();
     let report = op.validate_body(&skeleton).unwrap();
     assert_eq!(
         found(&report),
-        [(".name".into(), ProblemKind::OutOfRange, Some(2))]
+        [(".name".into(), ProblemKind::Blank, Some(2))]
     );
-    assert_eq!(report.errors, 1);
+    assert_eq!((report.errors, report.to_fill), (0, 1));
     assert_eq!(
         report.problems[0].text(),
-        "line 2  .name: empty, expected at least 1 character"
+        "line 2  .name: to fill in: text, at least 1 character"
     );
     let without = "{\n  \"name\": \"Acme\"\n}";
     let report = op.validate_body(without).unwrap();
