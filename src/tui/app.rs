@@ -23,11 +23,11 @@ use super::panes::request::RequestPane;
 use super::panes::response::ResponsePane;
 use super::panes::token::TokenPane;
 use super::theme::Theme;
-use crate::config::{ConfigFile, ProfileUpdate};
+use crate::config::ConfigFile;
 use crate::session::ManagerOptions;
 use crate::younium::catalog::Operation;
 use crate::younium::catalog::catalog;
-use crate::younium::{ApiRequest, Secret};
+use crate::younium::{ApiRequest, Secret, TokenState};
 
 /// The pane with the keyboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +93,8 @@ pub enum OnYes {
     },
     /// Load into the builder, replacing the body typed there.
     Load(Box<Loading>),
+    /// Save the session's connection as the profile's default (`W`).
+    SaveConnection,
 }
 
 /// What can be loaded into the request builder.
@@ -209,8 +211,9 @@ pub struct App {
     pub config_error: Option<String>,
     /// The active profile.
     pub profile: Option<String>,
-    /// What was last saved to (or loaded from) the profile, so only changes are written.
-    pub saved: Option<ProfileUpdate>,
+    /// The legal entities found as last saved to (or loaded from) the profile, so only new
+    /// ones are written.
+    pub saved_entities: Option<Vec<crate::younium::doctor::LegalEntity>>,
     /// A message in the footer until the next key.
     pub status: Option<String>,
     /// The focused pane takes the whole screen (`Z`).
@@ -269,7 +272,7 @@ impl App {
             config_path: None,
             config_error: None,
             profile: None,
-            saved: None,
+            saved_entities: None,
             status: None,
             maximised: false,
             history: HistoryAccess::Off,
@@ -345,7 +348,7 @@ impl App {
                 self.needs_tick()
             }
             Action::Token(state) => {
-                self.token.state = state;
+                self.on_token_state(state);
                 true
             }
             Action::Response { id, result } => self.on_response(id, result, &mut effects),
@@ -452,6 +455,25 @@ impl App {
         if self.connection.auth == crate::younium::AuthMethod::Legacy {
             effects.push(Effect::Connect(self.connection.connection()));
         }
+    }
+
+    /// A new token state. When the first exchange of a connection fails for good (rejected
+    /// credentials, something missing), the cursor goes to the field to fix, its editor open,
+    /// unless the user is typing or answering something else.
+    fn on_token_state(&mut self, state: TokenState) {
+        if let TokenState::Failed {
+            error,
+            previous: None,
+            ..
+        } = &state
+            && error.is_permanent()
+            && self.overlay.is_none()
+            && !self.is_editing()
+        {
+            self.focus = Focus::Connection;
+            self.connection.select_field_to_fix(error);
+        }
+        self.token.state = state;
     }
 
     /// `q`: quits, or asks first when something would be lost.

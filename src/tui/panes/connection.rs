@@ -12,7 +12,7 @@ use crate::tui::keymap::Command;
 use crate::tui::theme::Theme;
 pub use crate::younium::doctor::LegalEntity;
 use crate::younium::{
-    ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Secret,
+    ApiVersion, AuthError, AuthMethod, CallSettings, Connection, Credentials, Environment, Secret,
 };
 
 /// The fields, top to bottom.
@@ -76,6 +76,9 @@ pub struct ConnectionPane {
     pub api_version: ApiVersion,
     pub selected: Field,
     pub editing: Option<LineInput>,
+    /// The environment before "Custom URL" was picked with no URL yet: `Esc` in the base URL's
+    /// editor goes back to it.
+    pub before_custom: Option<Environment>,
     /// Why the last edit was not taken (e.g. a bad URL).
     pub error: Option<String>,
 }
@@ -95,6 +98,7 @@ impl Default for ConnectionPane {
             api_version: ApiVersion::default(),
             selected: Field::ClientId,
             editing: None,
+            before_custom: None,
             error: None,
         }
     }
@@ -183,7 +187,13 @@ impl ConnectionPane {
                     self.commit(text)
                 }
                 InputOutcome::Cancel => {
+                    // Every field keeps the value it had before the edit.
                     self.editing = None;
+                    self.error = None;
+                    if let Some(env) = self.before_custom.take() {
+                        self.environment = env;
+                        self.selected = Field::Environment;
+                    }
                     ConnectionEvent::Handled
                 }
                 InputOutcome::Edited => ConnectionEvent::Handled,
@@ -243,6 +253,23 @@ impl ConnectionPane {
         ConnectionEvent::Handled
     }
 
+    /// After an exchange failed with `error` and no token before it: selects the field that
+    /// most likely needs fixing, and opens its editor where typing is the next step (a
+    /// rejected secret is typed again). Nothing for a failure a retry may mend.
+    pub fn select_field_to_fix(&mut self, error: &AuthError) {
+        use AuthError::*;
+        let field = match error {
+            Incomplete(_) if self.client_id.trim().is_empty() => Field::ClientId,
+            Incomplete(_) | Rejected { .. } => Field::Secret,
+            Redirected { .. } if matches!(self.environment, Environment::Custom(_)) => {
+                Field::BaseUrl
+            }
+            Redirected { .. } => Field::Environment,
+            Server { .. } | Malformed(_) | Transport(_) | TooLarge(_) => return,
+        };
+        self.edit_field(field);
+    }
+
     /// Starts editing the legal entity as free text (from the pick-list's "type…" entry).
     pub fn edit_legal_entity(&mut self) {
         self.selected = Field::LegalEntity;
@@ -272,19 +299,30 @@ impl ConnectionPane {
                         self.custom_url = url.clone();
                     }
                     self.environment = env;
+                    self.before_custom = None;
+                    self.error = None;
                     ConnectionEvent::CredentialsChanged
                 }
                 Err(e) => {
+                    // Still editing, with what was typed: fix it, or Esc for the value before.
                     self.error = Some(e.to_string());
+                    self.editing = Some(LineInput::new(&text, false));
                     ConnectionEvent::Handled
                 }
             },
             Field::ClientId => {
-                if trimmed == self.client_id {
-                    return ConnectionEvent::Handled;
-                }
+                let changed = trimmed != self.client_id;
                 self.client_id = trimmed;
-                ConnectionEvent::CredentialsChanged
+                // The secret is the obvious next thing to type: its editor opens, so what is
+                // typed goes into it, not to the keys of the pane.
+                if !self.client_id.is_empty() && self.secret.as_ref().is_none_or(Secret::is_blank) {
+                    self.edit_field(Field::Secret);
+                }
+                if changed {
+                    ConnectionEvent::CredentialsChanged
+                } else {
+                    ConnectionEvent::Handled
+                }
             }
             Field::Secret => {
                 if text.trim().is_empty() {
@@ -316,11 +354,13 @@ impl ConnectionPane {
                     Environment::Custom(_) => custom,
                     other => other.clone(),
                 };
-                self.environment = next(&all, &current, step);
+                let before = std::mem::replace(&mut self.environment, next(&all, &current, step));
                 if matches!(self.environment, Environment::Custom(_)) && self.custom_url.is_empty()
                 {
+                    // The URL is typed next: a suggestion, selected so typing replaces it.
+                    self.before_custom = Some(before);
                     self.selected = Field::BaseUrl;
-                    self.editing = Some(LineInput::new("http://127.0.0.1:8080", false));
+                    self.editing = Some(LineInput::suggested("http://127.0.0.1:8080"));
                     return ConnectionEvent::Handled;
                 }
                 ConnectionEvent::CredentialsChanged
@@ -452,119 +492,5 @@ impl ConnectionPane {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers};
-
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    fn type_text(pane: &mut ConnectionPane, text: &str) -> ConnectionEvent {
-        for c in text.chars() {
-            pane.press(key(KeyCode::Char(c)));
-        }
-        pane.press(key(KeyCode::Enter))
-    }
-
-    #[test]
-    fn credentials_and_settings_are_told_apart() {
-        let mut pane = ConnectionPane::default();
-        assert!(pane.connection().is_none());
-        pane.press(key(KeyCode::Enter));
-        assert_eq!(
-            type_text(&mut pane, "client-1"),
-            ConnectionEvent::CredentialsChanged
-        );
-        assert_eq!(
-            pane.missing().unwrap(),
-            "enter the secret (or set YOUNIUM_SECRET)"
-        );
-        pane.press(key(KeyCode::Down));
-        pane.press(key(KeyCode::Enter));
-        assert_eq!(
-            type_text(&mut pane, "s3cret"),
-            ConnectionEvent::CredentialsChanged
-        );
-        assert_eq!(
-            pane.connection().unwrap().credentials.secret.expose(),
-            "s3cret"
-        );
-        pane.press(key(KeyCode::Down));
-        assert_eq!(pane.press(key(KeyCode::Enter)), ConnectionEvent::PickEntity);
-        pane.press(key(KeyCode::Down));
-        assert_eq!(
-            pane.press(key(KeyCode::Right)),
-            ConnectionEvent::SettingsChanged
-        );
-        assert_eq!(pane.api_version, ApiVersion::V2_0);
-    }
-
-    #[test]
-    fn escape_discards_an_edit() {
-        let mut pane = ConnectionPane {
-            client_id: "keep".into(),
-            ..Default::default()
-        };
-        pane.press(key(KeyCode::Enter));
-        pane.press(key(KeyCode::Char('x')));
-        assert_eq!(pane.press(key(KeyCode::Esc)), ConnectionEvent::Handled);
-        assert_eq!(pane.client_id, "keep");
-    }
-
-    #[test]
-    fn a_bad_custom_url_is_refused_with_a_message() {
-        let mut pane = ConnectionPane {
-            selected: Field::Environment,
-            ..Default::default()
-        };
-        // Sandbox → Production → US sandbox → US production → Custom.
-        for _ in 0..3 {
-            pane.press(key(KeyCode::Right));
-        }
-        assert_eq!(pane.press(key(KeyCode::Right)), ConnectionEvent::Handled);
-        assert_eq!(pane.selected, Field::BaseUrl);
-        for _ in 0..30 {
-            pane.press(key(KeyCode::Backspace));
-        }
-        assert_eq!(type_text(&mut pane, "not a url"), ConnectionEvent::Handled);
-        assert!(
-            pane.error
-                .as_deref()
-                .unwrap()
-                .contains("not a usable base URL")
-        );
-        pane.press(key(KeyCode::Enter));
-        for _ in 0..30 {
-            pane.press(key(KeyCode::Backspace));
-        }
-        assert_eq!(
-            type_text(&mut pane, "http://127.0.0.1:9"),
-            ConnectionEvent::CredentialsChanged
-        );
-        assert_eq!(pane.environment.base_url(), "http://127.0.0.1:9");
-    }
-
-    #[test]
-    fn known_entities_merge() {
-        let mut pane = ConnectionPane::default();
-        pane.remember_entity(LegalEntity {
-            roles: Vec::new(),
-            name: "Acme AB".into(),
-            id: None,
-        });
-        pane.remember_entity(LegalEntity {
-            roles: Vec::new(),
-            name: "acme ab".into(),
-            id: Some("g-1".into()),
-        });
-        assert_eq!(
-            pane.known_entities,
-            [LegalEntity {
-                roles: Vec::new(),
-                name: "Acme AB".into(),
-                id: Some("g-1".into())
-            }]
-        );
-    }
-}
+#[path = "connection_tests.rs"]
+mod tests;
