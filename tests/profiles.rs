@@ -242,6 +242,7 @@ async fn the_tui_switches_profiles_and_saves_changes_back() {
     let config = two_profiles(&dir, &a, &b);
     let cfg = config.to_str().unwrap().to_string();
     let (a_url, b_url) = (a.base_url(), b.base_url());
+    let config_path = config.clone();
     let drive = tokio::task::spawn_blocking(move || {
         let mut screen = Tui::start(&["--config", &cfg], &[("ALPHA_SECRET", demo::SECRET)]);
         let text = screen.wait_for(" VALID ", Duration::from_secs(30));
@@ -256,10 +257,26 @@ async fn the_tui_switches_profiles_and_saves_changes_back() {
         screen.wait_for(&b_url, Duration::from_secs(5));
         let text = screen.wait_for(" VALID ", Duration::from_secs(30));
         assert!(text.contains("(command printf)"), "{text}");
-        // Pick a legal entity for beta: it is saved into the file.
+        // Pick a legal entity for beta: it is this session's; the file gets the legal
+        // entities found, not the pick.
         screen.keys("L");
         screen.wait_for("legal entities from GET /Users", Duration::from_secs(10));
         screen.keys("jj\r");
+        screen.wait_for(
+            "for this session (W: make it profile beta",
+            Duration::from_secs(5),
+        );
+        let before = std::fs::read_to_string(&config_path).unwrap();
+        let beta = &before[before.find("[profiles.beta]").unwrap()..];
+        assert!(!beta.contains("legal_entity ="), "{before}");
+        // W asks, naming what changes, and saves it as beta's default.
+        screen.keys("W");
+        let question = screen.wait_for("Save as profile beta", Duration::from_secs(5));
+        assert!(
+            question.contains("legal_entity = Nordlys Software Inc"),
+            "{question}"
+        );
+        screen.keys("y");
         screen.wait_for("saved to", Duration::from_secs(5));
         screen.quit();
     });

@@ -22,7 +22,7 @@ pub use secret::{
     KEYRING_SERVICE, SecretError, SecretSource, keyring_get, keyring_set, read_secret,
     run_secret_command,
 };
-pub use write::{ProfileUpdate, SaveError};
+pub use write::{ConnectionDefaults, ProfileUpdate, SaveError};
 
 /// The environment variable naming another config file.
 pub const CONFIG_ENV: &str = "YOUNIUM_TUI_CONFIG";

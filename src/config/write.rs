@@ -11,13 +11,20 @@ use super::ConfigFile;
 use crate::younium::doctor::LegalEntity;
 use crate::younium::{ApiVersion, Environment};
 
-/// What the UI saves back to a profile.
+/// What the UI saves back to a profile: the legal entities it found, as it finds them, and,
+/// only when the user asks for it, the session's connection as the profile's default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProfileUpdate {
+    pub connection: Option<ConnectionDefaults>,
+    pub known_entities: Vec<LegalEntity>,
+}
+
+/// A profile's connection: what `W` saves as its default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnectionDefaults {
     pub environment: Environment,
     pub legal_entity: Option<String>,
     pub api_version: ApiVersion,
-    pub known_entities: Vec<LegalEntity>,
 }
 
 /// Why a change could not be saved; the file is left as it was.
@@ -56,19 +63,9 @@ impl ConfigFile {
             .or_insert(Item::Table(Table::new()))
             .as_table_like_mut()
             .ok_or_else(|| not_a_table(format!("profiles.{name}")))?;
-        match &update.environment {
-            Environment::Custom(url) => {
-                replace_key(profile, "environment", "base_url", value(url.as_str()))
-            }
-            env => replace_key(profile, "base_url", "environment", value(env.key())),
+        if let Some(connection) = &update.connection {
+            save_connection(profile, connection);
         }
-        match &update.legal_entity {
-            Some(le) => set(profile, "legal_entity", value(le.as_str())),
-            None => {
-                profile.remove("legal_entity");
-            }
-        }
-        set(profile, "api_version", value(update.api_version.as_str()));
         if !update.known_entities.is_empty() {
             let mut list = toml_edit::Array::new();
             for e in &update.known_entities {
@@ -118,21 +115,47 @@ impl ConfigFile {
     }
 }
 
+/// Writes a profile's environment (or base URL), legal entity and api-version.
+fn save_connection(profile: &mut dyn toml_edit::TableLike, c: &ConnectionDefaults) {
+    match &c.environment {
+        Environment::Custom(url) => {
+            replace_key(profile, "environment", "base_url", value(url.as_str()))
+        }
+        env => replace_key(profile, "base_url", "environment", value(env.key())),
+    }
+    match &c.legal_entity {
+        Some(le) => set(profile, "legal_entity", value(le.as_str())),
+        None => {
+            profile.remove("legal_entity");
+        }
+    }
+    set(profile, "api_version", value(c.api_version.as_str()));
+}
+
 /// Sets `key` to `item`, keeping the comments around the value it replaces (`key = "v" # note`
 /// keeps `# note`).
 fn set(table: &mut dyn toml_edit::TableLike, key: &str, item: Item) {
     let decor = value_decor(table, key);
-    table.insert(key, item);
+    match table.get_mut(key) {
+        // In place: the key keeps its own decor, the comment lines above it included.
+        Some(existing) => *existing = item,
+        None => {
+            table.insert(key, item);
+        }
+    }
     restore_value_decor(table, key, decor);
 }
 
 /// Sets `new` to `item` and removes `old`, moving `old`'s comments (before the key and after
 /// the value) to `new` so none is lost.
 fn replace_key(table: &mut dyn toml_edit::TableLike, old: &str, new: &str, item: Item) {
+    if table.get(old).is_none() {
+        return set(table, new, item);
+    }
     let key_decor = table.key_mut(old).map(|k| k.leaf_decor().clone());
     let decor = value_decor(table, old).or_else(|| value_decor(table, new));
     table.remove(old);
-    table.insert(new, item);
+    set(table, new, item);
     if let (Some(key_decor), Some(mut key)) = (key_decor, table.key_mut(new)) {
         *key.leaf_decor_mut() = key_decor;
     }
@@ -195,9 +218,11 @@ mod tests {
         f.save_profile(
             "sandbox",
             &ProfileUpdate {
-                environment: Environment::Custom("http://127.0.0.1:9".into()),
-                legal_entity: Some("Acme Inc".into()),
-                api_version: ApiVersion::V2_1,
+                connection: Some(ConnectionDefaults {
+                    environment: Environment::Custom("http://127.0.0.1:9".into()),
+                    legal_entity: Some("Acme Inc".into()),
+                    api_version: ApiVersion::V2_1,
+                }),
                 known_entities: vec![LegalEntity {
                     name: "Acme Inc".into(),
                     id: Some("g-2".into()),
@@ -247,9 +272,11 @@ mod tests {
         f.save_profile(
             "a",
             &ProfileUpdate {
-                environment: Environment::Custom("http://127.0.0.1:9".into()),
-                legal_entity: Some("Acme Inc".into()),
-                api_version: ApiVersion::V2_1,
+                connection: Some(ConnectionDefaults {
+                    environment: Environment::Custom("http://127.0.0.1:9".into()),
+                    legal_entity: Some("Acme Inc".into()),
+                    api_version: ApiVersion::V2_1,
+                }),
                 known_entities: vec![],
             },
         )
@@ -258,6 +285,51 @@ mod tests {
         assert_eq!(
             saved,
             "[profiles.a]\nlegal_entity = \"Acme Inc\" # the main one\napi_version = \"2.1\"   # old lists\nbase_url = \"http://127.0.0.1:9\" # where we test\n"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A comment on the lines under a profile's header is the first key's own: saving that
+    /// key keeps it, and saving only the legal entities found leaves the connection alone.
+    #[test]
+    fn a_comment_under_the_profile_header_stays() {
+        let dir = std::env::temp_dir().join(format!("younium-cfg-head-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        let text = "[profiles.x]\n# the sandbox tenant\nenvironment = \"sandbox\"\n# who we are\nlegal_entity = \"Acme AB\"\napi_version = \"2.1\"\n";
+        std::fs::write(&path, text).unwrap();
+        let mut f = ConfigFile::load(&path).unwrap().unwrap();
+        let entities = vec![LegalEntity {
+            name: "Acme Inc".into(),
+            id: None,
+            roles: vec![],
+        }];
+        f.save_profile(
+            "x",
+            &ProfileUpdate {
+                connection: None,
+                known_entities: entities.clone(),
+            },
+        )
+        .unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(saved.starts_with(text), "{saved}");
+        f.save_profile(
+            "x",
+            &ProfileUpdate {
+                connection: Some(ConnectionDefaults {
+                    environment: Environment::Sandbox,
+                    legal_entity: Some("Acme Inc".into()),
+                    api_version: ApiVersion::V2_0,
+                }),
+                known_entities: entities,
+            },
+        )
+        .unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            saved.starts_with("[profiles.x]\n# the sandbox tenant\nenvironment = \"sandbox\"\n# who we are\nlegal_entity = \"Acme Inc\"\napi_version = \"2.0\"\n"),
+            "{saved}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

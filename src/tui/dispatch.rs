@@ -118,6 +118,7 @@ impl App {
             Command::ShowJwt => self.open_jwt(),
             Command::Diagnose => self.start_diagnosis(false, effects),
             Command::PickProfile => self.open_profile_picker(),
+            Command::SaveConnection => self.ask_save_connection(),
             Command::Maximise => {
                 self.maximised = !self.maximised;
                 None

@@ -87,6 +87,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Global, Renew, &["r"]),
         (Global, PickLegalEntity, &["L"]),
         (Global, PickProfile, &["P"]),
+        (Global, SaveConnection, &["W"]),
         (Global, Diagnose, &["D"]),
         (Global, ShowJwt, &["J"]),
         (Global, Maximise, &["Z"]),

@@ -162,6 +162,10 @@ impl App {
                         self.delete_saved(profile, name, effects)
                     }
                     OnYes::Load(what) => self.load_into_builder(*what, true, effects),
+                    OnYes::SaveConnection => {
+                        self.save_connection(effects);
+                        None
+                    }
                 },
                 Some(Command::No) => None,
                 _ => Some(Overlay::Confirm(confirm)),
@@ -197,6 +201,9 @@ impl App {
                 } else {
                     self.connection.legal_entity =
                         Some(self.connection.known_entities[selected - 1].name.clone());
+                }
+                if selected != count - 1 {
+                    self.note_session_change();
                 }
                 self.settings_changed(effects);
                 None

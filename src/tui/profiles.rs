@@ -5,14 +5,14 @@
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 
-use super::app::{App, Effect, Focus, Overlay};
-use super::keymap::Command;
+use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay};
+use super::keymap::{Command, Scope};
 use super::panes::connection::{Field, LegalEntity, SecretSource};
 use super::panes::overlays::render_text_box;
 use super::theme::Theme;
 use super::view::box_hint;
 use crate::cli::ConnectionArgs;
-use crate::config::{ConfigFile, Loaded, ProfileUpdate};
+use crate::config::{ConfigFile, ConnectionDefaults, Loaded, Profile, ProfileUpdate};
 use crate::settings::{self, EnvVars, Inputs, SecretPlan, Settings};
 use crate::younium::{Environment, Secret};
 
@@ -130,8 +130,11 @@ impl App {
         self.concurrency = settings.concurrency;
         self.profile = settings.profile.clone();
         self.discovery_note = None;
-        // What the profile is saved with from here on: only later changes are written.
-        self.saved = self.profile.is_some().then(|| self.profile_update());
+        // What the profile has from here on: only legal entities found later are written.
+        self.saved_entities = self
+            .profile
+            .is_some()
+            .then(|| self.connection.known_entities.clone());
         self.refresh_saved_requests();
         match (&settings.secret, &self.profile, &self.config) {
             (SecretPlan::Given(secret), _, _) => {
@@ -195,30 +198,104 @@ impl App {
         }
     }
 
-    /// The values a profile keeps that the UI can change.
-    pub fn profile_update(&self) -> ProfileUpdate {
-        ProfileUpdate {
+    /// The session's connection, as `W` saves it as the profile's default.
+    pub fn connection_defaults(&self) -> ConnectionDefaults {
+        ConnectionDefaults {
             environment: self.connection.environment.clone(),
             legal_entity: self.connection.legal_entity.clone(),
             api_version: self.connection.api_version,
-            known_entities: self.connection.known_entities.clone(),
         }
     }
 
-    /// Saves the active profile when something it keeps has changed since the last save.
+    /// Saves the legal entities found to the active profile when they changed since the last
+    /// save. The connection (environment, legal entity, api-version) is the session's: it is
+    /// written only when the user asks (`W`).
     pub(crate) fn autosave(&mut self, effects: &mut Vec<Effect>) {
         let (Some(name), Some(file)) = (&self.profile, &self.config) else {
             return;
         };
-        let update = self.profile_update();
-        if self.saved.as_ref() == Some(&update) {
+        let found = &self.connection.known_entities;
+        if self.saved_entities.as_ref() == Some(found) {
             return;
         }
-        self.saved = Some(update.clone());
+        self.saved_entities = Some(found.clone());
         effects.push(Effect::SaveProfile {
             file: file.clone(),
             name: name.clone(),
-            update,
+            update: ProfileUpdate {
+                connection: None,
+                known_entities: found.clone(),
+            },
+        });
+    }
+
+    /// `W`: asks whether to save the session's connection as the active profile's default,
+    /// naming what changes in the file.
+    pub(crate) fn ask_save_connection(&mut self) -> Option<Overlay> {
+        let (Some(name), Some(file)) = (&self.profile, &self.config) else {
+            self.status = Some(
+                "no profile in use: the connection is this session's (pick a profile with P)"
+                    .into(),
+            );
+            return None;
+        };
+        let now = self.connection_defaults();
+        let mut lines = vec![format!(
+            "Make this session's connection profile {name}'s default:"
+        )];
+        let before = file.config.profiles.get(name).map(profile_connection_text);
+        for (i, (key, value)) in connection_text(&now).iter().enumerate() {
+            let old = before.as_ref().and_then(|b| b.get(i));
+            let value = crate::sanitize::one_line(value);
+            lines.push(match old {
+                Some((k, old)) if k == key && old == &value => {
+                    format!("  {key} = {value}  (as it is)")
+                }
+                Some((k, old)) => format!(
+                    "  {key} = {value}  (was {k} = {})",
+                    crate::sanitize::one_line(old)
+                ),
+                None => format!("  {key} = {value}"),
+            });
+        }
+        lines.push(format!("in {}. Save?", file.path.display()));
+        Some(Overlay::Confirm(Confirm {
+            title: format!("Save as profile {name}'s default"),
+            lines,
+            danger: false,
+            on_yes: OnYes::SaveConnection,
+        }))
+    }
+
+    /// The user said yes to [`App::ask_save_connection`].
+    pub(crate) fn save_connection(&mut self, effects: &mut Vec<Effect>) {
+        let (Some(name), Some(file)) = (&self.profile, &self.config) else {
+            return;
+        };
+        self.saved_entities = Some(self.connection.known_entities.clone());
+        effects.push(Effect::SaveProfile {
+            file: file.clone(),
+            name: name.clone(),
+            update: ProfileUpdate {
+                connection: Some(self.connection_defaults()),
+                known_entities: self.connection.known_entities.clone(),
+            },
+        });
+    }
+
+    /// After `L` (or a fix) changed the legal entity: says it is this session's, and how to
+    /// make it the profile's default.
+    pub(crate) fn note_session_change(&mut self) {
+        let entity = self.connection.legal_entity.as_deref().unwrap_or("none");
+        let entity = crate::sanitize::one_line(entity).into_owned();
+        self.status = Some(match &self.profile {
+            Some(name) => {
+                let key = self.keymap.hint_in(Scope::Global, Command::SaveConnection);
+                format!(
+                    "legal entity {entity} for this session ({key}: make it profile {name}'s default)"
+                )
+            }
+            None => format!("legal entity {entity} for this session"),
         });
     }
 
@@ -298,4 +375,45 @@ pub fn render_picker(frame: &mut Frame<'_>, app: &App, selected: usize, theme: &
         &[(&[Command::Choose], "switch"), (&[Command::Close], "close")],
     );
     render_text_box(frame, "Profiles", lines, 0, &hint, theme);
+}
+
+/// The connection keys as `W` writes them, in the file's words.
+fn connection_text(c: &ConnectionDefaults) -> Vec<(&'static str, String)> {
+    let place = match &c.environment {
+        Environment::Custom(url) => ("base_url", url.clone()),
+        env => ("environment", env.key().to_string()),
+    };
+    vec![
+        place,
+        (
+            "legal_entity",
+            c.legal_entity
+                .clone()
+                .unwrap_or_else(|| "(none: no header)".into()),
+        ),
+        ("api_version", c.api_version.to_string()),
+    ]
+}
+
+/// A profile's connection keys as the file has them, in the order of [`connection_text`].
+fn profile_connection_text(p: &Profile) -> Vec<(&'static str, String)> {
+    let place = match (&p.base_url, &p.environment) {
+        (Some(url), _) => ("base_url", url.clone()),
+        (None, Some(env)) => ("environment", env.clone()),
+        (None, None) => ("environment", "(not set)".into()),
+    };
+    vec![
+        place,
+        (
+            "legal_entity",
+            p.legal_entity
+                .clone()
+                .unwrap_or_else(|| "(none: no header)".into()),
+        ),
+        (
+            "api_version",
+            p.api_version
+                .map_or_else(|| "(not set)".into(), |v| v.to_string()),
+        ),
+    ]
 }

@@ -144,6 +144,7 @@ fn draw_title(app: &App, frame: &mut Frame<'_>, areas: &Areas) {
     ])
     .areas(areas.title);
     let mut left = vec![env_span(app, true)];
+    left.extend(profile_spans(app, "  "));
     left.extend(headers_spans(app, "  entity ", "  api "));
     frame.render_widget(Paragraph::new(Line::from(left)), left_area);
     frame.render_widget(Paragraph::new(right), right_area);
@@ -153,6 +154,7 @@ fn title_line(app: &App) -> Line<'static> {
     let theme = &app.theme;
     let mut spans = vec![Span::styled(" younium-tui ", theme.title()), Span::raw(" ")];
     spans.push(env_span(app, false));
+    spans.extend(profile_spans(app, "  profile "));
     spans.extend(headers_spans(app, "  legal-entity ", "  api-version "));
     spans.extend(token_badge(app));
     Line::from(spans)
@@ -178,6 +180,17 @@ fn env_span(app: &App, compact: bool) -> Span<'static> {
         theme.selected()
     };
     Span::styled(label, style)
+}
+
+/// The profile in use after its label, if there is one.
+fn profile_spans(app: &App, label: &str) -> Vec<Span<'static>> {
+    let Some(name) = &app.profile else {
+        return Vec::new();
+    };
+    vec![
+        Span::styled(label.to_string(), app.theme.dim()),
+        Span::raw(crate::sanitize::one_line(name).into_owned()),
+    ]
 }
 
 /// The legal entity and the api-version, each after its label.

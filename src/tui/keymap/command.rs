@@ -49,6 +49,7 @@ commands! {
     Renew = "renew", "renew the token now";
     PickLegalEntity = "pick_legal_entity", "pick the legal entity";
     PickProfile = "pick_profile", "switch profile";
+    SaveConnection = "save_connection", "save the connection as the profile's default (asks first)";
     ShowJwt = "show_jwt", "show the decoded JWT (header, claims, expiry sources)";
     Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
     Maximise = "maximise", "the focused pane takes the whole screen (again: back)";
