@@ -391,6 +391,72 @@ fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
     );
 }
 
+/// The fix reaches the header as it will be sent: a `legal-entity` switched off in the
+/// builder is switched back on (to the connection's, now the fix), and the resend carries it.
+#[test]
+fn the_403_fix_reaches_a_switched_off_header_and_the_resend_carries_it() {
+    use younium_tui::younium::Param;
+    use younium_tui::younium::doctor::diagnose::Diagnosis;
+    use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
+    let mut app = app_with_credentials();
+    app.connection.legal_entity = Some("Nordlys Software AB".into());
+    app.request.headers.push(Param {
+        name: "legal-entity".into(),
+        value: String::new(),
+        enabled: false,
+    });
+    let id = sent_id(&press(&mut app, KeyCode::F(5)));
+    app.update(Action::Response {
+        id,
+        result: Ok(CallOutcome {
+            response: forbidden_response(),
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
+    });
+    let effects = press(&mut app, KeyCode::Char('D'));
+    let Some(Effect::Diagnose { id: did, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let verdict = Verdict {
+        kind: VerdictKind::MissingHeader,
+        headline: "no legal-entity header was sent".into(),
+        details: vec![],
+        fix: Some(Fix::UseLegalEntity {
+            value: "Nordlys Software AB".into(),
+        }),
+    };
+    app.update(Action::Diagnosed {
+        id: *did,
+        diagnosis: Box::new(Diagnosis {
+            method: "GET".into(),
+            path: "/Accounts".into(),
+            status: Some(403),
+            discovery: None,
+            plan: None,
+            verdict,
+        }),
+    });
+    let effects = press(&mut app, KeyCode::Enter);
+    let Some(Effect::Send {
+        request, settings, ..
+    }) = effects.iter().find(|e| matches!(e, Effect::Send { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        request.legal_entity_sent(settings),
+        Some("Nordlys Software AB"),
+        "the resend carries the legal entity: {request:?}"
+    );
+    assert!(
+        app.request.headers.is_empty(),
+        "the builder shows it switched on again: {:?}",
+        app.request.headers
+    );
+}
+
 #[test]
 fn probing_production_is_confirmed_once_per_session() {
     let mut app = app_with_credentials();
@@ -435,4 +501,49 @@ fn a_post_sent_again_keeps_its_idempotency_key_until_it_changes() {
     app.request.set_body("{\"name\": \"Other\"}".into());
     let changed = key_of(&press(&mut app, KeyCode::F(5)));
     assert_ne!(first, changed, "a different request gets a new key");
+}
+
+/// A rejected first exchange puts the cursor on the secret with its editor open, so what the
+/// user types next goes into it: `s` does not send, `q` does not ask to quit.
+#[test]
+fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
+    use younium_tui::tui::panes::connection::Field;
+    use younium_tui::younium::AuthError;
+    let rejected = || TokenState::Failed {
+        error: AuthError::Rejected {
+            status: 401,
+            message: "Invalid client credentials".into(),
+        },
+        previous: None,
+        retry_at: None,
+        attempts: 1,
+    };
+    let mut app = app_with_credentials();
+    app.focus = Focus::Catalog;
+    app.update(Action::Token(rejected()));
+    assert_eq!(app.focus, Focus::Connection);
+    assert_eq!(app.connection.selected, Field::Secret);
+    assert!(app.connection.is_editing());
+    for c in "sq".chars() {
+        let effects = press(&mut app, KeyCode::Char(c));
+        assert!(effects.is_empty(), "{c:?} is typed, not run: {effects:?}");
+    }
+    assert!(app.overlay.is_none() && !app.quit);
+    let effects = press(&mut app, KeyCode::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Connect(Some(_)))),
+        "the typed secret is used: {effects:?}"
+    );
+    assert_eq!(app.connection.secret.as_ref().unwrap().expose(), "sq");
+
+    // Someone typing elsewhere keeps the keyboard.
+    let mut app = app_with_credentials();
+    app.focus = Focus::Request;
+    press(&mut app, KeyCode::Enter);
+    assert!(app.request.is_editing());
+    app.update(Action::Token(rejected()));
+    assert_eq!(app.focus, Focus::Request);
+    assert!(!app.connection.is_editing());
 }
