@@ -212,7 +212,7 @@ fn entry_json(entry: &Entry) -> Value {
             "path": r.path,
             "query": r.query,
             "headers": r.request_headers.iter().map(|h| json!({
-                "name": h.name, "value": h.value, "user": h.user
+                "name": h.name, "value": h.value, "user": h.user, "sent": h.sent
             })).collect::<Vec<_>>(),
             "body": r.request_body,
         },
@@ -250,8 +250,11 @@ fn entry_text(entry: &Entry) -> String {
         one(&r.api_version),
     );
     let _ = writeln!(out, "{} {}", r.method, one(&response.sent.url));
-    for h in &r.request_headers {
+    for h in r.request_headers.iter().filter(|h| h.sent) {
         let _ = writeln!(out, "{}: {}", one(&h.name), one(&h.value));
+    }
+    for h in r.request_headers.iter().filter(|h| !h.sent) {
+        let _ = writeln!(out, "# switched off, not sent: {}", one(&h.name));
     }
     if let Some(body) = &r.request_body {
         let _ = writeln!(out, "\n{}", sanitize::multi_line(body.trim_end()));

@@ -19,6 +19,9 @@ pub struct StoredHeader {
     /// Set by the user (a header row of the request), not added by the app: loading the entry
     /// into the builder restores these only.
     pub user: bool,
+    /// Went out. A row the user switched off is kept too (sent `false`, value emptied for an
+    /// automatic header), so loading the entry switches it off again.
+    pub sent: bool,
 }
 
 /// One exchange, as stored.
@@ -67,13 +70,7 @@ impl Record {
         response: &ApiResponse,
         limits: &Limits,
     ) -> Record {
-        let request_headers = response
-            .sent
-            .headers
-            .iter()
-            .filter(|h| h.is_sent())
-            .map(stored_header)
-            .collect();
+        let request_headers = response.sent.headers.iter().map(stored_header).collect();
         let request_body = request
             .body
             .as_deref()
@@ -210,10 +207,20 @@ fn stored_header(h: &EffectiveHeader) -> StoredHeader {
         }
         _ => value,
     };
-    StoredHeader {
-        name: h.name.clone(),
-        value,
-        user: matches!(h.origin, HeaderOrigin::User | HeaderOrigin::Overridden),
+    match h.origin {
+        // What an automatic header shows while off is the app's value, not the user's.
+        HeaderOrigin::Disabled => StoredHeader {
+            name: h.name.clone(),
+            value: String::new(),
+            user: true,
+            sent: false,
+        },
+        origin => StoredHeader {
+            name: h.name.clone(),
+            value,
+            user: origin != HeaderOrigin::Automatic,
+            sent: h.is_sent(),
+        },
     }
 }
 
@@ -349,8 +356,16 @@ impl Entry {
         request.headers = r
             .request_headers
             .iter()
-            .filter(|h| h.user && !is_redacted(h))
-            .map(|h| Param::new(&h.name, &h.value))
+            .filter(|h| h.user && (!h.sent || !is_redacted(h)))
+            .map(|h| Param {
+                name: h.name.clone(),
+                value: if h.sent || !is_redacted(h) {
+                    h.value.clone()
+                } else {
+                    String::new()
+                },
+                enabled: h.sent,
+            })
             .collect();
         request.body = r.request_body.clone();
         request
@@ -384,10 +399,10 @@ impl Entry {
                     .map(|h| EffectiveHeader {
                         name: h.name.clone(),
                         value: HeaderText::Plain(h.value.clone()),
-                        origin: if h.user {
-                            HeaderOrigin::User
-                        } else {
-                            HeaderOrigin::Automatic
+                        origin: match (h.user, h.sent) {
+                            (_, false) => HeaderOrigin::UserDisabled,
+                            (true, true) => HeaderOrigin::User,
+                            (false, true) => HeaderOrigin::Automatic,
                         },
                     })
                     .collect(),

@@ -140,7 +140,7 @@ impl Store {
                         &record
                             .request_headers
                             .iter()
-                            .map(|h| (&h.name, &h.value, h.user))
+                            .map(|h| (&h.name, &h.value, h.user, h.sent))
                             .collect::<Vec<_>>()
                     ),
                     to_json(&record.response_headers),
@@ -444,8 +444,17 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
     })
 }
 
+/// A request header as the file has it: `[name, value, user, sent]`, or `[name, value, user]`
+/// in entries recorded before switched-off rows were kept (those were all sent).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum StoredRow {
+    Marked(String, String, bool, bool),
+    Sent(String, String, bool),
+}
+
 fn entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
-    let headers: Vec<(String, String, bool)> = json_column(row, 16)?;
+    let headers: Vec<StoredRow> = json_column(row, 16)?;
     Ok(Entry {
         id: row.get(0)?,
         record: Record {
@@ -466,7 +475,20 @@ fn entry(row: &Row<'_>) -> rusqlite::Result<Entry> {
             body_cut: row.get(15)?,
             request_headers: headers
                 .into_iter()
-                .map(|(name, value, user)| StoredHeader { name, value, user })
+                .map(|row| match row {
+                    StoredRow::Sent(name, value, user) => StoredHeader {
+                        name,
+                        value,
+                        user,
+                        sent: true,
+                    },
+                    StoredRow::Marked(name, value, user, sent) => StoredHeader {
+                        name,
+                        value,
+                        user,
+                        sent,
+                    },
+                })
                 .collect(),
             response_headers: json_column(row, 17)?,
             request_body: row.get(18)?,

@@ -511,3 +511,87 @@ fn the_previous_answer_is_to_the_same_query_too() {
     assert!(before_two.is_none(), "nothing earlier was sent for page 2");
     assert!(store.previous_of(999).unwrap().is_none());
 }
+
+/// A header the user switched off did not go out, and loading the entry switches it off
+/// again: the request's own headers come back, what the connection added does not.
+#[test]
+fn switched_off_headers_are_kept_as_not_sent_and_come_back_off() {
+    let path = temp_path("switched-off");
+    let (mut store, _) = Store::open(&path, Limits::default()).unwrap();
+    let (mut request, mut response) = exchange(Method::Get, "/Invoices", b"[]");
+    request.headers.push(Param {
+        name: "legal-entity".into(),
+        value: String::new(),
+        enabled: false,
+    });
+    request.headers.push(Param {
+        name: "X-Off".into(),
+        value: "kept".into(),
+        enabled: false,
+    });
+    let settings = CallSettings {
+        api_version: ApiVersion::V2_1,
+        legal_entity: Some("Acme AB".into()),
+    };
+    response.sent.headers = effective_headers(&request, &settings, Some(&Secret::new(TOKEN)));
+    let record = Record::from_exchange(&context(), &request, &response, &Limits::default());
+    let id = store.insert(&record).unwrap();
+    let entry = store.get(id).unwrap().unwrap();
+    let off: Vec<(&str, &str)> = entry
+        .record
+        .request_headers
+        .iter()
+        .filter(|h| !h.sent)
+        .map(|h| (h.name.as_str(), h.value.as_str()))
+        .collect();
+    assert_eq!(off, [("legal-entity", ""), ("X-Off", "kept")]);
+    let back = entry.request();
+    let rows: Vec<(&str, &str, bool)> = back
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str(), h.enabled))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("legal-entity", "", false),
+            ("X-Trace", "t-1", true),
+            ("X-Off", "kept", false)
+        ]
+    );
+    assert_eq!(back.legal_entity_sent(&settings), None);
+    // The answer's "as sent" shows them as not sent.
+    assert!(
+        entry
+            .response()
+            .sent
+            .headers
+            .iter()
+            .any(|h| h.name == "X-Off" && !h.is_sent())
+    );
+}
+
+/// Entries recorded before switched-off rows were kept read as all sent.
+#[test]
+fn an_older_entry_with_three_part_header_rows_still_reads() {
+    let path = temp_path("old-rows");
+    let (mut store, _) = Store::open(&path, Limits::default()).unwrap();
+    let id = store
+        .insert(&record(Method::Get, "/Accounts", b"[]"))
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE entries SET request_headers = ?1 WHERE id = ?2",
+        rusqlite::params![
+            r#"[["X-Trace","t-1",true],["Accept","application/json",false]]"#,
+            id
+        ],
+    )
+    .unwrap();
+    drop(conn);
+    let (store, _) = Store::open(&path, Limits::default()).unwrap();
+    let entry = store.get(id).unwrap().unwrap();
+    assert!(entry.record.request_headers.iter().all(|h| h.sent));
+    assert_eq!(entry.request().headers, [Param::new("X-Trace", "t-1")]);
+}

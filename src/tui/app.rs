@@ -310,6 +310,18 @@ impl App {
             || self.response.is_editing()
     }
 
+    /// The Headers tab's lines as the user sees them: what the builder will send, the
+    /// automatic headers included, and what is switched off.
+    pub fn shown_headers(&self) -> Vec<crate::younium::request::EffectiveHeader> {
+        let settings = self.connection.settings();
+        let token = self.header_token();
+        self.request
+            .effective(&super::panes::request::HeaderContext {
+                settings: &settings,
+                token: token.as_ref(),
+            })
+    }
+
     pub(crate) fn header_token(&self) -> Option<Secret> {
         self.token
             .state

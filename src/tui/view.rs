@@ -88,11 +88,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     }
     if !areas.request.is_empty() {
         let settings = app.connection.settings();
-        let token = app
-            .token
-            .state
-            .usable_token(app.now, std::time::Duration::ZERO)
-            .map(|t| t.access.clone());
+        let token = app.header_token();
         let ctx = HeaderContext {
             settings: &settings,
             token: token.as_ref(),

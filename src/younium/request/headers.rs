@@ -84,56 +84,44 @@ pub fn effective_headers(
     settings: &CallSettings,
     token: Option<&Secret>,
 ) -> Vec<EffectiveHeader> {
-    let mut automatic: Vec<(&str, Option<HeaderText>)> = vec![
-        (
-            "Authorization",
-            token.map(|t| HeaderText::Bearer(t.clone())),
-        ),
-        ("Accept", Some(HeaderText::Plain("application/json".into()))),
-        (
-            "Content-Type",
-            Some(HeaderText::Plain("application/json".into())),
-        ),
-        (
-            "api-version",
-            Some(HeaderText::Plain(settings.api_version.to_string())),
-        ),
-        (
-            "legal-entity",
-            settings.legal_entity.clone().map(HeaderText::Plain),
-        ),
-    ];
-    if req.method == Method::Post {
-        automatic.push((
-            "younium-idempotency-key",
-            req.idempotency_key.clone().map(HeaderText::Plain),
-        ));
-    }
+    effective_header_rows(req, settings, token)
+        .into_iter()
+        .map(|(header, _)| header)
+        .collect()
+}
+
+/// [`effective_headers`], each with the index in `req.headers` of the row behind it (`None`
+/// for a header the app adds as it is), so the builder acts on the very row a line shows,
+/// whatever names repeat.
+pub fn effective_header_rows(
+    req: &ApiRequest,
+    settings: &CallSettings,
+    token: Option<&Secret>,
+) -> Vec<(EffectiveHeader, Option<usize>)> {
+    let automatic = automatic_headers(req, settings, token);
     let mut out = Vec::new();
     for (name, value) in &automatic {
-        match req.user_header(name) {
-            Some(user) if user.enabled => out.push(EffectiveHeader {
-                name: (*name).to_string(),
-                value: user_value(user),
-                origin: HeaderOrigin::Overridden,
-            }),
+        let header = |value: HeaderText, origin| EffectiveHeader {
+            name: (*name).to_string(),
+            value,
+            origin,
+        };
+        match first_row(req, name) {
+            Some((i, user)) if user.enabled => {
+                out.push((header(user_value(user), HeaderOrigin::Overridden), Some(i)))
+            }
             // Switched off: shown with the override it would bring back, else the value the
             // app would add.
-            Some(user) => out.push(EffectiveHeader {
-                name: (*name).to_string(),
-                value: match value {
+            Some((i, user)) => {
+                let shown = match value {
                     Some(v) if user.value.is_empty() => v.clone(),
                     _ => user_value(user),
-                },
-                origin: HeaderOrigin::Disabled,
-            }),
+                };
+                out.push((header(shown, HeaderOrigin::Disabled), Some(i)));
+            }
             None => {
                 if let Some(value) = value {
-                    out.push(EffectiveHeader {
-                        name: (*name).to_string(),
-                        value: value.clone(),
-                        origin: HeaderOrigin::Automatic,
-                    });
+                    out.push((header(value.clone(), HeaderOrigin::Automatic), None));
                 }
             }
         }
@@ -143,28 +131,91 @@ pub fn effective_headers(
             .iter()
             .any(|(a, _)| a.eq_ignore_ascii_case(n.trim()))
     };
-    out.extend(
-        req.headers
-            .iter()
-            .filter(|h| !h.name.trim().is_empty() && !is_automatic(&h.name))
-            .map(|h| EffectiveHeader {
+    for (i, h) in req.headers.iter().enumerate() {
+        if h.name.trim().is_empty() || is_automatic(&h.name) {
+            continue;
+        }
+        let origin = if h.enabled {
+            HeaderOrigin::User
+        } else {
+            HeaderOrigin::UserDisabled
+        };
+        out.push((
+            EffectiveHeader {
                 name: h.name.trim().to_string(),
                 value: user_value(h),
-                origin: if h.enabled {
-                    HeaderOrigin::User
-                } else {
-                    HeaderOrigin::UserDisabled
-                },
-            }),
-    );
+                origin,
+            },
+            Some(i),
+        ));
+    }
     out
 }
 
+/// Every header the app may add, in the order it adds them.
+pub const AUTOMATIC_HEADERS: [&str; 6] = [
+    "Authorization",
+    "Accept",
+    "Content-Type",
+    "api-version",
+    "legal-entity",
+    "younium-idempotency-key",
+];
+
+/// `name` as the app spells it when it is one the app may add (case-insensitive).
+pub fn automatic_header(name: &str) -> Option<&'static str> {
+    AUTOMATIC_HEADERS
+        .into_iter()
+        .find(|a| a.eq_ignore_ascii_case(name.trim()))
+}
+
+/// The headers the app adds to `req`, in order, each with its value (none where there is
+/// nothing to add: no token yet, no legal entity).
+fn automatic_headers(
+    req: &ApiRequest,
+    settings: &CallSettings,
+    token: Option<&Secret>,
+) -> Vec<(&'static str, Option<HeaderText>)> {
+    let plain = |v: &str| Some(HeaderText::Plain(v.to_string()));
+    AUTOMATIC_HEADERS
+        .into_iter()
+        .filter(|name| *name != "younium-idempotency-key" || req.method == Method::Post)
+        .map(|name| {
+            let value = match name {
+                "Authorization" => token.map(|t| HeaderText::Bearer(t.clone())),
+                "Accept" | "Content-Type" => plain("application/json"),
+                "api-version" => plain(settings.api_version.as_str()),
+                "legal-entity" => settings.legal_entity.clone().map(HeaderText::Plain),
+                _ => req.idempotency_key.clone().map(HeaderText::Plain),
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// Whether the automatic header `name` can be switched off. `Accept` cannot: with none set,
+/// the HTTP client sends its own `Accept: */*`, so "off" would not be what goes out.
+pub fn can_switch_off(name: &str) -> bool {
+    !name.trim().eq_ignore_ascii_case("accept")
+}
+
+/// The first of the request's rows named `name` (case-insensitive), with its index: the one
+/// that overrides or switches off an automatic header. A switch-off of a header that cannot
+/// be switched off (from a file, say) is passed over.
+fn first_row<'a>(req: &'a ApiRequest, name: &str) -> Option<(usize, &'a Param)> {
+    req.headers.iter().enumerate().find(|(_, h)| {
+        h.name.trim().eq_ignore_ascii_case(name) && (h.enabled || can_switch_off(name))
+    })
+}
+
+/// A row's value as it goes out: HTTP carries no whitespace around a field value (the
+/// server drops it), so none is shown or sent.
 fn user_value(p: &Param) -> HeaderText {
+    let value = p.value.trim().to_string();
     if is_sensitive_header(&p.name) {
-        HeaderText::Secret(Secret::new(p.value.clone()))
+        HeaderText::Secret(Secret::new(value))
     } else {
-        HeaderText::Plain(p.value.clone())
+        HeaderText::Plain(value)
     }
 }
 

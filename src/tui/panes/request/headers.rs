@@ -7,15 +7,33 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-use super::table::{Cell, Row, TableLines, edit_cell, row_cells};
-use super::{HeaderContext, RequestEvent, RequestPane};
+use super::table::{Cell, Row, TableLines, edit_cell, edit_new_row, row_cells};
+use super::{HeaderContext, RequestEvent, RequestPane, Rows};
 use crate::tui::theme::Theme;
-use crate::younium::request::{EffectiveHeader, HeaderOrigin, HeaderText, effective_headers};
+use crate::younium::request::{
+    EffectiveHeader, HeaderOrigin, HeaderText, automatic_header, can_switch_off,
+    effective_header_rows,
+};
 use crate::younium::{ApiRequest, Param};
+
+/// One line of the Headers table: the header as it will be sent and the request's row behind
+/// it (none for an automatic header the user has not touched).
+pub(super) struct HeaderLine {
+    pub header: EffectiveHeader,
+    pub row: Row,
+}
 
 impl RequestPane {
     /// The headers the request will carry, one row each in the table.
     pub fn effective(&self, ctx: &HeaderContext<'_>) -> Vec<EffectiveHeader> {
+        self.header_lines(ctx)
+            .into_iter()
+            .map(|l| l.header)
+            .collect()
+    }
+
+    /// The table's lines with the rows behind them.
+    pub(super) fn header_lines(&self, ctx: &HeaderContext<'_>) -> Vec<HeaderLine> {
         let req = self.build().unwrap_or_else(|_| ApiRequest {
             method: self.method,
             path: self.template.clone(),
@@ -23,36 +41,46 @@ impl RequestPane {
             idempotency_key: self.post_idempotency_key(),
             ..Default::default()
         });
-        let mut hs = effective_headers(&req, ctx.settings, ctx.token);
+        let mut lines: Vec<HeaderLine> = effective_header_rows(&req, ctx.settings, ctx.token)
+            .into_iter()
+            .map(|(header, index)| {
+                let row = match (index, automatic_header(&header.name)) {
+                    (Some(i), _) => Row::HeaderRow(i),
+                    (None, Some(name)) => Row::AutoHeader(name),
+                    (None, None) => unreachable!("only automatic headers have no row"),
+                };
+                HeaderLine { header, row }
+            })
+            .collect();
         if ctx.token.is_none() && req.uses_managed_token() {
             // Shown so the user sees it will be there once a token arrives.
-            hs.insert(
+            lines.insert(
                 0,
-                EffectiveHeader {
-                    name: "Authorization".into(),
-                    value: HeaderText::Plain("Bearer (token pending)".into()),
-                    origin: HeaderOrigin::Automatic,
+                HeaderLine {
+                    header: EffectiveHeader {
+                        name: "Authorization".into(),
+                        value: HeaderText::Plain("Bearer (token pending)".into()),
+                        origin: HeaderOrigin::Automatic,
+                    },
+                    row: Row::AutoHeader("Authorization"),
                 },
             );
         }
-        hs
+        lines
     }
 
-    /// The user's header row named `name` (case-insensitive).
-    fn user_header_index(&self, name: &str) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|p| p.name.trim().eq_ignore_ascii_case(name.trim()))
+    /// The table line at `index`, if there is one.
+    fn header_line(&self, index: usize, ctx: &HeaderContext<'_>) -> Option<HeaderLine> {
+        self.header_lines(ctx).into_iter().nth(index)
     }
 
     pub(super) fn edit_header(
         &mut self,
-        row: usize,
+        index: usize,
         cell: Cell,
         ctx: &HeaderContext<'_>,
     ) -> RequestEvent {
-        let hs = self.effective(ctx);
-        let Some(h) = hs.get(row) else {
+        let Some(HeaderLine { header: h, row }) = self.header_line(index, ctx) else {
             return RequestEvent::Ignored;
         };
         if cell == Cell::Name
@@ -70,86 +98,109 @@ impl RequestPane {
             (Cell::Value, HeaderText::Plain(v)) => v,
             (Cell::Value, _) => "",
         };
-        self.editing = Some(edit_cell(Row::Header(row), cell, initial));
+        self.editing = Some(edit_cell(row, cell, initial));
         RequestEvent::Handled
     }
 
-    pub(super) fn commit_header(
-        &mut self,
-        row: usize,
-        cell: Cell,
-        text: String,
-        ctx: &HeaderContext<'_>,
-    ) {
-        let hs = self.effective(ctx);
-        let Some(h) = hs.get(row) else { return };
-        match self.user_header_index(&h.name) {
-            Some(i) => match cell {
-                Cell::Name => self.headers[i].name = text.trim().to_string(),
-                Cell::Value => {
-                    self.headers[i].value = text;
-                    self.headers[i].enabled = true;
+    /// An edited name or value into the row it was typed for; a value typed for an automatic
+    /// header overrides it.
+    pub(super) fn commit_header(&mut self, row: Row, cell: Cell, text: String) {
+        match (row, cell) {
+            (Row::HeaderRow(i), Cell::Name) => {
+                if let Some(h) = self.headers.get_mut(i) {
+                    h.name = text.trim().to_string();
                 }
-            },
-            None if cell == Cell::Value => self.headers.push(Param::new(h.name.clone(), text)),
-            None => {}
+            }
+            (Row::HeaderRow(i), Cell::Value) => {
+                if let Some(h) = self.headers.get_mut(i) {
+                    h.value = text;
+                    h.enabled = true;
+                }
+            }
+            (Row::AutoHeader(name), Cell::Value) => self.headers.push(Param::new(name, text)),
+            _ => {}
         }
     }
 
     /// A new header is listed last among the effective headers once it has a name.
     pub(super) fn add_header(&mut self) -> RequestEvent {
+        let before = Rows::Headers(self.headers.clone());
         self.headers.push(Param::new("", ""));
-        self.editing = Some(edit_cell(Row::NewHeader, Cell::Name, ""));
+        self.editing = Some(edit_new_row(Row::NewHeader, before));
         RequestEvent::Handled
     }
 
-    /// Names the header being added, then goes on to its value; no name drops it.
+    /// Names the header being added, then goes on to its value; no name drops it. A header
+    /// the app adds that has a row already (an override, a switch-off) gets no second row,
+    /// which nothing would send: its line's value is edited instead.
     pub(super) fn name_new_header(&mut self, text: String, ctx: &HeaderContext<'_>) {
         let name = text.trim().to_string();
+        let Some(new) = self.headers.len().checked_sub(1) else {
+            return;
+        };
         if name.is_empty() {
             self.headers.pop();
             return;
         }
-        if let Some(last) = self.headers.last_mut() {
-            last.name = name.clone();
+        self.headers[new].name = name.clone();
+        let mut lines = self.header_lines(ctx);
+        let mut at = lines.iter().position(|l| l.row == Row::HeaderRow(new));
+        if at.is_none() {
+            self.headers.pop();
+            lines = self.header_lines(ctx);
+            at = lines
+                .iter()
+                .position(|l| l.header.name.eq_ignore_ascii_case(&name));
         }
-        let hs = self.effective(ctx);
-        if let Some(pos) = hs.iter().position(|h| h.name.eq_ignore_ascii_case(&name)) {
-            self.row = pos + 1;
-            self.editing = Some(edit_cell(Row::Header(pos), Cell::Value, ""));
-        }
+        let Some(at) = at else {
+            return;
+        };
+        let initial = match &lines[at].header.value {
+            HeaderText::Plain(v) if lines[at].row != Row::HeaderRow(new) => v.clone(),
+            _ => String::new(),
+        };
+        self.row = at + 1;
+        self.editing = Some(edit_cell(lines[at].row, Cell::Value, &initial));
     }
 
-    /// Space on a header row: the user's own header and an override switch off and on
+    /// Space on a header line: the user's own header and an override switch off and on
     /// again as they were; an automatic header switched off and on again is automatic, so
     /// it follows the connection as before.
-    pub(super) fn toggle_header(&mut self, row: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
-        let hs = self.effective(ctx);
-        let Some(h) = hs.get(row) else {
+    pub(super) fn toggle_header(&mut self, index: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
+        let Some(HeaderLine { header: h, row }) = self.header_line(index, ctx) else {
             return RequestEvent::Ignored;
         };
-        match (self.user_header_index(&h.name), h.origin) {
+        if h.is_sent() && !can_switch_off(&h.name) {
+            self.message = Some(format!(
+                "{} cannot be switched off: the HTTP client would send its own */*; e overrides it",
+                h.name
+            ));
+            return RequestEvent::Handled;
+        }
+        match row {
             // Only the switch-off itself: nothing of the user's to bring back.
-            (Some(i), HeaderOrigin::Disabled) if self.headers[i].value.is_empty() => {
+            Row::HeaderRow(i)
+                if h.origin == HeaderOrigin::Disabled && self.headers[i].value.is_empty() =>
+            {
                 self.headers.remove(i);
             }
-            (Some(i), _) => self.headers[i].enabled = !self.headers[i].enabled,
-            (None, _) => self.headers.push(Param {
-                name: h.name.clone(),
+            Row::HeaderRow(i) => self.headers[i].enabled = !self.headers[i].enabled,
+            Row::AutoHeader(name) => self.headers.push(Param {
+                name: name.to_string(),
                 value: String::new(),
                 enabled: false,
             }),
+            _ => return RequestEvent::Ignored,
         }
         RequestEvent::Handled
     }
 
-    pub(super) fn delete_header(&mut self, row: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
-        let hs = self.effective(ctx);
-        let Some(h) = hs.get(row) else {
+    pub(super) fn delete_header(&mut self, index: usize, ctx: &HeaderContext<'_>) -> RequestEvent {
+        let Some(HeaderLine { header: h, row }) = self.header_line(index, ctx) else {
             return RequestEvent::Ignored;
         };
-        self.message = Some(match self.user_header_index(&h.name) {
-            Some(i) => {
+        self.message = Some(match row {
+            Row::HeaderRow(i) => {
                 self.headers.remove(i);
                 match h.origin {
                     HeaderOrigin::User | HeaderOrigin::UserDisabled => {
@@ -158,7 +209,7 @@ impl RequestPane {
                     _ => format!("{} is automatic again", h.name),
                 }
             }
-            None => "automatic header: space switches it off, e overrides it".into(),
+            _ => "automatic header: space switches it off, e overrides it".into(),
         });
         RequestEvent::Handled
     }
@@ -171,16 +222,16 @@ impl RequestPane {
         ctx: &HeaderContext<'_>,
         theme: &Theme,
     ) {
-        let hs = self.effective(ctx);
+        let hs = self.header_lines(ctx);
         let name_width = hs
             .iter()
-            .map(|h| h.name.len())
+            .map(|l| l.header.name.len())
             .max()
             .unwrap_or(4)
             .clamp(4, 26);
         let mut lines = Vec::new();
         let mut edit_at = None;
-        for (i, h) in hs.iter().enumerate() {
+        for (i, HeaderLine { header: h, row }) in hs.iter().enumerate() {
             let (mark, style) = match h.origin {
                 HeaderOrigin::Automatic => ("auto", theme.dim()),
                 HeaderOrigin::Overridden => ("over", theme.warn()),
@@ -189,7 +240,7 @@ impl RequestPane {
                 }
                 HeaderOrigin::User => ("user", theme.text()),
             };
-            if let Some(cell) = self.editing_cell(Row::Header(i)) {
+            if let Some(cell) = self.editing_cell(*row) {
                 edit_at = Some((lines.len(), cell));
             }
             let value = Span::styled(h.value.display(false), style);

@@ -42,8 +42,18 @@ enum Editing {
         row: Row,
         cell: Cell,
         input: LineInput,
+        /// The rows as they were before a row was added: `Esc` while naming it or typing
+        /// its value puts them back, so nothing half-made is left (or sent).
+        before: Option<Rows>,
     },
     Body,
+}
+
+/// A table's rows, kept to be put back.
+#[derive(Debug)]
+enum Rows {
+    Query(Vec<Param>),
+    Headers(Vec<Param>),
 }
 
 /// What the rest of the app must do after a key.
@@ -331,10 +341,28 @@ impl RequestPane {
                 row,
                 cell,
                 mut input,
+                before,
             } => match input.handle(key) {
-                InputOutcome::Submit(text) => self.commit_cell(row, cell, text, ctx),
-                InputOutcome::Cancel => {}
-                InputOutcome::Edited => self.editing = Some(Editing::Table { row, cell, input }),
+                InputOutcome::Submit(text) => {
+                    self.commit_cell(row, cell, text, ctx);
+                    // Going on from a new row's name to its value is the same addition.
+                    if let Some(Editing::Table { before: next, .. }) = &mut self.editing {
+                        *next = before;
+                    }
+                }
+                InputOutcome::Cancel => match before {
+                    Some(Rows::Query(rows)) => self.query = rows,
+                    Some(Rows::Headers(rows)) => self.headers = rows,
+                    None => {}
+                },
+                InputOutcome::Edited => {
+                    self.editing = Some(Editing::Table {
+                        row,
+                        cell,
+                        input,
+                        before,
+                    })
+                }
             },
         }
         RequestEvent::Handled

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
-use super::table::{Cell, Row, TableLines, edit_cell, row_cells};
-use super::{RequestEvent, RequestPane};
+use super::table::{Cell, Row, TableLines, edit_cell, edit_new_row, row_cells};
+use super::{RequestEvent, RequestPane, Rows};
 use crate::tui::theme::Theme;
 use crate::younium::Param;
 
@@ -74,10 +74,11 @@ impl RequestPane {
     }
 
     pub(super) fn add_query_row(&mut self) -> RequestEvent {
+        let before = Rows::Query(self.query.clone());
         self.query.push(Param::new("", ""));
         let row = self.path_params.len() + self.query.len() - 1;
         self.row = row + 1;
-        self.editing = Some(edit_cell(Row::Param(row), Cell::Name, ""));
+        self.editing = Some(edit_new_row(Row::Param(row), before));
         RequestEvent::Handled
     }
 

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Editing, HeaderContext, RequestPane};
+use super::{Editing, HeaderContext, RequestPane, Rows};
 use crate::tui::input::LineInput;
 use crate::tui::theme::Theme;
 
@@ -23,8 +23,12 @@ pub(super) enum Cell {
 pub(super) enum Row {
     /// A row of the Params table: the path parameters, then the query parameters.
     Param(usize),
-    /// A row of the effective headers.
-    Header(usize),
+    /// A header line backed by the request's header row with this index (an override, a
+    /// switch-off, the user's own): held by index, so a line that moves (a token arrives)
+    /// never sends an edit to another row.
+    HeaderRow(usize),
+    /// An automatic header with no row of the request behind it yet.
+    AutoHeader(&'static str),
     /// A header being added: without a name it is not among the effective headers yet.
     NewHeader,
 }
@@ -47,6 +51,17 @@ pub(super) fn edit_cell(row: Row, cell: Cell, initial: &str) -> Editing {
         row,
         cell,
         input: LineInput::new(initial, false),
+        before: None,
+    }
+}
+
+/// Starts naming a row just added; `before` are the rows without it, for `Esc`.
+pub(super) fn edit_new_row(row: Row, before: Rows) -> Editing {
+    Editing::Table {
+        row,
+        cell: Cell::Name,
+        input: LineInput::new("", false),
+        before: Some(before),
     }
 }
 
@@ -61,7 +76,7 @@ impl RequestPane {
     ) {
         match row {
             Row::Param(i) => self.commit_param(i, cell, text),
-            Row::Header(i) => self.commit_header(i, cell, text, ctx),
+            Row::HeaderRow(_) | Row::AutoHeader(_) => self.commit_header(row, cell, text),
             Row::NewHeader => self.name_new_header(text, ctx),
         }
     }
