@@ -251,6 +251,12 @@ impl App {
                 Some((k, old)) if k == key && old == &value => {
                     format!("  {key} = {value}  (as it is)")
                 }
+                Some((k, old)) if k == key => {
+                    format!(
+                        "  {key} = {value}  (was {})",
+                        crate::sanitize::one_line(old)
+                    )
+                }
                 Some((k, old)) => format!(
                     "  {key} = {value}  (was {k} = {})",
                     crate::sanitize::one_line(old)
@@ -389,7 +395,7 @@ fn connection_text(c: &ConnectionDefaults) -> Vec<(&'static str, String)> {
             "legal_entity",
             c.legal_entity
                 .clone()
-                .unwrap_or_else(|| "(none: no header)".into()),
+                .unwrap_or_else(|| "none (no header)".into()),
         ),
         ("api_version", c.api_version.to_string()),
     ]
@@ -400,7 +406,7 @@ fn profile_connection_text(p: &Profile) -> Vec<(&'static str, String)> {
     let place = match (&p.base_url, &p.environment) {
         (Some(url), _) => ("base_url", url.clone()),
         (None, Some(env)) => ("environment", env.clone()),
-        (None, None) => ("environment", "(not set)".into()),
+        (None, None) => ("environment", "not set".into()),
     };
     vec![
         place,
@@ -408,12 +414,12 @@ fn profile_connection_text(p: &Profile) -> Vec<(&'static str, String)> {
             "legal_entity",
             p.legal_entity
                 .clone()
-                .unwrap_or_else(|| "(none: no header)".into()),
+                .unwrap_or_else(|| "none (no header)".into()),
         ),
         (
             "api_version",
             p.api_version
-                .map_or_else(|| "(not set)".into(), |v| v.to_string()),
+                .map_or_else(|| "not set".into(), |v| v.to_string()),
         ),
     ]
 }

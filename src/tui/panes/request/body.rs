@@ -143,20 +143,31 @@ impl RequestPane {
             .or(self.body_report.as_ref())
             .filter(|r| r.is_incomplete())?;
         let first = report.first_incomplete()?;
-        let title = if report.has_errors() {
-            format!("The body does not match {}", self.schema_name())
-        } else {
-            "The body has values to fill in".to_string()
-        };
-        Some(BodyQuestion {
-            title,
-            lines: vec![
-                first.text(),
+        let (title, verdict) = if report.has_errors() {
+            (
+                format!("The body does not match {}", self.schema_name()),
                 format!(
                     "{} in all: Younium will most likely answer 400. Send it anyway?",
                     report.summary()
                 ),
-            ],
+            )
+        } else {
+            let them = if report.to_fill == 1 {
+                "it is"
+            } else {
+                "they are"
+            };
+            (
+                "The body has values to fill in".to_string(),
+                format!(
+                    "{}: Younium answers 400 until {them} filled in. Send it anyway?",
+                    report.summary()
+                ),
+            )
+        };
+        Some(BodyQuestion {
+            title,
+            lines: vec![first.text(), verdict],
         })
     }
 
