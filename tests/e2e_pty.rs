@@ -81,3 +81,37 @@ fn drive(base_url: &str) {
 
     screen.quit();
 }
+
+/// What is shown is what is sent, by the keys of the issue: an automatic header switched off
+/// and on again is sent as it was (`4`, `]`, `j`×4, Space, Space, `s` answers 200, not "does
+/// not support the API version ''"); `legal-entity` switched off answers 403, and the
+/// diagnosis' fix switches it back on and the resend answers 200.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_header_off_and_on_again_and_the_403_fix_send_what_they_show() {
+    Tui::on_simulator(|base_url| {
+        let mut screen = Tui::demo_client(base_url, &[]);
+        screen.wait_for(" VALID ", Duration::from_secs(30));
+        screen.keys("4]jjjj");
+        screen.wait_for("auto api-version", Duration::from_secs(5));
+        screen.keys("  ");
+        let text = screen.wait_for("auto api-version", Duration::from_secs(5));
+        assert!(!text.contains("over api-version"), "{text}");
+        screen.keys("s");
+        screen.wait_for("200 OK", Duration::from_secs(20));
+        // legal-entity is the next row: off, send, 403.
+        screen.keys("4j ");
+        screen.wait_for("off  legal-entity", Duration::from_secs(5));
+        screen.keys("s");
+        screen.wait_for("403 Forbidden", Duration::from_secs(20));
+        screen.keys("D");
+        screen.wait_for("Enter: use legal entity", Duration::from_secs(20));
+        screen.keys("\r");
+        let text = screen.wait_for("200 OK", Duration::from_secs(20));
+        assert!(
+            text.contains("auto legal-entity"),
+            "the builder shows it on: {text}"
+        );
+        screen.quit();
+    })
+    .await;
+}
