@@ -238,7 +238,7 @@ pub struct TokenArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct CallArgs {
     /// GET, POST, PATCH, PUT or DELETE.
     pub method: String,
@@ -279,6 +279,11 @@ pub struct CallArgs {
     /// (nested fields as account.name), streamed to stdout.
     #[arg(long, value_name = "json|ndjson|csv", conflicts_with = "jq")]
     pub format: Option<crate::export::Format>,
+    /// With --format csv: write cells that begin with =, +, -, @, a tab or a carriage return
+    /// as they are. By default they get a leading ' so a spreadsheet does not run them as
+    /// formulas.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! `younium-tui call METHOD PATH`: one API call from the command line.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -8,6 +9,7 @@ use anyhow::bail;
 use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs, HistoryArgs};
+use crate::export::Format;
 use crate::history::Context;
 use crate::jq;
 use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
@@ -24,6 +26,8 @@ pub async fn run(
     history: &HistoryArgs,
 ) -> anyhow::Result<ExitCode> {
     let method: Method = args.method.parse().map_err(anyhow::Error::msg)?;
+    let args_as_asked = with_csv_raw(args)?;
+    let args: &CallArgs = &args_as_asked;
     // A filter that does not compile stops the command before anything is sent.
     let filter = match args.jq.as_deref().map(jq::Filter::compile).transpose() {
         Ok(filter) => filter,
@@ -180,6 +184,22 @@ pub async fn run(
         }
     }
     Ok(ExitCode::from(EXIT_HTTP_ERROR))
+}
+
+/// `--csv-raw` makes `--format csv` [`Format::CsvRaw`]; without `--format csv` it is refused
+/// before anything is sent.
+fn with_csv_raw(args: &CallArgs) -> anyhow::Result<Cow<'_, CallArgs>> {
+    if !args.csv_raw {
+        return Ok(Cow::Borrowed(args));
+    }
+    if args.format != Some(Format::Csv) {
+        bail!(
+            "--csv-raw goes with --format csv: it writes CSV cells that look like formulas as they are"
+        );
+    }
+    let mut raw = args.clone();
+    raw.format = Some(Format::CsvRaw);
+    Ok(Cow::Owned(raw))
 }
 
 /// The body checked against the request schema of the catalogue operation the method and
