@@ -257,21 +257,31 @@ pub fn status_line(response: &ApiResponse) -> String {
 /// A JSON body is pretty-printed with the characters JSON lets through raw but a terminal acts
 /// on (DEL, C1 such as 0x9b) written as `\u` escapes: still valid JSON with the same value, to a
 /// terminal or a pipe alike (C0 controls, ESC included, cannot be raw in valid JSON). Any other
-/// body is text: to a terminal each line is sanitised; to a pipe or a file it goes as sent,
-/// being data for a program, not for a screen. A reader that stops early ends it quietly.
+/// body (text, binary, invalid UTF-8, JSON that does not parse) is, on a terminal, shown line by
+/// line sanitised; to a pipe or a file it goes byte for byte as received, being data for a
+/// program, not for a screen. A reader that stops early ends it quietly.
 fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
     if response.body.is_empty() {
         return Ok(());
     }
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let doc = match Document::new(response.body.clone(), response.is_json()) {
-        // A body that claims to be JSON but is not goes out as received.
-        doc if doc.kind() == BodyKind::BrokenJson => Document::new(response.body.clone(), false),
-        doc => safe_json(doc),
-    };
+    let doc = Document::new(response.body.clone(), response.is_json());
+    // Valid JSON is UTF-8: a body with bytes that are not is not JSON, whatever it parses as.
+    let json = doc.kind() == BodyKind::Json && doc.invalid_utf8() == 0;
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = write_document(&doc, terminal, &mut out);
+    let written = if json || terminal {
+        let doc = match doc {
+            // A body that claims to be JSON but is not is shown as the text it is.
+            doc if doc.kind() == BodyKind::BrokenJson => {
+                Document::new(response.body.clone(), false)
+            }
+            doc => safe_json(doc),
+        };
+        write_document(&doc, terminal, &mut out)
+    } else {
+        out.write_all(&response.body)
+    };
     quiet_pipe(written.and_then(|()| out.flush()))?;
     Ok(())
 }
