@@ -330,7 +330,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
     pub token_ttl: u64,
     /// Fault to inject, e.g. latency=300ms, 5xx=0.2, 429=0.1, drop=0.05, html=0.1 (a gateway's HTML
-    /// page), cut=0.1 (an answer cut short), malformed-token (repeatable).
+    /// page), cut=0.1 (an answer cut short), malformed-token, hang-token (token endpoints never
+    /// answer) (repeatable).
     #[arg(long, value_name = "SPEC")]
     pub fault: Vec<String>,
     /// Records in the first legal entity: exactly N accounts, N subscriptions and N invoices,
