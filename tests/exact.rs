@@ -269,13 +269,7 @@ async fn until(app: &mut App, runner: &mut Runner, what: &str, done: impl Fn(&Ap
 
 /// Sends `GET path` from the builder, then `w`, `downs` times ↓ in the choice (on a list),
 /// the file name and Enter; returns the status line the save ends with.
-async fn save(
-    app: &mut App,
-    runner: &mut Runner,
-    path: &str,
-    downs: usize,
-    file: &Path,
-) -> String {
+async fn save(app: &mut App, runner: &mut Runner, path: &str, downs: usize, file: &Path) -> String {
     app.request
         .load_request(&ApiRequest::new(Method::Get, path));
     app.focus = Focus::Request;
