@@ -238,7 +238,7 @@ pub struct TokenArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct CallArgs {
     /// GET, POST, PATCH, PUT or DELETE.
     pub method: String,
@@ -279,6 +279,11 @@ pub struct CallArgs {
     /// (nested fields as account.name), streamed to stdout.
     #[arg(long, value_name = "json|ndjson|csv", conflicts_with = "jq")]
     pub format: Option<crate::export::Format>,
+    /// With --format csv: write cells that begin with =, +, -, @, a tab or a carriage return
+    /// as they are. By default they get a leading ' so a spreadsheet does not run them as
+    /// formulas.
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Args)]
@@ -325,7 +330,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 86_400)]
     pub token_ttl: u64,
     /// Fault to inject, e.g. latency=300ms, 5xx=0.2, 429=0.1, drop=0.05, html=0.1 (a gateway's HTML
-    /// page), cut=0.1 (an answer cut short), malformed-token (repeatable).
+    /// page), cut=0.1 (an answer cut short), malformed-token, hang-token (token endpoints never
+    /// answer) (repeatable).
     #[arg(long, value_name = "SPEC")]
     pub fault: Vec<String>,
     /// Records in the first legal entity: exactly N accounts, N subscriptions and N invoices,

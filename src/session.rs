@@ -178,6 +178,10 @@ impl TokenManager {
         self.wait_for(Some(rejected)).await
     }
 
+    /// Waits for a usable token other than `not`. A failure the wait has not caused or seen
+    /// coming (an old one) asks for one exchange; the failure of an exchange it asked for or
+    /// saw under way is the answer, so a call that timed out exchanging is not made to wait
+    /// for a second exchange.
     async fn wait_for(&self, not: Option<&Arc<Token>>) -> Result<Arc<Token>, AuthError> {
         let mut rx = self.state.clone();
         let mut asked = not.is_some();
@@ -197,7 +201,10 @@ impl TokenManager {
                     ));
                 }
                 TokenState::Failed { error, .. } if asked => return Err(error.clone()),
-                TokenState::Fetching => {}
+                // Published as an exchange starts: its outcome answers this wait.
+                TokenState::Fetching | TokenState::Expiring(_) | TokenState::Expired(_) => {
+                    asked = true;
+                }
                 _ if !asked => {
                     self.renew_now();
                     asked = true;

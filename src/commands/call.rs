@@ -1,5 +1,6 @@
 //! `younium-tui call METHOD PATH`: one API call from the command line.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -8,6 +9,7 @@ use anyhow::bail;
 use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs, HistoryArgs};
+use crate::export::Format;
 use crate::history::Context;
 use crate::jq;
 use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
@@ -24,6 +26,8 @@ pub async fn run(
     history: &HistoryArgs,
 ) -> anyhow::Result<ExitCode> {
     let method: Method = args.method.parse().map_err(anyhow::Error::msg)?;
+    let args_as_asked = with_csv_raw(args)?;
+    let args: &CallArgs = &args_as_asked;
     // A filter that does not compile stops the command before anything is sent.
     let filter = match args.jq.as_deref().map(jq::Filter::compile).transpose() {
         Ok(filter) => filter,
@@ -182,6 +186,22 @@ pub async fn run(
     Ok(ExitCode::from(EXIT_HTTP_ERROR))
 }
 
+/// `--csv-raw` makes `--format csv` [`Format::CsvRaw`]; without `--format csv` it is refused
+/// before anything is sent.
+fn with_csv_raw(args: &CallArgs) -> anyhow::Result<Cow<'_, CallArgs>> {
+    if !args.csv_raw {
+        return Ok(Cow::Borrowed(args));
+    }
+    if args.format != Some(Format::Csv) {
+        bail!(
+            "--csv-raw goes with --format csv: it writes CSV cells that look like formulas as they are"
+        );
+    }
+    let mut raw = args.clone();
+    raw.format = Some(Format::CsvRaw);
+    Ok(Cow::Owned(raw))
+}
+
 /// The body checked against the request schema of the catalogue operation the method and
 /// path match. Problems go to stderr under a heading (`error: the body does not match
 /// CreateAccountRequest: 2 errors, 1 warning`), one line each; with errors the command stops
@@ -238,21 +258,31 @@ pub fn status_line(response: &ApiResponse) -> String {
 /// A JSON body is pretty-printed with the characters JSON lets through raw but a terminal acts
 /// on (DEL, C1 such as 0x9b) written as `\u` escapes: still valid JSON with the same value, to a
 /// terminal or a pipe alike (C0 controls, ESC included, cannot be raw in valid JSON). Any other
-/// body is text: to a terminal each line is sanitised; to a pipe or a file it goes as sent,
-/// being data for a program, not for a screen. A reader that stops early ends it quietly.
+/// body (text, binary, invalid UTF-8, JSON that does not parse) is, on a terminal, shown line by
+/// line sanitised; to a pipe or a file it goes byte for byte as received, being data for a
+/// program, not for a screen. A reader that stops early ends it quietly.
 fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
     if response.body.is_empty() {
         return Ok(());
     }
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let doc = match Document::new(response.body.clone(), response.is_json()) {
-        // A body that claims to be JSON but is not goes out as received.
-        doc if doc.kind() == BodyKind::BrokenJson => Document::new(response.body.clone(), false),
-        doc => safe_json(doc),
-    };
+    let doc = Document::new(response.body.clone(), response.is_json());
+    // Valid JSON is UTF-8: a body with bytes that are not is not JSON, whatever it parses as.
+    let json = doc.kind() == BodyKind::Json && doc.invalid_utf8() == 0;
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = write_document(&doc, terminal, &mut out);
+    let written = if json || terminal {
+        let doc = match doc {
+            // A body that claims to be JSON but is not is shown as the text it is.
+            doc if doc.kind() == BodyKind::BrokenJson => {
+                Document::new(response.body.clone(), false)
+            }
+            doc => safe_json(doc),
+        };
+        write_document(&doc, terminal, &mut out)
+    } else {
+        out.write_all(&response.body)
+    };
     quiet_pipe(written.and_then(|()| out.flush()))?;
     Ok(())
 }

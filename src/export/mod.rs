@@ -4,19 +4,23 @@
 //! The records are those [`records::find`] finds: a bare array (such as
 //! [`crate::younium::all_pages::Merged::records`]), a 2.1 envelope's `data`, a v3 `items`, or
 //! an object on its own as one record.
+//!
+//! Every format copies each record's JSON text ([`raw`]) rather than a parsed value: numbers
+//! keep every digit (`123456789012345678901234567890`, `1e400`), strings their escapes.
 
 mod csv_out;
+mod raw;
 pub mod records;
 
 use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
 
-use serde::ser::SerializeSeq;
-use serde::{Serialize, Serializer as _};
 use serde_json::value::RawValue;
 
-pub use self::csv_out::{columns, flatten_into, write_csv};
+pub use self::csv_out::{
+    Formulas, columns, flatten_into, runs_as_formula, write_csv, write_csv_with,
+};
 pub use self::records::{Found, RecordsError};
 
 /// An export format.
@@ -29,8 +33,10 @@ pub enum Format {
     JsonCompact,
     /// A record a line.
     Ndjson,
-    /// RFC 4180 CSV with a header row.
+    /// RFC 4180 CSV with a header row; cells that would run as formulas neutralised.
     Csv,
+    /// [`Format::Csv`] with every cell as it is, formulas included (`call --csv-raw`).
+    CsvRaw,
 }
 
 impl Format {
@@ -43,6 +49,7 @@ impl Format {
             Format::JsonCompact => "json-compact",
             Format::Ndjson => "ndjson",
             Format::Csv => "csv",
+            Format::CsvRaw => "csv-raw",
         }
     }
 
@@ -51,8 +58,13 @@ impl Format {
         match self {
             Format::Json | Format::JsonCompact => "json",
             Format::Ndjson => "ndjson",
-            Format::Csv => "csv",
+            Format::Csv | Format::CsvRaw => "csv",
         }
+    }
+
+    /// CSV, formulas neutralised or not.
+    pub fn is_csv(self) -> bool {
+        matches!(self, Format::Csv | Format::CsvRaw)
     }
 
     /// One line for a menu: `CSV: a row a record, nested fields as account.name`.
@@ -62,6 +74,7 @@ impl Format {
             Format::JsonCompact => "JSON: the records as one array on one line",
             Format::Ndjson => "NDJSON: one record a line",
             Format::Csv => "CSV: a row a record, nested fields as account.name",
+            Format::CsvRaw => "CSV: a row a record, cells that look like formulas as they are",
         }
     }
 }
@@ -104,6 +117,24 @@ pub struct Written {
     pub records: u64,
     /// CSV columns (0 for the JSON formats).
     pub columns: usize,
+    /// CSV cells (column names included) given a leading `'` so that a spreadsheet does not
+    /// run them as formulas (0 for the other formats and for [`Format::CsvRaw`]).
+    pub neutralised: u64,
+}
+
+impl Written {
+    /// What the export changed, said to the user: `2 cells that a spreadsheet would run as
+    /// formulas were given a leading '`. `None` when every cell is as it arrived.
+    pub fn changes(&self) -> Option<String> {
+        let cells = match self.neutralised {
+            0 => return None,
+            1 => "1 cell".to_string(),
+            n => format!("{} cells", crate::pretty::thousands(n)),
+        };
+        Some(format!(
+            "{cells} that a spreadsheet would run as formulas were given a leading '"
+        ))
+    }
 }
 
 /// Writes the records of `body` to `out` in `format`. `out` should be buffered (a
@@ -113,63 +144,66 @@ pub fn write(body: &[u8], format: Format, out: &mut impl Write) -> Result<Writte
         Format::Json => write_json(body, out, true),
         Format::JsonCompact => write_json(body, out, false),
         Format::Ndjson => write_ndjson(body, out),
-        Format::Csv => write_csv(body, out),
+        Format::Csv => write_csv_with(body, Formulas::Neutralise, out),
+        Format::CsvRaw => write_csv_with(body, Formulas::Keep, out),
     }
 }
 
-/// Walks the records of `body`, parsing each (and only it) into a value.
-fn each_value(
-    body: &[u8],
-    mut f: impl FnMut(serde_json::Value) -> Result<(), ExportError>,
+/// Walks the records of `body`, each as its JSON text.
+fn each_record<'a>(
+    body: &'a [u8],
+    f: impl FnMut(&'a RawValue) -> Result<(), ExportError>,
 ) -> Result<u64, ExportError> {
-    records::each_in_body(body, |raw: &RawValue| {
-        let value: serde_json::Value =
-            serde_json::from_str(raw.get()).map_err(ExportError::Json)?;
-        f(value)
-    })
-    .map_err(|e| match e {
+    records::each_in_body(body, f).map_err(|e| match e {
         records::BodyWalkError::Records(e) => ExportError::Records(e),
         records::BodyWalkError::Stopped(e) => e,
     })
 }
 
+/// One array: pretty as the viewer lays JSON out (two-space indent), or on one line.
 fn write_json(body: &[u8], out: &mut impl Write, pretty: bool) -> Result<Written, ExportError> {
-    fn go<W: Write, F: serde_json::ser::Formatter>(
-        body: &[u8],
-        ser: &mut serde_json::Serializer<W, F>,
-    ) -> Result<u64, ExportError> {
-        let mut seq = ser.serialize_seq(None).map_err(ExportError::Json)?;
-        let count = each_value(body, |value| {
-            seq.serialize_element(&value).map_err(ExportError::Json)
-        })?;
-        seq.end().map_err(ExportError::Json)?;
-        Ok(count)
+    let mut piece = Vec::with_capacity(4096);
+    let mut first = true;
+    out.write_all(b"[")?;
+    let records = each_record(body, |record| {
+        piece.clear();
+        if !first {
+            piece.push(b',');
+        }
+        first = false;
+        if pretty {
+            piece.push(b'\n');
+            crate::pretty::json::pretty_into(record.get().as_bytes(), 1, &mut piece);
+        } else {
+            raw::compact_into(record.get(), &mut piece);
+        }
+        out.write_all(&piece)?;
+        Ok(())
+    })?;
+    if pretty && records > 0 {
+        out.write_all(b"\n")?;
     }
-    let records = if pretty {
-        let mut ser = serde_json::Serializer::pretty(&mut *out);
-        go(body, &mut ser)?
-    } else {
-        let mut ser = serde_json::Serializer::new(&mut *out);
-        go(body, &mut ser)?
-    };
-    out.write_all(b"\n")?;
+    out.write_all(b"]\n")?;
     Ok(Written {
         records,
         columns: 0,
+        neutralised: 0,
     })
 }
 
 fn write_ndjson(body: &[u8], out: &mut impl Write) -> Result<Written, ExportError> {
-    let records = each_value(body, |value| {
-        value
-            .serialize(&mut serde_json::Serializer::new(&mut *out))
-            .map_err(ExportError::Json)?;
-        out.write_all(b"\n")?;
+    let mut line = Vec::with_capacity(4096);
+    let records = each_record(body, |record| {
+        line.clear();
+        raw::compact_into(record.get(), &mut line);
+        line.push(b'\n');
+        out.write_all(&line)?;
         Ok(())
     })?;
     Ok(Written {
         records,
         columns: 0,
+        neutralised: 0,
     })
 }
 

@@ -173,6 +173,24 @@ pub(super) fn index(body: &[u8]) -> (Vec<u32>, Vec<u16>) {
     (starts, depths)
 }
 
+/// Valid JSON `raw` laid out as the viewer shows it ([`index`], [`render_line_into`]), every
+/// line `depth` levels deeper, the lines joined by `\n` (none after the last), appended to
+/// `out`. The JSON export writes its records so: each token keeps its bytes.
+pub(crate) fn pretty_into(raw: &[u8], depth: u16, out: &mut Vec<u8>) {
+    let (starts, depths) = index(raw);
+    for (i, (&start, &line_depth)) in starts.iter().zip(&depths).enumerate() {
+        let end = starts.get(i + 1).map_or(raw.len(), |&next| next as usize);
+        if i > 0 {
+            out.push(b'\n');
+        }
+        render_line_into(
+            &raw[start as usize..end],
+            line_depth.saturating_add(depth),
+            out,
+        );
+    }
+}
+
 /// One line as shown: the indent, whitespace outside strings dropped, one space after a colon.
 pub(super) fn render_line(raw: &[u8], depth: u16) -> String {
     let mut out = Vec::with_capacity(raw.len() + depth.min(MAX_INDENT_DEPTH) as usize * 2 + 1);

@@ -1,7 +1,7 @@
 //! Fault injection: the things that go wrong between a client and Younium, on demand.
 //!
 //! A fault spec is a comma-separated list such as
-//! `latency=300ms,5xx=0.2,429=0.1,drop=0.05,malformed-token`; see [`Faults::apply`].
+//! `latency=300ms,5xx=0.2,429=0.1,drop=0.05,malformed-token,hang-token`; see [`Faults::apply`].
 
 use std::{fmt, str::FromStr, time::Duration};
 
@@ -9,7 +9,7 @@ use std::{fmt, str::FromStr, time::Duration};
 ///
 /// Rates are fractions of API calls (`0.0..=1.0`). One random draw per call picks at most one of
 /// drop, 429 and 5xx, so the rates add up rather than overlap. Token endpoints only see
-/// `latency` and `malformed_tokens`.
+/// `latency`, `malformed_tokens` and `hung_tokens`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Faults {
     /// Added to every response, token endpoints included.
@@ -28,6 +28,8 @@ pub struct Faults {
     pub cut_rate: f64,
     /// Token endpoints answer 200 with a body that is not a token answer.
     pub malformed_tokens: bool,
+    /// Token endpoints take the request and never answer (the client's timeout ends it).
+    pub hung_tokens: bool,
 }
 
 /// The fault picked for one API call.
@@ -41,7 +43,7 @@ pub(crate) enum InjectedFault {
 }
 
 const SPEC_HELP: &str = "expected latency=<duration>, 5xx=<rate>, 429=<rate>, drop=<rate>, \
-     html=<rate>, cut=<rate>, malformed-token or none";
+     html=<rate>, cut=<rate>, malformed-token, hang-token or none";
 
 impl Faults {
     /// True when nothing is injected.
@@ -57,6 +59,7 @@ impl Faults {
     ///   a fraction `0..=1` or a percentage such as `20%`
     /// - `html=0.1`: a gateway's HTML error page (502); `cut=0.1`: a JSON answer cut short
     /// - `malformed-token` (alias `malformed-tokens`; `=false` turns it off again)
+    /// - `hang-token` (alias `hang-tokens`): token endpoints never answer (`=false`: off)
     /// - `none`: clears every fault
     ///
     /// ```
@@ -99,6 +102,7 @@ impl Faults {
             self.cut_rate = other.cut_rate;
         }
         self.malformed_tokens |= other.malformed_tokens;
+        self.hung_tokens |= other.hung_tokens;
     }
 
     fn apply_item(&mut self, item: &str) -> Result<(), String> {
@@ -120,6 +124,12 @@ impl Faults {
             "cut" => self.cut_rate = parse_rate(name, needs_value(name, value)?)?,
             "malformed-token" | "malformed-tokens" => {
                 self.malformed_tokens = match value {
+                    None => true,
+                    Some(value) => parse_flag(name, value)?,
+                }
+            }
+            "hang-token" | "hang-tokens" => {
+                self.hung_tokens = match value {
                     None => true,
                     Some(value) => parse_flag(name, value)?,
                 }
@@ -305,6 +315,9 @@ impl fmt::Display for Faults {
         if self.malformed_tokens {
             items.push("malformed-token".to_owned());
         }
+        if self.hung_tokens {
+            items.push("hang-token".to_owned());
+        }
         if items.is_empty() {
             f.write_str("none")
         } else {
@@ -399,7 +412,13 @@ mod tests {
 
     #[test]
     fn display_round_trips() {
-        for spec in ["none", "latency=2s", "latency=1500ms,drop=1", "429=0.5"] {
+        for spec in [
+            "none",
+            "latency=2s",
+            "latency=1500ms,drop=1",
+            "429=0.5",
+            "hang-token",
+        ] {
             let faults: Faults = spec.parse().expect("valid spec");
             assert_eq!(faults.to_string(), spec);
         }

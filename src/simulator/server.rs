@@ -179,6 +179,9 @@ async fn token_call(
     }
     let _in_flight = shared.exchange_started();
     tokio::time::sleep(EXCHANGE_TIME).await;
+    if faults.hung_tokens {
+        std::future::pending::<()>().await;
+    }
     if faults.malformed_tokens {
         return shared.with_rng(auth::malformed_answer);
     }

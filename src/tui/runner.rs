@@ -534,10 +534,11 @@ fn save_records(path: &std::path::Path, body: &[u8], format: crate::export::Form
         .and_then(|w| out.flush().map(|()| w).map_err(Into::into));
     match written {
         Ok(w) if w.columns > 0 => format!(
-            "saved {} records as {format} ({} columns) to {}",
+            "saved {} records as {format} ({} columns) to {}{}",
             crate::pretty::thousands(w.records),
             w.columns,
-            path.display()
+            path.display(),
+            w.changes().map(|c| format!("; {c}")).unwrap_or_default()
         ),
         Ok(w) => format!(
             "saved {} records as {format} to {}",

@@ -370,14 +370,16 @@ pub fn detect_background() -> Background {
 }
 
 /// The background for a headless command's coloured output: `YOUNIUM_TUI_THEME` when it
-/// names one, else [`detect_background`]. (The config file's `theme` is the UI's: a command
-/// does not keep the settings it resolved until it prints.)
+/// names one, else the `COLORFGBG` hint, else dark. The terminal is never asked: a command
+/// leaves nothing behind, and an answer arriving after it ended would land at the shell
+/// prompt. (The config file's `theme` is the UI's: a command does not keep the settings it
+/// resolved until it prints.)
 pub fn headless_background() -> Background {
     std::env::var(crate::settings::THEME_ENV)
         .ok()
         .and_then(|v| v.parse::<ThemeChoice>().ok())
         .and_then(ThemeChoice::fixed)
-        .unwrap_or_else(detect_background)
+        .unwrap_or_else(|| choose_background(|| None, std::env::var("COLORFGBG").ok().as_deref()))
 }
 
 /// The terminal's answer to the background query, if it gave one in time.
