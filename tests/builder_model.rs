@@ -65,10 +65,10 @@ const OPERATIONS: [(Method, &str); 4] = [
 // ---------------------------------------------------------------------------------------
 // The model
 
-/// An automatic header as the user left it.
+/// An automatic header as the user left it: the app's value, an override, or off.
 #[derive(Clone, Debug, PartialEq)]
 enum Auto {
-    Auto,
+    App,
     Over(String),
     /// Switched off, with the override it would bring back (empty: none, automatic again).
     Off(String),
@@ -100,7 +100,7 @@ impl Model {
             template: "/Accounts".into(),
             id: String::new(),
             query: vec![row("PageSize", "20", true), row("PageNumber", "1", true)],
-            auto: vec![Auto::Auto; AUTO.len()],
+            auto: vec![Auto::App; AUTO.len()],
             user: Vec::new(),
             body: String::new(),
             entity: ENTITIES[0].into(),
@@ -157,10 +157,10 @@ impl Model {
         if AUTO[i] == "Accept" {
             return;
         }
-        self.auto[i] = match std::mem::replace(&mut self.auto[i], Auto::Auto) {
-            Auto::Auto => Auto::Off(String::new()),
+        self.auto[i] = match std::mem::replace(&mut self.auto[i], Auto::App) {
+            Auto::App => Auto::Off(String::new()),
             Auto::Over(v) => Auto::Off(v),
-            Auto::Off(v) if v.is_empty() => Auto::Auto,
+            Auto::Off(v) if v.is_empty() => Auto::App,
             Auto::Off(v) => Auto::Over(v),
         };
     }
@@ -181,7 +181,7 @@ impl Model {
                 Auto::Off(_) => continue,
                 // HTTP carries no whitespace around a value.
                 Auto::Over(v) => v.trim().to_string(),
-                Auto::Auto => match *name {
+                Auto::App => match *name {
                     "Authorization" => format!("Bearer {token}"),
                     "api-version" => "2.1".into(),
                     "legal-entity" => self.entity.clone(),
@@ -416,7 +416,7 @@ fn play(app: &mut App, model: &mut Model, step: &Step, bench: &Bench) {
                 header_line(app, |h| h.name == AUTO[*i], 1).unwrap(),
             );
             press(app, KeyCode::Char('d'));
-            model.auto[*i] = Auto::Auto;
+            model.auto[*i] = Auto::App;
         }
         Step::AddUser(i, v) => {
             go_to(app, RequestTab::Headers, 0);
@@ -561,12 +561,7 @@ fn play(app: &mut App, model: &mut Model, step: &Step, bench: &Bench) {
         }
         Step::DiagnosisFix(i) => diagnosis_fix(app, model, *i, bench),
     }
-    assert_eq!(
-        app.overlay.is_none(),
-        true,
-        "after {step:?}: {:?}",
-        app.overlay
-    );
+    assert!(app.overlay.is_none(), "after {step:?}: {:?}", app.overlay);
 }
 
 /// Focuses the Endpoints pane with no filter and loads the row `pick` accepts.
@@ -695,7 +690,7 @@ fn diagnosis_fix(app: &mut App, model: &mut Model, i: usize, bench: &Bench) {
         })
         .expect("the fix sends again");
     model.entity = ENTITIES[i].into();
-    model.auto[4] = Auto::Auto;
+    model.auto[4] = Auto::App;
     let response = exchange(bench, &request, &settings);
     let received = echoed(&response);
     assert!(

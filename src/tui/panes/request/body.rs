@@ -454,8 +454,10 @@ mod paste_tests {
     #[test]
     fn a_pasted_body_keeps_its_lines_whatever_their_ends() {
         for end in ["\r", "\r\n", "\n"] {
-            let mut pane = RequestPane::default();
-            pane.tab = RequestTab::Body;
+            let mut pane = RequestPane {
+                tab: RequestTab::Body,
+                ..RequestPane::default()
+            };
             let text = ["{", r#"  "name": "Acme","#, r#"  "currency": "SEK""#, "}"].join(end);
             pane.paste(&text);
             assert_eq!(

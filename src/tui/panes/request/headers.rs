@@ -45,7 +45,7 @@ impl RequestPane {
             .into_iter()
             .map(|(header, index)| {
                 let row = match (index, automatic_header(&header.name)) {
-                    (Some(i), _) => Row::HeaderRow(i),
+                    (Some(i), _) => Row::Backed(i),
                     (None, Some(name)) => Row::AutoHeader(name),
                     (None, None) => unreachable!("only automatic headers have no row"),
                 };
@@ -106,12 +106,12 @@ impl RequestPane {
     /// header overrides it.
     pub(super) fn commit_header(&mut self, row: Row, cell: Cell, text: String) {
         match (row, cell) {
-            (Row::HeaderRow(i), Cell::Name) => {
+            (Row::Backed(i), Cell::Name) => {
                 if let Some(h) = self.headers.get_mut(i) {
                     h.name = text.trim().to_string();
                 }
             }
-            (Row::HeaderRow(i), Cell::Value) => {
+            (Row::Backed(i), Cell::Value) => {
                 if let Some(h) = self.headers.get_mut(i) {
                     h.value = text;
                     h.enabled = true;
@@ -144,7 +144,7 @@ impl RequestPane {
         }
         self.headers[new].name = name.clone();
         let mut lines = self.header_lines(ctx);
-        let mut at = lines.iter().position(|l| l.row == Row::HeaderRow(new));
+        let mut at = lines.iter().position(|l| l.row == Row::Backed(new));
         if at.is_none() {
             self.headers.pop();
             lines = self.header_lines(ctx);
@@ -156,7 +156,7 @@ impl RequestPane {
             return;
         };
         let initial = match &lines[at].header.value {
-            HeaderText::Plain(v) if lines[at].row != Row::HeaderRow(new) => v.clone(),
+            HeaderText::Plain(v) if lines[at].row != Row::Backed(new) => v.clone(),
             _ => String::new(),
         };
         self.row = at + 1;
@@ -179,12 +179,12 @@ impl RequestPane {
         }
         match row {
             // Only the switch-off itself: nothing of the user's to bring back.
-            Row::HeaderRow(i)
+            Row::Backed(i)
                 if h.origin == HeaderOrigin::Disabled && self.headers[i].value.is_empty() =>
             {
                 self.headers.remove(i);
             }
-            Row::HeaderRow(i) => self.headers[i].enabled = !self.headers[i].enabled,
+            Row::Backed(i) => self.headers[i].enabled = !self.headers[i].enabled,
             Row::AutoHeader(name) => self.headers.push(Param {
                 name: name.to_string(),
                 value: String::new(),
@@ -200,7 +200,7 @@ impl RequestPane {
             return RequestEvent::Ignored;
         };
         self.message = Some(match row {
-            Row::HeaderRow(i) => {
+            Row::Backed(i) => {
                 self.headers.remove(i);
                 match h.origin {
                     HeaderOrigin::User | HeaderOrigin::UserDisabled => {

@@ -26,7 +26,7 @@ pub(super) enum Row {
     /// A header line backed by the request's header row with this index (an override, a
     /// switch-off, the user's own): held by index, so a line that moves (a token arrives)
     /// never sends an edit to another row.
-    HeaderRow(usize),
+    Backed(usize),
     /// An automatic header with no row of the request behind it yet.
     AutoHeader(&'static str),
     /// A header being added: without a name it is not among the effective headers yet.
@@ -76,7 +76,7 @@ impl RequestPane {
     ) {
         match row {
             Row::Param(i) => self.commit_param(i, cell, text),
-            Row::HeaderRow(_) | Row::AutoHeader(_) => self.commit_header(row, cell, text),
+            Row::Backed(_) | Row::AutoHeader(_) => self.commit_header(row, cell, text),
             Row::NewHeader => self.name_new_header(text, ctx),
         }
     }

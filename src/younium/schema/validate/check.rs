@@ -112,7 +112,7 @@ impl<'a> Walker<'a> {
     }
 
     /// An empty string only the user can fill in.
-    fn to_fill(&mut self, message: String) {
+    fn blank(&mut self, message: String) {
         self.here(Severity::ToFill, ProblemKind::Blank, message);
     }
 
@@ -251,7 +251,7 @@ impl<'a> Walker<'a> {
                 Some(min) => format!("text, at least {min} characters"),
                 None => expected.to_string(),
             };
-            self.to_fill(format!("to fill in: {what}"));
+            self.blank(format!("to fill in: {what}"));
             return;
         }
         if let Some(min) = resolved.min_length.filter(|&min| chars < min) {
@@ -360,7 +360,7 @@ impl<'a> Walker<'a> {
         match value {
             Value::String(text) => {
                 if text.is_empty() && self.request() {
-                    self.to_fill(
+                    self.blank(
                         "to fill in: a LookupKey (a GUID, a code such as A-000001, or \
                          {\"key\": …, \"value\": …})"
                             .into(),
