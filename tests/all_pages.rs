@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
-use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress};
+use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress, Target};
 use younium_tui::younium::paging::with_page;
 use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{
@@ -89,20 +89,19 @@ async fn run(
     options: Options,
     first: Option<&younium_tui::younium::ApiResponse>,
     cancel: CancellationToken,
-    on_progress: impl FnMut(&Progress) + Send,
+    mut on_progress: impl FnMut(&Progress) + Send,
 ) -> Merged {
-    all_pages::fetch_all(
+    let base_url = sim.base_url();
+    let settings = settings(ApiVersion::V2_1);
+    let target = Target {
         client,
-        &sim.base_url(),
-        req,
-        &settings(ApiVersion::V2_1),
-        options,
-        first,
-        on_progress,
-        cancel,
-    )
-    .await
-    .expect("a run")
+        base_url: &base_url,
+        request: req,
+        settings: &settings,
+    };
+    all_pages::collect(target, options, first, &mut on_progress, cancel)
+        .await
+        .expect("a run")
 }
 
 fn pages_of(total: usize) -> u64 {
@@ -441,14 +440,18 @@ async fn a_bare_array_is_every_record_already() {
     let request = ApiRequest::new(Method::Get, "/Invoices");
     let base_url = sim.base_url();
     let v2_0 = settings(ApiVersion::V2_0);
-    let run = all_pages::fetch_all(
-        &client,
-        &base_url,
-        &request,
-        &v2_0,
+    let mut quiet = |_: &Progress| {};
+    let target = Target {
+        client: &client,
+        base_url: &base_url,
+        request: &request,
+        settings: &v2_0,
+    };
+    let run = all_pages::collect(
+        target,
         Options::default(),
         None,
-        |_| {},
+        &mut quiet,
         CancellationToken::new(),
     );
     // The runner spawns it on the runtime: the future must be Send.
@@ -458,14 +461,18 @@ async fn a_bare_array_is_every_record_already() {
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!((merged.pages, merged.record_count), (1, truth.len() as u64));
     assert_eq!(ids(&merged.records), truth);
-    let err = all_pages::fetch_all(
-        &client,
-        &sim.base_url(),
-        &ApiRequest::new(Method::Post, "/Invoices"),
-        &settings(ApiVersion::V2_1),
+    let post = ApiRequest::new(Method::Post, "/Invoices");
+    let v2_1 = settings(ApiVersion::V2_1);
+    let target = Target {
+        request: &post,
+        settings: &v2_1,
+        ..target
+    };
+    let err = all_pages::collect(
+        target,
         Options::default(),
         None,
-        |_| {},
+        &mut quiet,
         CancellationToken::new(),
     )
     .await

@@ -7,6 +7,7 @@
 
 mod csv_out;
 pub mod records;
+pub mod stream;
 
 use std::fmt;
 use std::io::Write;

@@ -162,8 +162,12 @@ impl App {
                         self.delete_saved(profile, name, effects)
                     }
                     OnYes::Load(what) => self.load_into_builder(*what, true, effects),
+                    OnYes::AllPagesPastCap { id } => self.answer_all_pages_cap(id, true, effects),
                 },
-                Some(Command::No) => None,
+                Some(Command::No) => match confirm.on_yes {
+                    OnYes::AllPagesPastCap { id } => self.answer_all_pages_cap(id, false, effects),
+                    _ => None,
+                },
                 _ => Some(Overlay::Confirm(confirm)),
             },
         }
