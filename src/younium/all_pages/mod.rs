@@ -358,6 +358,17 @@ impl<S, O> Run<'_, S, O> {
     }
 }
 
+impl<S, O: Observer> Run<'_, S, O> {
+    /// Asks the observer whether to go past the cap; `None` when the run is cancelled first.
+    async fn ask_past_cap(&mut self, question: &CapReached) -> Option<bool> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => None,
+            yes = self.observer.past_cap(question) => Some(yes),
+        }
+    }
+}
+
 /// What a run has handed on so far, and what it knows of the list.
 #[derive(Default)]
 pub(super) struct Counts {

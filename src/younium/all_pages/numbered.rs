@@ -186,16 +186,12 @@ impl<S: Sink, O: Observer> Numbered<'_, S, O> {
     /// Asks the observer whether to go past the cap; `None` when the run is cancelled first.
     async fn ask_cap(&mut self) -> Option<bool> {
         self.tell();
-        let cap = CapReached {
+        let question = CapReached {
             pages: self.counts.pages,
             pages_total: self.counts.pages_total,
             cap: self.sched.cap(),
         };
-        tokio::select! {
-            biased;
-            _ = self.run.cancel.cancelled() => None,
-            yes = self.run.observer.past_cap(&cap) => Some(yes),
-        }
+        self.run.ask_past_cap(&question).await
     }
 
     fn start_pages(&mut self) {

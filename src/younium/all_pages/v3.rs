@@ -30,7 +30,7 @@ fn next_of(
 
 /// Follows `nextPage` from the request (whose answer `first` is, when given) to the end.
 pub(super) async fn fetch_sequential<S: Sink, O: Observer>(
-    run: Run<'_, S, O>,
+    mut run: Run<'_, S, O>,
     first: Option<&ApiResponse>,
 ) -> Result<Outcome, AllPagesError> {
     let target = run.target;
@@ -88,15 +88,11 @@ pub(super) async fn fetch_sequential<S: Sink, O: Observer>(
                 pages_total: None,
                 cap,
             };
-            let yes = tokio::select! {
-                biased;
-                _ = run.cancel.cancelled() => break Finish::Stopped,
-                yes = run.observer.past_cap(&question) => yes,
-            };
-            if !yes {
-                break Finish::Capped { cap };
+            match run.ask_past_cap(&question).await {
+                Some(true) => cap = cap.saturating_add(run.options.max_pages.max(1)),
+                Some(false) => break Finish::Capped { cap },
+                None => break Finish::Stopped,
             }
-            cap = cap.saturating_add(run.options.max_pages.max(1));
         }
         page += 1;
     };
