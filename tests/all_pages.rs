@@ -366,7 +366,8 @@ async fn cancelling_keeps_the_pages_merged_so_far() {
     let client = client(&sim);
     let truth = truth(&sim, &client).await;
     let pages = pages_of(truth.len());
-    // Page 6 hangs; every other page comes. Cancel once all but page 6 are in.
+    // Page 6 hangs; the pages after it come as far as the run holds pages (concurrency + 1
+    // held: page 6 in flight, 7 to 10 waiting), and no further. Cancel once those are in.
     sim.script_fault(ScriptedFault::new(
         "/Invoices",
         Some(6),
@@ -382,7 +383,7 @@ async fn cancelling_keeps_the_pages_merged_so_far() {
         None,
         cancel,
         move |p| {
-            if p.pages_done == pages - 1 {
+            if p.pages_done == 5 + 4 {
                 stop.cancel();
             }
         },
@@ -390,6 +391,19 @@ async fn cancelling_keeps_the_pages_merged_so_far() {
     .await;
     assert_eq!(merged.finish, Finish::Stopped);
     assert_eq!(merged.pages, 5);
+    let highest = invoice_requests(&sim)
+        .iter()
+        .filter_map(|r| {
+            r.query
+                .split("PageNumber=")
+                .nth(1)?
+                .split('&')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .max();
+    assert_eq!(highest, Some(10), "no page past the window was sent");
     assert_eq!(ids(&merged.records), truth[..5 * PAGE_SIZE as usize]);
     assert_eq!(merged.summary(), format!("pages 1–5 of {pages}: stopped"));
     // Not shut down gracefully: that would wait for the hanging page.

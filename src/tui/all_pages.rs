@@ -9,7 +9,7 @@
 use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay};
 use super::panes::response::AllPagesRun;
 use crate::younium::Method;
-use crate::younium::all_pages::{CapReached, Finish, Merged, Progress, list_request};
+use crate::younium::all_pages::{CapReached, Finish, Merged, Progress, SinkStop, list_request};
 
 impl App {
     /// `A` in the Response pane (while a run waits at its page cap: its question again).
@@ -188,6 +188,11 @@ impl App {
                 merged.pages
             )),
             Finish::Complete | Finish::Stopped => {}
+            Finish::Sink(SinkStop::Full { .. }) => notes.push(format!(
+                "the records above are pages 1–{} only (--max-body, or max_body in the profile, \
+                 raises the limit)",
+                merged.pages
+            )),
             _ => notes.push(format!(
                 "the records above are pages 1–{} only",
                 merged.pages

@@ -4,8 +4,8 @@
 //! api-version 2.1 lists come 100 records a page at most. [`fetch_all`] reads the first page
 //! (or takes the one on screen), learns the total, and fetches the rest with several requests
 //! in flight, handing the records to a [`Sink`] in page order whatever order the pages arrive
-//! in; at most about twice the concurrency pages are held at once (in flight or waiting their
-//! turn), so memory does not grow with the number of pages. [`collect`] is the sink that keeps
+//! in; at most `concurrency + 1` pages are held at once (in flight or waiting their turn), so
+//! memory does not grow with the number of pages. [`collect`] is the sink that keeps
 //! them, up to the body limit, as one JSON array.
 //!
 //! 429 answers pause the whole run; 5xx, dropped connections and answers that cannot be read

@@ -79,7 +79,7 @@ struct Tries {
 
 /// What to do about one answer.
 enum Verdict {
-    Done(Chunk),
+    Done(Box<Chunk>),
     /// Wait, then send again; `whole_run`: the wait holds every request (429).
     Retry {
         wait: Duration,
@@ -109,7 +109,7 @@ pub(super) async fn fetch(
             }
         };
         match judge(ctx, answer, page, &mut tries) {
-            Verdict::Done(chunk) => return Ok(chunk),
+            Verdict::Done(chunk) => return Ok(*chunk),
             Verdict::Fail(failure) => return Err(failure),
             Verdict::Retry {
                 wait,
@@ -153,7 +153,7 @@ fn judge(
     };
     if response.is_success() || response.is_empty_list() {
         return match read_answer(&response, page) {
-            Ok(chunk) => Verdict::Done(chunk),
+            Ok(chunk) => Verdict::Done(Box::new(chunk)),
             Err(Unread::NotJson(why)) => retry(ctx, tries, page, why, None),
             Err(Unread::NotAList(why)) => fail(format!("not a list: {why}"), FailureKind::NotAList),
         };

@@ -130,8 +130,8 @@ pub(super) fn human(d: Duration) -> String {
     match secs {
         0 => format!("{} ms", d.as_millis()),
         1..10 if d.subsec_millis() > 0 => format!("{:.1} s", d.as_secs_f64()),
-        0..60 => format!("{secs} s"),
-        60..3600 if secs % 60 == 0 => format!("{} min", secs / 60),
+        1..60 => format!("{secs} s"),
+        60..3600 if secs.is_multiple_of(60) => format!("{} min", secs / 60),
         60..3600 => format!("{} min {} s", secs / 60, secs % 60),
         3600..172_800 => format!("{} h {} min", secs / 3600, (secs / 60) % 60),
         _ => format!("{} days", thousands(secs / 86_400)),

@@ -1,14 +1,15 @@
 //! The bookkeeping of a numbered run, apart from the network: which page may be sent next,
 //! which has arrived and waits for the pages before it, and which is next to hand on. Pages are
-//! handed on in order, each once; no more than `window` pages are held at once (in flight or
-//! waiting), so memory stays near a few pages whatever the list's length; no page past the cap
-//! is sent. A proptest below holds it to a model over random arrival orders.
+//! handed on in order, each once; no more than `concurrency + 1` pages are held at once (in
+//! flight or waiting), so at most `concurrency` wait for an earlier one and memory stays near a
+//! few pages whatever the list's length; no page past the cap is sent or handed on. A proptest
+//! below holds it to a model over random arrival orders.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) struct Schedule<T> {
     concurrency: usize,
-    /// The most pages held at once, from the first one not handed on.
+    /// The most pages held at once, from the first one not handed on: `concurrency + 1`.
     window: u64,
     next_start: u64,
     next_emit: u64,
@@ -28,7 +29,7 @@ impl<T> Schedule<T> {
         let concurrency = concurrency.max(1);
         Schedule {
             concurrency,
-            window: 2 * concurrency as u64,
+            window: concurrency as u64 + 1,
             next_start: 1,
             next_emit: 1,
             had: None,
@@ -101,8 +102,11 @@ impl<T> Schedule<T> {
         self.in_flight.remove(&page);
     }
 
-    /// The next page in turn, if it is here.
+    /// The next page in turn, if it is here and not past the cap.
     pub fn pop(&mut self) -> Option<(u64, T)> {
+        if self.next_emit > self.cap {
+            return None;
+        }
         let item = self.waiting.remove(&self.next_emit)?;
         self.next_emit += 1;
         Some((self.next_emit - 1, item))
