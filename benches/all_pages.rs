@@ -7,7 +7,10 @@
 //! pages ÷ concurrency × latency + transfer (target: within 1.3×). Then resident memory with
 //! the merged records held (target: under 3 × their JSON size + 15 MiB over the start), and
 //! the CSV export of those records to a file: its time (target: under 1 s) and the memory
-//! it adds (target: not the size of the file).
+//! it adds (target: not the size of the file). Last (alone with `-- memory`), `call
+//! --all-pages` as a process over 1,000 pages of about 1 MB at concurrency 4, output streamed
+//! to /dev/null: its peak resident memory by `/usr/bin/time -v` against one page's (target:
+//! under about 50 MiB more); `ALL_PAGES_CLIENT=path` measures another build of the client.
 
 use std::io::{BufRead, BufReader, BufWriter};
 use std::process::{Child, Command, Stdio};
@@ -17,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 use younium_tui::export::{self, Format};
 use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-use younium_tui::younium::all_pages::{self, Finish, Merged, Options};
+use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Target};
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{
@@ -117,24 +120,85 @@ async fn base_invoices() -> u64 {
 }
 
 async fn fetch(client: &ApiClient, base_url: &str, concurrency: usize) -> Merged {
-    let merged = all_pages::fetch_all(
+    let request = invoices();
+    let settings = settings();
+    let target = Target {
         client,
         base_url,
-        &invoices(),
-        &settings(),
-        Options {
-            concurrency,
-            ..Options::default()
-        },
-        None,
-        |_| {},
-        CancellationToken::new(),
-    )
-    .await
-    .expect("a run");
+        request: &request,
+        settings: &settings,
+    };
+    let options = Options {
+        concurrency,
+        ..Options::default()
+    };
+    let mut quiet = |_: &all_pages::Progress| {};
+    let merged = all_pages::collect(target, options, None, &mut quiet, CancellationToken::new())
+        .await
+        .expect("a run");
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!(merged.record_count, INVOICES);
     merged
+}
+
+/// `call --all-pages --format ndjson` as a process of its own over `pages` pages of about
+/// 1 MB (100 records of 10 KB, the simulator's `/SimulatorPages`) at concurrency 4, its
+/// output to /dev/null: its peak resident memory (`/usr/bin/time -v`) in MiB, and its time.
+/// `$ALL_PAGES_CLIENT` names another binary to measure (an older build, say).
+fn call_peak_mib(base_url: &str, pages: u64) -> (f64, Duration) {
+    let client = std::env::var_os("ALL_PAGES_CLIENT")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_younium-tui").into());
+    let started = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(&client)
+        .args(["--base-url", base_url, "--client-id", demo::CLIENT_ID])
+        .args([
+            "--legal-entity",
+            demo::LEGAL_ENTITIES[0].name,
+            "--no-history",
+        ])
+        .args([
+            "call",
+            "GET",
+            "/SimulatorPages",
+            "-q",
+            &format!("pages={pages}"),
+        ])
+        .args(["-q", "recordBytes=10240", "-q", "PageSize=100"])
+        .args(["--all-pages", "--concurrency", "4", "--format", "ndjson"])
+        .env("YOUNIUM_SECRET", demo::SECRET)
+        .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-bench.toml")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("/usr/bin/time runs the client");
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let kib: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {stderr}"));
+    (mib(kib), took)
+}
+
+/// The streamed output's memory: 1,000 pages of about 1 MB against one page (the start).
+fn streamed_memory() {
+    let sim = SimProcess::start(0, None);
+    let (one, _) = call_peak_mib(&sim.base_url, 1);
+    let (thousand, took) = call_peak_mib(&sim.base_url, 1000);
+    println!(
+        "  call --all-pages --format ndjson > /dev/null, 1,000 pages of ~1 MB (≈1 GB of records) at concurrency 4: \
+         peak resident {thousand:.1} MiB against {one:.1} MiB for one page (+{:.1} MiB; target: under about 50), {:.1} s",
+        thousand - one,
+        took.as_secs_f64()
+    );
 }
 
 fn status_kib(field: &str) -> u64 {
@@ -175,6 +239,10 @@ async fn main() {
         "all pages, release build, {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    if std::env::args().any(|a| a == "memory") {
+        streamed_memory();
+        return;
+    }
     let base = base_invoices().await;
     let extra = INVOICES - base;
     let slow = SimProcess::start(extra, Some(&format!("latency={}ms", LATENCY.as_millis())));
@@ -259,4 +327,5 @@ async fn main() {
             total.as_secs_f64() / expected.as_secs_f64()
         );
     }
+    streamed_memory();
 }

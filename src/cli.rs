@@ -107,6 +107,16 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, value_name = "SIZE", value_parser = positive_size)]
     pub max_body: Option<ByteSize>,
 
+    /// Pages fetched for all pages (`A`, `call --all-pages`) before the UI asks to go on or
+    /// `call` stops (default 10,000, or the profile's max_pages).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: Option<u64>,
+
+    /// The longest wait a server may ask for (Retry-After) while fetching all pages; a longer
+    /// one ends the run, naming it (default 300, or the profile's max_wait_seconds).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
+    pub max_wait: Option<u64>,
+
     /// Colours for a dark or light terminal, or auto (ask the terminal); over
     /// $YOUNIUM_TUI_THEME and the config file's `theme`.
     #[arg(long, global = true, value_name = "dark|light|auto")]
@@ -267,9 +277,10 @@ pub struct CallArgs {
     /// compact JSON value per line to a pipe, pretty on a terminal. Checked before sending.
     #[arg(long, value_name = "FILTER")]
     pub jq: Option<String>,
-    /// Fetch every page of a paged list (api-version 2.1), several at once, and print all the
-    /// records as one array (or in --format). Progress goes to stderr on a terminal; Ctrl-C
-    /// stops it. A run that fails prints nothing and exits 1.
+    /// Fetch every page of a paged list (api-version 2.1, or a v3 export), several at once, and
+    /// print all the records as one array (or in --format), a page at a time as each one's turn
+    /// comes. Waits go to stderr, progress too on a terminal; Ctrl-C stops it. A run that fails
+    /// names the page and exits 1 (what was written is pages 1–N only; CSV writes nothing).
     #[arg(long, conflicts_with = "jq")]
     pub all_pages: bool,
     /// Requests in flight with --all-pages, 1 to 8 (default: the profile's concurrency, else 4).

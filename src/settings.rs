@@ -6,6 +6,8 @@
 //! Reading the secret is the next, separate step (a command or the OS keyring may take a
 //! moment): the headless commands do it at once, the UI off its thread.
 
+mod all_pages;
+
 use std::time::Duration;
 
 use crate::cli::ConnectionArgs;
@@ -81,9 +83,10 @@ pub struct Settings {
     pub api_version: ApiVersion,
     pub http: HttpOptions,
     pub manager: ManagerOptions,
-    /// Requests in flight when fetching all the pages of a list: the profile's `concurrency`,
-    /// else 4 (`call --concurrency` wins over both).
-    pub concurrency: usize,
+    /// How all the pages of a list are fetched: the profile's `concurrency`, `max_pages` and
+    /// `max_wait_seconds`, the `--max-pages` and `--max-wait` flags over the last two, else the
+    /// defaults (`call --concurrency` wins over the concurrency).
+    pub all_pages: crate::younium::all_pages::Options,
     /// Legal entities known without asking the server, for the diagnosis when `GET /Users`
     /// cannot be read: the profile's list (found or used before), else the one in use.
     pub known_entities: Vec<LegalEntity>,
@@ -133,6 +136,12 @@ pub enum SettingsError {
         crate::younium::all_pages::MAX_CONCURRENCY
     )]
     Concurrency { value: usize },
+    #[error("the profile's max_pages is 0, which would fetch no page: give 1 or more")]
+    ZeroMaxPages,
+    #[error(
+        "the profile's max_wait_seconds is 0, which would end a run at any Retry-After: give 1 or more seconds"
+    )]
+    ZeroMaxWait,
     #[error("{THEME_ENV}={value:?} is not a theme: use {}", ThemeChoice::NAMES)]
     Theme { value: String },
 }
@@ -208,7 +217,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
             .unwrap_or_default(),
         http: http_options(flags, p)?,
         manager: manager_options(p),
-        concurrency: concurrency(p)?,
+        all_pages: all_pages::resolve(flags, p)?,
         known_entities,
         profile: profile_name,
         secret,
@@ -222,16 +231,6 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
             .map(|h| h.limits())
             .unwrap_or_default(),
     })
-}
-
-/// The profile's `concurrency` (1..=8), else the default.
-fn concurrency(p: Option<&Profile>) -> Result<usize, SettingsError> {
-    use crate::younium::all_pages::{MAX_CONCURRENCY, Options};
-    match p.and_then(|p| p.concurrency) {
-        None => Ok(Options::default().concurrency),
-        Some(value) if (1..=MAX_CONCURRENCY).contains(&value) => Ok(value),
-        Some(value) => Err(SettingsError::Concurrency { value }),
-    }
 }
 
 /// `--theme`, else `YOUNIUM_TUI_THEME`, else the config file's `theme` (a top-level key,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
-use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress};
+use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress, Target};
 use younium_tui::younium::paging::with_page;
 use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{
@@ -89,20 +89,19 @@ async fn run(
     options: Options,
     first: Option<&younium_tui::younium::ApiResponse>,
     cancel: CancellationToken,
-    on_progress: impl FnMut(&Progress) + Send,
+    mut on_progress: impl FnMut(&Progress) + Send,
 ) -> Merged {
-    all_pages::fetch_all(
+    let base_url = sim.base_url();
+    let settings = settings(ApiVersion::V2_1);
+    let target = Target {
         client,
-        &sim.base_url(),
-        req,
-        &settings(ApiVersion::V2_1),
-        options,
-        first,
-        on_progress,
-        cancel,
-    )
-    .await
-    .expect("a run")
+        base_url: &base_url,
+        request: req,
+        settings: &settings,
+    };
+    all_pages::collect(target, options, first, &mut on_progress, cancel)
+        .await
+        .expect("a run")
 }
 
 fn pages_of(total: usize) -> u64 {
@@ -367,7 +366,8 @@ async fn cancelling_keeps_the_pages_merged_so_far() {
     let client = client(&sim);
     let truth = truth(&sim, &client).await;
     let pages = pages_of(truth.len());
-    // Page 6 hangs; every other page comes. Cancel once all but page 6 are in.
+    // Page 6 hangs; the pages after it come as far as the run holds pages (concurrency + 1
+    // held: page 6 in flight, 7 to 10 waiting), and no further. Cancel once those are in.
     sim.script_fault(ScriptedFault::new(
         "/Invoices",
         Some(6),
@@ -383,7 +383,7 @@ async fn cancelling_keeps_the_pages_merged_so_far() {
         None,
         cancel,
         move |p| {
-            if p.pages_done == pages - 1 {
+            if p.pages_done == 5 + 4 {
                 stop.cancel();
             }
         },
@@ -391,6 +391,19 @@ async fn cancelling_keeps_the_pages_merged_so_far() {
     .await;
     assert_eq!(merged.finish, Finish::Stopped);
     assert_eq!(merged.pages, 5);
+    let highest = invoice_requests(&sim)
+        .iter()
+        .filter_map(|r| {
+            r.query
+                .split("PageNumber=")
+                .nth(1)?
+                .split('&')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .max();
+    assert_eq!(highest, Some(10), "no page past the window was sent");
     assert_eq!(ids(&merged.records), truth[..5 * PAGE_SIZE as usize]);
     assert_eq!(merged.summary(), format!("pages 1–5 of {pages}: stopped"));
     // Not shut down gracefully: that would wait for the hanging page.
@@ -441,14 +454,18 @@ async fn a_bare_array_is_every_record_already() {
     let request = ApiRequest::new(Method::Get, "/Invoices");
     let base_url = sim.base_url();
     let v2_0 = settings(ApiVersion::V2_0);
-    let run = all_pages::fetch_all(
-        &client,
-        &base_url,
-        &request,
-        &v2_0,
+    let mut quiet = |_: &Progress| {};
+    let target = Target {
+        client: &client,
+        base_url: &base_url,
+        request: &request,
+        settings: &v2_0,
+    };
+    let run = all_pages::collect(
+        target,
         Options::default(),
         None,
-        |_| {},
+        &mut quiet,
         CancellationToken::new(),
     );
     // The runner spawns it on the runtime: the future must be Send.
@@ -458,14 +475,18 @@ async fn a_bare_array_is_every_record_already() {
     assert_eq!(merged.finish, Finish::Complete);
     assert_eq!((merged.pages, merged.record_count), (1, truth.len() as u64));
     assert_eq!(ids(&merged.records), truth);
-    let err = all_pages::fetch_all(
-        &client,
-        &sim.base_url(),
-        &ApiRequest::new(Method::Post, "/Invoices"),
-        &settings(ApiVersion::V2_1),
+    let post = ApiRequest::new(Method::Post, "/Invoices");
+    let v2_1 = settings(ApiVersion::V2_1);
+    let target = Target {
+        request: &post,
+        settings: &v2_1,
+        ..target
+    };
+    let err = all_pages::collect(
+        target,
         Options::default(),
         None,
-        |_| {},
+        &mut quiet,
         CancellationToken::new(),
     )
     .await

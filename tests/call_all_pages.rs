@@ -104,8 +104,11 @@ async fn all_pages_as_csv_end_to_end() {
     sim.shutdown().await;
 }
 
+/// A run that fails keeps what it streamed (item 12 of "Exact": the pages are written as their
+/// turn comes): NDJSON has the records of the pages before the failed one, JSON is left open
+/// (it does not parse as whole), CSV writes nothing; stderr names the page; exit 1.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn all_pages_json_by_default_and_a_failed_run_prints_nothing() {
+async fn all_pages_json_by_default_and_a_failed_run_keeps_only_what_streamed() {
     let sim = simulator().await;
     let truth = truth(&sim).await;
     let out = run(&sim, &["call", "GET", "/Invoices", "--all-pages"]).await;
@@ -113,31 +116,57 @@ async fn all_pages_json_by_default_and_a_failed_run_prints_nothing() {
     let records: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(records.len(), truth.len());
 
-    sim.script_fault(
-        ScriptedFault::new("/Invoices", Some(2), ScriptedAction::ServerError(502)).times(10),
-    );
-    let out = run(
-        &sim,
-        &[
-            "call",
-            "GET",
-            "/Invoices",
-            "-q",
-            "PageSize=50",
-            "--all-pages",
-            "--format",
-            "ndjson",
-        ],
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
-    let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("page 2 failed: 502 Bad Gateway"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("nothing written"), "{stderr}");
+    for (format, written) in [
+        ("ndjson", "written: the records of pages 1–2 only"),
+        (
+            "json",
+            "written: the records of pages 1–2 only, the JSON array left open",
+        ),
+        ("csv", "nothing written"),
+    ] {
+        sim.script_fault(
+            ScriptedFault::new("/Invoices", Some(3), ScriptedAction::ServerError(502)).times(4),
+        );
+        let out = run(
+            &sim,
+            &[
+                "call",
+                "GET",
+                "/Invoices",
+                "-q",
+                "PageSize=50",
+                "--all-pages",
+                "--format",
+                format,
+            ],
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("page 3 failed: 502 Bad Gateway"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(written), "{format}: {stderr}");
+        let stdout = text(&out.stdout);
+        match format {
+            "ndjson" => {
+                let ids: Vec<String> = stdout
+                    .lines()
+                    .map(|l| {
+                        serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string()
+                    })
+                    .collect();
+                assert_eq!(ids.len(), 100);
+            }
+            "json" => {
+                assert!(stdout.starts_with("[\n") && !stdout.trim_end().ends_with(']'));
+                assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_err());
+            }
+            _ => assert!(stdout.is_empty(), "{stdout}"),
+        }
+        sim.clear_script();
+    }
     sim.clear_script();
 
     let out = run(&sim, &["call", "GET", "/Invoices", "--concurrency", "3"]).await;
@@ -288,4 +317,157 @@ async fn all_pages_is_recorded_as_one_history_entry() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", history.display()));
     }
+}
+
+/// Item 15: the first page cut short (or a gateway's HTML page) is retried like a 5xx, and a
+/// first page that keeps failing is named and exits 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_page_cut_short_or_in_html_is_retried_and_named_when_it_fails() {
+    let sim = simulator().await;
+    let truth = truth(&sim).await;
+    sim.script_fault(ScriptedFault::new("/Invoices", None, ScriptedAction::Cut));
+    sim.script_fault(ScriptedFault::new(
+        "/Invoices",
+        Some(2),
+        ScriptedAction::Html,
+    ));
+    let args = [
+        "call",
+        "GET",
+        "/Invoices",
+        "-q",
+        "PageSize=50",
+        "--all-pages",
+        "--format",
+        "ndjson",
+    ];
+    let out = run(&sim, &args).await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(text(&out.stdout).lines().count(), truth.len());
+    assert!(
+        stderr.contains("note: page 1: 200 OK: the answer"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("note: page 2: 502 Bad Gateway"), "{stderr}");
+    assert!(stderr.contains(": retry 1 of 3 in "), "{stderr}");
+
+    sim.script_fault(ScriptedFault::new("/Invoices", None, ScriptedAction::Html).times(4));
+    let out = run(&sim, &args).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: page 1 failed: 502 Bad Gateway"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    sim.shutdown().await;
+}
+
+/// Item 14: every wait is said on stderr (not a terminal here); a Retry-After longer than the
+/// longest wait (`--max-wait`, default 5 min) ends the run at once, naming the server's wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waits_are_said_and_one_past_the_longest_wait_ends_the_run() {
+    let sim = simulator().await;
+    let rate_limit = |value: &str| {
+        ScriptedFault::new(
+            "/Invoices",
+            Some(2),
+            ScriptedAction::RateLimited {
+                retry_after: Some(value.into()),
+            },
+        )
+    };
+    let args = [
+        "call",
+        "GET",
+        "/Invoices",
+        "-q",
+        "PageSize=50",
+        "--all-pages",
+        "--format",
+        "ndjson",
+    ];
+    sim.script_fault(rate_limit("1"));
+    let out = run(&sim, &args).await;
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: page 2: 429 Too Many Requests: the run waits 1 s, as the server asked (Retry-After: 1)"),
+        "{stderr}"
+    );
+
+    sim.script_fault(rate_limit("999999999"));
+    let out = run(&sim, &args).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("page 2 failed: 429 Too Many Requests: Rate limit is exceeded.; the server asked to wait 11,574 days (Retry-After: 999999999), longer than the 5 min a run waits"),
+        "{stderr}"
+    );
+
+    sim.script_fault(rate_limit("2"));
+    let mut short = args.to_vec();
+    short.extend(["--max-wait", "1"]);
+    let out = run(&sim, &short).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("(Retry-After: 2), longer than the 1 s a run waits"),
+        "{stderr}"
+    );
+    sim.shutdown().await;
+}
+
+/// Item 13: a list of a billion pages stops before anything is written, naming the cap and how
+/// to raise it; an endless v3 cursor stops at `--max-pages` with those pages written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_cap_stops_a_run_and_says_why() {
+    let sim = simulator().await;
+    let out = run(
+        &sim,
+        &[
+            "call",
+            "GET",
+            "/SimulatorPages",
+            "-q",
+            "pages=1000000000",
+            "--all-pages",
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("1,000,000,000 pages, more than the 10,000-page cap: none fetched (--max-pages N, or max_pages in the profile, raises the cap); nothing written"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    let out = run(
+        &sim,
+        &[
+            "call",
+            "GET",
+            "/v3/SimulatorPages",
+            "-q",
+            "pages=1000000000",
+            "-q",
+            "pageSize=4",
+            "--all-pages",
+            "--max-pages",
+            "3",
+            "--format",
+            "ndjson",
+        ],
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("pages 1–3: stopped at the 3-page cap, the list goes on"),
+        "{stderr}"
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 12);
+    sim.shutdown().await;
 }

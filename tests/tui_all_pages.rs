@@ -60,7 +60,7 @@ fn started(app: &mut App) -> u64 {
             },
         ] => {
             assert_eq!(request.path, "/Accounts");
-            assert_eq!(first.status, 200);
+            assert_eq!(first.as_ref().map(|f| f.status), Some(200));
             assert_eq!(options.concurrency, 4);
             *id
         }
@@ -91,6 +91,7 @@ fn merged(pages: u64, finish: Finish) -> Merged {
         pages_total: Some(40),
         finish,
         elapsed: Duration::from_secs(pages),
+        head: None,
     }
 }
 
@@ -265,5 +266,77 @@ fn a_send_while_it_runs_asks_first_and_yes_stops_it() {
             result: Ok(merged(6, Finish::Stopped)),
         })
         .0
+    );
+}
+
+/// Item 13 of "Exact": the run reaching its page cap asks before going past it; yes goes on,
+/// no stops there (the engine keeps the pages); a question while another is open waits, and
+/// `A` asks it. Item 12: a run stopped at the body limit names the pages kept.
+#[test]
+fn the_page_cap_asks_before_going_past_it() {
+    use younium_tui::younium::all_pages::CapReached;
+    use younium_tui::younium::limit::ByteSize;
+    let mut app = paged_app();
+    let id = started(&mut app);
+    let cap = CapReached {
+        pages: 10_000,
+        pages_total: None,
+        cap: 10_000,
+    };
+    assert!(
+        app.update(Action::AllPagesCap {
+            id,
+            cap: cap.clone()
+        })
+        .0
+    );
+    let Some(Overlay::Confirm(question)) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(
+        question.lines[0],
+        "10,000 pages fetched (the 10,000-page cap, max_pages) and the list goes on."
+    );
+    let effects = press(&mut app, KeyCode::Char('y'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::AllPagesPastCap(true)]),
+        "{effects:?}"
+    );
+    app.update(Action::AllPagesCap {
+        id,
+        cap: cap.clone(),
+    });
+    let effects = press(&mut app, KeyCode::Char('n'));
+    assert!(
+        matches!(effects.as_slice(), [Effect::AllPagesPastCap(false)]),
+        "{effects:?}"
+    );
+    assert!(app.overlay.is_none());
+
+    // Another question is open: the run waits, the bar says so, `A` asks.
+    app.overlay = Some(Overlay::Help { scroll: 0 });
+    app.update(Action::AllPagesCap { id, cap });
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    app.overlay = None;
+    assert!(render(&mut app).contains("waiting at the 10,000-page cap"));
+    press(&mut app, KeyCode::Char('A'));
+    assert!(
+        matches!(app.overlay, Some(Overlay::Confirm(_))),
+        "{:?}",
+        app.overlay
+    );
+    app.overlay = None;
+
+    let full = Finish::Sink(younium_tui::younium::all_pages::SinkStop::Full {
+        limit: ByteSize::mib(512),
+    });
+    app.update(Action::AllPagesDone {
+        id,
+        result: Ok(merged(12, full)),
+    });
+    let notes = &app.response.shown().unwrap().notes;
+    assert_eq!(
+        notes[0],
+        "merged into one array: pages 1–12 of 40 kept: 512 MB limit"
     );
 }

@@ -188,3 +188,44 @@ fn a_v3_page_shows_its_number_and_count_in_the_status_line() {
     assert!(screen.contains("v3 page 2 (1 record)"), "{screen}");
     insta::assert_snapshot!("response_v3_page_2", screen);
 }
+
+/// Item 9 of "Exact": `A` on page 2 of a v3 chain fetches from the chain's first request (the
+/// one that was sent for page 1), not from page 2 taken for page 1, so no record is dropped and
+/// the pages are counted from 1. Two steps on still leads back to the same first request.
+#[test]
+fn all_pages_from_a_later_v3_page_starts_from_the_first_request() {
+    let mut app = showing_first_page(
+        r#"{"items":[{"id":"a"},{"id":"b"}],"nextPage":"/v3/Invoices?pageSize=2&cursor=c2ltLXYzOjI"}"#,
+    );
+    let (id, _) = sent(&press(&mut app, KeyCode::Char('>'))).expect("> sends");
+    answer(
+        &mut app,
+        id,
+        r#"{"items":[{"id":"c"},{"id":"d"}],"nextPage":"/v3/Invoices?pageSize=2&cursor=c2ltLXYzOjQ"}"#,
+    );
+    let (id, _) = sent(&press(&mut app, KeyCode::Char('>'))).expect("> sends again");
+    answer(
+        &mut app,
+        id,
+        r#"{"items":[{"id":"e"}],"nextPage":"/v3/Invoices?pageSize=2&cursor=c2ltLXYzOjU"}"#,
+    );
+    assert_eq!(summary(&app), "v3 page 3 (1 record)");
+    let effects = press(&mut app, KeyCode::Char('A'));
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AllPages { request, .. } => Some(request.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("A starts a run: {effects:?} {:?}", app.status));
+    assert_eq!(request.path, "/v3/Invoices");
+    assert_eq!(
+        request.query,
+        vec![Param::new("pageSize", "2")],
+        "the first page's request, no cursor"
+    );
+    let first_given = effects
+        .iter()
+        .any(|e| matches!(e, Effect::AllPages { first: Some(_), .. }));
+    assert!(!first_given, "page 3 on screen is not page 1 of the run");
+}

@@ -80,6 +80,24 @@ pub async fn run(
         ),
         http: resolved.http.clone(),
     };
+    if args.all_pages {
+        // Every page, the first too, is fetched (and retried) by the run; the history keeps
+        // the merged records as one entry.
+        let recording = recorder.map(|history| super::call_pages::Recording {
+            history,
+            profile: resolved.profile.clone(),
+            environment: resolved.environment.clone(),
+            api_version: resolved.settings.api_version,
+        });
+        let target = crate::younium::all_pages::Target {
+            client: &client,
+            base_url: resolved.environment.base_url(),
+            request: &req,
+            settings: &resolved.settings,
+        };
+        let options = super::call_pages::options(args, resolved.all_pages);
+        return super::call_pages::run_all(args, target, options, recording).await;
+    }
     let outcome = match client
         .call(resolved.environment.base_url(), &req, &resolved.settings)
         .await
@@ -91,34 +109,6 @@ pub async fn run(
         }
     };
     let response = &outcome.response;
-    if args.all_pages {
-        // The first page is this answer; the run fetches the rest and the history keeps the
-        // merged records as one entry.
-        let base_url = resolved.environment.base_url();
-        let options = super::call_pages::options(args, resolved.concurrency);
-        let run = super::call_pages::run_all(
-            args,
-            &client,
-            base_url,
-            &req,
-            &resolved.settings,
-            options,
-            response,
-        )
-        .await?;
-        if let (Some(recorder), Some(merged)) = (recorder, &run.merged) {
-            let list = crate::younium::all_pages::list_request(&req);
-            let context = Context::of_sent(
-                resolved.profile.clone(),
-                resolved.environment.clone(),
-                response,
-                resolved.settings.api_version,
-            );
-            recorder.record_exchange(&context, &list, &merged.as_response(response));
-            recorder.close();
-        }
-        return Ok(run.code);
-    }
     if let Some(recorder) = recorder {
         let context = Context::of_sent(
             resolved.profile.clone(),

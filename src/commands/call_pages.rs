@@ -1,47 +1,68 @@
 //! `call --all-pages` and `call --format`: every page of a list, and the records of an answer
 //! as JSON, NDJSON or CSV, streamed to stdout.
+//!
+//! With `--all-pages` the records go out a page at a time as each page's turn comes
+//! ([`PageWriter`]); CSV is spooled until the last page, its header needing every record's
+//! fields. Waits are said on stderr, terminal or not; progress too on a terminal.
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 
 use super::output::say;
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR};
 use crate::cli::CallArgs;
+use crate::export::stream::PageWriter;
 use crate::export::{self, ExportError, Format};
+use crate::history::{Context, History, Record};
 use crate::pretty::thousands;
 use crate::sanitize;
-use crate::session::ApiClient;
-use crate::younium::all_pages::{self, AllPagesError, Finish, Options, Progress};
-use crate::younium::{ApiRequest, ApiResponse, CallSettings};
+use crate::younium::all_pages::{
+    self, Finish, Observer, Options, Outcome, Progress, Sink, SinkStop, Target, Wait,
+};
+use crate::younium::{ApiRequest, ApiResponse, ApiVersion, Environment};
 
 /// The status of a run stopped with Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
-/// The run's options: `--concurrency`, else the profile's (or the default).
-pub fn options(args: &CallArgs, profile_concurrency: usize) -> Options {
+/// The run's options: the settings' (profile, flags), with `--concurrency` over them.
+pub fn options(args: &CallArgs, resolved: Options) -> Options {
     Options {
         concurrency: args
             .concurrency
-            .map_or(profile_concurrency, usize::from)
+            .map_or(resolved.concurrency, usize::from)
             .clamp(1, all_pages::MAX_CONCURRENCY),
-        ..Options::default()
+        ..resolved
     }
 }
 
-/// Fetches every page and prints the records; nothing reaches stdout unless every page came.
+/// Where the merged records are recorded: the history and what its entry says of the call.
+pub struct Recording {
+    pub history: History,
+    pub profile: Option<String>,
+    pub environment: Environment,
+    pub api_version: ApiVersion,
+}
+
+/// Fetches every page (the first one too) and streams the records to stdout as each page's
+/// turn comes; the merged records are one history entry.
 pub async fn run_all(
     args: &CallArgs,
-    client: &ApiClient,
-    base_url: &str,
-    req: &ApiRequest,
-    settings: &CallSettings,
+    target: Target<'_>,
     options: Options,
-    first: &ApiResponse,
-) -> anyhow::Result<RunOutcome> {
+    recording: Option<Recording>,
+) -> anyhow::Result<ExitCode> {
     let format = args.format.unwrap_or(Format::Json);
+    let keep = recording
+        .as_ref()
+        .map(|r| r.history.limits().max_body.saturating_add(64 * 1024));
+    let mut sink = Stdout {
+        writer: PageWriter::new(format, stdout_writer(format))?,
+        kept: keep.map(Kept::new),
+    };
     let cancel = CancellationToken::new();
     let on_ctrl_c = {
         let cancel = cancel.clone();
@@ -51,74 +72,208 @@ pub async fn run_all(
             }
         })
     };
-    let terminal = io::stderr().is_terminal();
-    let show = |p: &Progress| {
-        if terminal {
-            let _ = write!(io::stderr().lock(), "\r\x1b[2K{}", progress_line(p));
-        }
+    let mut stderr = Stderr {
+        terminal: io::stderr().is_terminal(),
     };
-    let result = all_pages::fetch_all(
-        client,
-        base_url,
-        req,
-        settings,
-        options,
-        Some(first),
-        show,
-        cancel,
-    )
-    .await;
+    let result = all_pages::fetch_all(target, options, None, &mut sink, &mut stderr, cancel).await;
     on_ctrl_c.abort();
-    if terminal {
-        let _ = write!(io::stderr().lock(), "\r\x1b[2K");
-    }
-    let merged = match result {
-        Ok(merged) => merged,
+    stderr.clear();
+    let outcome = match result {
+        Ok(outcome) => outcome,
         Err(error) => {
             say(format_args!("error: {error}"));
-            let code = match error {
-                AllPagesError::Failed {
-                    status: Some(_), ..
-                } => EXIT_HTTP_ERROR,
-                _ => EXIT_FAILURE,
-            };
-            return Ok(RunOutcome::failed(code));
+            return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };
-    let took = format!("{:.1} s", merged.elapsed.as_secs_f64());
-    let code = match &merged.finish {
+    let Stdout { writer, kept } = sink;
+    if let (Some(recording), Some(kept), Some(head)) = (recording, kept, &outcome.head) {
+        record(recording, target.request, head, kept, &outcome);
+    }
+    finish(format, writer, &outcome)
+}
+
+/// Ends the output as the run ended and says so; the exit status.
+fn finish(format: Format, writer: PageWriter<Out>, outcome: &Outcome) -> anyhow::Result<ExitCode> {
+    let summary = outcome.summary();
+    let took = format!("{:.1} s", outcome.elapsed.as_secs_f64());
+    let (code, hint) = match &outcome.finish {
         Finish::Complete => {
-            say(format_args!("{} · {took}", merged.summary()));
-            write_records(format, &merged.records)?;
-            ExitCode::SUCCESS
+            match writer.finish() {
+                Ok((written, _)) => {
+                    say(format_args!("{summary} · {took}"));
+                    if let Some(changes) = written.changes() {
+                        say(format_args!("note: {changes} (--csv-raw writes them as they are)"));
+                    }
+                }
+                Err(error) if is_broken_pipe(&error) => {}
+                Err(error) => {
+                    say(format_args!(
+                        "error: {summary}, but writing failed: {error}"
+                    ));
+                    return Ok(ExitCode::from(EXIT_HTTP_ERROR));
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
         }
-        Finish::Stopped => {
-            say(format_args!("{}; nothing written", merged.summary()));
-            ExitCode::from(EXIT_INTERRUPTED)
-        }
-        Finish::Failed { .. } => {
-            say(format_args!("error: {}; nothing written", merged.summary()));
-            ExitCode::from(EXIT_HTTP_ERROR)
-        }
+        // The reader has what it wanted.
+        Finish::Sink(SinkStop::Closed) => return Ok(ExitCode::SUCCESS),
+        Finish::Stopped => (EXIT_INTERRUPTED, ""),
+        Finish::Capped { .. } => (
+            EXIT_HTTP_ERROR,
+            " (--max-pages N, or max_pages in the profile, raises the cap)",
+        ),
+        Finish::Failed { .. } | Finish::Sink(_) => (EXIT_HTTP_ERROR, ""),
     };
-    Ok(RunOutcome {
-        code,
-        merged: Some(merged),
-    })
+    let written = writer.records();
+    let _ = writer.abandon();
+    let pages = match outcome.pages {
+        1 => "page 1".to_string(),
+        n => format!("pages 1–{}", thousands(n)),
+    };
+    let left = match (format, written, outcome.pages) {
+        (Format::Csv, _, _) | (_, 0, _) | (_, _, 0) => "nothing written".to_string(),
+        (Format::Ndjson, _, _) => format!("written: the records of {pages} only"),
+        _ => format!("written: the records of {pages} only, the JSON array left open"),
+    };
+    let error = if code == EXIT_INTERRUPTED {
+        ""
+    } else {
+        "error: "
+    };
+    say(format_args!("{error}{summary}{hint}; {left}"));
+    Ok(ExitCode::from(code))
 }
 
-/// How a run ended: the exit code, and the records when any page arrived.
-pub struct RunOutcome {
-    pub code: ExitCode,
-    pub merged: Option<all_pages::Merged>,
+/// Records the merged records (as far as the history keeps them) as one entry: the list
+/// without a page number, answered as page 1 was.
+fn record(
+    recording: Recording,
+    request: &ApiRequest,
+    head: &ApiResponse,
+    kept: Kept,
+    outcome: &Outcome,
+) {
+    let (body, size) = kept.finish();
+    let response = all_pages::merged_response(head, body, outcome.elapsed);
+    let context = Context::of_sent(
+        recording.profile,
+        recording.environment,
+        head,
+        recording.api_version,
+    );
+    let limits = recording.history.limits();
+    let list = all_pages::list_request(request);
+    recording.history.record(Record::from_exchange_of_size(
+        &context, &list, &response, &limits, size,
+    ));
+    recording.history.close();
 }
 
-impl RunOutcome {
-    fn failed(code: u8) -> Self {
-        RunOutcome {
-            code: ExitCode::from(code),
-            merged: None,
+/// What the run writes to: stdout, buffered, with JSON text passed through [`sanitize::json`]
+/// line by line (still the same JSON) and CSV through [`sanitize::multi_line`] only on a
+/// terminal (to a file or a pipe it is data).
+type Out = Box<dyn Write + Send>;
+
+fn stdout_writer(format: Format) -> Out {
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout);
+    match format {
+        f if f.is_csv() && terminal => Box::new(SafeLines::new(out, sanitize::multi_line)),
+        f if f.is_csv() => Box::new(out),
+        _ => Box::new(SafeLines::new(out, sanitize::json)),
+    }
+}
+
+/// The sink of a headless run: the records to stdout, and their first part for the history.
+struct Stdout {
+    writer: PageWriter<Out>,
+    kept: Option<Kept>,
+}
+
+impl Sink for Stdout {
+    fn page(&mut self, _page: u64, records: &[u8], count: u64) -> Result<(), SinkStop> {
+        if let Some(kept) = &mut self.kept {
+            kept.push(records, count);
         }
+        self.writer
+            .page(records)
+            .map_err(|error| match is_broken_pipe(&error) {
+                true => SinkStop::Closed,
+                false => SinkStop::Write(error.to_string()),
+            })
+    }
+}
+
+/// The merged records' first `keep` bytes (one JSON array when they all fit) and their size.
+struct Kept {
+    buf: Vec<u8>,
+    keep: usize,
+    size: u64,
+    records: u64,
+}
+
+impl Kept {
+    fn new(keep: u64) -> Kept {
+        Kept {
+            buf: vec![b'['],
+            keep: usize::try_from(keep).unwrap_or(usize::MAX),
+            size: 1,
+            records: 0,
+        }
+    }
+
+    fn push(&mut self, array: &[u8], count: u64) {
+        let inner = array
+            .strip_prefix(b"[")
+            .and_then(|a| a.strip_suffix(b"]"))
+            .unwrap_or(array);
+        if count == 0 || inner.is_empty() {
+            return;
+        }
+        let comma: &[u8] = if self.records > 0 { b"," } else { b"" };
+        self.records += count;
+        self.size += (comma.len() + inner.len()) as u64;
+        for part in [comma, inner] {
+            let room = self.keep.saturating_sub(self.buf.len());
+            self.buf.extend_from_slice(&part[..part.len().min(room)]);
+        }
+    }
+
+    /// The array (closed when whole) and the size of the whole one.
+    fn finish(mut self) -> (Bytes, u64) {
+        self.size += 1;
+        if self.buf.len() < self.keep {
+            self.buf.push(b']');
+        }
+        (Bytes::from(self.buf), self.size)
+    }
+}
+
+/// Says the waits on stderr, always, and the progress on a terminal.
+struct Stderr {
+    terminal: bool,
+}
+
+impl Stderr {
+    /// Clears the progress line (a terminal only).
+    fn clear(&self) {
+        if self.terminal {
+            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
+        }
+    }
+}
+
+impl Observer for Stderr {
+    fn progress(&mut self, p: &Progress) {
+        if self.terminal {
+            let _ = write!(io::stderr().lock(), "\r\x1b[2K{}", progress_line(p));
+        }
+    }
+
+    fn wait(&mut self, wait: &Wait) {
+        self.clear();
+        say(format_args!("note: {}", wait.describe()));
     }
 }
 
@@ -184,24 +339,30 @@ pub fn write_records(format: Format, body: &[u8]) -> anyhow::Result<()> {
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let clean: Option<fn(&str) -> Cow<'_, str>> = match format {
-        Format::Csv if terminal => Some(sanitize::multi_line),
-        Format::Csv => None,
+        f if f.is_csv() && terminal => Some(sanitize::multi_line),
+        f if f.is_csv() => None,
         _ => Some(sanitize::json),
     };
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let written = match clean {
         Some(clean) => {
             let mut safe = SafeLines::new(out, clean);
-            export::write(body, format, &mut safe).and_then(|_| Ok(safe.flush()?))
+            export::write(body, format, &mut safe).and_then(|w| Ok(safe.flush().map(|()| w)?))
         }
         None => {
             let mut out = out;
-            export::write(body, format, &mut out).and_then(|_| Ok(out.flush()?))
+            export::write(body, format, &mut out).and_then(|w| Ok(out.flush().map(|()| w)?))
         }
     };
     match written {
         Err(error) if is_broken_pipe(&error) => Ok(()),
-        other => other.map_err(anyhow::Error::from),
+        Err(error) => Err(error.into()),
+        Ok(written) => {
+            if let Some(changes) = written.changes() {
+                say(format_args!("note: {changes} (--csv-raw writes them as they are)"));
+            }
+            Ok(())
+        }
     }
 }
 
@@ -296,7 +457,7 @@ mod tests {
         };
         assert_eq!(
             progress_line(&p),
-            "pages 12/100 · 1,200/10,000 records · 600 records/s · 14 s left · rate-limited: waiting 1.5 s · 1 retry"
+            "pages 12/100 · 1,200/10,000 records · 600 records/s · 16 s left · rate-limited: waiting 1.5 s · 1 retry"
         );
     }
 }

@@ -39,8 +39,8 @@ pub struct Resolved {
     pub settings: CallSettings,
     pub http: Http,
     pub manager: ManagerOptions,
-    /// Requests in flight for `call --all-pages` (the profile's `concurrency`, else 4).
-    pub concurrency: usize,
+    /// How `call --all-pages` fetches (the profile's, the flags', else the defaults).
+    pub all_pages: crate::younium::all_pages::Options,
     /// Legal entities known without asking the server, for the diagnosis when `GET /Users`
     /// cannot be read: the profile's list (found or used before), else the one typed.
     pub known_entities: Vec<LegalEntity>,
@@ -79,7 +79,7 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
     Ok(Resolved {
         http: Http::new(settings.http)?,
         manager: settings.manager,
-        concurrency: settings.concurrency,
+        all_pages: settings.all_pages,
         settings: settings.call_settings(),
         environment: settings.environment,
         known_entities: settings.known_entities,

@@ -97,6 +97,10 @@ pub struct Profile {
     pub max_body: Option<ByteSize>,
     /// Requests in flight when fetching all the pages of a list (1 to 8; default 4).
     pub concurrency: Option<usize>,
+    /// Pages fetched before an all-pages run asks (the UI) or stops (`call`); default 10,000.
+    pub max_pages: Option<u64>,
+    /// The longest `Retry-After` an all-pages run waits; a longer one ends it. Default 300.
+    pub max_wait_seconds: Option<u64>,
     /// `[[profiles.NAME.requests]]`: the profile's saved requests (see `config::saved`).
     #[serde(default)]
     pub requests: Option<serde::de::IgnoredAny>,

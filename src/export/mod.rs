@@ -11,6 +11,7 @@
 mod csv_out;
 mod raw;
 pub mod records;
+pub mod stream;
 
 use std::fmt;
 use std::io::Write;

@@ -70,6 +70,20 @@ impl Record {
         response: &ApiResponse,
         limits: &Limits,
     ) -> Record {
+        let size = response.body.len() as u64;
+        Record::from_exchange_of_size(context, request, response, limits, size)
+    }
+
+    /// [`Record::from_exchange`] for an answer whose body is the first part of one `size`
+    /// bytes long (the merged records of `call --all-pages`, kept only as far as the history
+    /// keeps them): the entry says `size`, and the cut.
+    pub fn from_exchange_of_size(
+        context: &Context,
+        request: &ApiRequest,
+        response: &ApiResponse,
+        limits: &Limits,
+        size: u64,
+    ) -> Record {
         let request_headers = response.sent.headers.iter().map(stored_header).collect();
         let request_body = request
             .body
@@ -81,7 +95,6 @@ impl Record {
             .iter()
             .map(|(n, v)| (n.clone(), redact::header_value(n, v)))
             .collect();
-        let size = response.body.len() as u64;
         let body = match redact::jwts(&response.body) {
             std::borrow::Cow::Borrowed(_) => response.body.clone(),
             std::borrow::Cow::Owned(v) => Bytes::from(v),

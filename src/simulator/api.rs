@@ -14,6 +14,7 @@ use super::{
     resources::Resource,
     state::Shared,
     store::{Record, Table},
+    synthetic,
     tenant::{Permission, roles_json},
     v3::{self, V3Route},
     writes,
@@ -43,6 +44,8 @@ enum Route<'a> {
     Insights(&'a str),
     /// The v3 data-export API (see `v3.rs`).
     V3(V3Route<'a>),
+    /// The made-up lists of `synthetic.rs` (a simulator extension); `true`: the v3 one.
+    Synthetic(bool),
 }
 
 impl Route<'_> {
@@ -67,6 +70,13 @@ impl Route<'_> {
 fn route(path: &str) -> Option<Route<'_>> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is = |segment: &str, name: &str| segment.eq_ignore_ascii_case(name);
+    match segments.as_slice() {
+        [name] if is(name, synthetic::SEGMENT) => return Some(Route::Synthetic(false)),
+        [v3, name] if is(v3, "v3") && is(name, synthetic::SEGMENT) => {
+            return Some(Route::Synthetic(true));
+        }
+        _ => {}
+    }
     if let Some(v3) = v3::route(&segments) {
         return Some(Route::V3(v3));
     }
@@ -119,7 +129,7 @@ fn forbidden() -> Reply {
 fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Result<Reply, Reply> {
     // v3 is a URL prefix, not an api-version value: the header is not read there.
     let version = match route {
-        Route::V3(_) => ApiVersion::V2_1,
+        Route::V3(_) | Route::Synthetic(_) => ApiVersion::V2_1,
         _ => api_version(shared, request)?,
     };
     let principal = shared
@@ -174,6 +184,9 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
         (Route::Insights(set), Some(entity)) => {
             call.require(Some(entity), Permission::ReportView)?;
             Ok(insights::answer(shared, entity, set, request.query))
+        }
+        (Route::Synthetic(v3), Some(_)) => {
+            Ok(synthetic::answer(request.query, v3, request.trace_id))
         }
         (Route::V3(v3), Some(entity)) => {
             call.require(Some(entity), v3.resource().view_permission())?;

@@ -206,6 +206,10 @@ pub enum ScriptedAction {
     RevokeTokens,
     /// The answer comes this much later (on top of any latency fault).
     Delay(Duration),
+    /// A gateway's HTML error page (502), as the `html` fault answers.
+    Html,
+    /// The real answer cut short, as the `cut` fault answers.
+    Cut,
 }
 
 impl ScriptedFault {

@@ -35,6 +35,7 @@ mod resources;
 mod server;
 mod state;
 mod store;
+mod synthetic;
 mod tenant;
 mod v3;
 mod writes;

@@ -132,6 +132,8 @@ async fn scripted_reply(
             tokio::time::sleep(wait).await;
             api_call(shared, parts, body)
         }
+        ScriptedAction::Html => gateway_page(),
+        ScriptedAction::Cut => api_call(shared, parts, body).cut_short(CUT_AT),
     };
     Some(Some(reply))
 }

@@ -105,6 +105,11 @@ pub enum Action {
         id: u64,
         progress: crate::younium::all_pages::Progress,
     },
+    /// The all-pages run `id` reached its page cap with more to come: ask whether to go on.
+    AllPagesCap {
+        id: u64,
+        cap: crate::younium::all_pages::CapReached,
+    },
     /// The all-pages run `id` ended: its records (or why there are none).
     AllPagesDone {
         id: u64,
@@ -221,17 +226,20 @@ pub enum Effect {
     },
     /// Work on the history file (recording, the list, an entry, a comparison).
     History(HistoryJob),
-    /// Fetch every page of the list `request` asked for (`first` is the page on screen).
+    /// Fetch every page of the list `request` asked for (`first`: its answer, the page on
+    /// screen; `None`: fetch it too).
     AllPages {
         id: u64,
         base_url: String,
         request: Box<ApiRequest>,
         settings: CallSettings,
-        first: Box<crate::younium::ApiResponse>,
+        first: Option<Box<crate::younium::ApiResponse>>,
         options: crate::younium::all_pages::Options,
     },
     /// Stop the all-pages run, keeping the pages merged.
     StopAllPages,
+    /// The answer to the all-pages run's question at its page cap: go on, or stop there.
+    AllPagesPastCap(bool),
     /// Save a request in the config file at `path` (created when missing), with `profile`.
     SaveRequest {
         path: std::path::PathBuf,

@@ -1,23 +1,38 @@
 //! `A`: every page of the list on screen, fetched in the background (see
 //! `younium::all_pages`), shown as a progress bar over the page while it runs and as one JSON
 //! array when it ends, recorded in the history as one entry. Esc stops it and keeps the pages
-//! that arrived; a new send asks first.
+//! that arrived; a new send asks first; going past the page cap (`max_pages`) asks first too.
+//!
+//! A v3 page reached with `>` is a later link of a cursor chain: the run starts again from the
+//! chain's first request, so the records are every page's, and counted from page 1.
 
-use super::app::{App, Effect, Focus, Overlay};
+use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay};
 use super::panes::response::AllPagesRun;
 use crate::younium::Method;
-use crate::younium::all_pages::{Finish, Merged, Options, Progress, list_request};
+use crate::younium::all_pages::{CapReached, Finish, Merged, Progress, SinkStop, list_request};
 
 impl App {
-    /// `A` in the Response pane.
+    /// `A` in the Response pane (while a run waits at its page cap: its question again).
     pub(crate) fn start_all_pages(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
+        if let Some(run) = &self.response.all_pages
+            && let Some(cap) = run.at_cap.clone()
+        {
+            return Some(self.cap_question(run.id, &cap));
+        }
         if let Some(why) = self.why_no_all_pages() {
             self.status = Some(why);
             return None;
         }
-        let shown = self.response.shown()?;
-        let request = shown.request.clone();
-        let first = shown.response.clone();
+        let on_screen = self.response.shown()?.response.clone();
+        // A later page of a v3 chain: fetch from the chain's first request (nothing on screen
+        // is page 1 of it).
+        let (request, first) = match self.response.chain_first() {
+            Some(first_request) => (first_request.clone(), None),
+            None => (
+                self.response.shown()?.request.clone(),
+                Some(on_screen.clone()),
+            ),
+        };
         self.next_id += 1;
         let id = self.next_id;
         effects.push(Effect::AllPages {
@@ -25,18 +40,16 @@ impl App {
             base_url: self.connection.environment.base_url().to_string(),
             request: Box::new(request.clone()),
             settings: self.connection.settings(),
-            first: Box::new(first.clone()),
-            options: Options {
-                concurrency: self.concurrency,
-                ..Options::default()
-            },
+            first: first.clone().map(Box::new),
+            options: self.all_pages,
         });
         self.response.all_pages = Some(AllPagesRun {
             id,
             request,
-            first,
+            first: first.unwrap_or(on_screen),
             progress: None,
             stopping: false,
+            at_cap: None,
         });
         None
     }
@@ -60,7 +73,7 @@ impl App {
                 "Not a paged list: every page is fetched for an api-version 2.1 list or a v3 export."
                     .into(),
             ),
-            Some(p) if !p.has_next && !p.has_previous => {
+            Some(p) if !p.has_next && !p.has_previous && self.response.chain_first().is_none() => {
                 Some("The whole list is on this page: there is nothing more to fetch.".into())
             }
             Some(_) => None,
@@ -87,6 +100,53 @@ impl App {
         }
     }
 
+    /// The run reached its page cap with more to come: ask before going past it (when
+    /// another question is open, the bar says the run waits, and `A` asks).
+    pub(crate) fn on_all_pages_cap(&mut self, id: u64, cap: CapReached) -> bool {
+        let Some(run) = self.response.all_pages.as_mut().filter(|run| run.id == id) else {
+            return false;
+        };
+        run.at_cap = Some(cap.clone());
+        if self.overlay.is_none() {
+            self.overlay = Some(self.cap_question(id, &cap));
+        }
+        true
+    }
+
+    fn cap_question(&self, id: u64, cap: &CapReached) -> Overlay {
+        let more = match cap.pages_total {
+            Some(total) => format!("Fetch all {} pages?", crate::pretty::thousands(total)),
+            None => format!(
+                "Fetch {} more pages? (the profile's max_pages raises the cap)",
+                crate::pretty::thousands(self.all_pages.max_pages)
+            ),
+        };
+        Overlay::Confirm(Confirm {
+            title: "All pages: the page cap".into(),
+            lines: vec![
+                cap.describe(),
+                more,
+                "No stops here and keeps the pages fetched.".into(),
+            ],
+            danger: false,
+            on_yes: OnYes::AllPagesPastCap { id },
+        })
+    }
+
+    /// The answer to the question at the page cap.
+    pub(crate) fn answer_all_pages_cap(
+        &mut self,
+        id: u64,
+        go_on: bool,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        if let Some(run) = self.response.all_pages.as_mut().filter(|run| run.id == id) {
+            run.at_cap = None;
+            effects.push(Effect::AllPagesPastCap(go_on));
+        }
+        None
+    }
+
     /// The run ended: its records replace the page on screen and go into the history.
     pub(crate) fn on_all_pages_done(
         &mut self,
@@ -105,8 +165,16 @@ impl App {
         let Some(run) = self.response.all_pages.take() else {
             return false;
         };
+        if matches!(&self.overlay, Some(Overlay::Confirm(c)) if c.on_yes == (OnYes::AllPagesPastCap { id }))
+        {
+            self.overlay = None;
+        }
         let merged = match result {
-            Ok(merged) => merged,
+            Ok(merged) if merged.pages > 0 => merged,
+            Ok(merged) => {
+                self.status = Some(format!("All pages: {}", merged.summary()));
+                return true;
+            }
             Err(why) => {
                 self.status = Some(format!("All pages: nothing fetched: {why}"));
                 return true;
@@ -114,14 +182,24 @@ impl App {
         };
         let summary = merged.summary();
         let mut notes = vec![format!("merged into one array: {summary}")];
-        if let Finish::Failed { page, .. } = &merged.finish {
-            notes.push(format!(
+        match &merged.finish {
+            Finish::Failed { page, .. } => notes.push(format!(
                 "page {page} failed after its retries: the records above are pages 1–{} only",
                 merged.pages
-            ));
+            )),
+            Finish::Complete | Finish::Stopped => {}
+            Finish::Sink(SinkStop::Full { .. }) => notes.push(format!(
+                "the records above are pages 1–{} only (--max-body, or max_body in the profile, \
+                 raises the limit)",
+                merged.pages
+            )),
+            _ => notes.push(format!(
+                "the records above are pages 1–{} only",
+                merged.pages
+            )),
         }
         let request = list_request(&run.request);
-        let response = merged.as_response(&run.first);
+        let response = merged.as_response(merged.head.as_ref().unwrap_or(&run.first));
         self.status = Some(format!("All pages: {summary}"));
         self.record(&request, &response, effects);
         self.next_id += 1;

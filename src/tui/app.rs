@@ -95,6 +95,10 @@ pub enum OnYes {
     Load(Box<Loading>),
     /// Save the session's connection as the profile's default (`W`).
     SaveConnection,
+    /// Let the all-pages run `id` go past its page cap (no: it stops there).
+    AllPagesPastCap {
+        id: u64,
+    },
 }
 
 /// What can be loaded into the request builder.
@@ -220,8 +224,8 @@ pub struct App {
     pub maximised: bool,
     /// Whether answers are recorded, and where.
     pub history: HistoryAccess,
-    /// Requests in flight when fetching every page (`A`): the profile's `concurrency`.
-    pub concurrency: usize,
+    /// How every page is fetched (`A`): the profile's `concurrency`, `max_pages`, ….
+    pub all_pages: crate::younium::all_pages::Options,
     /// New idempotency keys.
     pub ids: IdSource,
     pub(crate) next_id: u64,
@@ -276,7 +280,7 @@ impl App {
             status: None,
             maximised: false,
             history: HistoryAccess::Off,
-            concurrency: crate::younium::all_pages::Options::default().concurrency,
+            all_pages: crate::younium::all_pages::Options::default(),
             ids: IdSource::random(),
             next_id: 0,
             quit: false,
@@ -389,6 +393,7 @@ impl App {
             Action::History(reply) => self.on_history(reply, &mut effects),
             Action::AllPagesProgress { id, progress } => self.on_all_pages_progress(id, progress),
             Action::AllPagesDone { id, result } => self.on_all_pages_done(id, result, &mut effects),
+            Action::AllPagesCap { id, cap } => self.on_all_pages_cap(id, cap),
             Action::RequestSaved(result) => {
                 self.on_request_saved(result);
                 true

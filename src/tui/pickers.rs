@@ -166,8 +166,12 @@ impl App {
                         self.save_connection(effects);
                         None
                     }
+                    OnYes::AllPagesPastCap { id } => self.answer_all_pages_cap(id, true, effects),
                 },
-                Some(Command::No) => None,
+                Some(Command::No) => match confirm.on_yes {
+                    OnYes::AllPagesPastCap { id } => self.answer_all_pages_cap(id, false, effects),
+                    _ => None,
+                },
                 _ => Some(Overlay::Confirm(confirm)),
             },
         }

@@ -127,7 +127,7 @@ impl App {
         c.secret_source = SecretSource::None;
         c.error = None;
         self.token.options = settings.manager;
-        self.concurrency = settings.concurrency;
+        self.all_pages = settings.all_pages;
         self.profile = settings.profile.clone();
         self.discovery_note = None;
         // What the profile has from here on: only legal entities found later are written.

@@ -69,7 +69,7 @@ pub struct Runner {
     /// Where answers are recorded (`None`: nowhere).
     history: Option<crate::history::History>,
     /// The all-pages run, with what stops it.
-    all_pages: Option<(tokio_util::sync::CancellationToken, JoinHandle<()>)>,
+    all_pages: Option<all_pages::AllPagesTask>,
 }
 
 impl Runner {
@@ -164,8 +164,8 @@ impl Runner {
     }
 
     async fn shutdown(&mut self) {
-        if let Some((cancel, _)) = &self.all_pages {
-            cancel.cancel();
+        if let Some(run) = &self.all_pages {
+            run.cancel.cancel();
         }
         for task in [self.in_flight.take(), self.diagnosis.take()]
             .into_iter()
@@ -203,8 +203,9 @@ impl Runner {
                 settings,
                 first,
                 options,
-            } => self.start_all_pages(id, base_url, *request, settings, *first, options),
+            } => self.start_all_pages(id, base_url, *request, settings, first, options),
             Effect::StopAllPages => self.stop_all_pages(),
+            Effect::AllPagesPastCap(go_on) => self.answer_all_pages(go_on),
             Effect::Send {
                 id,
                 base_url,

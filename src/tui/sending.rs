@@ -153,6 +153,11 @@ impl App {
     /// will show is counted here.
     pub(crate) fn go_to_page(&mut self, page: u64, effects: &mut Vec<Effect>) -> Option<Overlay> {
         let shown = self.response.shown()?;
+        let chain_first = self
+            .response
+            .chain_first()
+            .unwrap_or(&shown.request)
+            .clone();
         let (next, cursor) = match shown.page.as_ref() {
             Some(
                 info @ PageInfo {
@@ -177,7 +182,7 @@ impl App {
         };
         let overlay = self.send(next, None, SendChecks::default(), effects);
         if cursor && let Some(id) = self.response.in_flight() {
-            self.response.expect_page(id, page);
+            self.response.expect_page(id, page, chain_first);
         }
         overlay
     }

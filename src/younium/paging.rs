@@ -149,6 +149,21 @@ impl PageInfo {
         })
     }
 
+    /// The page an api-version 2.1 "nothing found" 400 stands for: page `number`, the last
+    /// one, without records.
+    pub fn nothing_found(number: u64) -> PageInfo {
+        PageInfo {
+            page_number: number,
+            page_size: None,
+            total_pages: Some(number),
+            total_count: None,
+            has_next: false,
+            has_previous: number > 1,
+            records: Some(0),
+            kind: PageKind::Numbered,
+        }
+    }
+
     /// A v3 page reached by following links from page 1: its number as counted by the caller.
     pub fn with_page_number(mut self, page_number: u64) -> PageInfo {
         self.page_number = page_number.max(1);

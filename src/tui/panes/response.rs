@@ -130,8 +130,10 @@ pub struct ResponsePane {
     /// Every page of the list on screen being fetched (`A`), shown as a bar over it.
     pub all_pages: Option<AllPagesRun>,
     /// The v3 page (counted by following `nextPage` links) that response `id` will be:
-    /// `(id, page)`. A cursor page does not say its own number.
-    next_page_number: Option<(u64, u64)>,
+    /// `(id, page, the request of page 1)`. A cursor page does not say its own number.
+    next_page_number: Option<(u64, u64, ApiRequest)>,
+    /// The request of page 1 of the v3 chain that response `id` (on screen) is a later page of.
+    chain_first: Option<(u64, ApiRequest)>,
     /// The response schema of the answer on screen, and its check.
     pub schema: SchemaView,
 }
@@ -171,6 +173,7 @@ impl Default for ResponsePane {
             body_cache: RefCell::new(None),
             all_pages: None,
             next_page_number: None,
+            chain_first: None,
             schema: SchemaView::default(),
         }
     }
@@ -196,9 +199,12 @@ impl ResponsePane {
         match &mut self.state {
             ResponseState::Shown(shown) if shown.id == id => {
                 shown.doc = Some(doc);
-                shown.page = match (page, self.next_page_number) {
-                    (Some(page), Some((for_id, number))) if page.is_cursor() && for_id == id => {
-                        Some(page.with_page_number(number))
+                shown.page = match (page, &self.next_page_number) {
+                    (Some(page), Some((for_id, number, first)))
+                        if page.is_cursor() && *for_id == id =>
+                    {
+                        self.chain_first = Some((id, first.clone()));
+                        Some(page.with_page_number(*number))
                     }
                     (page, _) => page,
                 };
@@ -208,9 +214,19 @@ impl ResponsePane {
         }
     }
 
-    /// Response `id` (being sent) is v3 page `page`, reached from the page on screen.
-    pub fn expect_page(&mut self, id: u64, page: u64) {
-        self.next_page_number = Some((id, page));
+    /// Response `id` (being sent) is v3 page `page`, reached from the page on screen; `first`
+    /// is the request of page 1 of the chain.
+    pub fn expect_page(&mut self, id: u64, page: u64, first: ApiRequest) {
+        self.next_page_number = Some((id, page, first));
+    }
+
+    /// The request of page 1 of the v3 chain the page on screen is a later page of.
+    pub fn chain_first(&self) -> Option<&ApiRequest> {
+        let shown = self.shown()?;
+        self.chain_first
+            .as_ref()
+            .filter(|(id, _)| *id == shown.id)
+            .map(|(_, first)| first)
     }
 
     /// Adds a note to the response on screen (shown under its status line).

@@ -3,43 +3,63 @@
 //!
 //! api-version 2.1 lists come 100 records a page at most. [`fetch_all`] reads the first page
 //! (or takes the one on screen), learns the total, and fetches the rest with several requests
-//! in flight, merging the records into one JSON array in page order whatever order the pages
-//! arrive in. 429 answers pause the whole run; 5xx and dropped connections are retried per
-//! page; a page that still fails ends the run with its number and the server's message, and
-//! cancelling keeps the pages merged so far. api-version 2.0 answers are bare arrays, already
-//! every record. v3 (`/v3/…`) lists are followed through `nextPage` one page after another
-//! (see [`v3`]).
+//! in flight, handing the records to a [`Sink`] in page order whatever order the pages arrive
+//! in; at most `concurrency + 1` pages are held at once (in flight or waiting their turn), so
+//! memory does not grow with the number of pages. [`collect`] is the sink that keeps
+//! them, up to the body limit, as one JSON array.
+//!
+//! 429 answers pause the whole run; 5xx, dropped connections and answers that cannot be read
+//! (cut short, a gateway's HTML page) are retried per page; every wait is told to the
+//! [`Observer`], and a server asking to wait longer than [`Options::max_wait`] ends the run.
+//! A run fetches at most [`Options::max_pages`] pages before it asks the observer whether to go
+//! on. A page that still fails ends the run with its number and the server's message, and
+//! cancelling keeps the pages handed on so far. api-version 2.0 answers are bare arrays,
+//! already every record. v3 (`/v3/…`) lists are followed through `nextPage` one page after
+//! another (see [`v3`]).
 
-mod merge;
+mod collect;
+mod context;
+mod numbered;
 mod page;
 mod progress;
+mod schedule;
 pub mod v3;
 
-use std::sync::Arc;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use self::merge::Merger;
-use self::page::{Chunk, PageFailure, RunContext};
+pub use self::collect::collect;
+pub use self::progress::{CapReached, Wait, WaitCause};
 use crate::session::{ApiClient, CallError};
-use crate::younium::paging::PageInfo;
-use crate::younium::request::{ApiRequest, ApiResponse, ApiVersion, CallSettings, Method, Param};
+use crate::younium::limit::ByteSize;
+use crate::younium::request::{ApiRequest, ApiResponse, CallSettings, Method, Param};
 
 /// The most requests in flight a run allows.
 pub const MAX_CONCURRENCY: usize = 8;
 /// The page size asked for when the request names none: the most api-version 2.1 allows.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
+/// Pages a run fetches before it asks (or, headless, stops): 10,000 pages of 100 records.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+/// The longest wait a server may ask for (`Retry-After`) before the run ends instead.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(300);
 
 /// How a run behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// Requests in flight at once, 1..=8 (clamped); default 4.
     pub concurrency: usize,
-    /// Retries per page after a 5xx answer or a dropped connection; default 3.
+    /// Retries per page after a 5xx answer, a dropped connection or an answer that cannot be
+    /// read; default 3.
     pub retries: u32,
+    /// Pages fetched before the observer is asked whether to go on ([`Observer::past_cap`]);
+    /// default [`DEFAULT_MAX_PAGES`]. A list known to be longer is asked about at the start.
+    pub max_pages: u64,
+    /// A `Retry-After` longer than this ends the run (naming the wait) instead of waiting;
+    /// default [`DEFAULT_MAX_WAIT`].
+    pub max_wait: Duration,
 }
 
 impl Default for Options {
@@ -47,6 +67,8 @@ impl Default for Options {
         Options {
             concurrency: 4,
             retries: 3,
+            max_pages: DEFAULT_MAX_PAGES,
+            max_wait: DEFAULT_MAX_WAIT,
         }
     }
 }
@@ -71,20 +93,64 @@ pub struct Progress {
     pub retries: u32,
 }
 
+/// Why a [`Sink`] took no more pages.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SinkStop {
+    /// The records kept reached their size limit (the body limit, `--max-body`).
+    #[error("{limit} limit")]
+    Full { limit: ByteSize },
+    /// The reader of the output went away (`| head`).
+    #[error("the reader stopped")]
+    Closed,
+    /// Writing the records failed.
+    #[error("could not write the records: {0}")]
+    Write(String),
+}
+
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Finish {
     Complete,
-    /// Cancelled: the pages merged before it are kept.
+    /// Cancelled: the pages handed on before it are kept.
     Stopped,
     /// `page` still failed after its retries (or failed in a way no retry mends).
     Failed {
         page: u64,
         message: String,
     },
+    /// The page cap was reached with more pages to come (or the list is known to be longer),
+    /// and going past it was declined.
+    Capped {
+        cap: u64,
+    },
+    /// The sink took no more pages.
+    Sink(SinkStop),
 }
 
-/// The records of a run.
+/// What a run did; the records went to its sink.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub record_count: u64,
+    /// Pages handed to the sink (always a run from the first page with no gap).
+    pub pages: u64,
+    pub pages_total: Option<u64>,
+    pub finish: Finish,
+    pub elapsed: Duration,
+    /// The answer to page 1 without its body (its status line and the request as sent), when
+    /// it came: the merged records are shown and recorded as its answer.
+    pub head: Option<ApiResponse>,
+}
+
+impl Outcome {
+    /// "all 40 pages · 4,000 records", "pages 1–17 of 40: stopped",
+    /// "pages 1–17 of 40: page 18 failed: <server's message>", "pages 1–120 of 900 kept: 512 MB
+    /// limit", "pages 1–10,000: stopped at the 10,000-page cap, the list goes on"
+    pub fn summary(&self) -> String {
+        progress::summary(self)
+    }
+}
+
+/// The records of a run kept in memory ([`collect`]).
 #[derive(Clone, Debug)]
 pub struct Merged {
     /// One JSON array of every record of the pages 1..=pages, in page order, none twice.
@@ -95,31 +161,90 @@ pub struct Merged {
     pub pages_total: Option<u64>,
     pub finish: Finish,
     pub elapsed: Duration,
+    /// The answer to page 1 without its body (see [`Outcome::head`]).
+    pub head: Option<ApiResponse>,
 }
 
 impl Merged {
-    /// "all 40 pages · 4,000 records", "pages 1–17 of 40: stopped",
-    /// "pages 1–17 of 40: page 18 failed: <server's message>"
+    /// The run's summary (see [`Outcome::summary`]).
     pub fn summary(&self) -> String {
-        progress::summary(self)
+        self.outcome().summary()
+    }
+
+    /// The run without its records.
+    pub fn outcome(&self) -> Outcome {
+        Outcome {
+            record_count: self.record_count,
+            pages: self.pages,
+            pages_total: self.pages_total,
+            finish: self.finish.clone(),
+            elapsed: self.elapsed,
+            head: self.head.clone(),
+        }
     }
 
     /// The merged records as one answer to [`list_request`]: the status line and the request
     /// as sent of `first` (the page the run started from), the records as its JSON body. The
     /// viewer shows it and the history keeps it as one entry.
     pub fn as_response(&self, first: &ApiResponse) -> ApiResponse {
-        ApiResponse {
-            status: first.status,
-            reason: first.reason.clone(),
-            headers: vec![(
-                "content-type".into(),
-                "application/json; charset=utf-8".into(),
-            )],
-            body: self.records.clone(),
-            elapsed: self.elapsed,
-            sent: first.sent.clone(),
-        }
+        merged_response(first, self.records.clone(), self.elapsed)
     }
+}
+
+/// `records` (a JSON array) as one answer with the status line and request as sent of `first`.
+pub fn merged_response(first: &ApiResponse, records: Bytes, elapsed: Duration) -> ApiResponse {
+    ApiResponse {
+        status: first.status,
+        reason: first.reason.clone(),
+        headers: vec![(
+            "content-type".into(),
+            "application/json; charset=utf-8".into(),
+        )],
+        body: records,
+        elapsed,
+        sent: first.sent.clone(),
+    }
+}
+
+/// Where the records of a run go, a page at a time.
+pub trait Sink: Send {
+    /// Page `page`'s records as one JSON array (`[]` when it has none). Called in page order,
+    /// once a page; an `Err` ends the run with [`Finish::Sink`].
+    fn page(&mut self, page: u64, records: &[u8], count: u64) -> Result<(), SinkStop>;
+}
+
+/// Who hears how a run goes. A closure `FnMut(&Progress)` hears the progress only, and
+/// declines to go past the page cap.
+pub trait Observer: Send {
+    /// How far the run has got (at most ~10 times a second, and once at the end).
+    fn progress(&mut self, progress: &Progress);
+
+    /// A wait is starting: a 429's pause of the whole run, or a page's retry.
+    fn wait(&mut self, wait: &Wait) {
+        let _ = wait;
+    }
+
+    /// The run reached its page cap with more to come: `true` goes on for another
+    /// [`Options::max_pages`] pages (or to the known end). Cancelling the run ends the question.
+    fn past_cap(&mut self, cap: &CapReached) -> impl Future<Output = bool> + Send {
+        let _ = cap;
+        std::future::ready(false)
+    }
+}
+
+impl<F: FnMut(&Progress) + Send> Observer for F {
+    fn progress(&mut self, progress: &Progress) {
+        self(progress)
+    }
+}
+
+/// The list a run pages through: the request, where to send it and with which headers.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub client: &'a ApiClient,
+    pub base_url: &'a str,
+    pub request: &'a ApiRequest,
+    pub settings: &'a CallSettings,
 }
 
 /// The request the merged records answer: the list without a page number.
@@ -131,37 +256,30 @@ pub fn list_request(request: &ApiRequest) -> ApiRequest {
     request
 }
 
-/// Why a run produced nothing at all.
+/// Why a run could not start at all. A page that failed (the first one too) is a
+/// [`Finish::Failed`], not an error.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AllPagesError {
     /// No call could be made (no token, a URL that may not be used, …).
     #[error(transparent)]
     Call(#[from] CallError),
-    /// The first page failed.
-    #[error("page {page} failed: {message}")]
-    Failed {
-        page: u64,
-        message: String,
-        /// The HTTP status of the last answer, when there was one.
-        status: Option<u16>,
-    },
     /// The answer is not a list (or the request is not a GET).
     #[error("{0}")]
     NotAList(String),
 }
 
-/// The request's own `PageSize`, if it sends one.
-fn page_size_of(req: &ApiRequest) -> Option<u64> {
+/// The request's own enabled numeric query parameter `name` (case-insensitive), if any.
+fn number_param(req: &ApiRequest, name: &str) -> Option<u64> {
     req.query
         .iter()
-        .find(|p| p.enabled && p.name.eq_ignore_ascii_case("PageSize"))
+        .find(|p| p.enabled && p.name.eq_ignore_ascii_case(name))
         .and_then(|p| p.value.trim().parse().ok())
 }
 
 /// The request with `PageSize` set to `size` when it has none.
 fn with_page_size(req: &ApiRequest, size: u64) -> ApiRequest {
     let mut req = req.clone();
-    if page_size_of(&req).is_none() {
+    if number_param(&req, "PageSize").is_none() {
         req.query
             .retain(|p| !p.name.eq_ignore_ascii_case("PageSize"));
         req.query.push(Param::new("PageSize", size.to_string()));
@@ -175,300 +293,98 @@ pub fn is_v3(req: &ApiRequest) -> bool {
     path.len() >= 3 && path[..3].eq_ignore_ascii_case("v3/")
 }
 
-/// Fetches every page of the list `request` asks for. `first` is the answer to the request
-/// itself when the caller has it (the page on screen), so it is not fetched again; pages
-/// before it are fetched too, so the result always starts at page 1.
+/// Fetches every page of the list `target` asks for and hands the records to `sink`.
+/// `first` is the answer to the request itself when the caller has it (the page on screen, or
+/// `call`'s first answer), so it is not fetched again unless it failed in a way a retry mends
+/// (then it counts as the page's first try); pages before it are fetched too, so the records
+/// always start at page 1.
 ///
-/// `progress` is called from this future (never from another thread) as the run goes, at
-/// most about ten times a second, and once more at the end. Cancelling `cancel` stops
-/// sending, drops the pages in flight and returns the pages merged so far
-/// ([`Finish::Stopped`]). `Err` only when nothing could be fetched at all.
-#[allow(clippy::too_many_arguments)]
+/// `observer` hears the progress from this future (never from another thread), the waits, and
+/// is asked before the run goes past [`Options::max_pages`]. Cancelling `cancel` stops sending,
+/// drops the pages in flight and ends with the pages handed on so far ([`Finish::Stopped`]).
+/// `Err` only when no call could be made, or the answer is not a list.
 pub async fn fetch_all(
-    client: &ApiClient,
-    base_url: &str,
-    request: &ApiRequest,
-    settings: &CallSettings,
+    target: Target<'_>,
     options: Options,
     first: Option<&ApiResponse>,
-    progress: impl FnMut(&Progress) + Send,
+    sink: &mut impl Sink,
+    observer: &mut impl Observer,
     cancel: CancellationToken,
-) -> Result<Merged, AllPagesError> {
+) -> Result<Outcome, AllPagesError> {
     let started = Instant::now();
+    let request = target.request;
     if request.method != Method::Get {
         return Err(AllPagesError::NotAList(format!(
             "only a GET list can be fetched page by page, not {}",
             request.method
         )));
     }
-    if is_v3(request) {
-        return v3::fetch_sequential(
-            client, base_url, request, settings, options, first, progress, cancel, started,
-        )
-        .await;
-    }
-    let page_size = page_size_of(request)
-        .or_else(|| first.and_then(|f| PageInfo::probe(&f.body)?.page_size))
-        .unwrap_or(DEFAULT_PAGE_SIZE);
-    let paged = settings.api_version == ApiVersion::V2_1;
-    let base = if paged {
-        with_page_size(request, page_size)
-    } else {
-        request.clone()
-    };
-    let ctx = Arc::new(RunContext::new(
-        client.clone(),
-        base_url,
-        base,
-        settings.clone(),
-        options,
-    ));
-    // The page the run starts from: the one given, or the first.
-    let (start_page, start) = match first {
-        Some(response) => {
-            let info = PageInfo::probe(&response.body);
-            let page = info.as_ref().map_or(1, |i| i.page_number.max(1));
-            match page::read_answer(response, page) {
-                Ok(chunk) => (page, chunk),
-                Err(failure) => return Err(failure.into_error()),
-            }
-        }
-        None => {
-            let page = paged.then_some(1);
-            let fetched = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => None,
-                result = page::fetch(ctx.clone(), page) => Some(result),
-            };
-            match fetched {
-                None => return Ok(stopped_before_start(started)),
-                Some(Ok(chunk)) => (1, chunk),
-                Some(Err(failure)) => return Err(failure.into_error()),
-            }
-        }
-    };
-    // A bare array (2.0, or a list that is not paged) is every record already.
-    let Some(info) = start.info.clone() else {
-        let elapsed = started.elapsed();
-        let mut progress = progress;
-        let record_count = start.count;
-        let records = match first {
-            Some(response) if start_page == 1 => response.body.clone(),
-            _ => Merger::single(start),
-        };
-        progress(&Progress {
-            pages_done: 1,
-            pages_total: Some(1),
-            records_done: record_count,
-            records_total: Some(record_count),
-            elapsed,
-            waiting: None,
-            retries: ctx.retries(),
-        });
-        return Ok(Merged {
-            records,
-            record_count,
-            pages: 1,
-            pages_total: Some(1),
-            finish: Finish::Complete,
-            elapsed,
-        });
-    };
     let run = Run {
-        ctx,
+        target,
         options,
+        sink,
+        observer,
+        cancel,
         started,
-        pages_total: info.total_pages,
-        records_total: info.total_count,
-        ended_at: (!info.has_next).then_some(start_page),
     };
-    Ok(run.go(start_page, start, progress, cancel).await)
-}
-
-fn stopped_before_start(started: Instant) -> Merged {
-    Merged {
-        records: Bytes::from_static(b"[]"),
-        record_count: 0,
-        pages: 0,
-        pages_total: None,
-        finish: Finish::Stopped,
-        elapsed: started.elapsed(),
+    if is_v3(request) {
+        v3::fetch_sequential(run, first).await
+    } else {
+        numbered::fetch(run, first).await
     }
 }
 
-/// One run of a paged list after its starting page.
-struct Run {
-    ctx: Arc<RunContext>,
-    options: Options,
-    started: Instant,
-    pages_total: Option<u64>,
-    records_total: Option<u64>,
-    /// The last page, once known without a total (a page that says there is no next).
-    ended_at: Option<u64>,
+/// What every kind of run is given.
+pub(super) struct Run<'a, S, O> {
+    pub target: Target<'a>,
+    pub options: Options,
+    pub sink: &'a mut S,
+    pub observer: &'a mut O,
+    pub cancel: CancellationToken,
+    pub started: Instant,
 }
 
-impl Run {
-    /// The last page to fetch, when known.
-    fn last_page(&self) -> Option<u64> {
-        self.pages_total.or(self.ended_at)
-    }
-
-    async fn go(
-        mut self,
-        start_page: u64,
-        start: Chunk,
-        mut progress: impl FnMut(&Progress) + Send,
-        cancel: CancellationToken,
-    ) -> Merged {
-        let concurrency = self.options.effective_concurrency() as u64;
-        // Pages arrived out of order wait in the merger; never let more than this many run
-        // ahead of the first missing page, so memory stays near the size of the records.
-        let window = concurrency * 4;
-        let mut merger = Merger::new(self.pages_total, start.bytes.len());
-        merger.offer(start_page, start);
-        let mut tasks: JoinSet<(u64, Result<Chunk, PageFailure>)> = JoinSet::new();
-        let mut aborts: Vec<(u64, tokio::task::AbortHandle)> = Vec::new();
-        let mut next_page = 1u64;
-        let mut failure: Option<(u64, String)> = None;
-        let mut stopped = false;
-        let mut tick = tokio::time::interval(progress::INTERVAL);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_sent: Option<Progress> = None;
-        loop {
-            // Start what may start.
-            while failure.is_none() && !stopped && (tasks.len() as u64) < concurrency {
-                if next_page == start_page {
-                    next_page += 1;
-                    continue;
-                }
-                let known_last = self.last_page();
-                let may = match known_last {
-                    Some(last) => next_page <= last,
-                    // No total: one page after another until one says it is the last.
-                    None => tasks.is_empty() && merger.next_missing() == next_page,
-                };
-                if !may || next_page >= merger.next_missing() + window {
-                    break;
-                }
-                let page = next_page;
-                let ctx = self.ctx.clone();
-                let handle = tasks.spawn(async move { (page, page::fetch(ctx, Some(page)).await) });
-                aborts.push((page, handle));
-                next_page += 1;
-            }
-            if tasks.is_empty() {
-                break;
-            }
-            tokio::select! {
-                biased;
-                _ = cancel.cancelled(), if !stopped => {
-                    stopped = true;
-                    tasks.abort_all();
-                }
-                joined = tasks.join_next() => {
-                    let Some(joined) = joined else { continue };
-                    let Ok((page, result)) = joined else { continue }; // aborted
-                    aborts.retain(|(p, _)| *p != page);
-                    match result {
-                        Ok(chunk) => {
-                            if let Some(info) = &chunk.info {
-                                self.note_page(page, info);
-                            }
-                            merger.offer(page, chunk);
-                        }
-                        Err(fail) => {
-                            if failure.as_ref().is_none_or(|(p, _)| page < *p) {
-                                // Pages after the failed one are of no use now.
-                                for (p, handle) in &aborts {
-                                    if *p > page {
-                                        handle.abort();
-                                    }
-                                }
-                                failure = Some((page, fail.message));
-                            }
-                        }
-                    }
-                }
-                _ = tick.tick() => {
-                    let now = self.progress(&merger);
-                    if last_sent.as_ref().is_none_or(|last| changed(last, &now)) {
-                        progress(&now);
-                        last_sent = Some(now);
-                    }
-                }
-            }
-        }
-        let elapsed = self.started.elapsed();
-        let finish = if stopped {
-            Finish::Stopped
-        } else if let Some((page, message)) = failure {
-            Finish::Failed { page, message }
-        } else if self.last_page().is_some_and(|last| merger.pages() < last) {
-            // Cannot happen with a server that keeps its totals; said rather than hidden.
-            Finish::Failed {
-                page: merger.next_missing(),
-                message: "the page was never answered".into(),
-            }
-        } else {
-            Finish::Complete
-        };
-        let mut last = self.progress(&merger);
-        last.elapsed = elapsed;
-        last.waiting = None;
-        progress(&last);
-        let (records, record_count, pages) = merger.finish();
-        Merged {
-            records,
-            record_count,
-            pages,
-            pages_total: self.pages_total,
+impl<S, O> Run<'_, S, O> {
+    /// The outcome of a run that ends now.
+    fn outcome(&self, counts: Counts, finish: Finish) -> Outcome {
+        Outcome {
+            record_count: counts.records,
+            pages: counts.pages,
+            pages_total: counts.pages_total,
             finish,
-            elapsed,
-        }
-    }
-
-    /// A page's envelope may end a list without a total.
-    fn note_page(&mut self, page: u64, info: &PageInfo) {
-        if self.pages_total.is_none() {
-            if let Some(total) = info.total_pages {
-                self.pages_total = Some(total);
-            } else if !info.has_next {
-                self.ended_at = Some(self.ended_at.map_or(page, |e| e.min(page)));
-            }
-        }
-        if self.records_total.is_none() {
-            self.records_total = info.total_count;
-        }
-    }
-
-    fn progress(&self, merger: &Merger) -> Progress {
-        Progress {
-            pages_done: merger.pages_arrived(),
-            pages_total: self.pages_total,
-            records_done: merger.records_arrived(),
-            records_total: self.records_total,
             elapsed: self.started.elapsed(),
-            waiting: self.ctx.waiting(),
-            retries: self.ctx.retries(),
+            head: counts.head,
         }
     }
 }
 
-/// Worth telling the caller: anything but the clock moved, or a wait is counting down.
-fn changed(last: &Progress, now: &Progress) -> bool {
-    now.waiting.is_some()
-        || last.waiting.is_some()
-        || (
-            last.pages_done,
-            last.records_done,
-            last.retries,
-            last.pages_total,
-        ) != (
-            now.pages_done,
-            now.records_done,
-            now.retries,
-            now.pages_total,
-        )
+impl<S, O: Observer> Run<'_, S, O> {
+    /// Asks the observer whether to go past the cap; `None` when the run is cancelled first.
+    async fn ask_past_cap(&mut self, question: &CapReached) -> Option<bool> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => None,
+            yes = self.observer.past_cap(question) => Some(yes),
+        }
+    }
+}
+
+/// What a run has handed on so far, and what it knows of the list.
+#[derive(Default)]
+pub(super) struct Counts {
+    pub pages: u64,
+    pub records: u64,
+    pub pages_total: Option<u64>,
+    pub records_total: Option<u64>,
+    pub head: Option<ApiResponse>,
+}
+
+impl Counts {
+    /// Page `page` (its `count` records) went to the sink.
+    fn handed(&mut self, page: u64, count: u64) {
+        self.pages = page;
+        self.records += count;
+    }
 }
 
 #[cfg(test)]
@@ -478,16 +394,22 @@ mod tests {
     #[test]
     fn page_size_is_kept_or_set() {
         let mut req = ApiRequest::new(Method::Get, "/Invoices");
-        assert_eq!(page_size_of(&with_page_size(&req, 100)), Some(100));
+        assert_eq!(
+            number_param(&with_page_size(&req, 100), "PageSize"),
+            Some(100)
+        );
         req.query.push(Param::new("pagesize", "7"));
-        assert_eq!(page_size_of(&with_page_size(&req, 100)), Some(7));
+        assert_eq!(
+            number_param(&with_page_size(&req, 100), "pageSize"),
+            Some(7)
+        );
         assert!(is_v3(&ApiRequest::new(Method::Get, "/v3/Invoices")));
         assert!(is_v3(&ApiRequest::new(Method::Get, "V3/Invoices")));
         assert!(!is_v3(&ApiRequest::new(Method::Get, "/v3x")));
         assert_eq!(
             Options {
                 concurrency: 99,
-                retries: 3
+                ..Options::default()
             }
             .effective_concurrency(),
             8

@@ -20,7 +20,10 @@ pub use headers::{
 pub(crate) use http::{BodyError, read_body};
 pub use http::{Http, HttpError, HttpOptions, install_crypto_provider, send};
 pub use response::{ApiResponse, RequestError, SentRequest, TransportError, TransportKind};
-pub use retry::{MAX_RETRY_AFTER, header_text, parse_retry_after, retry_after, retry_after_note};
+pub use retry::{
+    MAX_RETRY_AFTER, asked_retry_after, header_text, parse_retry_after, retry_after,
+    retry_after_note,
+};
 pub use urls::{build_url, check_token_destination};
 
 /// The `api-version` header's value.

@@ -49,7 +49,7 @@ pub fn retry_after_note(text: &str) -> Option<String> {
 
 /// The wait the server asked for, however long. A number too large for any clock is the
 /// longest wait there is.
-fn asked_retry_after(text: &str) -> Option<Duration> {
+pub fn asked_retry_after(text: &str) -> Option<Duration> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return Some(

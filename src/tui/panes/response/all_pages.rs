@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use crate::pretty::thousands;
 use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
-use crate::younium::all_pages::Progress;
+use crate::younium::all_pages::{CapReached, Progress};
 use crate::younium::{ApiRequest, ApiResponse};
 
 /// Rows the bar takes at the top of the pane.
@@ -28,6 +28,8 @@ pub struct AllPagesRun {
     pub progress: Option<Progress>,
     /// Esc was pressed: the pages in flight are dropped, the merged ones kept.
     pub stopping: bool,
+    /// The run waits at its page cap for an answer (`A` asks it again).
+    pub at_cap: Option<CapReached>,
 }
 
 impl AllPagesRun {
@@ -60,7 +62,17 @@ impl AllPagesRun {
             Span::styled("░".repeat(bar_width - filled), theme.dim()),
             Span::raw(format!(" {percent}")),
         ];
-        if !self.stopping {
+        if let Some(cap) = self.at_cap.as_ref().filter(|_| !self.stopping) {
+            bar.push(Span::styled(
+                format!(
+                    "   waiting at the {}-page cap: {} asks to go on, {} stops",
+                    thousands(cap.cap),
+                    keymap.hint_in(Scope::Response, Command::AllPages),
+                    keymap.hint_in(Scope::Response, Command::Cancel)
+                ),
+                theme.warn(),
+            ));
+        } else if !self.stopping {
             bar.push(Span::styled(
                 format!(
                     "   {} stops, keeping what arrived",
