@@ -102,7 +102,9 @@ fn finish(format: Format, writer: PageWriter<Out>, outcome: &Outcome) -> anyhow:
                 Ok((written, _)) => {
                     say(format_args!("{summary} · {took}"));
                     if let Some(changes) = written.changes() {
-                        say(format_args!("note: {changes} (--csv-raw writes them as they are)"));
+                        say(format_args!(
+                            "note: {changes} (--csv-raw writes them as they are)"
+                        ));
                     }
                 }
                 Err(error) if is_broken_pipe(&error) => {}
@@ -359,7 +361,9 @@ pub fn write_records(format: Format, body: &[u8]) -> anyhow::Result<()> {
         Err(error) => Err(error.into()),
         Ok(written) => {
             if let Some(changes) = written.changes() {
-                say(format_args!("note: {changes} (--csv-raw writes them as they are)"));
+                say(format_args!(
+                    "note: {changes} (--csv-raw writes them as they are)"
+                ));
             }
             Ok(())
         }
