@@ -16,9 +16,11 @@ pub mod jq;
 pub mod logging;
 pub mod memory;
 pub mod pretty;
-pub mod sanitize;
-pub mod session;
 pub mod settings;
-pub mod simulator;
 pub mod tui;
-pub mod younium;
+
+/// The Younium client library, and the parts of it the app names by their own paths.
+pub use younium;
+pub use younium::{sanitize, session};
+/// The built-in Younium (`--demo`, `simulate`, the tests).
+pub use younium_simulator as simulator;

@@ -10,7 +10,7 @@
 
 mod csv_out;
 mod raw;
-pub mod records;
+pub use younium::records;
 pub mod stream;
 
 use std::fmt;

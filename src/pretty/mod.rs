@@ -63,28 +63,7 @@ pub struct Document {
     checkpoints: Vec<columns::LineMarks>,
 }
 
-/// `1204` as `1,204`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `text` kept to its first `max` characters, with `…` after them when it was longer.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max).collect();
-    cut.push('…');
-    cut
-}
+pub use younium::text::{shorten, thousands};
 
 /// Bodies above this are refused by the viewer (offsets are 32-bit).
 pub const MAX_BODY: usize = u32::MAX as usize;

@@ -1,0 +1,191 @@
+//! The tenant's legal entities, listed from `GET /Users`: there is no endpoint that lists them,
+//! but each user's roles carry the legal entity they apply in.
+
+use serde::Serialize;
+
+use super::LegalEntity;
+use crate::paging::{PageInfo, with_page};
+use crate::request::{self, ApiRequest, ApiVersion, CallSettings, Http, Method, Param};
+use crate::token::{Jwt, Token};
+
+/// Where the list of legal entities came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DiscoverySource {
+    /// `GET /Users`, every page.
+    Users {
+        pages: u64,
+        users: usize,
+        current_user: Option<String>,
+    },
+    /// `/Users` could not be read; the entities are the ones typed or used before.
+    Fallback { reason: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Discovery {
+    pub entities: Vec<LegalEntity>,
+    pub source: DiscoverySource,
+}
+
+/// Who the token belongs to, from its claims, to find "me" among the users.
+#[derive(Clone, Debug, Default)]
+pub struct Me {
+    pub ids: Vec<String>,
+}
+
+impl Me {
+    pub fn from_jwt(jwt: Option<&Jwt>) -> Me {
+        let ids = jwt
+            .map(|j| {
+                [
+                    "sub",
+                    "email",
+                    "preferred_username",
+                    "name",
+                    "client_id",
+                    "user_id",
+                    "userId",
+                ]
+                .iter()
+                .filter_map(|c| j.string_claim(c).map(str::to_ascii_lowercase))
+                .collect()
+            })
+            .unwrap_or_default();
+        Me { ids }
+    }
+
+    fn is(&self, user: &serde_json::Value) -> bool {
+        ["id", "email", "userName"].iter().any(|k| {
+            user.get(k)
+                .and_then(|v| v.as_str())
+                .is_some_and(|v| self.ids.contains(&v.to_ascii_lowercase()))
+        })
+    }
+}
+
+/// Lists the tenant's legal entities from `GET /Users` (all pages). When `/Users` is
+/// forbidden or fails, falls back to `fallback` and says why.
+pub async fn discover(
+    http: &Http,
+    base_url: &str,
+    token: &Token,
+    legal_entity: Option<&str>,
+    me: &Me,
+    fallback: &[LegalEntity],
+) -> Discovery {
+    match read_users(http, base_url, token, legal_entity, me).await {
+        Ok(d) => d,
+        Err(reason) => Discovery {
+            entities: fallback.to_vec(),
+            source: DiscoverySource::Fallback { reason },
+        },
+    }
+}
+
+async fn read_users(
+    http: &Http,
+    base_url: &str,
+    token: &Token,
+    legal_entity: Option<&str>,
+    me: &Me,
+) -> Result<Discovery, String> {
+    let mut req = ApiRequest::new(Method::Get, "/Users");
+    req.query.push(Param::new("PageSize", "100"));
+    // /Users covers every legal entity; try without the header first, then with it.
+    let mut settings = CallSettings {
+        api_version: ApiVersion::V2_1,
+        legal_entity: None,
+    };
+    let mut entities: Vec<LegalEntity> = Vec::new();
+    let (mut pages, mut users, mut current_user) = (0u64, 0usize, None);
+    let mut page = 1u64;
+    loop {
+        let r = request::send(
+            http,
+            base_url,
+            &with_page(&req, page),
+            &settings,
+            Some(token),
+        )
+        .await
+        .map_err(|e| format!("GET /Users failed: {e}"))?;
+        if r.status == 403 && page == 1 && settings.legal_entity.is_none() && legal_entity.is_some()
+        {
+            settings.legal_entity = legal_entity.map(str::to_string);
+            continue;
+        }
+        if r.status == 403 {
+            return Err("GET /Users answered 403: your user lacks the User View permission, so the tenant's legal entities cannot be listed".into());
+        }
+        if r.is_empty_list() {
+            break;
+        }
+        if !r.is_success() {
+            return Err(format!(
+                "GET /Users answered {}: {}",
+                r.status_line(),
+                r.problem().summary().unwrap_or_default()
+            ));
+        }
+        let body: serde_json::Value = serde_json::from_slice(&r.body)
+            .map_err(|e| format!("GET /Users answered something that is not JSON: {e}"))?;
+        let list = body
+            .get("data")
+            .or(Some(&body))
+            .and_then(|d| d.as_array())
+            .ok_or("GET /Users answered JSON without a user list")?;
+        pages += 1;
+        for user in list {
+            users += 1;
+            let mine = me.is(user);
+            if mine {
+                current_user = ["email", "userName", "id"]
+                    .iter()
+                    .find_map(|k| user.get(k).and_then(|v| v.as_str()).map(str::to_string));
+            }
+            for role in user
+                .get("roles")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+            {
+                let (Some(id), name) = (
+                    role.get("legalEntityId").and_then(|v| v.as_str()),
+                    role.get("legalEntityName").and_then(|v| v.as_str()),
+                ) else {
+                    continue;
+                };
+                let index = match entities.iter().position(|e| e.id.as_deref() == Some(id)) {
+                    Some(i) => i,
+                    None => {
+                        entities.push(LegalEntity {
+                            name: name.unwrap_or(id).to_string(),
+                            id: Some(id.to_string()),
+                            roles: Vec::new(),
+                        });
+                        entities.len() - 1
+                    }
+                };
+                if mine && let Some(role_name) = role.get("name").and_then(|v| v.as_str()) {
+                    let roles = &mut entities[index].roles;
+                    if !roles.iter().any(|r| r == role_name) {
+                        roles.push(role_name.to_string());
+                    }
+                }
+            }
+        }
+        match PageInfo::probe(&r.body) {
+            Some(info) if info.has_next && page < 1000 => page += 1,
+            _ => break,
+        }
+    }
+    Ok(Discovery {
+        entities,
+        source: DiscoverySource::Users {
+            pages,
+            users,
+            current_user,
+        },
+    })
+}
