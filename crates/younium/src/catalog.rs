@@ -14,10 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::request::Method;
-use super::schema::{
-    FieldHint, Mode, Report, Schema, SchemaMap, missing_fields, skeleton_value, validate,
-    validate_text,
-};
+use super::schema::{Mode, Report, Schema, SchemaMap, skeleton_value, validate, validate_text};
 
 /// The whole catalogue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -349,16 +346,8 @@ impl Operation {
 
     /// The schema at a JSON path inside the success answer, with the built-in catalogue's
     /// schemas.
-    pub fn response_schema_at(&self, path: &str) -> Option<&Schema> {
+    pub(crate) fn response_schema_at(&self, path: &str) -> Option<&Schema> {
         catalog().schemas.at_path(self.response_schema()?, path)
-    }
-
-    /// The fields the body object at `path` (`""` for the top level) may still take, given
-    /// `value`, the JSON object now there ([`missing_fields`]).
-    pub fn missing_body_fields(&self, path: &str, value: &Value) -> Vec<FieldHint> {
-        self.body_schema_at(path)
-            .map(|s| missing_fields(&catalog().schemas, s, value))
-            .unwrap_or_default()
     }
 
     /// The body text checked against the request schema, each problem with its line
@@ -405,7 +394,7 @@ impl Operation {
     }
 
     /// [`Operation::skeleton`] with the given schemas.
-    pub fn skeleton_with(&self, schemas: &SchemaMap) -> Option<String> {
+    pub(crate) fn skeleton_with(&self, schemas: &SchemaMap) -> Option<String> {
         let body = self.body.as_ref()?;
         let value = if self.method == Method::Patch {
             Value::Object(serde_json::Map::new())

@@ -67,7 +67,7 @@ impl Environment {
     ///
     /// The EU hosts are documented; the US ones follow the same pattern but are a guess.
     /// A custom base URL serves it at `{base}/connect/token`.
-    pub fn legacy_token_url(&self) -> String {
+    pub(crate) fn legacy_token_url(&self) -> String {
         match self {
             Environment::Production => "https://auth.younium.com/connect/token".into(),
             Environment::Sandbox => "https://auth.sandbox.younium.com/connect/token".into(),

@@ -41,7 +41,7 @@ impl ByteSize {
     }
 
     /// True when `len` bytes do not fit.
-    pub fn is_exceeded_by(self, len: u64) -> bool {
+    pub(crate) fn is_exceeded_by(self, len: u64) -> bool {
         len > self.0
     }
 }
@@ -49,9 +49,9 @@ impl ByteSize {
 /// The largest API answer read by default (`--max-body` raises it).
 pub const MAX_BODY: ByteSize = ByteSize::mib(512);
 /// The largest token answer: a real one is a few kilobytes.
-pub const MAX_TOKEN_ANSWER: ByteSize = ByteSize::mib(1);
+pub(crate) const MAX_TOKEN_ANSWER: ByteSize = ByteSize::mib(1);
 /// The largest request body read from a file or stdin.
-pub const MAX_REQUEST_BODY: ByteSize = ByteSize::mib(64);
+pub(crate) const MAX_REQUEST_BODY: ByteSize = ByteSize::mib(64);
 /// The largest config file.
 pub const MAX_CONFIG_FILE: ByteSize = ByteSize::mib(1);
 
@@ -164,7 +164,7 @@ impl FileError {
 /// Reads all of `reader`, refusing more than `limit` bytes. Memory stays bounded by the
 /// limit however much the reader has to give: `/dev/zero` ends with an error, not with the
 /// memory.
-pub fn read_limited(
+pub(crate) fn read_limited(
     reader: impl Read,
     limit: ByteSize,
     what: &str,
@@ -189,7 +189,7 @@ pub fn read_limited(
 
 /// Reads the file at `path` whole, refusing one larger than `limit` (before reading, when
 /// its length is known).
-pub fn read_file(
+pub(crate) fn read_file(
     path: &Path,
     limit: ByteSize,
     what: &str,

@@ -74,13 +74,8 @@ impl Origin {
         self.url.as_str().trim_end_matches('/').to_string()
     }
 
-    /// `scheme://host[:port]`, for messages.
-    pub fn authority(&self) -> String {
-        self.url.origin().ascii_serialization()
-    }
-
     /// Scheme, host and port (default ports counted) are the same.
-    pub fn same_site(&self, url: &Url) -> bool {
+    pub(crate) fn same_site(&self, url: &Url) -> bool {
         same_origin(&self.url, url)
     }
 
@@ -128,7 +123,7 @@ impl fmt::Display for Origin {
 }
 
 /// Scheme, host and port (default ports counted) of two URLs are the same.
-pub fn same_origin(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host() == b.host()
         && a.port_or_known_default() == b.port_or_known_default()
@@ -159,7 +154,7 @@ fn without_credentials(text: &str) -> String {
 
 /// A URL given as text (a `Location` header) for a message: like [`describe`], or the text
 /// without credentials when it does not parse.
-pub fn describe_text(text: &str) -> String {
+pub(crate) fn describe_text(text: &str) -> String {
     Url::parse(text.trim())
         .map(|url| describe(&url))
         .unwrap_or_else(|_| without_credentials(text.trim()))

@@ -203,7 +203,7 @@ impl PageInfo {
     /// The request for the next page of `req` (the request this answer came from), if there is
     /// one: 2.1 with `PageNumber` one up, v3 the `nextPage` link (refused when it leads off
     /// the origin of `base_url`).
-    pub fn next_request(
+    pub(crate) fn next_request(
         &self,
         req: &ApiRequest,
         base_url: &str,

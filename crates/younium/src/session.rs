@@ -15,7 +15,7 @@ use crate::request::{self, ApiRequest, ApiResponse, CallSettings, Http, RequestE
 use crate::token::{Token, TokenState};
 
 /// A token with less than this left is not sent: it could expire on the way.
-pub const SEND_GUARD: Duration = Duration::from_secs(2);
+pub(crate) const SEND_GUARD: Duration = Duration::from_secs(2);
 
 /// The guard for one token: [`SEND_GUARD`], or a tenth of the lifetime for short-lived tokens.
 fn send_guard(token: &Token) -> SignedDuration {
@@ -170,7 +170,7 @@ impl TokenManager {
 
     /// The server answered 401 to `rejected`: renew (once, however many callers report the
     /// same token) and return the new token.
-    pub async fn renew_after_rejection(
+    pub(crate) async fn renew_after_rejection(
         &self,
         rejected: &Arc<Token>,
     ) -> Result<Arc<Token>, AuthError> {

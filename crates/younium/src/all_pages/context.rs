@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::progress::INTERVAL;
 use super::{Counts, Observer, Options, Progress, Target, Wait};
-use crate::session::ApiClient;
 use crate::request::{ApiRequest, CallSettings};
+use crate::session::ApiClient;
 
 pub(super) struct RunContext {
     pub client: ApiClient,
@@ -82,13 +82,13 @@ impl RunContext {
     }
 
     /// A retry (or a 429 wait) begins: counted, and kept to be told.
-    pub fn note_wait(&self, wait: Wait) {
+    pub(crate) fn note_wait(&self, wait: Wait) {
         self.retry_count.fetch_add(1, Ordering::Relaxed);
         lock(&self.waits).push(wait);
     }
 
     /// The waits begun since the last call.
-    pub fn take_waits(&self) -> Vec<Wait> {
+    pub(crate) fn take_waits(&self) -> Vec<Wait> {
         std::mem::take(&mut *lock(&self.waits))
     }
 

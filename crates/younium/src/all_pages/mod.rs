@@ -33,18 +33,18 @@ use tokio_util::sync::CancellationToken;
 
 pub use self::collect::collect;
 pub use self::progress::{CapReached, Wait, WaitCause};
-use crate::session::{ApiClient, CallError};
 use crate::limit::ByteSize;
 use crate::request::{ApiRequest, ApiResponse, CallSettings, Method, Param};
+use crate::session::{ApiClient, CallError};
 
 /// The most requests in flight a run allows.
 pub const MAX_CONCURRENCY: usize = 8;
 /// The page size asked for when the request names none: the most api-version 2.1 allows.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 /// Pages a run fetches before it asks (or, headless, stops): 10,000 pages of 100 records.
-pub const DEFAULT_MAX_PAGES: u64 = 10_000;
+pub(crate) const DEFAULT_MAX_PAGES: u64 = 10_000;
 /// The longest wait a server may ask for (`Retry-After`) before the run ends instead.
-pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(300);
 
 /// How a run behaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +75,7 @@ impl Default for Options {
 
 impl Options {
     /// The concurrency actually used: 1..=[`MAX_CONCURRENCY`].
-    pub fn effective_concurrency(&self) -> usize {
+    pub(crate) fn effective_concurrency(&self) -> usize {
         self.concurrency.clamp(1, MAX_CONCURRENCY)
     }
 }
@@ -288,7 +288,7 @@ fn with_page_size(req: &ApiRequest, size: u64) -> ApiRequest {
 }
 
 /// True for a request to the v3 data-export API (`/v3/…`).
-pub fn is_v3(req: &ApiRequest) -> bool {
+pub(crate) fn is_v3(req: &ApiRequest) -> bool {
     let path = req.path.trim_start_matches('/');
     path.len() >= 3 && path[..3].eq_ignore_ascii_case("v3/")
 }

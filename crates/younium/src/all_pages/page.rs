@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use super::context::RunContext;
 use super::{AllPagesError, Wait, WaitCause};
-use crate::records::{self, Found};
-use crate::session::CallError;
 use crate::paging::PageInfo;
+use crate::records::{self, Found};
 use crate::request::{ApiRequest, ApiResponse, RequestError, asked_retry_after};
+use crate::session::CallError;
 
 /// 429 answers one page may get before the run gives up on it.
 const MAX_RATE_LIMITED: u32 = 10;

@@ -47,7 +47,7 @@ impl<T> Schedule<T> {
     }
 
     /// The list ends at page `last` (the first word on it is kept; a page is always there).
-    pub fn learn_last(&mut self, last: u64) {
+    pub(crate) fn learn_last(&mut self, last: u64) {
         let last = last.max(1);
         self.last = Some(self.last.map_or(last, |known| known.min(last)));
     }
@@ -60,7 +60,7 @@ impl<T> Schedule<T> {
         self.cap
     }
 
-    pub fn raise_cap(&mut self, cap: u64) {
+    pub(crate) fn raise_cap(&mut self, cap: u64) {
         self.cap = self.cap.max(cap);
     }
 
@@ -98,7 +98,7 @@ impl<T> Schedule<T> {
     }
 
     /// Page `page` will not come (failed or aborted).
-    pub fn gave_up(&mut self, page: u64) {
+    pub(crate) fn gave_up(&mut self, page: u64) {
         self.in_flight.remove(&page);
     }
 
@@ -129,7 +129,7 @@ impl<T> Schedule<T> {
     }
 
     /// Every page of the list is handed on.
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         self.last.is_some_and(|last| self.next_emit > last)
     }
 }

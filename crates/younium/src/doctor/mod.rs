@@ -15,12 +15,10 @@ mod verdict403;
 use serde::Serialize;
 
 pub use discovery::{Discovery, DiscoverySource, Me, discover};
-pub use probes::{
-    PROBE_CONCURRENCY, Plan, Probe, ProbeOutcome, plan_403, probe_request, run_probes,
-};
-pub use suggest::suggestions;
+pub(crate) use probes::run_probes;
+pub use probes::{Plan, Probe, ProbeOutcome, plan_403, probe_request};
 pub use verdict::{Fix, Verdict, VerdictKind};
-pub use verdict401::{Context401, verdict_401};
+pub(crate) use verdict401::{Context401, verdict_401};
 pub use verdict403::verdict_403;
 
 /// A legal entity of the tenant, and the roles the current user holds in it.

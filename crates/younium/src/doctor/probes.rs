@@ -9,7 +9,7 @@ use crate::request::{self, ApiRequest, ApiVersion, CallSettings, Http, Method, P
 use crate::token::Token;
 
 /// Probes in flight at once: enough to be quick, few enough not to look like an attack.
-pub const PROBE_CONCURRENCY: usize = 3;
+pub(crate) const PROBE_CONCURRENCY: usize = 3;
 
 /// What a probe is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -192,7 +192,7 @@ pub fn plan_403(
 
 /// Runs the planned probes, at most [`PROBE_CONCURRENCY`] at once, calling `progress` as each
 /// finishes. Only GETs are sent.
-pub async fn run_probes(
+pub(crate) async fn run_probes(
     http: &Http,
     base_url: &str,
     token: Option<&Token>,

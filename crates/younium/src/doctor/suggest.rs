@@ -20,7 +20,7 @@ pub(super) fn distance(a: &str, b: &str) -> usize {
 }
 
 /// Suggestions for a header value that matches no legal entity.
-pub fn suggestions(value: &str, entities: &[LegalEntity]) -> Vec<String> {
+pub(crate) fn suggestions(value: &str, entities: &[LegalEntity]) -> Vec<String> {
     let v = value.trim();
     if looks_like_guid(v) {
         return vec![format!(

@@ -20,7 +20,7 @@ enum TokenSource {
 }
 
 /// What the 401 diagnosis knows.
-pub struct Context401<'a> {
+pub(crate) struct Context401<'a> {
     /// The bearer value that was sent, if any.
     pub sent: Option<&'a str>,
     /// Tokens this session issued, to recognise the one sent.
@@ -64,7 +64,7 @@ fn issuer_matches(iss: &str, called: &Environment) -> Option<bool> {
 }
 
 /// Tells apart the reasons for a 401.
-pub fn verdict_401(ctx: &Context401<'_>) -> Verdict {
+pub(crate) fn verdict_401(ctx: &Context401<'_>) -> Verdict {
     let Some(sent) = ctx.sent.map(str::trim).filter(|s| !s.is_empty()) else {
         return Verdict {
             kind: VerdictKind::NoToken,

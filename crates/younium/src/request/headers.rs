@@ -153,7 +153,7 @@ pub fn effective_header_rows(
 }
 
 /// Every header the app may add, in the order it adds them.
-pub const AUTOMATIC_HEADERS: [&str; 6] = [
+pub(crate) const AUTOMATIC_HEADERS: [&str; 6] = [
     "Authorization",
     "Accept",
     "Content-Type",

@@ -95,7 +95,7 @@ impl Http {
     }
 
     /// The client for the token exchange (no redirects followed).
-    pub fn token_client(&self) -> &reqwest::Client {
+    pub(crate) fn token_client(&self) -> &reqwest::Client {
         &self.token_client
     }
 }

@@ -14,17 +14,16 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use headers::{
-    AUTOMATIC_HEADERS, EffectiveHeader, HeaderOrigin, HeaderText, automatic_header, can_switch_off,
+    EffectiveHeader, HeaderOrigin, HeaderText, automatic_header, can_switch_off,
     effective_header_rows, effective_headers, is_sensitive_header,
 };
 pub(crate) use http::{BodyError, read_body};
 pub use http::{Http, HttpError, HttpOptions, install_crypto_provider, send};
 pub use response::{ApiResponse, RequestError, SentRequest, TransportError, TransportKind};
-pub use retry::{
-    MAX_RETRY_AFTER, asked_retry_after, header_text, parse_retry_after, retry_after,
-    retry_after_note,
-};
-pub use urls::{build_url, check_token_destination};
+pub use retry::{MAX_RETRY_AFTER, parse_retry_after, retry_after, retry_after_note};
+pub(crate) use retry::{asked_retry_after, header_text};
+pub use urls::build_url;
+pub(crate) use urls::check_token_destination;
 
 /// The `api-version` header's value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

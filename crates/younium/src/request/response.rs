@@ -122,7 +122,7 @@ pub struct TransportError {
 }
 
 impl TransportError {
-    pub fn from_reqwest(url: &str, error: &reqwest::Error, limits: HttpOptions) -> Self {
+    pub(crate) fn from_reqwest(url: &str, error: &reqwest::Error, limits: HttpOptions) -> Self {
         let reason = innermost_cause(error);
         let lower = reason.to_ascii_lowercase();
         let kind = if error.is_timeout() {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use reqwest::header::HeaderMap;
 
 /// A header's value as text.
-pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -49,7 +49,7 @@ pub fn retry_after_note(text: &str) -> Option<String> {
 
 /// The wait the server asked for, however long. A number too large for any clock is the
 /// longest wait there is.
-pub fn asked_retry_after(text: &str) -> Option<Duration> {
+pub(crate) fn asked_retry_after(text: &str) -> Option<Duration> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return Some(

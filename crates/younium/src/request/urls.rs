@@ -38,7 +38,7 @@ pub fn build_url(base_url: &str, req: &ApiRequest) -> Result<reqwest::Url, Reque
 }
 
 /// The managed token may go to `url`: only to the origin (and base path) that issued it.
-pub fn check_token_destination(token: &Token, url: &reqwest::Url) -> Result<(), Refused> {
+pub(crate) fn check_token_destination(token: &Token, url: &reqwest::Url) -> Result<(), Refused> {
     let issuer = token.origin.environment.base_url();
     match Origin::parse(issuer) {
         Ok(origin) if origin.contains(url) => Ok(()),

@@ -19,7 +19,7 @@ pub use skeleton::{FieldHint, missing_fields, skeleton_value};
 pub use validate::{Mode, Problem, ProblemKind, Report, Severity, validate, validate_text};
 
 /// How many references deep a walk follows before it stops (the schema there is marked cut).
-pub const MAX_DEPTH: usize = 6;
+pub(crate) const MAX_DEPTH: usize = 6;
 
 /// One schema, resolved from OpenAPI 3.0: `allOf` of one member is folded into its member,
 /// `$ref` keeps the component's name.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{Schema, SchemaMap};
 
 /// How many problems a report keeps (the counts go on past it).
-pub const MAX_PROBLEMS: usize = 200;
+pub(crate) const MAX_PROBLEMS: usize = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {

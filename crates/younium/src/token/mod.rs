@@ -199,7 +199,7 @@ impl Jwt {
         Timestamp::from_second(secs as i64).ok()
     }
 
-    pub fn string_claim(&self, name: &str) -> Option<&str> {
+    pub(crate) fn string_claim(&self, name: &str) -> Option<&str> {
         self.claims.get(name)?.as_str()
     }
 }
