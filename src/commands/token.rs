@@ -175,7 +175,7 @@ pub fn report_json(token: &Token, now: Timestamp, reveal: bool) -> Value {
             v["jwt"] =
                 json!({"header": jwt.header, "claims": jwt.claims, "signature_checked": false})
         }
-        Err(why) => v["jwt_error"] = Value::String(why.clone()),
+        Err(why) => v["jwt_error"] = Value::String(why.to_string()),
     }
     if reveal {
         v["access_token"] = Value::String(token.access.expose().to_string());

@@ -79,16 +79,19 @@ impl fmt::Display for AuthMethod {
     }
 }
 
+/// Text that names no auth method.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown auth method {0:?}: use v1, v2 or legacy")]
+pub struct UnknownAuthMethod(pub String);
+
 impl FromStr for AuthMethod {
-    type Err = String;
+    type Err = UnknownAuthMethod;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "v1" | "token" | "api-token" => Ok(AuthMethod::ApiTokenV1),
             "v2" => Ok(AuthMethod::ApiTokenV2),
             "legacy" | "password" => Ok(AuthMethod::Legacy),
-            other => Err(format!(
-                "unknown auth method {other:?}: use v1, v2 or legacy"
-            )),
+            other => Err(UnknownAuthMethod(other.to_string())),
         }
     }
 }
@@ -268,7 +271,8 @@ pub async fn exchange(http: &Http, connection: &Connection) -> Result<Token, Aut
         received_at,
         date_header,
     };
-    let token = parse_token_answer(&body, ctx).map_err(|e| AuthError::Malformed(redact(&e)))?;
+    let token =
+        parse_token_answer(&body, ctx).map_err(|e| AuthError::Malformed(redact(&e.to_string())))?;
     for note in &token.notes {
         tracing::warn!(note = %redact(note), "token answer");
     }

@@ -26,7 +26,7 @@ pub mod session;
 pub mod text;
 pub mod token;
 
-pub use auth::{AuthError, AuthMethod, Connection, Credentials};
+pub use auth::{AuthError, AuthMethod, Connection, Credentials, UnknownAuthMethod};
 pub use environment::Environment;
 pub use problem::{Explanation, Problem};
 pub use request::{ApiRequest, ApiResponse, ApiVersion, CallSettings, Method, Param};

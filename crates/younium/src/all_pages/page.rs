@@ -220,20 +220,33 @@ fn retry(
     }
 }
 
+/// A `Retry-After` longer than a run waits.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the server asked to wait {asked} (Retry-After: {text}), longer than the {longest} a run \
+     waits (--max-wait, max_wait_seconds in the profile)"
+)]
+struct TooLongWait {
+    asked: String,
+    text: String,
+    longest: String,
+}
+
 /// The wait a `Retry-After` asks for (`None`: none, or unreadable); `Err` naming it when it is
 /// longer than the run waits.
-fn server_wait(ctx: &RunContext, retry_after: Option<&str>) -> Result<Option<Duration>, String> {
+fn server_wait(
+    ctx: &RunContext,
+    retry_after: Option<&str>,
+) -> Result<Option<Duration>, TooLongWait> {
     let Some(text) = retry_after else {
         return Ok(None);
     };
     match asked_retry_after(text) {
-        Some(asked) if asked > ctx.max_wait => Err(format!(
-            "the server asked to wait {} (Retry-After: {}), longer than the {} a run waits \
-             (--max-wait, max_wait_seconds in the profile)",
-            super::progress::human(asked),
-            text.trim().chars().take(40).collect::<String>(),
-            super::progress::human(ctx.max_wait),
-        )),
+        Some(asked) if asked > ctx.max_wait => Err(TooLongWait {
+            asked: super::progress::human(asked),
+            text: text.trim().chars().take(40).collect(),
+            longest: super::progress::human(ctx.max_wait),
+        }),
         asked => Ok(asked),
     }
 }

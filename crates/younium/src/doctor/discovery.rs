@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use super::LegalEntity;
 use crate::paging::{PageInfo, with_page};
-use crate::request::{self, ApiRequest, ApiVersion, CallSettings, Http, Method, Param};
+use crate::request::{
+    self, ApiRequest, ApiVersion, CallSettings, Http, Method, Param, RequestError,
+};
 use crate::token::{Jwt, Token};
 
 /// Where the list of legal entities came from.
@@ -78,9 +80,28 @@ pub async fn discover(
         Ok(d) => d,
         Err(reason) => Discovery {
             entities: fallback.to_vec(),
-            source: DiscoverySource::Fallback { reason },
+            source: DiscoverySource::Fallback {
+                reason: reason.to_string(),
+            },
         },
     }
+}
+
+/// Why `GET /Users` gave no list of legal entities (the discovery falls back, saying this).
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoveryError {
+    #[error("GET /Users failed: {0}")]
+    Send(#[from] RequestError),
+    #[error(
+        "GET /Users answered 403: your user lacks the User View permission, so the tenant's legal entities cannot be listed"
+    )]
+    NoUserView,
+    #[error("GET /Users answered {status}: {summary}")]
+    Status { status: String, summary: String },
+    #[error("GET /Users answered something that is not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("GET /Users answered JSON without a user list")]
+    NoList,
 }
 
 async fn read_users(
@@ -89,7 +110,7 @@ async fn read_users(
     token: &Token,
     legal_entity: Option<&str>,
     me: &Me,
-) -> Result<Discovery, String> {
+) -> Result<Discovery, DiscoveryError> {
     let mut req = ApiRequest::new(Method::Get, "/Users");
     req.query.push(Param::new("PageSize", "100"));
     // /Users covers every legal entity; try without the header first, then with it.
@@ -108,33 +129,31 @@ async fn read_users(
             &settings,
             Some(token),
         )
-        .await
-        .map_err(|e| format!("GET /Users failed: {e}"))?;
+        .await?;
         if r.status == 403 && page == 1 && settings.legal_entity.is_none() && legal_entity.is_some()
         {
             settings.legal_entity = legal_entity.map(str::to_string);
             continue;
         }
         if r.status == 403 {
-            return Err("GET /Users answered 403: your user lacks the User View permission, so the tenant's legal entities cannot be listed".into());
+            return Err(DiscoveryError::NoUserView);
         }
         if r.is_empty_list() {
             break;
         }
         if !r.is_success() {
-            return Err(format!(
-                "GET /Users answered {}: {}",
-                r.status_line(),
-                r.problem().summary().unwrap_or_default()
-            ));
+            return Err(DiscoveryError::Status {
+                status: r.status_line(),
+                summary: r.problem().summary().unwrap_or_default(),
+            });
         }
-        let body: serde_json::Value = serde_json::from_slice(&r.body)
-            .map_err(|e| format!("GET /Users answered something that is not JSON: {e}"))?;
+        let body: serde_json::Value =
+            serde_json::from_slice(&r.body).map_err(DiscoveryError::NotJson)?;
         let list = body
             .get("data")
             .or(Some(&body))
             .and_then(|d| d.as_array())
-            .ok_or("GET /Users answered JSON without a user list")?;
+            .ok_or(DiscoveryError::NoList)?;
         pages += 1;
         for user in list {
             users += 1;
@@ -144,36 +163,7 @@ async fn read_users(
                     .iter()
                     .find_map(|k| user.get(k).and_then(|v| v.as_str()).map(str::to_string));
             }
-            for role in user
-                .get("roles")
-                .and_then(|r| r.as_array())
-                .into_iter()
-                .flatten()
-            {
-                let (Some(id), name) = (
-                    role.get("legalEntityId").and_then(|v| v.as_str()),
-                    role.get("legalEntityName").and_then(|v| v.as_str()),
-                ) else {
-                    continue;
-                };
-                let index = match entities.iter().position(|e| e.id.as_deref() == Some(id)) {
-                    Some(i) => i,
-                    None => {
-                        entities.push(LegalEntity {
-                            name: name.unwrap_or(id).to_string(),
-                            id: Some(id.to_string()),
-                            roles: Vec::new(),
-                        });
-                        entities.len() - 1
-                    }
-                };
-                if mine && let Some(role_name) = role.get("name").and_then(|v| v.as_str()) {
-                    let roles = &mut entities[index].roles;
-                    if !roles.iter().any(|r| r == role_name) {
-                        roles.push(role_name.to_string());
-                    }
-                }
-            }
+            add_roles(&mut entities, user, mine);
         }
         match PageInfo::probe(&r.body) {
             Some(info) if info.has_next && page < 1000 => page += 1,
@@ -188,4 +178,39 @@ async fn read_users(
             current_user,
         },
     })
+}
+
+/// The legal entities of one user's roles, added to `entities` (each once, by id); the names
+/// of the roles too when the user is the one signed in.
+fn add_roles(entities: &mut Vec<LegalEntity>, user: &serde_json::Value, mine: bool) {
+    for role in user
+        .get("roles")
+        .and_then(|r| r.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let (Some(id), name) = (
+            role.get("legalEntityId").and_then(|v| v.as_str()),
+            role.get("legalEntityName").and_then(|v| v.as_str()),
+        ) else {
+            continue;
+        };
+        let index = match entities.iter().position(|e| e.id.as_deref() == Some(id)) {
+            Some(i) => i,
+            None => {
+                entities.push(LegalEntity {
+                    name: name.unwrap_or(id).to_string(),
+                    id: Some(id.to_string()),
+                    roles: Vec::new(),
+                });
+                entities.len() - 1
+            }
+        };
+        if mine && let Some(role_name) = role.get("name").and_then(|v| v.as_str()) {
+            let roles = &mut entities[index].roles;
+            if !roles.iter().any(|r| r == role_name) {
+                roles.push(role_name.to_string());
+            }
+        }
+    }
 }

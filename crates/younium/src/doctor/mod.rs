@@ -14,7 +14,7 @@ mod verdict403;
 
 use serde::Serialize;
 
-pub use discovery::{Discovery, DiscoverySource, Me, discover};
+pub use discovery::{Discovery, DiscoveryError, DiscoverySource, Me, discover};
 pub(crate) use probes::run_probes;
 pub use probes::{Plan, Probe, ProbeOutcome, plan_403, probe_request};
 pub use verdict::{Fix, Verdict, VerdictKind};

@@ -16,24 +16,40 @@ pub struct ExchangeContext {
     pub date_header: Option<String>,
 }
 
+/// Why a token answer is not a token. The messages never quote a token-shaped value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("the token answer is not JSON ({error}); it starts with {starts:?}")]
+    NotJson { error: String, starts: String },
+    #[error("the token answer is JSON but not an object: {0}")]
+    NotAnObject(String),
+    #[error("{field} is not a string but {shape}")]
+    NotAString { field: &'static str, shape: String },
+    #[error("the token answer has no accessToken/access_token")]
+    NoAccessToken,
+    #[error(
+        "the token answer says the token expired at {0} already, before it arrived: check the server's clock"
+    )]
+    ExpiredBeforeArrival(String),
+    #[error("the token answer's {0}, and nothing else in it says when the token expires")]
+    BadExpiry(String),
+    #[error("the token answer says nothing about expiry (no expiresIn, expires or JWT exp)")]
+    NoExpiry,
+}
+
 /// Reads a successful token answer (`/auth/token`, `/auth/v2/token` or the legacy grant).
 ///
 /// Either spelling of each field is accepted (`accessToken` or `access_token`); when both
 /// are there the one the endpoint documents wins and a difference is noted. An `expiresIn`
 /// that is a numeric string counts; one out of range or not a number is noted and ignored.
 /// Errors never quote a token-shaped value from the answer.
-pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, String> {
-    let json: Value = serde_json::from_slice(body).map_err(|e| {
-        format!(
-            "the token answer is not JSON ({e}); it starts with {:?}",
-            preview(body)
-        )
+pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, AnswerError> {
+    let json: Value = serde_json::from_slice(body).map_err(|e| AnswerError::NotJson {
+        error: e.to_string(),
+        starts: preview(body),
     })?;
     let Value::Object(answer) = json else {
-        return Err(format!(
-            "the token answer is JSON but not an object: {}",
-            json_shape(&json)
-        ));
+        return Err(AnswerError::NotAnObject(json_shape(&json)));
     };
     let mut notes = Vec::new();
     let snake_first = ctx.origin.method != AuthMethod::ApiTokenV1;
@@ -51,7 +67,7 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
         }
     };
     let mut text_field =
-        |camel: &'static str, snake: &'static str| -> Result<Option<String>, String> {
+        |camel: &'static str, snake: &'static str| -> Result<Option<String>, AnswerError> {
             let Some((name, value, differs)) = field(camel, snake) else {
                 return Ok(None);
             };
@@ -63,12 +79,15 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
             match value {
                 Value::Null => Ok(None),
                 Value::String(s) => Ok(Some(s.clone())),
-                other => Err(format!("{name} is not a string but {}", json_shape(other))),
+                other => Err(AnswerError::NotAString {
+                    field: name,
+                    shape: json_shape(other),
+                }),
             }
         };
     let access = text_field("accessToken", "access_token")?
         .filter(|t| !t.trim().is_empty())
-        .ok_or("the token answer has no accessToken/access_token")?;
+        .ok_or(AnswerError::NoAccessToken)?;
     let token_type = text_field("tokenType", "token_type")?;
     let had_refresh_token = text_field("refreshToken", "refresh_token")?.is_some();
     let mut expires_in_problem = None;
@@ -125,15 +144,15 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
         .map(|c| c.at)
         .filter(|at| *at > ctx.requested_at)
         .min()
-        .ok_or_else(|| match (claims.iter().map(|c| c.at).max(), &evidence.expires_in_problem) {
-            (Some(at), _) => format!(
-                "the token answer says the token expired at {} already, before it arrived: check the server's clock",
-                format_utc(at)
-            ),
-            (None, Some(problem)) => format!(
-                "the token answer's {problem}, and nothing else in it says when the token expires"
-            ),
-            (None, None) => "the token answer says nothing about expiry (no expiresIn, expires or JWT exp)".to_string(),
+        .ok_or_else(|| {
+            match (
+                claims.iter().map(|c| c.at).max(),
+                &evidence.expires_in_problem,
+            ) {
+                (Some(at), _) => AnswerError::ExpiredBeforeArrival(format_utc(at)),
+                (None, Some(problem)) => AnswerError::BadExpiry(problem.clone()),
+                (None, None) => AnswerError::NoExpiry,
+            }
         })?;
     Ok(Token {
         access: Secret::new(access),
@@ -154,9 +173,17 @@ pub fn parse_token_answer(body: &[u8], ctx: ExchangeContext) -> Result<Token, St
 /// not fit the clock).
 const MAX_EXPIRES_IN: i64 = 100 * 366 * 24 * 3600;
 
-/// `expiresIn` in seconds: a number or a numeric string. `Ok(None)` for null; `Err` says
-/// what is wrong with the value, e.g. `is 1e300, out of range`.
-fn expires_in_seconds(value: &Value) -> Result<Option<i64>, String> {
+/// What is wrong with an `expiresIn`, its value shown: `is 1e300, out of range`.
+#[derive(Debug, thiserror::Error)]
+enum ExpiresInProblem {
+    #[error("is {0}, not a number of seconds")]
+    NotSeconds(String),
+    #[error("is {0}, out of range")]
+    OutOfRange(String),
+}
+
+/// `expiresIn` in seconds: a number or a numeric string. `Ok(None)` for null.
+fn expires_in_seconds(value: &Value) -> Result<Option<i64>, ExpiresInProblem> {
     let number = match value {
         Value::Null => return Ok(None),
         Value::Number(n) => n.as_i64().map(|i| i as f64).or_else(|| n.as_f64()),
@@ -169,10 +196,10 @@ fn expires_in_seconds(value: &Value) -> Result<Option<i64>, String> {
         other => json_shape(other),
     };
     let Some(number) = number else {
-        return Err(format!("is {}, not a number of seconds", shown()));
+        return Err(ExpiresInProblem::NotSeconds(shown()));
     };
     if !number.is_finite() || number.abs() > MAX_EXPIRES_IN as f64 {
-        return Err(format!("is {}, out of range", shown()));
+        return Err(ExpiresInProblem::OutOfRange(shown()));
     }
     Ok(Some(number.round() as i64))
 }
@@ -335,7 +362,8 @@ mod tests {
         let stale = br#"{"expires":"Thu, 21 Sep 2025 11:12:01 GMT","accessToken":"abc.def"}"#;
         let e = parse_token_answer(stale, ctx(now, None)).unwrap_err();
         assert!(
-            e.contains("expired at 2025-09-21 11:12:01 UTC already"),
+            e.to_string()
+                .contains("expired at 2025-09-21 11:12:01 UTC already"),
             "{e}"
         );
     }
@@ -376,7 +404,7 @@ mod tests {
         assert!(parse_token_answer(b"<html>oops</html>", ctx(0, None)).is_err());
         assert!(parse_token_answer(b"{\"accessToken\":\"\"}", ctx(0, None)).is_err());
         let e = parse_token_answer(b"{\"accessToken\":\"x\"}", ctx(0, None)).unwrap_err();
-        assert!(e.contains("nothing about expiry"), "{e}");
+        assert_eq!(e, AnswerError::NoExpiry);
         assert!(
             parse_token_answer(b"{\"accessToken\":\"x\",\"expiresIn\":[1]}", ctx(0, None)).is_err()
         );
@@ -401,7 +429,7 @@ mod tests {
             let body = format!(r#"{{"accessToken":"x","expiresIn":{value}}}"#);
             let e = parse_token_answer(body.as_bytes(), ctx(0, None)).unwrap_err();
             assert_eq!(
-                e,
+                e.to_string(),
                 format!(
                     "the token answer's {said}, and nothing else in it says when the token expires"
                 ),
@@ -448,16 +476,24 @@ mod tests {
     fn a_malformed_answer_is_never_quoted_with_a_token_in_it() {
         let jwt = jwt_with(serde_json::json!({"exp": 7200}));
         let form = format!("access_token={jwt}&expires_in=3600");
-        let e = parse_token_answer(form.as_bytes(), ctx(0, None)).unwrap_err();
+        let e = parse_token_answer(form.as_bytes(), ctx(0, None))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("it starts with \"access_token=***\""), "{e}");
         let hex = "token: 0123456789abcdef0123456789abcdef";
-        let e = parse_token_answer(hex.as_bytes(), ctx(0, None)).unwrap_err();
+        let e = parse_token_answer(hex.as_bytes(), ctx(0, None))
+            .unwrap_err()
+            .to_string();
         assert!(e.ends_with("it starts with \"token: ***\""), "{e}");
         // JSON of the wrong shape is described, not quoted.
         let e = parse_token_answer(br#"{"accessToken":12345678}"#, ctx(0, None)).unwrap_err();
-        assert_eq!(e, "accessToken is not a string but a number");
+        assert_eq!(e.to_string(), "accessToken is not a string but a number");
         let e = parse_token_answer(br#"["short-token"]"#, ctx(0, None)).unwrap_err();
-        assert_eq!(e, "the token answer is JSON but not an object: an array");
+        assert_eq!(
+            e,
+            AnswerError::NotAnObject("an array".into()),
+            "the shape, not the value"
+        );
         assert_eq!(
             redact_token_like("<html><body>502 Bad Gateway</body></html>"),
             "<html><body>502 Bad Gateway</body></html>"
@@ -471,7 +507,10 @@ mod tests {
     #[test]
     fn jwt_decoding() {
         assert!(Jwt::decode("a.b").is_err());
-        assert!(Jwt::decode("!!!.e30.x").unwrap_err().contains("header"));
+        assert!(matches!(
+            Jwt::decode("!!!.e30.x").unwrap_err(),
+            super::super::JwtError::NotBase64 { part: "header", .. }
+        ));
         let jwt = Jwt::decode(&jwt_with(serde_json::json!({"iss":"me","nbf":5}))).unwrap();
         assert_eq!(jwt.string_claim("iss"), Some("me"));
         assert_eq!(jwt.time_claim("nbf").unwrap().as_second(), 5);

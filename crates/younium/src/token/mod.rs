@@ -4,7 +4,9 @@
 
 mod answer;
 
-pub use answer::{ExchangeContext, parse_http_date_lenient, parse_token_answer, redact_token_like};
+pub use answer::{
+    AnswerError, ExchangeContext, parse_http_date_lenient, parse_token_answer, redact_token_like,
+};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +47,7 @@ pub struct Token {
     /// Server clock minus local clock, from the answer's `Date` header.
     pub server_skew: Option<SignedDuration>,
     /// The JWT's header and claims, or why it could not be decoded.
-    pub jwt: Result<Jwt, String>,
+    pub jwt: Result<Jwt, JwtError>,
     pub token_type: Option<String>,
     /// The answer carried a refresh token. Younium documents no endpoint that takes it, so it
     /// is not kept; renewal exchanges the credentials again.
@@ -180,12 +182,12 @@ pub struct Jwt {
 
 impl Jwt {
     /// Decodes the header and claims of a compact JWT (`header.payload.signature`).
-    pub fn decode(token: &str) -> Result<Jwt, String> {
+    pub fn decode(token: &str) -> Result<Jwt, JwtError> {
         let mut parts = token.trim().split('.');
         let (Some(header), Some(claims), Some(_sig), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err("not a JWT: expected three dot-separated parts".into());
+            return Err(JwtError::NotThreeParts);
         };
         Ok(Jwt {
             header: decode_part(header, "header")?,
@@ -204,11 +206,28 @@ impl Jwt {
     }
 }
 
-fn decode_part(part: &str, what: &str) -> Result<Value, String> {
+/// Why a token does not decode as a JWT.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JwtError {
+    #[error("not a JWT: expected three dot-separated parts")]
+    NotThreeParts,
+    #[error("the JWT {part} is not base64url: {error}")]
+    NotBase64 { part: &'static str, error: String },
+    #[error("the JWT {part} is not JSON: {error}")]
+    NotJson { part: &'static str, error: String },
+}
+
+fn decode_part(part: &str, what: &'static str) -> Result<Value, JwtError> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(part.trim_end_matches('='))
-        .map_err(|e| format!("the JWT {what} is not base64url: {e}"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("the JWT {what} is not JSON: {e}"))
+        .map_err(|e| JwtError::NotBase64 {
+            part: what,
+            error: e.to_string(),
+        })?;
+    serde_json::from_slice(&bytes).map_err(|e| JwtError::NotJson {
+        part: what,
+        error: e.to_string(),
+    })
 }
 
 /// Formats a duration as `HH:MM:SS`, or `-HH:MM:SS` when negative; days roll into hours.
