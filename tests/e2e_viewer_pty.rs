@@ -28,11 +28,14 @@ fn drive(base_url: &str) {
 
     // Find: the count in the title, the cursor (and its path) on the first match.
     screen.keys("5/Posted\r");
-    let text = screen.wait_until(|t| t.contains("/Posted 1 of ").then(|| t.to_string()), wait);
-    // The path line gives the field's type from the response schema.
-    assert!(
-        text.contains(".status: string, enum Draft|Posted"),
-        "{text}"
+    // The path line, once the find line has closed, gives the field's type from the
+    // response schema.
+    screen.wait_until(
+        |t| {
+            (t.contains("/Posted 1 of ") && t.contains(".status: string, enum Draft|Posted"))
+                .then_some(())
+        },
+        wait,
     );
 
     // jq: the output as its own document, the filter in the title.
