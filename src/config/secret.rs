@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+#[path = "secret_command.rs"]
+mod command;
+
 use serde::Deserialize;
 
 use super::ConfigFile;
@@ -79,6 +82,8 @@ pub enum SecretError {
     },
     #[error("the secret command {program:?} printed nothing")]
     Empty { program: String },
+    #[error("the secret command {program:?} printed a first line over {} kB: not a secret", limit / 1000)]
+    TooLong { program: String, limit: usize },
     #[error(
         "the OS keyring holds no secret under that name: store one with S in the connection pane"
     )]
@@ -127,72 +132,7 @@ pub fn read_secret(
     }
 }
 
-/// Runs `command` (no shell) and takes its first stdout line as the secret.
-pub fn run_secret_command(command: &[String], timeout: Duration) -> Result<Secret, SecretError> {
-    use std::io::Read;
-    let (program, args) = command.split_first().ok_or(SecretError::EmptyCommand)?;
-    let program_name = || program.clone();
-    let mut child = std::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| SecretError::Spawn {
-            program: program_name(),
-            reason: e.to_string(),
-        })?;
-    let started = std::time::Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(SecretError::TimedOut {
-                    program: program_name(),
-                    timeout,
-                });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => {
-                return Err(SecretError::Wait {
-                    program: program_name(),
-                    reason: e.to_string(),
-                });
-            }
-        }
-    };
-    let mut out = String::new();
-    let mut err = String::new();
-    if let Some(mut s) = child.stdout.take() {
-        let _ = s.read_to_string(&mut out);
-    }
-    if let Some(mut s) = child.stderr.take() {
-        let _ = s.read_to_string(&mut err);
-    }
-    if !status.success() {
-        // stderr may help; stdout is never shown, it could hold the secret.
-        return Err(SecretError::Failed {
-            program: program_name(),
-            status: status.to_string(),
-            reason: err.lines().next().unwrap_or("").trim().to_string(),
-        });
-    }
-    let secret = out
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('\r')
-        .to_string();
-    out.clear();
-    if secret.trim().is_empty() {
-        return Err(SecretError::Empty {
-            program: program_name(),
-        });
-    }
-    Ok(Secret::new(secret))
-}
+pub use command::run_secret_command;
 
 #[cfg(feature = "keyring")]
 fn keyring_entry(account: &str) -> Result<keyring::Entry, SecretError> {
