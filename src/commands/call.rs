@@ -9,6 +9,7 @@ use anyhow::bail;
 use super::output::{self, quiet_pipe, say};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
 use crate::cli::{CallArgs, ConnectionArgs, HistoryArgs};
+use crate::config::ThemeChoice;
 use crate::export::Format;
 use crate::history::Context;
 use crate::jq;
@@ -145,9 +146,9 @@ pub async fn run(
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(filter) = filter.as_ref().filter(|_| response.is_success()) {
-        return print_filtered(filter, response);
+        return print_filtered(filter, response, resolved.theme);
     }
-    print_body(response)?;
+    print_body(response, resolved.theme)?;
     if response.is_success() || response.status < 400 {
         return Ok(ExitCode::SUCCESS);
     }
@@ -251,7 +252,7 @@ pub fn status_line(response: &ApiResponse) -> String {
 /// body (text, binary, invalid UTF-8, JSON that does not parse) is, on a terminal, shown line by
 /// line sanitised; to a pipe or a file it goes byte for byte as received, being data for a
 /// program, not for a screen. A reader that stops early ends it quietly.
-fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
+fn print_body(response: &ApiResponse, theme: ThemeChoice) -> anyhow::Result<()> {
     if response.body.is_empty() {
         return Ok(());
     }
@@ -269,7 +270,7 @@ fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
             }
             doc => safe_json(doc),
         };
-        write_document(&doc, terminal, &mut out)
+        write_document(&doc, terminal, theme, &mut out)
     } else {
         out.write_all(&response.body)
     };
@@ -278,10 +279,15 @@ fn print_body(response: &ApiResponse) -> anyhow::Result<()> {
 }
 
 /// A JSON document highlighted on a terminal that takes colour; otherwise line by line.
-fn write_document(doc: &Document, terminal: bool, out: &mut impl Write) -> std::io::Result<()> {
-    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+fn write_document(
+    doc: &Document,
+    terminal: bool,
+    theme: ThemeChoice,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let colour = terminal && crate::tui::theme::colour_wanted();
     if colour && doc.kind() == BodyKind::Json {
-        highlighter().write_ansi(doc, crate::tui::theme::headless_background(), out)
+        highlighter().write_ansi(doc, crate::tui::theme::headless_background(theme), out)
     } else {
         write_lines(doc, terminal, out)
     }
@@ -302,7 +308,11 @@ fn report_filter_error(text: &str, error: &jq::JqError) {
 /// document on a terminal (coloured as [`print_body`] does), one compact line to a pipe.
 /// An empty body has no input, so no outputs. A filter error ends the command with status 2,
 /// after the outputs before it.
-fn print_filtered(filter: &jq::Filter, response: &ApiResponse) -> anyhow::Result<ExitCode> {
+fn print_filtered(
+    filter: &jq::Filter,
+    response: &ApiResponse,
+    theme: ThemeChoice,
+) -> anyhow::Result<ExitCode> {
     if response.body.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -317,7 +327,7 @@ fn print_filtered(filter: &jq::Filter, response: &ApiResponse) -> anyhow::Result
             for output in outputs {
                 match output {
                     Ok(value) => {
-                        if let Err(error) = write_value(&value, terminal, &mut out) {
+                        if let Err(error) = write_value(&value, terminal, theme, &mut out) {
                             // A reader that went away (`| head`) has what it wanted.
                             quiet_pipe(Err(error))?;
                             return Ok(ExitCode::SUCCESS);
@@ -342,12 +352,13 @@ fn print_filtered(filter: &jq::Filter, response: &ApiResponse) -> anyhow::Result
 fn write_value(
     value: &serde_json::Value,
     terminal: bool,
+    theme: ThemeChoice,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     if terminal {
         let text = serde_json::to_string_pretty(value)?;
         let doc = Document::new(sanitize::json(&text).into_owned().into(), true);
-        write_document(&doc, terminal, out)
+        write_document(&doc, terminal, theme, out)
     } else {
         writeln!(out, "{}", sanitize::json(&serde_json::to_string(value)?))
     }

@@ -48,6 +48,8 @@ pub struct Resolved {
     pub profile: Option<String>,
     /// How much the request history keeps (the config file's `[history]`).
     pub history: crate::history::Limits,
+    /// The colours of what is printed (`--theme`, `YOUNIUM_TUI_THEME`, the file's `theme`).
+    pub theme: crate::config::ThemeChoice,
 }
 
 /// Resolves the settings (the profile, with the command line winning; see
@@ -85,6 +87,7 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
         known_entities: settings.known_entities,
         profile: settings.profile,
         history: settings.history,
+        theme: settings.theme,
         connection,
     })
 }

@@ -133,7 +133,7 @@ impl Theme {
     /// on the background `choice` names or [`detect_background`] finds. Call it before the
     /// UI reads the terminal's input: the terminal's answer arrives there.
     pub fn for_terminal(choice: ThemeChoice) -> Self {
-        let colour = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let colour = colour_wanted();
         let background = match choice.fixed() {
             Some(background) => background,
             // Without colour the background does not matter: the terminal is not asked.
@@ -369,16 +369,19 @@ pub fn detect_background() -> Background {
     )
 }
 
-/// The background for a headless command's coloured output: `YOUNIUM_TUI_THEME` when it
-/// names one, else the `COLORFGBG` hint, else dark. The terminal is never asked: a command
-/// leaves nothing behind, and an answer arriving after it ended would land at the shell
-/// prompt. (The config file's `theme` is the UI's: a command does not keep the settings it
-/// resolved until it prints.)
-pub fn headless_background() -> Background {
-    std::env::var(crate::settings::THEME_ENV)
-        .ok()
-        .and_then(|v| v.parse::<ThemeChoice>().ok())
-        .and_then(ThemeChoice::fixed)
+/// Whether colours are wanted at all: not when `NO_COLOR` is set to something. The one place
+/// the UI and the headless commands decide it.
+pub fn colour_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The background for a headless command's coloured output: the resolved theme (`--theme`,
+/// `YOUNIUM_TUI_THEME`, the config file's `theme`) when it names one, else the `COLORFGBG`
+/// hint, else dark. The terminal is never asked: a command leaves nothing behind, and an
+/// answer arriving after it ended would land at the shell prompt.
+pub fn headless_background(choice: ThemeChoice) -> Background {
+    choice
+        .fixed()
         .unwrap_or_else(|| choose_background(|| None, std::env::var("COLORFGBG").ok().as_deref()))
 }
 
