@@ -31,36 +31,60 @@ pub(crate) struct Context401<'a> {
     pub www_authenticate: Option<&'a str>,
 }
 
-/// The host (and port) of a URL, lower-cased.
-fn authority(url: &str) -> Option<String> {
-    let u = reqwest::Url::parse(url).ok()?;
-    let host = u.host_str()?.to_ascii_lowercase();
-    Some(match u.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host,
+/// The Younium environment whose API or login host `url` is on, judged on the parsed host
+/// (never on a substring: `sandbox.notyounium.com` is no Younium host).
+fn younium_environment(url: &reqwest::Url) -> Option<Environment> {
+    let host = url.host_str()?;
+    Environment::NAMED.into_iter().find(|env| {
+        [env.base_url().to_string(), env.legacy_token_url()]
+            .iter()
+            .filter_map(|known| reqwest::Url::parse(known).ok())
+            .any(|known| {
+                known.host_str() == Some(host)
+                    && known.port_or_known_default() == url.port_or_known_default()
+            })
     })
 }
 
+/// A loopback host: the simulator, a local proxy.
+fn is_local(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
 /// Whether a token's issuer belongs to the environment called; `None` when it cannot be told.
+/// Hosts are compared parsed: the same origin, else the same named Younium environment (its
+/// API or login host), else two loopback servers are two different servers.
 fn issuer_matches(iss: &str, called: &Environment) -> Option<bool> {
-    let (iss_auth, called_auth) = (authority(iss)?, authority(called.base_url())?);
-    if iss_auth == called_auth {
+    let (iss, called) = (
+        reqwest::Url::parse(iss).ok()?,
+        reqwest::Url::parse(called.base_url()).ok()?,
+    );
+    if crate::origin::same_origin(&iss, &called) {
         return Some(true);
     }
-    let younium = |h: &str| h.ends_with("younium.com") || h.contains("younium.com:");
-    if younium(&iss_auth) && younium(&called_auth) {
-        let flags = |h: &str| {
-            (
-                h.contains("sandbox"),
-                h.contains(".us.") || h.starts_with("us."),
-            )
-        };
-        return Some(flags(&iss_auth) == flags(&called_auth));
+    match (younium_environment(&iss), younium_environment(&called)) {
+        (Some(a), Some(b)) => Some(a == b),
+        _ => (is_local(&iss) && is_local(&called)).then_some(false),
     }
-    // Two different hosts that are not Younium's (a proxy, the simulator): different servers.
-    let local =
-        |h: &str| h.starts_with("127.") || h.starts_with("localhost") || h.starts_with("[::1]");
-    (local(&iss_auth) && local(&called_auth)).then_some(false)
+}
+
+/// Whether two environments are other servers, judged on their parsed origins.
+fn other_environment(a: &Environment, b: &Environment) -> bool {
+    match (
+        crate::origin::Origin::parse(a.base_url()),
+        crate::origin::Origin::parse(b.base_url()),
+    ) {
+        (Ok(a), Ok(b)) => a != b,
+        _ => a != b,
+    }
 }
 
 /// Tells apart the reasons for a 401.
@@ -112,7 +136,7 @@ pub(crate) fn verdict_401(ctx: &Context401<'_>) -> Verdict {
         }
     };
     let other_env = match (&origin_env, &source) {
-        (Some(env), _) => Some(env.base_url() != ctx.called.base_url()),
+        (Some(env), _) => Some(other_environment(env, ctx.called)),
         (None, TokenSource::Foreign(Some(jwt))) => jwt
             .string_claim("iss")
             .and_then(|iss| issuer_matches(iss, ctx.called))
@@ -296,5 +320,39 @@ mod tests {
             issuer_matches("https://idp.example", &Environment::Production),
             None
         );
+        // Hosts are parsed, not searched for words: neither of these is a Younium host.
+        assert_eq!(
+            issuer_matches("https://sandbox.notyounium.com", &Environment::Sandbox),
+            None
+        );
+        assert_eq!(
+            issuer_matches(
+                "https://api.sandbox.younium.com.attacker.example",
+                &Environment::Sandbox
+            ),
+            None
+        );
+        assert_eq!(
+            issuer_matches(
+                "https://API.Sandbox.younium.com:443/",
+                &Environment::Sandbox
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            issuer_matches(
+                "https://auth.sandbox.us.younium.com",
+                &Environment::UsSandbox
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            issuer_matches("https://auth.sandbox.us.younium.com", &Environment::Sandbox),
+            Some(false)
+        );
+        assert!(!other_environment(
+            &Environment::Custom("http://127.0.0.1:9/".into()),
+            &Environment::Custom("http://127.0.0.1:9".into())
+        ));
     }
 }
