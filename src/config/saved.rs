@@ -23,7 +23,7 @@
 //!
 //! Only `name`, `method` and `path` are required; a row's `enabled` is `true` when left out. A
 //! saved request never holds a token or a secret: the `Authorization` row, any header the app
-//! treats as secret (see [`crate::younium::request::is_sensitive_header`]) and the idempotency
+//! treats as secret (see [`crate::younium::request::is_secret_header`]) and the idempotency
 //! key are left out; only a row that switches such a header off is kept, with no value.
 //! Entries that do not read (an unknown method, no path) are skipped with a warning; they never
 //! stop the config file from loading.
@@ -34,7 +34,7 @@ use toml_edit::{Array, ArrayOfTables, InlineTable, Item, Table, Value, value};
 
 use super::ConfigFile;
 use super::write::SaveError;
-use crate::younium::request::is_sensitive_header;
+use crate::younium::request::is_secret_header;
 use crate::younium::{ApiRequest, Method, Param};
 
 /// The key of the list, at the top level and in a profile's table.
@@ -99,8 +99,7 @@ impl SavedRequest {
 /// token) is kept, its value emptied: it says what the request is, and holds no secret.
 fn is_left_out(row: &Param) -> bool {
     let name = row.name.trim();
-    (is_sensitive_header(name) && row.enabled)
-        || name.eq_ignore_ascii_case("younium-idempotency-key")
+    (is_secret_header(name) && row.enabled) || name.eq_ignore_ascii_case("younium-idempotency-key")
 }
 
 /// The header rows a saved request keeps (see [`is_left_out`]).
@@ -108,7 +107,7 @@ fn kept_headers(rows: &[Param]) -> Vec<Param> {
     rows.iter()
         .filter(|h| !is_left_out(h))
         .map(|h| Param {
-            value: if is_sensitive_header(h.name.trim()) {
+            value: if is_secret_header(h.name.trim()) {
                 String::new()
             } else {
                 h.value.clone()

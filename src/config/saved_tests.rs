@@ -299,3 +299,24 @@ fn the_comments_of_a_file_with_no_tables_stay_at_its_top() {
     assert_eq!(file.saved_requests(None).entries.len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One rule says which headers are secret: a saved request leaves out every one of them
+/// (Proxy-Authorization and X-Api-Key too, which the old rule let through), and keeps the
+/// idempotency key out as ever.
+#[test]
+fn every_secret_header_is_left_out_by_the_one_rule() {
+    let mut request = ApiRequest::new(Method::Get, "/Accounts");
+    for name in [
+        "Proxy-Authorization",
+        "X-Api-Key",
+        "Ocp-Apim-Subscription-Key",
+        "X-Password",
+        "Set-Cookie",
+        "X-Trace",
+    ] {
+        request.headers.push(Param::new(name, "v-123"));
+    }
+    let (saved, dropped) = SavedRequest::from_request("x", &request);
+    assert_eq!(dropped, 5);
+    assert_eq!(saved.headers, [Param::new("X-Trace", "v-123")]);
+}

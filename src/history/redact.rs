@@ -21,18 +21,7 @@ const SECRET_MEMBERS: [&str; 7] = [
     "refresh_token",
 ];
 
-/// Header names whose values carry credentials: the app's `HeaderText::Secret` rule
-/// (authorization, cookie, anything with "secret", or "token" but not "idempotency"), plus
-/// `Set-Cookie` and `Proxy-Authorization` in answers.
-pub fn is_secret_header(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    n == "authorization"
-        || n == "proxy-authorization"
-        || n == "cookie"
-        || n == "set-cookie"
-        || n.contains("secret")
-        || n.contains("token") && !n.contains("idempotency")
-}
+pub use crate::younium::request::is_secret_header;
 
 /// The stored value of a header: `Authorization` as `Bearer <redacted>` (`<redacted>` when not
 /// a bearer value), another secret header as `<redacted>`, any other with its JWTs replaced.

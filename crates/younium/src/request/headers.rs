@@ -67,14 +67,22 @@ impl EffectiveHeader {
     }
 }
 
-/// Header names that carry credentials when the user types them (shown shortened, never
-/// saved with a request).
-pub fn is_sensitive_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == "cookie"
-        || n.contains("secret")
-        || n.contains("token") && !n.contains("idempotency")
+/// Whether a header named `name` carries a credential: `Authorization`,
+/// `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-Api-Key`, and any name with `key`,
+/// `token`, `secret` or `password` in it (the idempotency key excepted: it is an id, not a
+/// credential). The one rule for the Request pane (shown shortened), saved requests (left
+/// out), the history and curl export (redacted) and the logs (marked sensitive).
+pub fn is_secret_header(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    if n.contains("idempotency") {
+        return false;
+    }
+    matches!(
+        n.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
+    ) || ["key", "token", "secret", "password"]
+        .iter()
+        .any(|word| n.contains(word))
 }
 
 /// The headers a request carries: the automatic ones (after the user's overrides) followed
@@ -212,7 +220,7 @@ fn first_row<'a>(req: &'a ApiRequest, name: &str) -> Option<(usize, &'a Param)> 
 /// server drops it), so none is shown or sent.
 fn user_value(p: &Param) -> HeaderText {
     let value = p.value.trim().to_string();
-    if is_sensitive_header(&p.name) {
+    if is_secret_header(&p.name) {
         HeaderText::Secret(Secret::new(value))
     } else {
         HeaderText::Plain(value)
@@ -288,5 +296,50 @@ mod tests {
             .find(|h| h.name == "Authorization")
             .unwrap();
         assert_eq!(auth.value.display(false), "Bearer m…def");
+    }
+}
+
+#[cfg(test)]
+mod secret_rule_tests {
+    use super::*;
+
+    #[test]
+    fn one_rule_names_the_secret_headers() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "Cookie",
+            "Set-Cookie",
+            "X-Api-Key",
+            "Ocp-Apim-Subscription-Key",
+            "X-Auth-Token",
+            "client-secret",
+            "X-Password",
+        ] {
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in [
+            "younium-idempotency-key",
+            "legal-entity",
+            "api-version",
+            "Accept",
+            "X-Trace",
+        ] {
+            assert!(!is_secret_header(name), "{name}");
+        }
+    }
+
+    /// A secret typed into the Request pane is shown shortened, wherever the rule finds it.
+    #[test]
+    fn a_proxy_authorization_row_is_a_secret_in_the_table() {
+        let mut req = ApiRequest::new(Method::Get, "/Accounts");
+        req.headers.push(Param::new(
+            "Proxy-Authorization",
+            "Basic dXNlcjpwYXNzd29yZA==",
+        ));
+        let hs = effective_headers(&req, &CallSettings::default(), None);
+        let proxy = hs.iter().find(|h| h.name == "Proxy-Authorization").unwrap();
+        assert!(matches!(proxy.value, HeaderText::Secret(_)));
+        assert!(!proxy.value.display(false).contains("dXNlcjpwYXNzd29yZA"));
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use headers::{
     EffectiveHeader, HeaderOrigin, HeaderText, automatic_header, can_switch_off,
-    effective_header_rows, effective_headers, is_sensitive_header,
+    effective_header_rows, effective_headers, is_secret_header,
 };
 pub(crate) use http::{BodyError, read_body};
 pub use http::{Http, HttpError, HttpOptions, install_crypto_provider, send};
