@@ -6,7 +6,7 @@
 //! Reading the secret is the next, separate step (a command or the OS keyring may take a
 //! moment): the headless commands do it at once, the UI off its thread.
 
-mod all_pages;
+pub mod all_pages;
 
 use std::time::Duration;
 

@@ -17,7 +17,7 @@ use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
 use crate::sanitize;
 use crate::session::{ApiClient, TokenManager};
 use crate::younium::catalog::catalog;
-use crate::younium::problem::{CallContext, explain};
+use crate::younium::problem::explain_answer;
 use crate::younium::schema::Severity;
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
@@ -64,7 +64,7 @@ pub async fn run(
         .legal_entity_sent(&resolved.settings)
         .unwrap_or("(none)")
         .to_string();
-    if resolved.environment.is_production() && method.is_write() && !args.yes {
+    if resolved.environment.write_needs_confirmation(method) && !args.yes {
         bail!(
             "refusing to send {method} {} to PRODUCTION ({}, legal entity {legal_entity}) without --yes",
             req.path,
@@ -96,7 +96,8 @@ pub async fn run(
             request: &req,
             settings: &resolved.settings,
         };
-        let options = super::call_pages::options(args, resolved.all_pages);
+        let options =
+            crate::settings::all_pages::with_concurrency(resolved.all_pages, args.concurrency);
         return super::call_pages::run_all(args, target, options, recording).await;
     }
     let outcome = match client
@@ -152,23 +153,7 @@ pub async fn run(
     if response.is_success() || response.status < 400 {
         return Ok(ExitCode::SUCCESS);
     }
-    let permission = catalog().permission_for(method, &req.path);
-    let sent_token = response.sent.header("authorization").is_some();
-    let legal_entity_sent = response
-        .sent
-        .header("legal-entity")
-        .map(|v| v.display(false));
-    let ctx = CallContext {
-        method: method.as_str(),
-        path: &req.path,
-        legal_entity: legal_entity_sent.as_deref(),
-        api_version: Some(resolved.settings.api_version.as_str()),
-        permission: permission.as_ref(),
-        www_authenticate: response.header("www-authenticate"),
-        retry_after: response.header("retry-after"),
-        sent_token,
-    };
-    if let Some(explanation) = explain(response.status, &response.problem(), &ctx) {
+    if let Some(explanation) = explain_answer(&req, response) {
         say(&explanation.headline);
         for line in explanation.details.iter().chain(&explanation.actions) {
             say(format_args!("  - {}", sanitize::one_line(line)));

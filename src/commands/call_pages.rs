@@ -28,17 +28,6 @@ use crate::younium::{ApiRequest, ApiResponse, ApiVersion, Environment};
 /// The status of a run stopped with Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_INTERRUPTED: u8 = 130;
 
-/// The run's options: the settings' (profile, flags), with `--concurrency` over them.
-pub fn options(args: &CallArgs, resolved: Options) -> Options {
-    Options {
-        concurrency: args
-            .concurrency
-            .map_or(resolved.concurrency, usize::from)
-            .clamp(1, all_pages::MAX_CONCURRENCY),
-        ..resolved
-    }
-}
-
 /// Where the merged records are recorded: the history and what its entry says of the call.
 pub struct Recording {
     pub history: History,

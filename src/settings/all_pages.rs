@@ -1,6 +1,6 @@
 //! How all pages are fetched (`A`, `call --all-pages`): the profile's `concurrency`,
 //! `max_pages` and `max_wait_seconds`, the `--max-pages` and `--max-wait` flags over them, else
-//! the engine's defaults. (`call --concurrency` goes over the result, see `call_pages`.)
+//! the engine's defaults; `call --concurrency` over the concurrency ([`with_concurrency`]).
 
 use std::time::Duration;
 
@@ -35,6 +35,15 @@ pub(super) fn resolve(
         max_wait,
         ..defaults
     })
+}
+
+/// `resolved` with `call --concurrency` (1 to 8, checked by the command line) over its
+/// concurrency.
+pub fn with_concurrency(resolved: Options, flag: Option<u8>) -> Options {
+    Options {
+        concurrency: flag.map_or(resolved.concurrency, usize::from),
+        ..resolved
+    }
 }
 
 #[cfg(test)]

@@ -9,9 +9,8 @@ use super::panes::connection::LegalEntity;
 use super::panes::request::BodyQuestion;
 use super::panes::response::{ResponseState, SchemaCheck, Shown};
 use crate::session::{CallError, CallOutcome};
-use crate::younium::catalog::catalog;
 use crate::younium::paging::{PageInfo, PageKind, follow_link, with_page};
-use crate::younium::problem::{CallContext, explain};
+use crate::younium::problem::explain_answer;
 use crate::younium::{ApiRequest, ApiResponse};
 
 impl App {
@@ -58,8 +57,10 @@ impl App {
             }));
         }
         let settings = self.connection.settings();
-        if self.connection.environment.is_production()
-            && request.method.is_write()
+        if self
+            .connection
+            .environment
+            .write_needs_confirmation(request.method)
             && !checks.production_ok
         {
             let entity = request
@@ -258,25 +259,8 @@ impl App {
             .as_ref()
             .filter(|p| p.is_empty_list(response.status))
             .map(|p| p.messages_text());
-        let legal_entity = response
-            .sent
-            .header("legal-entity")
-            .map(|v| v.display(false));
         let explanation = match (&problem, &empty_list) {
-            (Some(p), None) => {
-                let permission = catalog().permission_for(request.method, &request.path);
-                let ctx = CallContext {
-                    method: request.method.as_str(),
-                    path: &request.path,
-                    legal_entity: legal_entity.as_deref(),
-                    api_version: None,
-                    permission: permission.as_ref(),
-                    www_authenticate: response.header("www-authenticate"),
-                    retry_after: response.header("retry-after"),
-                    sent_token: response.sent.header("authorization").is_some(),
-                };
-                explain(response.status, p, &ctx)
-            }
+            (Some(_), None) => explain_answer(&request, &response),
             _ => None,
         };
         effects.push(Effect::Index {

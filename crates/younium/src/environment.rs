@@ -103,6 +103,12 @@ impl Environment {
     pub fn is_production(&self) -> bool {
         matches!(self, Environment::Production | Environment::UsProduction)
     }
+
+    /// Whether sending `method` here asks first (the UI) or needs `--yes` (the commands): a
+    /// write to production. The one place that says so.
+    pub fn write_needs_confirmation(&self, method: crate::request::Method) -> bool {
+        self.is_production() && method.is_write()
+    }
 }
 
 impl fmt::Display for Environment {
@@ -141,6 +147,15 @@ pub enum EnvironmentError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_write_to_production_asks_first() {
+        use crate::request::Method;
+        assert!(Environment::Production.write_needs_confirmation(Method::Post));
+        assert!(Environment::UsProduction.write_needs_confirmation(Method::Delete));
+        assert!(!Environment::Production.write_needs_confirmation(Method::Get));
+        assert!(!Environment::Sandbox.write_needs_confirmation(Method::Patch));
+    }
 
     #[test]
     fn names_and_urls() {

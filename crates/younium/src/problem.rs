@@ -231,6 +231,32 @@ pub struct Explanation {
 }
 
 /// Explains a non-success status. Returns `None` for 1xx–3xx.
+/// The explanation of an error answer to `request` as it was sent (`None` for a success,
+/// or a status with nothing to add): the context is built from the request and the headers
+/// that went out, the same for the UI and the commands.
+pub fn explain_answer(
+    request: &crate::request::ApiRequest,
+    response: &crate::request::ApiResponse,
+) -> Option<Explanation> {
+    if response.is_success() {
+        return None;
+    }
+    let permission = crate::catalog::catalog().permission_for(request.method, &request.path);
+    let sent = |name: &str| response.sent.header(name).map(|v| v.display(false));
+    let (legal_entity, api_version) = (sent("legal-entity"), sent("api-version"));
+    let ctx = CallContext {
+        method: request.method.as_str(),
+        path: &request.path,
+        legal_entity: legal_entity.as_deref(),
+        api_version: api_version.as_deref(),
+        permission: permission.as_ref(),
+        www_authenticate: response.header("www-authenticate"),
+        retry_after: response.header("retry-after"),
+        sent_token: response.sent.header("authorization").is_some(),
+    };
+    explain(response.status, &response.problem(), &ctx)
+}
+
 pub fn explain(status: u16, problem: &Problem, ctx: &CallContext<'_>) -> Option<Explanation> {
     let server_said = problem.summary();
     let mut e = match status {
@@ -374,6 +400,39 @@ fn explain_403(ctx: &CallContext<'_>) -> Explanation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One context for the UI and `call`: the legal entity and api-version as they went out.
+    #[test]
+    fn an_answer_is_explained_from_the_request_as_sent() {
+        use crate::request::{
+            ApiRequest, ApiResponse, CallSettings, Method, SentRequest, effective_headers,
+        };
+        let request = ApiRequest::new(Method::Get, "/Invoices");
+        let settings = CallSettings {
+            legal_entity: Some("Acme AB".into()),
+            ..Default::default()
+        };
+        let response = ApiResponse {
+            status: 403,
+            reason: "Forbidden".into(),
+            headers: vec![],
+            body: bytes::Bytes::new(),
+            elapsed: std::time::Duration::ZERO,
+            sent: SentRequest {
+                method: Method::Get,
+                url: "https://api.sandbox.younium.com/Invoices".into(),
+                headers: effective_headers(&request, &settings, None),
+                body: None,
+                sent_at: jiff::Timestamp::UNIX_EPOCH,
+            },
+        };
+        let e = explain_answer(&request, &response).unwrap();
+        let text = format!("{} {:?}", e.headline, e.details);
+        assert!(text.contains("Acme AB"), "{text}");
+        let mut ok = response.clone();
+        ok.status = 200;
+        assert_eq!(explain_answer(&request, &ok), None);
+    }
 
     const EMPTY_LIST: &str = r#"{"errors":{"message":["No accounts could be found"]},
         "type":"https://tools.ietf.org/html/rfc7231#section-6.5.1",
