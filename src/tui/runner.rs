@@ -5,8 +5,10 @@
 //!
 //! Starting an effect never waits: each one is a task (network, clipboard, files, formatting,
 //! secret commands) that reports back with an [`Action`], so nothing here holds a frame.
+//! Work that a newer job of its kind replaces (`jobs`) is stopped when replaced, and what it
+//! still reports is dropped here, before the app sees it. The effects themselves are in
+//! `effects`, `all_pages` and `history`.
 
-use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,25 +16,20 @@ use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
-use super::app::{Action, App, DemoInfo, Effect};
-use super::panes::connection::LegalEntity;
+use super::app::{Action, App, Effect};
 use super::{Term, view};
-use crate::commands::format_size;
-use crate::pretty::Document;
 use crate::pretty::find::index_matches;
 use crate::session::ApiClient;
-use crate::simulator::{Simulator, SimulatorConfig, demo};
+use crate::simulator::Simulator;
 use crate::tui::panes::response::run_filter;
-use crate::younium::Secret;
-use crate::younium::doctor::diagnose::{Input, diagnose};
-use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
-use crate::younium::paging::PageInfo;
-use crate::younium::request::Http;
 
 mod all_pages;
+mod effects;
 mod history;
+mod jobs;
+
+use jobs::{Jobs, Kind, Report, Reporter, Stop};
 
 /// Above this, the memory a replaced response used is handed back to the system.
 const LARGE_BODY: usize = 1_000_000;
@@ -60,16 +57,17 @@ pub struct Runner {
     clipboard: SystemClipboard,
     /// Whether OSC 52 may be written to stdout (not in tests).
     osc52: bool,
-    tx: mpsc::UnboundedSender<Action>,
-    rx: mpsc::UnboundedReceiver<Action>,
-    in_flight: Option<JoinHandle<()>>,
-    diagnosis: Option<JoinHandle<()>>,
+    tx: mpsc::UnboundedSender<Report>,
+    rx: mpsc::UnboundedReceiver<Report>,
+    /// The work that one newer job of its kind replaces (a send, the diagnosis, indexing,
+    /// counting, jq, every page).
+    jobs: Jobs,
     /// The demo's simulator, once started (kept here so it lives as long as the UI).
     simulator: Arc<Mutex<Option<Simulator>>>,
     /// Where answers are recorded (`None`: nowhere).
     history: Option<crate::history::History>,
-    /// The all-pages run, with what stops it.
-    all_pages: Option<all_pages::AllPagesTask>,
+    /// Where the all-pages run's answers at its page cap go, while one runs.
+    all_pages: Option<all_pages::Answers>,
 }
 
 impl Runner {
@@ -87,8 +85,7 @@ impl Runner {
             osc52,
             tx,
             rx,
-            in_flight: None,
-            diagnosis: None,
+            jobs: Jobs::default(),
             simulator: Arc::default(),
             history: None,
             all_pages: None,
@@ -101,14 +98,30 @@ impl Runner {
         self
     }
 
-    /// The next result a task reported, if one is queued (for tests).
+    /// The next result a task reported, if one is queued (for tests); results of replaced
+    /// jobs are dropped on the way.
     pub fn try_result(&mut self) -> Option<Action> {
-        self.rx.try_recv().ok()
+        while let Ok(report) = self.rx.try_recv() {
+            if self.jobs.is_current(report.from) {
+                return Some(report.action);
+            }
+        }
+        None
     }
 
-    /// Waits for the next result a task reports (for tests).
+    /// Waits for the next result a task reports (for tests), dropping those of replaced jobs.
     pub async fn next_result(&mut self) -> Option<Action> {
-        self.rx.recv().await
+        loop {
+            let report = self.rx.recv().await?;
+            if self.jobs.is_current(report.from) {
+                return Some(report.action);
+            }
+        }
+    }
+
+    /// A reporter for work that nothing replaces.
+    fn reporter(&self) -> Reporter {
+        Reporter::unstamped(self.tx.clone())
     }
 
     pub(super) async fn run(
@@ -131,7 +144,11 @@ impl Runner {
         loop {
             let action = tokio::select! {
                 biased;
-                Some(action) = self.rx.recv() => action,
+                Some(report) = self.rx.recv() => match self.jobs.is_current(report.from) {
+                    true => report.action,
+                    // A replaced job's result: nothing on screen waits for it.
+                    false => continue,
+                },
                 Ok(()) = token_rx.changed() => Action::Token(token_rx.borrow_and_update().clone()),
                 event = events.next() => match event {
                     Some(Ok(Event::Key(key))) => Action::Key(key),
@@ -164,15 +181,7 @@ impl Runner {
     }
 
     async fn shutdown(&mut self) {
-        if let Some(run) = &self.all_pages {
-            run.cancel.cancel();
-        }
-        for task in [self.in_flight.take(), self.diagnosis.take()]
-            .into_iter()
-            .flatten()
-        {
-            task.abort();
-        }
+        self.jobs.stop_all();
         let simulator = self.simulator.lock().ok().and_then(|mut s| s.take());
         if let Some(sim) = simulator {
             sim.shutdown().await;
@@ -183,17 +192,7 @@ impl Runner {
     pub fn execute(&mut self, effect: Effect) {
         match effect {
             Effect::Connect(connection) => self.client.tokens.set_connection(connection),
-            Effect::Configure { http, manager } => match Http::new(http) {
-                Ok(http) => {
-                    self.client.tokens.configure(http.clone(), manager);
-                    self.client.http = http;
-                }
-                Err(e) => {
-                    let _ = self.tx.send(Action::Status(format!(
-                        "the profile's timeouts are not in use: {e}"
-                    )));
-                }
-            },
+            Effect::Configure { http, manager } => self.configure(http, manager),
             Effect::Renew => self.client.tokens.renew_now(),
             Effect::History(job) => self.history_job(job),
             Effect::AllPages {
@@ -211,53 +210,21 @@ impl Runner {
                 base_url,
                 request,
                 settings,
-            } => {
-                if let Some(task) = self.in_flight.take() {
-                    task.abort();
-                }
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                self.in_flight = Some(tokio::spawn(async move {
-                    let result = client.call(&base_url, &request, &settings).await;
-                    let _ = tx.send(Action::Response { id, result });
-                }));
-            }
-            Effect::Cancel => {
-                if let Some(task) = self.in_flight.take() {
-                    task.abort();
-                }
-            }
+            } => self.send(id, base_url, Box::new(request), settings),
+            Effect::Cancel => self.jobs.stop(Kind::Send),
             Effect::Index {
                 id,
                 body,
                 json,
                 content_type,
                 check,
-            } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let large = body.len() > LARGE_BODY;
-                    let doc =
-                        Document::with_content_type(body.clone(), json, content_type.as_deref());
-                    let page = json.then(|| PageInfo::probe(doc.body())).flatten();
-                    let doc = Arc::new(doc);
-                    let _ = tx.send(Action::Indexed { id, doc, page });
-                    // The body is on screen already; the check follows it.
-                    if let Some(check) = check {
-                        let report = check.run(&body);
-                        let _ = tx.send(Action::SchemaChecked { id, report });
-                    }
-                    if large {
-                        crate::memory::release_free_memory();
-                    }
-                });
-            }
+            } => self.index(id, body, json, content_type, check),
             Effect::CountMatches {
                 id,
                 doc,
                 matcher,
                 cancel,
-            } => self.blocking(move || {
+            } => self.blocking_job(Kind::Count, cancel.clone(), move || {
                 let index = index_matches(doc.as_ref(), &matcher, &cancel).map(Arc::new);
                 Action::FindCount { id, index }
             }),
@@ -266,31 +233,14 @@ impl Runner {
                 filter,
                 body,
                 cancel,
-            } => self.blocking(move || {
+            } => self.blocking_job(Kind::Jq, cancel.clone(), move || {
                 let result = run_filter(&filter, &body, &cancel);
                 if body.len() > LARGE_BODY {
                     crate::memory::release_free_memory();
                 }
                 Action::JqDone { id, result }
             }),
-            Effect::StartDemo => {
-                let config = demo_config(self.demo_ttl);
-                let slot = self.simulator.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = match Simulator::start_local(config).await {
-                        Ok(sim) => {
-                            let info = demo_info(&sim);
-                            if let Ok(mut slot) = slot.lock() {
-                                *slot = Some(sim);
-                            }
-                            Ok(info)
-                        }
-                        Err(e) => Err(e.to_string()),
-                    };
-                    let _ = tx.send(Action::DemoReady(result));
-                });
-            }
+            Effect::StartDemo => self.start_demo(),
             Effect::Diagnose {
                 id,
                 environment,
@@ -298,258 +248,54 @@ impl Runner {
                 settings,
                 known,
                 fallback,
-            } => {
-                if let Some(task) = self.diagnosis.take() {
-                    task.abort();
-                }
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                self.diagnosis = Some(tokio::spawn(async move {
-                    let token = if request.uses_managed_token() {
-                        client.tokens.token().await.ok()
-                    } else {
-                        None
-                    };
-                    let issued = client.tokens.issued_tokens();
-                    let input = Input {
-                        http: &client.http,
-                        environment: &environment,
-                        request: &request,
-                        settings: &settings,
-                        token,
-                        issued: &issued,
-                        fallback_entities: &fallback,
-                        known,
-                    };
-                    let progress_tx = tx.clone();
-                    let diagnosis = diagnose(input, |progress| {
-                        let _ = progress_tx.send(Action::DiagnosisProgress { id, progress });
-                    })
-                    .await;
-                    let _ = tx.send(Action::Diagnosed {
-                        id,
-                        diagnosis: Box::new(diagnosis),
-                    });
-                }));
-            }
-            Effect::CancelDiagnosis => {
-                if let Some(task) = self.diagnosis.take() {
-                    task.abort();
-                }
-            }
+            } => self.diagnose(
+                id,
+                environment,
+                Box::new(request),
+                settings,
+                known,
+                fallback,
+            ),
+            Effect::CancelDiagnosis => self.jobs.stop(Kind::Diagnose),
             Effect::Discover {
                 environment,
                 legal_entity,
                 fallback,
-            } => {
-                let client = self.client.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let discovery = match client.tokens.token().await {
-                        Ok(token) => {
-                            let me = Me::from_jwt(token.jwt.as_ref().ok());
-                            discover(
-                                &client.http,
-                                environment.base_url(),
-                                &token,
-                                legal_entity.as_deref(),
-                                &me,
-                                &fallback,
-                            )
-                            .await
-                        }
-                        Err(e) => Discovery {
-                            entities: fallback,
-                            source: DiscoverySource::Fallback {
-                                reason: format!("no token to list them with ({e})"),
-                            },
-                        },
-                    };
-                    let _ = tx.send(Action::Discovered(discovery));
-                });
-            }
-            Effect::ResolveSecret {
-                profile,
-                source,
-                file,
-            } => self.blocking(move || {
-                let result = crate::config::read_secret(&source, &file).map_err(|e| e.to_string());
-                Action::SecretResolved { profile, result }
-            }),
-            Effect::SaveProfile {
-                mut file,
-                name,
-                update,
-            } => self.blocking(move || {
-                let result = file
-                    .save_profile(&name, &update)
-                    .map(|()| file)
-                    .map_err(|e| e.to_string());
-                Action::ProfileSaved(result)
-            }),
-            Effect::SaveRequest {
-                path,
-                profile,
-                request,
-                left_out,
-            } => self.blocking(move || {
-                Action::RequestSaved(super::saved_requests::save(
-                    path, profile, request, left_out,
-                ))
-            }),
-            Effect::DeleteSavedRequest {
-                path,
-                profile,
-                name,
-            } => self.blocking(move || {
-                Action::RequestSaved(super::saved_requests::delete(path, profile, name))
-            }),
-            Effect::StoreSecret {
-                account,
-                secret,
-                profile,
-            } => self.blocking(move || store_secret(&account, &secret, profile)),
-            Effect::Copy { text, what } => {
-                let clipboard = self.clipboard.clone();
-                let osc52 = self.osc52;
-                self.blocking(move || {
-                    Action::Status(copy(text.render(), &what, &clipboard, osc52))
-                });
-            }
-            Effect::SaveRecords { path, body, format } => {
-                self.blocking(move || Action::Status(save_records(&path, &body, format)))
-            }
-            Effect::SaveBody { path, body } => self.blocking(move || {
-                let result = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)
-                    .and_then(|mut f| f.write_all(&body));
-                Action::Status(match result {
-                    Ok(()) => format!("saved {} to {}", format_size(body.len()), path.display()),
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        format!("{} exists already: choose another name (w)", path.display())
-                    }
-                    Err(e) => format!("could not save to {}: {e}", path.display()),
-                })
-            }),
+            } => self.discover(environment, legal_entity, fallback),
+            other => self.file_effect(other),
         }
     }
 
     /// Runs `work` on the blocking pool and reports its action.
     fn blocking(&self, work: impl FnOnce() -> Action + Send + 'static) {
-        let tx = self.tx.clone();
+        let reporter = self.reporter();
         tokio::task::spawn_blocking(move || {
-            let _ = tx.send(work());
+            reporter.send(work());
         });
     }
-}
 
-fn demo_config(ttl: Option<Duration>) -> SimulatorConfig {
-    let mut config = SimulatorConfig::default();
-    if let Some(ttl) = ttl {
-        config.token_ttl = ttl.max(Duration::from_secs(5));
+    /// Runs `work` on the blocking pool as the job of `kind` (stopped through `cancel` when a
+    /// newer one replaces it) and reports its action.
+    fn blocking_job(
+        &mut self,
+        kind: Kind,
+        cancel: Arc<std::sync::atomic::AtomicBool>,
+        work: impl FnOnce() -> Action + Send + 'static,
+    ) {
+        let reporter = self.jobs.replace(kind, &self.tx);
+        self.jobs.running(kind, Stop::Flag(cancel));
+        tokio::task::spawn_blocking(move || {
+            reporter.send(work());
+        });
     }
-    config
-}
 
-fn demo_info(sim: &Simulator) -> DemoInfo {
-    DemoInfo {
-        base_url: sim.base_url(),
-        client_id: demo::CLIENT_ID.to_string(),
-        secret: Secret::new(demo::SECRET),
-        entities: demo::LEGAL_ENTITIES
-            .iter()
-            .map(|e| LegalEntity {
-                roles: Vec::new(),
-                name: e.name.to_string(),
-                id: Some(e.id.to_string()),
-            })
-            .collect(),
-    }
-}
-
-/// Puts `text` on the system clipboard and, when small enough, the terminal's (OSC 52, which
-/// also works over SSH); says what happened.
-fn copy(text: String, what: &str, clipboard: &SystemClipboard, osc52: bool) -> String {
-    let size = text.len();
-    let through_terminal = osc52 && size <= OSC52_LIMIT && write_osc52(&text);
-    let system = clipboard(text);
-    match (system, through_terminal) {
-        (true, true) => format!("copied {what} ({})", format_size(size)),
-        (true, false) => format!("copied {what} to the system clipboard"),
-        (false, true) => format!("copied {what} through the terminal (OSC 52)"),
-        (false, false) => format!(
-            "could not copy {what}: no system clipboard, and {} is too much for the terminal's; w saves the body to a file",
-            format_size(size)
-        ),
-    }
-}
-
-/// Writes the OSC 52 sequence while holding stdout, so it never lands inside a frame.
-fn write_osc52(text: &str) -> bool {
-    let mut out = std::io::stdout().lock();
-    crossterm::execute!(
-        out,
-        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
-    )
-    .is_ok()
-}
-
-fn store_secret(
-    account: &str,
-    secret: &Secret,
-    profile: Option<(crate::config::ConfigFile, String)>,
-) -> Action {
-    match crate::config::keyring_set(account, secret) {
-        Err(e) => Action::Status(format!("not stored: {e}")),
-        Ok(()) => match profile {
-            Some((mut file, name)) => match file.set_secret_keyring(&name, account) {
-                Ok(()) => Action::ProfileSaved(Ok(file)),
-                Err(e) => Action::Status(format!(
-                    "stored in the OS keyring as {account}, but the profile was not updated: {e}"
-                )),
-            },
-            None => Action::Status(format!(
-                "stored in the OS keyring as {account}; use secret = {{ keyring = \"{account}\" }} in a profile"
-            )),
-        },
-    }
-}
-
-/// Writes the records of `body` to a new file at `path` in `format`; says what it did.
-fn save_records(path: &std::path::Path, body: &[u8], format: crate::export::Format) -> String {
-    let file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+    /// Runs `work` as a task, the job of `kind`: a newer one aborts it.
+    fn task_job<F>(&mut self, kind: Kind, work: impl FnOnce(Reporter) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
     {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return format!("{} exists already: choose another name (w)", path.display());
-        }
-        Err(e) => return format!("could not save to {}: {e}", path.display()),
-    };
-    let mut out = std::io::BufWriter::new(file);
-    let written = crate::export::write(body, format, &mut out)
-        .and_then(|w| out.flush().map(|()| w).map_err(Into::into));
-    match written {
-        Ok(w) if w.columns > 0 => format!(
-            "saved {} records as {format} ({} columns) to {}{}",
-            crate::pretty::thousands(w.records),
-            w.columns,
-            path.display(),
-            w.changes().map(|c| format!("; {c}")).unwrap_or_default()
-        ),
-        Ok(w) => format!(
-            "saved {} records as {format} to {}",
-            crate::pretty::thousands(w.records),
-            path.display()
-        ),
-        Err(e) => {
-            // Half a file is worse than none.
-            let _ = std::fs::remove_file(path);
-            format!("could not save the records to {}: {e}", path.display())
-        }
+        let reporter = self.jobs.replace(kind, &self.tx);
+        let task = tokio::spawn(work(reporter));
+        self.jobs.running(kind, Stop::Abort(task.abort_handle()));
     }
 }

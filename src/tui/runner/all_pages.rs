@@ -1,34 +1,30 @@
-//! Running "all pages": the engine in a task of its own, its progress, its question at the
-//! page cap and its end reported as actions, the answer to the question passed back, and
-//! Esc's stop through its cancellation token.
+//! Running "all pages": the engine in a task of its own (the job of its kind: a newer run or
+//! `Esc` stops it through its cancellation token, so it keeps the pages it has), its progress,
+//! its question at the page cap and its end reported as actions, and the answer to the
+//! question passed back.
 
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::Runner;
+use super::jobs::{Kind, Reporter, Stop};
 use crate::tui::app::Action;
 use crate::younium::all_pages::{CapReached, Observer, Options, Progress, Target, collect};
 use crate::younium::{ApiRequest, ApiResponse, CallSettings};
 
-/// The run in flight.
-pub(super) struct AllPagesTask {
-    pub cancel: CancellationToken,
-    /// Answers to the run's question at its page cap.
-    answers: mpsc::UnboundedSender<bool>,
-    _task: JoinHandle<()>,
-}
+/// Where the answers to the run's question at its page cap go (while it runs).
+pub(super) type Answers = mpsc::UnboundedSender<bool>;
 
 /// The run's observer: everything it hears goes to the app as an action.
 struct ToApp {
     id: u64,
-    tx: mpsc::UnboundedSender<Action>,
+    tx: Reporter,
     answers: mpsc::UnboundedReceiver<bool>,
 }
 
 impl Observer for ToApp {
     fn progress(&mut self, progress: &Progress) {
-        let _ = self.tx.send(Action::AllPagesProgress {
+        self.tx.send(Action::AllPagesProgress {
             id: self.id,
             progress: progress.clone(),
         });
@@ -39,7 +35,7 @@ impl Observer for ToApp {
             id: self.id,
             cap: cap.clone(),
         });
-        asked.is_ok() && self.answers.recv().await.unwrap_or(false)
+        asked && self.answers.recv().await.unwrap_or(false)
     }
 }
 
@@ -53,13 +49,13 @@ impl Runner {
         first: Option<Box<ApiResponse>>,
         options: Options,
     ) {
-        self.stop_all_pages();
+        let tx = self.jobs.replace(Kind::AllPages, &self.tx);
         let cancel = CancellationToken::new();
+        self.jobs
+            .running(Kind::AllPages, Stop::Cancel(cancel.clone()));
         let client = self.client.clone();
-        let tx = self.tx.clone();
-        let stop = cancel.clone();
         let (answers, answered) = mpsc::unbounded_channel();
-        let task = tokio::spawn(async move {
+        tokio::spawn(async move {
             let mut observer = ToApp {
                 id,
                 tx: tx.clone(),
@@ -71,31 +67,27 @@ impl Runner {
                 request: &request,
                 settings: &settings,
             };
-            let result = collect(target, options, first.as_deref(), &mut observer, stop)
+            let result = collect(target, options, first.as_deref(), &mut observer, cancel)
                 .await
                 .map_err(|e| e.to_string());
             // The pages' buffers are freed: hand their memory back before the records are shown.
             crate::memory::release_free_memory();
-            let _ = tx.send(Action::AllPagesDone { id, result });
+            tx.send(Action::AllPagesDone { id, result });
         });
-        self.all_pages = Some(AllPagesTask {
-            cancel,
-            answers,
-            _task: task,
-        });
+        self.all_pages = Some(answers);
     }
 
-    /// Stops the run: the engine drops the pages in flight and reports the ones merged.
+    /// Stops the run: the engine drops the pages in flight and reports the ones merged (which
+    /// are heard: a cancel, not a replacement).
     pub(super) fn stop_all_pages(&mut self) {
-        if let Some(run) = self.all_pages.take() {
-            run.cancel.cancel();
-        }
+        self.all_pages = None;
+        self.jobs.cancel(Kind::AllPages);
     }
 
     /// Passes the answer to the run's question at its page cap.
     pub(super) fn answer_all_pages(&mut self, go_on: bool) {
-        if let Some(run) = &self.all_pages {
-            let _ = run.answers.send(go_on);
+        if let Some(answers) = &self.all_pages {
+            let _ = answers.send(go_on);
         }
     }
 }

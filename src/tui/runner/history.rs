@@ -15,7 +15,7 @@ impl Runner {
     pub(super) fn history_job(&mut self, job: HistoryJob) {
         let Some(history) = self.history.clone() else {
             if let Some(reply) = off(job) {
-                let _ = self.tx.send(Action::History(reply));
+                self.reporter().send(Action::History(reply));
             }
             return;
         };
