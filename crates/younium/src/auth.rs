@@ -115,6 +115,26 @@ pub struct Connection {
     pub legacy_legal_entity: Option<String>,
 }
 
+impl Connection {
+    /// An API token (client ID and secret) exchanged at `environment`'s `/auth/token`, the
+    /// usual way in.
+    pub fn api_token(
+        environment: Environment,
+        client_id: impl Into<String>,
+        secret: Secret,
+    ) -> Self {
+        Connection {
+            environment,
+            credentials: Credentials {
+                method: AuthMethod::ApiTokenV1,
+                id: client_id.into(),
+                secret,
+            },
+            legacy_legal_entity: None,
+        }
+    }
+}
+
 /// Why no token could be obtained. Cloneable so it can be published to every watcher.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {

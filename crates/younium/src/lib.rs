@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! A client for the Younium billing API: environments and origins, credentials, the token
 //! exchange and a token manager that renews ahead of expiry, the one sending path (which keeps
 //! the token to the origin that issued it), paging and every page of a list, the endpoint

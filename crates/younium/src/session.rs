@@ -409,6 +409,14 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
+    /// A client for `connection` with its own token manager, paced as
+    /// [`ManagerOptions::default`] says; the first exchange starts at once, in the background.
+    /// Must be called inside a tokio runtime (the manager is a task).
+    pub fn new(http: Http, connection: Connection) -> ApiClient {
+        let tokens = TokenManager::spawn(http.clone(), Some(connection), ManagerOptions::default());
+        ApiClient { http, tokens }
+    }
+
     /// Sends `req` to `base_url`. A 401 on a managed token renews it once and retries once.
     /// Every send goes through [`request::send`], which refuses a URL outside `base_url` and a
     /// token outside the origin that issued it.

@@ -29,13 +29,15 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tokio_util::sync::CancellationToken;
 
 pub use self::collect::collect;
 pub use self::progress::{CapReached, Wait, WaitCause};
 use crate::limit::ByteSize;
 use crate::request::{ApiRequest, ApiResponse, CallSettings, Method, Param};
 use crate::session::{ApiClient, CallError};
+/// What stops a run ([`fetch_all`]'s `cancel`), re-exported so that a caller needs no
+/// `tokio-util` of its own.
+pub use tokio_util::sync::CancellationToken;
 
 /// The most requests in flight a run allows.
 pub const MAX_CONCURRENCY: usize = 8;
@@ -211,6 +213,12 @@ pub trait Sink: Send {
     /// Page `page`'s records as one JSON array (`[]` when it has none). Called in page order,
     /// once a page; an `Err` ends the run with [`Finish::Sink`].
     fn page(&mut self, page: u64, records: &[u8], count: u64) -> Result<(), SinkStop>;
+}
+
+impl<F: FnMut(u64, &[u8], u64) -> Result<(), SinkStop> + Send> Sink for F {
+    fn page(&mut self, page: u64, records: &[u8], count: u64) -> Result<(), SinkStop> {
+        self(page, records, count)
+    }
 }
 
 /// Who hears how a run goes. A closure `FnMut(&Progress)` hears the progress only, and
