@@ -5,13 +5,13 @@
 //!     cargo run -p younium --example invoices_ndjson > invoices.ndjson
 //! ```
 //!
-//! `YOUNIUM_BASE_URL` (any base URL, e.g. the simulator's) takes the place of `YOUNIUM_ENV`
-//! (`production`, `sandbox`, `us-production`, `us-sandbox`).
+//! `YOUNIUM_BASE_URL` (any base URL, the simulator's say) takes the place of `YOUNIUM_ENV`
+//! (`production`, `sandbox`, `us-production` or `us-sandbox`).
 
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use younium::all_pages::{self, CancellationToken, Finish, Options, Progress, SinkStop, Target};
+use younium::all_pages::{self, Finish, SinkStop, Target};
 use younium::request::{Http, HttpOptions};
 use younium::session::ApiClient;
 use younium::{ApiRequest, CallSettings, Connection, Environment, Method, Secret, records};
@@ -24,11 +24,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let environment: Environment = var("YOUNIUM_BASE_URL")
         .or_else(|_| var("YOUNIUM_ENV"))?
         .parse()?;
-    let connection = Connection::api_token(
-        environment.clone(),
-        var("YOUNIUM_CLIENT_ID")?,
-        Secret::new(var("YOUNIUM_SECRET")?),
-    );
+    let secret = Secret::new(var("YOUNIUM_SECRET")?);
+    let connection = Connection::api_token(environment.clone(), var("YOUNIUM_CLIENT_ID")?, secret);
+    // The client's token manager exchanges the credentials, and renews the token if it runs out.
     let client = ApiClient::new(Http::new(HttpOptions::default())?, connection);
     let settings = CallSettings {
         legal_entity: Some(var("YOUNIUM_LEGAL_ENTITY")?),
@@ -42,31 +40,22 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         settings: &settings,
     };
     let mut out = BufWriter::new(std::io::stdout());
-    // Each page's records arrive as one JSON array; each record is written as its own text.
-    // JSON strings hold no raw line break, so one outside them is whitespace: dropping it
+    // A page's records come as the JSON array the page held; each is written as its own text.
+    // JSON strings hold no raw line break, so any is whitespace between tokens: dropping it
     // keeps a record on one line and every digit as it came.
-    let mut write_page = |_page: u64, page_records: &[u8], _count: u64| {
-        records::each_in_body(page_records, |record| {
-            writeln!(out, "{}", record.get().replace(['\n', '\r'], ""))
+    let mut write_page = |_page: u64, page: &[u8], _count: u64| {
+        records::each_in_body(page, |invoice| {
+            writeln!(out, "{}", invoice.get().replace(['\n', '\r'], ""))
         })
         .map(|_| ())
         .map_err(|error| SinkStop::Write(error.to_string()))
     };
-    let mut quiet = |_: &Progress| {};
-    let outcome = all_pages::fetch_all(
-        target,
-        Options::default(),
-        None,
-        &mut write_page,
-        &mut quiet,
-        CancellationToken::new(),
-    )
-    .await?;
+    let outcome = all_pages::fetch_all_with_defaults(target, &mut write_page).await?;
     out.flush()?;
     if outcome.finish != Finish::Complete {
-        return Err(outcome.summary().into());
+        return Err(outcome.summary().into()); // e.g. "page 1 failed: 403 Forbidden"
     }
-    eprintln!("{}", outcome.summary());
+    eprintln!("{}", outcome.summary()); // "all 3 pages · 250 records"
     Ok(())
 }
 

@@ -89,8 +89,10 @@
 //! each page's records to a [`Sink`](all_pages::Sink) in page order; it retries a page after a
 //! 5xx or a dropped connection, waits out a 429, and ends with an
 //! [`Outcome`](all_pages::Outcome) whose [`Finish`](all_pages::Finish) says whether every page
-//! came (check it: a run that stopped half-way is still `Ok`). [`all_pages::collect`] keeps the
-//! records as one JSON array instead. [`records`] walks records one by one as the raw JSON text
+//! came (check it: a run that stopped half-way is still `Ok`);
+//! [`fetch_all_with_defaults`](all_pages::fetch_all_with_defaults) is the same run with no
+//! progress to tell and nothing to cancel it. [`all_pages::collect`] keeps the records as one
+//! JSON array instead. [`records`] walks records one by one as the raw JSON text
 //! the page holds. The example `examples/invoices_ndjson.rs` writes every invoice of a legal
 //! entity as NDJSON this way.
 //!

@@ -376,6 +376,19 @@ pub async fn fetch_all(
     }
 }
 
+/// [`fetch_all`] as a script wants it: the default [`Options`], no page in hand, no progress
+/// told, and no way to stop the run but to drop the future. Check the outcome's
+/// [`finish`](Outcome::finish): a run that ended early (a page that failed for good, the page
+/// cap) is still `Ok`, with the pages before it handed on.
+pub async fn fetch_all_with_defaults(
+    target: Target<'_>,
+    sink: &mut impl Sink,
+) -> Result<Outcome, AllPagesError> {
+    let mut quiet = |_: &Progress| {};
+    let never = CancellationToken::new();
+    fetch_all(target, Options::default(), None, sink, &mut quiet, never).await
+}
+
 /// What every kind of run is given.
 pub(super) struct Run<'a, S, O> {
     pub target: Target<'a>,
