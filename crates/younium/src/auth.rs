@@ -158,7 +158,8 @@ pub enum AuthError {
     Server {
         /// The HTTP status.
         status: u16,
-        /// The server's own message, the secret masked, and the wait it asked for if any.
+        /// The server's own message, the secret masked (with a note when `Retry-After` asked
+        /// for more than the hour waited at most).
         message: String,
         /// The wait `Retry-After` asked for (a 429, a 503); the token manager honours it.
         retry_after: Option<Duration>,

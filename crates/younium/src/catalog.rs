@@ -21,7 +21,7 @@ use super::schema::{Mode, Report, Schema, SchemaMap, skeleton_value, validate, v
 pub struct Catalog {
     /// The spec's title and version, to say where the facts come from.
     pub source: String,
-    /// Every operation, grouped by tag in the spec's order, then the v3 group.
+    /// Every operation, in the spec's order, then the v3 group.
     pub operations: Vec<Operation>,
     /// The component schemas that bodies and answers refer to, by name.
     #[serde(default)]

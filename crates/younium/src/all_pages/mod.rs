@@ -87,7 +87,7 @@ impl Options {
 pub struct Progress {
     /// Pages handed to the sink so far.
     pub pages_done: u64,
-    /// The list's `totalPages`, once a page has said it (`None` for 2.0 and v3 lists).
+    /// The list's `totalPages`, once a page has said it (2.0 lists never do, v3 ones may not).
     pub pages_total: Option<u64>,
     /// Records handed to the sink so far.
     pub records_done: u64,

@@ -44,7 +44,7 @@ pub enum AnswerError {
     /// Neither `accessToken` nor `access_token`, or it is blank.
     #[error("the token answer has no accessToken/access_token")]
     NoAccessToken,
-    /// Every expiry the answer gives lies before the request was sent (the UTC time).
+    /// Every expiry the answer gives lies before the request was sent (the latest, in UTC).
     #[error(
         "the token answer says the token expired at {0} already, before it arrived: check the server's clock"
     )]

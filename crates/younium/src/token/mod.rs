@@ -222,7 +222,7 @@ impl Jwt {
 /// Why a token does not decode as a JWT.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
-    /// Not `header.payload.signature` (an opaque token, or a legacy one).
+    /// Not `header.payload.signature`: an opaque token.
     #[error("not a JWT: expected three dot-separated parts")]
     NotThreeParts,
     /// A part is not base64url.
