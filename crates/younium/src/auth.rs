@@ -33,6 +33,7 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Every method, the default first (the order a picker shows them).
     pub const ALL: [AuthMethod; 3] = [
         AuthMethod::ApiTokenV1,
         AuthMethod::ApiTokenV2,
@@ -48,6 +49,7 @@ impl AuthMethod {
         }
     }
 
+    /// What a person reads in a picker: `API token (v1 /auth/token)`.
     pub fn label(self) -> &'static str {
         match self {
             AuthMethod::ApiTokenV1 => "API token (v1 /auth/token)",
@@ -56,6 +58,8 @@ impl AuthMethod {
         }
     }
 
+    /// The name in a profile and on the command line (`v1`, `v2`, `legacy`), as
+    /// [`FromStr`] reads it back.
     pub fn key(self) -> &'static str {
         match self {
             AuthMethod::ApiTokenV1 => "v1",
@@ -99,6 +103,7 @@ impl FromStr for AuthMethod {
 /// What is needed to obtain a token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
+    /// Which token endpoint they are sent to, and how.
     pub method: AuthMethod,
     /// The client ID (API token) or the username (legacy).
     pub id: String,
@@ -109,10 +114,32 @@ pub struct Credentials {
 /// Everything that identifies where a token comes from: changing any of it needs a new token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Connection {
+    /// Where the token is asked for; it is then only ever sent back to this origin.
     pub environment: Environment,
+    /// Who asks.
     pub credentials: Credentials,
     /// Only the legacy grant uses it: the legal entity is baked into the token at login.
     pub legacy_legal_entity: Option<String>,
+}
+
+impl Connection {
+    /// An API token (client ID and secret) exchanged at `environment`'s `/auth/token`, the
+    /// usual way in.
+    pub fn api_token(
+        environment: Environment,
+        client_id: impl Into<String>,
+        secret: Secret,
+    ) -> Self {
+        Connection {
+            environment,
+            credentials: Credentials {
+                method: AuthMethod::ApiTokenV1,
+                id: client_id.into(),
+                secret,
+            },
+            legacy_legal_entity: None,
+        }
+    }
 }
 
 /// Why no token could be obtained. Cloneable so it can be published to every watcher.
@@ -120,12 +147,21 @@ pub struct Connection {
 pub enum AuthError {
     /// The server turned the credentials down (400/401/403 from the token endpoint).
     #[error("the server rejected the credentials ({status}): {message}")]
-    Rejected { status: u16, message: String },
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The server's own message (`errors[]`, ProblemDetails), the secret masked.
+        message: String,
+    },
     /// The token endpoint answered with another error status (404, 429, 5xx…).
     #[error("the token endpoint answered {status}: {message}")]
     Server {
+        /// The HTTP status.
         status: u16,
+        /// The server's own message, the secret masked (with a note when `Retry-After` asked
+        /// for more than the hour waited at most).
         message: String,
+        /// The wait `Retry-After` asked for (a 429, a 503); the token manager honours it.
         retry_after: Option<Duration>,
     },
     /// The token endpoint answered with a redirect. It is never followed: the secret goes
@@ -133,7 +169,12 @@ pub enum AuthError {
     #[error(
         "the token endpoint answered {status} and redirected to {location}; the secret was not sent there: check the base URL"
     )]
-    Redirected { status: u16, location: String },
+    Redirected {
+        /// The HTTP status (301, 302, 307, …).
+        status: u16,
+        /// Where the redirect pointed, described without any user or password in it.
+        location: String,
+    },
     /// A 200 whose body is not a token.
     #[error("the token answer could not be read: {0}")]
     Malformed(String),

@@ -21,6 +21,7 @@ use super::schema::{Mode, Report, Schema, SchemaMap, skeleton_value, validate, v
 pub struct Catalog {
     /// The spec's title and version, to say where the facts come from.
     pub source: String,
+    /// Every operation, in the spec's order, then the v3 group.
     pub operations: Vec<Operation>,
     /// The component schemas that bodies and answers refer to, by name.
     #[serde(default)]
@@ -30,11 +31,17 @@ pub struct Catalog {
 /// One operation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
+    /// The HTTP method.
     pub method: Method,
+    /// The path template as the spec writes it: `/Invoices/{id}`.
     pub path: String,
+    /// The spec's group for it (`Invoices`, `Accounts`, …; [`V3_TAG`] for v3).
     pub tag: String,
+    /// The `{placeholders}` of `path`, in the spec's order.
     pub path_params: Vec<ParamSpec>,
+    /// The query parameters the spec documents (`PageSize`, `Filter`, …).
     pub query_params: Vec<ParamSpec>,
+    /// The request body, for the operations that take one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<BodySpec>,
     /// The permission the spec says the call needs (e.g. `Invoice View`).
@@ -53,14 +60,18 @@ pub struct Operation {
 /// A path or query parameter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParamSpec {
+    /// The name as sent (`PageSize`, `id`).
     pub name: String,
     /// JSON type: `string`, `integer`, `number`, `boolean`, `array`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The spec's `format` (`uuid`, `date-time`, `int32`), when it gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// The spec marks it required (path parameters always are).
     #[serde(default)]
     pub required: bool,
+    /// The values an enumerated parameter allows; empty when any value goes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
 }
@@ -68,7 +79,9 @@ pub struct ParamSpec {
 /// A request body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BodySpec {
+    /// The media type the spec documents (`application/json`, `application/merge-patch+json`).
     pub content_type: String,
+    /// The name of the body's component schema (`CreateAccountRequest`), when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The whole body schema (usually a reference into [`Catalog::schemas`]).
@@ -79,6 +92,7 @@ pub struct BodySpec {
 /// The shape of a success answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResponseShape {
+    /// The answer's schema name (`InvoiceResponseListPagedResponse`).
     pub schema: String,
     /// A 2.1 paged envelope (`…PagedResponse`).
     #[serde(default)]
@@ -164,6 +178,7 @@ fn v3_operations() -> Vec<Operation> {
 /// The permission an endpoint needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequiredPermission {
+    /// As Younium names it in its roles (`Invoice View`).
     pub name: String,
     /// The spec does not name it for this endpoint: it is the one the spec names most often for
     /// the same resource's other endpoints of the same method.
@@ -353,6 +368,19 @@ impl Operation {
     /// The body text checked against the request schema, each problem with its line
     /// ([`crate::schema::validate_text`]; a PATCH as a merge patch). `None` when the
     /// operation has no body schema or the text is not JSON.
+    ///
+    /// ```
+    /// use younium::Method;
+    /// use younium::catalog::catalog;
+    /// let create = catalog().find(Method::Post, "/Accounts").unwrap();
+    /// let report = create.validate_body(r#"{"name": 42}"#).unwrap();
+    /// assert!(report.is_incomplete()); // Younium would answer 400: fix it before sending
+    /// let texts: Vec<String> = report.problems.iter().map(|p| p.text()).collect();
+    /// assert_eq!(texts, [
+    ///     "line 1  .currency: required field missing (LookupKeyCurrency (GUID, code or {key, value}))",
+    ///     "line 1  .name: expected string (length ≥ 1), found number",
+    /// ]);
+    /// ```
     pub fn validate_body(&self, text: &str) -> Option<Report> {
         let mode = if self.method == Method::Patch {
             Mode::Patch

@@ -136,12 +136,19 @@ impl FromStr for Environment {
 /// Why an environment could not be chosen.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EnvironmentError {
+    /// A name that is no environment and no URL.
     #[error(
         "unknown environment {0:?}: use production, sandbox, us-production, us-sandbox or a URL"
     )]
     Unknown(String),
+    /// A URL that cannot be a base URL (see [`Origin::parse`]).
     #[error("{url:?} is not a usable base URL: {reason}")]
-    BadUrl { url: String, reason: String },
+    BadUrl {
+        /// The URL as given, without any user name or password in it.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 #[cfg(test)]

@@ -6,11 +6,21 @@ use std::fmt;
 /// One step of a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
+    /// An object member, by its key.
     Key(String),
+    /// An array element, from 0.
     Index(usize),
 }
 
 /// Where a line is in its document, as jq writes it: `.data[3].invoiceLines[0].productName`.
+/// Keys that are not identifiers are quoted as jq reads them; the root is `.`.
+///
+/// ```
+/// use younium::json_path::{JsonPath, Step};
+/// let path = JsonPath(vec![Step::Key("data".into()), Step::Index(3), Step::Key("a b".into())]);
+/// assert_eq!(path.to_string(), r#".data[3]."a b""#);
+/// assert_eq!(JsonPath::default().to_string(), ".");
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct JsonPath(pub Vec<Step>);
 

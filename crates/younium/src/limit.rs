@@ -28,14 +28,17 @@ const GIB: u64 = 1024 * MIB;
 const TIB: u64 = 1024 * GIB;
 
 impl ByteSize {
+    /// `n` KiB (`n` × 1024 bytes), for constants.
     pub const fn kib(n: u64) -> ByteSize {
         ByteSize(n * KIB)
     }
 
+    /// `n` MiB (`n` × 1024² bytes), for constants.
     pub const fn mib(n: u64) -> ByteSize {
         ByteSize(n * MIB)
     }
 
+    /// The size in bytes.
     pub fn bytes(self) -> u64 {
         self.0
     }
@@ -126,6 +129,7 @@ impl<'de> Deserialize<'de> for ByteSize {
 pub struct TooLarge {
     /// `the answer from http://…`, `the body file x.json`.
     pub what: String,
+    /// The limit it passed.
     pub limit: ByteSize,
     /// The size announced up front (`Content-Length`, a file's length), if any.
     pub declared: Option<u64>,
@@ -142,16 +146,25 @@ fn declared_text(declared: Option<u64>) -> String {
 /// A file could not be read whole.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
+    /// Larger than the limit for its kind of file.
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
+    /// The file could not be opened or read.
     #[error("could not read {what}: {reason}")]
     Io {
+        /// `the body file x.json`, `the config file …`.
         what: String,
+        /// The I/O error's kind ([`FileError::is_not_found`] asks it).
         kind: std::io::ErrorKind,
+        /// The I/O error as text.
         reason: String,
     },
+    /// The bytes are not UTF-8.
     #[error("{what} is not UTF-8 text")]
-    NotText { what: String },
+    NotText {
+        /// Which file.
+        what: String,
+    },
 }
 
 impl FileError {
@@ -210,7 +223,9 @@ pub(crate) fn read_file(
     read_limited(file, limit, what, hint)
 }
 
-/// [`read_file`] as UTF-8 text.
+/// The file at `path` whole as UTF-8 text, refusing one larger than `limit` (before
+/// reading, when its length is known). `what` names the file in errors, `hint` says what to do
+/// about one too large.
 pub fn read_text_file(
     path: &Path,
     limit: ByteSize,
@@ -223,8 +238,7 @@ pub fn read_text_file(
     })
 }
 
-/// The body for `call --body FILE`: the file, or stdin for `-`, as text, at most
-/// [`MAX_REQUEST_BODY`].
+/// The body for `call --body FILE`: the file, or stdin for `-`, as text, at most 64 MB.
 pub fn read_request_body(path: &Path) -> Result<String, FileError> {
     let hint = "check that this is the file you meant to send";
     let bytes = if path.as_os_str() == "-" {

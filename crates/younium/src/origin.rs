@@ -20,7 +20,9 @@ pub struct Origin {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{url} is not a usable base URL: {reason}")]
 pub struct OriginError {
+    /// The URL as given, without any user name or password in it.
     pub url: String,
+    /// What is wrong with it.
     pub reason: String,
 }
 
@@ -31,12 +33,23 @@ pub enum Refused {
     #[error(
         "{target} is not on the connected environment {base}; nothing was sent (requests go only to {base})"
     )]
-    OtherOrigin { target: String, base: String },
+    OtherOrigin {
+        /// The URL that was asked for, described without credentials.
+        target: String,
+        /// The environment's base URL.
+        base: String,
+    },
     /// The managed token was issued by another origin than the one called.
     #[error(
         "the token was issued by {issuer}, and {target} is elsewhere; the token is only sent where it was issued, so nothing was sent"
     )]
-    TokenElsewhere { target: String, issuer: String },
+    TokenElsewhere {
+        /// The URL that was asked for, described without credentials.
+        target: String,
+        /// The base URL of the environment that issued the token.
+        issuer: String,
+    },
+    /// The path or URL does not parse (the text says where and why).
     #[error("{0} is not a valid URL")]
     BadUrl(String),
 }

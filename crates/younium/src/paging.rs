@@ -23,7 +23,10 @@ pub enum PageKind {
     /// The v3 data-export API: the next page is the `nextPage` link (a path and query on the
     /// same origin, carrying an opaque cursor), followed with [`follow_link`]; `None` on the
     /// last page. A cursor has no previous page.
-    Cursor { next: Option<String> },
+    Cursor {
+        /// The `nextPage` link as the answer gave it; `None` on the last page.
+        next: Option<String>,
+    },
 }
 
 /// The facts of a paged answer.
@@ -32,13 +35,19 @@ pub struct PageInfo {
     /// 2.1: the envelope's `pageNumber`. v3: the envelope's, if it gives one, else 1; a caller
     /// that followed links counts pages itself (see [`PageInfo::with_page_number`]).
     pub page_number: u64,
+    /// The envelope's `pageSize` (at most 100 in 2.1).
     pub page_size: Option<u64>,
+    /// The envelope's `totalPages`.
     pub total_pages: Option<u64>,
+    /// The envelope's `totalCount`: the records of the whole list.
     pub total_count: Option<u64>,
+    /// A page follows: a `nextPage` link, or (2.1) a page number below `totalPages`.
     pub has_next: bool,
+    /// A page comes before (2.1 only: a cursor has no way back).
     pub has_previous: bool,
     /// The records on this page, when the list could be counted (`data` or `items` an array).
     pub records: Option<u64>,
+    /// Numbered (2.1) or cursor (v3), and so how the next page is asked for.
     pub kind: PageKind,
 }
 
@@ -112,6 +121,16 @@ impl PageInfo {
     /// A v3 envelope is an object whose `items` is an array, without `data`, and either with
     /// a `nextPage` link or with no member other than the paging ones (so a record that
     /// happens to have an `items` array is not taken for a page).
+    ///
+    /// ```
+    /// use younium::paging::{PageInfo, PageKind};
+    /// let body = br#"{"pageNumber":2,"pageSize":100,"totalPages":3,"totalCount":250,
+    ///                 "nextPage":"https://api.younium.com/Invoices?PageNumber=3","data":[{},{}]}"#;
+    /// let page = PageInfo::probe(body).unwrap();
+    /// assert_eq!((page.page_number, page.total_count, page.records), (2, Some(250), Some(2)));
+    /// assert!(page.has_next && page.has_previous && page.kind == PageKind::Numbered);
+    /// assert!(PageInfo::probe(br#"[{"id":"a bare 2.0 array"}]"#).is_none());
+    /// ```
     pub fn probe(body: &[u8]) -> Option<PageInfo> {
         let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
         if *first != b'{' {
@@ -170,6 +189,7 @@ impl PageInfo {
         self
     }
 
+    /// A v3 page ([`PageKind::Cursor`]).
     pub fn is_cursor(&self) -> bool {
         matches!(self.kind, PageKind::Cursor { .. })
     }

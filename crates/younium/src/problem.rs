@@ -25,17 +25,38 @@ pub enum ProblemShape {
 /// One message from an error body, with the field it is about when the server named one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProblemMessage {
+    /// The field it is about (a key of ProblemDetails' `errors` object, `accountNumber`);
+    /// `None` for a message about the whole request.
     pub field: Option<String>,
+    /// The message as the server wrote it.
     pub text: String,
 }
 
 /// An error body, read.
+///
+/// ```
+/// use younium::Problem;
+/// let body = br#"{"title":"One or more validation errors occurred.","status":400,
+///                 "errors":{"message":["No invoices could be found"]},"traceId":"00-ab-01"}"#;
+/// let problem = Problem::read(body);
+/// assert!(problem.is_empty_list(400));
+/// assert_eq!(problem.trace_id.as_deref(), Some("00-ab-01"));
+/// assert_eq!(
+///     problem.summary().unwrap(),
+///     "One or more validation errors occurred: No invoices could be found"
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// Which of Younium's error shapes the body had.
     pub shape: ProblemShape,
+    /// ProblemDetails' `title`.
     pub title: Option<String>,
+    /// ProblemDetails' `detail`.
     pub detail: Option<String>,
+    /// Every message the body holds (`errors`, `error_description`, `message`), in order.
     pub messages: Vec<ProblemMessage>,
+    /// `traceId`: what Younium support asks for.
     pub trace_id: Option<String>,
     /// For text bodies: the text, trimmed and cut to a readable length.
     pub text: Option<String>,
@@ -207,10 +228,13 @@ fn shorten(text: &str) -> String {
 /// What the app knows about the call that failed, to make the explanation specific.
 #[derive(Clone, Debug, Default)]
 pub struct CallContext<'a> {
+    /// The method as sent (`GET`).
     pub method: &'a str,
+    /// The path as sent.
     pub path: &'a str,
     /// The `legal-entity` header exactly as sent; `None` when none was sent.
     pub legal_entity: Option<&'a str>,
+    /// The `api-version` header as sent (`2.1`).
     pub api_version: Option<&'a str>,
     /// The permission the catalogue says the endpoint needs.
     pub permission: Option<&'a RequiredPermission>,
@@ -225,8 +249,11 @@ pub struct CallContext<'a> {
 /// A status explained: what it means here and what to do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explanation {
+    /// What the status means for this call, in one sentence.
     pub headline: String,
+    /// What the call and the answer show (the header sent, the server's own words, …).
     pub details: Vec<String>,
+    /// What to do next, most likely first.
     pub actions: Vec<String>,
 }
 

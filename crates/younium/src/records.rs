@@ -19,8 +19,10 @@ pub enum Found<'a> {
 /// Why a body's records cannot be walked.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordsError {
+    /// The body does not parse.
     #[error("the body is not JSON: {0}")]
     NotJson(serde_json::Error),
+    /// JSON, but a string, a number, … (or nothing).
     #[error("the body holds no records (neither an array, nor an object)")]
     NoRecords,
 }
@@ -90,13 +92,29 @@ pub fn each<'a, E>(
 /// Why [`each`] stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum EachError<E> {
+    /// The array turned out not to be valid JSON part-way.
     #[error("the records are not valid JSON: {0}")]
     Json(serde_json::Error),
+    /// The callback's error.
     #[error("{0}")]
     Stopped(E),
 }
 
 /// Walks the records of a whole body (see [`find`]): each array element, or the one record.
+/// Each record is its text as the body holds it (a [`RawValue`]), so numbers keep every digit.
+///
+/// ```
+/// use younium::records::each_in_body;
+/// let page = br#"{"pageNumber":1,"data":[{"id":"a","total":107062.50},{"id":"b"}]}"#;
+/// let mut lines = Vec::new();
+/// let count = each_in_body(page, |record| {
+///     lines.push(record.get().to_string());
+///     Ok::<(), std::io::Error>(())
+/// })
+/// .unwrap();
+/// assert_eq!(count, 2);
+/// assert_eq!(lines[0], r#"{"id":"a","total":107062.50}"#);
+/// ```
 pub fn each_in_body<'a, E>(
     body: &'a [u8],
     mut f: impl FnMut(&'a RawValue) -> Result<(), E>,
@@ -114,8 +132,10 @@ pub fn each_in_body<'a, E>(
 /// Why [`each_in_body`] stopped early.
 #[derive(Debug, thiserror::Error)]
 pub enum BodyWalkError<E> {
+    /// The body holds no records that can be walked.
     #[error(transparent)]
     Records(RecordsError),
+    /// The callback's error.
     #[error("{0}")]
     Stopped(E),
 }

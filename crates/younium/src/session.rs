@@ -31,6 +31,7 @@ pub struct ManagerOptions {
     pub renew_margin: Duration,
     /// First wait after a failed exchange; doubles per failure up to `max_backoff`.
     pub min_backoff: Duration,
+    /// The longest wait between failed exchanges (a server's `Retry-After` wins over both).
     pub max_backoff: Duration,
 }
 
@@ -383,6 +384,7 @@ impl Worker {
 /// A completed call.
 #[derive(Debug)]
 pub struct CallOutcome {
+    /// The answer, whatever its status (the retry's, when there was one).
     pub response: ApiResponse,
     /// The managed token that was sent, if one was.
     pub token: Option<Arc<Token>>,
@@ -395,20 +397,58 @@ pub struct CallOutcome {
 /// Why a call produced no response.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
+    /// No token could be had: the exchange failed or no credentials are set. Nothing was sent.
     #[error("no token: {0}")]
     Token(AuthError),
+    /// The request could not be sent, or no whole answer came (see [`RequestError`]).
     #[error(transparent)]
     Request(#[from] RequestError),
 }
 
-/// Sends calls with the managed token.
+/// Sends calls with the managed token: what the app, `call` and [`all_pages`] send through.
+///
+/// Cheap to clone (both halves are handles). Build it with [`ApiClient::new`], or from its
+/// parts to share one [`TokenManager`] (or pace it with other [`ManagerOptions`]).
+///
+/// ```no_run
+/// use younium::request::{Http, HttpOptions};
+/// use younium::session::ApiClient;
+/// use younium::{ApiRequest, CallSettings, Connection, Environment, Method, Secret};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let environment = Environment::Sandbox;
+/// let connection = Connection::api_token(environment.clone(), "client-id", Secret::new("…"));
+/// let client = ApiClient::new(Http::new(HttpOptions::default())?, connection);
+/// let settings = CallSettings {
+///     legal_entity: Some("Nordlys Software AB".into()),
+///     ..CallSettings::default()
+/// };
+/// let outcome = client
+///     .call(environment.base_url(), &ApiRequest::new(Method::Get, "/Accounts"), &settings)
+///     .await?;
+/// println!("{}", outcome.response.status_line());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// [`all_pages`]: crate::all_pages
 #[derive(Clone)]
 pub struct ApiClient {
+    /// The HTTP clients every call goes through.
     pub http: Http,
+    /// Where the token comes from.
     pub tokens: TokenManager,
 }
 
 impl ApiClient {
+    /// A client for `connection` with its own token manager, paced as
+    /// [`ManagerOptions::default`] says; the first exchange starts at once, in the background.
+    /// Must be called inside a tokio runtime (the manager is a task).
+    pub fn new(http: Http, connection: Connection) -> ApiClient {
+        let tokens = TokenManager::spawn(http.clone(), Some(connection), ManagerOptions::default());
+        ApiClient { http, tokens }
+    }
+
     /// Sends `req` to `base_url`. A 401 on a managed token renews it once and retries once.
     /// Every send goes through [`request::send`], which refuses a URL outside `base_url` and a
     /// token outside the origin that issued it.

@@ -29,13 +29,15 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tokio_util::sync::CancellationToken;
 
 pub use self::collect::collect;
 pub use self::progress::{CapReached, Wait, WaitCause};
 use crate::limit::ByteSize;
 use crate::request::{ApiRequest, ApiResponse, CallSettings, Method, Param};
 use crate::session::{ApiClient, CallError};
+/// What stops a run ([`fetch_all`]'s `cancel`), re-exported so that a caller needs no
+/// `tokio-util` of its own.
+pub use tokio_util::sync::CancellationToken;
 
 /// The most requests in flight a run allows.
 pub const MAX_CONCURRENCY: usize = 8;
@@ -55,10 +57,10 @@ pub struct Options {
     /// read; default 3.
     pub retries: u32,
     /// Pages fetched before the observer is asked whether to go on ([`Observer::past_cap`]);
-    /// default [`DEFAULT_MAX_PAGES`]. A list known to be longer is asked about at the start.
+    /// default 10,000 (a million records). A list known to be longer is asked about at the start.
     pub max_pages: u64,
     /// A `Retry-After` longer than this ends the run (naming the wait) instead of waiting;
-    /// default [`DEFAULT_MAX_WAIT`].
+    /// default 5 minutes.
     pub max_wait: Duration,
 }
 
@@ -83,13 +85,19 @@ impl Options {
 /// How far a run has got (sent to the caller as it changes, at most ~10 times a second).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Progress {
+    /// Pages handed to the sink so far.
     pub pages_done: u64,
+    /// The list's `totalPages`, once a page has said it (2.0 lists never do, v3 ones may not).
     pub pages_total: Option<u64>,
+    /// Records handed to the sink so far.
     pub records_done: u64,
+    /// The list's `totalCount`, once a page has said it.
     pub records_total: Option<u64>,
+    /// Since the run started.
     pub elapsed: Duration,
     /// Set while the run waits out a 429 (the whole run slows, not one page).
     pub waiting: Option<Duration>,
+    /// Pages sent again so far (after a 5xx, a dropped connection, an unreadable answer).
     pub retries: u32,
 }
 
@@ -98,7 +106,10 @@ pub struct Progress {
 pub enum SinkStop {
     /// The records kept reached their size limit (the body limit, `--max-body`).
     #[error("{limit} limit")]
-    Full { limit: ByteSize },
+    Full {
+        /// The limit that was reached.
+        limit: ByteSize,
+    },
     /// The reader of the output went away (`| head`).
     #[error("the reader stopped")]
     Closed,
@@ -110,17 +121,22 @@ pub enum SinkStop {
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Finish {
+    /// Every page of the list was handed to the sink.
     Complete,
     /// Cancelled: the pages handed on before it are kept.
     Stopped,
     /// `page` still failed after its retries (or failed in a way no retry mends).
     Failed {
+        /// The page that failed (1 for the first).
         page: u64,
+        /// The status line and the server's message (`403 Forbidden`, `500 …: <message>`),
+        /// or what went wrong on the way.
         message: String,
     },
     /// The page cap was reached with more pages to come (or the list is known to be longer),
     /// and going past it was declined.
     Capped {
+        /// The cap that was in force ([`Options::max_pages`]).
         cap: u64,
     },
     /// The sink took no more pages.
@@ -130,11 +146,16 @@ pub enum Finish {
 /// What a run did; the records went to its sink.
 #[derive(Clone, Debug)]
 pub struct Outcome {
+    /// Records handed to the sink.
     pub record_count: u64,
     /// Pages handed to the sink (always a run from the first page with no gap).
     pub pages: u64,
+    /// The list's `totalPages`, when a page said it.
     pub pages_total: Option<u64>,
+    /// Whether the run got to the end, and if not why not: check it, a run that did not
+    /// finish is still `Ok`.
     pub finish: Finish,
+    /// The whole run, first request to last page.
     pub elapsed: Duration,
     /// The answer to page 1 without its body (its status line and the request as sent), when
     /// it came: the merged records are shown and recorded as its answer.
@@ -155,11 +176,15 @@ impl Outcome {
 pub struct Merged {
     /// One JSON array of every record of the pages 1..=pages, in page order, none twice.
     pub records: Bytes,
+    /// Records in `records`.
     pub record_count: u64,
     /// Pages merged (always a run from the first page with no gap).
     pub pages: u64,
+    /// The list's `totalPages`, when a page said it.
     pub pages_total: Option<u64>,
+    /// Whether the run got to the end (see [`Outcome::finish`]).
     pub finish: Finish,
+    /// The whole run.
     pub elapsed: Duration,
     /// The answer to page 1 without its body (see [`Outcome::head`]).
     pub head: Option<ApiResponse>,
@@ -206,11 +231,21 @@ pub fn merged_response(first: &ApiResponse, records: Bytes, elapsed: Duration) -
     }
 }
 
-/// Where the records of a run go, a page at a time.
+/// Where the records of a run go, a page at a time. A closure
+/// `FnMut(u64, &[u8], u64) -> Result<(), SinkStop>` is one (page, records, count).
+///
+/// The records are the page's own bytes, so every number keeps its digits; walk them one by
+/// one with [`records::each_in_body`](crate::records::each_in_body).
 pub trait Sink: Send {
     /// Page `page`'s records as one JSON array (`[]` when it has none). Called in page order,
     /// once a page; an `Err` ends the run with [`Finish::Sink`].
     fn page(&mut self, page: u64, records: &[u8], count: u64) -> Result<(), SinkStop>;
+}
+
+impl<F: FnMut(u64, &[u8], u64) -> Result<(), SinkStop> + Send> Sink for F {
+    fn page(&mut self, page: u64, records: &[u8], count: u64) -> Result<(), SinkStop> {
+        self(page, records, count)
+    }
 }
 
 /// Who hears how a run goes. A closure `FnMut(&Progress)` hears the progress only, and
@@ -241,9 +276,16 @@ impl<F: FnMut(&Progress) + Send> Observer for F {
 /// The list a run pages through: the request, where to send it and with which headers.
 #[derive(Clone, Copy)]
 pub struct Target<'a> {
+    /// Sends each page with the managed token (renewed and retried once on a 401).
     pub client: &'a ApiClient,
+    /// The environment's base URL ([`Environment::base_url`](crate::Environment::base_url)):
+    /// no page, and no `nextPage` link, is followed outside it.
     pub base_url: &'a str,
+    /// The list: a GET, with its own query (`Filter`, `OrderBy`, `PageSize`; 100 a page when
+    /// neither it nor the first answer says). A `PageNumber` does not narrow the run: every
+    /// page from 1 is fetched.
     pub request: &'a ApiRequest,
+    /// The `api-version` and `legal-entity` every page is sent with.
     pub settings: &'a CallSettings,
 }
 
@@ -332,6 +374,19 @@ pub async fn fetch_all(
     } else {
         numbered::fetch(run, first).await
     }
+}
+
+/// [`fetch_all`] as a script wants it: the default [`Options`], no page in hand, no progress
+/// told, and no way to stop the run but to drop the future. Check the outcome's
+/// [`finish`](Outcome::finish): a run that ended early (a page that failed for good, the page
+/// cap) is still `Ok`, with the pages before it handed on.
+pub async fn fetch_all_with_defaults(
+    target: Target<'_>,
+    sink: &mut impl Sink,
+) -> Result<Outcome, AllPagesError> {
+    let mut quiet = |_: &Progress| {};
+    let never = CancellationToken::new();
+    fetch_all(target, Options::default(), None, sink, &mut quiet, never).await
 }
 
 /// What every kind of run is given.

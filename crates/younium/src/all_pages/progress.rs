@@ -37,15 +37,22 @@ impl Progress {
 pub enum WaitCause {
     /// A 429: every request of the run waits. `retry_after`: the header as the server sent it.
     RateLimited {
+        /// The answer's status line (`429 Too Many Requests`).
         why: String,
+        /// The `Retry-After` header as sent, if it was.
         retry_after: Option<String>,
     },
     /// Retry `attempt` of `of` of one page, after `why` (a 5xx, a dropped connection, an
     /// answer that could not be read).
     Retry {
+        /// This retry's number, from 1.
         attempt: u32,
+        /// The retries a page is allowed ([`Options::retries`](super::Options::retries)).
         of: u32,
+        /// What went wrong: the status line and the server's message, the transport error, or
+        /// why the answer could not be read.
         why: String,
+        /// The `Retry-After` header as sent, if it was.
         retry_after: Option<String>,
     },
 }
@@ -53,8 +60,11 @@ pub enum WaitCause {
 /// A wait that is starting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wait {
+    /// The page whose answer caused the wait.
     pub page: u64,
+    /// How long the run (or the page) waits before sending again.
     pub wait: Duration,
+    /// Why.
     pub cause: WaitCause,
 }
 
@@ -97,7 +107,9 @@ impl Wait {
 pub struct CapReached {
     /// Pages handed on so far (0 when the list is known to be longer before any).
     pub pages: u64,
+    /// The list's `totalPages`, when known.
     pub pages_total: Option<u64>,
+    /// The cap in force ([`Options::max_pages`](super::Options::max_pages)).
     pub cap: u64,
 }
 

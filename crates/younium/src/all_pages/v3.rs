@@ -3,7 +3,7 @@
 //! the sink as it comes; the run asks before it goes past the page cap (a cursor that never
 //! ends would otherwise run for ever).
 //!
-//! The next page's request comes from `younium::paging` ([`PageInfo::next_request`]), the one
+//! The next page's request comes from `younium::paging` (`PageInfo::next_request`), the one
 //! place a `nextPage` link is read and held to the origin: a link elsewhere ends the run with
 //! that page named, nothing sent. The run starts from the request it is given: page 1 of the
 //! chain is the request's answer (`first`, when the caller has it).

@@ -17,9 +17,13 @@ use crate::token::Token;
 
 /// What a diagnosis knows before it starts.
 pub struct Input<'a> {
+    /// The client the call and the probes are sent with.
     pub http: &'a Http,
+    /// Where the call goes (and, for a 401, where its token should come from).
     pub environment: &'a Environment,
+    /// The call being diagnosed.
     pub request: &'a ApiRequest,
+    /// The `api-version` and `legal-entity` it was sent with.
     pub settings: &'a CallSettings,
     /// The managed token, when the request uses it.
     pub token: Option<Arc<Token>>,
@@ -34,10 +38,13 @@ pub struct Input<'a> {
 /// A response already in hand.
 #[derive(Clone, Debug)]
 pub struct Known {
+    /// The HTTP status.
     pub status: u16,
+    /// The `WWW-Authenticate` header of the answer (a 401 says there why the token failed).
     pub www_authenticate: Option<String>,
     /// The `Authorization` value that was sent (wire form), if any.
     pub authorization: Option<String>,
+    /// When it was sent: whether the token had expired by then decides an "expired" verdict.
     pub sent_at: Timestamp,
 }
 
@@ -46,20 +53,28 @@ pub struct Known {
 pub enum Progress {
     /// The call as given answered this.
     Original(u16),
+    /// The tenant's legal entities were listed (a 403).
     Discovered(Box<Discovery>),
+    /// The probes to send were chosen (a 403).
     Planned(Box<Plan>),
+    /// Probe number `.0` of the plan answered.
     Probe(usize, ProbeOutcome),
 }
 
 /// The result.
 #[derive(Clone, Debug, Serialize)]
 pub struct Diagnosis {
+    /// The call's method (`GET`).
     pub method: String,
+    /// The call's path as given.
     pub path: String,
     /// What the call as given answered (`None`: a write, not sent).
     pub status: Option<u16>,
+    /// The legal entities found (a 403 only).
     pub discovery: Option<Discovery>,
+    /// The probes sent and what each answered (a 403 only).
     pub plan: Option<Plan>,
+    /// The conclusion, with the details that support it and what to do.
     pub verdict: Verdict,
 }
 

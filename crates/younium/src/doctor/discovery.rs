@@ -16,27 +16,39 @@ use crate::token::{Jwt, Token};
 pub enum DiscoverySource {
     /// `GET /Users`, every page.
     Users {
+        /// Pages of `/Users` read.
         pages: u64,
+        /// Users on them.
         users: usize,
+        /// The user the token belongs to (email, user name or id), when found among them.
         current_user: Option<String>,
     },
     /// `/Users` could not be read; the entities are the ones typed or used before.
-    Fallback { reason: String },
+    Fallback {
+        /// Why `/Users` gave no list ([`DiscoveryError`] as text).
+        reason: String,
+    },
 }
 
+/// The tenant's legal entities as [`discover`] found them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Discovery {
+    /// Each entity once, with the roles the current user holds there when it is known.
     pub entities: Vec<LegalEntity>,
+    /// Where the list came from, and so how far to trust it.
     pub source: DiscoverySource,
 }
 
 /// Who the token belongs to, from its claims, to find "me" among the users.
 #[derive(Clone, Debug, Default)]
 pub struct Me {
+    /// The token's identifying claims (`sub`, `email`, `preferred_username`, `client_id`, …),
+    /// in lower case, matched against a user's `id`, `email` and `userName`.
     pub ids: Vec<String>,
 }
 
 impl Me {
+    /// The identifying claims of `jwt`; nobody (no ids) without one.
     pub fn from_jwt(jwt: Option<&Jwt>) -> Me {
         let ids = jwt
             .map(|j| {
@@ -90,16 +102,26 @@ pub async fn discover(
 /// Why `GET /Users` gave no list of legal entities (the discovery falls back, saying this).
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoveryError {
+    /// No answer: the request could not be sent or the connection failed.
     #[error("GET /Users failed: {0}")]
     Send(#[from] RequestError),
+    /// 403: the user may not list users.
     #[error(
         "GET /Users answered 403: your user lacks the User View permission, so the tenant's legal entities cannot be listed"
     )]
     NoUserView,
+    /// Another error status.
     #[error("GET /Users answered {status}: {summary}")]
-    Status { status: String, summary: String },
+    Status {
+        /// The status line (`500 Internal Server Error`).
+        status: String,
+        /// The server's message, or what the answer held.
+        summary: String,
+    },
+    /// A success that is not JSON.
     #[error("GET /Users answered something that is not JSON: {0}")]
     NotJson(serde_json::Error),
+    /// JSON, but neither a list of users nor a page of them.
     #[error("GET /Users answered JSON without a user list")]
     NoList,
 }

@@ -2,7 +2,7 @@
 //! (GETs only, never a repeated write) and the verdicts drawn from them.
 //!
 //! The decisions are pure functions of the probe results, so each verdict is tested without a
-//! network; [`run_probes`] and [`discover`] do the HTTP.
+//! network; [`discover`] and [`diagnose::diagnose`] (which sends the probes) do the HTTP.
 
 pub mod diagnose;
 mod discovery;
@@ -24,7 +24,9 @@ pub use verdict403::verdict_403;
 /// A legal entity of the tenant, and the roles the current user holds in it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct LegalEntity {
+    /// The name, as `roles[].legalEntityName` gives it; a `legal-entity` header may carry it.
     pub name: String,
+    /// The GUID (`roles[].legalEntityId`), when known: an entity typed by name has none.
     pub id: Option<String>,
     /// Role names the current user has there (empty when unknown).
     pub roles: Vec<String>,

@@ -20,18 +20,29 @@ pub struct Probe {
     pub entity: Option<String>,
     /// The `legal-entity` header value (`None`: no header).
     pub header: Option<String>,
+    /// What it answered (pending until it has).
     pub outcome: ProbeOutcome,
     /// The control probe uses another resource to tell a blocked user from a missing permission.
     #[serde(skip)]
     pub(super) control: bool,
 }
 
+/// What a probe answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ProbeOutcome {
+    /// Not sent yet, or no answer yet.
     Pending,
-    Status { status: u16 },
-    Failed { error: String },
+    /// The server answered.
+    Status {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// No answer: the request could not be sent or the connection failed.
+    Failed {
+        /// Why.
+        error: String,
+    },
 }
 
 impl ProbeOutcome {
@@ -44,6 +55,8 @@ impl ProbeOutcome {
         }
     }
 
+    /// A short line for a table of probes: `200 allowed`, `404 allowed (looked)`,
+    /// `403 forbidden`, `failed: <why>`.
     pub fn label(&self) -> String {
         match self {
             ProbeOutcome::Pending => "…".into(),
@@ -62,15 +75,20 @@ impl ProbeOutcome {
 /// The probes for one 403: which request they send, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Plan {
+    /// The method of the call that answered 403.
     pub method: Method,
+    /// Its path.
     pub path: String,
     /// The request the probes send (always a GET).
     #[serde(skip)]
     pub probe: ApiRequest,
+    /// `GET /Invoices`: what the probes send, for a heading.
     pub probe_label: String,
     /// Set when the original was a write, which is never repeated.
     pub write_not_repeated: Option<String>,
+    /// The `legal-entity` value the call carried (`None`: none, or blank).
     pub sent_header: Option<String>,
+    /// The probes in the order they are shown; the control comes last.
     pub probes: Vec<Probe>,
     #[serde(skip)]
     control_request: Option<ApiRequest>,

@@ -22,6 +22,7 @@ pub enum HeaderOrigin {
 /// A header value that may be secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HeaderText {
+    /// An ordinary value, shown as it is.
     Plain(String),
     /// `Authorization: Bearer …` with the app's token.
     Bearer(Secret),
@@ -53,12 +54,16 @@ impl HeaderText {
 /// One header as it will be (or was) sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EffectiveHeader {
+    /// The name as it is sent (`legal-entity`, `Authorization`).
     pub name: String,
+    /// The value, secret or not.
     pub value: HeaderText,
+    /// Automatic, overridden, the user's own, or switched off.
     pub origin: HeaderOrigin,
 }
 
 impl EffectiveHeader {
+    /// False for a header switched off: it is listed (to show what was left out) but not sent.
     pub fn is_sent(&self) -> bool {
         !matches!(
             self.origin,

@@ -17,10 +17,12 @@ use crate::token::Token;
 /// Timeouts and limits for the program's one HTTP client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpOptions {
+    /// For connecting (DNS, TCP, TLS); default 10 s.
     pub connect_timeout: Duration,
-    /// For the whole exchange, body included.
+    /// For the whole exchange, body included; default 120 s.
     pub timeout: Duration,
-    /// The largest API answer read (`--max-body`, `max_body` in the profile).
+    /// The largest API answer read (`--max-body`, `max_body` in the profile); default
+    /// [`limit::MAX_BODY`], 512 MB. A larger one is an error, not a cut body.
     pub max_body: ByteSize,
 }
 
@@ -40,7 +42,7 @@ pub fn install_crypto_provider() {
 }
 
 /// The program's HTTP clients, with the limits they were built with: API calls go through
-/// [`send`], the token exchange through [`Http::token_client`].
+/// [`send`]; the token exchange uses a second client that follows no redirect at all.
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
@@ -90,6 +92,7 @@ impl Http {
         })
     }
 
+    /// The limits the clients were built with.
     pub fn options(&self) -> HttpOptions {
         self.options
     }
@@ -103,6 +106,13 @@ impl Http {
 /// Sends a request with the standard headers and reads the whole answer. This is the one
 /// path every call with a token takes: the URL must lie inside `base_url`, and the managed
 /// `token` is attached only when the URL lies inside the origin that issued it.
+///
+/// Any status is an `Ok` response; `Err` means nothing came back whole: the request could
+/// not be built or may not go there (nothing sent), the network failed, or the answer was
+/// larger than [`HttpOptions::max_body`]. A 401 is not renewed here: [`ApiClient::call`]
+/// does that.
+///
+/// [`ApiClient::call`]: crate::session::ApiClient::call
 pub async fn send(
     http: &Http,
     base_url: &str,

@@ -38,8 +38,10 @@ pub enum ApiVersion {
 }
 
 impl ApiVersion {
+    /// Both versions, the default first.
     pub const ALL: [ApiVersion; 2] = [ApiVersion::V2_1, ApiVersion::V2_0];
 
+    /// The header value: `2.1`, `2.0`.
     pub fn as_str(self) -> &'static str {
         match self {
             ApiVersion::V2_0 => "2.0",
@@ -57,12 +59,21 @@ impl fmt::Display for ApiVersion {
 /// Text that does not name a method, an api-version or a parameter.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
+    /// Not `2.1`, `2.0` or `2`.
     #[error("unknown api-version {0:?}: use 2.1 or 2.0")]
     ApiVersion(String),
+    /// Not one of [`Method::ALL`] (in any case).
     #[error("unknown method {0:?}: use GET, POST, PATCH, PUT or DELETE")]
     Method(String),
+    /// A parameter without its separator ([`Param::parse`]).
     #[error("{text:?} is not of the form NAME{separator}VALUE")]
-    NoSeparator { text: String, separator: char },
+    NoSeparator {
+        /// The text as given.
+        text: String,
+        /// The separator looked for: `=` for a query parameter, `:` for a header.
+        separator: char,
+    },
+    /// A parameter whose name is blank.
     #[error("{0:?} has an empty name")]
     EmptyName(String),
 }
@@ -82,15 +93,21 @@ impl FromStr for ApiVersion {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
+    /// Reads; the only method the all-pages engine and the diagnosis send.
     #[default]
     Get,
+    /// Creates; carries a `younium-idempotency-key` (see [`ApiRequest::idempotency_key`]).
     Post,
+    /// Changes part of a record.
     Patch,
+    /// Not used by Younium; kept for proxies and mocks.
     Put,
+    /// Deletes.
     Delete,
 }
 
 impl Method {
+    /// Every method, in the order a picker shows them.
     pub const ALL: [Method; 5] = [
         Method::Get,
         Method::Post,
@@ -99,6 +116,7 @@ impl Method {
         Method::Delete,
     ];
 
+    /// The method as sent: `GET`, `POST`, ….
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -144,12 +162,17 @@ impl FromStr for Method {
 /// A query parameter or header row: name, value, and whether it is sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Param {
+    /// The name as sent. Where the library looks for one (`PageSize`, `PageNumber`) case does
+    /// not matter, as it does not to Younium's query binding.
     pub name: String,
+    /// The value, unencoded: the URL is encoded when it is built.
     pub value: String,
+    /// Sent when true; a switched-off row is kept so that it can be switched back on.
     pub enabled: bool,
 }
 
 impl Param {
+    /// A row that is sent.
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -177,13 +200,16 @@ impl Param {
 /// A call as the user describes it. The standard headers are added when it is sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ApiRequest {
+    /// The method.
     pub method: Method,
     /// `/Accounts/{id}`-style path; placeholders must be filled before sending.
     pub path: String,
+    /// Query parameters, in order (`PageSize`, `Filter`, …).
     pub query: Vec<Param>,
     /// User headers. One named like an automatic header overrides it, or removes it when
     /// disabled.
     pub headers: Vec<Param>,
+    /// The JSON body, as text (sent as it is; a blank one is not sent).
     pub body: Option<String>,
     /// Sent as `younium-idempotency-key` on POST. Kept with the request so sending the same
     /// request again does not create the record twice.
@@ -191,6 +217,7 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
+    /// A request with no query, headers or body; a POST gets a fresh idempotency key.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
         Self {
             method,
@@ -280,6 +307,7 @@ pub fn template_pieces(template: &str) -> impl Iterator<Item = TemplatePiece<'_>
 /// Settings that apply to every call but do not need a new token when they change.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallSettings {
+    /// The `api-version` header; 2.1 by default.
     pub api_version: ApiVersion,
     /// GUID or name; `None` sends no `legal-entity` header.
     pub legal_entity: Option<String>,

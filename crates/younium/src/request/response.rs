@@ -13,10 +13,17 @@ use crate::problem::Problem;
 /// The request exactly as it went out, for the "request" tab and exports.
 #[derive(Clone, Debug)]
 pub struct SentRequest {
+    /// The method.
     pub method: Method,
+    /// The full URL, query included.
     pub url: String,
+    /// Every header, switched-off ones included (marked so); secret values stay [`Secret`]s.
+    ///
+    /// [`Secret`]: crate::Secret
     pub headers: Vec<EffectiveHeader>,
+    /// The body as sent; `None` when there was none (a blank body is not sent).
     pub body: Option<String>,
+    /// When it was sent, by this machine's clock.
     pub sent_at: Timestamp,
 }
 
@@ -33,12 +40,19 @@ impl SentRequest {
 /// A response, whole.
 #[derive(Clone, Debug)]
 pub struct ApiResponse {
+    /// The HTTP status. Any status is a response: a 403 or a 500 is not an `Err`.
     pub status: u16,
+    /// The status's canonical reason phrase (`Forbidden`), empty for an unknown status.
     pub reason: String,
+    /// The headers in the order received, names in lower case, values as text (bytes that
+    /// are not UTF-8 replaced).
     pub headers: Vec<(String, String)>,
+    /// The body exactly as received (at most [`HttpOptions::max_body`]): numbers keep their
+    /// digits until something parses them.
     pub body: Bytes,
     /// From sending the request to the last byte of the body.
     pub elapsed: Duration,
+    /// The request this answers, as it went out.
     pub sent: SentRequest,
 }
 
@@ -51,6 +65,7 @@ impl ApiResponse {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A 2xx status. (The 2.1 empty-list 400 is not one: see [`Self::is_empty_list`].)
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
@@ -93,6 +108,7 @@ pub enum RequestError {
     /// The URL is somewhere the request (or its token) must not go; nothing was sent.
     #[error(transparent)]
     Refused(#[from] Refused),
+    /// No full answer: no connection, a timeout, a connection dropped half-way.
     #[error("{0}")]
     Transport(TransportError),
     /// The answer was larger than `--max-body`; none of it was kept.
@@ -103,10 +119,13 @@ pub enum RequestError {
 /// What went wrong on the way to or from the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportKind {
+    /// No connection: the name did not resolve, the port refused, TLS failed.
     Connect,
+    /// A limit of [`HttpOptions`] passed: connecting, or the whole exchange.
     Timeout,
     /// The connection closed before a full answer arrived.
     Dropped,
+    /// Anything else the HTTP client reports.
     Other,
 }
 
@@ -114,8 +133,11 @@ pub enum TransportKind {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
 pub struct TransportError {
+    /// The URL, without its query (it may hold data not meant for a log).
     pub url: String,
+    /// What kind of failure, for code that treats them differently (retries).
     pub kind: TransportKind,
+    /// The innermost cause as the HTTP client words it.
     pub reason: String,
     /// The limits in force, so a timeout can name the one it hit.
     pub limits: HttpOptions,

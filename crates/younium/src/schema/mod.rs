@@ -5,7 +5,7 @@
 //! The catalogue (`assets/endpoints.json`) keeps each component schema once, in its `schemas`
 //! map, keyed by the component's name; a body or answer refers to it with `{"$ref": "Name"}`.
 //! Following a reference is [`SchemaMap::resolve`]; walking a JSON path is
-//! [`SchemaMap::at_path`]. Recursion is cut at [`MAX_DEPTH`] references.
+//! [`SchemaMap::at_path`]. Recursion is cut after six references.
 
 mod skeleton;
 pub mod validate;
@@ -32,22 +32,32 @@ pub struct Schema {
     /// `string`, `integer`, `number`, `boolean`, `array` or `object`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The spec's `format`: `uuid`, `date`, `date-time`, `int32` and `int64` are checked;
+    /// the rest (`double`, …) are only shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// `null` is a valid value.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
+    /// Set by the server: a request body that carries it is warned about.
     #[serde(default, skip_serializing_if = "is_false")]
     pub read_only: bool,
+    /// The spec marks it deprecated.
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
+    /// The values an enum allows, as the spec writes them; empty when it is no enum.
     #[serde(rename = "enum", default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Value>,
+    /// The shortest string allowed, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
+    /// The longest string allowed, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
+    /// The smallest number allowed (inclusive), with the spec's digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<Number>,
+    /// The largest number allowed (inclusive), with the spec's digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<Number>,
     /// The spec's example value, when it gives one.
@@ -62,7 +72,7 @@ pub struct Schema {
     /// `additionalProperties: false` in the spec.
     #[serde(default, skip_serializing_if = "is_false")]
     pub closed: bool,
-    /// A walk stopped here at [`MAX_DEPTH`]: the schema goes on but is not followed.
+    /// A walk stopped here, six references deep: the schema goes on but is not followed.
     #[serde(default, skip_serializing_if = "is_false")]
     pub cut: bool,
 }
@@ -74,9 +84,12 @@ fn is_false(b: &bool) -> bool {
 /// A field of an object schema.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Property {
+    /// The field's name in the JSON (camelCase, as Younium writes it).
     pub name: String,
+    /// In the object's `required` list: missing, it is an error (except in a PATCH).
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
+    /// The field's own schema.
     #[serde(flatten)]
     pub schema: Schema,
 }
@@ -127,8 +140,8 @@ impl SchemaMap {
         self.0.get(name)
     }
 
-    /// Follows references to the schema that holds the facts (at most [`MAX_DEPTH`]; past
-    /// that, or for an unknown name, a schema marked `cut`). The facts on the referring
+    /// Follows references to the schema that holds the facts (at most six; past that, or for
+    /// an unknown name, a schema marked `cut`). The facts on the referring
     /// schema itself (`nullable`, `example`) stay on it.
     pub fn resolve<'a>(&'a self, schema: &'a Schema) -> &'a Schema {
         let mut current = schema;
@@ -146,8 +159,8 @@ impl SchemaMap {
 
     /// The schema at a JSON path inside `root`: `currency`, `orderProducts[0].charges`,
     /// `$.invoiceAddress.city` (an index or `[]` steps into an array's items). `None` when the
-    /// path names a field the schema does not have; a schema marked `cut` past
-    /// [`MAX_DEPTH`] steps through references.
+    /// path names a field the schema does not have; a schema marked `cut` past six steps
+    /// through references.
     pub fn at_path<'a>(&'a self, root: &'a Schema, path: &str) -> Option<&'a Schema> {
         let mut current = root;
         let mut refs = 0;

@@ -15,8 +15,8 @@ pub(super) fn is_lookup_key(schema: &Schema) -> bool {
 
 /// A value of the right type for `schema`: the spec's example where there is one, else the
 /// first enum value, `""`, `0`, `false`, `[]`, or (for an object) an object holding its
-/// required fields' own skeletons. Read-only fields are left out; past [`MAX_DEPTH`] nested
-/// objects an object is `{}`.
+/// required fields' own skeletons. Read-only fields are left out; past six nested objects an
+/// object is `{}`.
 pub fn skeleton_value(map: &SchemaMap, schema: &Schema) -> Value {
     value_at(map, schema, 0)
 }
@@ -58,9 +58,11 @@ fn value_at(map: &SchemaMap, schema: &Schema, depth: usize) -> Value {
 /// A field an object's schema allows that its value does not hold yet.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldHint {
+    /// The field's name.
     pub name: String,
     /// The type and constraints in words ([`SchemaMap::describe`]).
     pub kind: String,
+    /// The schema requires it.
     pub required: bool,
     /// The value to insert when the field is picked ([`skeleton_value`]).
     pub value: Value,

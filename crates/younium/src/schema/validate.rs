@@ -12,6 +12,7 @@ use super::{Schema, SchemaMap};
 /// How many problems a report keeps (the counts go on past it).
 pub(crate) const MAX_PROBLEMS: usize = 200;
 
+/// How much a problem matters; ordered most serious first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Younium will most likely answer 400.
@@ -52,7 +53,9 @@ pub struct Problem {
     /// Where, as jq writes it: `.currency`, `.orderProducts[0].charges[2].quantity`, `.` for
     /// the whole value. For a missing field, the path the field would have.
     pub path: String,
+    /// Whether Younium would refuse it.
     pub severity: Severity,
+    /// What is wrong, for code.
     pub kind: ProblemKind,
     /// What is wrong, in words, without the path: `required field missing (LookupKeyCurrency
     /// (GUID, code or {key, value}))`, `expected integer (int32), found string`, `"Buyer" is
@@ -94,8 +97,7 @@ pub enum Mode {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// Errors first, then the values to fill in, then warnings; within each, by line (then in
-    /// the body's order, which is the order of the paths as they appear). At most
-    /// [`MAX_PROBLEMS`].
+    /// the body's order, which is the order of the paths as they appear). At most 200.
     pub problems: Vec<Problem>,
     /// How many errors were found in all (past the cap too).
     pub errors: usize,
@@ -106,6 +108,7 @@ pub struct Report {
 }
 
 impl Report {
+    /// At least one [`Severity::Error`].
     pub fn has_errors(&self) -> bool {
         self.errors > 0
     }
@@ -115,6 +118,7 @@ impl Report {
         self.errors > 0 || self.to_fill > 0
     }
 
+    /// Nothing found at all, warnings included.
     pub fn is_clean(&self) -> bool {
         self.errors == 0 && self.to_fill == 0 && self.warnings == 0
     }
@@ -170,7 +174,7 @@ pub fn validate(map: &SchemaMap, schema: &Schema, value: &Value, mode: Mode) -> 
 /// Parses `text` and checks it, each problem with its line. `None` when `text` is not JSON
 /// (the editor says that already).
 ///
-/// The lines come from one pass over the text ([`locate::value_lines`]) that tracks the path
+/// The lines come from one pass over the text (`locate::value_lines`) that tracks the path
 /// of each value as it goes, for all the problems at once.
 pub fn validate_text(map: &SchemaMap, schema: &Schema, text: &str, mode: Mode) -> Option<Report> {
     let value: Value = serde_json::from_str(text).ok()?;

@@ -9,8 +9,11 @@ use super::*;
 /// Facts about the exchange that are not in the body.
 #[derive(Clone, Debug)]
 pub struct ExchangeContext {
+    /// Who issued the answer: the token it becomes is held to this environment.
     pub origin: TokenOrigin,
+    /// Local time the exchange request was sent: `expiresIn` counts from here.
     pub requested_at: Timestamp,
+    /// Local time the answer arrived (with `requested_at`, places the `Date` header).
     pub received_at: Timestamp,
     /// The answer's `Date` header, if any.
     pub date_header: Option<String>,
@@ -19,20 +22,37 @@ pub struct ExchangeContext {
 /// Why a token answer is not a token. The messages never quote a token-shaped value.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
+    /// The body does not parse (a proxy's HTML page, a cut answer).
     #[error("the token answer is not JSON ({error}); it starts with {starts:?}")]
-    NotJson { error: String, starts: String },
+    NotJson {
+        /// The parser's message.
+        error: String,
+        /// The first characters of the body, anything token-shaped masked.
+        starts: String,
+    },
+    /// JSON, but an array, a string, … (its shape, not its content).
     #[error("the token answer is JSON but not an object: {0}")]
     NotAnObject(String),
+    /// A field that must be a string is something else.
     #[error("{field} is not a string but {shape}")]
-    NotAString { field: &'static str, shape: String },
+    NotAString {
+        /// The field as the answer spells it (`accessToken`, `access_token`, …).
+        field: &'static str,
+        /// What it is instead (`a number`, `an object`).
+        shape: String,
+    },
+    /// Neither `accessToken` nor `access_token`, or it is blank.
     #[error("the token answer has no accessToken/access_token")]
     NoAccessToken,
+    /// Every expiry the answer gives lies before the request was sent (the latest, in UTC).
     #[error(
         "the token answer says the token expired at {0} already, before it arrived: check the server's clock"
     )]
     ExpiredBeforeArrival(String),
+    /// `expiresIn` is unusable (what is wrong with it) and no other source gives an expiry.
     #[error("the token answer's {0}, and nothing else in it says when the token expires")]
     BadExpiry(String),
+    /// No `expiresIn`, no `expires`, and no JWT `exp`.
     #[error("the token answer says nothing about expiry (no expiresIn, expires or JWT exp)")]
     NoExpiry,
 }
@@ -242,7 +262,7 @@ fn preview(body: &[u8]) -> String {
 const TOKEN_RUN: usize = 20;
 
 /// Replaces what looks like a token with `***`: a run of base64, base64url or hex characters
-/// that holds `eyJ` (a JWT) or a stretch [`TOKEN_RUN`] long or longer between dots or slashes
+/// that holds `eyJ` (a JWT) or a stretch 20 characters long or longer between dots or slashes
 /// (the whole run goes: a JWT's three parts, a path ending in a long id).
 ///
 /// ```

@@ -26,7 +26,9 @@ const DISAGREEMENT_TOLERANCE: SignedDuration = SignedDuration::from_secs(60);
 /// knowing, and the 401 diagnosis uses this to spot a token from elsewhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenOrigin {
+    /// The environment the token was asked from; it is sent only to this origin.
     pub environment: Environment,
+    /// How it was obtained (a legacy token is refused by some APIs: Insights).
     pub method: AuthMethod,
     /// The endpoint that issued the token.
     pub token_url: String,
@@ -35,7 +37,9 @@ pub struct TokenOrigin {
 /// A token as issued, with everything known about its lifetime.
 #[derive(Clone, Debug)]
 pub struct Token {
+    /// The access token (a JWT) that goes in `Authorization: Bearer …`.
     pub access: Secret,
+    /// Where it was issued.
     pub origin: TokenOrigin,
     /// Local time the exchange request was sent; `expiresIn` counts from here (conservative).
     pub requested_at: Timestamp,
@@ -43,11 +47,14 @@ pub struct Token {
     pub received_at: Timestamp,
     /// When the token stops working, on the local clock: the earliest of the sources.
     pub expires_at: Timestamp,
+    /// What each source (`expiresIn`, `expires`, the JWT's `exp`) said, to show where they
+    /// disagree.
     pub expiry: ExpiryEvidence,
     /// Server clock minus local clock, from the answer's `Date` header.
     pub server_skew: Option<SignedDuration>,
     /// The JWT's header and claims, or why it could not be decoded.
     pub jwt: Result<Jwt, JwtError>,
+    /// `tokenType`/`token_type` (`Bearer`), when the answer gives it.
     pub token_type: Option<String>,
     /// The answer carried a refresh token. Younium documents no endpoint that takes it, so it
     /// is not kept; renewal exchanges the credentials again.
@@ -68,6 +75,8 @@ impl Token {
         self.expires_at.duration_since(self.requested_at)
     }
 
+    /// No lifetime left at `now`. (Sending needs a little more: see
+    /// [`TokenState::usable_token`].)
     pub fn is_expired(&self, now: Timestamp) -> bool {
         self.expires_at <= now
     }
@@ -102,7 +111,9 @@ pub struct ExpiryEvidence {
 /// One source's idea of the expiry, on the local clock.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpiryClaim {
+    /// `expiresIn`, `expires` or `JWT exp`.
     pub source: &'static str,
+    /// The expiry it gives, on the local clock.
     pub at: Timestamp,
 }
 
@@ -176,7 +187,9 @@ impl ExpiryEvidence {
 /// A decoded JWT. The signature is NOT checked: this is for display only.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Jwt {
+    /// The JOSE header (`alg`, `typ`, `kid`).
     pub header: Value,
+    /// The payload's claims (`exp`, `iat`, `sub`, …).
     pub claims: Value,
 }
 
@@ -209,12 +222,25 @@ impl Jwt {
 /// Why a token does not decode as a JWT.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
+    /// Not `header.payload.signature`: an opaque token.
     #[error("not a JWT: expected three dot-separated parts")]
     NotThreeParts,
+    /// A part is not base64url.
     #[error("the JWT {part} is not base64url: {error}")]
-    NotBase64 { part: &'static str, error: String },
+    NotBase64 {
+        /// `header` or `claims`.
+        part: &'static str,
+        /// The decoder's message.
+        error: String,
+    },
+    /// A part decodes, but not to JSON.
     #[error("the JWT {part} is not JSON: {error}")]
-    NotJson { part: &'static str, error: String },
+    NotJson {
+        /// `header` or `claims`.
+        part: &'static str,
+        /// The parser's message.
+        error: String,
+    },
 }
 
 fn decode_part(part: &str, what: &'static str) -> Result<Value, JwtError> {
@@ -282,10 +308,14 @@ pub enum TokenState {
     Expired(Arc<Token>),
     /// The last exchange failed. `previous` may still be usable until it expires.
     Failed {
+        /// Why; [`AuthError::is_permanent`](crate::AuthError::is_permanent) says whether
+        /// the manager waits for new credentials.
         error: super::auth::AuthError,
+        /// The token from before the failure, if there was one.
         previous: Option<Arc<Token>>,
         /// When the manager will try again on its own (none for rejected credentials).
         retry_at: Option<Timestamp>,
+        /// Failed exchanges in a row.
         attempts: u32,
     },
 }
@@ -294,15 +324,22 @@ pub enum TokenState {
 /// messages from the manager already shows as expired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenBadge {
+    /// [`TokenState::Missing`].
     None,
+    /// [`TokenState::Fetching`].
     Fetching,
+    /// A token with more than the renewal margin left.
     Valid,
+    /// Inside the renewal margin, still working.
     Expiring,
+    /// Past its expiry (whatever the manager last said).
     Expired,
+    /// [`TokenState::Failed`].
     Failed,
 }
 
 impl TokenBadge {
+    /// The badge's text: `VALID`, `EXPIRING SOON`, `NO TOKEN`, ….
     pub fn label(self) -> &'static str {
         match self {
             TokenBadge::None => "NO TOKEN",
@@ -331,6 +368,7 @@ impl TokenState {
         self.token().filter(|t| t.remaining(now) > guard)
     }
 
+    /// The badge for a person at `now` (see [`TokenBadge`]).
     pub fn badge(&self, now: Timestamp) -> TokenBadge {
         match self {
             TokenState::Missing => TokenBadge::None,
