@@ -257,7 +257,6 @@ pub struct Explanation {
     pub actions: Vec<String>,
 }
 
-/// Explains a non-success status. Returns `None` for 1xx–3xx.
 /// The explanation of an error answer to `request` as it was sent (`None` for a success,
 /// or a status with nothing to add): the context is built from the request and the headers
 /// that went out, the same for the UI and the commands.
@@ -284,6 +283,8 @@ pub fn explain_answer(
     explain(response.status, &response.problem(), &ctx)
 }
 
+/// Explains a non-success status in `ctx` (see [`explain_answer`], which builds the context
+/// from an answer). Returns `None` for 1xx–3xx.
 pub fn explain(status: u16, problem: &Problem, ctx: &CallContext<'_>) -> Option<Explanation> {
     let server_said = problem.summary();
     let mut e = match status {
