@@ -8,43 +8,27 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
+use younium_tui::session::ApiClient;
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
 use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress, Target};
 use younium_tui::younium::paging::with_page;
-use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{
-    ApiRequest, ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Method,
-    Param, Secret,
+    ApiRequest, ApiVersion, CallSettings, Method,
+    Param,
 };
 
 const PAGE_SIZE: u64 = 50;
 
 async fn simulator() -> Simulator {
-    common::crypto();
-    Simulator::start_local(SimulatorConfig {
+    common::simulator_with(SimulatorConfig {
         extra_invoices: 500,
         ..SimulatorConfig::default()
     })
     .await
-    .unwrap()
 }
 
 fn client(sim: &Simulator) -> ApiClient {
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let connection = Connection {
-        environment: Environment::from_base_url(&sim.base_url()).unwrap(),
-        credentials: Credentials {
-            method: AuthMethod::ApiTokenV1,
-            id: demo::CLIENT_ID.into(),
-            secret: Secret::new(demo::SECRET),
-        },
-        legacy_legal_entity: None,
-    };
-    ApiClient {
-        tokens: TokenManager::spawn(http.clone(), Some(connection), ManagerOptions::default()),
-        http,
-    }
+    common::clients::demo_client(sim, common::clients::http())
 }
 
 fn settings(version: ApiVersion) -> CallSettings {

@@ -10,7 +10,7 @@ use crate::common;
 use std::sync::{Arc, Mutex};
 
 use tokio_util::sync::CancellationToken;
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
+use younium_tui::session::ApiClient;
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
 use younium_tui::younium::all_pages::{
     self, CapReached, Finish, Merged, Observer, Options, Progress, SinkStop, Target, Wait,
@@ -18,39 +18,25 @@ use younium_tui::younium::all_pages::{
 use younium_tui::younium::limit::ByteSize;
 use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{
-    ApiRequest, ApiVersion, AuthMethod, CallSettings, Connection, Credentials, Environment, Method,
-    Param, Secret,
+    ApiRequest, ApiVersion, CallSettings, Method,
+    Param,
 };
 
 async fn simulator() -> Simulator {
-    common::crypto();
-    Simulator::start_local(SimulatorConfig {
+    common::simulator_with(SimulatorConfig {
         extra_invoices: 200,
         ..SimulatorConfig::default()
     })
     .await
-    .unwrap()
 }
 
 fn client(sim: &Simulator, max_body: ByteSize) -> ApiClient {
-    let http = Http::new(HttpOptions {
+    common::crypto();
+    let options = HttpOptions {
         max_body,
         ..HttpOptions::default()
-    })
-    .unwrap();
-    let connection = Connection {
-        environment: Environment::from_base_url(&sim.base_url()).unwrap(),
-        credentials: Credentials {
-            method: AuthMethod::ApiTokenV1,
-            id: demo::CLIENT_ID.into(),
-            secret: Secret::new(demo::SECRET),
-        },
-        legacy_legal_entity: None,
     };
-    ApiClient {
-        tokens: TokenManager::spawn(http.clone(), Some(connection), ManagerOptions::default()),
-        http,
-    }
+    common::clients::demo_client(sim, Http::new(options).unwrap())
 }
 
 fn settings() -> CallSettings {

@@ -8,31 +8,22 @@ use crate::common;
 
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use younium_tui::pretty::{BodyKind, Document};
 use younium_tui::tui::app::{Action, App, Effect, Focus};
 use younium_tui::tui::theme::{Background, Theme};
-use younium_tui::tui::view;
+use crate::common::app::sent_id;
+use crate::common::keys::press;
+use crate::common::screen::draw;
 
 /// An app that sent a request and got `body` back with `content_type`, indexed as the runner
 /// indexes it, the Response pane maximised on a 110×30 screen.
 fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
     let mut app = common::signed_in_app();
     app.theme = Theme::new(colour, Background::Dark);
-    let key =
-        |app: &mut App, code| app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    let id = key(&mut app, KeyCode::F(5))
-        .1
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send { id, .. } => Some(*id),
-            _ => None,
-        })
-        .expect("sent");
+    let id = sent_id(&press(&mut app, KeyCode::F(5)));
     let headers = vec![("content-type".to_string(), content_type.to_string())];
     let effects = common::answer_with(&mut app, id, (200, "OK"), headers, body);
     let Some(Effect::Index {
@@ -55,14 +46,8 @@ fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
     });
     app.focus = Focus::Response;
     app.size = (110, 30);
-    key(&mut app, KeyCode::Char('Z'));
+    press(&mut app, KeyCode::Char('Z'));
     app
-}
-
-fn draw(app: &mut App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal
 }
 
 /// The buffer row that holds `text`, and the column where it starts.

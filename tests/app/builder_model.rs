@@ -19,8 +19,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method as HttpMethod, Uri};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use jiff::Timestamp;
+use crossterm::event::KeyCode;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use younium_tui::config::{SavedEntry, SavedRequest};
@@ -34,15 +33,15 @@ use younium_tui::younium::catalog::{Operation, catalog};
 use younium_tui::younium::doctor::diagnose::Diagnosis;
 use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
 use younium_tui::younium::request::{
-    ApiResponse, CallSettings, EffectiveHeader, Http, HttpOptions, SentRequest, effective_headers,
+    ApiResponse, CallSettings, EffectiveHeader, Http, SentRequest, effective_headers,
     send,
 };
-use younium_tui::younium::token::{ExchangeContext, Token, TokenOrigin, parse_token_answer};
+use younium_tui::younium::token::Token;
 use younium_tui::younium::{
-    ApiRequest, ApiVersion, AuthMethod, Environment, Method, Param, TokenState,
+    ApiRequest, ApiVersion, Environment, Method, Param, TokenState,
 };
 
-use crate::common::viewer::{press, typed};
+use crate::common::keys::{ctrl, press, typed};
 
 /// The automatic headers the steps act on (the idempotency key is the app's alone).
 const AUTO: [&str; 5] = [
@@ -333,10 +332,6 @@ struct Bench {
     token: Arc<Token>,
 }
 
-fn ctrl(c: char) -> Action {
-    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
 /// Goes to the Request pane's `tab`, on line `line` (0: the path line).
 fn go_to(app: &mut App, tab: RequestTab, line: usize) {
     press(app, KeyCode::Char('4'));
@@ -383,7 +378,7 @@ fn user_line(app: &App, model: &Model, k: usize) -> Option<usize> {
 }
 
 fn replace_text(app: &mut App, text: &str) {
-    app.update(ctrl('u'));
+    ctrl(app, 'u');
     typed(app, text);
     press(app, KeyCode::Enter);
 }
@@ -620,12 +615,7 @@ fn settings(model: &Model) -> CallSettings {
 
 /// F5 (yes to a question about the body); the send it starts, if the request builds.
 fn send_builder(app: &mut App) -> Option<(u64, ApiRequest, CallSettings, String)> {
-    let mut effects = app
-        .update(Action::Key(KeyEvent::new(
-            KeyCode::F(5),
-            KeyModifiers::NONE,
-        )))
-        .1;
+    let mut effects = press(app, KeyCode::F(5));
     if matches!(app.overlay, Some(Overlay::Confirm(_))) {
         effects = press(app, KeyCode::Char('y'));
     }
@@ -844,14 +834,9 @@ fn bench() -> Bench {
         .enable_all()
         .build()
         .unwrap();
-    let base = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let app = axum::Router::new().fallback(echo);
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        format!("http://{addr}")
-    });
-    let http = Http::new(HttpOptions::default()).unwrap();
+    let addr = rt.block_on(common::servers::serve(axum::Router::new().fallback(echo)));
+    let base = format!("http://{addr}");
+    let http = common::clients::http();
     let token = Arc::new(token_for(&base));
     Bench {
         rt,
@@ -865,22 +850,8 @@ fn bench() -> Bench {
 fn token_for(base: &str) -> Token {
     let issued = common::fixed_now().as_second() - 10;
     let access = common::jwt(json!({"iat": issued, "exp": issued + 3600}));
-    let body = json!({"accessToken": access, "expiresIn": 3600});
-    let at = Timestamp::from_second(issued).unwrap();
-    parse_token_answer(
-        body.to_string().as_bytes(),
-        ExchangeContext {
-            origin: TokenOrigin {
-                environment: Environment::Custom(base.to_string()),
-                method: AuthMethod::ApiTokenV1,
-                token_url: format!("{base}/auth/token"),
-            },
-            requested_at: at,
-            received_at: at,
-            date_header: None,
-        },
-    )
-    .unwrap()
+    let answer = json!({"accessToken": access, "expiresIn": 3600});
+    common::tokens::exchanged(&answer, Environment::Custom(base.to_string()), issued)
 }
 
 fn app_on(bench: &Bench) -> App {

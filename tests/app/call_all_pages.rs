@@ -8,12 +8,11 @@ use crate::common::text;
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
 
 async fn simulator() -> Simulator {
-    Simulator::start_local(SimulatorConfig {
+    common::simulator_with(SimulatorConfig {
         extra_invoices: 300,
         ..SimulatorConfig::default()
     })
     .await
-    .unwrap()
 }
 
 async fn run(sim: &Simulator, args: &[&str]) -> Output {
@@ -238,8 +237,7 @@ async fn format_without_all_pages_prints_the_records_of_one_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrency_comes_from_the_profile_and_is_checked() {
     let sim = simulator().await;
-    let dir = std::env::temp_dir().join(format!("younium-allpages-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::binary::temp_dir("call-all-pages-concurrency");
     let config = dir.join("config.toml");
     for (value, ok) in [(2, true), (0, false), (9, false)] {
         std::fs::write(&config, format!("[profiles.p]\nconcurrency = {value}\n")).unwrap();

@@ -7,8 +7,8 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
+use crate::common::clients::reqwest_client;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
@@ -45,14 +45,6 @@ fn body_file(name: &str, body: &str) -> PathBuf {
     let file = dir.join(name);
     std::fs::write(&file, body).unwrap();
     file
-}
-
-fn client() -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
 }
 
 async fn account_count(client: &Client, sim: &Simulator, token: &str) -> u64 {
@@ -101,7 +93,7 @@ async fn a_body_with_errors_is_refused_before_anything_is_sent() {
         (0, 0),
         "no token fetched, nothing sent"
     );
-    let client = client();
+    let client = reqwest_client();
     let token = common::demo_token(&client, &sim.base_url()).await;
     let before = account_count(&client, &sim, &token).await;
     assert_eq!(before, 40, "the demo's accounts, none added");
@@ -159,7 +151,7 @@ async fn no_validate_sends_it_and_the_simulator_answers_400() {
 #[tokio::test]
 async fn the_simulator_answers_schema_errors_keyed_by_field() {
     let sim = simulator().await;
-    let client = client();
+    let client = reqwest_client();
     let token = common::demo_token(&client, &sim.base_url()).await;
     let post = |body: Value| {
         client

@@ -1,14 +1,15 @@
 //! Response diffs: the two uses of issue 12 over the simulator's real answers (the same list
 //! in two legal entities; an account before and after a PATCH), and snapshots of the view.
 
-use std::time::Duration;
+
+use crate::common;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use younium_tui::diff::{ChangeKind, Diff, compare};
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::{Simulator, demo};
 use younium_tui::tui::diff_view::DiffView;
 use younium_tui::tui::keymap::Command;
 use younium_tui::tui::theme::Theme;
@@ -24,24 +25,9 @@ struct Api {
 
 impl Api {
     async fn start() -> Api {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let sim = Simulator::start_local(SimulatorConfig::default())
-            .await
-            .expect("simulator starts");
-        let client = Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("client");
-        let answer: Value = client
-            .post(format!("{}/auth/token", sim.base_url()))
-            .json(&json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
-            .send()
-            .await
-            .expect("token request")
-            .json()
-            .await
-            .expect("token JSON");
-        let token = answer["accessToken"].as_str().expect("token").to_owned();
+        let sim = common::simulator().await;
+        let client = common::clients::reqwest_client();
+        let token = common::demo_token(&client, &sim.base_url()).await;
         Api { sim, client, token }
     }
 

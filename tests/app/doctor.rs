@@ -12,26 +12,19 @@ use younium_tui::session::{ManagerOptions, TokenManager};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 use younium_tui::younium::doctor::diagnose::{Diagnosis, Input, diagnose};
 use younium_tui::younium::doctor::{DiscoverySource, Fix, LegalEntity, Me, VerdictKind, discover};
-use younium_tui::younium::request::{Http, HttpOptions};
-use younium_tui::younium::{
-    ApiRequest, AuthMethod, CallSettings, Connection, Credentials, Environment, Method, Param,
-    Secret, Token,
-};
+use younium_tui::younium::{ApiRequest, AuthMethod, CallSettings, Environment, Method, Param, Token};
+
+use crate::common::clients::{connection, http};
 
 const AB: &str = demo::LEGAL_ENTITIES[0].name;
 const INC: &str = demo::LEGAL_ENTITIES[1].name;
 
 async fn simulator(ttl: u64) -> Simulator {
-    let config = SimulatorConfig {
+    common::simulator_with(SimulatorConfig {
         token_ttl: Duration::from_secs(ttl),
         ..Default::default()
-    };
-    Simulator::start_local(config).await.unwrap()
-}
-
-fn http() -> Http {
-    common::crypto();
-    Http::new(HttpOptions::default()).unwrap()
+    })
+    .await
 }
 
 fn env(sim: &Simulator) -> Environment {
@@ -39,21 +32,12 @@ fn env(sim: &Simulator) -> Environment {
 }
 
 async fn token_for(sim: &Simulator, id: &str, secret: &str) -> (TokenManager, Arc<Token>) {
-    let conn = Connection {
-        environment: env(sim),
-        credentials: Credentials {
-            method: AuthMethod::ApiTokenV1,
-            id: id.into(),
-            secret: Secret::new(secret),
-        },
-        legacy_legal_entity: None,
-    };
+    let conn = connection(&sim.base_url(), AuthMethod::ApiTokenV1, (id, secret));
     let manager = TokenManager::spawn(http(), Some(conn), ManagerOptions::default());
     let token = manager.token().await.unwrap();
     (manager, token)
 }
 
-/// Diagnoses `req` as the demo user with `legal_entity`.
 /// Lets `token` (of one second) expire by both clocks: the simulator's is moved past its `exp`,
 /// and this machine's, which the verdict reads, is waited for until the token's own expiry.
 async fn expire(sim: &Simulator, token: &Token) {
@@ -63,6 +47,7 @@ async fn expire(sim: &Simulator, token: &Token) {
     tokio::time::sleep(left + Duration::from_millis(50)).await;
 }
 
+/// Diagnoses `req` as the demo user with `legal_entity`.
 async fn run(sim: &Simulator, req: &ApiRequest, legal_entity: Option<&str>) -> Diagnosis {
     let (manager, token) = token_for(sim, demo::CLIENT_ID, demo::SECRET).await;
     run_with(
@@ -406,31 +391,19 @@ async fn discovery_follows_every_page_and_finds_my_roles() {
 }
 
 async fn binary(sim: &Simulator, args: &[&str]) -> Output {
-    let mut cmd = common::binary();
-    cmd.args(args)
-        .args([
-            "--base-url",
-            &sim.base_url(),
-            "--client-id",
-            demo::CLIENT_ID,
-        ])
-        .env("YOUNIUM_SECRET", demo::SECRET)
-        .env_remove("YOUNIUM_LEGAL_ENTITY")
-        .stdin(Stdio::null());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    let mut cmd = common::demo_binary(&sim.base_url());
+    cmd.args(args);
+    common::output(cmd).await
 }
 
 fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    common::text(&o.stdout)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_falls_back_on_the_profiles_known_entities() {
     let sim = simulator(3600).await;
-    let dir = std::env::temp_dir().join(format!("younium-doctor-known-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::binary::temp_dir("doctor-known");
     let config = dir.join("config.toml");
     std::fs::write(
         &config,
@@ -454,9 +427,7 @@ async fn doctor_falls_back_on_the_profiles_known_entities() {
         .env("YOUNIUM_SECRET", demo::LIMITED_SECRET)
         .env_remove("YOUNIUM_LEGAL_ENTITY")
         .stdin(Stdio::null());
-    let o = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let o = common::output(cmd).await;
     let text = out(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
     let report: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::common;
 use crate::common::pty::Tui;
 use younium_tui::simulator::{Faults, Simulator, SimulatorConfig};
 
@@ -77,9 +78,7 @@ async fn a_corrupt_history_file_is_set_aside_and_said_in_the_status_line() {
 }
 
 fn corrupt(base_url: &str) {
-    let dir = std::env::temp_dir().join(format!("younium-tui-corrupt-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::binary::temp_dir("e2e-corrupt-history");
     let file = dir.join("history.sqlite3");
     std::fs::write(&file, b"this is not a database, and never was").unwrap();
     let mut screen = Tui::demo_client(base_url, &["--history", file.to_str().unwrap()]);

@@ -11,24 +11,21 @@ use crate::common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use serde_json::json;
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-use younium_tui::tui::app::{Action, App, Focus, Overlay, Screen};
+use younium_tui::tui::app::{Action, Focus, Overlay};
 use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::panes::response::ResponseState;
-use younium_tui::tui::runner::Runner;
-use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{ApiRequest, Environment, Method, Secret};
 
+use crate::common::live::Live;
 use crate::common::pty::Tui;
 
 /// 30 digits: `1.2345678901234568e+29` through a float.
@@ -61,13 +58,6 @@ fn blob() -> Vec<u8> {
     (0..1024u32).map(|i| (i * 7 % 256) as u8).collect()
 }
 
-fn token_answer() -> Response {
-    axum::Json(json!({
-        "accessToken": common::jwt(json!({"sub": "me", "exp": 4_000_000_000i64})),
-        "expiresIn": 3600,
-    }))
-    .into_response()
-}
 
 async fn answer(req: Request) -> Response {
     let path = req.uri().path().to_string();
@@ -79,7 +69,7 @@ async fn answer(req: Request) -> Response {
             axum::Json(json!({"errors": ["The secret x has expired: the token expired"]})),
         )
             .into_response(),
-        (_, "auth/token") => token_answer(),
+        (_, "auth/token") => common::servers::token_answer(),
         (_, "Invoices") => {
             let page = if query.contains("pagenumber=2") { 2 } else { 1 };
             (
@@ -103,11 +93,7 @@ async fn answer(req: Request) -> Response {
 
 /// The server of this file on 127.0.0.1; its base URL for a mode is `http://addr/mode`.
 async fn server() -> SocketAddr {
-    let app = Router::new().fallback(answer);
-    let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = socket.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(socket, app).await });
-    addr
+    common::servers::serve(Router::new().fallback(answer)).await
 }
 
 fn base(addr: SocketAddr) -> String {
@@ -219,82 +205,44 @@ async fn a_body_that_is_not_json_is_piped_byte_for_byte() {
     assert_eq!(out, b"{\"a\":\t1,\r\xff\xfe oops");
 }
 
-/// The app and its runner against `base`, signed in.
-fn rig(base: &str) -> (App, Runner) {
-    common::crypto();
+/// The app and its runner signed in to `base` with the demo client.
+fn rig(base: &str) -> Live {
     let pane = ConnectionPane {
         environment: Environment::Custom(base.into()),
         client_id: demo::CLIENT_ID.into(),
         secret: Some(Secret::new(demo::SECRET)),
         ..Default::default()
     };
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let client = ApiClient {
-        tokens: TokenManager::spawn(http.clone(), pane.connection(), ManagerOptions::default()),
-        http,
-    };
-    let runner = Runner::new(client, None, Arc::new(|_: String| true), false);
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        younium_tui::tui::theme::Theme::mono(),
-        jiff::tz::TimeZone::UTC,
-        jiff::Timestamp::now(),
-    );
-    app.screen = Screen::Main;
-    app.size = (160, 48);
-    (app, runner)
-}
-
-fn apply(app: &mut App, runner: &mut Runner, action: Action) {
-    for effect in app.update(action).1 {
-        runner.execute(effect);
-    }
-}
-
-fn key(app: &mut App, runner: &mut Runner, code: KeyCode, modifiers: KeyModifiers) {
-    apply(app, runner, Action::Key(KeyEvent::new(code, modifiers)));
-}
-
-/// Feeds the runner's results back until `done` holds (10 s at most).
-async fn until(app: &mut App, runner: &mut Runner, what: &str, done: impl Fn(&App) -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !done(app) {
-        match tokio::time::timeout_at(deadline, runner.next_result()).await {
-            Ok(Some(action)) => apply(app, runner, action),
-            _ => panic!("timed out waiting for {what}; status {:?}", app.status),
-        }
-    }
+    Live::signed_in(pane, None)
 }
 
 /// Sends `GET path` from the builder, then `w`, `downs` times ↓ in the choice (on a list),
 /// the file name and Enter; returns the status line the save ends with.
-async fn save(app: &mut App, runner: &mut Runner, path: &str, downs: usize, file: &Path) -> String {
-    app.request
+async fn save(live: &mut Live, path: &str, downs: usize, file: &Path) -> String {
+    live.app
+        .request
         .load_request(&ApiRequest::new(Method::Get, path));
-    app.focus = Focus::Request;
-    key(app, runner, KeyCode::F(5), KeyModifiers::NONE);
-    until(
-        app,
-        runner,
+    live.app.focus = Focus::Request;
+    live.press(KeyCode::F(5));
+    live.until(
         "the answer",
         |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
     )
     .await;
-    app.focus = Focus::Response;
-    app.status = None;
-    key(app, runner, KeyCode::Char('w'), KeyModifiers::NONE);
-    if matches!(app.overlay, Some(Overlay::SaveAs { .. })) {
+    live.app.focus = Focus::Response;
+    live.app.status = None;
+    live.press(KeyCode::Char('w'));
+    if matches!(live.app.overlay, Some(Overlay::SaveAs { .. })) {
         for _ in 0..downs {
-            key(app, runner, KeyCode::Down, KeyModifiers::NONE);
+            live.press(KeyCode::Down);
         }
-        key(app, runner, KeyCode::Enter, KeyModifiers::NONE);
+        live.press(KeyCode::Enter);
     }
-    key(app, runner, KeyCode::Char('u'), KeyModifiers::CONTROL);
-    apply(app, runner, Action::Paste(file.display().to_string()));
-    key(app, runner, KeyCode::Enter, KeyModifiers::NONE);
-    until(app, runner, "the save", |app| app.status.is_some()).await;
-    app.status.clone().unwrap_or_default()
+    live.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    live.apply(Action::Paste(file.display().to_string()));
+    live.press(KeyCode::Enter);
+    live.until("the save", |app| app.status.is_some()).await;
+    live.app.status.clone().unwrap_or_default()
 }
 
 fn temp_file(name: &str) -> PathBuf {
@@ -306,9 +254,9 @@ fn temp_file(name: &str) -> PathBuf {
 #[tokio::test]
 async fn w_saves_a_body_byte_for_byte_and_records_with_every_digit() {
     let addr = server().await;
-    let (mut app, mut runner) = rig(&base(addr));
+    let mut live = rig(&base(addr));
     let file = temp_file("blob.bin");
-    let status = save(&mut app, &mut runner, "/blob", 0, &file).await;
+    let status = save(&mut live, "/blob", 0, &file).await;
     assert!(status.starts_with("saved"), "{status}");
     assert_eq!(std::fs::read(&file).unwrap(), blob());
     let _ = std::fs::remove_file(&file);
@@ -316,7 +264,7 @@ async fn w_saves_a_body_byte_for_byte_and_records_with_every_digit() {
     // On a list: the body as received, JSON, NDJSON, CSV.
     for (downs, name) in [(0, "page.json"), (1, "records.json"), (2, "records.ndjson")] {
         let file = temp_file(name);
-        let status = save(&mut app, &mut runner, "/Invoices", downs, &file).await;
+        let status = save(&mut live, "/Invoices", downs, &file).await;
         assert!(status.starts_with("saved"), "{status}");
         let out = std::fs::read_to_string(&file).unwrap();
         if downs == 0 {
@@ -326,7 +274,7 @@ async fn w_saves_a_body_byte_for_byte_and_records_with_every_digit() {
         let _ = std::fs::remove_file(&file);
     }
     let file = temp_file("records.csv");
-    let status = save(&mut app, &mut runner, "/Invoices", 3, &file).await;
+    let status = save(&mut live, "/Invoices", 3, &file).await;
     assert!(
         status.contains("7 cells that a spreadsheet would run as formulas were given a leading '"),
         "{status}"

@@ -14,16 +14,11 @@ use younium_tui::younium::auth::{self, AuthError};
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::problem::{CallContext, explain};
 use younium_tui::younium::request::{Http, HttpOptions, RequestError, TransportKind};
+use crate::common::{simulator, simulator_with};
 use younium_tui::younium::{
     ApiRequest, ApiResponse, ApiVersion, AuthMethod, CallSettings, Connection, Credentials,
     Environment, Method, Param, Secret, TokenState,
 };
-
-async fn simulator(config: SimulatorConfig) -> Simulator {
-    Simulator::start_local(config)
-        .await
-        .expect("simulator starts")
-}
 
 fn http() -> Http {
     common::crypto();
@@ -36,31 +31,16 @@ fn http() -> Http {
 }
 
 fn connection(sim: &Simulator, method: AuthMethod) -> Connection {
-    let (id, secret) = match method {
+    let credentials = match method {
         AuthMethod::Legacy => (demo::LEGACY_USERNAME, demo::LEGACY_PASSWORD),
         _ => (demo::CLIENT_ID, demo::SECRET),
     };
-    Connection {
-        environment: Environment::from_base_url(&sim.base_url()).unwrap(),
-        credentials: Credentials {
-            method,
-            id: id.into(),
-            secret: Secret::new(secret),
-        },
-        legacy_legal_entity: None,
-    }
+    common::clients::connection(&sim.base_url(), method, credentials)
 }
 
 fn client(sim: &Simulator, options: ManagerOptions) -> ApiClient {
-    let http = http();
-    ApiClient {
-        tokens: TokenManager::spawn(
-            http.clone(),
-            Some(connection(sim, AuthMethod::ApiTokenV1)),
-            options,
-        ),
-        http,
-    }
+    let connection = connection(sim, AuthMethod::ApiTokenV1);
+    common::clients::api_client(http(), connection, options)
 }
 
 fn settings(entity: Option<&str>) -> CallSettings {
@@ -85,7 +65,7 @@ const INC: &str = demo::LEGAL_ENTITIES[1].name;
 
 #[tokio::test]
 async fn token_exchange_v1_v2_and_legacy() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     for method in AuthMethod::ALL {
         let token = auth::exchange(&http(), &connection(&sim, method))
             .await
@@ -113,7 +93,7 @@ async fn token_exchange_v1_v2_and_legacy() {
 
 #[tokio::test]
 async fn wrong_credentials_show_the_servers_message() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let mut conn = connection(&sim, AuthMethod::ApiTokenV1);
     conn.credentials.secret = Secret::new("wrong");
     let err = auth::exchange(&http(), &conn).await.unwrap_err();
@@ -138,7 +118,7 @@ async fn wrong_credentials_show_the_servers_message() {
 
 #[tokio::test]
 async fn manager_reports_rejected_credentials_and_does_not_retry_on_its_own() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let mut conn = connection(&sim, AuthMethod::ApiTokenV2);
     conn.credentials.secret = Secret::new("wrong");
     let manager = TokenManager::spawn(
@@ -169,7 +149,7 @@ async fn manager_reports_rejected_credentials_and_does_not_retry_on_its_own() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn renewal_happens_before_expiry_and_no_call_carries_an_expired_token() {
-    let sim = simulator(SimulatorConfig {
+    let sim = simulator_with(SimulatorConfig {
         token_ttl: Duration::from_secs(3),
         ..Default::default()
     })
@@ -198,7 +178,7 @@ async fn renewal_happens_before_expiry_and_no_call_carries_an_expired_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_waiters_share_one_exchange() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     let waits: Vec<_> = (0..20)
         .map(|_| {
@@ -217,7 +197,7 @@ async fn many_waiters_share_one_exchange() {
 
 #[tokio::test]
 async fn a_401_renews_once_and_retries_once() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     assert_eq!(get(&client, &sim, "/Accounts", Some(AB)).await.status, 200);
     sim.revoke_all_tokens();
@@ -234,7 +214,7 @@ async fn a_401_renews_once_and_retries_once() {
 
 #[tokio::test]
 async fn legal_entity_by_guid_by_name_wrong_and_missing() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     assert_eq!(
         get(&client, &sim, "/Accounts", Some(demo::LEGAL_ENTITIES[0].id))
@@ -270,7 +250,7 @@ async fn legal_entity_by_guid_by_name_wrong_and_missing() {
 
 #[tokio::test]
 async fn a_missing_permission_is_a_403_in_one_entity_only() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     assert_eq!(get(&client, &sim, "/Invoices", Some(AB)).await.status, 200);
     assert_eq!(get(&client, &sim, "/Invoices", Some(INC)).await.status, 403);
@@ -280,7 +260,7 @@ async fn a_missing_permission_is_a_403_in_one_entity_only() {
 
 #[tokio::test]
 async fn api_versions_have_their_own_list_shapes() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     let paged = get(&client, &sim, "/Accounts", Some(AB)).await;
     let page = PageInfo::probe(&paged.body).expect("a 2.1 envelope");
@@ -307,7 +287,7 @@ async fn api_versions_have_their_own_list_shapes() {
 
 #[tokio::test]
 async fn an_empty_21_list_is_a_400_that_means_no_records() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     let mut req = ApiRequest::new(Method::Get, "/Accounts");
     req.query
@@ -347,7 +327,7 @@ async fn an_empty_21_list_is_a_400_that_means_no_records() {
 }
 
 async fn with_fault(spec: &str) -> (Simulator, ApiClient) {
-    let sim = simulator(SimulatorConfig {
+    let sim = simulator_with(SimulatorConfig {
         faults: spec.parse::<Faults>().unwrap(),
         ..Default::default()
     })
@@ -450,7 +430,7 @@ async fn fault_malformed_token_answers_are_reported() {
 
 #[tokio::test]
 async fn an_unreachable_host_is_a_clear_error() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let base = sim.base_url();
     sim.shutdown().await;
     let conn = Connection {
@@ -468,7 +448,7 @@ async fn an_unreachable_host_is_a_clear_error() {
 
 #[tokio::test]
 async fn the_secret_is_only_ever_in_the_token_requests_body() {
-    let sim = simulator(SimulatorConfig::default()).await;
+    let sim = simulator().await;
     let client = client(&sim, ManagerOptions::default());
     get(&client, &sim, "/Accounts", Some(AB)).await;
     for entry in sim.log() {

@@ -5,30 +5,15 @@ use crate::common;
 
 use std::process::{Output, Stdio};
 
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::demo;
 
-async fn simulator() -> Simulator {
-    Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap()
-}
+use crate::common::{simulator, text};
 
-/// Runs the binary with the demo credentials against `base` (no terminal on stdin).
+/// Runs the binary signed in to `base` as the demo client with `secret` (no terminal on stdin).
 async fn run(base: &str, secret: &str, args: &[&str]) -> Output {
-    let mut cmd = common::binary();
-    cmd.args(args)
-        .args(["--base-url", base, "--client-id", demo::CLIENT_ID])
-        .env("YOUNIUM_SECRET", secret)
-        .env_remove("YOUNIUM_LEGAL_ENTITY")
-        .env_remove("YOUNIUM_ENV")
-        .stdin(Stdio::null());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut cmd = common::demo_binary(base);
+    cmd.env("YOUNIUM_SECRET", secret).args(args);
+    common::output(cmd).await
 }
 
 fn assert_no_secret(out: &Output) {
@@ -164,8 +149,7 @@ async fn an_empty_list_is_an_empty_result() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_is_not_json_is_refused_before_sending() {
     let sim = simulator().await;
-    let dir = std::env::temp_dir().join(format!("younium-tui-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::binary::temp_dir("headless-not-json");
     let file = dir.join("bad.json");
     std::fs::write(&file, "{\"name\": }").unwrap();
     let out = run(
@@ -206,9 +190,7 @@ async fn production_writes_need_yes() {
     ])
     .env("YOUNIUM_SECRET", "y")
     .stdin(Stdio::null());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let out = common::output(cmd).await;
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
@@ -227,9 +209,7 @@ async fn no_secret_anywhere_is_a_clear_error() {
     cmd.args(["token", "--client-id", "x"])
         .env_remove("YOUNIUM_SECRET")
         .stdin(Stdio::null());
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let out = common::output(cmd).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("no secret: set YOUNIUM_SECRET"),

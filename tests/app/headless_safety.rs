@@ -11,6 +11,7 @@
 //! unless the `legal-entity` header names the entity with the shell-hostile name.
 
 use crate::common;
+use crate::common::text;
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -146,18 +147,11 @@ struct Server {
 }
 
 async fn server(name: &str) -> Server {
-    let dir = std::env::temp_dir().join(format!(
-        "younium-headless-safety-{name}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::binary::temp_dir(&format!("headless-safety-{name}"));
     std::fs::write(dir.join("config.toml"), "").unwrap();
     let hostile = Arc::new(Hostile::new(&dir));
     let app = Router::new().fallback(answer).with_state(hostile.clone());
-    let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", socket.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(socket, app).await });
+    let base = format!("http://{}", common::servers::serve(app).await);
     Server { base, hostile, dir }
 }
 
@@ -181,10 +175,8 @@ impl Server {
     }
 
     async fn run_as(&self, client_id: &str, args: &[&str]) -> Output {
-        let mut cmd = self.command(client_id, args);
-        tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap()
+        let cmd = self.command(client_id, args);
+        common::output(cmd).await
     }
 
     /// Files a shell expansion of a hostile name would have created.
@@ -195,10 +187,6 @@ impl Server {
             .filter(|p| p.exists())
             .collect()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// No byte or character a terminal would act on: ESC, BEL, CSI (0x9b as a character).

@@ -7,47 +7,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::demo;
 
-async fn simulator() -> Simulator {
-    Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap()
-}
+use crate::common::{self, simulator, text};
 
 /// A fresh directory for one test's history file.
 fn temp_file(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "younium-tui-history-test-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("history.sqlite3")
+    common::binary::temp_dir(&format!("history-{name}")).join("history.sqlite3")
 }
 
+/// The binary signed in to the simulator at `base`, with no history file unless `args` say
+/// so.
 fn command(base: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_younium-tui"));
-    cmd.args(args)
-        .args(["--base-url", base, "--client-id", demo::CLIENT_ID])
-        .env("YOUNIUM_SECRET", demo::SECRET)
-        .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-test.toml")
-        .env_remove("YOUNIUM_LEGAL_ENTITY")
-        .env_remove("YOUNIUM_ENV")
-        .env_remove("YOUNIUM_TUI_HISTORY")
-        .stdin(Stdio::null());
+    let mut cmd = common::demo_binary(base);
+    cmd.env_remove("YOUNIUM_TUI_HISTORY").args(args);
     cmd
 }
 
 async fn run(base: &str, args: &[&str]) -> Output {
-    let mut cmd = command(base, args);
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::output(command(base, args)).await
 }
 
 fn ok(out: &Output) -> String {
@@ -137,9 +115,7 @@ async fn call_records_and_history_lists_shows_and_clears() {
         ],
     );
     cmd.env("YOUNIUM_TUI_HISTORY", f);
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let out = common::output(cmd).await;
     ok(&out);
     // YOUNIUM_TUI_HISTORY names the file when --history does not.
     let mut cmd = command(
@@ -147,9 +123,7 @@ async fn call_records_and_history_lists_shows_and_clears() {
         &["call", "GET", "/Invoices", "--legal-entity", entity],
     );
     cmd.env("YOUNIUM_TUI_HISTORY", f);
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap();
+    let out = common::output(cmd).await;
     ok(&out);
 
     // Each process closed the file: no -wal is left beside it.

@@ -20,8 +20,7 @@ use serde_json::json;
 use younium_tui::younium::limit::ByteSize;
 use younium_tui::younium::request::{self, Http, HttpOptions, MAX_RETRY_AFTER, RequestError};
 use younium_tui::younium::{
-    ApiRequest, AuthError, AuthMethod, CallSettings, Connection, Credentials, Environment, Method,
-    Secret, auth,
+    ApiRequest, AuthError, AuthMethod, CallSettings, Connection, Environment, Method, auth,
 };
 
 /// A secret with characters that JSON escapes and forms encode, so each spelling of it an
@@ -38,13 +37,6 @@ struct Shared {
 
 static CHUNK: [u8; 64 * 1024] = [b'7'; 64 * 1024];
 
-fn token_answer() -> Response {
-    axum::Json(json!({
-        "accessToken": common::jwt(json!({"sub": "me", "exp": 4_000_000_000i64})),
-        "expiresIn": 3600,
-    }))
-    .into_response()
-}
 
 /// A body that never ends, sent as fast as the client reads.
 fn endless(shared: &Shared) -> Response {
@@ -65,7 +57,7 @@ async fn answer(State(shared): State<Shared>, req: Request) -> Response {
         .unwrap_or_default();
     let echoed = String::from_utf8_lossy(&body).into_owned();
     match (mode, is_token) {
-        ("endless", true) | ("declared", true) => token_answer(),
+        ("endless", true) | ("declared", true) => common::servers::token_answer(),
         ("endless", false) | ("endless-token", true) => endless(&shared),
         // Says 10 GB up front (and never sends them).
         ("declared", false) => Response::builder()
@@ -95,7 +87,7 @@ async fn answer(State(shared): State<Shared>, req: Request) -> Response {
             axum::Json(json!({"errors": ["slow down"]})),
         )
             .into_response(),
-        ("deep", true) => token_answer(),
+        ("deep", true) => common::servers::token_answer(),
         // 200 kB of arrays nested 100,000 deep.
         ("deep", false) => (
             [(header::CONTENT_TYPE, "application/json")],
@@ -119,9 +111,7 @@ impl Hostile {
     async fn start() -> Hostile {
         let shared = Shared::default();
         let app = Router::new().fallback(answer).with_state(shared.clone());
-        let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = socket.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(socket, app).await });
+        let addr = common::servers::serve(app).await;
         Hostile { addr, shared }
     }
 
@@ -130,15 +120,7 @@ impl Hostile {
     }
 
     fn connection(&self, mode: &str, method: AuthMethod) -> Connection {
-        Connection {
-            environment: Environment::from_base_url(&self.base(mode)).unwrap(),
-            credentials: Credentials {
-                method,
-                id: "client-1".into(),
-                secret: Secret::new(SECRET),
-            },
-            legacy_legal_entity: None,
-        }
+        common::clients::connection(&self.base(mode), method, ("client-1", SECRET))
     }
 }
 
@@ -439,8 +421,7 @@ async fn the_token_command_stops_an_endless_token_answer_with_bounded_memory() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_commands_neither_show_nor_log_an_echoed_secret() {
     let server = Hostile::start().await;
-    let dir = std::env::temp_dir().join(format!("younium-hostile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::binary::temp_dir("hostile-echoed-secret");
     let log = dir.join("log.txt");
     for (command, mode, auth) in [
         ("token", "echo", "v1"),

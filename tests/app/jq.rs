@@ -6,42 +6,21 @@ use crate::common;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::{Simulator, demo};
 
-async fn simulator() -> Simulator {
-    Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap()
-}
+use crate::common::{simulator, text};
 
 /// `call GET PATH --jq FILTER` with the demo credentials and a legal entity that may view
 /// invoices (stdout a pipe, no terminal on stdin).
 async fn call_jq(sim: &Simulator, path: &str, filter: &str) -> Output {
-    let mut cmd = command(sim, path, filter);
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    common::output(command(sim, path, filter)).await
 }
 
 fn command(sim: &Simulator, path: &str, filter: &str) -> Command {
-    let mut cmd = common::binary();
-    cmd.args(["call", "GET", path, "--jq", filter])
-        .args([
-            "--base-url",
-            &sim.base_url(),
-            "--client-id",
-            demo::CLIENT_ID,
-        ])
-        .args(["--legal-entity", demo::LEGAL_ENTITIES[0].id])
-        .env("YOUNIUM_SECRET", demo::SECRET)
-        .env_remove("YOUNIUM_LEGAL_ENTITY")
-        .env_remove("YOUNIUM_ENV")
-        .stdin(Stdio::null());
+    let mut cmd = common::demo_binary(&sim.base_url());
+    cmd.args(["--legal-entity", demo::LEGAL_ENTITIES[0].id])
+        .args(["call", "GET", path, "--jq", filter]);
     cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn invoice_calls(sim: &Simulator) -> usize {

@@ -12,7 +12,8 @@ use younium_tui::tui::layout::MIN_SIZE;
 use younium_tui::tui::view;
 use younium_tui::younium::Environment;
 
-use crate::common::viewer::{app_showing, press};
+use crate::common::keys::press;
+use crate::common::viewer::app_showing;
 
 const ENTITY: &str = "Nordlys Software AB";
 
@@ -148,7 +149,7 @@ fn the_connection_pane_stays_reachable_and_its_keys_work() {
     assert!(render(&mut a).contains("Token"));
     // The legal-entity picker is an overlay, opened from anywhere.
     press(&mut a, KeyCode::Char('5'));
-    a.update(common::viewer::key(KeyCode::Char('L')));
+    a.update(common::keys::key(KeyCode::Char('L')));
     assert!(a.overlay.is_some());
 }
 

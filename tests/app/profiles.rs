@@ -10,20 +10,9 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use crate::common::pty::Tui;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-
-async fn simulator() -> Simulator {
-    Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("younium-profiles-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use younium_tui::simulator::{Simulator, demo};
+use crate::common::binary::temp_dir;
+use crate::common::{simulator, text};
 
 #[cfg(unix)]
 fn chmod(path: &Path, mode: u32) {
@@ -75,19 +64,13 @@ async fn run(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::output(cmd).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_profile_gets_its_own_token_from_its_own_secret_source() {
     let (a, b) = (simulator().await, simulator().await);
-    let dir = temp_dir("headless");
+    let dir = temp_dir("profiles-headless");
     let config = two_profiles(&dir, &a, &b);
     let cfg = config.to_str().unwrap().to_string();
     let alpha = run(
@@ -154,7 +137,7 @@ async fn each_profile_gets_its_own_token_from_its_own_secret_source() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_world_readable_plain_secret_is_refused_with_the_fix() {
     let sim = simulator().await;
-    let dir = temp_dir("plain");
+    let dir = temp_dir("profiles-plain");
     let path = dir.join("config.toml");
     std::fs::write(
         &path,
@@ -185,7 +168,7 @@ async fn a_world_readable_plain_secret_is_refused_with_the_fix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_config_is_reported_and_left_alone() {
-    let dir = temp_dir("broken");
+    let dir = temp_dir("profiles-broken");
     let path = dir.join("config.toml");
     let broken = "[profiles.a]\nclient_id = \"x\"\nenvironment = sandbox\n";
     std::fs::write(&path, broken).unwrap();
@@ -238,7 +221,7 @@ async fn a_broken_config_is_reported_and_left_alone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_switches_profiles_and_saves_changes_back() {
     let (a, b) = (simulator().await, simulator().await);
-    let dir = temp_dir("tui");
+    let dir = temp_dir("profiles-tui");
     let config = two_profiles(&dir, &a, &b);
     let cfg = config.to_str().unwrap().to_string();
     let (a_url, b_url) = (a.base_url(), b.base_url());
@@ -314,7 +297,7 @@ async fn the_tui_switches_profiles_and_saves_changes_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_from_the_config_file_rebind_and_report_problems() {
     let sim = simulator().await;
-    let dir = temp_dir("keys");
+    let dir = temp_dir("profiles-keys");
     let path = dir.join("config.toml");
     std::fs::write(
         &path,

@@ -7,7 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use clap::Parser as _;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::{Block, Borders};
@@ -21,6 +21,7 @@ use younium_tui::tui::view;
 use younium_tui::younium::{ApiRequest, Method, Param};
 
 use crate::common::fixed_now;
+use crate::common::keys::{ctrl, press, typed};
 
 const CONFIG: &str = r#"# Younium at work
 default_profile = "sandbox"
@@ -39,30 +40,9 @@ secret = { env = "YOUNIUM_SAVED_TEST_NOT_SET" }
 "#;
 
 fn temp_config(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("younium-saved-it-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("config.toml");
+    let path = common::binary::temp_dir(&format!("saved-{name}")).join("config.toml");
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, modifiers))).1
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    key(app, code, KeyModifiers::NONE)
-}
-
-fn ctrl_s(app: &mut App) -> Vec<Effect> {
-    key(app, KeyCode::Char('s'), KeyModifiers::CONTROL)
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
 }
 
 /// An app set up from the config file at `path` the way `younium-tui --config PATH` does it.
@@ -136,7 +116,7 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     let mut app = common::signed_in_app();
     app.config_path = Some("/nowhere/config.toml".into());
     app.focus = Focus::Request;
-    assert!(ctrl_s(&mut app).is_empty());
+    assert!(ctrl(&mut app, 's').is_empty());
     let Some(Overlay::SaveRequest(input)) = &app.overlay else {
         panic!("the name box should be open: {:?}", app.overlay)
     };
@@ -146,8 +126,8 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     assert!(app.overlay.is_none());
 
     app.request.load_request(&new_account());
-    ctrl_s(&mut app);
-    key(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    ctrl(&mut app, 's');
+    ctrl(&mut app, 'u');
     typed(&mut app, "New account");
     let effects = press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
@@ -185,7 +165,7 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
         .clone();
     app.request.load(&op);
     app.focus = Focus::Request;
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     let Some(Effect::SaveRequest { request, .. }) = effects.first() else {
         panic!("{effects:?}")
@@ -203,7 +183,7 @@ fn a_file_with_an_error_is_not_saved_into() {
     let mut app = common::signed_in_app();
     app.config_path = Some("/cfg/config.toml".into());
     app.config_error = Some("/cfg/config.toml, line 3, column 1: invalid key".into());
-    assert!(ctrl_s(&mut app).is_empty());
+    assert!(ctrl(&mut app, 's').is_empty());
     assert!(app.overlay.is_none());
     let status = app.status.clone().unwrap();
     assert!(
@@ -219,7 +199,7 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     assert!(app.catalog.saved().is_empty());
     app.focus = Focus::Request;
     app.request.load_request(&new_account());
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     assert!(run_save(&mut app, effects).is_empty());
     let status = app.status.clone().unwrap();
@@ -235,7 +215,7 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
 
     // Saving again under the same name replaces it.
     app.request.body_dirty = false;
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     run_save(&mut app, effects);
     assert!(
@@ -293,8 +273,8 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
         assert_eq!(app.profile.as_deref(), Some("sandbox"));
         app.focus = Focus::Request;
         app.request.load_request(&new_account());
-        ctrl_s(&mut app);
-        key(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        ctrl(&mut app, 's');
+        ctrl(&mut app, 'u');
         typed(&mut app, "Create Acme Nordic");
         let effects = press(&mut app, KeyCode::Enter);
         run_save(&mut app, effects);
@@ -362,7 +342,7 @@ fn a_missing_config_file_is_created_where_the_app_looks_for_it() {
     std::fs::remove_file(&path).unwrap();
     let mut app = common::signed_in_app();
     app.config_path = Some(path.clone());
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     run_save(&mut app, effects);
     assert_eq!(
@@ -444,7 +424,7 @@ fn snapshot_the_name_box() {
     let mut app = app_with_saved();
     app.size = (100, 30);
     app.focus = Focus::Request;
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal.draw(|f| view::draw(&mut app, f)).unwrap();
     insta::assert_snapshot!("save_request_name_box", terminal.backend().to_string());
@@ -456,7 +436,7 @@ fn ctrl_s_is_not_taken_from_the_body_editor_or_a_field() {
     app.focus = Focus::Catalog;
     press(&mut app, KeyCode::Char('/'));
     // While the filter is typed into, Ctrl-S does not open the box.
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     assert!(app.overlay.is_none());
     press(&mut app, KeyCode::Esc);
     // Nor while the body is edited: the editor keeps its Ctrl keys.
@@ -465,12 +445,12 @@ fn ctrl_s_is_not_taken_from_the_body_editor_or_a_field() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('e'));
     assert!(app.request.is_editing_body());
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     assert!(app.overlay.is_none());
     assert!(app.request.is_editing_body());
     // Done editing, it saves.
     press(&mut app, KeyCode::Esc);
     assert!(!app.is_editing());
-    ctrl_s(&mut app);
+    ctrl(&mut app, 's');
     assert!(matches!(app.overlay, Some(Overlay::SaveRequest(_))));
 }

@@ -6,6 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common;
 use crate::common::pty::Tui;
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 use younium_tui::younium::{AuthMethod, Connection, Credentials, Environment, Secret};
@@ -99,9 +100,7 @@ async fn no_secret_or_issued_token_appears_anywhere() {
             .env("YOUNIUM_TUI_CONFIG", "/nonexistent/younium-tui-test.toml")
             .env("YOUNIUM_TUI_HISTORY", &history)
             .stdin(Stdio::null());
-        let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
-            .await
-            .unwrap();
+        let out = common::output(cmd).await;
         let name = args.join(" ");
         haystacks.push((
             format!("stdout of {name}"),

@@ -4,6 +4,7 @@
 //! `elsewhere` must leave its log without a single `Authorization` header (here: empty).
 
 use crate::common;
+use crate::common::clients::http;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -16,9 +17,9 @@ use serde_json::json;
 use younium_tui::session::{ApiClient, CallError, ManagerOptions, TokenManager};
 use younium_tui::younium::auth::{self, AuthError};
 use younium_tui::younium::doctor::{Me, discover};
-use younium_tui::younium::request::{self, Http, HttpOptions, RequestError};
+use younium_tui::younium::request::{self, RequestError};
 use younium_tui::younium::{
-    ApiRequest, AuthMethod, CallSettings, Connection, Credentials, Environment, Method, Secret,
+    ApiRequest, AuthMethod, CallSettings, Connection, Method,
 };
 
 /// Every request a listener saw: method, path and query, headers.
@@ -63,11 +64,7 @@ async fn answer(State(shared): State<Shared>, req: Request) -> Response {
             [(header::LOCATION, format!("{elsewhere}/auth/token"))],
         )
             .into_response(),
-        "/auth/token" => axum::Json(json!({
-            "accessToken": common::jwt(json!({"sub": "me", "exp": 4_000_000_000i64})),
-            "expiresIn": 3600,
-        }))
-        .into_response(),
+        "/auth/token" => common::servers::token_answer(),
         // A page of users whose nextPage link points at another origin.
         "/Users" => {
             let first = !query.contains("PageNumber=2");
@@ -101,9 +98,7 @@ async fn listen_with(elsewhere: String, token_redirect: Option<StatusCode>) -> L
         elsewhere,
         token_redirect,
     });
-    let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = socket.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(socket, app).await });
+    let addr = common::servers::serve(app).await;
     Listener { addr, log }
 }
 
@@ -114,21 +109,9 @@ async fn listeners() -> (Listener, Listener) {
     (api, elsewhere)
 }
 
-fn http() -> Http {
-    common::crypto();
-    Http::new(HttpOptions::default()).unwrap()
-}
-
 fn connection(api: &Listener) -> Connection {
-    Connection {
-        environment: Environment::from_base_url(&api.base()).unwrap(),
-        credentials: Credentials {
-            method: AuthMethod::ApiTokenV1,
-            id: "client".into(),
-            secret: Secret::new("not-for-elsewhere"),
-        },
-        legacy_legal_entity: None,
-    }
+    let credentials = ("client", "not-for-elsewhere");
+    common::clients::connection(&api.base(), AuthMethod::ApiTokenV1, credentials)
 }
 
 async fn client(api: &Listener) -> ApiClient {

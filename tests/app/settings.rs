@@ -9,39 +9,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use jiff::tz::TimeZone;
 use younium_tui::cli::ConnectionArgs;
 use younium_tui::config::{ConfigFile, Loaded};
 use younium_tui::settings::{self, EnvVars, Inputs};
-use younium_tui::simulator::{Faults, Simulator, SimulatorConfig, demo};
-use younium_tui::tui::app::{Action, App, Effect, Screen};
+use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::tui::app::{App, Effect, Screen};
 use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::Environment;
 
 use crate::common::pty::Tui;
+use crate::common::binary::temp_dir;
+use crate::common::keys::press;
 
 /// What every answer too slow for a 1 s limit is told with.
 const ONE_SECOND_LIMIT: &str = "within the 1 s limit";
 
 /// A simulator that answers everything, token requests included, after three seconds.
 async fn slow_simulator() -> Simulator {
-    let mut faults = Faults::default();
-    faults.apply("latency=3s").unwrap();
-    Simulator::start_local(SimulatorConfig {
-        faults,
+    common::simulator_with(SimulatorConfig {
+        faults: "latency=3s".parse().unwrap(),
         ..SimulatorConfig::default()
     })
     .await
-    .unwrap()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("younium-settings-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// A profile on `base_url` whose calls may take one second.
@@ -66,13 +58,11 @@ async fn headless(args: Vec<String>) -> Output {
             std::env::temp_dir().join("younium-tui-test-settings.log"),
         )
         .stdin(Stdio::null());
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    common::output(cmd).await
 }
 
 fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::text(&o.stderr)
 }
 
 /// Whether a pane on screen shows `sentence`, however its lines are wrapped: each column of
@@ -121,7 +111,7 @@ async fn the_tui_honours_timeout_and_names_the_limit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profiles_timeout_holds_in_the_tui_as_in_the_headless_commands() {
     let sim = slow_simulator().await;
-    let dir = temp_dir("profile");
+    let dir = temp_dir("settings-profile");
     let config = impatient_profile(&dir, &sim.base_url());
     let cfg = config.to_str().unwrap().to_string();
     let token = headless(vec!["--config".into(), cfg.clone(), "token".into()]).await;
@@ -189,11 +179,6 @@ renew_margin_seconds = 900
 timeout_seconds = 7
 connect_timeout_seconds = 3
 "#;
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .1
-}
 
 #[test]
 fn switching_profile_reconfigures_the_client_and_the_token_manager() {

@@ -4,20 +4,19 @@
 
 use crate::common;
 
-use reqwest::{Client, StatusCode, header};
+use reqwest::{StatusCode, header};
 use younium_tui::pretty::highlight::TextSyntax;
 use younium_tui::pretty::{BodyKind, Document};
-use younium_tui::simulator::{Faults, Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::{Faults, SimulatorConfig, demo};
 
 /// `GET /Accounts` from a simulator with `faults`: status, content type and body.
 async fn accounts(faults: &str) -> (StatusCode, String, bytes::Bytes) {
-    let config = SimulatorConfig {
+    let sim = common::simulator_with(SimulatorConfig {
         faults: faults.parse::<Faults>().unwrap(),
         ..SimulatorConfig::default()
-    };
-    let sim = Simulator::start_local(config).await.unwrap();
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = Client::new();
+    })
+    .await;
+    let client = common::clients::reqwest_client();
     let token = common::demo_token(&client, &sim.base_url()).await;
     let response = client
         .get(format!("{}/Accounts", sim.base_url()))

@@ -3,8 +3,8 @@
 //! which the viewer benchmarks fetch a 65 MB body with. Small N here.
 
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
+use crate::common::clients::reqwest_client;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use younium_tui::jq::Filter;
@@ -14,21 +14,12 @@ const ENTITY_AB: &str = demo::LEGAL_ENTITIES[0].id;
 const ENTITY_INC: &str = demo::LEGAL_ENTITIES[1].id;
 const EXTRA: usize = 2_000;
 
-fn client() -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("reqwest client")
-}
-
 async fn start(extra_invoices: usize) -> Simulator {
-    Simulator::start_local(SimulatorConfig {
+    crate::common::simulator_with(SimulatorConfig {
         extra_invoices,
         ..SimulatorConfig::default()
     })
     .await
-    .expect("simulator starts")
 }
 
 /// A signed-in client of one simulator.
@@ -41,18 +32,9 @@ struct Session {
 
 impl Session {
     async fn new(sim: &Simulator) -> Session {
-        let client = client();
+        let client = reqwest_client();
         let base = sim.base_url();
-        let answer: Value = client
-            .post(format!("{base}/auth/token"))
-            .json(&json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
-            .send()
-            .await
-            .expect("token request")
-            .json()
-            .await
-            .expect("token JSON");
-        let token = answer["accessToken"].as_str().expect("token").to_owned();
+        let token = crate::common::demo_token(&client, &base).await;
         Session {
             client,
             base,

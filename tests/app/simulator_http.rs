@@ -8,26 +8,11 @@ use reqwest::{Client, RequestBuilder, Response, StatusCode, header};
 use serde_json::{Value, json};
 use younium_tui::simulator::{Faults, Simulator, SimulatorConfig, demo};
 
+use crate::common::clients::reqwest_client;
+use crate::common::{demo_token, simulator, simulator_with};
+
 const ENTITY_AB: &str = demo::LEGAL_ENTITIES[0].id;
 const ENTITY_INC: &str = demo::LEGAL_ENTITIES[1].id;
-
-fn client() -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("reqwest client")
-}
-
-async fn start(config: SimulatorConfig) -> Simulator {
-    Simulator::start_local(config)
-        .await
-        .expect("simulator starts")
-}
-
-async fn start_default() -> Simulator {
-    start(SimulatorConfig::default()).await
-}
 
 async fn json_of(response: Response) -> Value {
     let text = response.text().await.expect("body");
@@ -57,10 +42,6 @@ async fn token_for(client: &Client, sim: &Simulator, id: &str, secret: &str) -> 
         .as_str()
         .expect("accessToken")
         .to_owned()
-}
-
-async fn demo_token(client: &Client, sim: &Simulator) -> String {
-    token_for(client, sim, demo::CLIENT_ID, demo::SECRET).await
 }
 
 async fn legacy_token(client: &Client, sim: &Simulator, legal_entity: Option<&str>) -> Response {
@@ -156,8 +137,8 @@ fn assert_trace_id(body: &Value) {
 
 #[tokio::test]
 async fn v1_token_answer_is_camel_case_with_a_true_rfc1123_date() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     let response = post_token(&client, &sim, "/auth/token", demo::CLIENT_ID, demo::SECRET).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = json_of(response).await;
@@ -193,8 +174,8 @@ async fn v1_token_answer_is_camel_case_with_a_true_rfc1123_date() {
 
 #[tokio::test]
 async fn v2_token_answer_is_snake_case() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     let response = post_token(
         &client,
         &sim,
@@ -223,8 +204,8 @@ async fn v2_token_answer_is_snake_case() {
 
 #[tokio::test]
 async fn token_failures_answer_an_errors_array() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     let response = post_token(&client, &sim, "/auth/token", demo::CLIENT_ID, "wrong").await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -264,8 +245,8 @@ async fn token_failures_answer_an_errors_array() {
 
 #[tokio::test]
 async fn legacy_password_grant_bakes_in_the_legal_entity() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     let response = legacy_token(&client, &sim, None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = json_of(response).await;
@@ -315,8 +296,8 @@ async fn legacy_password_grant_bakes_in_the_legal_entity() {
 
 #[tokio::test]
 async fn legacy_grant_failures_are_oauth_errors() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     let url = format!("{}/connect/token", sim.base_url());
     let attempt = |form: Vec<(&'static str, &'static str)>| client.post(&url).form(&form).send();
     let response = attempt(vec![
@@ -352,9 +333,9 @@ async fn legacy_grant_failures_are_oauth_errors() {
 
 #[tokio::test]
 async fn insights_accept_only_api_tokens() {
-    let sim = start_default().await;
-    let client = client();
-    let api = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let api = demo_token(&client, &sim.base_url()).await;
     let response = send(get(
         &client,
         &sim,
@@ -392,12 +373,12 @@ async fn insights_accept_only_api_tokens() {
 
 #[tokio::test]
 async fn expired_tokens_are_refused_and_counted() {
-    let sim = start(SimulatorConfig {
+    let sim = simulator_with(SimulatorConfig {
         token_ttl: Duration::from_secs(1),
         ..SimulatorConfig::default()
     })
     .await;
-    let client = client();
+    let client = reqwest_client();
     let response = post_token(&client, &sim, "/auth/token", demo::CLIENT_ID, demo::SECRET).await;
     let body = json_of(response).await;
     assert_eq!(body["expiresIn"], 1);
@@ -428,17 +409,17 @@ async fn expired_tokens_are_refused_and_counted() {
 
 #[tokio::test]
 async fn tokens_from_another_environment_or_tampered_are_refused() {
-    let sim = start_default().await;
-    let other = start_default().await;
-    let client = client();
-    let foreign = demo_token(&client, &other).await;
+    let sim = simulator().await;
+    let other = simulator().await;
+    let client = reqwest_client();
+    let foreign = demo_token(&client, &other.base_url()).await;
     let response = send(get(&client, &sim, &foreign, "/Accounts", Some(ENTITY_AB))).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let challenge = www_authenticate(&response);
     assert!(challenge.contains("another environment"), "{challenge}");
 
     // Same issuer, signature broken.
-    let token = demo_token(&client, &sim).await;
+    let token = demo_token(&client, &sim.base_url()).await;
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     parts[2] = URL_SAFE_NO_PAD.encode([0u8; 32]);
     let response = send(get(
@@ -475,9 +456,9 @@ async fn tokens_from_another_environment_or_tampered_are_refused() {
 
 #[tokio::test]
 async fn revoked_tokens_stop_working_and_new_ones_work() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     assert_eq!(
         send(get(&client, &sim, &token, "/Accounts", Some(ENTITY_AB)))
             .await
@@ -488,7 +469,7 @@ async fn revoked_tokens_stop_working_and_new_ones_work() {
     let response = send(get(&client, &sim, &token, "/Accounts", Some(ENTITY_AB))).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(www_authenticate(&response).contains("revoked"));
-    let fresh = demo_token(&client, &sim).await;
+    let fresh = demo_token(&client, &sim.base_url()).await;
     assert_eq!(
         send(get(&client, &sim, &fresh, "/Accounts", Some(ENTITY_AB)))
             .await
@@ -501,9 +482,9 @@ async fn revoked_tokens_stop_working_and_new_ones_work() {
 
 #[tokio::test]
 async fn legal_entity_header_is_matched_by_guid_or_name_and_otherwise_forbidden() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let status = |entity: Option<&'static str>| {
         let request = get(&client, &sim, &token, "/Accounts", entity);
         async move { request.send().await.expect("request") }
@@ -533,9 +514,9 @@ async fn legal_entity_header_is_matched_by_guid_or_name_and_otherwise_forbidden(
 
 #[tokio::test]
 async fn invoice_view_is_missing_in_the_second_entity_only() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let invoices = |entity| send(get(&client, &sim, &token, "/Invoices", Some(entity)));
     assert_eq!(invoices(ENTITY_AB).await.status(), StatusCode::OK);
     assert_eq!(invoices(ENTITY_INC).await.status(), StatusCode::FORBIDDEN);
@@ -545,8 +526,8 @@ async fn invoice_view_is_missing_in_the_second_entity_only() {
 
 #[tokio::test]
 async fn limited_user_lacks_user_view_and_invoice_view_everywhere() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     let token = token_for(&client, &sim, demo::LIMITED_CLIENT_ID, demo::LIMITED_SECRET).await;
     for entity in [ENTITY_AB, ENTITY_INC] {
         assert_eq!(
@@ -578,9 +559,9 @@ async fn limited_user_lacks_user_view_and_invoice_view_everywhere() {
 
 #[tokio::test]
 async fn users_list_legal_entities_and_work_without_the_header() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let response = send(get(&client, &sim, &token, "/Users", None)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = json_of(response).await;
@@ -669,9 +650,9 @@ async fn users_list_legal_entities_and_work_without_the_header() {
 
 #[tokio::test]
 async fn api_version_2_0_answers_bare_arrays_and_2_1_pages() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let v20 = send(get_version(
         &client,
         &sim,
@@ -744,9 +725,9 @@ async fn api_version_2_0_answers_bare_arrays_and_2_1_pages() {
 
 #[tokio::test]
 async fn next_page_links_walk_the_whole_list() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let mut url = format!("{}/Accounts?pagesize=15", sim.base_url());
     let mut ids = Vec::new();
     let mut pages = 0;
@@ -787,9 +768,9 @@ async fn next_page_links_walk_the_whole_list() {
 
 #[tokio::test]
 async fn empty_lists_and_pages_past_the_end_answer_400_in_2_1() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let response = send(get(
         &client,
         &sim,
@@ -841,9 +822,9 @@ async fn empty_lists_and_pages_past_the_end_answer_400_in_2_1() {
 
 #[tokio::test]
 async fn page_size_over_100_is_refused() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let response = send(get(
         &client,
         &sim,
@@ -868,9 +849,9 @@ async fn page_size_over_100_is_refused() {
 
 #[tokio::test]
 async fn filter_and_order_by_work_on_a_simple_subset() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let query = "/Accounts?Filter=currencyCode%20eq%20'SEK'%20and%20defaultInvoiceAddress/country%20eq%20'Sweden'&OrderBy=name%20desc";
     let body = json_of(send(get(&client, &sim, &token, query, Some(ENTITY_AB))).await).await;
     let data = body["data"].as_array().expect("data");
@@ -907,9 +888,9 @@ async fn filter_and_order_by_work_on_a_simple_subset() {
 
 #[tokio::test]
 async fn records_by_id_and_account_sub_lists() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let invoices = json_of(
         send(get(
             &client,
@@ -1003,9 +984,9 @@ fn post(client: &Client, sim: &Simulator, token: &str, path: &str) -> RequestBui
 
 #[tokio::test]
 async fn posts_are_validated_then_created_patched_and_deleted() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
 
     let response =
         send(post(&client, &sim, &token, "/Accounts").json(&json!({"currency": "SEK"}))).await;
@@ -1094,9 +1075,9 @@ async fn posts_are_validated_then_created_patched_and_deleted() {
 
 #[tokio::test]
 async fn idempotency_keys_replay_the_first_answer() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let create = |key: &'static str| {
         post(&client, &sim, &token, "/Subscriptions")
             .header("younium-idempotency-key", key)
@@ -1148,9 +1129,9 @@ async fn idempotency_keys_replay_the_first_answer() {
 
 #[tokio::test]
 async fn drop_fault_closes_the_connection_without_a_response() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     sim.set_faults("drop=1".parse().expect("spec"));
     let error = get(&client, &sim, &token, "/Accounts", Some(ENTITY_AB))
         .send()
@@ -1168,14 +1149,14 @@ async fn drop_fault_closes_the_connection_without_a_response() {
 
 #[tokio::test]
 async fn rate_limit_and_server_error_faults() {
-    let sim = start(SimulatorConfig {
+    let sim = simulator_with(SimulatorConfig {
         faults: "429=1".parse().expect("spec"),
         ..SimulatorConfig::default()
     })
     .await;
-    let client = client();
+    let client = reqwest_client();
     // Token endpoints are not hit by 429/5xx faults.
-    let token = demo_token(&client, &sim).await;
+    let token = demo_token(&client, &sim.base_url()).await;
     let response = send(get(&client, &sim, &token, "/Accounts", Some(ENTITY_AB))).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry_after = response
@@ -1199,12 +1180,12 @@ async fn rate_limit_and_server_error_faults() {
 
 #[tokio::test]
 async fn malformed_token_fault_answers_200_with_a_non_token() {
-    let sim = start(SimulatorConfig {
+    let sim = simulator_with(SimulatorConfig {
         faults: "malformed-token".parse().expect("spec"),
         ..SimulatorConfig::default()
     })
     .await;
-    let client = client();
+    let client = reqwest_client();
     for path in ["/auth/token", "/auth/v2/token", "/auth/token"] {
         let response = post_token(&client, &sim, path, demo::CLIENT_ID, demo::SECRET).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -1219,9 +1200,9 @@ async fn malformed_token_fault_answers_200_with_a_non_token() {
 
 #[tokio::test]
 async fn latency_fault_delays_every_response() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     sim.set_faults(Faults {
         latency: Duration::from_millis(300),
         ..Faults::default()
@@ -1235,7 +1216,7 @@ async fn latency_fault_delays_every_response() {
         started.elapsed()
     );
     let started = Instant::now();
-    demo_token(&client, &sim).await;
+    demo_token(&client, &sim.base_url()).await;
     assert!(
         started.elapsed() >= Duration::from_millis(300),
         "{:?}",
@@ -1245,16 +1226,17 @@ async fn latency_fault_delays_every_response() {
 
 #[tokio::test]
 async fn concurrent_exchanges_are_counted() {
-    let sim = start_default().await;
-    let client = client();
+    let sim = simulator().await;
+    let client = reqwest_client();
     for _ in 0..3 {
-        demo_token(&client, &sim).await;
+        demo_token(&client, &sim.base_url()).await;
     }
     let stats = sim.stats();
     assert_eq!(stats.token_exchanges, 3);
     assert_eq!(stats.max_concurrent_exchanges, 1);
 
-    let parallel = (0..4).map(|_| demo_token(&client, &sim));
+    let base = sim.base_url();
+    let parallel = (0..4).map(|_| demo_token(&client, &base));
     futures::future::join_all(parallel).await;
     let stats = sim.stats();
     assert_eq!(stats.token_exchanges, 7);
@@ -1265,9 +1247,9 @@ async fn concurrent_exchanges_are_counted() {
 
 #[tokio::test]
 async fn the_log_records_requests_in_order() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     send(get(
         &client,
         &sim,
@@ -1299,7 +1281,7 @@ async fn the_log_records_requests_in_order() {
 
 #[tokio::test]
 async fn banner_says_how_to_connect_and_shutdown_stops_the_server() {
-    let sim = start(SimulatorConfig {
+    let sim = simulator_with(SimulatorConfig {
         faults: "latency=5ms".parse().expect("spec"),
         ..SimulatorConfig::default()
     })
@@ -1323,7 +1305,7 @@ async fn banner_says_how_to_connect_and_shutdown_stops_the_server() {
     }
     let url = format!("{}/auth/token", sim.base_url());
     sim.shutdown().await;
-    let result = client().post(url).json(&json!({})).send().await;
+    let result = reqwest_client().post(url).json(&json!({})).send().await;
     assert!(result.is_err());
 }
 
@@ -1337,9 +1319,9 @@ fn public_types_can_cross_threads() {
 
 #[tokio::test]
 async fn subscription_lookups_resolve_on_create_and_patch() {
-    let sim = start_default().await;
-    let client = client();
-    let token = demo_token(&client, &sim).await;
+    let sim = simulator().await;
+    let client = reqwest_client();
+    let token = demo_token(&client, &sim.base_url()).await;
     let response = send(post(&client, &sim, &token, "/Subscriptions").json(
         &json!({"account": {"key": "accountNumber", "value": "a-000003"}, "status": "Draft", "invoiceAccount": "A-000004"}),
     ))

@@ -5,11 +5,10 @@
 
 use crate::common;
 
-use std::time::Duration;
 
 use reqwest::Client;
 use serde_json::Value;
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
+use younium_tui::simulator::{Simulator, demo};
 use younium_tui::younium::Method;
 use younium_tui::younium::catalog::catalog;
 
@@ -29,14 +28,8 @@ async fn get(client: &Client, sim: &Simulator, token: &str, path: &str) -> (u16,
 
 #[tokio::test]
 async fn every_answer_the_simulator_serves_matches_its_response_schema() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let sim = Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap();
+    let client = common::clients::reqwest_client();
+    let sim = common::simulator().await;
     let token = common::demo_token(&client, &sim.base_url()).await;
     let mut checked = 0;
     let mut problems = Vec::new();

@@ -2,8 +2,8 @@
 //! `nextPage`, relations as URL strings) and the exact-size tenant of `simulate --records N`
 //! (`SimulatorConfig::with_records`), over real HTTP.
 
-use std::time::Duration;
 
+use crate::common::clients::reqwest_client;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
@@ -11,18 +11,8 @@ use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 const ENTITY_AB: &str = demo::LEGAL_ENTITIES[0].id;
 const ENTITY_INC: &str = demo::LEGAL_ENTITIES[1].id;
 
-fn client() -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("reqwest client")
-}
-
 async fn start(records: usize) -> Simulator {
-    Simulator::start_local(SimulatorConfig::with_records(records))
-        .await
-        .expect("simulator starts")
+    crate::common::simulator_with(SimulatorConfig::with_records(records)).await
 }
 
 /// A signed-in client of one simulator.
@@ -34,18 +24,9 @@ struct Session {
 
 impl Session {
     async fn new(sim: &Simulator) -> Session {
-        let client = client();
+        let client = reqwest_client();
         let base = sim.base_url();
-        let answer: Value = client
-            .post(format!("{base}/auth/token"))
-            .json(&json!({"clientId": demo::CLIENT_ID, "secret": demo::SECRET}))
-            .send()
-            .await
-            .expect("token request")
-            .json()
-            .await
-            .expect("token JSON");
-        let token = answer["accessToken"].as_str().expect("token").to_owned();
+        let token = crate::common::demo_token(&client, &base).await;
         Session {
             client,
             base,
@@ -287,7 +268,7 @@ async fn v3_keeps_the_token_legal_entity_and_permission_rules() {
     let (status, _) = session.get_in("/v3/Subscriptions", Some(ENTITY_INC)).await;
     assert_eq!(status, StatusCode::OK);
     // No token: 401.
-    let response = client()
+    let response = reqwest_client()
         .get(format!("{}/v3/Subscriptions", sim.base_url()))
         .header("legal-entity", ENTITY_AB)
         .send()

@@ -9,16 +9,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use younium_tui::pretty::Document;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::history::{HistoryAccess, HistoryJob};
-use younium_tui::tui::view;
 use younium_tui::younium::all_pages::{Finish, Merged, Progress};
 use younium_tui::younium::paging::PageInfo;
 
-use crate::common::viewer::key;
+use crate::common::keys::press;
+use crate::common::screen::render;
 
 const PAGE: &str = r#"{"pageNumber": 1, "pageSize": 2, "totalPages": 40, "totalCount": 80,
   "nextPage": "http://x/Invoices?PageNumber=2", "data": [{"id": "i-1"}, {"id": "i-2"}]}"#;
@@ -35,16 +33,6 @@ fn paged_app() -> App {
     app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
     app.size = (120, 30);
     app
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(key(code)).1
-}
-
-fn render(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn started(app: &mut App) -> u64 {

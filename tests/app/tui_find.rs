@@ -10,7 +10,8 @@ use younium_tui::pretty::find::index_matches;
 use younium_tui::tui::app::{Action, App, Effect};
 use younium_tui::tui::panes::response::ResponseTab;
 
-use crate::common::viewer::{app_showing, press, records, typed};
+use crate::common::keys::{press, typed};
+use crate::common::viewer::{app_showing, records};
 
 /// Runs the count an effect asks for, as the runner would, and reports it.
 fn count(app: &mut App, effects: Vec<Effect>) -> bool {

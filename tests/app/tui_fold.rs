@@ -2,12 +2,11 @@
 //! JSON path (`Y`), with snapshots of a folded array and object and of the path line.
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use younium_tui::tui::app::{App, CopyText, Effect};
-use younium_tui::tui::view;
 
-use crate::common::viewer::{app_showing, press, typed};
+use crate::common::keys::{press, typed};
+use crate::common::screen::render;
+use crate::common::viewer::app_showing;
 
 /// Two invoices, each with lines, in a Younium-like envelope.
 const BODY: &str = r#"{"pageNumber":1,"data":[{"invoiceNumber":"I-000001","account":{"name":"Kestrel Analytics AB","accountNumber":"A-000001"},"invoiceLines":[{"productName":"Platform","amount":100},{"productName":"Support","amount":20}],"status":"Posted"},{"invoiceNumber":"I-000002","account":{"name":"Nordlys Software AB","accountNumber":"A-000002"},"invoiceLines":[{"productName":"Seats","amount":5}],"status":"Draft"}],"totalCount":2}"#;
@@ -24,12 +23,6 @@ const BODY: &str = r#"{"pageNumber":1,"data":[{"invoiceNumber":"I-000001","accou
 // 10         {
 // 11           "productName": "Platform",
 // 12 …
-
-fn render(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 fn down(app: &mut App, n: usize) {
     for _ in 0..n {

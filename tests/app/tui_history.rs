@@ -5,28 +5,25 @@
 //! account before and after a PATCH; `d` deletes.
 
 use crate::common;
+use crate::common::live::Live;
 
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use younium_tui::diff::{ChangeKind, Diff};
 use younium_tui::history::{History, Limits};
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
-use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-use younium_tui::tui::app::{Action, App, Focus, Overlay, Screen};
+use younium_tui::simulator::{Simulator, demo};
+use younium_tui::tui::app::{Focus, Overlay};
 use younium_tui::tui::diff_view::DiffView;
 use younium_tui::tui::history::HistoryAccess;
 use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::panes::response::ResponseState;
-use younium_tui::tui::runner::Runner;
-use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{ApiRequest, Environment, Method, Param, Secret};
 
+/// The app and its runner against a simulator, recording into a history file of their own.
 struct Rig {
-    app: App,
-    runner: Runner,
+    live: Live,
     sim: Simulator,
     history: History,
     path: PathBuf,
@@ -41,10 +38,7 @@ impl Drop for Rig {
 }
 
 async fn rig(name: &str) -> Rig {
-    common::crypto();
-    let sim = Simulator::start_local(SimulatorConfig::default())
-        .await
-        .unwrap();
+    let sim = common::simulator().await;
     let path = std::env::temp_dir().join(format!(
         "younium-tui-history-{name}-{}.sqlite3",
         std::process::id()
@@ -61,67 +55,36 @@ async fn rig(name: &str) -> Rig {
         legal_entity: Some(demo::LEGAL_ENTITIES[0].name.into()),
         ..Default::default()
     };
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let client = ApiClient {
-        tokens: TokenManager::spawn(http.clone(), pane.connection(), ManagerOptions::default()),
-        http,
-    };
-    let runner = Runner::new(client, None, Arc::new(|_: String| true), false)
-        .with_history(Some(history.clone()));
-    let mut app = App::new(
-        pane,
-        ManagerOptions::default(),
-        younium_tui::tui::theme::Theme::mono(),
-        jiff::tz::TimeZone::UTC,
-        jiff::Timestamp::now(),
-    );
-    app.screen = Screen::Main;
-    app.size = (160, 48);
-    app.history = HistoryAccess::On(path.clone());
+    let mut live = Live::signed_in(pane, Some(history.clone()));
+    live.app.history = HistoryAccess::On(path.clone());
     Rig {
-        app,
-        runner,
+        live,
         sim,
         history,
         path,
     }
 }
 
+impl Deref for Rig {
+    type Target = Live;
+
+    fn deref(&self) -> &Live {
+        &self.live
+    }
+}
+
+impl DerefMut for Rig {
+    fn deref_mut(&mut self) -> &mut Live {
+        &mut self.live
+    }
+}
+
 impl Rig {
-    /// Applies an action and starts its effects.
-    fn apply(&mut self, action: Action) {
-        let (_, effects) = self.app.update(action);
-        for effect in effects {
-            self.runner.execute(effect);
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.apply(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn keys(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    /// Feeds results back until `done` holds (10 s at most).
-    async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while !done(&self.app) {
-            match tokio::time::timeout_at(deadline, self.runner.next_result()).await {
-                Ok(Some(action)) => self.apply(action),
-                _ => panic!("timed out waiting for {what}; status {:?}", self.app.status),
-            }
-        }
-    }
-
     /// Sends `request` from the builder and waits for its answer to be shown and recorded.
     async fn send(&mut self, request: &ApiRequest) -> u16 {
         self.app.request.load_request(request);
         self.app.focus = Focus::Request;
-        self.key(KeyCode::F(5));
+        self.press(KeyCode::F(5));
         self.until(
             "the answer",
             |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
@@ -133,7 +96,7 @@ impl Rig {
 
     /// Opens the box and waits for its list.
     async fn open_history(&mut self) {
-        self.key(KeyCode::Char('H'));
+        self.press(KeyCode::Char('H'));
         self.until(
             "the list",
             |app| matches!(&app.overlay, Some(Overlay::History(b)) if b.entries.is_some()),
@@ -219,13 +182,13 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
         "newest first"
     );
     // Filter as you type.
-    rig.key(KeyCode::Char('/'));
-    rig.keys("acc");
+    rig.press(KeyCode::Char('/'));
+    rig.typed("acc");
     assert_eq!(rig.listed(), ["#1 GET /Accounts 200"]);
-    rig.key(KeyCode::Enter);
+    rig.press(KeyCode::Enter);
 
     // Enter loads it into the builder; sending it again makes a third entry.
-    rig.key(KeyCode::Enter);
+    rig.press(KeyCode::Enter);
     assert!(rig.app.overlay.is_none());
     rig.until("the entry loaded", |app| {
         app.request.template == "/Accounts"
@@ -235,7 +198,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
     let built = rig.app.request.build().unwrap();
     assert_eq!(built.method, Method::Get);
     assert_eq!(built.query, [Param::new("PageSize", "2")]);
-    rig.key(KeyCode::F(5));
+    rig.press(KeyCode::F(5));
     rig.until(
         "the answer",
         |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
@@ -247,13 +210,13 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
 
     // `v` on the Invoices entry shows the stored answer; nothing reaches the server.
     let before = rig.api_requests();
-    rig.key(KeyCode::Down);
+    rig.press(KeyCode::Down);
     assert_eq!(
         rig.app.overlay.as_ref().map(|_| ()),
         Some(()),
         "still open after moving"
     );
-    rig.key(KeyCode::Char('v'));
+    rig.press(KeyCode::Char('v'));
     rig.until("the stored answer", |app| {
         matches!(&app.response.state, ResponseState::Shown(s)
             if s.request.path == "/Invoices" && s.doc.is_some())
@@ -273,7 +236,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
 
     // `d` deletes an entry.
     rig.open_history().await;
-    rig.key(KeyCode::Char('d'));
+    rig.press(KeyCode::Char('d'));
     rig.until("the deletion", |app| {
         app.status
             .as_deref()
@@ -294,7 +257,7 @@ async fn the_same_call_in_two_legal_entities_differs_in_its_values() {
     rig.set_legal_entity(demo::LEGAL_ENTITIES[1].name);
     assert_eq!(rig.send(&request).await, 200);
     rig.app.focus = Focus::Response;
-    rig.key(KeyCode::Char('='));
+    rig.press(KeyCode::Char('='));
     let changed = rig.compared().await;
     assert!(
         changed.iter().any(|(path, _)| path == ".data[0].name"),
@@ -302,11 +265,11 @@ async fn the_same_call_in_two_legal_entities_differs_in_its_values() {
     );
 
     // The same two as history entries: mark one, pick the other.
-    rig.key(KeyCode::Esc);
+    rig.press(KeyCode::Esc);
     rig.open_history().await;
-    rig.key(KeyCode::Char('m'));
-    rig.key(KeyCode::Down);
-    rig.key(KeyCode::Char('='));
+    rig.press(KeyCode::Char('m'));
+    rig.press(KeyCode::Down);
+    rig.press(KeyCode::Char('='));
     let changed = rig.compared().await;
     assert!(
         changed.iter().any(|(path, _)| path == ".data[0].name"),
@@ -329,7 +292,7 @@ async fn an_account_before_and_after_a_patch_differs_in_the_patched_field() {
     assert_eq!(rig.send(&patch).await, 200);
     assert_eq!(rig.send(&get(&path, &[])).await, 200);
     rig.app.focus = Focus::Response;
-    rig.key(KeyCode::Char('='));
+    rig.press(KeyCode::Char('='));
     let changed = rig.compared().await;
     let name = changed
         .iter()

@@ -3,15 +3,14 @@
 
 use crate::common;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use jiff::Timestamp;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use younium_tui::history::Summary;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::history::{CompareSide, EntryUse, HistoryAccess, HistoryJob, HistoryReply};
-use younium_tui::tui::view;
 use younium_tui::younium::Method;
+use crate::common::keys::{press, typed};
+use crate::common::screen::render;
 
 fn summary(id: i64, minutes_ago: i64, method: Method, path: &str, status: u16) -> Summary {
     Summary {
@@ -49,17 +48,6 @@ fn entries() -> Vec<Summary> {
     ]
 }
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .1
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
 /// An app with the box open and its list read.
 fn with_box() -> App {
     let mut app = common::signed_in_app();
@@ -75,12 +63,6 @@ fn with_box() -> App {
         result: Ok(entries()),
     }));
     app
-}
-
-fn render(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn selected(app: &App) -> Option<i64> {

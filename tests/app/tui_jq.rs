@@ -11,13 +11,11 @@ use bytes::Bytes;
 use crossterm::event::KeyCode;
 use younium_tui::jq::Filter;
 use younium_tui::pretty::find::index_matches;
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::tui::app::{Action, App, Effect};
 use younium_tui::tui::panes::response::{JqState, LineError, run_filter};
-use younium_tui::tui::runner::Runner;
-use younium_tui::younium::request::{Http, HttpOptions};
 
-use crate::common::viewer::{app_showing, press, records, typed};
+use crate::common::keys::{press, typed};
+use crate::common::viewer::{app_showing, records};
 
 /// Runs the filter an effect asks for, as the runner would, and reports it.
 fn run(app: &mut App, effects: Vec<Effect>) -> bool {
@@ -295,13 +293,7 @@ fn run_filter_makes_a_document_of_the_outputs() {
 /// The runner runs `Effect::RunJq` off the loop and reports the indexed output.
 #[tokio::test]
 async fn the_runner_runs_the_filter_and_reports_its_document() {
-    common::crypto();
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let client = ApiClient {
-        tokens: TokenManager::spawn(http.clone(), None, ManagerOptions::default()),
-        http,
-    };
-    let mut runner = Runner::new(client, None, Arc::new(|_: String| true), false);
+    let mut runner = common::live::offline_runner();
     runner.execute(Effect::RunJq {
         id: 7,
         filter: Filter::compile(".data[].name").unwrap(),

@@ -7,15 +7,15 @@ use crate::common;
 use std::path::Path;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
+use crossterm::event::{KeyCode, KeyModifiers};
+use younium_tui::tui::app::{App, Focus, Overlay};
 use younium_tui::tui::keymap::keymap_from_config;
-use younium_tui::tui::view;
 use younium_tui::younium::TokenState;
 
 use crate::common::{fixed_now, token};
+use crate::common::app::sends;
+use crate::common::keys::press_with;
+use crate::common::screen::render;
 
 const CONFIG: &str = "[profiles.sandbox]\nclient_id = \"id\"\n\n\
                       [keys]\nsend = [\"ctrl-enter\"]\nhelp = [\"F1\"]\n";
@@ -31,33 +31,19 @@ fn app() -> App {
     app
 }
 
-fn press(app: &mut App, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, modifiers))).1
-}
-
-fn sends(effects: &[Effect]) -> bool {
-    effects.iter().any(|e| matches!(e, Effect::Send { .. }))
-}
-
-fn render(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
-
 #[test]
 fn a_rebound_send_key_sends_and_the_old_ones_do_not() {
     let mut app = app();
     let none = KeyModifiers::NONE;
-    assert!(!sends(&press(&mut app, KeyCode::Char('s'), none)));
-    assert!(!sends(&press(&mut app, KeyCode::F(5), none)));
-    assert!(!sends(&press(
+    assert!(!sends(&press_with(&mut app, KeyCode::Char('s'), none)));
+    assert!(!sends(&press_with(&mut app, KeyCode::F(5), none)));
+    assert!(!sends(&press_with(
         &mut app,
         KeyCode::Char('r'),
         KeyModifiers::CONTROL
     )));
     assert!(app.overlay.is_none());
-    assert!(sends(&press(
+    assert!(sends(&press_with(
         &mut app,
         KeyCode::Enter,
         KeyModifiers::CONTROL
@@ -70,13 +56,13 @@ fn a_rebound_send_key_sends_from_the_body_editor() {
     let mut app = app();
     let none = KeyModifiers::NONE;
     app.request.method = younium_tui::younium::Method::Post;
-    press(&mut app, KeyCode::Char(']'), none);
-    press(&mut app, KeyCode::Char(']'), none);
-    press(&mut app, KeyCode::Char('j'), none);
-    press(&mut app, KeyCode::Enter, none);
+    press_with(&mut app, KeyCode::Char(']'), none);
+    press_with(&mut app, KeyCode::Char(']'), none);
+    press_with(&mut app, KeyCode::Char('j'), none);
+    press_with(&mut app, KeyCode::Enter, none);
     assert!(app.request.is_editing_body());
     assert!(render(&mut app).contains(" Ctrl-Enter send "));
-    assert!(sends(&press(
+    assert!(sends(&press_with(
         &mut app,
         KeyCode::Enter,
         KeyModifiers::CONTROL
@@ -86,10 +72,10 @@ fn a_rebound_send_key_sends_from_the_body_editor() {
 #[test]
 fn a_rebound_help_key_opens_the_help_which_shows_it() {
     let mut app = app();
-    press(&mut app, KeyCode::Char('?'), KeyModifiers::NONE);
+    press_with(&mut app, KeyCode::Char('?'), KeyModifiers::NONE);
     assert!(app.overlay.is_none());
     assert!(render(&mut app).contains(" F1 help "));
-    press(&mut app, KeyCode::F(1), KeyModifiers::NONE);
+    press_with(&mut app, KeyCode::F(1), KeyModifiers::NONE);
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     let screen = render(&mut app);
     let line = |needle: &str| {
@@ -103,6 +89,6 @@ fn a_rebound_help_key_opens_the_help_which_shows_it() {
     assert!(line("send the request").contains("Ctrl-Enter "));
     assert!(!line("send the request").contains("F5"));
     // In the help, F1 closes it too (it is the help key there as well).
-    press(&mut app, KeyCode::F(1), KeyModifiers::NONE);
+    press_with(&mut app, KeyCode::F(1), KeyModifiers::NONE);
     assert!(app.overlay.is_none());
 }

@@ -5,23 +5,14 @@
 
 use crate::common;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
-use younium_tui::tui::view;
+use crossterm::event::KeyCode;
+use younium_tui::tui::app::{App, Effect, Focus, Overlay};
 use younium_tui::younium::Method;
 use younium_tui::younium::schema::Severity;
 
-use crate::common::viewer::{press, typed};
-
-fn ctrl_space(app: &mut App) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::Char(' '),
-        KeyModifiers::CONTROL,
-    )))
-    .1
-}
+use crate::common::app::sends;
+use crate::common::keys::{ctrl, press, typed};
+use crate::common::screen::render;
 
 /// The signed-in app with `POST /Accounts` loaded from the Endpoints pane.
 fn accounts_post() -> App {
@@ -38,16 +29,6 @@ fn accounts_post() -> App {
         (Method::Post, "/Accounts")
     );
     app
-}
-
-fn screen(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
-
-fn sends(effects: &[Effect]) -> bool {
-    effects.iter().any(|e| matches!(e, Effect::Send { .. }))
 }
 
 #[test]
@@ -69,13 +50,13 @@ fn the_skeleton_holds_the_required_fields_and_its_one_blank_is_listed_to_fill_in
     );
     assert_eq!(report.problems[0].path, ".name");
     assert_eq!(report.problems[0].line, Some(2));
-    insta::assert_snapshot!("request_skeleton", screen(&mut app));
+    insta::assert_snapshot!("request_skeleton", render(&mut app));
 }
 
 #[test]
 fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
     let mut app = accounts_post();
-    ctrl_space(&mut app);
+    ctrl(&mut app, ' ');
     let Some(Overlay::FieldList(list)) = &app.overlay else {
         panic!("{:?}", app.overlay)
     };
@@ -86,7 +67,7 @@ fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
         "{names:?}"
     );
     assert_eq!(names[0], "accountType");
-    insta::assert_snapshot!("request_field_list", screen(&mut app));
+    insta::assert_snapshot!("request_field_list", render(&mut app));
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     assert_eq!(
@@ -98,7 +79,7 @@ fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
         "editing goes on at the new value"
     );
     // From inside the editor too: on the new line, the same object, one field fewer.
-    ctrl_space(&mut app);
+    ctrl(&mut app, ' ');
     let Some(Overlay::FieldList(list)) = &app.overlay else {
         panic!("{:?}", app.overlay)
     };
@@ -139,7 +120,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
     );
     // The Request pane on the whole screen (`Z`) has room for every problem.
     press(&mut app, KeyCode::Char('Z'));
-    insta::assert_snapshot!("request_body_problems", screen(&mut app));
+    insta::assert_snapshot!("request_body_problems", render(&mut app));
     press(&mut app, KeyCode::Char('Z'));
 
     // Sending asks, naming the first error; no leaves everything as it was.
@@ -255,7 +236,7 @@ fn f8_goes_from_problem_to_problem_and_round() {
 #[test]
 fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
     let mut app = accounts_post();
-    ctrl_space(&mut app);
+    ctrl(&mut app, ' ');
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "address");
     let Some(Overlay::FieldList(list)) = &app.overlay else {
@@ -276,14 +257,14 @@ fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
     );
     // More words narrow it; a word of the type counts too.
     typed(&mut app, " AddressRequest deliv");
-    insta::assert_snapshot!("request_field_list_filtered", screen(&mut app));
+    insta::assert_snapshot!("request_field_list_filtered", render(&mut app));
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay.is_none());
     let body: serde_json::Value = serde_json::from_str(&app.request.body_text()).unwrap();
     assert!(body["defaultDeliveryAddress"].is_object(), "{body}");
     // Esc in the filter drops it and keeps the list; nothing matching inserts nothing.
     press(&mut app, KeyCode::Esc);
-    ctrl_space(&mut app);
+    ctrl(&mut app, ' ');
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "zzz");
     press(&mut app, KeyCode::Enter);
@@ -308,7 +289,7 @@ fn a_body_over_the_limit_is_checked_once_when_sent() {
         app.request.body_report.is_none(),
         "not checked as it is typed"
     );
-    assert!(screen(&mut app).contains("checked against its schema when sent"));
+    assert!(render(&mut app).contains("checked against its schema when sent"));
     let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
     let Some(Overlay::Confirm(confirm)) = &app.overlay else {
@@ -353,7 +334,7 @@ fn while_editing_the_status_line_names_the_cursor_field_and_its_type() {
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Up);
     app.size = (140, 40);
-    let s = screen(&mut app);
+    let s = render(&mut app);
     assert!(
         s.contains(".defaultInvoiceAddress.city: string, nullable"),
         "{s}"

@@ -9,28 +9,21 @@ use std::sync::Arc;
 use bytes::Bytes;
 use crossterm::event::KeyCode;
 use younium_tui::pretty::Document;
-use younium_tui::session::{ApiClient, CallOutcome, ManagerOptions, TokenManager};
 use younium_tui::tui::app::{Action, App, Effect};
 use younium_tui::tui::panes::response::{SchemaCheck, SchemaState};
-use younium_tui::tui::runner::Runner;
 use younium_tui::younium::catalog::catalog;
 use younium_tui::younium::request::{
-    EffectiveHeader, HeaderOrigin, HeaderText, Http, HttpOptions, SentRequest,
+    EffectiveHeader, HeaderOrigin, HeaderText, SentRequest,
 };
 use younium_tui::younium::schema::{Problem, ProblemKind, Report, Severity};
 use younium_tui::younium::{ApiResponse, Method};
 
-use crate::common::viewer::{key, press};
+use crate::common::app::{respond, sent_id};
+use crate::common::keys::{key, press};
 
 /// Sends the request in the editor; its id.
 fn send(app: &mut App) -> u64 {
-    press(app, KeyCode::F(5))
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send { id, .. } => Some(*id),
-            _ => None,
-        })
-        .expect("sent")
+    sent_id(&press(app, KeyCode::F(5)))
 }
 
 /// The answer to `GET /Accounts` (`id`) arrives, sent with `api_version`; the effects.
@@ -53,16 +46,7 @@ fn answer(app: &mut App, id: u64, status: u16, api_version: &str, body: &str) ->
             sent_at: common::fixed_now(),
         },
     };
-    app.update(Action::Response {
-        id,
-        result: Ok(CallOutcome {
-            response,
-            token: None,
-            retried_after_401: false,
-            renewal_error: None,
-        }),
-    })
-    .1
+    respond(app, id, response)
 }
 
 fn check_of(effects: &[Effect]) -> Option<SchemaCheck> {
@@ -152,13 +136,7 @@ fn no_check_for_an_error_or_another_api_version() {
 /// which needs no checker).
 #[tokio::test]
 async fn the_runner_reports_the_check_after_the_index() {
-    common::crypto();
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let client = ApiClient {
-        tokens: TokenManager::spawn(http.clone(), None, ManagerOptions::default()),
-        http,
-    };
-    let mut runner = Runner::new(client, None, Arc::new(|_: String| true), false);
+    let mut runner = common::live::offline_runner();
     let operation = catalog().find(Method::Get, "/Accounts").unwrap();
     runner.execute(Effect::Index {
         id: 9,

@@ -9,21 +9,14 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use younium_tui::export::Format;
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
 use younium_tui::tui::app::{Action, App, Effect, Overlay};
-use younium_tui::tui::runner::Runner;
 use younium_tui::tui::view;
-use younium_tui::younium::request::{Http, HttpOptions};
 
-use crate::common::viewer::key;
+use crate::common::keys::press;
 
 const PAGE: &str = r#"{"pageNumber": 1, "pageSize": 2, "totalPages": 1, "totalCount": 2,
   "data": [{"id": "i-1", "account": {"name": "Acme, \"AB\""}, "tags": ["a", "b"]},
            {"id": "i-2", "account": {"name": "Globex\nLtd"}, "total": 12.5}]}"#;
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(key(code)).1
-}
 
 fn list_app() -> App {
     let mut app = common::viewer::app_showing(PAGE);
@@ -91,13 +84,7 @@ fn w_on_a_single_record_asks_only_for_the_file_name() {
 
 #[tokio::test]
 async fn the_runner_writes_the_records_as_csv_that_reads_back() {
-    common::crypto();
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let client = ApiClient {
-        tokens: TokenManager::spawn(http.clone(), None, ManagerOptions::default()),
-        http,
-    };
-    let mut runner = Runner::new(client, None, Arc::new(|_: String| true), false);
+    let mut runner = common::live::offline_runner();
     let path = std::env::temp_dir().join(format!("younium-tui-save-as-{}.csv", std::process::id()));
     let _ = std::fs::remove_file(&path);
     runner.execute(Effect::SaveRecords {

@@ -8,26 +8,20 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use younium_tui::session::{ApiClient, ManagerOptions, TokenManager};
+use crossterm::event::KeyCode;
 use younium_tui::tui::app::{Action, App, CopyText, Effect, Focus, OnYes, Overlay};
 use younium_tui::tui::runner::Runner;
 use younium_tui::younium::doctor::diagnose::Diagnosis;
 use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
-use younium_tui::younium::request::{Http, HttpOptions};
 use younium_tui::younium::{Environment, Method};
 
 use crate::common::fixed_now;
+use crate::common::keys::press;
 
 fn app() -> App {
     let mut app = common::signed_in_app();
     app.connection.legal_entity = Some("Acme Inc".into());
     app
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .1
 }
 
 /// The one Send among `effects`: (id, the request, the legal entity it goes with).
@@ -205,12 +199,7 @@ fn update_is_deterministic_with_a_seeded_id_source() {
 /// the help at once, and the copy reports when the clipboard answers.
 #[tokio::test]
 async fn a_blocking_clipboard_does_not_delay_the_help() {
-    common::crypto();
-    let http = Http::new(HttpOptions::default()).unwrap();
-    let client = ApiClient {
-        tokens: TokenManager::spawn(http.clone(), None, ManagerOptions::default()),
-        http,
-    };
+    let client = common::live::offline_client();
     let (release, gate) = mpsc::channel::<()>();
     let gate = Mutex::new(gate);
     let clipboard = Arc::new(move |_text: String| {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -28,6 +28,8 @@ use younium_tui::younium::{
 };
 
 use crate::common::{fixed_now, token};
+use crate::common::keys::{press, typed};
+use crate::common::screen::render;
 
 const ENTITY: &str = "Nordlys Software AB";
 
@@ -65,16 +67,6 @@ fn app() -> App {
     app.size = (120, 40);
     app.request.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     app
-}
-
-fn render(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 fn now_secs() -> i64 {
@@ -207,9 +199,9 @@ fn response_maximised() {
     a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &accounts_page(), &req), req);
-    key(&mut a, KeyCode::Char('Z'));
+    press(&mut a, KeyCode::Char('Z'));
     insta::assert_snapshot!("response_maximised", render(&mut a));
-    key(&mut a, KeyCode::Char('Z'));
+    press(&mut a, KeyCode::Char('Z'));
     assert!(render(&mut a).contains("1 Connection"));
 }
 
@@ -242,9 +234,9 @@ fn response_large_body_scrolled() {
     let body = serde_json::Value::Array(records).to_string();
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &body, &req), req);
-    key(&mut a, KeyCode::Char('G'));
+    press(&mut a, KeyCode::Char('G'));
     for _ in 0..3 {
-        key(&mut a, KeyCode::PageUp);
+        press(&mut a, KeyCode::PageUp);
     }
     insta::assert_snapshot!("response_large_scrolled", render(&mut a));
 }
@@ -275,21 +267,13 @@ fn response_find_with_matches_and_count() {
     let body = serde_json::Value::Array(records).to_string();
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &body, &req), req);
-    key(&mut a, KeyCode::Char('/'));
-    let mut effects = Vec::new();
-    for c in "account 12".chars() {
-        effects = a
-            .update(Action::Key(KeyEvent::new(
-                KeyCode::Char(c),
-                KeyModifiers::NONE,
-            )))
-            .1;
-    }
+    press(&mut a, KeyCode::Char('/'));
+    let effects = typed(&mut a, "account 12");
     insta::assert_snapshot!("response_find_typing", render(&mut a));
     run_count(&mut a, effects);
-    key(&mut a, KeyCode::Enter);
-    key(&mut a, KeyCode::Char('n'));
-    key(&mut a, KeyCode::Char('n'));
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Char('n'));
+    press(&mut a, KeyCode::Char('n'));
     let screen = render(&mut a);
     insta::assert_snapshot!("response_find_counted", screen);
     // The current match stands out from the others (no colour: reversed and bold).
@@ -315,15 +299,9 @@ fn invoices_body() -> String {
 
 /// Types `filter` into the jq line (opened with `|`) and presses Enter.
 fn filter(app: &mut App, filter: &str) -> Vec<Effect> {
-    key(app, KeyCode::Char('|'));
-    for c in filter.chars() {
-        key(app, KeyCode::Char(c));
-    }
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::Enter,
-        KeyModifiers::NONE,
-    )))
-    .1
+    press(app, KeyCode::Char('|'));
+    typed(app, filter);
+    press(app, KeyCode::Enter)
 }
 
 #[test]
@@ -373,8 +351,8 @@ fn request_tab_masks_the_token() {
         response(201, "Created", r#"{"id":"x","name":"Acme"}"#, &req),
         req,
     );
-    key(&mut a, KeyCode::Char(']'));
-    key(&mut a, KeyCode::Char(']'));
+    press(&mut a, KeyCode::Char(']'));
+    press(&mut a, KeyCode::Char(']'));
     let screen = render(&mut a);
     assert!(
         !screen.contains("eyJzdWIiOiIxIn0"),
@@ -394,9 +372,9 @@ fn request_builder_headers_and_invalid_body() {
         value: String::new(),
         enabled: false,
     });
-    key(&mut a, KeyCode::Char(']'));
+    press(&mut a, KeyCode::Char(']'));
     insta::assert_snapshot!("request_headers", render(&mut a));
-    key(&mut a, KeyCode::Char(']'));
+    press(&mut a, KeyCode::Char(']'));
     a.request.set_body("{\n  \"name\": \"Acme\",\n}".into());
     insta::assert_snapshot!("request_body_invalid", render(&mut a));
 }
@@ -405,10 +383,8 @@ fn request_builder_headers_and_invalid_body() {
 fn catalog_filtered() {
     let mut a = app();
     a.focus = Focus::Catalog;
-    key(&mut a, KeyCode::Char('/'));
-    for c in "users".chars() {
-        key(&mut a, KeyCode::Char(c));
-    }
+    press(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "users");
     insta::assert_snapshot!("catalog_filtered", render(&mut a));
 }
 
@@ -417,14 +393,14 @@ fn overlays() {
     let mut a = app();
     a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
     a.focus = Focus::Response;
-    key(&mut a, KeyCode::Char('?'));
+    press(&mut a, KeyCode::Char('?'));
     assert!(matches!(a.overlay, Some(Overlay::Help { .. })));
     insta::assert_snapshot!("help_overlay", render(&mut a));
-    key(&mut a, KeyCode::Esc);
-    key(&mut a, KeyCode::Char('J'));
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('J'));
     insta::assert_snapshot!("jwt_overlay", render(&mut a));
-    key(&mut a, KeyCode::Esc);
-    key(&mut a, KeyCode::Char('L'));
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Char('L'));
     insta::assert_snapshot!("entity_picker", render(&mut a));
 }
 
@@ -436,10 +412,7 @@ fn production_write_needs_confirmation() {
     a.focus = Focus::Request;
     a.request.method = Method::Delete;
     a.request.template = "/Accounts/A-000001".into();
-    let (_, effects) = a.update(Action::Key(KeyEvent::new(
-        KeyCode::F(5),
-        KeyModifiers::NONE,
-    )));
+    let effects = press(&mut a, KeyCode::F(5));
     assert!(
         effects.is_empty(),
         "nothing is sent before the confirmation"

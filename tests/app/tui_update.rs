@@ -4,9 +4,7 @@
 use crate::common;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use jiff::tz::TimeZone;
 use younium_tui::session::{CallOutcome, ManagerOptions};
@@ -14,51 +12,14 @@ use younium_tui::tui::app::{Action, App, DemoInfo, Effect, Focus, OnYes, Overlay
 use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity};
 use younium_tui::tui::panes::response::ResponseState;
 use younium_tui::tui::theme::Theme;
-use younium_tui::younium::request::SentRequest;
 use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState};
 
 use crate::common::fixed_now;
+use crate::common::app::{json_ok, sent_id};
+use crate::common::keys::{press, typed};
 
 fn app_with_credentials() -> App {
     common::signed_in_app()
-}
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .1
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn ok_response(body: &str) -> ApiResponse {
-    ApiResponse {
-        status: 200,
-        reason: "OK".into(),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: Bytes::from(body.to_string()),
-        elapsed: Duration::from_millis(5),
-        sent: SentRequest {
-            method: Method::Get,
-            url: "http://x/Accounts".into(),
-            headers: vec![],
-            body: None,
-            sent_at: fixed_now(),
-        },
-    }
-}
-
-fn sent_id(effects: &[Effect]) -> u64 {
-    effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send { id, .. } => Some(*id),
-            _ => None,
-        })
-        .expect("a Send effect")
 }
 
 #[test]
@@ -315,6 +276,10 @@ fn next_page_resends_with_the_page_number() {
         press(&mut app, KeyCode::Char('p')).is_empty(),
         "no previous page of page 1 while page 2 loads"
     );
+}
+
+fn ok_response(body: &str) -> ApiResponse {
+    json_ok("http://x/Accounts", body)
 }
 
 fn forbidden_response() -> ApiResponse {

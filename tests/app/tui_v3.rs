@@ -5,39 +5,16 @@
 use crate::common;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use younium_tui::session::CallOutcome;
+use crossterm::event::KeyCode;
 use younium_tui::tui::app::{Action, App, Effect, Focus};
 use younium_tui::younium::paging::PageInfo;
-use younium_tui::younium::request::{Param, SentRequest};
-use younium_tui::younium::{ApiRequest, ApiResponse, Method};
+use younium_tui::younium::request::Param;
+use younium_tui::younium::{ApiRequest, Method};
 
-use crate::common::fixed_now;
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .1
-}
-
-fn ok_response(body: &str) -> ApiResponse {
-    ApiResponse {
-        status: 200,
-        reason: "OK".into(),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: Bytes::from(body.to_string()),
-        elapsed: Duration::from_millis(5),
-        sent: SentRequest {
-            method: Method::Get,
-            url: "https://api.sandbox.younium.com/v3/Invoices".into(),
-            headers: vec![],
-            body: None,
-            sent_at: fixed_now(),
-        },
-    }
-}
+use crate::common::app::{json_ok, respond};
+use crate::common::keys::{press, typed};
+use crate::common::screen::render;
 
 /// The request of the first `Send` effect.
 fn sent(effects: &[Effect]) -> Option<(u64, ApiRequest)> {
@@ -49,15 +26,8 @@ fn sent(effects: &[Effect]) -> Option<(u64, ApiRequest)> {
 
 /// Answers request `id` with `body` and indexes it, as the runner would.
 fn answer(app: &mut App, id: u64, body: &str) {
-    app.update(Action::Response {
-        id,
-        result: Ok(CallOutcome {
-            response: ok_response(body),
-            token: None,
-            retried_after_401: false,
-            renewal_error: None,
-        }),
-    });
+    let url = "https://api.sandbox.younium.com/v3/Invoices";
+    respond(app, id, json_ok(url, body));
     let body = app.response.shown().expect("shown").response.body.clone();
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
     let page = PageInfo::probe(&body);
@@ -152,24 +122,13 @@ fn a_next_page_link_to_another_origin_is_refused() {
     );
 }
 
-fn render(app: &mut App) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    terminal
-        .draw(|f| younium_tui::tui::view::draw(app, f))
-        .expect("draw");
-    terminal.backend().to_string()
-}
-
 #[test]
 fn the_catalogue_has_a_v3_group_marked_partly_guessed() {
     let mut app = common::signed_in_app();
     app.size = (120, 40);
     app.focus = Focus::Catalog;
     press(&mut app, KeyCode::Char('/'));
-    for c in "v3".chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
+    typed(&mut app, "v3");
     press(&mut app, KeyCode::Enter);
     let screen = render(&mut app);
     assert!(screen.contains("partly guessed"), "{screen}");

@@ -145,6 +145,7 @@ impl Tui {
         }
     }
 
+    #[allow(dead_code, reason = "the process bench reads the child's /proc files")]
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("the child runs")
     }

@@ -1,12 +1,15 @@
-//! The Response pane with a body on screen, and keys typed into it: for the `update` tests of
-//! the viewer (find, jq).
+//! The Response pane with a body on screen: for the `update` tests of the viewer (find, jq,
+//! folds, saving).
 
 use std::sync::Arc;
 
 use bytes::Bytes;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use younium_tui::pretty::Document;
-use younium_tui::tui::app::{Action, App, Effect, Focus};
+use younium_tui::tui::app::{Action, App, Focus};
+
+use super::app::sent_id;
+use super::keys::press;
 
 /// Records 0..n, each one line of `"name": "Account i"` among others.
 pub fn records(n: usize) -> String {
@@ -19,14 +22,7 @@ pub fn records(n: usize) -> String {
 /// An app with `body` on screen in the Response pane, indexed, 20 lines high.
 pub fn app_showing(body: &str) -> App {
     let mut app = super::signed_in_app();
-    let effects = app.update(key(KeyCode::F(5))).1;
-    let id = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::Send { id, .. } => Some(*id),
-            _ => None,
-        })
-        .expect("sent");
+    let id = sent_id(&press(&mut app, KeyCode::F(5)));
     let headers = vec![
         ("content-type".into(), "application/json".into()),
         ("x-trace".into(), "Posted-42".into()),
@@ -41,25 +37,4 @@ pub fn app_showing(body: &str) -> App {
     app.focus = Focus::Response;
     app.response.viewport = 20;
     app
-}
-
-pub fn key(code: KeyCode) -> Action {
-    let modifiers = match code {
-        KeyCode::Char(c) if c.is_uppercase() => KeyModifiers::SHIFT,
-        _ => KeyModifiers::NONE,
-    };
-    Action::Key(KeyEvent::new(code, modifiers))
-}
-
-pub fn press(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    app.update(key(code)).1
-}
-
-/// Types `text`, returning the effects of the last key.
-pub fn typed(app: &mut App, text: &str) -> Vec<Effect> {
-    let mut last = Vec::new();
-    for c in text.chars() {
-        last = press(app, KeyCode::Char(c));
-    }
-    last
 }
