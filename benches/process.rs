@@ -10,7 +10,7 @@
 //! Run: `cargo bench --bench process`. Prints a table; asserts nothing. Linux only (/proc).
 
 #[allow(dead_code)]
-#[path = "../tests/common/pty.rs"]
+#[path = "../tests/app/common/pty.rs"]
 mod pty;
 
 use std::time::{Duration, Instant};

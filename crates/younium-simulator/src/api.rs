@@ -302,7 +302,10 @@ impl Call<'_> {
             let create = || writes::create(self.shared, self.request, entity, resource);
             let claim = Claim::from_request("POST", self.request.path, self.request.headers);
             return Ok(match claim {
-                Some(claim) => self.shared.idempotency.answer(claim, create),
+                Some(claim) => self
+                    .shared
+                    .idempotency
+                    .answer(claim, &self.shared.clock, create),
                 None => create(),
             });
         }

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::{
-    clock::{http_date, now_unix},
+    clock::{Clock, http_date},
     demo::LEGAL_ENTITIES,
     jwt::{self, Signer},
     reply::{Reply, strip_nulls},
@@ -123,6 +123,7 @@ pub(crate) struct Tokens {
     issuer: String,
     api_ttl: Duration,
     legacy_ttl: Duration,
+    clock: Clock,
     book: Mutex<TokenBook>,
 }
 
@@ -144,12 +145,14 @@ impl Tokens {
         issuer: String,
         api_ttl: Duration,
         legacy_ttl: Duration,
+        clock: Clock,
     ) -> std::io::Result<Tokens> {
         Ok(Tokens {
             signer: Signer::generate()?,
             issuer,
             api_ttl,
             legacy_ttl,
+            clock,
             book: Mutex::new(TokenBook::default()),
         })
     }
@@ -173,7 +176,7 @@ impl Tokens {
             TokenKind::Legacy => self.legacy_ttl,
         };
         let lifetime = ttl.as_secs().max(1) as i64;
-        let issued_at = now_unix();
+        let issued_at = self.clock.now_unix();
         let expires = issued_at + lifetime;
         let token_id = uuid::Uuid::new_v4().to_string();
         let mut claims = json!({
@@ -210,7 +213,7 @@ impl Tokens {
         if !self.signer.verify(&decoded) {
             return Err(AuthFailure::BadSignature);
         }
-        let now = now_unix();
+        let now = self.clock.now_unix();
         let expires = decoded.seconds("exp").ok_or(AuthFailure::Malformed)?;
         if now >= expires {
             return Err(AuthFailure::Expired(expires));
@@ -242,6 +245,14 @@ impl Tokens {
             kind,
             legal_entity,
         })
+    }
+
+    /// Whether the request carries a token whose `exp` has passed, signature unchecked.
+    pub(crate) fn carries_expired_token(&self, headers: &HeaderMap) -> bool {
+        bearer(headers)
+            .and_then(jwt::decode)
+            .and_then(|token| token.seconds("exp"))
+            .is_some_and(|exp| self.clock.now_unix() >= exp)
     }
 
     /// Answers a token request (the caller has already waited and counted it).
@@ -359,14 +370,6 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
-}
-
-/// Whether the request carries a token whose `exp` has passed, signature unchecked.
-pub(crate) fn carries_expired_token(headers: &HeaderMap) -> bool {
-    bearer(headers)
-        .and_then(jwt::decode)
-        .and_then(|token| token.seconds("exp"))
-        .is_some_and(|exp| now_unix() >= exp)
 }
 
 /// `{"clientId", "secret"}` with member names matched case-insensitively, as ASP.NET does.

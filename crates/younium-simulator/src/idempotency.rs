@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Mutex};
 use axum::http::{HeaderMap, HeaderName};
 
 use super::{
-    clock::{http_date, now_unix},
+    clock::{Clock, http_date},
     reply::Reply,
     state::lock,
 };
@@ -58,9 +58,14 @@ impl IdempotencyCache {
     /// Replays the stored answer for this claim if there is a valid one; otherwise runs
     /// `execute`, adds the idempotency headers and stores the answer. The cache stays locked
     /// meanwhile, so two concurrent requests with one key cannot both execute.
-    pub(crate) fn answer(&self, claim: Claim, execute: impl FnOnce() -> Reply) -> Reply {
+    pub(crate) fn answer(
+        &self,
+        claim: Claim,
+        clock: &Clock,
+        execute: impl FnOnce() -> Reply,
+    ) -> Reply {
         let mut answers = lock(&self.answers);
-        let now = now_unix();
+        let now = clock.now_unix();
         if let Some((reply, expires)) = answers.get(&claim.slot)
             && *expires > now
         {

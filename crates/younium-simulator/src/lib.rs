@@ -51,7 +51,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 pub use faults::{Faults, ScriptedAction, ScriptedFault};
 
-use self::{auth::Tokens, conn::Connection, conn::CuttableListener, state::Shared};
+use self::{auth::Tokens, clock::Clock, conn::Connection, conn::CuttableListener, state::Shared};
 
 /// How a simulator behaves.
 #[derive(Clone, Debug)]
@@ -155,7 +155,13 @@ impl Simulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let base_url = base_url_for(addr);
-        let tokens = Tokens::new(base_url.clone(), config.token_ttl, config.legacy_token_ttl)?;
+        let clock = Clock::default();
+        let tokens = Tokens::new(
+            base_url.clone(),
+            config.token_ttl,
+            config.legacy_token_ttl,
+            clock.clone(),
+        )?;
         let (seed, records, extra, exact) = (
             config.seed,
             config.records_per_entity,
@@ -166,7 +172,7 @@ impl Simulator {
             tokio::task::spawn_blocking(move || data::generate(seed, records, extra, exact))
                 .await
                 .map_err(std::io::Error::other)?;
-        let shared = Arc::new(Shared::new(config, base_url, tokens, store));
+        let shared = Arc::new(Shared::new(config, base_url, clock, tokens, store));
         let app = Router::new()
             .fallback(server::entry)
             .with_state(Arc::clone(&shared))
@@ -212,6 +218,14 @@ impl Simulator {
     /// Makes every token issued so far answer 401 ("revoked"), as after rotated credentials.
     pub fn revoke_all_tokens(&self) {
         self.shared.tokens.revoke_all();
+    }
+
+    /// Moves this simulator's clock `by` ahead of the wall clock, for tests: tokens expire and
+    /// idempotency windows close as if that much time had passed, without waiting for it. The
+    /// clock only moves forward, and nothing but this moves it: a simulator that is never
+    /// advanced (`--demo`, `simulate`) runs on the wall clock.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.clock.advance(by);
     }
 
     /// Adds a fault for particular requests (a page of a path), after those already scripted.

@@ -38,7 +38,7 @@ pub(crate) async fn entry(
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY).await;
     let endpoint = TokenEndpoint::from_path(parts.uri.path());
-    let token_expired = endpoint.is_none() && auth::carries_expired_token(&parts.headers);
+    let token_expired = endpoint.is_none() && shared.tokens.carries_expired_token(&parts.headers);
     let position = shared.log_received(log_entry(
         &parts,
         body.as_ref().map(|b| &b[..]).unwrap_or_default(),

@@ -7,8 +7,8 @@ use std::sync::{
 };
 
 use super::{
-    LoggedRequest, SimulatorConfig, SimulatorStats, auth::Tokens, faults::Faults, faults::Script,
-    idempotency::IdempotencyCache, store::Store,
+    LoggedRequest, SimulatorConfig, SimulatorStats, auth::Tokens, clock::Clock, faults::Faults,
+    faults::Script, idempotency::IdempotencyCache, store::Store,
 };
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays usable for a simulator).
@@ -19,6 +19,8 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Shared {
     pub base_url: String,
     pub config: SimulatorConfig,
+    /// The clock `tokens` also reads (see [`Clock`]).
+    pub clock: Clock,
     pub tokens: Tokens,
     store: RwLock<Store>,
     pub idempotency: IdempotencyCache,
@@ -52,6 +54,7 @@ impl Shared {
     pub(crate) fn new(
         config: SimulatorConfig,
         base_url: String,
+        clock: Clock,
         tokens: Tokens,
         store: Store,
     ) -> Shared {
@@ -61,6 +64,7 @@ impl Shared {
             faults: RwLock::new(config.faults.clone()),
             script: Script::default(),
             config,
+            clock,
             tokens,
             store: RwLock::new(store),
             idempotency: IdempotencyCache::default(),

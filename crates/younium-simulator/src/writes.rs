@@ -16,7 +16,6 @@ use body_check::schema_errors;
 
 use super::{
     api::{ApiRequest, unknown_id},
-    clock::record_now,
     data::{account_ref, guid},
     demo::LEGAL_ENTITIES,
     reply::{
@@ -84,8 +83,8 @@ pub(crate) fn create(
     for (name, value) in defaults(resource, entity) {
         created.entry(name).or_insert(value);
     }
-    created.insert("created".into(), json!(record_now()));
-    created.insert("modified".into(), json!(record_now()));
+    created.insert("created".into(), json!(shared.clock.record_now()));
+    created.insert("modified".into(), json!(shared.clock.record_now()));
     let mut value = Value::Object(created);
     strip_nulls(&mut value);
     let record = Record::from_value(resource, &value);
@@ -126,7 +125,7 @@ pub(crate) fn patch(
     };
     let mut value = table.records[position].value();
     fields.remove("id");
-    fields.insert("modified".into(), json!(record_now()));
+    fields.insert("modified".into(), json!(shared.clock.record_now()));
     merge_patch(&mut value, Value::Object(fields));
     let record = Record::from_value(resource, &value);
     let body = record.json.to_string();

@@ -1,0 +1,40 @@
+//! The Response pane with a body on screen: for the `update` tests of the viewer (find, jq,
+//! folds, saving).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use crossterm::event::KeyCode;
+use younium_tui::pretty::Document;
+use younium_tui::tui::app::{Action, App, Focus};
+
+use super::app::sent_id;
+use super::keys::press;
+
+/// Records 0..n, each one line of `"name": "Account i"` among others.
+pub fn records(n: usize) -> String {
+    let records: Vec<serde_json::Value> = (0..n)
+        .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "status": "Posted"}))
+        .collect();
+    serde_json::Value::Array(records).to_string()
+}
+
+/// An app with `body` on screen in the Response pane, indexed, 20 lines high.
+pub fn app_showing(body: &str) -> App {
+    let mut app = super::signed_in_app();
+    let id = sent_id(&press(&mut app, KeyCode::F(5)));
+    let headers = vec![
+        ("content-type".into(), "application/json".into()),
+        ("x-trace".into(), "Posted-42".into()),
+    ];
+    super::answer(&mut app, id, 200, headers, body);
+    let doc = Arc::new(Document::new(Bytes::from(body.to_string()), true));
+    app.update(Action::Indexed {
+        id,
+        doc,
+        page: None,
+    });
+    app.focus = Focus::Response;
+    app.response.viewport = 20;
+    app
+}
