@@ -12,10 +12,7 @@ use younium_tui::session::ApiClient;
 use younium_tui::simulator::{ScriptedAction, ScriptedFault, Simulator, SimulatorConfig, demo};
 use younium_tui::younium::all_pages::{self, Finish, Merged, Options, Progress, Target};
 use younium_tui::younium::paging::with_page;
-use younium_tui::younium::{
-    ApiRequest, ApiVersion, CallSettings, Method,
-    Param,
-};
+use younium_tui::younium::{ApiRequest, ApiVersion, CallSettings, Method, Param};
 
 const PAGE_SIZE: u64 = 50;
 

@@ -17,10 +17,7 @@ use younium_tui::younium::all_pages::{
 };
 use younium_tui::younium::limit::ByteSize;
 use younium_tui::younium::request::{Http, HttpOptions};
-use younium_tui::younium::{
-    ApiRequest, ApiVersion, CallSettings, Method,
-    Param,
-};
+use younium_tui::younium::{ApiRequest, ApiVersion, CallSettings, Method, Param};
 
 async fn simulator() -> Simulator {
     common::simulator_with(SimulatorConfig {

@@ -8,15 +8,15 @@ use crate::common;
 
 use std::sync::Arc;
 
+use crate::common::app::sent_id;
+use crate::common::keys::press;
+use crate::common::screen::draw;
 use crossterm::event::KeyCode;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use younium_tui::pretty::{BodyKind, Document};
 use younium_tui::tui::app::{Action, App, Effect, Focus};
 use younium_tui::tui::theme::{Background, Theme};
-use crate::common::app::sent_id;
-use crate::common::keys::press;
-use crate::common::screen::draw;
 
 /// An app that sent a request and got `body` back with `content_type`, indexed as the runner
 /// indexes it, the Response pane maximised on a 110×30 screen.

@@ -33,13 +33,10 @@ use younium_tui::younium::catalog::{Operation, catalog};
 use younium_tui::younium::doctor::diagnose::Diagnosis;
 use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
 use younium_tui::younium::request::{
-    ApiResponse, CallSettings, EffectiveHeader, Http, SentRequest, effective_headers,
-    send,
+    ApiResponse, CallSettings, EffectiveHeader, Http, SentRequest, effective_headers, send,
 };
 use younium_tui::younium::token::Token;
-use younium_tui::younium::{
-    ApiRequest, ApiVersion, Environment, Method, Param, TokenState,
-};
+use younium_tui::younium::{ApiRequest, ApiVersion, Environment, Method, Param, TokenState};
 
 use crate::common::keys::{ctrl, press, typed};
 

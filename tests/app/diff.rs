@@ -1,7 +1,6 @@
 //! Response diffs: the two uses of issue 12 over the simulator's real answers (the same list
 //! in two legal entities; an account before and after a PATCH), and snapshots of the view.
 
-
 use crate::common;
 
 use ratatui::Terminal;

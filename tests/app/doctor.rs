@@ -12,7 +12,9 @@ use younium_tui::session::{ManagerOptions, TokenManager};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
 use younium_tui::younium::doctor::diagnose::{Diagnosis, Input, diagnose};
 use younium_tui::younium::doctor::{DiscoverySource, Fix, LegalEntity, Me, VerdictKind, discover};
-use younium_tui::younium::{ApiRequest, AuthMethod, CallSettings, Environment, Method, Param, Token};
+use younium_tui::younium::{
+    ApiRequest, AuthMethod, CallSettings, Environment, Method, Param, Token,
+};
 
 use crate::common::clients::{connection, http};
 

@@ -58,7 +58,6 @@ fn blob() -> Vec<u8> {
     (0..1024u32).map(|i| (i * 7 % 256) as u8).collect()
 }
 
-
 async fn answer(req: Request) -> Response {
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or_default().to_ascii_lowercase();

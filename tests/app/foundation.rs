@@ -8,13 +8,13 @@ use crate::common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::{simulator, simulator_with};
 use younium_tui::session::{ApiClient, CallError, ManagerOptions, TokenManager};
 use younium_tui::simulator::{Faults, Simulator, SimulatorConfig, demo};
 use younium_tui::younium::auth::{self, AuthError};
 use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::problem::{CallContext, explain};
 use younium_tui::younium::request::{Http, HttpOptions, RequestError, TransportKind};
-use crate::common::{simulator, simulator_with};
 use younium_tui::younium::{
     ApiRequest, ApiResponse, ApiVersion, AuthMethod, CallSettings, Connection, Credentials,
     Environment, Method, Param, Secret, TokenState,

@@ -37,7 +37,6 @@ struct Shared {
 
 static CHUNK: [u8; 64 * 1024] = [b'7'; 64 * 1024];
 
-
 /// A body that never ends, sent as fast as the client reads.
 fn endless(shared: &Shared) -> Response {
     let streamed = shared.streamed.clone();

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use crate::common::pty::Tui;
-use younium_tui::simulator::{Simulator, demo};
 use crate::common::binary::temp_dir;
+use crate::common::pty::Tui;
 use crate::common::{simulator, text};
+use younium_tui::simulator::{Simulator, demo};
 
 #[cfg(unix)]
 fn chmod(path: &Path, mode: u32) {

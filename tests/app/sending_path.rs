@@ -18,9 +18,7 @@ use younium_tui::session::{ApiClient, CallError, ManagerOptions, TokenManager};
 use younium_tui::younium::auth::{self, AuthError};
 use younium_tui::younium::doctor::{Me, discover};
 use younium_tui::younium::request::{self, RequestError};
-use younium_tui::younium::{
-    ApiRequest, AuthMethod, CallSettings, Connection, Method,
-};
+use younium_tui::younium::{ApiRequest, AuthMethod, CallSettings, Connection, Method};
 
 /// Every request a listener saw: method, path and query, headers.
 type Log = Arc<Mutex<Vec<(String, String, HeaderMap)>>>;

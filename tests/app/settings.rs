@@ -20,9 +20,9 @@ use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::Environment;
 
-use crate::common::pty::Tui;
 use crate::common::binary::temp_dir;
 use crate::common::keys::press;
+use crate::common::pty::Tui;
 
 /// What every answer too slow for a 1 s limit is told with.
 const ONE_SECOND_LIMIT: &str = "within the 1 s limit";

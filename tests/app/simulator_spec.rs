@@ -5,7 +5,6 @@
 
 use crate::common;
 
-
 use reqwest::Client;
 use serde_json::Value;
 use younium_tui::simulator::{Simulator, demo};

@@ -2,7 +2,6 @@
 //! `nextPage`, relations as URL strings) and the exact-size tenant of `simulate --records N`
 //! (`SimulatorConfig::with_records`), over real HTTP.
 
-
 use crate::common::clients::reqwest_client;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};

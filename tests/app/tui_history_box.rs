@@ -3,14 +3,14 @@
 
 use crate::common;
 
+use crate::common::keys::{press, typed};
+use crate::common::screen::render;
 use crossterm::event::KeyCode;
 use jiff::Timestamp;
 use younium_tui::history::Summary;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::history::{CompareSide, EntryUse, HistoryAccess, HistoryJob, HistoryReply};
 use younium_tui::younium::Method;
-use crate::common::keys::{press, typed};
-use crate::common::screen::render;
 
 fn summary(id: i64, minutes_ago: i64, method: Method, path: &str, status: u16) -> Summary {
     Summary {

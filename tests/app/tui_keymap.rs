@@ -12,10 +12,10 @@ use younium_tui::tui::app::{App, Focus, Overlay};
 use younium_tui::tui::keymap::keymap_from_config;
 use younium_tui::younium::TokenState;
 
-use crate::common::{fixed_now, token};
 use crate::common::app::sends;
 use crate::common::keys::press_with;
 use crate::common::screen::render;
+use crate::common::{fixed_now, token};
 
 const CONFIG: &str = "[profiles.sandbox]\nclient_id = \"id\"\n\n\
                       [keys]\nsend = [\"ctrl-enter\"]\nhelp = [\"F1\"]\n";

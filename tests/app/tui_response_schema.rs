@@ -12,9 +12,7 @@ use younium_tui::pretty::Document;
 use younium_tui::tui::app::{Action, App, Effect};
 use younium_tui::tui::panes::response::{SchemaCheck, SchemaState};
 use younium_tui::younium::catalog::catalog;
-use younium_tui::younium::request::{
-    EffectiveHeader, HeaderOrigin, HeaderText, SentRequest,
-};
+use younium_tui::younium::request::{EffectiveHeader, HeaderOrigin, HeaderText, SentRequest};
 use younium_tui::younium::schema::{Problem, ProblemKind, Report, Severity};
 use younium_tui::younium::{ApiResponse, Method};
 

@@ -27,9 +27,9 @@ use younium_tui::younium::{
     ApiRequest, ApiResponse, CallSettings, Environment, Method, Param, Secret, TokenState,
 };
 
-use crate::common::{fixed_now, token};
 use crate::common::keys::{press, typed};
 use crate::common::screen::render;
+use crate::common::{fixed_now, token};
 
 const ENTITY: &str = "Nordlys Software AB";
 

@@ -14,8 +14,8 @@ use younium_tui::tui::panes::response::ResponseState;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState};
 
-use crate::common::fixed_now;
 use crate::common::app::{json_ok, sent_id};
+use crate::common::fixed_now;
 use crate::common::keys::{press, typed};
 
 fn app_with_credentials() -> App {
