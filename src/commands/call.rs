@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 
 use super::output::{self, quiet_pipe, say};
-use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, format_size, resolve};
+use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, resolve};
 use crate::cli::{CallArgs, ConnectionArgs, HistoryArgs};
 use crate::config::ThemeChoice;
 use crate::export::Format;
@@ -17,6 +17,7 @@ use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
 use crate::sanitize;
 use crate::session::{ApiClient, TokenManager};
 use crate::younium::catalog::catalog;
+use crate::younium::limit::ByteSize;
 use crate::younium::problem::explain_answer;
 use crate::younium::schema::Severity;
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
@@ -223,7 +224,7 @@ pub fn status_line(response: &ApiResponse) -> String {
         "{} · {} ms · {} · {} {}",
         response.status_line(),
         response.elapsed.as_millis(),
-        format_size(response.body.len()),
+        ByteSize::of_len(response.body.len()),
         response.sent.method,
         response.sent.url
     )

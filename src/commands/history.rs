@@ -9,11 +9,12 @@ use std::process::ExitCode;
 use anyhow::{Context as _, anyhow};
 use serde_json::{Value, json};
 
+use super::EXIT_FAILURE;
 use super::output::{self, say};
-use super::{EXIT_FAILURE, format_size};
 use crate::cli::{HistoryAction, HistoryArgs, HistoryCommandArgs};
 use crate::history::{Entry, History, Limits, Store, Summary};
 use crate::sanitize;
+use crate::younium::limit::ByteSize;
 
 pub fn run(args: &HistoryCommandArgs, history: &HistoryArgs) -> anyhow::Result<ExitCode> {
     let path = history.path().ok_or_else(|| {
@@ -132,7 +133,7 @@ pub fn table(entries: &[Summary]) -> String {
                 s.path_and_query(),
                 s.status.to_string(),
                 format!("{} ms", s.elapsed_ms),
-                format_size(usize::try_from(s.size).unwrap_or(usize::MAX)),
+                ByteSize(s.size).to_string(),
             ]
             .map(|cell| sanitize::one_line(&cell).into_owned())
         })
@@ -265,7 +266,7 @@ fn entry_text(entry: &Entry) -> String {
         r.status,
         one(&r.reason),
         r.elapsed_ms,
-        format_size(usize::try_from(r.size).unwrap_or(usize::MAX)),
+        ByteSize(r.size),
         if r.body_cut { " (body cut)" } else { "" }
     );
     for (name, value) in &r.response_headers {

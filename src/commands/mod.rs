@@ -126,24 +126,3 @@ pub fn fail(error: &anyhow::Error) -> ExitCode {
     output::say(format_args!("error: {error:#}"));
     ExitCode::from(EXIT_FAILURE)
 }
-
-/// Formats a byte count: `812 B`, `12.4 kB`, `10.9 MB`.
-pub fn format_size(bytes: usize) -> String {
-    match bytes {
-        0..1_000 => format!("{bytes} B"),
-        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1e3),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(format_size(812), "812 B");
-        assert_eq!(format_size(12_400), "12.4 kB");
-        assert_eq!(format_size(10_900_000), "10.9 MB");
-    }
-}

@@ -207,7 +207,7 @@ mod tests {
         let e = ConfigFile::load(Path::new("/dev/zero")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "/dev/zero: it is larger than the 1 MB limit; a config file is a few kilobytes: check the path"
+            "/dev/zero: it is larger than the 1 MiB limit; a config file is a few kilobytes: check the path"
         );
         assert!(
             ConfigFile::load(Path::new("/nonexistent/c.toml"))

@@ -82,7 +82,7 @@ pub enum SecretError {
     },
     #[error("the secret command {program:?} printed nothing")]
     Empty { program: String },
-    #[error("the secret command {program:?} printed a first line over {} kB: not a secret", limit / 1000)]
+    #[error("the secret command {program:?} printed a first line over {}: not a secret", crate::younium::limit::ByteSize::of_len(*limit))]
     TooLong { program: String, limit: usize },
     #[error(
         "the OS keyring holds no secret under that name: store one with S in the connection pane"

@@ -135,7 +135,7 @@ async fn the_records_kept_stop_at_the_body_limit_naming_the_pages() {
     assert_eq!(
         merged.summary(),
         format!(
-            "pages 1–{} of 1,000,000,000 kept: 100 KB limit",
+            "pages 1–{} of 1,000,000,000 kept: 100 KiB limit",
             merged.pages
         )
     );

@@ -62,7 +62,7 @@ fn drive(base_url: &str) {
     // One history entry for the whole list, beside the first page.
     screen.keys("H");
     let text = screen.wait_for("2 entries", wait);
-    assert_eq!(text.matches(" /Invoices?PageSize").count(), 2, "{text}");
+    assert_eq!(text.matches(" /Invoices?Page").count(), 2, "{text}");
     screen.keys("\x1b");
     screen.quit();
     for suffix in ["", "-wal", "-shm"] {

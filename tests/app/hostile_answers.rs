@@ -157,7 +157,7 @@ async fn an_endless_answer_stops_at_the_limit_with_nothing_kept() {
     assert_eq!(
         err.to_string(),
         format!(
-            "the answer from {}/Accounts is larger than the 8 MB limit; raise it with --max-body (or max_body in the profile)",
+            "the answer from {}/Accounts is larger than the 8 MiB limit; raise it with --max-body (or max_body in the profile)",
             server.base("endless")
         )
     );
@@ -180,7 +180,7 @@ async fn a_declared_size_over_the_limit_is_refused_before_reading() {
     .unwrap_err();
     assert!(
         err.to_string()
-            .ends_with("/Invoices is larger than the 512 MB limit (it is 10 GB); raise it with --max-body (or max_body in the profile)"),
+            .ends_with("/Invoices is larger than the 512 MiB limit (it is 10 GiB); raise it with --max-body (or max_body in the profile)"),
         "{err}"
     );
 }
@@ -196,7 +196,7 @@ async fn an_endless_token_answer_stops_at_one_megabyte() {
     assert_eq!(
         err.to_string(),
         format!(
-            "the answer from the token endpoint {}/auth/token is larger than the 1 MB limit; a token answer is a few kilobytes: check the base URL",
+            "the answer from the token endpoint {}/auth/token is larger than the 1 MiB limit; a token answer is a few kilobytes: check the base URL",
             server.base("endless-token")
         )
     );
@@ -353,12 +353,12 @@ async fn the_call_command_stops_an_endless_answer_with_bounded_memory() {
     assert!(
         measured
             .stderr
-            .contains("/Accounts is larger than the 8 MB limit; raise it with --max-body"),
+            .contains("/Accounts is larger than the 8 MiB limit; raise it with --max-body"),
         "{}",
         measured.stderr
     );
     assert!(
-        baseline.stderr.contains("(it is 10 GB)"),
+        baseline.stderr.contains("(it is 10 GiB)"),
         "{}",
         baseline.stderr
     );
@@ -404,7 +404,7 @@ async fn the_token_command_stops_an_endless_token_answer_with_bounded_memory() {
     );
     assert!(!measured.success);
     assert!(
-        measured.stderr.contains("larger than the 1 MB limit"),
+        measured.stderr.contains("larger than the 1 MiB limit"),
         "{}",
         measured.stderr
     );
@@ -496,7 +496,7 @@ async fn endless_files_and_credentials_in_urls_end_with_a_message() {
     assert!(
         config
             .stderr
-            .contains("/dev/zero: it is larger than the 1 MB limit"),
+            .contains("/dev/zero: it is larger than the 1 MiB limit"),
         "{}",
         config.stderr
     );

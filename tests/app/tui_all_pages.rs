@@ -325,6 +325,6 @@ fn the_page_cap_asks_before_going_past_it() {
     let notes = &app.response.shown().unwrap().notes;
     assert_eq!(
         notes[0],
-        "merged into one array: pages 1–12 of 40 kept: 512 MB limit"
+        "merged into one array: pages 1–12 of 40 kept: 512 MiB limit"
     );
 }

@@ -10,14 +10,15 @@ use std::str::FromStr;
 use serde::Deserialize;
 
 /// A size in bytes. Read as `512MB`, `1 GB`, `64KiB`, `1.5G` or a plain number of bytes
-/// (units are multiples of 1024, upper or lower case); shown as `512 MB`.
+/// (units are multiples of 1024, upper or lower case); shown as `512 MiB`.
 ///
 /// ```
 /// use younium::limit::ByteSize;
 /// let size: ByteSize = "1GB".parse().unwrap();
 /// assert_eq!(size, ByteSize(1 << 30));
-/// assert_eq!(size.to_string(), "1 GB");
-/// assert_eq!("4096".parse::<ByteSize>().unwrap().to_string(), "4 KB");
+/// assert_eq!(size.to_string(), "1 GiB");
+/// assert_eq!("4096".parse::<ByteSize>().unwrap().to_string(), "4 KiB");
+/// assert_eq!(ByteSize(536_870_913).to_string(), "512.0 MiB");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ByteSize(pub u64);
@@ -58,15 +59,34 @@ pub(crate) const MAX_REQUEST_BODY: ByteSize = ByteSize::mib(64);
 /// The largest config file.
 pub const MAX_CONFIG_FILE: ByteSize = ByteSize::mib(1);
 
+/// The one way a size is written, for limits and for what is measured alike: binary units with
+/// their IEC names (1 KiB = 1024 bytes, as the parser reads `KB` too), whole when the size is a
+/// whole number of its unit (`512 MiB`), else to a tenth (`536.9 MiB`), so a measured size and the
+/// limit it is held to are never in different units.
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [(u64, &str); 4] = [(KIB, "KiB"), (MIB, "MiB"), (GIB, "GiB"), (TIB, "TiB")];
         let n = self.0;
-        for (unit, name) in [(TIB, "TB"), (GIB, "GB"), (MIB, "MB"), (KIB, "KB")] {
-            if n >= unit && n.is_multiple_of(unit) {
-                return write!(f, "{} {name}", n / unit);
-            }
+        let Some(at) = UNITS.iter().rposition(|&(unit, _)| n >= unit) else {
+            return f.pad(&format!("{n} B"));
+        };
+        let (unit, name) = UNITS[at];
+        if n.is_multiple_of(unit) {
+            return f.pad(&format!("{} {name}", n / unit));
         }
-        write!(f, "{n} bytes")
+        let tenths = (u128::from(n) * 10 + u128::from(unit) / 2) / u128::from(unit);
+        f.pad(&match UNITS.get(at + 1) {
+            // 1023.96 KiB rounds to 1024.0 KiB: say 1.0 MiB instead.
+            Some((_, next)) if tenths >= 10 * 1024 => format!("1.0 {next}"),
+            _ => format!("{}.{} {name}", tenths / 10, tenths % 10),
+        })
+    }
+}
+
+impl ByteSize {
+    /// The size of something held in memory (`body.len()`).
+    pub fn of_len(len: usize) -> ByteSize {
+        ByteSize(u64::try_from(len).unwrap_or(u64::MAX))
     }
 }
 
@@ -238,7 +258,7 @@ pub fn read_text_file(
     })
 }
 
-/// The body for `call --body FILE`: the file, or stdin for `-`, as text, at most 64 MB.
+/// The body for `call --body FILE`: the file, or stdin for `-`, as text, at most 64 MiB.
 pub fn read_request_body(path: &Path) -> Result<String, FileError> {
     let hint = "check that this is the file you meant to send";
     let bytes = if path.as_os_str() == "-" {
@@ -294,10 +314,51 @@ mod tests {
         ] {
             assert!(bad.parse::<ByteSize>().is_err(), "{bad}");
         }
-        assert_eq!(MAX_BODY.to_string(), "512 MB");
-        assert_eq!(ByteSize(1536).to_string(), "1536 bytes");
-        assert_eq!(ByteSize::kib(3).to_string(), "3 KB");
-        assert_eq!(ByteSize(2 * TIB).to_string(), "2 TB");
+        assert_eq!(MAX_BODY.to_string(), "512 MiB");
+        assert_eq!(ByteSize(812).to_string(), "812 B");
+        assert_eq!(ByteSize(1536).to_string(), "1.5 KiB");
+        assert_eq!(ByteSize::kib(3).to_string(), "3 KiB");
+        assert_eq!(ByteSize(12_400).to_string(), "12.1 KiB");
+        assert_eq!(ByteSize(1_048_575).to_string(), "1.0 MiB");
+        assert_eq!(ByteSize(u64::MAX).to_string(), "16777216.0 TiB");
+        assert_eq!(format!("[{:>8}]", ByteSize(812)), "[   812 B]");
+    }
+
+    /// The review's case: a body of 562,950,000 bytes was shown as "536.9 MB" (decimal) beside a
+    /// "512 MB" (binary) limit, as if it fitted. Now both are in one unit and the order shows.
+    #[test]
+    fn a_measured_size_and_its_limit_share_a_unit() {
+        let body = ByteSize(562_950_000);
+        assert!(MAX_BODY.is_exceeded_by(body.bytes()));
+        assert_eq!(
+            (body.to_string(), MAX_BODY.to_string()),
+            ("536.9 MiB".into(), "512 MiB".into())
+        );
+        // Just under the limit reads under it, just over reads over it.
+        assert_eq!(
+            ByteSize(MAX_BODY.bytes() - 200_000).to_string(),
+            "511.8 MiB"
+        );
+        assert_eq!(
+            ByteSize(MAX_BODY.bytes() + 200_000).to_string(),
+            "512.2 MiB"
+        );
+        // Every size reads back as itself, to the shown precision.
+        for n in [
+            1u64,
+            1023,
+            1024,
+            1025,
+            99_999,
+            5 << 20,
+            (5 << 20) + 77,
+            3 << 30,
+        ] {
+            let back: ByteSize = ByteSize(n).to_string().parse().unwrap();
+            let error = back.bytes().abs_diff(n) as f64 / n as f64;
+            assert!(error < 0.05, "{n} -> {} -> {}", ByteSize(n), back.bytes());
+        }
+        assert_eq!(ByteSize(2 * TIB).to_string(), "2 TiB");
     }
 
     #[test]
@@ -318,7 +379,7 @@ mod tests {
             read_limited(std::io::repeat(0), ByteSize::kib(64), "the zeros", "stop").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "the zeros is larger than the 64 KB limit; stop"
+            "the zeros is larger than the 64 KiB limit; stop"
         );
         let exact = read_limited(&[1u8; 16][..], ByteSize(16), "x", "").unwrap();
         assert_eq!(exact.len(), 16);
@@ -333,7 +394,7 @@ mod tests {
         let e = read_file(&path, ByteSize::kib(1), "the big file", "hint").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "the big file is larger than the 1 KB limit (it is 2 KB); hint"
+            "the big file is larger than the 1 KiB limit (it is 2 KiB); hint"
         );
         assert!(
             read_file(&dir.join("none"), ByteSize(1), "x", "")
@@ -354,7 +415,7 @@ mod tests {
         let e = read_request_body(Path::new("/dev/zero")).unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("the body file /dev/zero is larger than the 64 MB limit"),
+                .starts_with("the body file /dev/zero is larger than the 64 MiB limit"),
             "{e}"
         );
     }

@@ -8,12 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::HistoryBrowser;
-use crate::commands::format_size;
 use crate::history::Summary;
 use crate::sanitize;
 use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::panes::overlays::frame_block;
 use crate::tui::theme::Theme;
+use crate::younium::limit::ByteSize;
 use crate::younium::{ApiRequest, ApiResponse, Method};
 
 /// Lines of the box that are not entries: borders, filter, column heads, message, hints.
@@ -225,7 +225,7 @@ pub fn render(
 
 fn head() -> String {
     format!(
-        "   {:>5}  {:<12}  {:<6} {:<6}  {:>7}  {:>8}  {:<24}  {:<12}  {}",
+        "   {:>5}  {:<12}  {:<6} {:<6}  {:>7}  {:>10}  {:<24}  {:<12}  {}",
         "#", "sent", "method", "status", "time", "size", "legal entity", "profile", "path"
     )
 }
@@ -266,10 +266,7 @@ fn row_line(
         Span::styled(format!("{:<6} ", s.method.as_str()), theme.method(s.method)),
         Span::styled(format!("{:<6}  ", s.status), theme.status(s.status)),
         Span::styled(format!("{elapsed:>7}  "), theme.dim()),
-        Span::styled(
-            format!("{:>8}  ", format_size(s.size as usize)),
-            theme.dim(),
-        ),
+        Span::styled(format!("{:>10}  ", ByteSize(s.size)), theme.dim()),
         Span::raw(format!(
             "{:<24}  ",
             clip(s.legal_entity.as_deref().unwrap_or("—"), 24)

@@ -31,11 +31,11 @@ use ratatui::widgets::{
     Block, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, Tabs, Wrap,
 };
 
-use crate::commands::format_size;
 use crate::pretty::Document;
 use crate::pretty::highlight::{Background, highlighter};
 use crate::tui::keymap::{Command, Keymap, Scope};
 use crate::tui::theme::Theme;
+use crate::younium::limit::ByteSize;
 use crate::younium::paging::PageInfo;
 use crate::younium::{ApiRequest, ApiResponse, Explanation, Method};
 
@@ -524,7 +524,10 @@ impl ResponsePane {
             return BodyLines::default();
         };
         let Some(doc) = self.doc() else {
-            let note = format!("Formatting {}…", format_size(shown.response.body.len()));
+            let note = format!(
+                "Formatting {}…",
+                ByteSize::of_len(shown.response.body.len())
+            );
             return BodyLines::note(Line::styled(note, theme.dim()));
         };
         if doc.body().is_empty() {

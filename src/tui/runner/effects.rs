@@ -9,7 +9,6 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::{Kind, LARGE_BODY, OSC52_LIMIT, Runner, SystemClipboard};
-use crate::commands::format_size;
 use crate::pretty::Document;
 use crate::session::ManagerOptions;
 use crate::simulator::{Simulator, SimulatorConfig, demo};
@@ -18,6 +17,7 @@ use crate::tui::panes::connection::LegalEntity;
 use crate::tui::panes::response::SchemaCheck;
 use crate::younium::doctor::diagnose::{Input, Known, diagnose};
 use crate::younium::doctor::{Discovery, DiscoverySource, Me, discover};
+use crate::younium::limit::ByteSize;
 use crate::younium::paging::PageInfo;
 use crate::younium::request::{Http, HttpOptions};
 use crate::younium::{ApiRequest, CallSettings, Environment, Secret};
@@ -241,7 +241,11 @@ fn save_body(path: &std::path::Path, body: &[u8]) -> String {
         .open(path)
         .and_then(|mut f| f.write_all(body));
     match result {
-        Ok(()) => format!("saved {} to {}", format_size(body.len()), path.display()),
+        Ok(()) => format!(
+            "saved {} to {}",
+            ByteSize::of_len(body.len()),
+            path.display()
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             format!("{} exists already: choose another name (w)", path.display())
         }
@@ -280,12 +284,12 @@ fn copy(text: String, what: &str, clipboard: &SystemClipboard, osc52: bool) -> S
     let through_terminal = osc52 && size <= OSC52_LIMIT && write_osc52(&text);
     let system = clipboard(text);
     match (system, through_terminal) {
-        (true, true) => format!("copied {what} ({})", format_size(size)),
+        (true, true) => format!("copied {what} ({})", ByteSize::of_len(size)),
         (true, false) => format!("copied {what} to the system clipboard"),
         (false, true) => format!("copied {what} through the terminal (OSC 52)"),
         (false, false) => format!(
             "could not copy {what}: no system clipboard, and {} is too much for the terminal's; w saves the body to a file",
-            format_size(size)
+            ByteSize::of_len(size)
         ),
     }
 }

@@ -164,7 +164,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// "all 40 pages · 4,000 records", "pages 1–17 of 40: stopped",
-    /// "pages 1–17 of 40: page 18 failed: <server's message>", "pages 1–120 of 900 kept: 512 MB
+    /// "pages 1–17 of 40: page 18 failed: <server's message>", "pages 1–120 of 900 kept: 512 MiB
     /// limit", "pages 1–10,000: stopped at the 10,000-page cap, the list goes on"
     pub fn summary(&self) -> String {
         progress::summary(self)

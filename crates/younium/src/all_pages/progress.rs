@@ -252,7 +252,7 @@ mod tests {
         });
         assert_eq!(
             outcome(12, 1200, full).summary(),
-            "pages 1–12 of 40 kept: 512 MB limit"
+            "pages 1–12 of 40 kept: 512 MiB limit"
         );
         let capped = Finish::Capped { cap: 10_000 };
         assert_eq!(

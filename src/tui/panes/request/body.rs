@@ -368,8 +368,8 @@ impl RequestPane {
             (BodyCheck::Valid, None) if self.schema_operation().is_some() && self.too_long() => {
                 Line::styled(
                     format!(
-                        "✓ valid JSON (over {} MB: checked against its schema when sent)",
-                        SCHEMA_CHECK_LIMIT / (1024 * 1024)
+                        "✓ valid JSON (over {}: checked against its schema when sent)",
+                        crate::younium::limit::ByteSize::of_len(SCHEMA_CHECK_LIMIT)
                     ),
                     theme.good(),
                 )

@@ -133,7 +133,7 @@ pub(super) fn status_line(shown: &Shown, theme: &Theme, keymap: &Keymap) -> Line
             format!(
                 "  {} ms · {}",
                 r.elapsed.as_millis(),
-                format_size(r.body.len())
+                ByteSize::of_len(r.body.len())
             ),
             theme.dim(),
         ),

@@ -245,7 +245,10 @@ pub(super) fn check_lines(view: &SchemaView, theme: &Theme) -> Vec<Line<'static>
     match &view.state {
         SchemaState::None | SchemaState::Checking => Vec::new(),
         SchemaState::TooLarge => heading(
-            format!("Not checked against {against}: the body is over 16 MiB."),
+            format!(
+                "Not checked against {against}: the body is over {}.",
+                crate::younium::limit::ByteSize::of_len(CHECK_LIMIT)
+            ),
             theme.dim(),
         ),
         SchemaState::NotJson => heading(
