@@ -297,15 +297,12 @@ fn generate(spec: &Value) -> Catalog {
         })
         .collect();
     let schemas = s.reachable(&roots);
-    Catalog {
-        schemas,
-        source: format!(
-            "{} {}",
-            spec["info"]["title"].as_str().unwrap_or("Younium API"),
-            spec["info"]["version"].as_str().unwrap_or("")
-        ),
-        operations,
-    }
+    let source = format!(
+        "{} {}",
+        spec["info"]["title"].as_str().unwrap_or("Younium API"),
+        spec["info"]["version"].as_str().unwrap_or("")
+    );
+    Catalog::new(source, operations, schemas)
 }
 
 /// The asset's text: one line per operation and per schema, so it stays small and a change
@@ -313,7 +310,7 @@ fn generate(spec: &Value) -> Catalog {
 fn layout(catalog: &Catalog) -> String {
     let operations: Vec<String> = catalog.operations.iter().map(line).collect();
     let schemas: Vec<String> = catalog
-        .schemas
+        .schemas()
         .0
         .iter()
         .map(|(name, s)| format!("{}: {}", line(name), line(s)))

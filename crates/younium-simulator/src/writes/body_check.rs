@@ -36,7 +36,7 @@ pub(super) fn schema_errors(
         Mode::Create
     };
     let value = Value::Object(std::mem::take(fields));
-    let report = validate(&catalog().schemas, schema, &value, mode);
+    let report = validate(catalog().schemas(), schema, &value, mode);
     let Value::Object(taken) = value else {
         unreachable!("the value was built as an object")
     };
@@ -45,7 +45,7 @@ pub(super) fn schema_errors(
         .problems
         .iter()
         .filter(|p| matches!(p.severity, Severity::Error | Severity::ToFill))
-        .map(|p| (p, catalog().schemas.at_path(schema, &p.path)))
+        .map(|p| (p, catalog().schemas().at_path(schema, &p.path)))
         .collect();
     if let Some((first, at)) = errors.iter().find(|(p, at)| does_not_convert(p, *at)) {
         let key = match first.path.as_str() {
@@ -67,7 +67,7 @@ pub(super) fn schema_errors(
         })
         .collect();
     // ASP.NET's [Required] refuses a blank string too.
-    let resolved = catalog().schemas.resolve(schema);
+    let resolved = catalog().schemas().resolve(schema);
     if mode == Mode::Create {
         for p in resolved.properties.iter().filter(|p| p.required) {
             let key = pascal_case(&p.name);
@@ -92,7 +92,7 @@ pub(super) fn schema_errors(
 fn does_not_convert(problem: &Problem, at: Option<&Schema>) -> bool {
     match problem.kind {
         ProblemKind::WrongType if problem.message.ends_with("found null") => {
-            at.is_some_and(|s| is_value_type(catalog().schemas.resolve(s)))
+            at.is_some_and(|s| is_value_type(catalog().schemas().resolve(s)))
         }
         ProblemKind::WrongType | ProblemKind::BadFormat | ProblemKind::NotInEnum => true,
         ProblemKind::OutOfRange => problem.message.ends_with(" range"),
@@ -100,7 +100,7 @@ fn does_not_convert(problem: &Problem, at: Option<&Schema>) -> bool {
         // fails its attribute.
         ProblemKind::Blank => at.is_some_and(|s| {
             matches!(
-                catalog().schemas.resolve(s).format.as_deref(),
+                catalog().schemas().resolve(s).format.as_deref(),
                 Some("uuid" | "date-time" | "date")
             )
         }),
@@ -130,7 +130,7 @@ fn attribute_message(problem: &Problem, at: Option<&Schema>, key: &str) -> Strin
     match problem.kind {
         ProblemKind::Missing | ProblemKind::WrongType => required,
         ProblemKind::OutOfRange | ProblemKind::Blank => {
-            let Some(s) = at.map(|s| catalog().schemas.resolve(s)) else {
+            let Some(s) = at.map(|s| catalog().schemas().resolve(s)) else {
                 return required;
             };
             if s.kind.as_deref() == Some("string") {
@@ -171,7 +171,7 @@ fn attribute_message(problem: &Problem, at: Option<&Schema>, key: &str) -> Strin
 
 /// The .NET type a schema reads into, as System.Text.Json names it in its errors.
 fn dotnet_type(schema: &Schema) -> String {
-    let map = &catalog().schemas;
+    let map = catalog().schemas();
     let resolved = map.resolve(schema);
     let nullable = schema.nullable || resolved.nullable;
     let value_type = |name: &str| {

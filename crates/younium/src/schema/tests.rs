@@ -204,7 +204,7 @@ fn a_nested_body_skeleton() {
     assert_eq!(lines.value, json!([]));
     let item = op.body_schema_at("invoiceLines[0]").unwrap();
     assert_eq!(
-        skeleton_value(&catalog().schemas, item),
+        skeleton_value(catalog().schemas(), item),
         json!({
             "productName": "",
             "price": 0,
@@ -214,12 +214,12 @@ fn a_nested_body_skeleton() {
         })
     );
     let quantity = op.body_schema_at("$.invoiceLines[2].quantity").unwrap();
-    assert_eq!(catalog().schemas.describe(quantity), "number, double");
+    assert_eq!(catalog().schemas().describe(quantity), "number, double");
     // A subscription's product line.
     let subscription = catalog().find(Method::Post, "/Subscriptions").unwrap();
     let product = subscription.body_schema_at("products[]").unwrap();
     assert_eq!(
-        skeleton_value(&catalog().schemas, product),
+        skeleton_value(catalog().schemas(), product),
         json!({"product": "P-000001"})
     );
 }
@@ -258,7 +258,7 @@ fn every_write_operation_has_a_skeleton_and_a_figure() {
     let parsed: crate::catalog::Catalog =
         serde_json::from_str(include_str!("../../../../assets/endpoints.json")).unwrap();
     let parse = start.elapsed();
-    assert_eq!(parsed.schemas, catalog().schemas);
+    assert_eq!(parsed.schemas(), catalog().schemas());
     let writes: Vec<_> = catalog()
         .operations
         .iter()
@@ -298,5 +298,5 @@ fn hint_text_is_safe_for_the_terminal() {
 
 /// The fields the top level of `op`'s body may still take, given `value`.
 fn missing_body_fields(op: &crate::catalog::Operation, value: &Value) -> Vec<FieldHint> {
-    missing_fields(&catalog().schemas, op.body_schema_at("").unwrap(), value)
+    missing_fields(catalog().schemas(), op.body_schema_at("").unwrap(), value)
 }

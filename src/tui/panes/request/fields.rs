@@ -63,7 +63,7 @@ impl RequestPane {
         let target = container_for_row(self.body.lines(), row)
             .ok_or("The body is not valid JSON: fix it first.")?;
         let place = target.path.to_string();
-        let schemas = &catalog().schemas;
+        let schemas = catalog().schemas();
         let hints = if target.object {
             let schema = op.body_schema_at(&place).ok_or_else(|| {
                 format!("The spec does not describe {place}: no fields to offer there.")
@@ -163,7 +163,7 @@ impl RequestPane {
         }
         let place = path.to_string();
         let kind = match op.body_schema_at(&place) {
-            Some(schema) => catalog().schemas.describe(schema),
+            Some(schema) => catalog().schemas().describe(schema),
             None => "not in the schema".into(),
         };
         Some(crate::sanitize::one_line(&format!("{place}: {kind}")).into_owned())

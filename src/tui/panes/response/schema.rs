@@ -153,7 +153,7 @@ impl FieldType {
 /// the schema says nothing of it (inside a free-form object, under a field it does not name,
 /// a key that cannot be written as a schema path).
 pub fn field_type(operation: &Operation, path: &JsonPath, records: bool) -> Option<FieldType> {
-    let schemas = &catalog().schemas;
+    let schemas = catalog().schemas();
     let root = operation.answer_schema(records)?;
     let text = schema_path(&path.0)?;
     if let Some(schema) = schemas.at_path(root, &text) {
