@@ -1,7 +1,9 @@
 //! What the app holds: the store behind a mutex for queries, and a recording thread fed
-//! through a channel, so recording returns at once and the insert happens elsewhere.
+//! through a channel, so recording returns at once and the insert happens elsewhere. The UI's
+//! store is opened on first use ([`History::deferred`]): SQLite's code and page cache stay out
+//! of an idle app until something is recorded or looked up.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -17,10 +19,43 @@ enum Job {
     Flush(mpsc::SyncSender<()>),
 }
 
+/// The store, opened now or on first use.
+enum Slot {
+    /// Not opened yet: the first record or query opens it.
+    Waiting(PathBuf),
+    /// Open; the notice of the opening (a file set aside) until [`History::opened`] takes it.
+    Open {
+        store: Store,
+        notice: Option<String>,
+    },
+    /// It could not be opened: every use answers this.
+    Failed { path: PathBuf, message: String },
+}
+
+impl Slot {
+    /// The open store, opening it first if it is waiting.
+    fn store(&mut self, limits: Limits) -> Result<&mut Store, HistoryError> {
+        if let Slot::Waiting(path) = self {
+            *self = match Store::open(path, limits) {
+                Ok((store, notice)) => Slot::Open { store, notice },
+                Err(HistoryError::File { path, message }) => Slot::Failed { path, message },
+            };
+        }
+        match self {
+            Slot::Open { store, .. } => Ok(store),
+            Slot::Failed { path, message } => Err(HistoryError::File {
+                path: path.clone(),
+                message: message.clone(),
+            }),
+            Slot::Waiting(_) => unreachable!("opened just above"),
+        }
+    }
+}
+
 /// What the app holds: the store for queries and the recording thread.
 #[derive(Clone)]
 pub struct History {
-    pub store: Arc<Mutex<Store>>,
+    slot: Arc<Mutex<Slot>>,
     jobs: mpsc::Sender<Job>,
     limits: Limits,
     thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
@@ -37,12 +72,29 @@ impl History {
     /// the last clone of the history is dropped.
     pub fn new(store: Store) -> History {
         let limits = store.limits();
-        let store = Arc::new(Mutex::new(store));
+        History::start(
+            Slot::Open {
+                store,
+                notice: None,
+            },
+            limits,
+        )
+    }
+
+    /// The history of `path`, opened by the first record or query (on the recording thread,
+    /// or in the query's blocking task), never by this call. [`History::opened`] says how the
+    /// opening went.
+    pub fn deferred(path: &Path, limits: Limits) -> History {
+        History::start(Slot::Waiting(path.to_path_buf()), limits)
+    }
+
+    fn start(slot: Slot, limits: Limits) -> History {
+        let slot = Arc::new(Mutex::new(slot));
         let (jobs, inbox) = mpsc::channel::<Job>();
-        let writer = Arc::clone(&store);
+        let writer = Arc::clone(&slot);
         let spawned = std::thread::Builder::new()
             .name("history".into())
-            .spawn(move || record_loop(&writer, &inbox));
+            .spawn(move || record_loop(&writer, limits, &inbox));
         let thread = match spawned {
             Ok(handle) => Some(handle),
             Err(e) => {
@@ -51,11 +103,32 @@ impl History {
             }
         };
         History {
-            store,
+            slot,
             jobs,
             limits,
             thread: Arc::new(Mutex::new(thread)),
         }
+    }
+
+    /// Opens the file if it is not open yet (blocks meanwhile: call it off the UI thread).
+    /// `Ok(Some(notice))` once, the first time, when a broken file was set aside; the error
+    /// when it cannot be used (the same every time).
+    pub fn opened(&self) -> Result<Option<String>, HistoryError> {
+        let mut slot = lock(&self.slot);
+        slot.store(self.limits)?;
+        match &mut *slot {
+            Slot::Open { notice, .. } => Ok(notice.take()),
+            _ => Ok(None),
+        }
+    }
+
+    /// Runs `work` over the store, opening it first if needed (blocks: call it off the UI
+    /// thread).
+    pub fn with_store<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, HistoryError>,
+    ) -> Result<T, HistoryError> {
+        work(lock(&self.slot).store(self.limits)?)
     }
 
     /// The limits the records are cut to.
@@ -93,10 +166,7 @@ impl History {
     pub fn close(self) {
         self.flush();
         let History {
-            store,
-            jobs,
-            thread,
-            ..
+            slot, jobs, thread, ..
         } = self;
         drop(jobs);
         // The last handle: every sender is gone, so the thread ends.
@@ -106,11 +176,11 @@ impl History {
                 let _ = handle.join();
             }
         }
-        drop(store);
+        drop(slot);
     }
 }
 
-fn record_loop(store: &Mutex<Store>, inbox: &mpsc::Receiver<Job>) {
+fn record_loop(slot: &Mutex<Slot>, limits: Limits, inbox: &mpsc::Receiver<Job>) {
     for job in inbox {
         let record = match job {
             Job::Flush(done) => {
@@ -120,11 +190,13 @@ fn record_loop(store: &Mutex<Store>, inbox: &mpsc::Receiver<Job>) {
             Job::Record(record) => *record,
             Job::Exchange(exchange) => {
                 let (context, request, response) = *exchange;
-                let limits = lock(store).limits();
                 Record::from_exchange(&context, &request, &response, &limits)
             }
         };
-        if let Err(e) = lock(store).insert(&record) {
+        let stored = lock(slot)
+            .store(limits)
+            .and_then(|store| store.insert(&record));
+        if let Err(e) = stored {
             tracing::warn!("history: {e}");
         }
         // A large body was copied (cut, redacted) and handed to SQLite: give it back now.
@@ -135,9 +207,7 @@ fn record_loop(store: &Mutex<Store>, inbox: &mpsc::Receiver<Job>) {
     }
 }
 
-/// The store, even if a thread panicked while holding it.
-fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The slot, even if a thread panicked while holding it.
+fn lock(slot: &Mutex<Slot>) -> std::sync::MutexGuard<'_, Slot> {
+    slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

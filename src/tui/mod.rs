@@ -63,8 +63,7 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     configure(&mut app, cli, loaded, &settings, &mut first);
     let demo_ttl = cli.demo_token_ttl.map(Duration::from_secs);
     let mut terminal = TerminalGuard::enter()?;
-    // The first frame goes out before the HTTP client (and its root certificates) is built
-    // and the history file is opened (and checked).
+    // The first frame goes out before the HTTP client (and its root certificates) is built.
     let size = terminal.terminal.size()?;
     app.size = (size.width, size.height);
     terminal.terminal.draw(|f| view::draw(&mut app, f))?;
@@ -177,8 +176,9 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Opens the history file for the session: what the app is told (recording where, or why
-/// not), with a file set aside or a failure said in the status line.
+/// The history file for the session, opened by its first use (a record, `H`): until then
+/// SQLite stays out of the idle app. The runner reports the opening (a file set aside, or
+/// why nothing is recorded) to the status line.
 fn open_history(
     app: &mut App,
     args: &crate::cli::HistoryArgs,
@@ -188,19 +188,7 @@ fn open_history(
         app.history = HistoryAccess::Off;
         return None;
     };
-    match crate::history::History::open(&path, limits) {
-        Ok((history, notice)) => {
-            app.history = HistoryAccess::On(path);
-            if let Some(notice) = notice {
-                app.status = Some(crate::sanitize::one_line(&notice).into_owned());
-            }
-            Some(history)
-        }
-        Err(e) => {
-            let why = format!("{e}; this session records nothing");
-            app.status = Some(crate::sanitize::one_line(&why).into_owned());
-            app.history = HistoryAccess::Failed(why);
-            None
-        }
-    }
+    let history = crate::history::History::deferred(&path, limits);
+    app.history = HistoryAccess::On(path);
+    Some(history)
 }

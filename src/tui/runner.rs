@@ -66,6 +66,8 @@ pub struct Runner {
     simulator: Arc<Mutex<Option<Simulator>>>,
     /// Where answers are recorded (`None`: nowhere).
     history: Option<crate::history::History>,
+    /// Whether the history's opening has been reported (it opens on first use).
+    history_opened: bool,
     /// Where the all-pages run's answers at its page cap go, while one runs.
     all_pages: Option<all_pages::Answers>,
 }
@@ -88,6 +90,7 @@ impl Runner {
             jobs: Jobs::default(),
             simulator: Arc::default(),
             history: None,
+            history_opened: false,
             all_pages: None,
         }
     }

@@ -70,8 +70,9 @@ fn drive(base_url: &str) {
     }
 }
 
-/// A history file that is not a database: the UI starts, says in its status line where the
-/// file went, records into a fresh one, and the old file is kept as it was.
+/// A history file that is not a database: the UI starts, and its first record says in the
+/// status line where the file went (the file is opened on first use), records into a fresh
+/// one, and the old file is kept as it was.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupt_history_file_is_set_aside_and_said_in_the_status_line() {
     Tui::on_simulator(corrupt).await;
@@ -83,13 +84,18 @@ fn corrupt(base_url: &str) {
     std::fs::write(&file, b"this is not a database, and never was").unwrap();
     let mut screen = Tui::demo_client(base_url, &["--history", file.to_str().unwrap()]);
     let wait = Duration::from_secs(30);
-    let text = screen.wait_for("could not be used", wait);
-    assert!(text.contains("history.sqlite3"), "{text}");
     screen.wait_for(" VALID ", wait);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"this is not a database, and never was",
+        "not opened before its first use"
+    );
     screen.keys("3/get accounts\r\r");
     screen.wait_for("GET    /Accounts", wait);
     screen.keys("s");
     screen.wait_for("200 OK", wait);
+    let text = screen.wait_for("could not be used", wait);
+    assert!(text.contains("history.sqlite3"), "{text}");
     screen.keys("H");
     screen.wait_for(" 1 entry ", wait);
     screen.keys("\x1b");

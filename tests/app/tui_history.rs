@@ -243,10 +243,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
             .is_some_and(|s| s.starts_with("Deleted #3"))
     })
     .await;
-    assert_eq!(
-        rig.history.store.lock().unwrap().list(None).unwrap().len(),
-        2
-    );
+    assert_eq!(rig.history.with_store(|s| s.list(None)).unwrap().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

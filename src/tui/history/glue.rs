@@ -8,6 +8,7 @@ use super::{
     HistoryReply,
 };
 use crate::history::{Context, Entry};
+use crate::sanitize;
 use crate::tui::app::{App, Effect, Focus, Overlay};
 use crate::tui::keymap::Scope;
 use crate::younium::{ApiRequest, ApiResponse};
@@ -112,6 +113,18 @@ impl App {
                 true
             }
             HistoryReply::Compared { id, result } => self.on_compared(id, result),
+            HistoryReply::Opened(result) => {
+                match result {
+                    Ok(None) => return false,
+                    Ok(Some(notice)) => self.status = Some(sanitize::one_line(&notice).into()),
+                    Err(e) => {
+                        let why = format!("{e}; this session records nothing");
+                        self.status = Some(sanitize::one_line(&why).into_owned());
+                        self.history = HistoryAccess::Failed(why);
+                    }
+                }
+                true
+            }
         }
     }
 

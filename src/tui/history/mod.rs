@@ -278,6 +278,9 @@ pub enum HistoryReply {
         id: u64,
         result: Result<Box<crate::tui::diff_view::DiffView>, String>,
     },
+    /// The file was opened on first use: a notice once (a broken file set aside), or why it
+    /// cannot be used.
+    Opened(Result<Option<String>, String>),
 }
 
 /// One request and its answer, with where it was sent.

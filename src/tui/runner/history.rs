@@ -19,6 +19,16 @@ impl Runner {
             }
             return;
         };
+        // The file is opened by its first use (here, or on the recording thread): say how
+        // that went, once.
+        if !self.history_opened {
+            self.history_opened = true;
+            let opening = history.clone();
+            self.blocking(move || {
+                let result = opening.opened().map_err(|e| e.to_string());
+                Action::History(HistoryReply::Opened(result))
+            });
+        }
         match job {
             // Redacting and cutting a large body takes a moment: the history's own thread
             // does it, in the order the answers came.
@@ -77,11 +87,7 @@ fn with_store<T>(
     history: &History,
     work: impl FnOnce(&mut Store) -> Result<T, HistoryError>,
 ) -> Result<T, String> {
-    let mut store = history
-        .store
-        .lock()
-        .map_err(|_| "the history stopped after an error".to_string())?;
-    work(&mut store).map_err(|e| e.to_string())
+    history.with_store(work).map_err(|e| e.to_string())
 }
 
 /// Reads both sides and compares them.
