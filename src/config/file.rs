@@ -35,8 +35,22 @@ pub struct ConfigFile {
     pub path: PathBuf,
     pub(super) doc: DocumentMut,
     pub config: Config,
+    /// The `[keys]` section, if the file has one.
+    pub keys: Option<KeysSection>,
     /// Readable by its owner alone (needed for plain secrets).
     pub private: bool,
+}
+
+/// The `[keys]` section as the file wrote it, read with the rest of the file: the keymap
+/// (`tui::keymap::keymap_from_config`) turns it into bindings, and its problems into lines.
+#[derive(Debug, Clone)]
+pub struct KeysSection {
+    /// What `keys` is (a table, or whatever else the file put there), with spans into `source`.
+    pub item: toml_edit::Item,
+    /// Where the name `keys` is written.
+    pub name_span: Option<std::ops::Range<usize>>,
+    /// The file's text as read, which the spans point into.
+    pub source: String,
 }
 
 impl ConfigFile {
@@ -85,9 +99,16 @@ impl ConfigFile {
                 message,
             }
         };
-        let doc: DocumentMut = text
-            .parse()
+        // Parsed once with its spans: `[keys]` keeps them (for the keymap's line numbers),
+        // the rest becomes the editable document.
+        let spanned = toml_edit::Document::parse(text)
             .map_err(|e: toml_edit::TomlError| located(e.span(), first_line(e.message())))?;
+        let keys = spanned.get("keys").map(|item| KeysSection {
+            item: item.clone(),
+            name_span: spanned.key("keys").and_then(|k| k.span()),
+            source: text.to_string(),
+        });
+        let doc: DocumentMut = spanned.into_mut();
         // from_str keeps the spans a value error needs for its line number.
         let config: Config = toml_edit::de::from_str(text)
             .map_err(|e| located(e.span(), first_line(e.message())))?;
@@ -95,6 +116,7 @@ impl ConfigFile {
             path: path.to_path_buf(),
             doc,
             config,
+            keys,
             private: is_private(path),
         })
     }

@@ -19,8 +19,9 @@ pub struct Config {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
-    /// `[keys]`: key bindings. Read by the keymap (`tui::keymap::keymap_from_config`), which
-    /// reports unknown names and conflicts with their lines and keeps the defaults for them.
+    /// `[keys]`: key bindings, kept with their spans in `ConfigFile::keys` for the keymap
+    /// (`tui::keymap::keymap_from_config`), which reports unknown names and conflicts with
+    /// their lines and keeps the defaults for them.
     #[serde(default)]
     pub keys: Option<serde::de::IgnoredAny>,
     /// `theme = "dark" | "light" | "auto"`: the colours, for a dark or a light terminal

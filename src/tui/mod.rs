@@ -92,7 +92,7 @@ pub fn configure(
     app.config_path = loaded.path;
     app.config = loaded.file;
     if let Some(file) = &app.config {
-        let (keymap, problems) = keymap::keymap_from_config(&file.text(), &file.path);
+        let (keymap, problems) = keymap::keymap_from_config(file);
         app.keymap = keymap;
         if !problems.is_empty() {
             for p in &problems {

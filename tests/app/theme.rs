@@ -322,3 +322,69 @@ fn the_theme_flag_wins_over_the_variable_and_the_file() {
     let bad = Cli::try_parse_from(["younium-tui", "--theme", "blue"]).unwrap_err();
     assert!(bad.to_string().contains("dark, light or auto"), "{bad}");
 }
+
+/// `call` writes its body in the colours `--theme` or the config file's `theme` chooses (the
+/// command line winning), and in none with `NO_COLOR`: the same decision as the UI's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn call_follows_the_theme_of_the_command_line_and_the_config_file() {
+    common::pty::Tui::on_simulator(call_in_each_theme).await;
+}
+
+fn call_in_each_theme(base_url: &str) {
+    use younium_tui::simulator::demo;
+    // The colour of an object key in each theme, as 24-bit escapes.
+    const DARK_KEY: &str = "\x1b[38;2;102;153;204m";
+    const LIGHT_KEY: &str = "\x1b[38;2;166;74;0m";
+    let dir = common::binary::temp_dir("call-theme");
+    let light_file = dir.join("light.toml");
+    std::fs::write(&light_file, "theme = \"light\"\n").unwrap();
+    let light_file = light_file.to_str().unwrap();
+    let call = |extra: &[&str], env: &[(&str, &str)]| -> String {
+        let mut args = vec![
+            "call",
+            "GET",
+            "/Accounts",
+            "--base-url",
+            base_url,
+            "--client-id",
+            demo::CLIENT_ID,
+            "--legal-entity",
+            demo::LEGAL_ENTITIES[0].name,
+        ];
+        args.extend_from_slice(extra);
+        let mut env = env.to_vec();
+        env.push(("YOUNIUM_SECRET", demo::SECRET));
+        let (ok, out) =
+            common::pty::Tui::start(&args, &env).wait_exit(std::time::Duration::from_secs(30));
+        let out = String::from_utf8_lossy(&out).into_owned();
+        assert!(ok, "call {extra:?} failed: {out}");
+        assert!(out.contains("accountNumber"), "the body: {out}");
+        out
+    };
+    let dark = call(&["--theme", "dark"], &[]);
+    assert!(
+        dark.contains(DARK_KEY) && !dark.contains(LIGHT_KEY),
+        "{dark:?}"
+    );
+    let light = call(&["--theme", "light"], &[]);
+    assert!(
+        light.contains(LIGHT_KEY) && !light.contains(DARK_KEY),
+        "{light:?}"
+    );
+    let from_file = call(&[], &[("YOUNIUM_TUI_CONFIG", light_file)]);
+    assert!(
+        from_file.contains(LIGHT_KEY),
+        "the file's theme: {from_file:?}"
+    );
+    let overridden = call(&["--theme", "dark"], &[("YOUNIUM_TUI_CONFIG", light_file)]);
+    assert!(
+        overridden.contains(DARK_KEY),
+        "the command line wins: {overridden:?}"
+    );
+    let plain = call(&["--theme", "light"], &[("NO_COLOR", "1")]);
+    assert!(
+        !plain.contains("\x1b[38;"),
+        "no colour with NO_COLOR: {plain:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

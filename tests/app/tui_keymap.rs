@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyModifiers};
+use younium_tui::config::ConfigFile;
 use younium_tui::tui::app::{App, Focus, Overlay};
 use younium_tui::tui::keymap::keymap_from_config;
 use younium_tui::younium::TokenState;
@@ -24,7 +25,8 @@ fn app() -> App {
     let mut app = common::signed_in_app();
     app.size = (120, 40);
     app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
-    let (keymap, problems) = keymap_from_config(CONFIG, Path::new("config.toml"));
+    let file = ConfigFile::parse(Path::new("config.toml"), CONFIG).unwrap();
+    let (keymap, problems) = keymap_from_config(&file);
     assert_eq!(problems, Vec::new());
     app.keymap = keymap;
     app.focus = Focus::Request;

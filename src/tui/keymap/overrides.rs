@@ -7,6 +7,7 @@ use std::path::Path;
 use toml_edit::{Item, Table, Value};
 
 use super::{Binding, ChordError, Command, KeyChord, Keymap, Scope};
+use crate::config::ConfigFile;
 
 /// A `[keys]` entry that was not used, and where it is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -20,8 +21,6 @@ pub struct KeyProblem {
 /// What was wrong with a `[keys]` entry (or with the file around it).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProblemKind {
-    #[error("not valid TOML ({0}); using the default keys")]
-    NotToml(String),
     #[error("`keys` must be a table (a `[keys]` section), not {0}; using the default keys")]
     KeysNotATable(String),
     #[error("[keys] has no command `{name}`{hint}; the entry is ignored", hint = did_you_mean(*.suggestion))]
@@ -65,39 +64,29 @@ fn did_you_mean(suggestion: Option<Command>) -> String {
 }
 
 /// The keymap a config file asks for: the defaults with its `[keys]` section applied (see
-/// [`Keymap::with_overrides`]). `source` is the file's text, `path` its name for the problems.
-/// A file without `[keys]` gives the defaults and no problems; a file that is not TOML gives
-/// the defaults and one problem (the config loader reports the file's own errors too).
-pub fn keymap_from_config(source: &str, path: &Path) -> (Keymap, Vec<KeyProblem>) {
-    let problem = |line, kind| KeyProblem {
-        path: path.display().to_string(),
-        line,
-        kind,
+/// [`Keymap::with_overrides`]), read from the file as it was parsed. A file without `[keys]`
+/// gives the defaults and no problems.
+pub fn keymap_from_config(file: &ConfigFile) -> (Keymap, Vec<KeyProblem>) {
+    let Some(keys) = &file.keys else {
+        return (Keymap::default(), Vec::new());
     };
-    let document = match toml_edit::Document::parse(source) {
-        Ok(document) => document,
-        Err(e) => {
-            let line = e.span().map_or(1, |span| line_at(source, span.start));
-            let message = e.message().trim().to_string();
-            return (
-                Keymap::default(),
-                vec![problem(line, ProblemKind::NotToml(message))],
-            );
-        }
-    };
-    match document.get("keys") {
-        None => (Keymap::default(), Vec::new()),
-        Some(Item::Table(table)) => Keymap::with_overrides(table, source, path),
-        Some(Item::Value(Value::InlineTable(inline))) => {
+    let (source, path) = (keys.source.as_str(), file.path.as_path());
+    match &keys.item {
+        Item::Table(table) => Keymap::with_overrides(table, source, path),
+        Item::Value(Value::InlineTable(inline)) => {
             Keymap::with_overrides(&inline.clone().into_table(), source, path)
         }
-        Some(other) => {
+        other => {
             let line = other
                 .span()
-                .or_else(|| document.key("keys").and_then(|k| k.span()))
+                .or_else(|| keys.name_span.clone())
                 .map_or(1, |span| line_at(source, span.start));
-            let kind = ProblemKind::KeysNotATable(an(other.type_name()));
-            (Keymap::default(), vec![problem(line, kind)])
+            let problem = KeyProblem {
+                path: path.display().to_string(),
+                line,
+                kind: ProblemKind::KeysNotATable(an(other.type_name())),
+            };
+            (Keymap::default(), vec![problem])
         }
     }
 }

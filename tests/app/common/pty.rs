@@ -165,6 +165,28 @@ impl Tui {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
 
+    /// Waits for the program to end by itself (a headless command): whether it succeeded,
+    /// and everything it wrote.
+    #[allow(dead_code, reason = "the process bench does not run headless commands")]
+    pub fn wait_exit(mut self, timeout: Duration) -> (bool, Vec<u8>) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "did not end within {timeout:?}:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // What it wrote last is still on its way through the pty.
+        std::thread::sleep(Duration::from_millis(200));
+        let out = self.raw.lock().unwrap().clone();
+        (status.success(), out)
+    }
+
     /// Presses q and waits for a clean exit.
     pub fn quit(mut self) -> Vec<u8> {
         self.keys("q");

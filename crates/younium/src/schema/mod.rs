@@ -7,6 +7,7 @@
 //! Following a reference is [`SchemaMap::resolve`]; walking a JSON path is
 //! [`SchemaMap::at_path`]. Recursion is cut after six references.
 
+pub(crate) mod lazy;
 mod skeleton;
 pub mod validate;
 

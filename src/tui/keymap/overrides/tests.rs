@@ -5,6 +5,7 @@ use toml_edit::{Document, DocumentMut};
 
 use super::super::{Command, KeyChord, Keymap, ProblemKind, Scope, keymap_from_config};
 use super::KeyProblem;
+use crate::config::ConfigFile;
 
 /// Applies the `[keys]` of `text`, read both with spans and without (as `ConfigFile` keeps
 /// it); both must give the same keymap and the same problems.
@@ -240,7 +241,7 @@ fn a_config_file_gives_its_keys_section() {
     let path = Path::new("/home/me/.config/younium-tui/config.toml");
     let text = "default_profile = \"sandbox\"\n\n[profiles.sandbox]\nclient_id = \"x\"\n\n\
                 [keys]\nsend = [\"ctrl-enter\"]\nhelp = \"F1\"\nsned = \"x\"\n";
-    let (keys, problems) = keymap_from_config(text, path);
+    let (keys, problems) = keymap_from_text(text, path);
     assert_eq!(names(&keys, Command::Send), ["ctrl-enter"]);
     assert_eq!(names(&keys, Command::Help), ["F1"]);
     assert_eq!(problems.len(), 1, "{problems:#?}");
@@ -250,21 +251,25 @@ fn a_config_file_gives_its_keys_section() {
          (did you mean `send`?); the entry is ignored"
     );
 
-    let (keys, problems) = keymap_from_config("[profiles.a]\nclient_id = \"x\"\n", path);
+    let (keys, problems) = keymap_from_text("[profiles.a]\nclient_id = \"x\"\n", path);
     assert_eq!((keys, problems), (Keymap::default(), Vec::new()));
 
-    let (keys, problems) = keymap_from_config("keys = { quit = \"Q\" }\n", path);
+    let (keys, problems) = keymap_from_text("keys = { quit = \"Q\" }\n", path);
     assert_eq!(problems, Vec::new());
     assert_eq!(names(&keys, Command::Quit), ["Q"]);
 
-    let (keys, problems) = keymap_from_config("\nkeys = 3\n", path);
+    let (keys, problems) = keymap_from_text("\nkeys = 3\n", path);
     assert_eq!(keys, Keymap::default());
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, 2);
     assert!(matches!(problems[0].kind, ProblemKind::KeysNotATable(_)));
 
-    let (keys, problems) = keymap_from_config("[keys]\nsend = [\"F5\"\n", path);
-    assert_eq!(keys, Keymap::default());
-    assert_eq!(problems.len(), 1);
-    assert!(matches!(problems[0].kind, ProblemKind::NotToml(_)));
+    // A file that is not TOML is the config loader's error (with its line): no keymap then.
+    let broken = ConfigFile::parse(path, "[keys]\nsend = [\"F5\"\n").unwrap_err();
+    assert!(broken.to_string().contains("line 2"), "{broken}");
+}
+
+/// The keymap of `text` read as the config file at `path`.
+fn keymap_from_text(text: &str, path: &Path) -> (Keymap, Vec<KeyProblem>) {
+    keymap_from_config(&ConfigFile::parse(path, text).unwrap())
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::request::Method;
+use super::schema::lazy::LazySchemas;
 use super::schema::{Mode, Report, Schema, SchemaMap, skeleton_value, validate, validate_text};
 
 /// The whole catalogue.
@@ -26,60 +27,7 @@ pub struct Catalog {
     /// The component schemas that bodies and answers refer to, by name: see
     /// [`Catalog::schemas`].
     #[serde(default)]
-    schemas: Schemas,
-}
-
-/// The component schemas, parsed when first asked for. The built-in catalogue's are most of its
-/// asset (1.3 MB of memory parsed) and nothing on the first screen reads them: they wait for the
-/// first body, skeleton or schema check.
-#[derive(Default)]
-struct Schemas {
-    map: OnceLock<SchemaMap>,
-    /// Where the map comes from when it is not given (the built-in asset).
-    load: Option<fn() -> SchemaMap>,
-}
-
-impl Schemas {
-    fn get(&self) -> &SchemaMap {
-        self.map
-            .get_or_init(|| self.load.map(|load| load()).unwrap_or_default())
-    }
-}
-
-impl Clone for Schemas {
-    fn clone(&self) -> Self {
-        Schemas {
-            map: OnceLock::from(self.get().clone()),
-            load: None,
-        }
-    }
-}
-
-impl PartialEq for Schemas {
-    fn eq(&self, other: &Self) -> bool {
-        self.get() == other.get()
-    }
-}
-
-impl std::fmt::Debug for Schemas {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.get().fmt(f)
-    }
-}
-
-impl Serialize for Schemas {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.get().serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Schemas {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Schemas {
-            map: OnceLock::from(SchemaMap::deserialize(deserializer)?),
-            load: None,
-        })
-    }
+    schemas: LazySchemas,
 }
 
 impl Catalog {
@@ -88,10 +36,7 @@ impl Catalog {
         Catalog {
             source,
             operations,
-            schemas: Schemas {
-                map: OnceLock::from(schemas),
-                load: None,
-            },
+            schemas: LazySchemas::given(schemas),
         }
     }
 
@@ -103,7 +48,7 @@ impl Catalog {
 }
 
 /// The built-in asset's text.
-const ASSET: &str = include_str!("../../../assets/endpoints.json");
+const ASSET: &str = include_str!("../../../../assets/endpoints.json");
 
 /// One operation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -210,14 +155,11 @@ fn built_in() -> Catalog {
     Catalog {
         source: head.source,
         operations,
-        schemas: Schemas {
-            map: OnceLock::new(),
-            load: Some(|| {
-                let tail: Result<Tail, _> = serde_json::from_str(ASSET);
-                tail.expect("the schemas of assets/endpoints.json always parse")
-                    .schemas
-            }),
-        },
+        schemas: LazySchemas::deferred(|| {
+            let tail: Result<Tail, _> = serde_json::from_str(ASSET);
+            tail.expect("the schemas of assets/endpoints.json always parse")
+                .schemas
+        }),
     }
 }
 
@@ -536,160 +478,4 @@ impl Operation {
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn the_schemas_wait_for_their_first_use() {
-        let catalog = super::built_in();
-        assert!(
-            catalog.schemas.map.get().is_none(),
-            "not parsed with the operations"
-        );
-        assert!(
-            catalog.operations.len() > 159,
-            "the spec's and the v3 group"
-        );
-        assert!(catalog.schemas().0.contains_key("InvoiceResponse"));
-        assert_eq!(catalog.schemas(), super::catalog().schemas());
-    }
-
-    use super::*;
-
-    #[test]
-    fn asset_loads_and_searches() {
-        let cat = catalog();
-        assert!(cat.operations.len() >= 150, "{}", cat.operations.len());
-        let invoices: Vec<_> = cat.search("invoice").collect();
-        assert!(
-            invoices
-                .iter()
-                .any(|o| o.path == "/Invoices" && o.method == Method::Get)
-        );
-        assert!(cat.search("GET users").all(|o| o.method == Method::Get));
-        assert_eq!(cat.search("no-such-thing").count(), 0);
-    }
-
-    #[test]
-    fn a_bare_array_of_a_paged_lists_records_is_read_against_its_data() {
-        let cat = catalog();
-        let accounts = cat.find(Method::Get, "/Accounts").unwrap();
-        let describe = |s: Option<&Schema>| cat.schemas().describe(s.unwrap());
-        assert_eq!(
-            describe(accounts.answer_schema(false)),
-            "AccountResponseListPagedResponse"
-        );
-        assert_eq!(
-            describe(accounts.answer_schema(true)),
-            "array of AccountResponse, nullable"
-        );
-        let records = serde_json::json!([{"id": "a", "accountType": "Customer"}]);
-        assert!(accounts.validate_response(&records).unwrap().is_clean());
-        let wrong = serde_json::json!([{"accountType": "Buyer"}]);
-        let report = accounts.validate_response(&wrong).unwrap();
-        assert_eq!(report.problems[0].path, "[0].accountType");
-        // A single record's answer is read as it is.
-        let one = cat.find(Method::Get, "/Accounts/x").unwrap();
-        assert_eq!(describe(one.answer_schema(true)), "AccountResponse");
-    }
-
-    #[test]
-    fn permissions_and_paging_come_from_the_spec() {
-        let cat = catalog();
-        let users = cat.find(Method::Get, "/Users").unwrap();
-        assert_eq!(users.permission.as_deref(), Some("User View"));
-        assert!(users.is_paged());
-        let account = cat.find(Method::Get, "/accounts/123").unwrap();
-        assert_eq!(account.path, "/Accounts/{id}");
-        assert_eq!(account.permission.as_deref(), Some("Account View"));
-        assert_eq!(account.path_params[0].name, "id");
-    }
-
-    #[test]
-    fn the_v3_group_comes_after_the_spec_and_is_marked_guessed() {
-        let cat = catalog();
-        assert_eq!(cat.tags().last(), Some(&V3_TAG));
-        let v3: Vec<&Operation> = cat.search("v3").collect();
-        assert!(v3.len() >= 8, "{}", v3.len());
-        assert!(
-            v3.iter()
-                .all(|op| op.is_partly_guessed() && op.is_cursor_paged())
-        );
-        let invoices = cat.find(Method::Get, "/v3/invoices").unwrap();
-        assert_eq!(invoices.permission.as_deref(), Some("Invoice View"));
-        let lines = cat
-            .find(Method::Get, "/V3/Invoices/abc/invoice-lines")
-            .unwrap();
-        assert_eq!(lines.path, "/v3/invoices/{id}/invoice-lines");
-        // The 2.1 endpoints keep their own entries.
-        let milestones = cat.find(Method::Get, "/Subscriptions/abc/milestones");
-        assert!(milestones.is_none_or(|op| !op.is_partly_guessed()));
-        assert!(
-            !cat.find(Method::Get, "/Invoices")
-                .unwrap()
-                .is_partly_guessed()
-        );
-    }
-
-    #[test]
-    fn literal_segments_win_over_placeholders() {
-        let cat = catalog();
-        let op = cat.find(Method::Post, "/Invoices/paid").unwrap();
-        assert_eq!(op.path, "/Invoices/paid");
-    }
-
-    #[test]
-    fn skeletons() {
-        let cat = catalog();
-        let post = cat.find(Method::Post, "/Accounts").unwrap();
-        let template: Value = serde_json::from_str(&post.skeleton().unwrap()).unwrap();
-        assert!(template.is_object());
-        assert!(
-            cat.find(Method::Get, "/Accounts")
-                .unwrap()
-                .skeleton()
-                .is_none()
-        );
-    }
-}
-#[cfg(test)]
-mod skeleton_tests {
-    use crate::schema::Severity;
-
-    /// The skeleton of every write body passes the spec's own check, but for the values only
-    /// the user can give, which are listed as to fill in (never as errors).
-    #[test]
-    fn every_skeleton_passes_its_own_check_but_for_what_is_to_fill_in() {
-        let cat = super::catalog();
-        let mut to_fill = 0;
-        for op in &cat.operations {
-            let Some(skeleton) = op.skeleton() else {
-                continue;
-            };
-            let Some(report) = op.validate_body(&skeleton) else {
-                continue;
-            };
-            let label = format!("{} {}", op.method, op.path);
-            assert_eq!(report.errors, 0, "{label}: {:?}", report.problems);
-            assert!(
-                report
-                    .problems
-                    .iter()
-                    .all(|p| p.severity != Severity::Error),
-                "{label}"
-            );
-            to_fill += report.to_fill;
-        }
-        assert!(
-            to_fill >= 10,
-            "the blanks of the spec's bodies are listed: {to_fill}"
-        );
-        let accounts = cat.find(crate::Method::Post, "/Accounts").unwrap();
-        let report = accounts
-            .validate_body(&accounts.skeleton().unwrap())
-            .unwrap();
-        assert_eq!(report.summary(), "1 to fill in");
-        assert_eq!(
-            report.problems[0].text(),
-            "line 2  .name: to fill in: text, at least 1 character"
-        );
-    }
-}
+mod tests;
