@@ -44,7 +44,7 @@ fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
         doc: Arc::new(doc),
         page: None,
     });
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     app.size = (110, 30);
     press(&mut app, KeyCode::Char('Z'));
     app

@@ -866,7 +866,7 @@ fn app_on(bench: &Bench) -> App {
         })
         .collect();
     app.token.state = TokenState::Valid(bench.token.clone());
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     app
 }
 

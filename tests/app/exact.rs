@@ -221,15 +221,14 @@ async fn save(live: &mut Live, path: &str, downs: usize, file: &Path) -> String 
     live.app
         .request
         .load_request(&ApiRequest::new(Method::Get, path));
-    live.app.focus = Focus::Request;
+    live.focus(Focus::Request);
     live.press(KeyCode::F(5));
     live.until(
         "the answer",
         |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
     )
     .await;
-    live.app.focus = Focus::Response;
-    live.app.status = None;
+    live.focus(Focus::Response);
     live.press(KeyCode::Char('w'));
     if matches!(live.app.overlay, Some(Overlay::SaveAs { .. })) {
         for _ in 0..downs {

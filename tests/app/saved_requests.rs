@@ -115,7 +115,7 @@ fn run_save(app: &mut App, effects: Vec<Effect>) -> Vec<Effect> {
 fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     let mut app = common::signed_in_app();
     app.config_path = Some("/nowhere/config.toml".into());
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     assert!(ctrl(&mut app, 's').is_empty());
     let Some(Overlay::SaveRequest(input)) = &app.overlay else {
         panic!("the name box should be open: {:?}", app.overlay)
@@ -164,7 +164,7 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
         .unwrap()
         .clone();
     app.request.load(&op);
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     let Some(Effect::SaveRequest { request, .. }) = effects.first() else {
@@ -197,7 +197,7 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     let path = temp_config("answer", CONFIG);
     let mut app = app_from(&path, Some("sandbox"));
     assert!(app.catalog.saved().is_empty());
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     app.request.load_request(&new_account());
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
@@ -234,8 +234,8 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     assert_eq!(app.catalog.saved().len(), 1);
 
     // d on it asks first, and yes deletes it from the file.
-    app.overlay = None;
-    app.focus = Focus::Catalog;
+    assert!(app.overlay.is_none());
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Home);
     assert!(app.catalog.selected_saved().is_some());
     press(&mut app, KeyCode::Char('d'));
@@ -271,7 +271,7 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
     {
         let mut app = app_from(&path, None);
         assert_eq!(app.profile.as_deref(), Some("sandbox"));
-        app.focus = Focus::Request;
+        crate::common::keys::focus(&mut app, Focus::Request);
         app.request.load_request(&new_account());
         ctrl(&mut app, 's');
         ctrl(&mut app, 'u');
@@ -294,7 +294,7 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
 
     // A new app from the same file, as at the next start.
     let mut app = app_from(&path, None);
-    app.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "acme nordic");
     press(&mut app, KeyCode::Enter);
@@ -384,7 +384,7 @@ fn the_saved_group_is_filtered_with_the_operations() {
             .map(|e| e.request.name.as_str()),
         Some("Open invoices")
     );
-    app.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "post");
     let with_post = app.catalog.match_count();
@@ -423,7 +423,7 @@ fn snapshot_catalog_with_the_saved_group() {
 fn snapshot_the_name_box() {
     let mut app = app_with_saved();
     app.size = (100, 30);
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     ctrl(&mut app, 's');
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal.draw(|f| view::draw(&mut app, f)).unwrap();
@@ -433,14 +433,14 @@ fn snapshot_the_name_box() {
 #[test]
 fn ctrl_s_is_not_taken_from_the_body_editor_or_a_field() {
     let mut app = app_with_saved();
-    app.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     // While the filter is typed into, Ctrl-S does not open the box.
     ctrl(&mut app, 's');
     assert!(app.overlay.is_none());
     press(&mut app, KeyCode::Esc);
     // Nor while the body is edited: the editor keeps its Ctrl keys.
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     app.request.load_request(&new_account());
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('e'));

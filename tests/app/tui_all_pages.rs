@@ -86,7 +86,7 @@ fn merged(pages: u64, finish: Finish) -> Merged {
 #[test]
 fn a_starts_only_on_a_paged_list() {
     let mut app = common::signed_in_app();
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     assert!(press(&mut app, KeyCode::Char('A')).is_empty());
     assert!(
         app.status
@@ -232,7 +232,7 @@ fn a_send_while_it_runs_asks_first_and_yes_stops_it() {
         id,
         progress: progress(5, None),
     });
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     let effects = press(&mut app, KeyCode::F(5));
     assert!(effects.is_empty(), "{effects:?}");
     let Some(Overlay::Confirm(c)) = &app.overlay else {
@@ -302,10 +302,12 @@ fn the_page_cap_asks_before_going_past_it() {
     assert!(app.overlay.is_none());
 
     // Another question is open: the run waits, the bar says so, `A` asks.
-    app.overlay = Some(Overlay::Help { scroll: 0 });
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
     app.update(Action::AllPagesCap { id, cap });
     assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
-    app.overlay = None;
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
     assert!(render(&mut app).contains("waiting at the 10,000-page cap"));
     press(&mut app, KeyCode::Char('A'));
     assert!(
@@ -313,7 +315,8 @@ fn the_page_cap_asks_before_going_past_it() {
         "{:?}",
         app.overlay
     );
-    app.overlay = None;
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
 
     let full = Finish::Sink(younium_tui::younium::all_pages::SinkStop::Full {
         limit: ByteSize::mib(512),

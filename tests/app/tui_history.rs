@@ -83,7 +83,7 @@ impl Rig {
     /// Sends `request` from the builder and waits for its answer to be shown and recorded.
     async fn send(&mut self, request: &ApiRequest) -> u16 {
         self.app.request.load_request(request);
-        self.app.focus = Focus::Request;
+        self.focus(Focus::Request);
         self.press(KeyCode::F(5));
         self.until(
             "the answer",
@@ -253,7 +253,7 @@ async fn the_same_call_in_two_legal_entities_differs_in_its_values() {
     assert_eq!(rig.send(&request).await, 200);
     rig.set_legal_entity(demo::LEGAL_ENTITIES[1].name);
     assert_eq!(rig.send(&request).await, 200);
-    rig.app.focus = Focus::Response;
+    rig.focus(Focus::Response);
     rig.press(KeyCode::Char('='));
     let changed = rig.compared().await;
     assert!(
@@ -288,7 +288,7 @@ async fn an_account_before_and_after_a_patch_differs_in_the_patched_field() {
     patch.body = Some(r#"{"name": "Renamed by the test AB"}"#.into());
     assert_eq!(rig.send(&patch).await, 200);
     assert_eq!(rig.send(&get(&path, &[])).await, 200);
-    rig.app.focus = Focus::Response;
+    rig.focus(Focus::Response);
     rig.press(KeyCode::Char('='));
     let changed = rig.compared().await;
     let name = changed

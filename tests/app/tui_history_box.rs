@@ -184,7 +184,7 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
         "nothing on screen: nothing to compare"
     );
     app.request.template = "/Accounts".into();
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     press(&mut app, KeyCode::F(5));
     let id = match &app.response.state {
         younium_tui::tui::panes::response::ResponseState::Sending { id, .. } => *id,
@@ -197,7 +197,7 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
             .any(|e| matches!(e, Effect::History(HistoryJob::Record(_)))),
         "the answer is recorded: {effects:?}"
     );
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     let effects = press(&mut app, KeyCode::Char('='));
     match effects.as_slice() {
         [Effect::History(HistoryJob::Compare { old, new, .. })] => {

@@ -29,7 +29,7 @@ fn app() -> App {
     let (keymap, problems) = keymap_from_config(&file);
     assert_eq!(problems, Vec::new());
     app.keymap = keymap;
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     app
 }
 

@@ -125,7 +125,7 @@ fn the_request_as_sent_stays_with_its_response_and_pages_from_it() {
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
     let page = younium_tui::younium::paging::PageInfo::probe(&body);
     app.update(Action::Indexed { id, doc, page });
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     let (next_id, next, _) = sent(&press(&mut app, KeyCode::Char('>')));
     assert_eq!(next.path, "/Accounts", "the page of the path that was sent");
     assert!(

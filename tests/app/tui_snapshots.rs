@@ -135,7 +135,7 @@ fn show(app: &mut App, response: ApiResponse, request: ApiRequest) {
         empty_list,
         notes: vec![],
     });
-    app.focus = Focus::Response;
+    crate::common::keys::focus(app, Focus::Response);
 }
 
 fn accounts_page() -> String {

@@ -93,7 +93,7 @@ fn demo_failure_is_shown_on_the_welcome_screen() {
 #[test]
 fn catalogue_to_send_to_response() {
     let mut app = app_with_credentials();
-    app.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "get accounts");
     press(&mut app, KeyCode::Enter); // keeps the filter; the best match is selected
@@ -149,7 +149,7 @@ fn stale_responses_are_ignored() {
 fn escape_cancels_the_request_in_flight() {
     let mut app = app_with_credentials();
     press(&mut app, KeyCode::F(5));
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     let effects = press(&mut app, KeyCode::Esc);
     assert!(matches!(effects[..], [Effect::Cancel]));
     assert!(matches!(app.response.state, ResponseState::Failed { .. }));
@@ -212,7 +212,7 @@ fn quitting_asks_when_work_would_be_lost() {
 #[test]
 fn changing_credentials_reconnects_but_legal_entity_does_not() {
     let mut app = app_with_credentials();
-    app.focus = Focus::Connection;
+    crate::common::keys::focus(&mut app, Focus::Connection);
     // Cursor starts on the client ID.
     press(&mut app, KeyCode::Enter);
     typed(&mut app, "2");
@@ -259,7 +259,7 @@ fn next_page_resends_with_the_page_number() {
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
     let page = younium_tui::younium::paging::PageInfo::probe(&body);
     app.update(Action::Indexed { id, doc, page });
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     let effects = press(&mut app, KeyCode::Char('>'));
     let Some(Effect::Send { request, .. }) =
         effects.iter().find(|e| matches!(e, Effect::Send { .. }))
@@ -484,7 +484,7 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
         attempts: 1,
     };
     let mut app = app_with_credentials();
-    app.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     app.update(Action::Token(rejected()));
     assert_eq!(app.focus, Focus::Connection);
     assert_eq!(app.connection.selected, Field::Secret);
@@ -505,7 +505,7 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
 
     // Someone typing elsewhere keeps the keyboard.
     let mut app = app_with_credentials();
-    app.focus = Focus::Request;
+    crate::common::keys::focus(&mut app, Focus::Request);
     press(&mut app, KeyCode::Enter);
     assert!(app.request.is_editing());
     app.update(Action::Token(rejected()));

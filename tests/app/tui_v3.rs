@@ -32,7 +32,7 @@ fn answer(app: &mut App, id: u64, body: &str) {
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
     let page = PageInfo::probe(&body);
     app.update(Action::Indexed { id, doc, page });
-    app.focus = Focus::Response;
+    crate::common::keys::focus(app, Focus::Response);
 }
 
 /// A signed-in app that sent `GET /v3/Invoices?pageSize=2` and shows `first` as its answer.
@@ -126,7 +126,7 @@ fn a_next_page_link_to_another_origin_is_refused() {
 fn the_catalogue_has_a_v3_group_marked_partly_guessed() {
     let mut app = common::signed_in_app();
     app.size = (120, 40);
-    app.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "v3");
     press(&mut app, KeyCode::Enter);

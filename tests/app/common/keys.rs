@@ -2,7 +2,7 @@
 //! with SHIFT.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use younium_tui::tui::app::{Action, App, Effect};
+use younium_tui::tui::app::{Action, App, Effect, Focus};
 
 /// The press of `code` (SHIFT with a capital letter).
 pub fn key(code: KeyCode) -> Action {
@@ -40,4 +40,22 @@ pub fn typed(app: &mut App, text: &str) -> Vec<Effect> {
         last = press(app, KeyCode::Char(c));
     }
     last
+}
+
+/// The key that moves the focus to `pane` (`1`–`5`).
+pub fn focus_key(pane: Focus) -> KeyCode {
+    KeyCode::Char(match pane {
+        Focus::Connection => '1',
+        Focus::Token => '2',
+        Focus::Catalog => '3',
+        Focus::Request => '4',
+        Focus::Response => '5',
+    })
+}
+
+/// Moves the focus to `pane` with its key, as the user does; the effects.
+pub fn focus(app: &mut App, pane: Focus) -> Vec<Effect> {
+    let effects = press(app, focus_key(pane));
+    assert_eq!(app.focus, pane, "its key focuses {pane:?}");
+    effects
 }

@@ -57,6 +57,12 @@ impl Live {
         self.apply(chord(code, modifiers));
     }
 
+    /// Moves the focus to `pane` with its key.
+    pub fn focus(&mut self, pane: younium_tui::tui::app::Focus) {
+        self.press(super::keys::focus_key(pane));
+        assert_eq!(self.app.focus, pane, "its key focuses {pane:?}");
+    }
+
     /// Types `text`.
     pub fn typed(&mut self, text: &str) {
         for c in text.chars() {

@@ -34,7 +34,7 @@ pub fn app_showing(body: &str) -> App {
         doc,
         page: None,
     });
-    app.focus = Focus::Response;
+    crate::common::keys::focus(&mut app, Focus::Response);
     app.response.viewport = 20;
     app
 }
