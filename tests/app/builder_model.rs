@@ -865,7 +865,9 @@ fn app_on(bench: &Bench) -> App {
             roles: vec![],
         })
         .collect();
-    app.token.state = TokenState::Valid(bench.token.clone());
+    app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
+        bench.token.clone(),
+    )));
     crate::common::keys::focus(&mut app, Focus::Request);
     app
 }

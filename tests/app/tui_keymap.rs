@@ -24,7 +24,9 @@ const CONFIG: &str = "[profiles.sandbox]\nclient_id = \"id\"\n\n\
 fn app() -> App {
     let mut app = common::signed_in_app();
     app.size = (120, 40);
-    app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
+    app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
+        Arc::new(token(fixed_now().as_second() - 10, 3600)),
+    )));
     let file = ConfigFile::parse(Path::new("config.toml"), CONFIG).unwrap();
     let (keymap, problems) = keymap_from_config(&file);
     assert_eq!(problems, Vec::new());
@@ -57,7 +59,7 @@ fn a_rebound_send_key_sends_and_the_old_ones_do_not() {
 fn a_rebound_send_key_sends_from_the_body_editor() {
     let mut app = app();
     let none = KeyModifiers::NONE;
-    app.request.method = younium_tui::younium::Method::Post;
+    crate::common::keys::choose_method(&mut app, younium_tui::younium::Method::Post);
     press_with(&mut app, KeyCode::Char(']'), none);
     press_with(&mut app, KeyCode::Char(']'), none);
     press_with(&mut app, KeyCode::Char('j'), none);

@@ -56,7 +56,7 @@ fn check_of(effects: &[Effect]) -> Option<SchemaCheck> {
 
 fn accounts_app() -> App {
     let mut app = common::signed_in_app();
-    app.request.template = "/Accounts".into();
+    crate::common::keys::type_path(&mut app, "/Accounts");
     app
 }
 

@@ -58,8 +58,8 @@ fn confirm_title(app: &App) -> &str {
 fn the_diagnosis_fix_on_a_production_write_asks_and_y_sends() {
     let mut app = app();
     app.connection.environment = Environment::Production;
-    app.request.method = Method::Delete;
-    app.request.template = "/Usage/42".into();
+    crate::common::keys::choose_method(&mut app, Method::Delete);
+    crate::common::keys::type_path(&mut app, "/Usage/42");
     press(&mut app, KeyCode::F(5));
     assert_eq!(confirm_title(&app), "Write to PRODUCTION");
     let (id, ..) = sent(&press(&mut app, KeyCode::Char('y')));
@@ -109,10 +109,10 @@ fn the_diagnosis_fix_on_a_production_write_asks_and_y_sends() {
 #[test]
 fn the_request_as_sent_stays_with_its_response_and_pages_from_it() {
     let mut app = app();
-    app.request.template = "/Accounts".into();
+    crate::common::keys::type_path(&mut app, "/Accounts");
     let (id, ..) = sent(&press(&mut app, KeyCode::F(5)));
     // Edited while the request is in flight.
-    app.request.template = "/Invoices/{id}".into();
+    crate::common::keys::type_path(&mut app, "/Invoices/{id}");
     answer(
         &mut app,
         id,
@@ -154,8 +154,8 @@ fn the_request_as_sent_stays_with_its_response_and_pages_from_it() {
 #[test]
 fn a_confirmed_send_is_the_request_asked_about() {
     let mut app = app();
-    app.request.method = Method::Post;
-    app.request.template = "/Accounts".into();
+    crate::common::keys::choose_method(&mut app, Method::Post);
+    crate::common::keys::type_path(&mut app, "/Accounts");
     app.request.set_body("{\"name\": }".into());
     press(&mut app, KeyCode::F(5));
     let Some(Overlay::Confirm(c)) = &app.overlay else {
@@ -165,8 +165,10 @@ fn a_confirmed_send_is_the_request_asked_about() {
         panic!()
     };
     let asked = (**request).clone();
-    // Edited behind the question (e.g. a paste): yes still sends what was asked about.
-    app.request.template = "/Invoices".into();
+    // A paste while the question is open edits nothing behind it: yes sends what was asked
+    // about.
+    app.update(Action::Paste("/Invoices".into()));
+    assert_eq!(app.request.template, "/Accounts");
     let (_, sent_request, _) = sent(&press(&mut app, KeyCode::Char('y')));
     assert_eq!(sent_request, asked);
 }
@@ -177,8 +179,8 @@ fn a_confirmed_send_is_the_request_asked_about() {
 fn update_is_deterministic_with_a_seeded_id_source() {
     let run = || {
         let mut app = app();
-        app.request.method = Method::Post;
-        app.request.template = "/Accounts".into();
+        crate::common::keys::choose_method(&mut app, Method::Post);
+        crate::common::keys::type_path(&mut app, "/Accounts");
         app.request.set_body("{\"name\": \"A\"}".into());
         let (_, request, _) = sent(&press(&mut app, KeyCode::F(5)));
         (request.idempotency_key.clone().unwrap(), app.now)

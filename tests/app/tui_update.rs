@@ -158,7 +158,7 @@ fn escape_cancels_the_request_in_flight() {
 #[test]
 fn invalid_json_asks_before_sending() {
     let mut app = app_with_credentials();
-    app.request.method = Method::Post;
+    crate::common::keys::choose_method(&mut app, Method::Post);
     app.request.set_body("{\"a\": }".into());
     let effects = press(&mut app, KeyCode::F(5));
     assert!(effects.is_empty());
@@ -179,8 +179,8 @@ fn production_writes_ask_and_name_the_target() {
     let mut app = app_with_credentials();
     app.connection.environment = Environment::Production;
     app.connection.legal_entity = Some("Acme AB".into());
-    app.request.method = Method::Delete;
-    app.request.template = "/Usage/42".into();
+    crate::common::keys::choose_method(&mut app, Method::Delete);
+    crate::common::keys::type_path(&mut app, "/Usage/42");
     assert!(press(&mut app, KeyCode::F(5)).is_empty());
     let Some(Overlay::Confirm(c)) = &app.overlay else {
         panic!()
@@ -191,7 +191,7 @@ fn production_writes_ask_and_name_the_target() {
     let effects = press(&mut app, KeyCode::Char('y'));
     sent_id(&effects);
     // GETs are not asked about.
-    app.request.method = Method::Get;
+    crate::common::keys::choose_method(&mut app, Method::Get);
     sent_id(&press(&mut app, KeyCode::F(5)));
 }
 
@@ -237,7 +237,7 @@ fn only_key_presses_count() {
 fn ticks_only_matter_while_something_counts_down() {
     let mut app = app_with_credentials();
     assert!(app.needs_tick());
-    app.token.state = TokenState::Missing;
+    app.update(younium_tui::tui::app::Action::Token(TokenState::Missing));
     assert!(!app.needs_tick());
     assert!(!app.update(Action::Tick(fixed_now())).0);
 }
@@ -453,7 +453,7 @@ fn escape_cancels_a_running_diagnosis() {
 #[test]
 fn a_post_sent_again_keeps_its_idempotency_key_until_it_changes() {
     let mut app = app_with_credentials();
-    app.request.method = Method::Post;
+    crate::common::keys::choose_method(&mut app, Method::Post);
     app.request.set_body("{\"name\": \"Acme\"}".into());
     let key_of =
         |effects: &[Effect]| match effects.iter().find(|e| matches!(e, Effect::Send { .. })) {

@@ -28,7 +28,9 @@ pub fn signed_in_app() -> App {
         fixed_now(),
     );
     app.ids = IdSource::seeded(7);
-    app.token.state = TokenState::Valid(Arc::new(token(fixed_now().as_second() - 10, 3600)));
+    app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
+        Arc::new(token(fixed_now().as_second() - 10, 3600)),
+    )));
     app
 }
 

@@ -59,3 +59,29 @@ pub fn focus(app: &mut App, pane: Focus) -> Vec<Effect> {
     assert_eq!(app.focus, pane, "its key focuses {pane:?}");
     effects
 }
+
+/// Cycles the builder's method with `m`, as the user does, until it is `method`.
+pub fn choose_method(app: &mut App, method: younium_tui::younium::Method) {
+    focus(app, Focus::Request);
+    for _ in 0..8 {
+        if app.request.method == method {
+            return;
+        }
+        press(app, KeyCode::Char('m'));
+    }
+    panic!("m never chose {method:?}");
+}
+
+/// Types `path` over the builder's path, as the user does: its line (the top row), Enter,
+/// Ctrl-U to clear it, the new path, Enter.
+pub fn type_path(app: &mut App, path: &str) {
+    focus(app, Focus::Request);
+    for _ in 0..64 {
+        press(app, KeyCode::Up);
+    }
+    press(app, KeyCode::Enter);
+    ctrl(app, 'u');
+    typed(app, path);
+    press(app, KeyCode::Enter);
+    assert_eq!(app.request.template, path, "the path as typed");
+}
