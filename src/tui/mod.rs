@@ -89,24 +89,10 @@ pub fn configure(
     settings: &Settings,
     first: &mut Vec<Effect>,
 ) {
-    app.config_path = loaded.path;
-    app.config = loaded.file;
-    if let Some(file) = &app.config {
-        let (keymap, problems) = keymap::keymap_from_config(file);
-        app.keymap = keymap;
-        if !problems.is_empty() {
-            for p in &problems {
-                tracing::warn!(%p, "key binding ignored");
-            }
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            app.status = Some(format!("key bindings kept as default: {}", list.join("; ")));
-        }
-    }
+    app.use_config(loaded);
     app.use_settings(settings, first);
     if let Some(error) = &settings.config_warning {
-        app.config_error = Some(error.to_string());
-        app.connection.error = Some(format!("config ignored: {error}"));
-        app.welcome_error = Some(format!("The config file was not used: {error}"));
+        app.config_unusable(error);
     }
     let has_credentials = !app.connection.client_id.is_empty()
         || app.connection.secret.is_some()

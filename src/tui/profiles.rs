@@ -103,6 +103,32 @@ impl App {
         }
     }
 
+    /// Takes the config file as loaded: where it is (saved requests and profiles go there),
+    /// what it holds, and the keymap its `[keys]` asks for.
+    pub fn use_config(&mut self, loaded: Loaded) {
+        self.config_path = loaded.path;
+        self.config = loaded.file;
+        if let Some(file) = &self.config {
+            let (keymap, problems) = super::keymap::keymap_from_config(file);
+            self.keymap = keymap;
+            if !problems.is_empty() {
+                for p in &problems {
+                    tracing::warn!(%p, "key binding ignored");
+                }
+                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                self.status = Some(format!("key bindings kept as default: {}", list.join("; ")));
+            }
+        }
+    }
+
+    /// What keeps the config file from being used (the loader's error, or the profile's):
+    /// nothing is saved into it, and the Connection pane and the welcome screen say why.
+    pub fn config_unusable(&mut self, error: &crate::config::ConfigError) {
+        self.config_error = Some(error.to_string());
+        self.connection.error = Some(format!("config ignored: {error}"));
+        self.welcome_error = Some(format!("The config file was not used: {error}"));
+    }
+
     /// Shows resolved settings in the connection and token panes and, for a profile, starts
     /// getting its secret: from `YOUNIUM_SECRET`, from its source (read off the UI thread), or
     /// typed. Connecting with a secret already at hand is left to the caller.

@@ -45,7 +45,7 @@ fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
         page: None,
     });
     crate::common::keys::focus(&mut app, Focus::Response);
-    app.size = (110, 30);
+    app.update(younium_tui::tui::app::Action::Resize(110, 30));
     press(&mut app, KeyCode::Char('Z'));
     app
 }

@@ -853,7 +853,7 @@ fn token_for(base: &str) -> Token {
 
 fn app_on(bench: &Bench) -> App {
     let mut app = common::signed_in_app();
-    app.size = (140, 44);
+    app.update(younium_tui::tui::app::Action::Resize(140, 44));
     app.connection.environment = Environment::Custom(bench.base.clone());
     app.connection.custom_url = bench.base.clone();
     app.connection.legal_entity = Some(ENTITIES[0].into());

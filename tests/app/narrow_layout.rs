@@ -31,7 +31,7 @@ fn app(size: (u16, u16)) -> App {
     })
     .to_string();
     let mut app = app_showing(&body);
-    app.connection.legal_entity = Some(ENTITY.into());
+    crate::common::keys::type_legal_entity(&mut app, ENTITY);
     app.update(Action::Resize(size.0, size.1));
     app
 }

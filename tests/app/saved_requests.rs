@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::{Block, Borders};
 use younium_tui::cli::Cli;
-use younium_tui::config::ConfigFile;
+use younium_tui::config::{self, ConfigFile};
 use younium_tui::tui::app::{Action, App, Effect, Focus, OnYes, Overlay};
 use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::saved_requests;
@@ -114,7 +114,10 @@ fn run_save(app: &mut App, effects: Vec<Effect>) -> Vec<Effect> {
 #[test]
 fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     let mut app = common::signed_in_app();
-    app.config_path = Some("/nowhere/config.toml".into());
+    app.use_config(config::Loaded {
+        path: Some("/nowhere/config.toml".into()),
+        ..Default::default()
+    });
     crate::common::keys::focus(&mut app, Focus::Request);
     assert!(ctrl(&mut app, 's').is_empty());
     let Some(Overlay::SaveRequest(input)) = &app.overlay else {
@@ -158,7 +161,10 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
 #[test]
 fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
     let mut app = common::signed_in_app();
-    app.config_path = Some("/nowhere/config.toml".into());
+    app.use_config(config::Loaded {
+        path: Some("/nowhere/config.toml".into()),
+        ..Default::default()
+    });
     let op = younium_tui::younium::catalog::catalog()
         .find(Method::Get, "/Accounts/x")
         .unwrap()
@@ -181,8 +187,16 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
 #[test]
 fn a_file_with_an_error_is_not_saved_into() {
     let mut app = common::signed_in_app();
-    app.config_path = Some("/cfg/config.toml".into());
-    app.config_error = Some("/cfg/config.toml, line 3, column 1: invalid key".into());
+    app.use_config(config::Loaded {
+        path: Some("/cfg/config.toml".into()),
+        ..Default::default()
+    });
+    app.config_unusable(&config::ConfigError::Invalid {
+        path: "/cfg/config.toml".into(),
+        line: 3,
+        column: 1,
+        message: "invalid key".into(),
+    });
     assert!(ctrl(&mut app, 's').is_empty());
     assert!(app.overlay.is_none());
     let status = app.status.clone().unwrap();
@@ -341,7 +355,10 @@ fn a_missing_config_file_is_created_where_the_app_looks_for_it() {
     let path = temp_config("create", "");
     std::fs::remove_file(&path).unwrap();
     let mut app = common::signed_in_app();
-    app.config_path = Some(path.clone());
+    app.use_config(config::Loaded {
+        path: Some(path.clone()),
+        ..Default::default()
+    });
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     run_save(&mut app, effects);
@@ -366,8 +383,7 @@ fn app_with_saved() -> App {
     let file =
         ConfigFile::parse(Path::new("/home/me/.config/younium-tui/config.toml"), &text).unwrap();
     let mut app = common::signed_in_app();
-    app.config_path = Some(file.path.clone());
-    app.config = Some(file);
+    app.use_config(file.into());
     app.profile = Some("sandbox".into());
     app.refresh_saved_requests();
     app
@@ -422,7 +438,7 @@ fn snapshot_catalog_with_the_saved_group() {
 #[test]
 fn snapshot_the_name_box() {
     let mut app = app_with_saved();
-    app.size = (100, 30);
+    app.update(younium_tui::tui::app::Action::Resize(100, 30));
     crate::common::keys::focus(&mut app, Focus::Request);
     ctrl(&mut app, 's');
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();

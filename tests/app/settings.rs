@@ -15,7 +15,7 @@ use younium_tui::cli::ConnectionArgs;
 use younium_tui::config::{ConfigFile, Loaded};
 use younium_tui::settings::{self, EnvVars, Inputs};
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-use younium_tui::tui::app::{App, Effect, Screen};
+use younium_tui::tui::app::{App, Effect};
 use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::Environment;
@@ -204,12 +204,14 @@ fn switching_profile_reconfigures_the_client_and_the_token_manager() {
         TimeZone::UTC,
         jiff::Timestamp::now(),
     );
-    app.config = Some(file);
+    app.use_config(file.into());
     let mut first = Vec::new();
     app.use_settings(&start, &mut first);
-    app.screen = Screen::Main;
     assert_eq!(app.token.options.renew_margin, Duration::from_secs(60));
     assert!(matches!(&first[..], [Effect::ResolveSecret { profile, .. }] if profile == "alpha"));
+    // Past the welcome screen as the user goes: `c`, then Esc out of the client id.
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Esc);
 
     press(&mut app, KeyCode::Char('P'));
     press(&mut app, KeyCode::Char('j'));

@@ -18,7 +18,7 @@ fn app(theme: Theme) -> App {
     let body = r#"{"id":"A-000001","amount":9000.5,"inactive":false,"parent":null}"#;
     let mut app = common::viewer::app_showing(body);
     app.theme = theme;
-    app.connection.legal_entity = Some("Nordlys AB".into());
+    crate::common::keys::type_legal_entity(&mut app, "Nordlys AB");
     app.update(Action::Resize(60, 20));
     app
 }

@@ -31,7 +31,7 @@ fn paged_app() -> App {
         page: PageInfo::probe(PAGE.as_bytes()),
     });
     app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
-    app.size = (120, 30);
+    app.update(younium_tui::tui::app::Action::Resize(120, 30));
     app
 }
 

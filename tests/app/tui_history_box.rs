@@ -51,7 +51,7 @@ fn entries() -> Vec<Summary> {
 /// An app with the box open and its list read.
 fn with_box() -> App {
     let mut app = common::signed_in_app();
-    app.size = (150, 20);
+    app.update(younium_tui::tui::app::Action::Resize(150, 20));
     app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
     let effects = press(&mut app, KeyCode::Char('H'));
     let id = match effects.as_slice() {

@@ -23,7 +23,7 @@ const CONFIG: &str = "[profiles.sandbox]\nclient_id = \"id\"\n\n\
 
 fn app() -> App {
     let mut app = common::signed_in_app();
-    app.size = (120, 40);
+    app.update(younium_tui::tui::app::Action::Resize(120, 40));
     app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
         Arc::new(token(fixed_now().as_second() - 10, 3600)),
     )));

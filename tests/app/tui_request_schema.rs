@@ -17,7 +17,7 @@ use crate::common::screen::render;
 /// The signed-in app with `POST /Accounts` loaded from the Endpoints pane.
 fn accounts_post() -> App {
     let mut app = common::signed_in_app();
-    app.size = (120, 40);
+    app.update(younium_tui::tui::app::Action::Resize(120, 40));
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "post accounts");
@@ -333,7 +333,7 @@ fn while_editing_the_status_line_names_the_cursor_field_and_its_type() {
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Up);
-    app.size = (140, 40);
+    app.update(younium_tui::tui::app::Action::Resize(140, 40));
     let s = render(&mut app);
     assert!(
         s.contains(".defaultInvoiceAddress.city: string, nullable"),

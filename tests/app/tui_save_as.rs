@@ -29,7 +29,7 @@ fn list_app() -> App {
         )),
         page: younium_tui::younium::paging::PageInfo::probe(PAGE.as_bytes()),
     });
-    app.size = (120, 30);
+    app.update(younium_tui::tui::app::Action::Resize(120, 30));
     app
 }
 

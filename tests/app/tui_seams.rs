@@ -20,7 +20,7 @@ use crate::common::keys::press;
 
 fn app() -> App {
     let mut app = common::signed_in_app();
-    app.connection.legal_entity = Some("Acme Inc".into());
+    crate::common::keys::type_legal_entity(&mut app, "Acme Inc");
     app
 }
 
@@ -57,7 +57,7 @@ fn confirm_title(app: &App) -> &str {
 #[test]
 fn the_diagnosis_fix_on_a_production_write_asks_and_y_sends() {
     let mut app = app();
-    app.connection.environment = Environment::Production;
+    crate::common::keys::choose_environment(&mut app, &Environment::Production);
     crate::common::keys::choose_method(&mut app, Method::Delete);
     crate::common::keys::type_path(&mut app, "/Usage/42");
     press(&mut app, KeyCode::F(5));

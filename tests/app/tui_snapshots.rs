@@ -64,7 +64,7 @@ fn app() -> App {
         fixed_now(),
     );
     app.now = fixed_now();
-    app.size = (120, 40);
+    app.update(younium_tui::tui::app::Action::Resize(120, 40));
     app.request.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     app
 }

@@ -177,8 +177,8 @@ fn invalid_json_asks_before_sending() {
 #[test]
 fn production_writes_ask_and_name_the_target() {
     let mut app = app_with_credentials();
-    app.connection.environment = Environment::Production;
-    app.connection.legal_entity = Some("Acme AB".into());
+    crate::common::keys::choose_environment(&mut app, &Environment::Production);
+    crate::common::keys::type_legal_entity(&mut app, "Acme AB");
     crate::common::keys::choose_method(&mut app, Method::Delete);
     crate::common::keys::type_path(&mut app, "/Usage/42");
     assert!(press(&mut app, KeyCode::F(5)).is_empty());
@@ -294,7 +294,7 @@ fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
     use younium_tui::younium::doctor::diagnose::Diagnosis;
     use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
     let mut app = app_with_credentials();
-    app.connection.legal_entity = Some("Nordlys Sofware AB".into());
+    crate::common::keys::type_legal_entity(&mut app, "Nordlys Sofware AB");
     let id = sent_id(&press(&mut app, KeyCode::F(5)));
     app.update(Action::Response {
         id,
@@ -364,7 +364,7 @@ fn the_403_fix_reaches_a_switched_off_header_and_the_resend_carries_it() {
     use younium_tui::younium::doctor::diagnose::Diagnosis;
     use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
     let mut app = app_with_credentials();
-    app.connection.legal_entity = Some("Nordlys Software AB".into());
+    crate::common::keys::type_legal_entity(&mut app, "Nordlys Software AB");
     app.request.headers.push(Param {
         name: "legal-entity".into(),
         value: String::new(),
@@ -425,7 +425,7 @@ fn the_403_fix_reaches_a_switched_off_header_and_the_resend_carries_it() {
 #[test]
 fn probing_production_is_confirmed_once_per_session() {
     let mut app = app_with_credentials();
-    app.connection.environment = Environment::Production;
+    crate::common::keys::choose_environment(&mut app, &Environment::Production);
     assert!(press(&mut app, KeyCode::Char('D')).is_empty());
     let Some(Overlay::Confirm(c)) = &app.overlay else {
         panic!("expected a question")

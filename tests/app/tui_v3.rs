@@ -125,7 +125,7 @@ fn a_next_page_link_to_another_origin_is_refused() {
 #[test]
 fn the_catalogue_has_a_v3_group_marked_partly_guessed() {
     let mut app = common::signed_in_app();
-    app.size = (120, 40);
+    app.update(younium_tui::tui::app::Action::Resize(120, 40));
     crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "v3");
@@ -142,7 +142,7 @@ fn a_v3_page_shows_its_number_and_count_in_the_status_line() {
     );
     let (id, _) = sent(&press(&mut app, KeyCode::Char('>'))).expect("> sends");
     answer(&mut app, id, r#"{"items":[{"id":"c"}]}"#);
-    app.size = (120, 30);
+    app.update(younium_tui::tui::app::Action::Resize(120, 30));
     let screen = render(&mut app);
     assert!(screen.contains("v3 page 2 (1 record)"), "{screen}");
     insta::assert_snapshot!("response_v3_page_2", screen);

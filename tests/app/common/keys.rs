@@ -85,3 +85,36 @@ pub fn type_path(app: &mut App, path: &str) {
     press(app, KeyCode::Enter);
     assert_eq!(app.request.template, path, "the path as typed");
 }
+
+/// Types `name` as the legal entity, as the user does: `L` opens the pick-list, its last
+/// choice ("another…") edits the field, Ctrl-U clears it, the name, Enter; then back to the
+/// pane that had the focus.
+pub fn type_legal_entity(app: &mut App, name: &str) {
+    let was = app.focus;
+    press(app, KeyCode::Char('L'));
+    for _ in 0..64 {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    ctrl(app, 'u');
+    typed(app, name);
+    press(app, KeyCode::Enter);
+    assert_eq!(app.connection.legal_entity.as_deref(), Some(name));
+    focus(app, was);
+}
+
+/// Chooses `environment` in the Connection pane with its keys: the Environment field (the
+/// top row), Right until it shows.
+pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Environment) {
+    focus(app, Focus::Connection);
+    for _ in 0..16 {
+        press(app, KeyCode::Up);
+    }
+    for _ in 0..8 {
+        if &app.connection.environment == environment {
+            return;
+        }
+        press(app, KeyCode::Right);
+    }
+    panic!("Right never chose {environment:?}");
+}

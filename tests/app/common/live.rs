@@ -36,7 +36,7 @@ impl Live {
             jiff::Timestamp::now(),
         );
         app.screen = Screen::Main;
-        app.size = (160, 48);
+        app.update(younium_tui::tui::app::Action::Resize(160, 48));
         Live { app, runner }
     }
 
