@@ -287,6 +287,17 @@ impl App {
         }
     }
 
+    /// Where the session records (the embedder opens the file; the runner reports on it).
+    pub fn use_history(&mut self, access: HistoryAccess) {
+        self.history = access;
+    }
+
+    /// Where new ids and idempotency keys come from (seeded in tests, for the same effects
+    /// from the same keys).
+    pub fn use_ids(&mut self, ids: IdSource) {
+        self.ids = ids;
+    }
+
     /// A 1 s tick is needed: a countdown or an elapsed-time counter is on screen.
     pub fn needs_tick(&self) -> bool {
         self.screen == Screen::Main

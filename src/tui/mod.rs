@@ -171,10 +171,10 @@ fn open_history(
     limits: crate::history::Limits,
 ) -> Option<crate::history::History> {
     let Some(path) = args.path() else {
-        app.history = HistoryAccess::Off;
+        app.use_history(HistoryAccess::Off);
         return None;
     };
     let history = crate::history::History::deferred(&path, limits);
-    app.history = HistoryAccess::On(path);
+    app.use_history(HistoryAccess::On(path));
     Some(history)
 }

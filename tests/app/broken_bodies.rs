@@ -21,8 +21,8 @@ use younium_tui::tui::theme::{Background, Theme};
 /// An app that sent a request and got `body` back with `content_type`, indexed as the runner
 /// indexes it, the Response pane maximised on a 110×30 screen.
 fn showing(content_type: &str, body: &[u8], colour: bool) -> App {
-    let mut app = common::signed_in_app();
-    app.theme = Theme::new(colour, Background::Dark);
+    let theme = Theme::new(colour, Background::Dark);
+    let mut app = common::app::signed_in_app_with(common::app::credentials(), theme);
     let id = sent_id(&press(&mut app, KeyCode::F(5)));
     let headers = vec![("content-type".to_string(), content_type.to_string())];
     let effects = common::answer_with(&mut app, id, (200, "OK"), headers, body);

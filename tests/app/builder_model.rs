@@ -27,8 +27,9 @@ use younium_tui::history::{Context, Entry, Limits, Record};
 use younium_tui::session::CallOutcome;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::history::{EntryUse, HistoryReply};
-use younium_tui::tui::panes::connection::LegalEntity;
+use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity};
 use younium_tui::tui::panes::request::RequestTab;
+use younium_tui::tui::theme::Theme;
 use younium_tui::younium::catalog::{Operation, catalog};
 use younium_tui::younium::doctor::diagnose::Diagnosis;
 use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
@@ -852,19 +853,22 @@ fn token_for(base: &str) -> Token {
 }
 
 fn app_on(bench: &Bench) -> App {
-    let mut app = common::signed_in_app();
+    let pane = ConnectionPane {
+        environment: Environment::Custom(bench.base.clone()),
+        custom_url: bench.base.clone(),
+        legal_entity: Some(ENTITIES[0].into()),
+        known_entities: ENTITIES
+            .iter()
+            .map(|name| LegalEntity {
+                name: (*name).into(),
+                id: None,
+                roles: vec![],
+            })
+            .collect(),
+        ..common::app::credentials()
+    };
+    let mut app = common::app::signed_in_app_with(pane, Theme::mono());
     app.update(younium_tui::tui::app::Action::Resize(140, 44));
-    app.connection.environment = Environment::Custom(bench.base.clone());
-    app.connection.custom_url = bench.base.clone();
-    app.connection.legal_entity = Some(ENTITIES[0].into());
-    app.connection.known_entities = ENTITIES
-        .iter()
-        .map(|name| LegalEntity {
-            name: (*name).into(),
-            id: None,
-            roles: vec![],
-        })
-        .collect();
     app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
         bench.token.clone(),
     )));

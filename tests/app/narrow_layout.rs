@@ -99,7 +99,7 @@ fn under_the_minimum_the_screen_says_so() {
 #[test]
 fn tab_goes_through_the_panes_on_screen_only() {
     let mut a = app((80, 24));
-    a.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut a, Focus::Catalog);
     let mut seen = Vec::new();
     for _ in 0..4 {
         press(&mut a, KeyCode::Tab);
@@ -124,7 +124,7 @@ fn tab_goes_through_the_panes_on_screen_only() {
     }
     // Wide again: all five are in the cycle.
     a.update(Action::Resize(120, 40));
-    a.focus = Focus::Response;
+    crate::common::keys::focus(&mut a, Focus::Response);
     press(&mut a, KeyCode::Tab);
     assert_eq!(a.focus, Focus::Connection);
 }
@@ -156,19 +156,19 @@ fn the_connection_pane_stays_reachable_and_its_keys_work() {
 #[test]
 fn a_wide_focus_on_a_folded_pane_survives_a_resize_on_screen() {
     let mut a = app((120, 40));
-    a.focus = Focus::Token;
+    crate::common::keys::focus(&mut a, Focus::Token);
     a.update(Action::Resize(80, 24));
     // The focused pane is given the top slot: focus is never on a pane not drawn.
     assert!(!a.areas().token.is_empty());
     assert!(render(&mut a).contains("Token"));
-    a.focus = Focus::Response;
+    crate::common::keys::focus(&mut a, Focus::Response);
     assert!(a.areas().token.is_empty());
 }
 
 #[test]
 fn clicks_land_on_the_panes_drawn_there() {
     let mut a = app((80, 24));
-    a.focus = Focus::Response;
+    crate::common::keys::focus(&mut a, Focus::Response);
     let areas = a.areas();
     click(&mut a, 5, areas.request.y + 2);
     assert_eq!(a.focus, Focus::Request);
@@ -188,7 +188,7 @@ fn a_connection_that_needs_the_user_is_pointed_at_from_the_title_bar() {
         screen.lines().next().unwrap().contains("1: connection!"),
         "{screen}"
     );
-    a.connection.environment = Environment::Production;
+    crate::common::keys::choose_environment(&mut a, &Environment::Production);
     let screen = render(&mut a);
     assert!(screen.lines().next().unwrap().contains("Production (EU)"));
 }

@@ -228,7 +228,6 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     assert_eq!(app.catalog.saved()[0].profile.as_deref(), Some("sandbox"));
 
     // Saving again under the same name replaces it.
-    app.request.body_dirty = false;
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     run_save(&mut app, effects);
@@ -384,8 +383,7 @@ fn app_with_saved() -> App {
         ConfigFile::parse(Path::new("/home/me/.config/younium-tui/config.toml"), &text).unwrap();
     let mut app = common::signed_in_app();
     app.use_config(file.into());
-    app.profile = Some("sandbox".into());
-    app.refresh_saved_requests();
+    app.load_profile("sandbox", &mut Vec::new());
     app
 }
 

@@ -30,7 +30,7 @@ fn paged_app() -> App {
         doc: Arc::new(Document::new(Bytes::from(PAGE), true)),
         page: PageInfo::probe(PAGE.as_bytes()),
     });
-    app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
+    app.use_history(HistoryAccess::On("/tmp/history.sqlite3".into()));
     app.update(younium_tui::tui::app::Action::Resize(120, 30));
     app
 }

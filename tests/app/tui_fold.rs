@@ -52,7 +52,10 @@ fn copied(effects: &[Effect]) -> Option<String> {
 #[test]
 fn j_and_k_move_the_cursor_and_the_view_follows() {
     let mut app = app_showing(BODY);
-    app.response.viewport = 5;
+    // A 120×21 screen leaves the body five lines.
+    app.update(younium_tui::tui::app::Action::Resize(120, 21));
+    crate::common::screen::render(&mut app);
+    assert_eq!(app.response.viewport, 5);
     down(&mut app, 3);
     assert_eq!((cursor(&app), app.response.scroll), (3, 0));
     down(&mut app, 3);

@@ -56,7 +56,7 @@ async fn rig(name: &str) -> Rig {
         ..Default::default()
     };
     let mut live = Live::signed_in(pane, Some(history.clone()));
-    live.app.history = HistoryAccess::On(path.clone());
+    live.app.use_history(HistoryAccess::On(path.clone()));
     Rig {
         live,
         sim,
@@ -148,7 +148,7 @@ impl Rig {
     }
 
     fn set_legal_entity(&mut self, name: &str) {
-        self.app.connection.legal_entity = Some(name.into());
+        self.live.type_legal_entity(name);
     }
 }
 

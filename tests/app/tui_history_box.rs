@@ -52,7 +52,7 @@ fn entries() -> Vec<Summary> {
 fn with_box() -> App {
     let mut app = common::signed_in_app();
     app.update(younium_tui::tui::app::Action::Resize(150, 20));
-    app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
+    app.use_history(HistoryAccess::On("/tmp/history.sqlite3".into()));
     let effects = press(&mut app, KeyCode::Char('H'));
     let id = match effects.as_slice() {
         [Effect::History(HistoryJob::List { id })] => *id,
@@ -78,11 +78,14 @@ fn with_no_history_the_key_says_why_and_opens_nothing() {
     assert!(press(&mut app, KeyCode::Char('H')).is_empty());
     assert!(app.overlay.is_none());
     assert!(app.status.as_deref().unwrap().contains("--no-history"));
-    app.history = HistoryAccess::Failed("the history file /x: disk full".into());
+    // The file could not be opened on its first use.
+    app.update(Action::History(HistoryReply::Opened(Err(
+        "the history file /x: disk full".into(),
+    ))));
     press(&mut app, KeyCode::Char('H'));
     assert_eq!(
         app.status.as_deref(),
-        Some("No history: the history file /x: disk full")
+        Some("No history: the history file /x: disk full; this session records nothing")
     );
 }
 
@@ -177,7 +180,7 @@ fn mark_then_compare_asks_for_the_two_entries_older_first() {
 #[test]
 fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before() {
     let mut app = common::signed_in_app();
-    app.history = HistoryAccess::On("/tmp/history.sqlite3".into());
+    app.use_history(HistoryAccess::On("/tmp/history.sqlite3".into()));
     press(&mut app, KeyCode::Char('='));
     assert!(
         app.overlay.is_none(),

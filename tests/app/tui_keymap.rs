@@ -28,9 +28,8 @@ fn app() -> App {
         Arc::new(token(fixed_now().as_second() - 10, 3600)),
     )));
     let file = ConfigFile::parse(Path::new("config.toml"), CONFIG).unwrap();
-    let (keymap, problems) = keymap_from_config(&file);
-    assert_eq!(problems, Vec::new());
-    app.keymap = keymap;
+    assert_eq!(keymap_from_config(&file).1, Vec::new());
+    app.use_config(file.into());
     crate::common::keys::focus(&mut app, Focus::Request);
     app
 }

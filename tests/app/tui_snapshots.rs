@@ -63,9 +63,9 @@ fn app() -> App {
         tz,
         fixed_now(),
     );
-    app.now = fixed_now();
+    // Ids (and so idempotency keys) the same in every run, from the first update on.
+    app.use_ids(younium_tui::tui::app::IdSource::seeded(7));
     app.update(younium_tui::tui::app::Action::Resize(120, 40));
-    app.request.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     app
 }
 
@@ -162,13 +162,19 @@ fn accounts_page() -> String {
 #[test]
 fn token_states() {
     let mut a = app();
-    a.token.state = TokenState::Missing;
+    a.update(Action::Token(TokenState::Missing));
     insta::assert_snapshot!("token_none", render(&mut a));
-    a.token.state = TokenState::Fetching;
+    a.update(Action::Token(TokenState::Fetching));
     insta::assert_snapshot!("token_fetching", render(&mut a));
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 600, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 600,
+        86_400,
+    )))));
     insta::assert_snapshot!("token_valid", render(&mut a));
-    a.token.state = TokenState::Expiring(Arc::new(token(now_secs() - 86_200, 86_400)));
+    a.update(Action::Token(TokenState::Expiring(Arc::new(token(
+        now_secs() - 86_200,
+        86_400,
+    )))));
     insta::assert_snapshot!("token_expiring", render(&mut a));
     a.token.state = TokenState::Failed {
         error: AuthError::Rejected {
@@ -185,7 +191,10 @@ fn token_states() {
 #[test]
 fn response_json_paged() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &accounts_page(), &req), req);
     insta::assert_snapshot!("response_json", render(&mut a));
@@ -196,7 +205,10 @@ fn response_json_paged() {
 #[test]
 fn response_maximised() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &accounts_page(), &req), req);
     press(&mut a, KeyCode::Char('Z'));
@@ -208,7 +220,10 @@ fn response_maximised() {
 #[test]
 fn response_forbidden_with_explanation() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(403, "Forbidden", "", &req), req);
     insta::assert_snapshot!("response_403", render(&mut a));
@@ -217,7 +232,10 @@ fn response_forbidden_with_explanation() {
 #[test]
 fn response_empty_list() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let body = r#"{"errors":{"message":["No invoices could be found"]},"type":"https://tools.ietf.org/html/rfc7231#section-6.5.1","title":"One or more validation errors occurred.","status":400,"traceId":"00-3d2bb54c2d84258e9d15f951f7c337a8-2ad73a76575f4b69-01"}"#;
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(400, "Bad Request", body, &req), req);
@@ -227,7 +245,10 @@ fn response_empty_list() {
 #[test]
 fn response_large_body_scrolled() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let records: Vec<serde_json::Value> = (0..5000)
         .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "tags": ["a", "b"]}))
         .collect();
@@ -260,7 +281,10 @@ fn run_count(app: &mut App, effects: Vec<Effect>) {
 #[test]
 fn response_find_with_matches_and_count() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let records: Vec<serde_json::Value> = (0..5000)
         .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "note": format!("account {i}, account {}", i + 1)}))
         .collect();
@@ -307,7 +331,10 @@ fn filter(app: &mut App, filter: &str) -> Vec<Effect> {
 #[test]
 fn response_jq_result() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(200, "OK", &invoices_body(), &req), req);
     let effects = filter(
@@ -332,7 +359,10 @@ fn response_jq_result() {
 #[test]
 fn response_jq_error() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(200, "OK", &invoices_body(), &req), req);
     assert!(filter(&mut a, ".data[] | select(.totalAmount >").is_empty());
@@ -342,7 +372,10 @@ fn response_jq_error() {
 #[test]
 fn request_tab_masks_the_token() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let mut req = ApiRequest::new(Method::Post, "/Accounts");
     req.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     req.body = Some("{\n  \"name\": \"Acme\"\n}".into());
@@ -364,9 +397,12 @@ fn request_tab_masks_the_token() {
 #[test]
 fn request_builder_headers_and_invalid_body() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
-    a.focus = Focus::Request;
-    a.request.method = Method::Post;
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
+    crate::common::keys::focus(&mut a, Focus::Request);
+    crate::common::keys::choose_method(&mut a, Method::Post);
     a.request.headers.push(Param {
         name: "api-version".into(),
         value: String::new(),
@@ -382,7 +418,7 @@ fn request_builder_headers_and_invalid_body() {
 #[test]
 fn catalog_filtered() {
     let mut a = app();
-    a.focus = Focus::Catalog;
+    crate::common::keys::focus(&mut a, Focus::Catalog);
     press(&mut a, KeyCode::Char('/'));
     typed(&mut a, "users");
     insta::assert_snapshot!("catalog_filtered", render(&mut a));
@@ -391,8 +427,11 @@ fn catalog_filtered() {
 #[test]
 fn overlays() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
-    a.focus = Focus::Response;
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
+    crate::common::keys::focus(&mut a, Focus::Response);
     press(&mut a, KeyCode::Char('?'));
     assert!(matches!(a.overlay, Some(Overlay::Help { .. })));
     insta::assert_snapshot!("help_overlay", render(&mut a));
@@ -407,11 +446,14 @@ fn overlays() {
 #[test]
 fn production_write_needs_confirmation() {
     let mut a = app();
-    a.connection.environment = Environment::Production;
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
-    a.focus = Focus::Request;
-    a.request.method = Method::Delete;
-    a.request.template = "/Accounts/A-000001".into();
+    crate::common::keys::choose_environment(&mut a, &Environment::Production);
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
+    crate::common::keys::focus(&mut a, Focus::Request);
+    crate::common::keys::choose_method(&mut a, Method::Delete);
+    crate::common::keys::type_path(&mut a, "/Accounts/A-000001");
     let effects = press(&mut a, KeyCode::F(5));
     assert!(
         effects.is_empty(),
@@ -426,14 +468,17 @@ fn welcome_and_too_small() {
     a.screen = Screen::Welcome;
     insta::assert_snapshot!("welcome", render(&mut a));
     a.screen = Screen::Main;
-    a.size = (59, 24);
+    a.update(Action::Resize(59, 24));
     insta::assert_snapshot!("too_small", render(&mut a));
 }
 
 #[test]
 fn sending_state() {
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     a.response.state = ResponseState::Sending {
         id: 9,
         started: fixed_now(),
@@ -449,7 +494,10 @@ fn diagnosis_overlay() {
         Discovery, DiscoverySource, LegalEntity as Entity, ProbeOutcome, plan_403, verdict_403,
     };
     let mut a = app();
-    a.token.state = TokenState::Valid(Arc::new(token(now_secs() - 60, 86_400)));
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
     let entities = vec![
         Entity {
             name: ENTITY.into(),

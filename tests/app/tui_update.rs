@@ -198,7 +198,8 @@ fn production_writes_ask_and_name_the_target() {
 #[test]
 fn quitting_asks_when_work_would_be_lost() {
     let mut app = app_with_credentials();
-    app.request.body_dirty = true;
+    crate::common::keys::edit_body(&mut app, "{");
+    assert!(app.request.body_dirty);
     assert!(press(&mut app, KeyCode::Char('q')).is_empty());
     assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
     let effects = press(&mut app, KeyCode::Char('y'));

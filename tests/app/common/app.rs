@@ -15,19 +15,28 @@ use super::tokens::{fixed_now, token};
 
 /// An app with credentials and a valid token at [`fixed_now`], without colour, ids seeded.
 pub fn signed_in_app() -> App {
-    let pane = ConnectionPane {
+    signed_in_app_with(credentials(), Theme::mono())
+}
+
+/// The Connection pane with a client id and a secret, and nothing else set.
+pub fn credentials() -> ConnectionPane {
+    ConnectionPane {
         client_id: "id".into(),
         secret: Some(Secret::new("s")),
         ..Default::default()
-    };
+    }
+}
+
+/// [`signed_in_app`] set up with `pane` (as the settings would fill it) and `theme`.
+pub fn signed_in_app_with(pane: ConnectionPane, theme: Theme) -> App {
     let mut app = App::new(
         pane,
         ManagerOptions::default(),
-        Theme::mono(),
+        theme,
         jiff::tz::TimeZone::UTC,
         fixed_now(),
     );
-    app.ids = IdSource::seeded(7);
+    app.use_ids(IdSource::seeded(7));
     app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
         Arc::new(token(fixed_now().as_second() - 10, 3600)),
     )));

@@ -118,3 +118,20 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
     }
     panic!("Right never chose {environment:?}");
 }
+
+/// Types `text` into the builder's body, as the user does: the Body tab, Enter to edit, the
+/// text, Esc.
+pub fn edit_body(app: &mut App, text: &str) {
+    focus(app, Focus::Request);
+    for _ in 0..3 {
+        if app.request.tab == younium_tui::tui::panes::request::RequestTab::Body {
+            break;
+        }
+        press(app, KeyCode::Char(']'));
+    }
+    press(app, KeyCode::Down);
+    press(app, KeyCode::Enter);
+    assert!(app.request.is_editing_body(), "the body editor is open");
+    typed(app, text);
+    press(app, KeyCode::Esc);
+}

@@ -35,7 +35,11 @@ impl Live {
             jiff::tz::TimeZone::UTC,
             jiff::Timestamp::now(),
         );
-        app.screen = Screen::Main;
+        assert_eq!(
+            app.screen,
+            Screen::Main,
+            "signed in: past the welcome screen"
+        );
         app.update(younium_tui::tui::app::Action::Resize(160, 48));
         Live { app, runner }
     }
@@ -61,6 +65,22 @@ impl Live {
     pub fn focus(&mut self, pane: younium_tui::tui::app::Focus) {
         self.press(super::keys::focus_key(pane));
         assert_eq!(self.app.focus, pane, "its key focuses {pane:?}");
+    }
+
+    /// Types `name` as the legal entity through the pick-list (see
+    /// [`super::keys::type_legal_entity`]), its effects carried out.
+    pub fn type_legal_entity(&mut self, name: &str) {
+        let was = self.app.focus;
+        self.press(KeyCode::Char('L'));
+        for _ in 0..64 {
+            self.press(KeyCode::Down);
+        }
+        self.press(KeyCode::Enter);
+        self.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        self.typed(name);
+        self.press(KeyCode::Enter);
+        assert_eq!(self.app.connection.legal_entity.as_deref(), Some(name));
+        self.focus(was);
     }
 
     /// Types `text`.

@@ -21,7 +21,11 @@ pub fn records(n: usize) -> String {
 
 /// An app with `body` on screen in the Response pane, indexed, 20 lines high.
 pub fn app_showing(body: &str) -> App {
-    let mut app = super::signed_in_app();
+    app_showing_in(super::signed_in_app(), body)
+}
+
+/// `app` (signed in) with `body` on screen, as [`app_showing`].
+pub fn app_showing_in(mut app: App, body: &str) -> App {
     let id = sent_id(&press(&mut app, KeyCode::F(5)));
     let headers = vec![
         ("content-type".into(), "application/json".into()),
@@ -35,6 +39,9 @@ pub fn app_showing(body: &str) -> App {
         page: None,
     });
     crate::common::keys::focus(&mut app, Focus::Response);
-    app.response.viewport = 20;
+    assert_eq!(
+        app.response.viewport, 20,
+        "the default, before anything is drawn"
+    );
     app
 }
