@@ -138,7 +138,13 @@ fn the_connection_pane_stays_reachable_and_its_keys_work() {
     assert!(screen.contains("Connection"), "{screen}");
     insta::assert_snapshot!("narrow_80x24_connection", screen);
     // The environment field: → picks the next environment, as in the wide layout.
-    a.connection.selected = younium_tui::tui::panes::connection::Field::Environment;
+    for _ in 0..16 {
+        press(&mut a, KeyCode::Up);
+    }
+    assert_eq!(
+        a.connection.selected,
+        younium_tui::tui::panes::connection::Field::Environment
+    );
     let before = a.connection.environment.clone();
     press(&mut a, KeyCode::Right);
     assert_ne!(a.connection.environment, before);
@@ -182,7 +188,10 @@ fn clicks_land_on_the_panes_drawn_there() {
 #[test]
 fn a_connection_that_needs_the_user_is_pointed_at_from_the_title_bar() {
     let mut a = app((80, 24));
-    a.connection.error = Some("config ignored: bad".into());
+    a.config_unusable(&younium_tui::config::ConfigError::Unreadable {
+        path: "/cfg/config.toml".into(),
+        reason: "bad".into(),
+    });
     let screen = render(&mut a);
     assert!(
         screen.lines().next().unwrap().contains("1: connection!"),

@@ -176,7 +176,7 @@ fn token_states() {
         86_400,
     )))));
     insta::assert_snapshot!("token_expiring", render(&mut a));
-    a.token.state = TokenState::Failed {
+    a.update(Action::Token(TokenState::Failed {
         error: AuthError::Rejected {
             status: 401,
             message: "Invalid client credentials".into(),
@@ -184,7 +184,7 @@ fn token_states() {
         previous: None,
         retry_at: None,
         attempts: 1,
-    };
+    }));
     insta::assert_snapshot!("token_failed", render(&mut a));
 }
 
@@ -464,10 +464,17 @@ fn production_write_needs_confirmation() {
 
 #[test]
 fn welcome_and_too_small() {
+    // No credentials yet: the welcome screen.
+    let mut w = App::new(
+        ConnectionPane::default(),
+        ManagerOptions::default(),
+        Theme::mono(),
+        TimeZone::UTC,
+        fixed_now(),
+    );
+    assert_eq!(w.screen, Screen::Welcome);
+    insta::assert_snapshot!("welcome", render(&mut w));
     let mut a = app();
-    a.screen = Screen::Welcome;
-    insta::assert_snapshot!("welcome", render(&mut a));
-    a.screen = Screen::Main;
     a.update(Action::Resize(59, 24));
     insta::assert_snapshot!("too_small", render(&mut a));
 }
@@ -479,11 +486,8 @@ fn sending_state() {
         now_secs() - 60,
         86_400,
     )))));
-    a.response.state = ResponseState::Sending {
-        id: 9,
-        started: fixed_now(),
-        request: Box::new(ApiRequest::new(Method::Get, "/Accounts")),
-    };
+    assert!(!press(&mut a, KeyCode::F(5)).is_empty(), "sent");
+    assert!(matches!(a.response.state, ResponseState::Sending { .. }));
     insta::assert_snapshot!("sending", render(&mut a));
 }
 
