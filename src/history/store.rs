@@ -24,16 +24,21 @@ pub struct Store {
     limits: Limits,
 }
 
-/// Why a file could not be opened: broken (set it aside and start afresh) or not ours to
-/// touch.
+/// Why a file could not be opened: broken (set it aside and start afresh), busy (another
+/// process is opening or writing it: try again, never set it aside), or not ours to touch.
 enum OpenError {
     Broken(String),
+    Busy(String),
     Fatal(String),
 }
 
 impl From<rusqlite::Error> for OpenError {
     fn from(e: rusqlite::Error) -> Self {
-        OpenError::Broken(e.to_string())
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => OpenError::Busy(e.to_string()),
+            _ => OpenError::Broken(e.to_string()),
+        }
     }
 }
 
@@ -53,10 +58,10 @@ const ENTRY_COLUMNS: &str = "id, time_ns, profile, environment, base_url, produc
     request_headers, response_headers, request_body, response_body";
 
 impl Store {
-    /// Opens (or creates) the file and brings its schema up to date. A file that is corrupt,
-    /// locked or unreadable is renamed aside (never deleted) and a fresh one started: the
-    /// returned notice says so, with both paths. A file written by a newer version is left
-    /// alone (an error).
+    /// Opens (or creates) the file and brings its schema up to date. A file that is corrupt or
+    /// unreadable is renamed aside (never deleted) and a fresh one started: the returned
+    /// notice says so, with both paths. A file another process keeps busy is waited for, and
+    /// left alone (an error) if it stays busy; so is a file written by a newer version.
     pub fn open(path: &Path, limits: Limits) -> Result<(Store, Option<String>), HistoryError> {
         let error = |message: String| HistoryError::File {
             path: path.to_path_buf(),
@@ -68,16 +73,16 @@ impl Store {
             path: path.to_path_buf(),
             limits,
         };
-        match connect(path) {
+        match connect_patiently(path) {
             Ok(conn) => Ok((store(conn), None)),
-            Err(OpenError::Fatal(message)) => Err(error(message)),
+            Err(OpenError::Fatal(message) | OpenError::Busy(message)) => Err(error(message)),
             Err(OpenError::Broken(reason)) => {
                 let aside = set_aside(path).map_err(|e| {
                     error(format!("{reason}; it could not be moved aside either: {e}"))
                 })?;
                 prepare(path).map_err(|e| error(e.to_string()))?;
-                let conn = connect(path).map_err(|e| match e {
-                    OpenError::Broken(m) | OpenError::Fatal(m) => error(m),
+                let conn = connect_patiently(path).map_err(|e| match e {
+                    OpenError::Broken(m) | OpenError::Busy(m) | OpenError::Fatal(m) => error(m),
                 })?;
                 let notice = format!(
                     "the history file {} could not be used ({reason}): moved to {}, a new one started",
@@ -319,6 +324,29 @@ fn prepare(path: &Path) -> std::io::Result<()> {
 }
 
 /// Opens the file in WAL mode with a busy timeout, checks it and migrates it.
+/// [`connect`], again while the file is busy (another process opening it in WAL mode, or
+/// checkpointing: SQLite answers some of those at once, without its busy timeout), for up to
+/// about the busy timeout.
+fn connect_patiently(path: &Path) -> Result<Connection, OpenError> {
+    let pause = Duration::from_millis(50);
+    let mut waited = Duration::ZERO;
+    loop {
+        match connect(path) {
+            Err(OpenError::Busy(message)) if waited < BUSY_TIMEOUT => {
+                tracing::debug!("history: {message}; trying again");
+                std::thread::sleep(pause);
+                waited += pause;
+            }
+            Err(OpenError::Busy(message)) => {
+                return Err(OpenError::Busy(format!(
+                    "it stayed in use by another process ({message})"
+                )));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn connect(path: &Path) -> Result<Connection, OpenError> {
     // Not a database at all: said before SQLite looks at it (and at its -wal, which it
     // would otherwise discard).

@@ -91,10 +91,10 @@ fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
 #[test]
 fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
     let mut app = accounts_post();
-    app.request.set_body(
+    crate::common::keys::replace_body(
+        &mut app,
         "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\",\n  \
-         \"nickname\": \"A\"\n}"
-            .into(),
+         \"nickname\": \"A\"\n}",
     );
     let report = app.request.body_report.clone().expect("checked");
     let found: Vec<(&str, Severity, Option<usize>)> = report
@@ -200,9 +200,9 @@ fn a_typed_body_is_not_replaced_without_asking() {
 #[test]
 fn f8_goes_from_problem_to_problem_and_round() {
     let mut app = accounts_post();
-    app.request.set_body(
-        "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\"\n}"
-            .into(),
+    crate::common::keys::replace_body(
+        &mut app,
+        "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\"\n}",
     );
     let f8 = |app: &mut App| {
         press(app, KeyCode::F(8));
@@ -282,9 +282,10 @@ fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
 fn a_body_over_the_limit_is_checked_once_when_sent() {
     let mut app = accounts_post();
     let pad = "x".repeat(younium_tui::tui::panes::request::SCHEMA_CHECK_LIMIT);
-    app.request.set_body(format!(
-        "{{\"name\": \"Big\", \"customFields\": {{\"pad\": \"{pad}\"}}}}"
-    ));
+    crate::common::keys::replace_body(
+        &mut app,
+        &format!("{{\"name\": \"Big\", \"customFields\": {{\"pad\": \"{pad}\"}}}}"),
+    );
     assert!(
         app.request.body_report.is_none(),
         "not checked as it is typed"
@@ -305,10 +306,10 @@ fn a_body_over_the_limit_is_checked_once_when_sent() {
 #[test]
 fn while_editing_the_status_line_names_the_cursor_field_and_its_type() {
     let mut app = accounts_post();
-    app.request.set_body(
+    crate::common::keys::replace_body(
+        &mut app,
         "{\n  \"name\": \"\",\n  \"currency\": \"SEK\",\n  \"defaultInvoiceAddress\": {\n    \
-         \"city\": \"Lund\",\n    \"colour\": 1\n  }\n}"
-            .into(),
+         \"city\": \"Lund\",\n    \"colour\": 1\n  }\n}",
     );
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);

@@ -156,7 +156,7 @@ fn a_confirmed_send_is_the_request_asked_about() {
     let mut app = app();
     crate::common::keys::choose_method(&mut app, Method::Post);
     crate::common::keys::type_path(&mut app, "/Accounts");
-    app.request.set_body("{\"name\": }".into());
+    crate::common::keys::replace_body(&mut app, "{\"name\": }");
     press(&mut app, KeyCode::F(5));
     let Some(Overlay::Confirm(c)) = &app.overlay else {
         panic!("expected the invalid-JSON question")
@@ -181,7 +181,7 @@ fn update_is_deterministic_with_a_seeded_id_source() {
         let mut app = app();
         crate::common::keys::choose_method(&mut app, Method::Post);
         crate::common::keys::type_path(&mut app, "/Accounts");
-        app.request.set_body("{\"name\": \"A\"}".into());
+        crate::common::keys::replace_body(&mut app, "{\"name\": \"A\"}");
         let (_, request, _) = sent(&press(&mut app, KeyCode::F(5)));
         (request.idempotency_key.clone().unwrap(), app.now)
     };

@@ -411,7 +411,7 @@ fn request_builder_headers_and_invalid_body() {
     press(&mut a, KeyCode::Char(']'));
     insta::assert_snapshot!("request_headers", render(&mut a));
     press(&mut a, KeyCode::Char(']'));
-    a.request.set_body("{\n  \"name\": \"Acme\",\n}".into());
+    crate::common::keys::replace_body(&mut a, "{\n  \"name\": \"Acme\",\n}");
     insta::assert_snapshot!("request_body_invalid", render(&mut a));
 }
 

@@ -159,7 +159,7 @@ fn escape_cancels_the_request_in_flight() {
 fn invalid_json_asks_before_sending() {
     let mut app = app_with_credentials();
     crate::common::keys::choose_method(&mut app, Method::Post);
-    app.request.set_body("{\"a\": }".into());
+    crate::common::keys::replace_body(&mut app, "{\"a\": }");
     let effects = press(&mut app, KeyCode::F(5));
     assert!(effects.is_empty());
     let Some(Overlay::Confirm(c)) = &app.overlay else {
@@ -455,7 +455,7 @@ fn escape_cancels_a_running_diagnosis() {
 fn a_post_sent_again_keeps_its_idempotency_key_until_it_changes() {
     let mut app = app_with_credentials();
     crate::common::keys::choose_method(&mut app, Method::Post);
-    app.request.set_body("{\"name\": \"Acme\"}".into());
+    crate::common::keys::replace_body(&mut app, "{\"name\": \"Acme\"}");
     let key_of =
         |effects: &[Effect]| match effects.iter().find(|e| matches!(e, Effect::Send { .. })) {
             Some(Effect::Send { request, .. }) => request.idempotency_key.clone().unwrap(),
@@ -464,7 +464,7 @@ fn a_post_sent_again_keeps_its_idempotency_key_until_it_changes() {
     let first = key_of(&press(&mut app, KeyCode::F(5)));
     let again = key_of(&press(&mut app, KeyCode::F(5)));
     assert_eq!(first, again, "a retried send must not create twice");
-    app.request.set_body("{\"name\": \"Other\"}".into());
+    crate::common::keys::replace_body(&mut app, "{\"name\": \"Other\"}");
     let changed = key_of(&press(&mut app, KeyCode::F(5)));
     assert_ne!(first, changed, "a different request gets a new key");
 }

@@ -119,9 +119,8 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
     panic!("Right never chose {environment:?}");
 }
 
-/// Types `text` into the builder's body, as the user does: the Body tab, Enter to edit, the
-/// text, Esc.
-pub fn edit_body(app: &mut App, text: &str) {
+/// Opens the builder's body editor, as the user does: the Request pane, its Body tab, Enter.
+fn open_body_editor(app: &mut App) {
     focus(app, Focus::Request);
     for _ in 0..3 {
         if app.request.tab == younium_tui::tui::panes::request::RequestTab::Body {
@@ -132,6 +131,35 @@ pub fn edit_body(app: &mut App, text: &str) {
     press(app, KeyCode::Down);
     press(app, KeyCode::Enter);
     assert!(app.request.is_editing_body(), "the body editor is open");
+}
+
+/// Types `text` into the builder's body, as the user does: the Body tab, Enter to edit, the
+/// text, Esc.
+pub fn edit_body(app: &mut App, text: &str) {
+    open_body_editor(app);
     typed(app, text);
     press(app, KeyCode::Esc);
+}
+
+/// Replaces the builder's body with `text`, as the user does: the editor opened, Down and
+/// End to the end of it, Backspace over what was there, `text` pasted, Up and Home back to
+/// the start, Esc.
+pub fn replace_body(app: &mut App, text: &str) {
+    open_body_editor(app);
+    for _ in 0..app.request.body_text().lines().count() {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::End);
+    for _ in 0..app.request.body_text().chars().count() {
+        press(app, KeyCode::Backspace);
+    }
+    assert_eq!(app.request.body_text(), "", "the old body deleted");
+    app.update(Action::Paste(text.to_string()));
+    // Back to the top left, where a body loaded into the editor starts.
+    for _ in 0..text.lines().count() {
+        press(app, KeyCode::Up);
+    }
+    press(app, KeyCode::Home);
+    press(app, KeyCode::Esc);
+    assert_eq!(app.request.body_text(), text, "the body as pasted");
 }
