@@ -344,17 +344,8 @@ fn call_in_each_theme(base_url: &str) {
     std::fs::write(&light_file, "theme = \"light\"\n").unwrap();
     let light_file = light_file.to_str().unwrap();
     let call = |extra: &[&str], env: &[(&str, &str)]| -> String {
-        let mut args = vec![
-            "call",
-            "GET",
-            "/Accounts",
-            "--base-url",
-            base_url,
-            "--client-id",
-            demo::CLIENT_ID,
-            "--legal-entity",
-            demo::LEGAL_ENTITIES[0].name,
-        ];
+        let mut args = vec!["call", "GET", "/Accounts"];
+        args.extend(common::pty::Tui::demo_args(base_url));
         args.extend_from_slice(extra);
         let mut env = env.to_vec();
         env.push(("YOUNIUM_SECRET", demo::SECRET));

@@ -79,10 +79,7 @@ pub fn type_path(app: &mut App, path: &str) {
     for _ in 0..64 {
         press(app, KeyCode::Up);
     }
-    press(app, KeyCode::Enter);
-    ctrl(app, 'u');
-    typed(app, path);
-    press(app, KeyCode::Enter);
+    retype(app, path);
     assert_eq!(app.request.template, path, "the path as typed");
 }
 
@@ -95,12 +92,17 @@ pub fn type_legal_entity(app: &mut App, name: &str) {
     for _ in 0..64 {
         press(app, KeyCode::Down);
     }
-    press(app, KeyCode::Enter);
-    ctrl(app, 'u');
-    typed(app, name);
-    press(app, KeyCode::Enter);
+    retype(app, name);
     assert_eq!(app.connection.legal_entity.as_deref(), Some(name));
     focus(app, was);
+}
+
+/// Edits the selected one-line field and types `text` over it: Enter, Ctrl-U, `text`, Enter.
+fn retype(app: &mut App, text: &str) {
+    press(app, KeyCode::Enter);
+    ctrl(app, 'u');
+    typed(app, text);
+    press(app, KeyCode::Enter);
 }
 
 /// Chooses `environment` in the Connection pane with its keys: the Environment field (the

@@ -31,17 +31,26 @@ impl Tui {
     /// The binary signed in to the simulator at `base_url` with its demo client, in its first
     /// legal entity, with `extra` arguments.
     pub fn demo_client(base_url: &str, extra: &[&str]) -> Tui {
+        let mut args = Tui::demo_args(base_url);
+        args.extend_from_slice(extra);
+        Tui::start(
+            &args,
+            &[("YOUNIUM_SECRET", younium_tui::simulator::demo::SECRET)],
+        )
+    }
+
+    /// The arguments that sign in to the simulator at `base_url` with its demo client, in its
+    /// first legal entity (the secret goes in `YOUNIUM_SECRET`).
+    pub fn demo_args(base_url: &str) -> Vec<&str> {
         use younium_tui::simulator::demo;
-        let mut args = vec![
+        vec![
             "--base-url",
             base_url,
             "--client-id",
             demo::CLIENT_ID,
             "--legal-entity",
             demo::LEGAL_ENTITIES[0].name,
-        ];
-        args.extend_from_slice(extra);
-        Tui::start(&args, &[("YOUNIUM_SECRET", demo::SECRET)])
+        ]
     }
 
     /// Runs `drive` (it blocks) with the base URL of a fresh simulator, then stops the
