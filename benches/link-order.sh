@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records which functions of the release binary an idle session runs (start-up, the first
 # frame, the token exchange against the simulator, a few seconds of countdown) and writes their
-# mangled names to assets/link-order.txt, in first-run order, for src/build.rs to hand to the
+# mangled names to assets/link-order.txt, sorted, for src/build.rs to hand to the
 # linker. Needs valgrind, tmux and python3. Run it after a dependency update, then build the
 # release again and check the idle figure with `cargo bench --bench process`.
 #
@@ -77,6 +77,7 @@ cargo build --release --locked
 record
 cargo bench --bench process --no-run --locked
 record
-# First-run order, each name once.
-awk '!seen[$0]++' "$work/names" > assets/link-order.txt
+# Each name once, sorted: the linker puts them all first, so their order among themselves
+# matters little, and a sorted list changes only where the code did.
+LC_ALL=C sort -u "$work/names" > assets/link-order.txt
 echo "$(wc -l < assets/link-order.txt) functions in assets/link-order.txt"
