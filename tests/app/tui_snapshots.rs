@@ -24,7 +24,7 @@ use younium_tui::younium::paging::PageInfo;
 use younium_tui::younium::problem::{CallContext, explain};
 use younium_tui::younium::request::{SentRequest, effective_headers};
 use younium_tui::younium::{
-    ApiRequest, ApiResponse, CallSettings, Environment, Method, Param, Secret, TokenState,
+    ApiRequest, ApiResponse, CallSettings, Environment, Method, Secret, TokenState,
 };
 
 use crate::common::keys::{press, typed};
@@ -403,12 +403,11 @@ fn request_builder_headers_and_invalid_body() {
     )))));
     crate::common::keys::focus(&mut a, Focus::Request);
     crate::common::keys::choose_method(&mut a, Method::Post);
-    a.request.headers.push(Param {
-        name: "api-version".into(),
-        value: String::new(),
-        enabled: false,
-    });
-    press(&mut a, KeyCode::Char(']'));
+    crate::common::keys::switch_off_header(&mut a, "api-version");
+    // Back up to the path line, on the Headers tab.
+    for _ in 0..16 {
+        press(&mut a, KeyCode::Up);
+    }
     insta::assert_snapshot!("request_headers", render(&mut a));
     press(&mut a, KeyCode::Char(']'));
     crate::common::keys::replace_body(&mut a, "{\n  \"name\": \"Acme\",\n}");
@@ -493,7 +492,7 @@ fn sending_state() {
 
 #[test]
 fn diagnosis_overlay() {
-    use younium_tui::tui::diagnosis::DiagnosisView;
+    use younium_tui::younium::doctor::diagnose::Diagnosis;
     use younium_tui::younium::doctor::{
         Discovery, DiscoverySource, LegalEntity as Entity, ProbeOutcome, plan_403, verdict_403,
     };
@@ -528,22 +527,32 @@ fn diagnosis_overlay() {
         inferred: true,
     };
     let verdict = verdict_403(&plan, &entities, Some(&invoice_view));
-    a.overlay = Some(Overlay::Diagnosis(Box::new(DiagnosisView {
-        id: 1,
-        request: req.clone(),
-        label: "GET /Invoices".into(),
-        status: Some(403),
-        discovery: Some(Discovery {
-            entities,
-            source: DiscoverySource::Users {
-                pages: 1,
-                users: 7,
-                current_user: Some("api@nordlys.example".into()),
-            },
+    // GET /Invoices answers 403, D diagnoses it, and the diagnosis arrives.
+    crate::common::keys::type_path(&mut a, "/Invoices");
+    let id = crate::common::app::sent_id(&press(&mut a, KeyCode::F(5)));
+    crate::common::answer_with(&mut a, id, (403, "Forbidden"), vec![], b"");
+    let effects = press(&mut a, KeyCode::Char('D'));
+    let Some(Effect::Diagnose { id, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    a.update(Action::Diagnosed {
+        id: *id,
+        diagnosis: Box::new(Diagnosis {
+            method: "GET".into(),
+            path: "/Invoices".into(),
+            status: Some(403),
+            discovery: Some(Discovery {
+                entities,
+                source: DiscoverySource::Users {
+                    pages: 1,
+                    users: 7,
+                    current_user: Some("api@nordlys.example".into()),
+                },
+            }),
+            plan: Some(plan),
+            verdict,
         }),
-        plan: Some(plan),
-        verdict: Some(verdict),
-        scroll: 0,
-    })));
+    });
+    assert!(matches!(a.overlay, Some(Overlay::Diagnosis(_))));
     insta::assert_snapshot!("diagnosis_overlay", render(&mut a));
 }

@@ -361,16 +361,11 @@ fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
 /// builder is switched back on (to the connection's, now the fix), and the resend carries it.
 #[test]
 fn the_403_fix_reaches_a_switched_off_header_and_the_resend_carries_it() {
-    use younium_tui::younium::Param;
     use younium_tui::younium::doctor::diagnose::Diagnosis;
     use younium_tui::younium::doctor::{Fix, Verdict, VerdictKind};
     let mut app = app_with_credentials();
     crate::common::keys::type_legal_entity(&mut app, "Nordlys Software AB");
-    app.request.headers.push(Param {
-        name: "legal-entity".into(),
-        value: String::new(),
-        enabled: false,
-    });
+    crate::common::keys::switch_off_header(&mut app, "legal-entity");
     let id = sent_id(&press(&mut app, KeyCode::F(5)));
     app.update(Action::Response {
         id,

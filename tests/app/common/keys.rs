@@ -165,3 +165,36 @@ pub fn replace_body(app: &mut App, text: &str) {
     press(app, KeyCode::Esc);
     assert_eq!(app.request.body_text(), text, "the body as pasted");
 }
+
+/// Switches off `name`, a header the app adds, as the user does: the Headers tab, Down to its
+/// line, Space.
+pub fn switch_off_header(app: &mut App, name: &str) {
+    use younium_tui::tui::panes::request::RequestTab;
+    focus(app, Focus::Request);
+    for _ in 0..3 {
+        if app.request.tab == RequestTab::Headers {
+            break;
+        }
+        press(app, KeyCode::Char(']'));
+    }
+    let line = app
+        .shown_headers()
+        .iter()
+        .position(|h| h.name.eq_ignore_ascii_case(name))
+        .unwrap_or_else(|| panic!("no {name} line"));
+    for _ in 0..64 {
+        press(app, KeyCode::Up);
+    }
+    for _ in 0..=line {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Char(' '));
+    assert!(
+        app.request
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(name) && h.value.is_empty() && !h.enabled),
+        "{name} switched off: {:?}",
+        app.request.headers
+    );
+}
