@@ -50,6 +50,10 @@ pub enum Action {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Paste(String),
+    /// Something to put in the request builder from outside the panes (an import, a test):
+    /// as a pick from the catalogue, it asks first when it would replace a body typed and not
+    /// sent.
+    Load(Box<super::app::Loading>),
     Resize(u16, u16),
     /// The clock, once a second while something on screen counts (and before other actions).
     Tick(Timestamp),

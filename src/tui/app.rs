@@ -362,6 +362,12 @@ impl App {
             }
             Action::Key(_) => false,
             Action::Mouse(mouse) => self.on_mouse(mouse),
+            Action::Load(what) => {
+                if let Some(question) = self.load_into_builder(*what, false, &mut effects) {
+                    self.overlay = Some(question);
+                }
+                true
+            }
             Action::Paste(text) => {
                 self.on_paste(&text, &mut effects);
                 true

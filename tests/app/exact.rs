@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 use crossterm::event::{KeyCode, KeyModifiers};
 use serde_json::json;
 use younium_tui::simulator::{Simulator, SimulatorConfig, demo};
-use younium_tui::tui::app::{Action, Focus, Overlay};
+use younium_tui::tui::app::{Action, Focus, Loading, Overlay};
 use younium_tui::tui::panes::connection::ConnectionPane;
 use younium_tui::tui::panes::response::ResponseState;
 use younium_tui::younium::{ApiRequest, Environment, Method, Secret};
@@ -218,9 +218,10 @@ fn rig(base: &str) -> Live {
 /// Sends `GET path` from the builder, then `w`, `downs` times ↓ in the choice (on a list),
 /// the file name and Enter; returns the status line the save ends with.
 async fn save(live: &mut Live, path: &str, downs: usize, file: &Path) -> String {
-    live.app
-        .request
-        .load_request(&ApiRequest::new(Method::Get, path));
+    live.apply(Action::Load(Box::new(Loading::Request(ApiRequest::new(
+        Method::Get,
+        path,
+    )))));
     live.focus(Focus::Request);
     live.press(KeyCode::F(5));
     live.until(

@@ -128,7 +128,9 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     assert!(press(&mut app, KeyCode::Esc).is_empty());
     assert!(app.overlay.is_none());
 
-    app.request.load_request(&new_account());
+    app.update(younium_tui::tui::app::Action::Load(Box::new(
+        younium_tui::tui::app::Loading::Request(new_account().clone()),
+    )));
     ctrl(&mut app, 's');
     ctrl(&mut app, 'u');
     typed(&mut app, "New account");
@@ -169,7 +171,9 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
         .find(Method::Get, "/Accounts/x")
         .unwrap()
         .clone();
-    app.request.load(&op);
+    app.update(younium_tui::tui::app::Action::Load(Box::new(
+        younium_tui::tui::app::Loading::Operation(Box::new(op)),
+    )));
     crate::common::keys::focus(&mut app, Focus::Request);
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
@@ -179,7 +183,9 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
     assert_eq!(request.name, "GET /Accounts/{id}");
     assert_eq!(request.path, "/Accounts/{id}");
     // Loaded again, the placeholder is a row to fill.
-    app.request.load_request(&request.to_request());
+    app.update(younium_tui::tui::app::Action::Load(Box::new(
+        younium_tui::tui::app::Loading::Request(request.to_request().clone()),
+    )));
     assert_eq!(app.request.path_params.len(), 1);
     assert!(app.request.build().is_err());
 }
@@ -212,7 +218,9 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     let mut app = app_from(&path, Some("sandbox"));
     assert!(app.catalog.saved().is_empty());
     crate::common::keys::focus(&mut app, Focus::Request);
-    app.request.load_request(&new_account());
+    app.update(younium_tui::tui::app::Action::Load(Box::new(
+        younium_tui::tui::app::Loading::Request(new_account().clone()),
+    )));
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     assert!(run_save(&mut app, effects).is_empty());
@@ -285,7 +293,9 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
         let mut app = app_from(&path, None);
         assert_eq!(app.profile.as_deref(), Some("sandbox"));
         crate::common::keys::focus(&mut app, Focus::Request);
-        app.request.load_request(&new_account());
+        app.update(younium_tui::tui::app::Action::Load(Box::new(
+            younium_tui::tui::app::Loading::Request(new_account().clone()),
+        )));
         ctrl(&mut app, 's');
         ctrl(&mut app, 'u');
         typed(&mut app, "Create Acme Nordic");
@@ -455,7 +465,9 @@ fn ctrl_s_is_not_taken_from_the_body_editor_or_a_field() {
     press(&mut app, KeyCode::Esc);
     // Nor while the body is edited: the editor keeps its Ctrl keys.
     crate::common::keys::focus(&mut app, Focus::Request);
-    app.request.load_request(&new_account());
+    app.update(younium_tui::tui::app::Action::Load(Box::new(
+        younium_tui::tui::app::Loading::Request(new_account().clone()),
+    )));
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('e'));
     assert!(app.request.is_editing_body());

@@ -82,7 +82,9 @@ impl DerefMut for Rig {
 impl Rig {
     /// Sends `request` from the builder and waits for its answer to be shown and recorded.
     async fn send(&mut self, request: &ApiRequest) -> u16 {
-        self.app.request.load_request(request);
+        self.apply(younium_tui::tui::app::Action::Load(Box::new(
+            younium_tui::tui::app::Loading::Request(request.clone()),
+        )));
         self.focus(Focus::Request);
         self.press(KeyCode::F(5));
         self.until(

@@ -12,7 +12,7 @@ use younium_tui::tui::app::{Action, App, DemoInfo, Effect, Focus, OnYes, Overlay
 use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity};
 use younium_tui::tui::panes::response::ResponseState;
 use younium_tui::tui::theme::Theme;
-use younium_tui::younium::{ApiResponse, Environment, Method, Secret, TokenState};
+use younium_tui::younium::{ApiRequest, ApiResponse, Environment, Method, Secret, TokenState};
 
 use crate::common::app::{json_ok, sent_id};
 use crate::common::fixed_now;
@@ -507,4 +507,28 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
     app.update(Action::Token(rejected()));
     assert_eq!(app.focus, Focus::Request);
     assert!(!app.connection.is_editing());
+}
+
+/// A request loaded from outside the panes (`Action::Load`) goes in as a catalogue pick does:
+/// over a body typed and not sent, only after a yes.
+#[test]
+fn a_load_over_a_typed_body_asks_first() {
+    use younium_tui::tui::app::Loading;
+    let mut app = app_with_credentials();
+    crate::common::keys::edit_body(&mut app, "{\"typed\": 1}");
+    let load = || {
+        Action::Load(Box::new(Loading::Request(ApiRequest::new(
+            Method::Get,
+            "/Invoices",
+        ))))
+    };
+    app.update(load());
+    let Some(Overlay::Confirm(c)) = &app.overlay else {
+        panic!("expected the question, got {:?}", app.overlay)
+    };
+    assert_eq!(c.title, "Replace the body you typed?");
+    assert_eq!(app.request.template, "/Accounts", "nothing loaded yet");
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.request.template, "/Invoices");
+    assert_eq!(app.request.body_text(), "");
 }

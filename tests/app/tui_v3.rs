@@ -40,7 +40,9 @@ fn showing_first_page(first: &str) -> App {
     let mut app = common::signed_in_app();
     let mut request = ApiRequest::new(Method::Get, "/v3/Invoices");
     request.query.push(Param::new("pageSize", "2"));
-    app.request.load_request(&request);
+    app.update(younium_tui::tui::app::Action::Load(Box::new(
+        younium_tui::tui::app::Loading::Request(request.clone()),
+    )));
     let (id, sent_request) = sent(&press(&mut app, KeyCode::F(5))).expect("sent");
     assert_eq!(sent_request.path, "/v3/Invoices");
     answer(&mut app, id, first);
