@@ -249,13 +249,15 @@ pub fn whole_screen_tick(label: &str, raw: Bytes, runs: usize) {
         ctx,
     )
     .unwrap();
-    app.token.state = TokenState::Valid(std::sync::Arc::new(token));
+    app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
+        std::sync::Arc::new(token),
+    )));
     let doc = Document::new(raw.clone(), true);
     app.response.show(shown(raw, doc, None));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut samples = Vec::new();
     for _ in 0..runs {
-        app.now = jiff::Timestamp::now();
+        app.update(younium_tui::tui::app::Action::Tick(jiff::Timestamp::now()));
         let t = Instant::now();
         terminal
             .draw(|f| younium_tui::tui::view::draw(&mut app, f))

@@ -22,6 +22,7 @@ pub mod runner;
 pub mod save_as;
 pub mod saved_requests;
 pub mod sending;
+mod state;
 pub mod theme;
 pub mod view;
 

@@ -75,7 +75,7 @@ fn truncated_list() -> Vec<u8> {
 fn a_truncated_json_body_is_marked_at_its_error() {
     let body = truncated_list();
     let mut app = showing("application/json; charset=utf-8", &body, false);
-    let doc = app.response.doc().expect("indexed");
+    let doc = app.response().doc().expect("indexed");
     assert_eq!(doc.kind(), BodyKind::BrokenJson);
     assert_eq!(doc.json_error_line(), Some(doc.line_count() - 1));
     insta::assert_snapshot!("broken_truncated_json", draw(&mut app).backend());
@@ -102,7 +102,7 @@ fn a_stray_byte_shows_the_rest_as_received_from_the_marked_line() {
 fn an_html_body_is_highlighted_as_html() {
     let page = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n";
     let mut app = showing("text/html", page.as_bytes(), false);
-    assert_eq!(app.response.doc().unwrap().kind(), BodyKind::Text);
+    assert_eq!(app.response().doc().unwrap().kind(), BodyKind::Text);
     insta::assert_snapshot!("broken_html_body", draw(&mut app).backend());
 
     // In colour a tag's name and the text between tags differ.
@@ -125,7 +125,7 @@ fn an_html_body_is_highlighted_as_html() {
 fn bytes_that_are_not_utf8_are_replaced_and_counted() {
     let body = b"name;city\nAcme;G\xf6teborg\nNordlys;Malm\xf6\n\xff\xfe\n";
     let mut app = showing("text/csv", body, false);
-    let doc = app.response.doc().unwrap();
+    let doc = app.response().doc().unwrap();
     assert_eq!(doc.invalid_utf8(), 4);
     let screen = draw(&mut app).backend().to_string();
     assert!(

@@ -334,7 +334,7 @@ struct Bench {
 fn go_to(app: &mut App, tab: RequestTab, line: usize) {
     press(app, KeyCode::Char('4'));
     for _ in 0..3 {
-        if app.request.tab == tab {
+        if app.request().tab == tab {
             break;
         }
         press(app, KeyCode::Char(']'));
@@ -539,10 +539,10 @@ fn play(app: &mut App, model: &mut Model, step: &Step, bench: &Bench) {
         }
         Step::PickEntity(i) => {
             press(app, KeyCode::Char('L'));
-            let Some(Overlay::EntityPicker { selected }) = app.overlay else {
-                panic!("no picker: {:?}", app.overlay)
+            let Some(Overlay::EntityPicker { selected }) = app.overlay() else {
+                panic!("no picker: {:?}", app.overlay())
             };
-            let target = i + 1;
+            let (selected, target) = (*selected, i + 1);
             for _ in selected..target {
                 press(app, KeyCode::Char('j'));
             }
@@ -554,7 +554,11 @@ fn play(app: &mut App, model: &mut Model, step: &Step, bench: &Bench) {
         }
         Step::DiagnosisFix(i) => diagnosis_fix(app, model, *i, bench),
     }
-    assert!(app.overlay.is_none(), "after {step:?}: {:?}", app.overlay);
+    assert!(
+        app.overlay().is_none(),
+        "after {step:?}: {:?}",
+        app.overlay()
+    );
 }
 
 /// Focuses the Endpoints pane with no filter and loads the row `pick` accepts.
@@ -565,14 +569,14 @@ fn load_from_catalog(
     press(app, KeyCode::Char('3'));
     press(app, KeyCode::Home);
     for _ in 0..400 {
-        if pick(&app.catalog) {
+        if pick(app.catalog()) {
             break;
         }
         press(app, KeyCode::Char('j'));
     }
-    assert!(pick(&app.catalog), "not in the catalogue");
+    assert!(pick(app.catalog()), "not in the catalogue");
     press(app, KeyCode::Enter);
-    if matches!(app.overlay, Some(Overlay::Confirm(_))) {
+    if matches!(app.overlay(), Some(Overlay::Confirm(_))) {
         press(app, KeyCode::Char('y'));
     }
 }
@@ -614,7 +618,7 @@ fn settings(model: &Model) -> CallSettings {
 /// F5 (yes to a question about the body); the send it starts, if the request builds.
 fn send_builder(app: &mut App) -> Option<(u64, ApiRequest, CallSettings, String)> {
     let mut effects = press(app, KeyCode::F(5));
-    if matches!(app.overlay, Some(Overlay::Confirm(_))) {
+    if matches!(app.overlay(), Some(Overlay::Confirm(_))) {
         effects = press(app, KeyCode::Char('y'));
     }
     effects.into_iter().find_map(|e| match e {
@@ -906,7 +910,7 @@ fn check(bench: &Bench, steps: &[Step]) -> Result<(), TestCaseError> {
         result: Ok(outcome(response)),
     });
     let tab = as_sent(
-        &app.response
+        &app.response()
             .shown()
             .expect("the answer is shown")
             .response

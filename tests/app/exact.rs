@@ -226,12 +226,12 @@ async fn save(live: &mut Live, path: &str, downs: usize, file: &Path) -> String 
     live.press(KeyCode::F(5));
     live.until(
         "the answer",
-        |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
+        |app| matches!(&app.response().state, ResponseState::Shown(s) if s.doc.is_some()),
     )
     .await;
     live.focus(Focus::Response);
     live.press(KeyCode::Char('w'));
-    if matches!(live.app.overlay, Some(Overlay::SaveAs { .. })) {
+    if matches!(live.app.overlay(), Some(Overlay::SaveAs { .. })) {
         for _ in 0..downs {
             live.press(KeyCode::Down);
         }
@@ -240,8 +240,8 @@ async fn save(live: &mut Live, path: &str, downs: usize, file: &Path) -> String 
     live.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
     live.apply(Action::Paste(file.display().to_string()));
     live.press(KeyCode::Enter);
-    live.until("the save", |app| app.status.is_some()).await;
-    live.app.status.clone().unwrap_or_default()
+    live.until("the save", |app| app.status().is_some()).await;
+    live.app.status().clone().unwrap_or_default()
 }
 
 fn temp_file(name: &str) -> PathBuf {

@@ -37,7 +37,7 @@ fn app(size: (u16, u16)) -> App {
 }
 
 fn render(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().0, app.size().1)).unwrap();
     terminal.draw(|f| view::draw(app, f)).unwrap();
     terminal.backend().to_string()
 }
@@ -62,7 +62,7 @@ fn at_80_by_24_the_title_bar_carries_the_connection_and_the_countdown() {
         assert!(title.contains(part), "{part} in {title}");
     }
     // A second later the countdown in the title bar has moved on.
-    let later = a.now + jiff::SignedDuration::from_secs(1);
+    let later = a.now() + jiff::SignedDuration::from_secs(1);
     a.update(Action::Tick(later));
     assert!(
         render(&mut a)
@@ -77,7 +77,7 @@ fn at_80_by_24_the_title_bar_carries_the_connection_and_the_countdown() {
 fn at_80_by_24_the_endpoint_list_takes_the_top_slot_while_focused() {
     let mut a = app((80, 24));
     press(&mut a, KeyCode::Char('3'));
-    assert_eq!(a.focus, Focus::Catalog);
+    assert_eq!(a.focus(), Focus::Catalog);
     insta::assert_snapshot!("narrow_80x24_catalog", render(&mut a));
 }
 
@@ -103,7 +103,7 @@ fn tab_goes_through_the_panes_on_screen_only() {
     let mut seen = Vec::new();
     for _ in 0..4 {
         press(&mut a, KeyCode::Tab);
-        seen.push(a.focus);
+        seen.push(a.focus());
     }
     assert_eq!(
         seen,
@@ -115,25 +115,29 @@ fn tab_goes_through_the_panes_on_screen_only() {
         ]
     );
     press(&mut a, KeyCode::BackTab);
-    assert_eq!(a.focus, Focus::Catalog);
+    assert_eq!(a.focus(), Focus::Catalog);
     // Every pane Tab reaches is drawn (its title is on screen) when it has the focus.
     for _ in 0..3 {
         press(&mut a, KeyCode::Tab);
         let screen = render(&mut a);
-        assert!(screen.contains(a.focus.title()), "{:?}\n{screen}", a.focus);
+        assert!(
+            screen.contains(a.focus().title()),
+            "{:?}\n{screen}",
+            a.focus()
+        );
     }
     // Wide again: all five are in the cycle.
     a.update(Action::Resize(120, 40));
     crate::common::keys::focus(&mut a, Focus::Response);
     press(&mut a, KeyCode::Tab);
-    assert_eq!(a.focus, Focus::Connection);
+    assert_eq!(a.focus(), Focus::Connection);
 }
 
 #[test]
 fn the_connection_pane_stays_reachable_and_its_keys_work() {
     let mut a = app((80, 24));
     press(&mut a, KeyCode::Char('1'));
-    assert_eq!(a.focus, Focus::Connection);
+    assert_eq!(a.focus(), Focus::Connection);
     let screen = render(&mut a);
     assert!(screen.contains("Connection"), "{screen}");
     insta::assert_snapshot!("narrow_80x24_connection", screen);
@@ -142,21 +146,21 @@ fn the_connection_pane_stays_reachable_and_its_keys_work() {
         press(&mut a, KeyCode::Up);
     }
     assert_eq!(
-        a.connection.selected,
+        a.connection().selected,
         younium_tui::tui::panes::connection::Field::Environment
     );
-    let before = a.connection.environment.clone();
+    let before = a.connection().environment.clone();
     press(&mut a, KeyCode::Right);
-    assert_ne!(a.connection.environment, before);
+    assert_ne!(a.connection().environment, before);
     // Tab leaves it for the panes of the cycle; `2` shows the token pane.
     press(&mut a, KeyCode::Tab);
-    assert_eq!(a.focus, Focus::Catalog);
+    assert_eq!(a.focus(), Focus::Catalog);
     press(&mut a, KeyCode::Char('2'));
     assert!(render(&mut a).contains("Token"));
     // The legal-entity picker is an overlay, opened from anywhere.
     press(&mut a, KeyCode::Char('5'));
     a.update(common::keys::key(KeyCode::Char('L')));
-    assert!(a.overlay.is_some());
+    assert!(a.overlay().is_some());
 }
 
 #[test]
@@ -177,12 +181,12 @@ fn clicks_land_on_the_panes_drawn_there() {
     crate::common::keys::focus(&mut a, Focus::Response);
     let areas = a.areas();
     click(&mut a, 5, areas.request.y + 2);
-    assert_eq!(a.focus, Focus::Request);
+    assert_eq!(a.focus(), Focus::Request);
     click(&mut a, 5, areas.response.y + 3);
-    assert_eq!(a.focus, Focus::Response);
+    assert_eq!(a.focus(), Focus::Response);
     // The title bar is no pane.
     click(&mut a, 5, 0);
-    assert_eq!(a.focus, Focus::Response);
+    assert_eq!(a.focus(), Focus::Response);
 }
 
 #[test]

@@ -120,13 +120,13 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     });
     crate::common::keys::focus(&mut app, Focus::Request);
     assert!(ctrl(&mut app, 's').is_empty());
-    let Some(Overlay::SaveRequest(input)) = &app.overlay else {
-        panic!("the name box should be open: {:?}", app.overlay)
+    let Some(Overlay::SaveRequest(input)) = &app.overlay() else {
+        panic!("the name box should be open: {:?}", app.overlay())
     };
     assert_eq!(input.text(), "GET /Accounts");
     // Esc cancels without saving.
     assert!(press(&mut app, KeyCode::Esc).is_empty());
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     app.update(younium_tui::tui::app::Action::Load(Box::new(
         younium_tui::tui::app::Loading::Request(new_account().clone()),
@@ -135,7 +135,7 @@ fn ctrl_s_asks_for_a_name_and_enter_emits_the_save() {
     ctrl(&mut app, 'u');
     typed(&mut app, "New account");
     let effects = press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let Some(Effect::SaveRequest {
         path,
         profile,
@@ -186,8 +186,8 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
     app.update(younium_tui::tui::app::Action::Load(Box::new(
         younium_tui::tui::app::Loading::Request(request.to_request().clone()),
     )));
-    assert_eq!(app.request.path_params.len(), 1);
-    assert!(app.request.build().is_err());
+    assert_eq!(app.request().path_params.len(), 1);
+    assert!(app.request().build().is_err());
 }
 
 #[test]
@@ -204,8 +204,8 @@ fn a_file_with_an_error_is_not_saved_into() {
         message: "invalid key".into(),
     });
     assert!(ctrl(&mut app, 's').is_empty());
-    assert!(app.overlay.is_none());
-    let status = app.status.clone().unwrap();
+    assert!(app.overlay().is_none());
+    let status = app.status().clone().unwrap();
     assert!(
         status.starts_with("not saved: the config file has an error"),
         "{status}"
@@ -216,7 +216,7 @@ fn a_file_with_an_error_is_not_saved_into() {
 fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     let path = temp_config("answer", CONFIG);
     let mut app = app_from(&path, Some("sandbox"));
-    assert!(app.catalog.saved().is_empty());
+    assert!(app.catalog().saved().is_empty());
     crate::common::keys::focus(&mut app, Focus::Request);
     app.update(younium_tui::tui::app::Action::Load(Box::new(
         younium_tui::tui::app::Loading::Request(new_account().clone()),
@@ -224,7 +224,7 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     assert!(run_save(&mut app, effects).is_empty());
-    let status = app.status.clone().unwrap();
+    let status = app.status().clone().unwrap();
     assert_eq!(
         status,
         format!(
@@ -232,36 +232,36 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
             path.display()
         )
     );
-    assert_eq!(app.catalog.saved().len(), 1);
-    assert_eq!(app.catalog.saved()[0].profile.as_deref(), Some("sandbox"));
+    assert_eq!(app.catalog().saved().len(), 1);
+    assert_eq!(app.catalog().saved()[0].profile.as_deref(), Some("sandbox"));
 
     // Saving again under the same name replaces it.
     ctrl(&mut app, 's');
     let effects = press(&mut app, KeyCode::Enter);
     run_save(&mut app, effects);
     assert!(
-        app.status
+        app.status()
             .clone()
             .unwrap()
             .starts_with("replaced \"POST /Accounts\"")
     );
-    assert_eq!(app.catalog.saved().len(), 1);
+    assert_eq!(app.catalog().saved().len(), 1);
 
     // Another profile (P) does not see it.
     let mut effects = Vec::new();
     app.load_profile("prod", &mut effects);
-    assert!(app.catalog.saved().is_empty());
+    assert!(app.catalog().saved().is_empty());
     app.load_profile("sandbox", &mut effects);
-    assert_eq!(app.catalog.saved().len(), 1);
+    assert_eq!(app.catalog().saved().len(), 1);
 
     // d on it asks first, and yes deletes it from the file.
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Home);
-    assert!(app.catalog.selected_saved().is_some());
+    assert!(app.catalog().selected_saved().is_some());
     press(&mut app, KeyCode::Char('d'));
-    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::Confirm(confirm)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert!(matches!(&confirm.on_yes, OnYes::DeleteSaved { name, .. } if name == "POST /Accounts"));
     let effects = press(&mut app, KeyCode::Char('y'));
@@ -275,9 +275,9 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     };
     let answer = saved_requests::delete(p, profile, name);
     app.update(Action::RequestSaved(answer));
-    assert!(app.catalog.saved().is_empty());
+    assert!(app.catalog().saved().is_empty());
     assert!(
-        app.status
+        app.status()
             .clone()
             .unwrap()
             .starts_with("deleted \"POST /Accounts\"")
@@ -291,7 +291,7 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
     let path = temp_config("restart", CONFIG);
     {
         let mut app = app_from(&path, None);
-        assert_eq!(app.profile.as_deref(), Some("sandbox"));
+        assert_eq!(app.profile().as_deref(), Some("sandbox"));
         crate::common::keys::focus(&mut app, Focus::Request);
         app.update(younium_tui::tui::app::Action::Load(Box::new(
             younium_tui::tui::app::Loading::Request(new_account().clone()),
@@ -321,15 +321,15 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "acme nordic");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.catalog.match_count(), 1);
+    assert_eq!(app.catalog().match_count(), 1);
     let entry = app
         .catalog
         .selected_saved()
         .expect("the saved request is selected");
     assert_eq!(entry.request.name, "Create Acme Nordic");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Request);
-    let built = app.request.build().unwrap();
+    assert_eq!(app.focus(), Focus::Request);
+    let built = app.request().build().unwrap();
     let original = new_account();
     assert_eq!(built.method, original.method);
     assert_eq!(built.path, original.path);
@@ -349,11 +349,11 @@ fn an_entry_that_does_not_read_is_skipped_and_the_app_starts() {
     );
     let path = temp_config("skip", &text);
     let app = app_from(&path, None);
-    assert_eq!(app.profile.as_deref(), Some("sandbox"));
-    assert!(app.config_error.is_none());
-    assert_eq!(app.catalog.saved().len(), 1);
+    assert_eq!(app.profile().as_deref(), Some("sandbox"));
+    assert!(app.config_error().is_none());
+    assert_eq!(app.catalog().saved().len(), 1);
     assert_eq!(
-        app.status.as_deref(),
+        app.status().as_deref(),
         Some("saved request requests[0] skipped: \"odd\": unknown method \"FETCH\"")
     );
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
@@ -372,7 +372,7 @@ fn a_missing_config_file_is_created_where_the_app_looks_for_it() {
     let effects = press(&mut app, KeyCode::Enter);
     run_save(&mut app, effects);
     assert_eq!(
-        app.status.clone().unwrap(),
+        app.status().clone().unwrap(),
         format!(
             "saved \"GET /Accounts\" for every profile in {}",
             path.display()
@@ -380,7 +380,7 @@ fn a_missing_config_file_is_created_where_the_app_looks_for_it() {
     );
     let file = ConfigFile::load(&path).unwrap().unwrap();
     assert_eq!(file.saved_requests(None).entries.len(), 1);
-    assert_eq!(app.catalog.saved().len(), 1);
+    assert_eq!(app.catalog().saved().len(), 1);
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
@@ -400,10 +400,10 @@ fn app_with_saved() -> App {
 #[test]
 fn the_saved_group_is_filtered_with_the_operations() {
     let mut app = app_with_saved();
-    assert_eq!(app.catalog.saved().len(), 2);
+    assert_eq!(app.catalog().saved().len(), 2);
     // With no filter the first saved request is selected.
     assert_eq!(
-        app.catalog
+        app.catalog()
             .selected_saved()
             .map(|e| e.request.name.as_str()),
         Some("Open invoices")
@@ -411,23 +411,23 @@ fn the_saved_group_is_filtered_with_the_operations() {
     crate::common::keys::focus(&mut app, Focus::Catalog);
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "post");
-    let with_post = app.catalog.match_count();
+    let with_post = app.catalog().match_count();
     press(&mut app, KeyCode::Enter);
     // "post" matches the saved POST and the POST operations, not the saved GET.
     assert_eq!(
-        app.catalog
+        app.catalog()
             .selected_saved()
             .map(|e| e.request.name.as_str()),
         Some("Create Acme")
     );
     press(&mut app, KeyCode::Down);
-    assert!(app.catalog.selected_operation().is_some());
+    assert!(app.catalog().selected_operation().is_some());
     assert!(with_post > 1);
 }
 
 fn render_catalog(app: &mut App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let theme = app.theme;
+    let theme = app.theme();
     terminal
         .draw(|f| {
             let block = Block::default().borders(Borders::ALL).title("Endpoints");
@@ -461,7 +461,7 @@ fn ctrl_s_is_not_taken_from_the_body_editor_or_a_field() {
     press(&mut app, KeyCode::Char('/'));
     // While the filter is typed into, Ctrl-S does not open the box.
     ctrl(&mut app, 's');
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     press(&mut app, KeyCode::Esc);
     // Nor while the body is edited: the editor keeps its Ctrl keys.
     crate::common::keys::focus(&mut app, Focus::Request);
@@ -470,13 +470,13 @@ fn ctrl_s_is_not_taken_from_the_body_editor_or_a_field() {
     )));
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('e'));
-    assert!(app.request.is_editing_body());
+    assert!(app.request().is_editing_body());
     ctrl(&mut app, 's');
-    assert!(app.overlay.is_none());
-    assert!(app.request.is_editing_body());
+    assert!(app.overlay().is_none());
+    assert!(app.request().is_editing_body());
     // Done editing, it saves.
     press(&mut app, KeyCode::Esc);
     assert!(!app.is_editing());
     ctrl(&mut app, 's');
-    assert!(matches!(app.overlay, Some(Overlay::SaveRequest(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::SaveRequest(_))));
 }

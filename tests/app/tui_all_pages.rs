@@ -24,7 +24,7 @@ const PAGE: &str = r#"{"pageNumber": 1, "pageSize": 2, "totalPages": 40, "totalC
 /// An app showing the first page of a paged list (indexed, its page facts read).
 fn paged_app() -> App {
     let mut app = common::viewer::app_showing(PAGE);
-    let id = app.response.shown().unwrap().id;
+    let id = app.response().shown().unwrap().id;
     app.update(Action::Indexed {
         id,
         doc: Arc::new(Document::new(Bytes::from(PAGE), true)),
@@ -89,7 +89,7 @@ fn a_starts_only_on_a_paged_list() {
     crate::common::keys::focus(&mut app, Focus::Response);
     assert!(press(&mut app, KeyCode::Char('A')).is_empty());
     assert!(
-        app.status
+        app.status()
             .as_deref()
             .unwrap()
             .contains("send a list request first")
@@ -98,23 +98,23 @@ fn a_starts_only_on_a_paged_list() {
     let mut app = common::viewer::app_showing(r#"{"id": "a-1"}"#);
     assert!(press(&mut app, KeyCode::Char('A')).is_empty());
     assert!(
-        app.status
+        app.status()
             .as_deref()
             .unwrap()
             .starts_with("Not a paged list"),
         "{:?}",
-        app.status
+        app.status()
     );
 
     let mut app = paged_app();
     let id = started(&mut app);
-    assert_eq!(app.response.all_pages.as_ref().map(|r| r.id), Some(id));
+    assert_eq!(app.response().all_pages.as_ref().map(|r| r.id), Some(id));
     assert!(
         press(&mut app, KeyCode::Char('A')).is_empty(),
         "one run at a time"
     );
     assert!(
-        app.status
+        app.status()
             .as_deref()
             .unwrap()
             .starts_with("Already fetching")
@@ -140,21 +140,21 @@ fn the_bar_shows_pages_records_rate_and_time_left_and_esc_stops() {
     // Moving to another pane and back leaves it running.
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('5'));
-    assert!(app.response.all_pages.is_some());
+    assert!(app.response().all_pages.is_some());
 
     let effects = press(&mut app, KeyCode::Esc);
     assert!(
         matches!(effects.as_slice(), [Effect::StopAllPages]),
         "{effects:?}"
     );
-    assert!(app.response.all_pages.as_ref().unwrap().stopping);
+    assert!(app.response().all_pages.as_ref().unwrap().stopping);
     let effects = app
         .update(Action::AllPagesDone {
             id,
             result: Ok(merged(17, Finish::Stopped)),
         })
         .1;
-    assert!(app.response.all_pages.is_none());
+    assert!(app.response().all_pages.is_none());
     assert!(
         effects
             .iter()
@@ -162,7 +162,7 @@ fn the_bar_shows_pages_records_rate_and_time_left_and_esc_stops() {
             if x.response.body.starts_with(b"[{\"id\": \"i-1\"}"))),
         "the merged array is recorded as one entry: {effects:?}"
     );
-    let shown = app.response.shown().unwrap();
+    let shown = app.response().shown().unwrap();
     assert_eq!(
         shown.notes,
         ["merged into one array: pages 1–17 of 40: stopped"]
@@ -201,7 +201,7 @@ fn a_failed_page_is_named_and_the_pages_before_it_are_kept() {
             },
         )),
     });
-    let shown = app.response.shown().unwrap();
+    let shown = app.response().shown().unwrap();
     assert!(
         shown.notes[0].contains("page 4 failed"),
         "{:?}",
@@ -215,13 +215,13 @@ fn a_failed_page_is_named_and_the_pages_before_it_are_kept() {
     // Nothing at all fetched: the page stays, the status says why.
     let mut app = paged_app();
     let id = started(&mut app);
-    let before = app.response.shown().unwrap().id;
+    let before = app.response().shown().unwrap().id;
     app.update(Action::AllPagesDone {
         id,
         result: Err("page 2 failed: 403 Forbidden".into()),
     });
-    assert_eq!(app.response.shown().unwrap().id, before);
-    assert!(app.status.as_deref().unwrap().contains("page 2 failed"));
+    assert_eq!(app.response().shown().unwrap().id, before);
+    assert!(app.status().as_deref().unwrap().contains("page 2 failed"));
 }
 
 #[test]
@@ -235,8 +235,8 @@ fn a_send_while_it_runs_asks_first_and_yes_stops_it() {
     crate::common::keys::focus(&mut app, Focus::Request);
     let effects = press(&mut app, KeyCode::F(5));
     assert!(effects.is_empty(), "{effects:?}");
-    let Some(Overlay::Confirm(c)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::Confirm(c)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert!(
         c.lines[0].contains("(5 pages of 40 so far)"),
@@ -246,7 +246,7 @@ fn a_send_while_it_runs_asks_first_and_yes_stops_it() {
     let effects = press(&mut app, KeyCode::Char('y'));
     assert!(matches!(effects[0], Effect::StopAllPages), "{effects:?}");
     assert!(effects.iter().any(|e| matches!(e, Effect::Send { .. })));
-    assert!(app.response.all_pages.is_none());
+    assert!(app.response().all_pages.is_none());
     // Its end, arriving after, changes nothing.
     assert!(
         !app.update(Action::AllPagesDone {
@@ -278,8 +278,8 @@ fn the_page_cap_asks_before_going_past_it() {
         })
         .0
     );
-    let Some(Overlay::Confirm(question)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::Confirm(question)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert_eq!(
         question.lines[0],
@@ -299,24 +299,24 @@ fn the_page_cap_asks_before_going_past_it() {
         matches!(effects.as_slice(), [Effect::AllPagesPastCap(false)]),
         "{effects:?}"
     );
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     // Another question is open: the run waits, the bar says so, `A` asks.
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Help { .. })));
     app.update(Action::AllPagesCap { id, cap });
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Help { .. })));
     press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert!(render(&mut app).contains("waiting at the 10,000-page cap"));
     press(&mut app, KeyCode::Char('A'));
     assert!(
-        matches!(app.overlay, Some(Overlay::Confirm(_))),
+        matches!(app.overlay(), Some(Overlay::Confirm(_))),
         "{:?}",
-        app.overlay
+        app.overlay()
     );
     press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     let full = Finish::Sink(younium_tui::younium::all_pages::SinkStop::Full {
         limit: ByteSize::mib(512),
@@ -325,7 +325,7 @@ fn the_page_cap_asks_before_going_past_it() {
         id,
         result: Ok(merged(12, full)),
     });
-    let notes = &app.response.shown().unwrap().notes;
+    let notes = &app.response().shown().unwrap().notes;
     assert_eq!(
         notes[0],
         "merged into one array: pages 1–12 of 40 kept: 512 MiB limit"

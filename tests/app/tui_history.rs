@@ -89,11 +89,11 @@ impl Rig {
         self.press(KeyCode::F(5));
         self.until(
             "the answer",
-            |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
+            |app| matches!(&app.response().state, ResponseState::Shown(s) if s.doc.is_some()),
         )
         .await;
         self.history.flush();
-        self.app.response.shown().unwrap().response.status
+        self.app.response().shown().unwrap().response.status
     }
 
     /// Opens the box and waits for its list.
@@ -101,13 +101,13 @@ impl Rig {
         self.press(KeyCode::Char('H'));
         self.until(
             "the list",
-            |app| matches!(&app.overlay, Some(Overlay::History(b)) if b.entries.is_some()),
+            |app| matches!(&app.overlay(), Some(Overlay::History(b)) if b.entries.is_some()),
         )
         .await;
     }
 
     fn listed(&self) -> Vec<String> {
-        match &self.app.overlay {
+        match &self.app.overlay() {
             Some(Overlay::History(b)) => {
                 let all = b.entries.as_deref().unwrap_or_default();
                 b.visible
@@ -133,16 +133,16 @@ impl Rig {
     }
 
     fn shown_body(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.app.response.shown().unwrap().response.body).unwrap()
+        serde_json::from_slice(&self.app.response().shown().unwrap().response.body).unwrap()
     }
 
     /// Waits for the comparison the last key started; its differences.
     async fn compared(&mut self) -> Vec<(String, ChangeKind)> {
         self.until("the comparison", |app| {
-            matches!(&app.overlay, Some(Overlay::Compare(c)) if c.view.is_some() || c.error.is_some())
+            matches!(&app.overlay(), Some(Overlay::Compare(c)) if c.view.is_some() || c.error.is_some())
         })
         .await;
-        let Some(Overlay::Compare(c)) = &self.app.overlay else {
+        let Some(Overlay::Compare(c)) = &self.app.overlay() else {
             unreachable!()
         };
         assert_eq!(c.error, None);
@@ -191,19 +191,19 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
 
     // Enter loads it into the builder; sending it again makes a third entry.
     rig.press(KeyCode::Enter);
-    assert!(rig.app.overlay.is_none());
+    assert!(rig.app.overlay().is_none());
     rig.until("the entry loaded", |app| {
-        app.request.template == "/Accounts"
+        app.request().template == "/Accounts"
     })
     .await;
-    assert_eq!(rig.app.focus, Focus::Request);
-    let built = rig.app.request.build().unwrap();
+    assert_eq!(rig.app.focus(), Focus::Request);
+    let built = rig.app.request().build().unwrap();
     assert_eq!(built.method, Method::Get);
     assert_eq!(built.query, [Param::new("PageSize", "2")]);
     rig.press(KeyCode::F(5));
     rig.until(
         "the answer",
-        |app| matches!(&app.response.state, ResponseState::Shown(s) if s.doc.is_some()),
+        |app| matches!(&app.response().state, ResponseState::Shown(s) if s.doc.is_some()),
     )
     .await;
     rig.history.flush();
@@ -214,18 +214,18 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
     let before = rig.api_requests();
     rig.press(KeyCode::Down);
     assert_eq!(
-        rig.app.overlay.as_ref().map(|_| ()),
+        rig.app.overlay().as_ref().map(|_| ()),
         Some(()),
         "still open after moving"
     );
     rig.press(KeyCode::Char('v'));
     rig.until("the stored answer", |app| {
-        matches!(&app.response.state, ResponseState::Shown(s)
+        matches!(&app.response().state, ResponseState::Shown(s)
             if s.request.path == "/Invoices" && s.doc.is_some())
     })
     .await;
     assert_eq!(rig.api_requests(), before, "viewing sent nothing");
-    let shown = rig.app.response.shown().unwrap();
+    let shown = rig.app.response().shown().unwrap();
     assert!(
         shown
             .notes
@@ -240,7 +240,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
     rig.open_history().await;
     rig.press(KeyCode::Char('d'));
     rig.until("the deletion", |app| {
-        app.status
+        app.status()
             .as_deref()
             .is_some_and(|s| s.starts_with("Deleted #3"))
     })

@@ -66,7 +66,7 @@ fn with_box() -> App {
 }
 
 fn selected(app: &App) -> Option<i64> {
-    match &app.overlay {
+    match &app.overlay() {
         Some(Overlay::History(b)) => b.selected_entry().map(|s| s.id),
         _ => None,
     }
@@ -76,15 +76,15 @@ fn selected(app: &App) -> Option<i64> {
 fn with_no_history_the_key_says_why_and_opens_nothing() {
     let mut app = common::signed_in_app();
     assert!(press(&mut app, KeyCode::Char('H')).is_empty());
-    assert!(app.overlay.is_none());
-    assert!(app.status.as_deref().unwrap().contains("--no-history"));
+    assert!(app.overlay().is_none());
+    assert!(app.status().as_deref().unwrap().contains("--no-history"));
     // The file could not be opened on its first use.
     app.update(Action::History(HistoryReply::Opened(Err(
         "the history file /x: disk full".into(),
     ))));
     press(&mut app, KeyCode::Char('H'));
     assert_eq!(
-        app.status.as_deref(),
+        app.status().as_deref(),
         Some("No history: the history file /x: disk full; this session records nothing")
     );
 }
@@ -103,7 +103,7 @@ fn the_box_lists_newest_first_and_filters_as_you_type() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(selected(&app), Some(2), "the selection stays on the entry");
     press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn enter_loads_v_views_d_deletes() {
         ),
         "{effects:?}"
     );
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     let mut app = with_box();
     let effects = press(&mut app, KeyCode::Char('v'));
@@ -140,7 +140,7 @@ fn enter_loads_v_views_d_deletes() {
         [Effect::History(HistoryJob::Delete { entry: 4 })]
     ));
     assert_eq!(selected(&app), Some(3), "the next entry is selected");
-    let Some(Overlay::History(b)) = &app.overlay else {
+    let Some(Overlay::History(b)) = &app.overlay() else {
         panic!()
     };
     assert_eq!(b.visible.len(), 3);
@@ -164,7 +164,7 @@ fn mark_then_compare_asks_for_the_two_entries_older_first() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(app.overlay, Some(Overlay::Compare(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::Compare(_))));
     // With no mark, `=` compares an entry with the answer before it to the same call.
     let mut app = with_box();
     let effects = press(&mut app, KeyCode::Char('='));
@@ -183,13 +183,13 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
     app.use_history(HistoryAccess::On("/tmp/history.sqlite3".into()));
     press(&mut app, KeyCode::Char('='));
     assert!(
-        app.overlay.is_none(),
+        app.overlay().is_none(),
         "nothing on screen: nothing to compare"
     );
     crate::common::keys::type_path(&mut app, "/Accounts");
     crate::common::keys::focus(&mut app, Focus::Request);
     press(&mut app, KeyCode::F(5));
-    let id = match &app.response.state {
+    let id = match &app.response().state {
         younium_tui::tui::panes::response::ResponseState::Sending { id, .. } => *id,
         other => panic!("{other:?}"),
     };
@@ -217,7 +217,7 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
         }
         other => panic!("{other:?}"),
     }
-    let Some(Overlay::Compare(c)) = &app.overlay else {
+    let Some(Overlay::Compare(c)) = &app.overlay() else {
         panic!()
     };
     let id = c.id;

@@ -35,22 +35,22 @@ fn run(app: &mut App, effects: Vec<Effect>) -> bool {
 }
 
 fn first_line(app: &App) -> String {
-    app.response.doc().expect("a document").line(0)
+    app.response().doc().expect("a document").line(0)
 }
 
 #[test]
 fn bar_opens_the_filter_line() {
     let mut app = app_showing(&records(3));
     assert!(press(&mut app, KeyCode::Char('|')).is_empty());
-    assert!(app.response.jq_line.is_some());
+    assert!(app.response().jq_line.is_some());
     assert!(
         app.is_editing(),
         "global keys are off while the line is open"
     );
     // Esc in the line closes it; nothing else changes.
     press(&mut app, KeyCode::Esc);
-    assert!(app.response.jq_line.is_none());
-    assert!(matches!(app.response.jq, JqState::Body));
+    assert!(app.response().jq_line.is_none());
+    assert!(matches!(app.response().jq, JqState::Body));
 }
 
 #[test]
@@ -60,14 +60,14 @@ fn enter_runs_a_good_filter_in_the_background_and_shows_its_output() {
     typed(&mut app, ".[1]");
     let effects = press(&mut app, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::RunJq { .. }]));
-    assert!(app.response.jq_line.is_none());
-    assert_eq!(app.response.title(), "| .[1] running… ");
+    assert!(app.response().jq_line.is_none());
+    assert_eq!(app.response().title(), "| .[1] running… ");
     assert_eq!(first_line(&app), "[", "the body until the output is in");
     assert!(run(&mut app, effects));
-    assert_eq!(app.response.title(), "| .[1] ");
+    assert_eq!(app.response().title(), "| .[1] ");
     assert_eq!(first_line(&app), "{");
     assert_eq!(
-        app.response.doc().unwrap().line(2),
+        app.response().doc().unwrap().line(2),
         "  \"name\": \"Account 1\","
     );
 }
@@ -79,9 +79,12 @@ fn several_outputs_are_shown_as_an_array() {
     typed(&mut app, ".[].name");
     let effects = press(&mut app, KeyCode::Enter);
     run(&mut app, effects);
-    assert_eq!(app.response.title(), "| .[].name (3 outputs, as an array) ");
     assert_eq!(
-        app.response.doc().unwrap().pretty_text(),
+        app.response().title(),
+        "| .[].name (3 outputs, as an array) "
+    );
+    assert_eq!(
+        app.response().doc().unwrap().pretty_text(),
         "[\n  \"Account 0\",\n  \"Account 1\",\n  \"Account 2\"\n]\n"
     );
 }
@@ -92,15 +95,19 @@ fn a_compile_error_shows_jaqs_message_and_changes_nothing_else() {
     press(&mut app, KeyCode::Char('|'));
     typed(&mut app, ".[] | select(.id ==");
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    let line = app.response.jq_line.as_ref().expect("the line stays open");
+    let line = app
+        .response()
+        .jq_line
+        .as_ref()
+        .expect("the line stays open");
     let error = line.error.clone().expect("an error under the line");
     assert_eq!(error.column, Some(20));
     assert!(!error.message.is_empty());
-    assert!(matches!(app.response.jq, JqState::Body));
-    assert_eq!(app.response.title(), "");
+    assert!(matches!(app.response().jq, JqState::Body));
+    assert_eq!(app.response().title(), "");
     // Typing clears the error.
     typed(&mut app, " 1)");
-    assert!(app.response.jq_line.as_ref().unwrap().error.is_none());
+    assert!(app.response().jq_line.as_ref().unwrap().error.is_none());
 }
 
 #[test]
@@ -110,10 +117,14 @@ fn a_runtime_error_shows_under_the_line_and_keeps_the_body() {
     typed(&mut app, ".[] | .name | .x");
     let effects = press(&mut app, KeyCode::Enter);
     assert!(run(&mut app, effects));
-    let line = app.response.jq_line.as_ref().expect("the line opens again");
+    let line = app
+        .response()
+        .jq_line
+        .as_ref()
+        .expect("the line opens again");
     assert_eq!(line.input.text(), ".[] | .name | .x");
     assert!(matches!(line.error, Some(LineError { column: None, .. })));
-    assert!(matches!(app.response.jq, JqState::Body));
+    assert!(matches!(app.response().jq, JqState::Body));
     assert_eq!(first_line(&app), "[");
 }
 
@@ -121,13 +132,13 @@ fn a_runtime_error_shows_under_the_line_and_keeps_the_body() {
 fn esc_or_an_empty_filter_goes_back_to_the_body_where_it_was() {
     let mut app = app_showing(&records(100));
     press(&mut app, KeyCode::Char('G'));
-    let at = app.response.scroll;
+    let at = app.response().scroll;
     assert!(at > 0);
     press(&mut app, KeyCode::Char('|'));
     typed(&mut app, ".[0]");
     let effects = press(&mut app, KeyCode::Enter);
     run(&mut app, effects);
-    assert_eq!(app.response.scroll, 0);
+    assert_eq!(app.response().scroll, 0);
     // Find works on the output, and Esc ends the search first.
     press(&mut app, KeyCode::Char('/'));
     let count = typed(&mut app, "account 0");
@@ -144,25 +155,28 @@ fn esc_or_an_empty_filter_goes_back_to_the_body_where_it_was() {
     let index = index_matches(doc.as_ref(), &matcher, &cancel).map(Arc::new);
     app.update(Action::FindCount { id, index });
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.response.title(), "| .[0] /account 0 1 of 1 ");
+    assert_eq!(app.response().title(), "| .[0] /account 0 1 of 1 ");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.response.title(), "| .[0] ");
+    assert_eq!(app.response().title(), "| .[0] ");
     press(&mut app, KeyCode::Esc);
-    assert!(matches!(app.response.jq, JqState::Body));
-    assert_eq!(app.response.title(), "");
-    assert_eq!(app.response.scroll, at);
+    assert!(matches!(app.response().jq, JqState::Body));
+    assert_eq!(app.response().title(), "");
+    assert_eq!(app.response().scroll, at);
     // `|`, the filter shown is in the line; emptied and Enter: the body again.
     press(&mut app, KeyCode::Char('|'));
     typed(&mut app, ".[1]");
     let effects = press(&mut app, KeyCode::Enter);
     run(&mut app, effects);
     press(&mut app, KeyCode::Char('|'));
-    assert_eq!(app.response.jq_line.as_ref().unwrap().input.text(), ".[1]");
+    assert_eq!(
+        app.response().jq_line.as_ref().unwrap().input.text(),
+        ".[1]"
+    );
     for _ in 0..4 {
         press(&mut app, KeyCode::Backspace);
     }
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    assert!(matches!(app.response.jq, JqState::Body));
+    assert!(matches!(app.response().jq, JqState::Body));
     assert_eq!(first_line(&app), "[");
 }
 
@@ -178,13 +192,13 @@ fn esc_stops_a_run_and_its_result_is_dropped() {
     else {
         panic!("a run")
     };
-    let Some(JqState::Running { cancel, .. }) = Some(&app.response.jq) else {
+    let Some(JqState::Running { cancel, .. }) = Some(&app.response().jq) else {
         unreachable!()
     };
     let cancel = cancel.clone();
     press(&mut app, KeyCode::Esc);
     assert!(cancel.load(Ordering::Relaxed), "the run is told to stop");
-    assert!(matches!(app.response.jq, JqState::Body));
+    assert!(matches!(app.response().jq, JqState::Body));
     let late = run_filter(&filter, &body, &AtomicBool::new(false));
     assert!(!app.update(Action::JqDone { id, result: late }).0);
     assert_eq!(first_line(&app), "[");
@@ -200,9 +214,9 @@ fn a_newer_filter_drops_the_older_result() {
     typed(&mut app, ".[2]");
     let new = press(&mut app, KeyCode::Enter);
     assert!(!run(&mut app, old), "stale");
-    assert_eq!(app.response.title(), "| .[2] running… ");
+    assert_eq!(app.response().title(), "| .[2] running… ");
     assert!(run(&mut app, new));
-    assert_eq!(app.response.doc().unwrap().line(1), "  \"id\": 2,");
+    assert_eq!(app.response().doc().unwrap().line(1), "  \"id\": 2,");
 }
 
 #[test]
@@ -223,7 +237,7 @@ fn up_and_down_recall_the_filters_of_the_session() {
     }
     typed(&mut app, ".x");
     let text = |app: &App| {
-        app.response
+        app.response()
             .jq_line
             .as_ref()
             .unwrap()
@@ -255,7 +269,7 @@ fn up_and_down_recall_the_filters_of_the_session() {
 fn bar_is_in_the_keymap() {
     use younium_tui::tui::keymap::{Command, Scope};
     let app = app_showing(&records(1));
-    assert_eq!(app.keymap.hint_in(Scope::Response, Command::Jq), "|");
+    assert_eq!(app.keymap().hint_in(Scope::Response, Command::Jq), "|");
 }
 
 /// What the runner does with `Effect::RunJq`.

@@ -45,7 +45,7 @@ fn a_rebound_send_key_sends_and_the_old_ones_do_not() {
         KeyCode::Char('r'),
         KeyModifiers::CONTROL
     )));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert!(sends(&press_with(
         &mut app,
         KeyCode::Enter,
@@ -63,7 +63,7 @@ fn a_rebound_send_key_sends_from_the_body_editor() {
     press_with(&mut app, KeyCode::Char(']'), none);
     press_with(&mut app, KeyCode::Char('j'), none);
     press_with(&mut app, KeyCode::Enter, none);
-    assert!(app.request.is_editing_body());
+    assert!(app.request().is_editing_body());
     assert!(render(&mut app).contains(" Ctrl-Enter send "));
     assert!(sends(&press_with(
         &mut app,
@@ -76,10 +76,10 @@ fn a_rebound_send_key_sends_from_the_body_editor() {
 fn a_rebound_help_key_opens_the_help_which_shows_it() {
     let mut app = app();
     press_with(&mut app, KeyCode::Char('?'), KeyModifiers::NONE);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert!(render(&mut app).contains(" F1 help "));
     press_with(&mut app, KeyCode::F(1), KeyModifiers::NONE);
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Help { .. })));
     let screen = render(&mut app);
     let line = |needle: &str| {
         screen
@@ -93,5 +93,5 @@ fn a_rebound_help_key_opens_the_help_which_shows_it() {
     assert!(!line("send the request").contains("F5"));
     // In the help, F1 closes it too (it is the help key there as well).
     press_with(&mut app, KeyCode::F(1), KeyModifiers::NONE);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }

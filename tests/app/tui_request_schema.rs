@@ -23,9 +23,9 @@ fn accounts_post() -> App {
     typed(&mut app, "post accounts");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Request);
+    assert_eq!(app.focus(), Focus::Request);
     assert_eq!(
-        (app.request.method, app.request.template.as_str()),
+        (app.request().method, app.request().template.as_str()),
         (Method::Post, "/Accounts")
     );
     app
@@ -35,14 +35,14 @@ fn accounts_post() -> App {
 fn the_skeleton_holds_the_required_fields_and_its_one_blank_is_listed_to_fill_in() {
     let mut app = accounts_post();
     assert_eq!(
-        app.request.body_text(),
+        app.request().body_text(),
         "{\n  \"name\": \"\",\n  \"currency\": \"SEK\"\n}"
     );
     assert!(
-        !app.request.body_dirty,
+        !app.request().body_dirty,
         "a skeleton is not the user's typing"
     );
-    let report = app.request.body_report.as_ref().expect("checked");
+    let report = app.request().body_report.as_ref().expect("checked");
     assert_eq!(
         (report.errors, report.to_fill, report.warnings),
         (0, 1, 0),
@@ -57,8 +57,8 @@ fn the_skeleton_holds_the_required_fields_and_its_one_blank_is_listed_to_fill_in
 fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
     let mut app = accounts_post();
     ctrl(&mut app, ' ');
-    let Some(Overlay::FieldList(list)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::FieldList(list)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert_eq!(list.choices.place, ".");
     let names: Vec<&str> = list.choices.hints.iter().map(|h| h.name.as_str()).collect();
@@ -69,23 +69,23 @@ fn the_field_list_offers_what_is_missing_and_inserts_the_pick() {
     assert_eq!(names[0], "accountType");
     insta::assert_snapshot!("request_field_list", render(&mut app));
     press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     assert_eq!(
-        app.request.body_text(),
+        app.request().body_text(),
         "{\n  \"name\": \"\",\n  \"currency\": \"SEK\",\n  \"accountType\": \"Customer\"\n}"
     );
     assert!(
-        app.request.is_editing_body(),
+        app.request().is_editing_body(),
         "editing goes on at the new value"
     );
     // From inside the editor too: on the new line, the same object, one field fewer.
     ctrl(&mut app, ' ');
-    let Some(Overlay::FieldList(list)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::FieldList(list)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert!(list.choices.hints.iter().all(|h| h.name != "accountType"));
     press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
         "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\",\n  \
          \"nickname\": \"A\"\n}",
     );
-    let report = app.request.body_report.clone().expect("checked");
+    let report = app.request().body_report.clone().expect("checked");
     let found: Vec<(&str, Severity, Option<usize>)> = report
         .problems
         .iter()
@@ -126,8 +126,8 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
     // Sending asks, naming the first error; no leaves everything as it was.
     let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
-    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::Confirm(confirm)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert_eq!(
         confirm.title,
@@ -135,15 +135,17 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
     );
     assert_eq!(confirm.lines[0], report.first_error().unwrap().text());
     press(&mut app, KeyCode::Char('n'));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 
     // Fixed, with a warning left: sends without asking.
-    app.request
-        .set_body("{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}".into());
-    let report = app.request.body_report.as_ref().unwrap();
+    crate::common::keys::replace_body(
+        &mut app,
+        "{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}",
+    );
+    let report = app.request().body_report.as_ref().unwrap();
     assert_eq!((report.errors, report.warnings), (0, 1));
     let effects = press(&mut app, KeyCode::F(5));
-    assert!(app.overlay.is_none(), "{:?}", app.overlay);
+    assert!(app.overlay().is_none(), "{:?}", app.overlay());
     assert!(sends(&effects));
 }
 
@@ -152,7 +154,7 @@ fn yes_sends_the_body_with_errors_as_it_was() {
     let mut app = accounts_post();
     let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))));
     let effects = press(&mut app, KeyCode::Char('y'));
     let sent = effects.iter().find_map(|e| match e {
         Effect::Send { request, .. } => Some(request.clone()),
@@ -169,11 +171,11 @@ fn a_typed_body_is_not_replaced_without_asking() {
     let mut app = accounts_post();
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
-    assert!(app.request.is_editing_body());
+    assert!(app.request().is_editing_body());
     typed(&mut app, " ");
     press(&mut app, KeyCode::Esc);
-    assert!(app.request.body_dirty);
-    let typed_body = app.request.body_text();
+    assert!(app.request().body_dirty);
+    let typed_body = app.request().body_text();
     // Loading another operation asks first; no keeps the typing.
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('/'));
@@ -183,18 +185,18 @@ fn a_typed_body_is_not_replaced_without_asking() {
     typed(&mut app, "post products");
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Enter);
-    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::Confirm(confirm)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert_eq!(confirm.title, "Replace the body you typed?");
     press(&mut app, KeyCode::Char('n'));
-    assert_eq!(app.request.body_text(), typed_body);
-    assert_eq!(app.request.template, "/Accounts");
+    assert_eq!(app.request().body_text(), typed_body);
+    assert_eq!(app.request().template, "/Accounts");
     // Yes loads it.
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.request.template, "/Products");
-    assert!(!app.request.body_dirty);
+    assert_eq!(app.request().template, "/Products");
+    assert!(!app.request().body_dirty);
 }
 
 #[test]
@@ -210,10 +212,10 @@ fn f8_goes_from_problem_to_problem_and_round() {
     // From the top: the missing currency is on line 1 (the object's), the cursor is there
     // already, so the next is line 3.
     f8(&mut app);
-    assert!(app.request.is_editing_body());
-    assert_eq!(app.request.body_cursor(), (2, 2));
+    assert!(app.request().is_editing_body());
+    assert_eq!(app.request().body_cursor(), (2, 2));
     assert!(
-        app.request
+        app.request()
             .message
             .as_deref()
             .unwrap()
@@ -221,11 +223,11 @@ fn f8_goes_from_problem_to_problem_and_round() {
     );
     // In the editor too, then round to the first.
     f8(&mut app);
-    assert_eq!(app.request.body_cursor(), (3, 2));
+    assert_eq!(app.request().body_cursor(), (3, 2));
     f8(&mut app);
-    assert_eq!(app.request.body_cursor(), (0, 0));
+    assert_eq!(app.request().body_cursor(), (0, 0));
     assert!(
-        app.request
+        app.request()
             .message
             .as_deref()
             .unwrap()
@@ -239,8 +241,8 @@ fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
     ctrl(&mut app, ' ');
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "address");
-    let Some(Overlay::FieldList(list)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::FieldList(list)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     let names: Vec<&str> = list.visible().iter().map(|h| h.name.as_str()).collect();
     assert_eq!(
@@ -259,8 +261,8 @@ fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
     typed(&mut app, " AddressRequest deliv");
     insta::assert_snapshot!("request_field_list_filtered", render(&mut app));
     press(&mut app, KeyCode::Enter);
-    assert!(app.overlay.is_none());
-    let body: serde_json::Value = serde_json::from_str(&app.request.body_text()).unwrap();
+    assert!(app.overlay().is_none());
+    let body: serde_json::Value = serde_json::from_str(&app.request().body_text()).unwrap();
     assert!(body["defaultDeliveryAddress"].is_object(), "{body}");
     // Esc in the filter drops it and keeps the list; nothing matching inserts nothing.
     press(&mut app, KeyCode::Esc);
@@ -268,11 +270,11 @@ fn slash_filters_the_field_list_and_enter_inserts_the_first_match() {
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "zzz");
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::FieldList(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::FieldList(_))));
     press(&mut app, KeyCode::Char('/'));
     press(&mut app, KeyCode::Esc);
-    let Some(Overlay::FieldList(list)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::FieldList(list)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert!(list.filter.is_empty());
     assert_eq!(list.visible().len(), list.choices.hints.len());
@@ -287,14 +289,14 @@ fn a_body_over_the_limit_is_checked_once_when_sent() {
         &format!("{{\"name\": \"Big\", \"customFields\": {{\"pad\": \"{pad}\"}}}}"),
     );
     assert!(
-        app.request.body_report.is_none(),
+        app.request().body_report.is_none(),
         "not checked as it is typed"
     );
     assert!(render(&mut app).contains("checked against its schema when sent"));
     let effects = press(&mut app, KeyCode::F(5));
     assert!(!sends(&effects));
-    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::Confirm(confirm)) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert!(
         confirm.lines[0].contains(".currency"),

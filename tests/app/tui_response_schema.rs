@@ -84,21 +84,21 @@ fn a_2xx_answer_to_a_catalogue_operation_is_checked_and_flagged() {
     let effects = answer(&mut app, id, 200, "2.1", BODY);
     let check = check_of(&effects).expect("the check is asked for with the index");
     assert_eq!(check.operation.path, "/Accounts");
-    assert_eq!(app.response.schema.state, SchemaState::Checking);
+    assert_eq!(app.response().schema.state, SchemaState::Checking);
     let doc = Arc::new(Document::new(Bytes::from(BODY), true));
     app.update(Action::Indexed {
         id,
         doc,
         page: None,
     });
-    assert_eq!(app.response.schema_flag(200), None, "not until checked");
+    assert_eq!(app.response().schema_flag(200), None, "not until checked");
     let (redraw, _) = app.update(Action::SchemaChecked {
         id,
         report: Some(report()),
     });
     assert!(redraw);
     assert_eq!(
-        app.response.schema_flag(200).as_deref(),
+        app.response().schema_flag(200).as_deref(),
         Some(" ⚠ not as the spec says: .data[0].inactive expected boolean, found string ")
     );
 }
@@ -115,7 +115,7 @@ fn a_check_of_an_answer_no_longer_shown_is_dropped() {
         report: Some(report()),
     });
     assert!(!redraw);
-    assert_eq!(app.response.schema_flag(200), None);
+    assert_eq!(app.response().schema_flag(200), None);
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn no_check_for_an_error_or_another_api_version() {
     assert!(check_of(&answer(&mut app, id, 400, "2.1", "{}")).is_none());
     let id = send(&mut app);
     assert!(check_of(&answer(&mut app, id, 200, "2.0", "[]")).is_none());
-    assert_eq!(app.response.schema.state, SchemaState::None);
+    assert_eq!(app.response().schema.state, SchemaState::None);
     // Keys still work on the answer.
     app.update(key(KeyCode::Char('j')));
 }

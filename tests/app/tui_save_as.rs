@@ -20,7 +20,7 @@ const PAGE: &str = r#"{"pageNumber": 1, "pageSize": 2, "totalPages": 1, "totalCo
 
 fn list_app() -> App {
     let mut app = common::viewer::app_showing(PAGE);
-    let id = app.response.shown().unwrap().id;
+    let id = app.response().shown().unwrap().id;
     app.update(Action::Indexed {
         id,
         doc: Arc::new(younium_tui::pretty::Document::new(
@@ -37,7 +37,10 @@ fn list_app() -> App {
 fn w_on_a_list_offers_the_formats_then_names_the_file_after_the_choice() {
     let mut app = list_app();
     press(&mut app, KeyCode::Char('w'));
-    assert!(matches!(app.overlay, Some(Overlay::SaveAs { selected: 0 })));
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::SaveAs { selected: 0 })
+    ));
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
     terminal.draw(|f| view::draw(&mut app, f)).unwrap();
     insta::assert_snapshot!("save_as_choice", terminal.backend().to_string());
@@ -45,8 +48,8 @@ fn w_on_a_list_offers_the_formats_then_names_the_file_after_the_choice() {
         press(&mut app, KeyCode::Down);
     }
     press(&mut app, KeyCode::Enter);
-    let Some(Overlay::SaveRecords { input, format }) = &app.overlay else {
-        panic!("{:?}", app.overlay)
+    let Some(Overlay::SaveRecords { input, format }) = &app.overlay() else {
+        panic!("{:?}", app.overlay())
     };
     assert_eq!(*format, Format::Csv);
     assert!(
@@ -68,7 +71,7 @@ fn w_on_a_list_offers_the_formats_then_names_the_file_after_the_choice() {
     let mut app = list_app();
     press(&mut app, KeyCode::Char('w'));
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.overlay, Some(Overlay::SaveBody(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::SaveBody(_))));
 }
 
 #[test]
@@ -76,9 +79,9 @@ fn w_on_a_single_record_asks_only_for_the_file_name() {
     let mut app = common::viewer::app_showing(r#"{"id": "a-1", "name": "Acme"}"#);
     press(&mut app, KeyCode::Char('w'));
     assert!(
-        matches!(app.overlay, Some(Overlay::SaveBody(_))),
+        matches!(app.overlay(), Some(Overlay::SaveBody(_))),
         "{:?}",
-        app.overlay
+        app.overlay()
     );
 }
 

@@ -46,7 +46,7 @@ fn answer(app: &mut App, id: u64, status: u16, body: &str) {
 }
 
 fn confirm_title(app: &App) -> &str {
-    match &app.overlay {
+    match &app.overlay() {
         Some(Overlay::Confirm(c)) => &c.title,
         other => panic!("expected a question, got {other:?}"),
     }
@@ -101,7 +101,7 @@ fn the_diagnosis_fix_on_a_production_write_asks_and_y_sends() {
         (Method::Delete, "/Usage/42")
     );
     assert_eq!(entity.as_deref(), Some("Acme AB"));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 /// Before: the response showed the builder as it was when the answer arrived, and `n` sent
@@ -119,7 +119,7 @@ fn the_request_as_sent_stays_with_its_response_and_pages_from_it() {
         200,
         r#"{"pageNumber":1,"totalPages":3,"nextPage":"x","data":[1]}"#,
     );
-    let shown = app.response.shown().expect("shown");
+    let shown = app.response().shown().expect("shown");
     assert_eq!(shown.request.path, "/Accounts");
     let body = shown.response.body.clone();
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
@@ -134,15 +134,16 @@ fn the_request_as_sent_stays_with_its_response_and_pages_from_it() {
             .any(|p| p.name == "PageNumber" && p.value == "2")
     );
     assert_eq!(
-        app.request.template, "/Invoices/{id}",
+        app.request().template,
+        "/Invoices/{id}",
         "the builder is left as the user has it"
     );
     // The save-file name comes from the request as sent too (page 2 is now in flight, so
     // answer it first).
     answer(&mut app, next_id, 200, "{}");
     press(&mut app, KeyCode::Char('w'));
-    let Some(Overlay::SaveBody(input)) = &app.overlay else {
-        panic!("expected the file-name input, got {:?}", app.overlay)
+    let Some(Overlay::SaveBody(input)) = &app.overlay() else {
+        panic!("expected the file-name input, got {:?}", app.overlay())
     };
     assert!(
         input.text().starts_with("younium-accounts-"),
@@ -158,7 +159,7 @@ fn a_confirmed_send_is_the_request_asked_about() {
     crate::common::keys::type_path(&mut app, "/Accounts");
     crate::common::keys::replace_body(&mut app, "{\"name\": }");
     press(&mut app, KeyCode::F(5));
-    let Some(Overlay::Confirm(c)) = &app.overlay else {
+    let Some(Overlay::Confirm(c)) = &app.overlay() else {
         panic!("expected the invalid-JSON question")
     };
     let OnYes::Send { request, .. } = &c.on_yes else {
@@ -168,7 +169,7 @@ fn a_confirmed_send_is_the_request_asked_about() {
     // A paste while the question is open edits nothing behind it: yes sends what was asked
     // about.
     app.update(Action::Paste("/Invoices".into()));
-    assert_eq!(app.request.template, "/Accounts");
+    assert_eq!(app.request().template, "/Accounts");
     let (_, sent_request, _) = sent(&press(&mut app, KeyCode::Char('y')));
     assert_eq!(sent_request, asked);
 }
@@ -183,7 +184,7 @@ fn update_is_deterministic_with_a_seeded_id_source() {
         crate::common::keys::type_path(&mut app, "/Accounts");
         crate::common::keys::replace_body(&mut app, "{\"name\": \"A\"}");
         let (_, request, _) = sent(&press(&mut app, KeyCode::F(5)));
-        (request.idempotency_key.clone().unwrap(), app.now)
+        (request.idempotency_key.clone().unwrap(), app.now())
     };
     let (first, now) = run();
     assert_eq!(run().0, first);
@@ -194,7 +195,7 @@ fn update_is_deterministic_with_a_seeded_id_source() {
     app.update(Action::Tick(
         fixed_now() + jiff::SignedDuration::from_secs(5),
     ));
-    assert_eq!(app.now, fixed_now() + jiff::SignedDuration::from_secs(5));
+    assert_eq!(app.now(), fixed_now() + jiff::SignedDuration::from_secs(5));
 }
 
 /// A clipboard that blocks does not hold the loop: the effect starts and returns, `?` opens
@@ -216,7 +217,7 @@ async fn a_blocking_clipboard_does_not_delay_the_help() {
     });
     let mut app = app();
     press(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(app.overlay(), Some(Overlay::Help { .. })));
     assert!(runner.try_result().is_none(), "the copy is still waiting");
     release.send(()).unwrap();
     match runner.next_result().await {

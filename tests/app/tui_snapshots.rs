@@ -301,11 +301,11 @@ fn response_find_with_matches_and_count() {
     let screen = render(&mut a);
     insta::assert_snapshot!("response_find_counted", screen);
     // The current match stands out from the others (no colour: reversed and bold).
-    let mut terminal = Terminal::new(TestBackend::new(a.size.0, a.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(a.size().0, a.size().1)).unwrap();
     terminal.draw(|f| view::draw(&mut a, f)).unwrap();
     let buffer = terminal.backend().buffer();
-    let styles: Vec<Modifier> = (0..a.size.1)
-        .flat_map(|y| (0..a.size.0).map(move |x| (x, y)))
+    let styles: Vec<Modifier> = (0..a.size().1)
+        .flat_map(|y| (0..a.size().0).map(move |x| (x, y)))
         .map(|(x, y)| buffer[(x, y)].modifier)
         .collect();
     let current = Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED;
@@ -432,7 +432,7 @@ fn overlays() {
     )))));
     crate::common::keys::focus(&mut a, Focus::Response);
     press(&mut a, KeyCode::Char('?'));
-    assert!(matches!(a.overlay, Some(Overlay::Help { .. })));
+    assert!(matches!(a.overlay(), Some(Overlay::Help { .. })));
     insta::assert_snapshot!("help_overlay", render(&mut a));
     press(&mut a, KeyCode::Esc);
     press(&mut a, KeyCode::Char('J'));
@@ -486,7 +486,7 @@ fn sending_state() {
         86_400,
     )))));
     assert!(!press(&mut a, KeyCode::F(5)).is_empty(), "sent");
-    assert!(matches!(a.response.state, ResponseState::Sending { .. }));
+    assert!(matches!(a.response().state, ResponseState::Sending { .. }));
     insta::assert_snapshot!("sending", render(&mut a));
 }
 
@@ -553,6 +553,6 @@ fn diagnosis_overlay() {
             verdict,
         }),
     });
-    assert!(matches!(a.overlay, Some(Overlay::Diagnosis(_))));
+    assert!(matches!(a.overlay(), Some(Overlay::Diagnosis(_))));
     insta::assert_snapshot!("diagnosis_overlay", render(&mut a));
 }

@@ -31,9 +31,9 @@ fn first_run_without_credentials_shows_the_welcome_screen() {
         TimeZone::UTC,
         fixed_now(),
     );
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(app.screen(), Screen::Welcome);
     let app = app_with_credentials();
-    assert_eq!(app.screen, Screen::Main);
+    assert_eq!(app.screen(), Screen::Main);
 }
 
 #[test]
@@ -66,8 +66,8 @@ fn demo_flow_connects_with_the_simulators_credentials() {
         panic!("{effects:?}")
     };
     assert_eq!(conn.environment.base_url(), "http://127.0.0.1:5555");
-    assert_eq!(app.screen, Screen::Main);
-    assert_eq!(app.connection.legal_entity.as_deref(), Some("E1"));
+    assert_eq!(app.screen(), Screen::Main);
+    assert_eq!(app.connection().legal_entity.as_deref(), Some("E1"));
 }
 
 #[test]
@@ -81,9 +81,9 @@ fn demo_failure_is_shown_on_the_welcome_screen() {
     );
     press(&mut app, KeyCode::Char('d'));
     app.update(Action::DemoReady(Err("port in use".into())));
-    assert_eq!(app.screen, Screen::Welcome);
+    assert_eq!(app.screen(), Screen::Welcome);
     assert!(
-        app.welcome_error
+        app.welcome_error()
             .as_deref()
             .unwrap()
             .contains("port in use")
@@ -98,11 +98,11 @@ fn catalogue_to_send_to_response() {
     typed(&mut app, "get accounts");
     press(&mut app, KeyCode::Enter); // keeps the filter; the best match is selected
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Request);
-    assert_eq!(app.request.template, "/Accounts");
+    assert_eq!(app.focus(), Focus::Request);
+    assert_eq!(app.request().template, "/Accounts");
     let effects = press(&mut app, KeyCode::Char('s'));
     let id = sent_id(&effects);
-    assert_eq!(app.response.in_flight(), Some(id));
+    assert_eq!(app.response().in_flight(), Some(id));
     let (redraw, effects) = app.update(Action::Response {
         id,
         result: Ok(CallOutcome {
@@ -114,9 +114,9 @@ fn catalogue_to_send_to_response() {
     });
     assert!(redraw);
     assert!(matches!(effects[..], [Effect::Index { id: i, json: true, .. }] if i == id));
-    assert!(app.response.shown().is_some());
+    assert!(app.response().shown().is_some());
     assert_eq!(
-        app.focus,
+        app.focus(),
         Focus::Response,
         "the response takes the keyboard"
     );
@@ -142,7 +142,7 @@ fn stale_responses_are_ignored() {
         }),
     });
     assert!(!redraw);
-    assert_eq!(app.response.in_flight(), Some(second));
+    assert_eq!(app.response().in_flight(), Some(second));
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn escape_cancels_the_request_in_flight() {
     crate::common::keys::focus(&mut app, Focus::Response);
     let effects = press(&mut app, KeyCode::Esc);
     assert!(matches!(effects[..], [Effect::Cancel]));
-    assert!(matches!(app.response.state, ResponseState::Failed { .. }));
+    assert!(matches!(app.response().state, ResponseState::Failed { .. }));
 }
 
 #[test]
@@ -162,13 +162,13 @@ fn invalid_json_asks_before_sending() {
     crate::common::keys::replace_body(&mut app, "{\"a\": }");
     let effects = press(&mut app, KeyCode::F(5));
     assert!(effects.is_empty());
-    let Some(Overlay::Confirm(c)) = &app.overlay else {
+    let Some(Overlay::Confirm(c)) = &app.overlay() else {
         panic!("expected a question")
     };
     assert!(matches!(c.on_yes, OnYes::Send { .. }));
     assert!(c.lines[0].contains("line 1, column 7"), "{:?}", c.lines);
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     press(&mut app, KeyCode::F(5));
     let effects = press(&mut app, KeyCode::Char('y'));
     sent_id(&effects);
@@ -182,7 +182,7 @@ fn production_writes_ask_and_name_the_target() {
     crate::common::keys::choose_method(&mut app, Method::Delete);
     crate::common::keys::type_path(&mut app, "/Usage/42");
     assert!(press(&mut app, KeyCode::F(5)).is_empty());
-    let Some(Overlay::Confirm(c)) = &app.overlay else {
+    let Some(Overlay::Confirm(c)) = &app.overlay() else {
         panic!()
     };
     assert!(c.danger);
@@ -199,12 +199,12 @@ fn production_writes_ask_and_name_the_target() {
 fn quitting_asks_when_work_would_be_lost() {
     let mut app = app_with_credentials();
     crate::common::keys::edit_body(&mut app, "{");
-    assert!(app.request.body_dirty);
+    assert!(app.request().body_dirty);
     assert!(press(&mut app, KeyCode::Char('q')).is_empty());
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))));
     let effects = press(&mut app, KeyCode::Char('y'));
     assert!(effects.is_empty(), "{effects:?}");
-    assert!(app.quit);
+    assert!(app.quit());
     let mut clean = app_with_credentials();
     assert!(press(&mut clean, KeyCode::Char('q')).is_empty());
     assert!(clean.quit, "nothing to lose: quits at once");
@@ -231,7 +231,7 @@ fn only_key_presses_count() {
     let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
     release.kind = KeyEventKind::Release;
     let (redraw, effects) = app.update(Action::Key(release));
-    assert!(!redraw && effects.is_empty() && !app.quit);
+    assert!(!redraw && effects.is_empty() && !app.quit());
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn next_page_resends_with_the_page_number() {
             renewal_error: None,
         }),
     });
-    let body = app.response.shown().unwrap().response.body.clone();
+    let body = app.response().shown().unwrap().response.body.clone();
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
     let page = younium_tui::younium::paging::PageInfo::probe(&body);
     app.update(Action::Indexed { id, doc, page });
@@ -319,7 +319,7 @@ fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
         known.status, 403,
         "the status on screen is used, the call is not sent again"
     );
-    assert!(matches!(app.overlay, Some(Overlay::Diagnosis(_))));
+    assert!(matches!(app.overlay(), Some(Overlay::Diagnosis(_))));
     let verdict = Verdict {
         kind: VerdictKind::UnknownEntity,
         headline: "matches no legal entity".into(),
@@ -342,10 +342,10 @@ fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
     });
     let effects = press(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.connection.legal_entity.as_deref(),
+        app.connection().legal_entity.as_deref(),
         Some("Nordlys Software AB")
     );
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
     let Some(Effect::Send { settings, .. }) =
         effects.iter().find(|e| matches!(e, Effect::Send { .. }))
     else {
@@ -412,9 +412,9 @@ fn the_403_fix_reaches_a_switched_off_header_and_the_resend_carries_it() {
         "the resend carries the legal entity: {request:?}"
     );
     assert!(
-        app.request.headers.is_empty(),
+        app.request().headers.is_empty(),
         "the builder shows it switched on again: {:?}",
-        app.request.headers
+        app.request().headers
     );
 }
 
@@ -423,7 +423,7 @@ fn probing_production_is_confirmed_once_per_session() {
     let mut app = app_with_credentials();
     crate::common::keys::choose_environment(&mut app, &Environment::Production);
     assert!(press(&mut app, KeyCode::Char('D')).is_empty());
-    let Some(Overlay::Confirm(c)) = &app.overlay else {
+    let Some(Overlay::Confirm(c)) = &app.overlay() else {
         panic!("expected a question")
     };
     assert!(c.danger && matches!(c.on_yes, OnYes::Diagnose));
@@ -443,7 +443,7 @@ fn escape_cancels_a_running_diagnosis() {
     press(&mut app, KeyCode::Char('D'));
     let effects = press(&mut app, KeyCode::Esc);
     assert!(matches!(effects[..], [Effect::CancelDiagnosis]));
-    assert!(app.overlay.is_none());
+    assert!(app.overlay().is_none());
 }
 
 #[test]
@@ -482,14 +482,14 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
     let mut app = app_with_credentials();
     crate::common::keys::focus(&mut app, Focus::Catalog);
     app.update(Action::Token(rejected()));
-    assert_eq!(app.focus, Focus::Connection);
-    assert_eq!(app.connection.selected, Field::Secret);
-    assert!(app.connection.is_editing());
+    assert_eq!(app.focus(), Focus::Connection);
+    assert_eq!(app.connection().selected, Field::Secret);
+    assert!(app.connection().is_editing());
     for c in "sq".chars() {
         let effects = press(&mut app, KeyCode::Char(c));
         assert!(effects.is_empty(), "{c:?} is typed, not run: {effects:?}");
     }
-    assert!(app.overlay.is_none() && !app.quit);
+    assert!(app.overlay().is_none() && !app.quit());
     let effects = press(&mut app, KeyCode::Enter);
     assert!(
         effects
@@ -497,16 +497,16 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
             .any(|e| matches!(e, Effect::Connect(Some(_)))),
         "the typed secret is used: {effects:?}"
     );
-    assert_eq!(app.connection.secret.as_ref().unwrap().expose(), "sq");
+    assert_eq!(app.connection().secret.as_ref().unwrap().expose(), "sq");
 
     // Someone typing elsewhere keeps the keyboard.
     let mut app = app_with_credentials();
     crate::common::keys::focus(&mut app, Focus::Request);
     press(&mut app, KeyCode::Enter);
-    assert!(app.request.is_editing());
+    assert!(app.request().is_editing());
     app.update(Action::Token(rejected()));
-    assert_eq!(app.focus, Focus::Request);
-    assert!(!app.connection.is_editing());
+    assert_eq!(app.focus(), Focus::Request);
+    assert!(!app.connection().is_editing());
 }
 
 /// A request loaded from outside the panes (`Action::Load`) goes in as a catalogue pick does:
@@ -523,12 +523,12 @@ fn a_load_over_a_typed_body_asks_first() {
         ))))
     };
     app.update(load());
-    let Some(Overlay::Confirm(c)) = &app.overlay else {
-        panic!("expected the question, got {:?}", app.overlay)
+    let Some(Overlay::Confirm(c)) = &app.overlay() else {
+        panic!("expected the question, got {:?}", app.overlay())
     };
     assert_eq!(c.title, "Replace the body you typed?");
-    assert_eq!(app.request.template, "/Accounts", "nothing loaded yet");
+    assert_eq!(app.request().template, "/Accounts", "nothing loaded yet");
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.request.template, "/Invoices");
-    assert_eq!(app.request.body_text(), "");
+    assert_eq!(app.request().template, "/Invoices");
+    assert_eq!(app.request().body_text(), "");
 }

@@ -28,7 +28,7 @@ fn sent(effects: &[Effect]) -> Option<(u64, ApiRequest)> {
 fn answer(app: &mut App, id: u64, body: &str) {
     let url = "https://api.sandbox.younium.com/v3/Invoices";
     respond(app, id, json_ok(url, body));
-    let body = app.response.shown().expect("shown").response.body.clone();
+    let body = app.response().shown().expect("shown").response.body.clone();
     let doc = Arc::new(younium_tui::pretty::Document::new(body.clone(), true));
     let page = PageInfo::probe(&body);
     app.update(Action::Indexed { id, doc, page });
@@ -50,7 +50,7 @@ fn showing_first_page(first: &str) -> App {
 }
 
 fn summary(app: &App) -> String {
-    app.response
+    app.response()
         .shown()
         .and_then(|s| s.page.as_ref())
         .map(PageInfo::summary)
@@ -98,7 +98,7 @@ fn a_next_page_link_that_is_not_a_url_is_refused_on_one_clean_line() {
     );
     let effects = press(&mut app, KeyCode::Char('>'));
     assert!(sent(&effects).is_none(), "{effects:?}");
-    let note = app.response.shown().expect("shown").notes.last().cloned();
+    let note = app.response().shown().expect("shown").notes.last().cloned();
     let note = note.expect("a note");
     assert!(
         note.contains("not requested") && !note.contains('\u{1b}') && !note.contains('\n'),
@@ -113,7 +113,7 @@ fn a_next_page_link_to_another_origin_is_refused() {
     );
     let effects = press(&mut app, KeyCode::Char('>'));
     assert!(sent(&effects).is_none(), "{effects:?}");
-    let shown = app.response.shown().expect("still shown");
+    let shown = app.response().shown().expect("still shown");
     assert!(
         shown
             .notes
@@ -178,7 +178,7 @@ fn all_pages_from_a_later_v3_page_starts_from_the_first_request() {
             Effect::AllPages { request, .. } => Some(request.clone()),
             _ => None,
         })
-        .unwrap_or_else(|| panic!("A starts a run: {effects:?} {:?}", app.status));
+        .unwrap_or_else(|| panic!("A starts a run: {effects:?} {:?}", app.status()));
     assert_eq!(request.path, "/v3/Invoices");
     assert_eq!(
         request.query,

@@ -56,7 +56,7 @@ pub fn focus_key(pane: Focus) -> KeyCode {
 /// Moves the focus to `pane` with its key, as the user does; the effects.
 pub fn focus(app: &mut App, pane: Focus) -> Vec<Effect> {
     let effects = press(app, focus_key(pane));
-    assert_eq!(app.focus, pane, "its key focuses {pane:?}");
+    assert_eq!(app.focus(), pane, "its key focuses {pane:?}");
     effects
 }
 
@@ -64,7 +64,7 @@ pub fn focus(app: &mut App, pane: Focus) -> Vec<Effect> {
 pub fn choose_method(app: &mut App, method: younium_tui::younium::Method) {
     focus(app, Focus::Request);
     for _ in 0..8 {
-        if app.request.method == method {
+        if app.request().method == method {
             return;
         }
         press(app, KeyCode::Char('m'));
@@ -80,20 +80,20 @@ pub fn type_path(app: &mut App, path: &str) {
         press(app, KeyCode::Up);
     }
     retype(app, path);
-    assert_eq!(app.request.template, path, "the path as typed");
+    assert_eq!(app.request().template, path, "the path as typed");
 }
 
 /// Types `name` as the legal entity, as the user does: `L` opens the pick-list, its last
 /// choice ("another…") edits the field, Ctrl-U clears it, the name, Enter; then back to the
 /// pane that had the focus.
 pub fn type_legal_entity(app: &mut App, name: &str) {
-    let was = app.focus;
+    let was = app.focus();
     press(app, KeyCode::Char('L'));
     for _ in 0..64 {
         press(app, KeyCode::Down);
     }
     retype(app, name);
-    assert_eq!(app.connection.legal_entity.as_deref(), Some(name));
+    assert_eq!(app.connection().legal_entity.as_deref(), Some(name));
     focus(app, was);
 }
 
@@ -113,7 +113,7 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
         press(app, KeyCode::Up);
     }
     for _ in 0..8 {
-        if &app.connection.environment == environment {
+        if &app.connection().environment == environment {
             return;
         }
         press(app, KeyCode::Right);
@@ -125,14 +125,14 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
 fn open_body_editor(app: &mut App) {
     focus(app, Focus::Request);
     for _ in 0..3 {
-        if app.request.tab == younium_tui::tui::panes::request::RequestTab::Body {
+        if app.request().tab == younium_tui::tui::panes::request::RequestTab::Body {
             break;
         }
         press(app, KeyCode::Char(']'));
     }
     press(app, KeyCode::Down);
     press(app, KeyCode::Enter);
-    assert!(app.request.is_editing_body(), "the body editor is open");
+    assert!(app.request().is_editing_body(), "the body editor is open");
 }
 
 /// Types `text` into the builder's body, as the user does: the Body tab, Enter to edit, the
@@ -148,14 +148,14 @@ pub fn edit_body(app: &mut App, text: &str) {
 /// the start, Esc.
 pub fn replace_body(app: &mut App, text: &str) {
     open_body_editor(app);
-    for _ in 0..app.request.body_text().lines().count() {
+    for _ in 0..app.request().body_text().lines().count() {
         press(app, KeyCode::Down);
     }
     press(app, KeyCode::End);
-    for _ in 0..app.request.body_text().chars().count() {
+    for _ in 0..app.request().body_text().chars().count() {
         press(app, KeyCode::Backspace);
     }
-    assert_eq!(app.request.body_text(), "", "the old body deleted");
+    assert_eq!(app.request().body_text(), "", "the old body deleted");
     app.update(Action::Paste(text.to_string()));
     // Back to the top left, where a body loaded into the editor starts.
     for _ in 0..text.lines().count() {
@@ -163,7 +163,7 @@ pub fn replace_body(app: &mut App, text: &str) {
     }
     press(app, KeyCode::Home);
     press(app, KeyCode::Esc);
-    assert_eq!(app.request.body_text(), text, "the body as pasted");
+    assert_eq!(app.request().body_text(), text, "the body as pasted");
 }
 
 /// Switches off `name`, a header the app adds, as the user does: the Headers tab, Down to its
@@ -172,7 +172,7 @@ pub fn switch_off_header(app: &mut App, name: &str) {
     use younium_tui::tui::panes::request::RequestTab;
     focus(app, Focus::Request);
     for _ in 0..3 {
-        if app.request.tab == RequestTab::Headers {
+        if app.request().tab == RequestTab::Headers {
             break;
         }
         press(app, KeyCode::Char(']'));
@@ -190,11 +190,11 @@ pub fn switch_off_header(app: &mut App, name: &str) {
     }
     press(app, KeyCode::Char(' '));
     assert!(
-        app.request
+        app.request()
             .headers
             .iter()
             .any(|h| h.name.eq_ignore_ascii_case(name) && h.value.is_empty() && !h.enabled),
         "{name} switched off: {:?}",
-        app.request.headers
+        app.request().headers
     );
 }

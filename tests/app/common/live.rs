@@ -36,7 +36,7 @@ impl Live {
             jiff::Timestamp::now(),
         );
         assert_eq!(
-            app.screen,
+            app.screen(),
             Screen::Main,
             "signed in: past the welcome screen"
         );
@@ -64,13 +64,13 @@ impl Live {
     /// Moves the focus to `pane` with its key.
     pub fn focus(&mut self, pane: younium_tui::tui::app::Focus) {
         self.press(super::keys::focus_key(pane));
-        assert_eq!(self.app.focus, pane, "its key focuses {pane:?}");
+        assert_eq!(self.app.focus(), pane, "its key focuses {pane:?}");
     }
 
     /// Types `name` as the legal entity through the pick-list (see
     /// [`super::keys::type_legal_entity`]), its effects carried out.
     pub fn type_legal_entity(&mut self, name: &str) {
-        let was = self.app.focus;
+        let was = self.app.focus();
         self.press(KeyCode::Char('L'));
         for _ in 0..64 {
             self.press(KeyCode::Down);
@@ -79,7 +79,7 @@ impl Live {
         self.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
         self.typed(name);
         self.press(KeyCode::Enter);
-        assert_eq!(self.app.connection.legal_entity.as_deref(), Some(name));
+        assert_eq!(self.app.connection().legal_entity.as_deref(), Some(name));
         self.focus(was);
     }
 
@@ -96,7 +96,10 @@ impl Live {
         while !done(&self.app) {
             match tokio::time::timeout_at(deadline, self.runner.next_result()).await {
                 Ok(Some(action)) => self.apply(action),
-                _ => panic!("timed out waiting for {what}; status {:?}", self.app.status),
+                _ => panic!(
+                    "timed out waiting for {what}; status {:?}",
+                    self.app.status()
+                ),
             }
         }
     }

@@ -5,9 +5,9 @@ use ratatui::backend::TestBackend;
 use younium_tui::tui::app::App;
 use younium_tui::tui::view;
 
-/// The terminal `app` is drawn into, at `app.size`.
+/// The terminal `app` is drawn into, at `app.size()`.
 pub fn draw(app: &mut App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().0, app.size().1)).unwrap();
     terminal.draw(|f| view::draw(app, f)).unwrap();
     terminal
 }

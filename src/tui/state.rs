@@ -1,0 +1,131 @@
+//! What the app holds, read-only, for the embedder and the tests: they drive the app with
+//! actions (`App::update`) and read its state here; only the UI module writes it.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::app::{App, DemoInfo, Focus, Overlay, Screen};
+use super::history::HistoryAccess;
+use super::keymap::Keymap;
+use super::panes::catalog::CatalogPane;
+use super::panes::connection::ConnectionPane;
+use super::panes::request::RequestPane;
+use super::panes::response::ResponsePane;
+use super::panes::token::TokenPane;
+use super::theme::Theme;
+use crate::config::ConfigFile;
+
+#[allow(missing_docs)]
+impl App {
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn maximised(&self) -> bool {
+        self.maximised
+    }
+
+    pub fn quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn demo_starting(&self) -> bool {
+        self.demo_starting
+    }
+
+    pub fn production_probes_ok(&self) -> bool {
+        self.production_probes_ok
+    }
+
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    pub fn theme(&self) -> Theme {
+        self.theme
+    }
+
+    pub fn overlay(&self) -> &Option<Overlay> {
+        &self.overlay
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    pub fn connection(&self) -> &ConnectionPane {
+        &self.connection
+    }
+
+    pub fn token(&self) -> &TokenPane {
+        &self.token
+    }
+
+    pub fn catalog(&self) -> &CatalogPane {
+        &self.catalog
+    }
+
+    pub fn request(&self) -> &RequestPane {
+        &self.request
+    }
+
+    pub fn response(&self) -> &ResponsePane {
+        &self.response
+    }
+
+    pub fn demo(&self) -> &Option<DemoInfo> {
+        &self.demo
+    }
+
+    pub fn welcome_error(&self) -> &Option<String> {
+        &self.welcome_error
+    }
+
+    pub fn discovery_note(&self) -> &Option<String> {
+        &self.discovery_note
+    }
+
+    pub fn config(&self) -> &Option<ConfigFile> {
+        &self.config
+    }
+
+    pub fn config_path(&self) -> &Option<std::path::PathBuf> {
+        &self.config_path
+    }
+
+    pub fn config_error(&self) -> &Option<String> {
+        &self.config_error
+    }
+
+    pub fn profile(&self) -> &Option<String> {
+        &self.profile
+    }
+
+    pub fn saved_entities(&self) -> &Option<Vec<crate::younium::doctor::LegalEntity>> {
+        &self.saved_entities
+    }
+
+    pub fn status(&self) -> &Option<String> {
+        &self.status
+    }
+
+    pub fn history(&self) -> &HistoryAccess {
+        &self.history
+    }
+
+    pub fn all_pages(&self) -> &crate::younium::all_pages::Options {
+        &self.all_pages
+    }
+}
