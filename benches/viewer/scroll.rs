@@ -252,8 +252,35 @@ pub fn whole_screen_tick(label: &str, raw: Bytes, runs: usize) {
     app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(
         std::sync::Arc::new(token),
     )));
+    // The body arrives as the answer to F5 and is indexed, as in the app.
     let doc = Document::new(raw.clone(), true);
-    app.response.show(shown(raw, doc, None));
+    let shown = shown(raw, doc, None);
+    let key = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::F(5),
+        crossterm::event::KeyModifiers::NONE,
+    );
+    let effects = app.update(younium_tui::tui::app::Action::Key(key)).1;
+    let id = effects
+        .iter()
+        .find_map(|e| match e {
+            younium_tui::tui::app::Effect::Send { id, .. } => Some(*id),
+            _ => None,
+        })
+        .expect("F5 sends");
+    app.update(younium_tui::tui::app::Action::Response {
+        id,
+        result: Ok(younium_tui::session::CallOutcome {
+            response: shown.response,
+            token: None,
+            retried_after_401: false,
+            renewal_error: None,
+        }),
+    });
+    app.update(younium_tui::tui::app::Action::Indexed {
+        id,
+        doc: shown.doc.expect("indexed"),
+        page: None,
+    });
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut samples = Vec::new();
     for _ in 0..runs {

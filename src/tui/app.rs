@@ -185,51 +185,51 @@ pub struct DemoInfo {
 }
 
 pub struct App {
-    pub now: Timestamp,
-    pub tz: TimeZone,
-    pub theme: Theme,
-    pub size: (u16, u16),
-    pub screen: Screen,
-    pub focus: Focus,
-    pub overlay: Option<Overlay>,
+    pub(in crate::tui) now: Timestamp,
+    pub(in crate::tui) tz: TimeZone,
+    pub(in crate::tui) theme: Theme,
+    pub(in crate::tui) size: (u16, u16),
+    pub(in crate::tui) screen: Screen,
+    pub(in crate::tui) focus: Focus,
+    pub(in crate::tui) overlay: Option<Overlay>,
     /// Which key does what: dispatch, the help and the footer all read it.
-    pub keymap: Keymap,
-    pub connection: ConnectionPane,
-    pub token: TokenPane,
-    pub catalog: CatalogPane,
-    pub request: RequestPane,
-    pub response: ResponsePane,
-    pub demo: Option<DemoInfo>,
-    pub demo_starting: bool,
+    pub(in crate::tui) keymap: Keymap,
+    pub(in crate::tui) connection: ConnectionPane,
+    pub(in crate::tui) token: TokenPane,
+    pub(in crate::tui) catalog: CatalogPane,
+    pub(in crate::tui) request: RequestPane,
+    pub(in crate::tui) response: ResponsePane,
+    pub(in crate::tui) demo: Option<DemoInfo>,
+    pub(in crate::tui) demo_starting: bool,
     /// A message for the welcome screen (e.g. the demo failed to start).
-    pub welcome_error: Option<String>,
+    pub(in crate::tui) welcome_error: Option<String>,
     /// The user agreed to probe production in this session.
-    pub production_probes_ok: bool,
+    pub(in crate::tui) production_probes_ok: bool,
     /// What the last legal-entity discovery found or why it failed; `None`: not run yet.
-    pub discovery_note: Option<String>,
+    pub(in crate::tui) discovery_note: Option<String>,
     /// The config file (absent when there is none or it has an error).
-    pub config: Option<ConfigFile>,
+    pub(in crate::tui) config: Option<ConfigFile>,
     /// Where the config file is, or would be created (saved requests go there).
-    pub config_path: Option<std::path::PathBuf>,
+    pub(in crate::tui) config_path: Option<std::path::PathBuf>,
     /// Why the config file was not used (file, line, what), shown until dismissed.
-    pub config_error: Option<String>,
+    pub(in crate::tui) config_error: Option<String>,
     /// The active profile.
-    pub profile: Option<String>,
+    pub(in crate::tui) profile: Option<String>,
     /// The legal entities found as last saved to (or loaded from) the profile, so only new
     /// ones are written.
-    pub saved_entities: Option<Vec<crate::younium::doctor::LegalEntity>>,
+    pub(in crate::tui) saved_entities: Option<Vec<crate::younium::doctor::LegalEntity>>,
     /// A message in the footer until the next key.
-    pub status: Option<String>,
+    pub(in crate::tui) status: Option<String>,
     /// The focused pane takes the whole screen (`Z`).
-    pub maximised: bool,
+    pub(in crate::tui) maximised: bool,
     /// Whether answers are recorded, and where.
-    pub history: HistoryAccess,
+    pub(in crate::tui) history: HistoryAccess,
     /// How every page is fetched (`A`): the profile's `concurrency`, `max_pages`, ….
-    pub all_pages: crate::younium::all_pages::Options,
+    pub(in crate::tui) all_pages: crate::younium::all_pages::Options,
     /// New idempotency keys.
-    pub ids: IdSource,
+    pub(in crate::tui) ids: IdSource,
     pub(crate) next_id: u64,
-    pub quit: bool,
+    pub(in crate::tui) quit: bool,
 }
 
 impl App {

@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, Method as HttpMethod, Uri};
 use crossterm::event::KeyCode;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use younium_tui::config::{SavedEntry, SavedRequest};
+use younium_tui::config::{ConfigFile, SavedRequest};
 use younium_tui::history::{Context, Entry, Limits, Record};
 use younium_tui::session::CallOutcome;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
@@ -495,19 +495,22 @@ fn play(app: &mut App, model: &mut Model, step: &Step, bench: &Bench) {
             model.load_operation(op);
         }
         Step::LoadSaved(request) => {
-            app.catalog.set_saved(vec![SavedEntry {
-                profile: None,
-                request: SavedRequest {
-                    name: "model step".into(),
-                    method: request.method,
-                    path: request.path.clone(),
-                    query: request.query.clone(),
-                    headers: request.headers.clone(),
-                    body: request.body.clone(),
-                },
-            }]);
+            // Saved into a config file, listed from it, picked in the catalogue.
+            static FILES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = FILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = std::env::temp_dir().join(format!(
+                "younium-tui-model-saved-{}-{n}.toml",
+                std::process::id()
+            ));
+            let mut file = ConfigFile::parse(&path, "").unwrap();
+            // As ctrl-s saves it: no secret header, no idempotency key.
+            let (saved, _) = SavedRequest::from_request("model step", request);
+            file.save_request(None, &saved).unwrap();
+            let _ = std::fs::remove_file(&path);
+            app.use_config(file.into());
+            app.refresh_saved_requests();
             load_from_catalog(app, |c| c.selected_saved().is_some());
-            model.load_request(request);
+            model.load_request(&saved.to_request());
         }
         Step::LoadHistory(request) => {
             let entry = recorded(request, model, bench);

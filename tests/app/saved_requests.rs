@@ -10,7 +10,6 @@ use clap::Parser as _;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::widgets::{Block, Borders};
 use younium_tui::cli::Cli;
 use younium_tui::config::{self, ConfigFile};
 use younium_tui::tui::app::{Action, App, Effect, Focus, OnYes, Overlay};
@@ -323,7 +322,7 @@ fn a_saved_request_survives_a_restart_and_the_files_comments_stay() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.catalog().match_count(), 1);
     let entry = app
-        .catalog
+        .catalog()
         .selected_saved()
         .expect("the saved request is selected");
     assert_eq!(entry.request.name, "Create Acme Nordic");
@@ -425,22 +424,19 @@ fn the_saved_group_is_filtered_with_the_operations() {
     assert!(with_post > 1);
 }
 
-fn render_catalog(app: &mut App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    let theme = app.theme();
-    terminal
-        .draw(|f| {
-            let block = Block::default().borders(Borders::ALL).title("Endpoints");
-            app.catalog.render(f, f.area(), block, true, &theme);
-        })
-        .unwrap();
-    terminal.backend().to_string()
+/// The Endpoints pane alone, as the user gets it: focused and maximised (`Z`) on a 60×20
+/// screen.
+fn render_catalog(app: &mut App) -> String {
+    app.update(Action::Resize(60, 20));
+    crate::common::keys::focus(app, Focus::Catalog);
+    press(app, KeyCode::Char('Z'));
+    crate::common::screen::render(app)
 }
 
 #[test]
 fn snapshot_catalog_with_the_saved_group() {
     let mut app = app_with_saved();
-    insta::assert_snapshot!("catalog_saved_group", render_catalog(&mut app, 60, 16));
+    insta::assert_snapshot!("catalog_saved_group", render_catalog(&mut app));
 }
 
 #[test]

@@ -317,7 +317,7 @@ fn while_editing_the_status_line_names_the_cursor_field_and_its_type() {
     press(&mut app, KeyCode::Enter);
     let mut fields = Vec::new();
     for _ in 0..8 {
-        fields.push(app.request.cursor_field().unwrap_or_default());
+        fields.push(app.request().cursor_field().unwrap_or_default());
         press(&mut app, KeyCode::Down);
     }
     assert_eq!(

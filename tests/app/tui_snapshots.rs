@@ -13,15 +13,14 @@ use ratatui::style::Modifier;
 use younium_tui::pretty::Document;
 use younium_tui::pretty::find::index_matches;
 use younium_tui::session::ManagerOptions;
-use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay, Screen};
+use younium_tui::tui::app::{Action, App, Effect, Focus, Loading, Overlay, Screen};
 use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity, SecretSource};
-use younium_tui::tui::panes::response::{ResponseState, Shown, run_filter};
+use younium_tui::tui::panes::response::{ResponseState, run_filter};
 use younium_tui::tui::theme::Theme;
 use younium_tui::tui::view;
 use younium_tui::younium::auth::AuthError;
 use younium_tui::younium::catalog::RequiredPermission;
 use younium_tui::younium::paging::PageInfo;
-use younium_tui::younium::problem::{CallContext, explain};
 use younium_tui::younium::request::{SentRequest, effective_headers};
 use younium_tui::younium::{
     ApiRequest, ApiResponse, CallSettings, Environment, Method, Secret, TokenState,
@@ -104,37 +103,21 @@ fn response(status: u16, reason: &str, body: &str, request: &ApiRequest) -> ApiR
     }
 }
 
+/// `request` put in the builder (`Action::Load`), sent with F5 and answered with `response`,
+/// indexed as the runner indexes it, the Response pane focused.
 fn show(app: &mut App, response: ApiResponse, request: ApiRequest) {
-    let doc = Document::new(response.body.clone(), true);
-    let page = PageInfo::probe(&response.body);
-    let problem = response.problem();
-    let empty_list = problem
-        .is_empty_list(response.status)
-        .then(|| problem.messages_text());
-    let explanation = if response.is_success() || empty_list.is_some() {
-        None
-    } else {
-        let invoice_view = RequiredPermission::named("Invoice View");
-        let ctx = CallContext {
-            method: "GET",
-            path: &request.path,
-            legal_entity: Some(ENTITY),
-            permission: Some(&invoice_view),
-            sent_token: true,
-            ..Default::default()
-        };
-        explain(response.status, &problem, &ctx)
-    };
-    app.response.show(Shown {
-        id: 1,
-        response,
-        request,
-        doc: Some(Arc::new(doc)),
-        page,
-        explanation,
-        empty_list,
-        notes: vec![],
-    });
+    app.update(Action::Load(Box::new(Loading::Request(request))));
+    let mut effects = press(app, KeyCode::F(5));
+    if matches!(app.overlay(), Some(Overlay::Confirm(_))) {
+        // A body its schema finds fault with: sent anyway, as asked.
+        effects = press(app, KeyCode::Char('y'));
+    }
+    let id = crate::common::app::sent_id(&effects);
+    let body = response.body.clone();
+    crate::common::app::respond(app, id, response);
+    let doc = Arc::new(Document::new(body.clone(), true));
+    let page = PageInfo::probe(&body);
+    app.update(Action::Indexed { id, doc, page });
     crate::common::keys::focus(app, Focus::Response);
 }
 
@@ -471,7 +454,7 @@ fn welcome_and_too_small() {
         TimeZone::UTC,
         fixed_now(),
     );
-    assert_eq!(w.screen, Screen::Welcome);
+    assert_eq!(w.screen(), Screen::Welcome);
     insta::assert_snapshot!("welcome", render(&mut w));
     let mut a = app();
     a.update(Action::Resize(59, 24));

@@ -207,7 +207,7 @@ fn quitting_asks_when_work_would_be_lost() {
     assert!(app.quit());
     let mut clean = app_with_credentials();
     assert!(press(&mut clean, KeyCode::Char('q')).is_empty());
-    assert!(clean.quit, "nothing to lose: quits at once");
+    assert!(clean.quit(), "nothing to lose: quits at once");
 }
 
 #[test]

@@ -131,15 +131,15 @@ impl RequestPane {
     /// The field on the cursor's line with the type its schema gives it
     /// (`.accountType: string, enum Customer|…`), worked out once for each change and line.
     /// `None` without a body schema, for text that is not JSON, or a body over the limit.
-    pub fn cursor_field(&mut self) -> Option<String> {
+    pub fn cursor_field(&self) -> Option<String> {
         let key = (self.body_revision, self.body.cursor().0);
-        if let Some((cached, field)) = &self.cursor_field
+        if let Some((cached, field)) = &*self.cursor_field.borrow()
             && *cached == key
         {
             return field.clone();
         }
         let field = self.cursor_field_now();
-        self.cursor_field = Some((key, field.clone()));
+        *self.cursor_field.borrow_mut() = Some((key, field.clone()));
         field
     }
 

@@ -78,6 +78,9 @@ pub struct HeaderContext<'a> {
     pub token: Option<&'a Secret>,
 }
 
+/// The cursor line's field and type, for a body revision and row (computed while drawing).
+type CursorFieldCache = std::cell::RefCell<Option<((u64, usize), Option<String>)>>;
+
 pub struct RequestPane {
     pub method: Method,
     /// The path as typed or loaded, placeholders included.
@@ -108,7 +111,7 @@ pub struct RequestPane {
     /// be kept until the next one.
     body_revision: u64,
     /// The cursor line's field and type ([`RequestPane::cursor_field`]), for a revision and row.
-    cursor_field: Option<((u64, usize), Option<String>)>,
+    cursor_field: CursorFieldCache,
 }
 
 impl std::fmt::Debug for RequestPane {
@@ -142,7 +145,7 @@ impl Default for RequestPane {
             message: None,
             sent_fingerprint: None,
             body_revision: 0,
-            cursor_field: None,
+            cursor_field: std::cell::RefCell::new(None),
         };
         pane.style_body();
         pane
