@@ -323,7 +323,6 @@ fn prepare(path: &Path) -> std::io::Result<()> {
     }
 }
 
-/// Opens the file in WAL mode with a busy timeout, checks it and migrates it.
 /// [`connect`], again while the file is busy (another process opening it in WAL mode, or
 /// checkpointing: SQLite answers some of those at once, without its busy timeout), for up to
 /// about the busy timeout.
@@ -347,6 +346,7 @@ fn connect_patiently(path: &Path) -> Result<Connection, OpenError> {
     }
 }
 
+/// Opens the file in WAL mode with a busy timeout, checks it and migrates it.
 fn connect(path: &Path) -> Result<Connection, OpenError> {
     // Not a database at all: said before SQLite looks at it (and at its -wal, which it
     // would otherwise discard).

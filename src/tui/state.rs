@@ -2,20 +2,15 @@
 //! actions (`App::update`) and read its state here; only the UI module writes it.
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 
-use super::app::{App, DemoInfo, Focus, Overlay, Screen};
-use super::history::HistoryAccess;
+use super::app::{App, Focus, Overlay, Screen};
 use super::keymap::Keymap;
 use super::panes::catalog::CatalogPane;
 use super::panes::connection::ConnectionPane;
 use super::panes::request::RequestPane;
 use super::panes::response::ResponsePane;
 use super::panes::token::TokenPane;
-use super::theme::Theme;
-use crate::config::ConfigFile;
 
-#[allow(missing_docs)]
 impl App {
     pub fn now(&self) -> Timestamp {
         self.now
@@ -33,28 +28,8 @@ impl App {
         self.focus
     }
 
-    pub fn maximised(&self) -> bool {
-        self.maximised
-    }
-
     pub fn quit(&self) -> bool {
         self.quit
-    }
-
-    pub fn demo_starting(&self) -> bool {
-        self.demo_starting
-    }
-
-    pub fn production_probes_ok(&self) -> bool {
-        self.production_probes_ok
-    }
-
-    pub fn tz(&self) -> &TimeZone {
-        &self.tz
-    }
-
-    pub fn theme(&self) -> Theme {
-        self.theme
     }
 
     pub fn overlay(&self) -> &Option<Overlay> {
@@ -85,24 +60,8 @@ impl App {
         &self.response
     }
 
-    pub fn demo(&self) -> &Option<DemoInfo> {
-        &self.demo
-    }
-
     pub fn welcome_error(&self) -> &Option<String> {
         &self.welcome_error
-    }
-
-    pub fn discovery_note(&self) -> &Option<String> {
-        &self.discovery_note
-    }
-
-    pub fn config(&self) -> &Option<ConfigFile> {
-        &self.config
-    }
-
-    pub fn config_path(&self) -> &Option<std::path::PathBuf> {
-        &self.config_path
     }
 
     pub fn config_error(&self) -> &Option<String> {
@@ -113,16 +72,8 @@ impl App {
         &self.profile
     }
 
-    pub fn saved_entities(&self) -> &Option<Vec<crate::younium::doctor::LegalEntity>> {
-        &self.saved_entities
-    }
-
     pub fn status(&self) -> &Option<String> {
         &self.status
-    }
-
-    pub fn history(&self) -> &HistoryAccess {
-        &self.history
     }
 
     pub fn all_pages(&self) -> &crate::younium::all_pages::Options {

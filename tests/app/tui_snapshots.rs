@@ -68,6 +68,14 @@ fn app() -> App {
     app
 }
 
+/// A token valid for a day, issued a minute ago, handed to `a`.
+fn signed_in(a: &mut App) {
+    a.update(Action::Token(TokenState::Valid(Arc::new(token(
+        now_secs() - 60,
+        86_400,
+    )))));
+}
+
 fn now_secs() -> i64 {
     fixed_now().as_second()
 }
@@ -174,10 +182,7 @@ fn token_states() {
 #[test]
 fn response_json_paged() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &accounts_page(), &req), req);
     insta::assert_snapshot!("response_json", render(&mut a));
@@ -188,10 +193,7 @@ fn response_json_paged() {
 #[test]
 fn response_maximised() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let req = ApiRequest::new(Method::Get, "/Accounts");
     show(&mut a, response(200, "OK", &accounts_page(), &req), req);
     press(&mut a, KeyCode::Char('Z'));
@@ -203,10 +205,7 @@ fn response_maximised() {
 #[test]
 fn response_forbidden_with_explanation() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(403, "Forbidden", "", &req), req);
     insta::assert_snapshot!("response_403", render(&mut a));
@@ -215,10 +214,7 @@ fn response_forbidden_with_explanation() {
 #[test]
 fn response_empty_list() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let body = r#"{"errors":{"message":["No invoices could be found"]},"type":"https://tools.ietf.org/html/rfc7231#section-6.5.1","title":"One or more validation errors occurred.","status":400,"traceId":"00-3d2bb54c2d84258e9d15f951f7c337a8-2ad73a76575f4b69-01"}"#;
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(400, "Bad Request", body, &req), req);
@@ -228,10 +224,7 @@ fn response_empty_list() {
 #[test]
 fn response_large_body_scrolled() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let records: Vec<serde_json::Value> = (0..5000)
         .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "tags": ["a", "b"]}))
         .collect();
@@ -264,10 +257,7 @@ fn run_count(app: &mut App, effects: Vec<Effect>) {
 #[test]
 fn response_find_with_matches_and_count() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let records: Vec<serde_json::Value> = (0..5000)
         .map(|i| serde_json::json!({"id": i, "name": format!("Account {i}"), "note": format!("account {i}, account {}", i + 1)}))
         .collect();
@@ -314,10 +304,7 @@ fn filter(app: &mut App, filter: &str) -> Vec<Effect> {
 #[test]
 fn response_jq_result() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(200, "OK", &invoices_body(), &req), req);
     let effects = filter(
@@ -342,10 +329,7 @@ fn response_jq_result() {
 #[test]
 fn response_jq_error() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let req = ApiRequest::new(Method::Get, "/Invoices");
     show(&mut a, response(200, "OK", &invoices_body(), &req), req);
     assert!(filter(&mut a, ".data[] | select(.totalAmount >").is_empty());
@@ -355,10 +339,7 @@ fn response_jq_error() {
 #[test]
 fn request_tab_masks_the_token() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let mut req = ApiRequest::new(Method::Post, "/Accounts");
     req.idempotency_key = Some("00000000-0000-4000-8000-0000000000aa".into());
     req.body = Some("{\n  \"name\": \"Acme\"\n}".into());
@@ -380,10 +361,7 @@ fn request_tab_masks_the_token() {
 #[test]
 fn request_builder_headers_and_invalid_body() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     crate::common::keys::focus(&mut a, Focus::Request);
     crate::common::keys::choose_method(&mut a, Method::Post);
     crate::common::keys::switch_off_header(&mut a, "api-version");
@@ -409,10 +387,7 @@ fn catalog_filtered() {
 #[test]
 fn overlays() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     crate::common::keys::focus(&mut a, Focus::Response);
     press(&mut a, KeyCode::Char('?'));
     assert!(matches!(a.overlay(), Some(Overlay::Help { .. })));
@@ -429,10 +404,7 @@ fn overlays() {
 fn production_write_needs_confirmation() {
     let mut a = app();
     crate::common::keys::choose_environment(&mut a, &Environment::Production);
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     crate::common::keys::focus(&mut a, Focus::Request);
     crate::common::keys::choose_method(&mut a, Method::Delete);
     crate::common::keys::type_path(&mut a, "/Accounts/A-000001");
@@ -464,10 +436,7 @@ fn welcome_and_too_small() {
 #[test]
 fn sending_state() {
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     assert!(!press(&mut a, KeyCode::F(5)).is_empty(), "sent");
     assert!(matches!(a.response().state, ResponseState::Sending { .. }));
     insta::assert_snapshot!("sending", render(&mut a));
@@ -480,10 +449,7 @@ fn diagnosis_overlay() {
         Discovery, DiscoverySource, LegalEntity as Entity, ProbeOutcome, plan_403, verdict_403,
     };
     let mut a = app();
-    a.update(Action::Token(TokenState::Valid(Arc::new(token(
-        now_secs() - 60,
-        86_400,
-    )))));
+    signed_in(&mut a);
     let entities = vec![
         Entity {
             name: ENTITY.into(),

@@ -3,6 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use younium_tui::tui::app::{Action, App, Effect, Focus};
+use younium_tui::tui::panes::request::RequestTab;
 
 /// The press of `code` (SHIFT with a capital letter).
 pub fn key(code: KeyCode) -> Action {
@@ -83,18 +84,27 @@ pub fn type_path(app: &mut App, path: &str) {
     assert_eq!(app.request().template, path, "the path as typed");
 }
 
-/// Types `name` as the legal entity, as the user does: `L` opens the pick-list, its last
-/// choice ("another…") edits the field, Ctrl-U clears it, the name, Enter; then back to the
-/// pane that had the focus.
+/// Types `name` as the legal entity, as the user does (see [`legal_entity_keys`]); then back
+/// to the pane that had the focus.
 pub fn type_legal_entity(app: &mut App, name: &str) {
     let was = app.focus();
-    press(app, KeyCode::Char('L'));
-    for _ in 0..64 {
-        press(app, KeyCode::Down);
+    for action in legal_entity_keys(name) {
+        app.update(action);
     }
-    retype(app, name);
     assert_eq!(app.connection().legal_entity.as_deref(), Some(name));
     focus(app, was);
+}
+
+/// The keys that type `name` as the legal entity: `L` opens the pick-list, its last choice
+/// ("another…") edits the field, Ctrl-U clears it, the name, Enter.
+pub fn legal_entity_keys(name: &str) -> Vec<Action> {
+    let mut keys = vec![key(KeyCode::Char('L'))];
+    keys.extend((0..64).map(|_| key(KeyCode::Down)));
+    keys.push(key(KeyCode::Enter));
+    keys.push(chord(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    keys.extend(name.chars().map(|c| key(KeyCode::Char(c))));
+    keys.push(key(KeyCode::Enter));
+    keys
 }
 
 /// Edits the selected one-line field and types `text` over it: Enter, Ctrl-U, `text`, Enter.
@@ -121,15 +131,21 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
     panic!("Right never chose {environment:?}");
 }
 
-/// Opens the builder's body editor, as the user does: the Request pane, its Body tab, Enter.
-fn open_body_editor(app: &mut App) {
+/// Focuses the Request pane and goes to its `tab` with `]`, as the user does.
+fn request_tab(app: &mut App, tab: RequestTab) {
     focus(app, Focus::Request);
     for _ in 0..3 {
-        if app.request().tab == younium_tui::tui::panes::request::RequestTab::Body {
-            break;
+        if app.request().tab == tab {
+            return;
         }
         press(app, KeyCode::Char(']'));
     }
+    panic!("] never reached the {tab:?} tab");
+}
+
+/// Opens the builder's body editor, as the user does: the Request pane, its Body tab, Enter.
+fn open_body_editor(app: &mut App) {
+    request_tab(app, RequestTab::Body);
     press(app, KeyCode::Down);
     press(app, KeyCode::Enter);
     assert!(app.request().is_editing_body(), "the body editor is open");
@@ -169,14 +185,7 @@ pub fn replace_body(app: &mut App, text: &str) {
 /// Switches off `name`, a header the app adds, as the user does: the Headers tab, Down to its
 /// line, Space.
 pub fn switch_off_header(app: &mut App, name: &str) {
-    use younium_tui::tui::panes::request::RequestTab;
-    focus(app, Focus::Request);
-    for _ in 0..3 {
-        if app.request().tab == RequestTab::Headers {
-            break;
-        }
-        press(app, KeyCode::Char(']'));
-    }
+    request_tab(app, RequestTab::Headers);
     let line = app
         .shown_headers()
         .iter()

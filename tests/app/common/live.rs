@@ -68,17 +68,12 @@ impl Live {
     }
 
     /// Types `name` as the legal entity through the pick-list (see
-    /// [`super::keys::type_legal_entity`]), its effects carried out.
+    /// [`super::keys::legal_entity_keys`]), its effects carried out.
     pub fn type_legal_entity(&mut self, name: &str) {
         let was = self.app.focus();
-        self.press(KeyCode::Char('L'));
-        for _ in 0..64 {
-            self.press(KeyCode::Down);
+        for action in super::keys::legal_entity_keys(name) {
+            self.apply(action);
         }
-        self.press(KeyCode::Enter);
-        self.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        self.typed(name);
-        self.press(KeyCode::Enter);
         assert_eq!(self.app.connection().legal_entity.as_deref(), Some(name));
         self.focus(was);
     }

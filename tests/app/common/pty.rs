@@ -178,6 +178,22 @@ impl Tui {
     /// and everything it wrote.
     #[allow(dead_code, reason = "the process bench does not run headless commands")]
     pub fn wait_exit(mut self, timeout: Duration) -> (bool, Vec<u8>) {
+        let status = self.wait_end(timeout, "it did not end");
+        (status.success(), self.raw.lock().unwrap().clone())
+    }
+
+    /// Presses q and waits for a clean exit.
+    pub fn quit(mut self) -> Vec<u8> {
+        self.keys("q");
+        let status = self.wait_end(Duration::from_secs(10), "q did not quit");
+        assert!(status.success(), "{status:?}");
+        assert!(!self.alternate_screen(), "the terminal is restored");
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits up to `timeout` for the program to end (failing with `what` and the screen),
+    /// then for what it wrote last to come through the pty.
+    fn wait_end(&mut self, timeout: Duration, what: &str) -> portable_pty::ExitStatus {
         let start = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -185,35 +201,12 @@ impl Tui {
             }
             assert!(
                 start.elapsed() < timeout,
-                "did not end within {timeout:?}:\n{}",
+                "{what} within {timeout:?}:\n{}",
                 self.text()
             );
             std::thread::sleep(Duration::from_millis(20));
         };
-        // What it wrote last is still on its way through the pty.
         std::thread::sleep(Duration::from_millis(200));
-        let out = self.raw.lock().unwrap().clone();
-        (status.success(), out)
-    }
-
-    /// Presses q and waits for a clean exit.
-    pub fn quit(mut self) -> Vec<u8> {
-        self.keys("q");
-        let start = Instant::now();
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "q did not quit:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        assert!(status.success(), "{status:?}");
-        std::thread::sleep(Duration::from_millis(200));
-        assert!(!self.alternate_screen(), "the terminal is restored");
-        self.raw.lock().unwrap().clone()
+        status
     }
 }
