@@ -149,7 +149,7 @@ fn main() {
     pane.load(op);
     let (_, edit, _) = time(RUNS, || {
         pane.set_body(valid.clone());
-        std::hint::black_box(&pane.body_report);
+        std::hint::black_box(&pane.body_report());
     });
     println!(
         "  body editor: set and check the ~100 kB body      median {}",

@@ -42,7 +42,7 @@ pub fn find(title: &str, path: &str, raw: Bytes, queries: &[(&str, &str)]) {
     println!();
     println!("find, {title}: {size} bytes, {lines} display lines");
     for (label, query) in queries {
-        pane.scroll = 0;
+        pane.scroll_to(0);
         pane.handle_key(Some(Command::Find));
         let chars: Vec<char> = query.chars().collect();
         for c in &chars[..chars.len() - 1] {
@@ -52,7 +52,7 @@ pub fn find(title: &str, path: &str, raw: Bytes, queries: &[(&str, &str)]) {
         let event = pane.find_key(key(chars[chars.len() - 1]));
         draw(&mut pane, &mut terminal);
         let typed = t.elapsed();
-        let found_at_once = pane.find.as_ref().is_some_and(|f| f.current.is_some());
+        let found_at_once = pane.find().is_some_and(|f| f.current.is_some());
         let ResponseEvent::Count(request) = event else {
             panic!("no count asked for")
         };

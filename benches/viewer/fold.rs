@@ -47,8 +47,8 @@ pub fn fold(raw: Bytes) {
     }
     let mut one = Vec::new();
     for _ in 0..20 {
-        pane.view.cursor = line;
-        pane.scroll = line.saturating_sub(10);
+        pane.set_cursor(line);
+        pane.scroll_to(line.saturating_sub(10));
         one.push(timed(&mut pane, &mut terminal, Command::ToggleFold));
         one.push(timed(&mut pane, &mut terminal, Command::ToggleFold));
     }
@@ -61,15 +61,15 @@ pub fn fold(raw: Bytes) {
 
     // The list of every record (the body itself, or its first list such as `"data": [`):
     // one pass over the whole index.
-    pane.view.cursor = 0;
-    pane.scroll = 0;
+    pane.set_cursor(0);
+    pane.scroll_to(0);
     let mut data = 0;
     while !text(&pane, data).ends_with('[') {
         data += 1;
     }
     let mut list = Vec::new();
     for _ in 0..5 {
-        pane.view.cursor = data;
+        pane.set_cursor(data);
         list.push(timed(&mut pane, &mut terminal, Command::ToggleFold));
         list.push(timed(&mut pane, &mut terminal, Command::ToggleFold));
     }
@@ -84,8 +84,8 @@ pub fn fold(raw: Bytes) {
     let mut all = Vec::new();
     let mut none = Vec::new();
     for _ in 0..5 {
-        pane.view.cursor = line;
-        pane.scroll = line.saturating_sub(10);
+        pane.set_cursor(line);
+        pane.scroll_to(line.saturating_sub(10));
         all.push(timed(&mut pane, &mut terminal, Command::FoldAll));
         none.push(timed(&mut pane, &mut terminal, Command::UnfoldAll));
     }
@@ -101,13 +101,13 @@ pub fn fold(raw: Bytes) {
     // With everything below the top level folded, the list shows a record a row (opened
     // first when the list is not the body itself): page through them, unfold one.
     pane.handle_key(Some(Command::FoldAll));
-    pane.view.cursor = data;
-    pane.scroll = 0;
+    pane.set_cursor(data);
+    pane.scroll_to(0);
     if data > 0 {
         let t = timed(&mut pane, &mut terminal, Command::ToggleFold);
         println!("  open the list after z M + frame         {}", ms(t));
     }
-    let rows = pane.doc().map_or(0, |d| pane.view.folds.rows(&d));
+    let rows = pane.doc().map_or(0, |d| pane.view().folds.rows(&d));
     let mut steps = Vec::new();
     for _ in 0..20 {
         steps.push(timed(&mut pane, &mut terminal, Command::PageDown));
@@ -134,7 +134,7 @@ pub fn fold(raw: Bytes) {
         pane.cursor_path().unwrap_or_default()
     );
     let doc = pane.doc().unwrap();
-    let line = pane.view.cursor;
+    let line = pane.view().cursor;
     let t = Instant::now();
     let path = younium_tui::pretty::path::path_of(&doc, line);
     println!(

@@ -45,7 +45,7 @@ pub fn sizes() {
         // One frame scrolled to the middle (nothing cached from the frame before).
         let mut middle = Vec::new();
         for k in 0..30 {
-            pane.scroll = lines / 2 + k * 997;
+            pane.scroll_to(lines / 2 + k * 997);
             let t = Instant::now();
             draw(&mut pane, &mut terminal);
             middle.push(t.elapsed());
@@ -53,7 +53,7 @@ pub fn sizes() {
         // Scroll steps: a line down and a page down, at the top, middle and end.
         let mut steps = Vec::new();
         for start in [0, lines / 2, lines.saturating_sub(200)] {
-            pane.scroll = start;
+            pane.scroll_to(start);
             for command in [
                 Command::ScrollDown,
                 Command::PageDown,
@@ -178,7 +178,7 @@ pub fn long_lines() {
             })
             .collect();
         let left = sideways(&mut pane, &mut terminal, 50);
-        pane.hscroll = 20_000_000;
+        pane.scroll_sideways_to(20_000_000);
         let t = Instant::now();
         draw(&mut pane, &mut terminal);
         let far = t.elapsed();
@@ -220,11 +220,7 @@ pub fn whole_screen_tick(label: &str, raw: Bytes, runs: usize) {
     use younium_tui::younium::token::{ExchangeContext, TokenOrigin, parse_token_answer};
     use younium_tui::younium::{AuthMethod, Environment, Secret, TokenState};
 
-    let pane = ConnectionPane {
-        client_id: "id".into(),
-        secret: Some(Secret::new("s")),
-        ..Default::default()
-    };
+    let pane = ConnectionPane::with_credentials("id", Secret::new("s"));
     let mut app = App::new(
         pane,
         ManagerOptions::default(),

@@ -14,7 +14,7 @@ use crate::younium::all_pages::{CapReached, Finish, Merged, Progress, SinkStop, 
 impl App {
     /// `A` in the Response pane (while a run waits at its page cap: its question again).
     pub(crate) fn start_all_pages(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
-        if let Some(run) = &self.response.all_pages
+        if let Some(run) = self.response.all_pages()
             && let Some(cap) = run.at_cap.clone()
         {
             return Some(self.cap_question(run.id, &cap));
@@ -37,13 +37,13 @@ impl App {
         let id = self.next_id;
         effects.push(Effect::AllPages {
             id,
-            base_url: self.connection.environment.base_url().to_string(),
+            base_url: self.connection.environment().base_url().to_string(),
             request: Box::new(request.clone()),
             settings: self.connection.settings(),
             first: first.clone().map(Box::new),
             options: self.all_pages,
         });
-        self.response.all_pages = Some(AllPagesRun {
+        self.response.begin_all_pages(AllPagesRun {
             id,
             request,
             first: first.unwrap_or(on_screen),
@@ -56,7 +56,7 @@ impl App {
 
     /// Why `A` cannot start on what is on screen, if it cannot.
     fn why_no_all_pages(&self) -> Option<String> {
-        if self.response.all_pages.is_some() {
+        if self.response.all_pages().is_some() {
             return Some("Already fetching every page: Esc stops it.".into());
         }
         let Some(shown) = self.response.shown() else {
@@ -82,31 +82,21 @@ impl App {
 
     /// Esc while a run is going: stop sending, keep the pages merged.
     pub(crate) fn stop_all_pages(&mut self, effects: &mut Vec<Effect>) {
-        if let Some(run) = &mut self.response.all_pages
-            && !run.stopping
-        {
-            run.stopping = true;
+        if self.response.stop_all_pages() {
             effects.push(Effect::StopAllPages);
         }
     }
 
     pub(crate) fn on_all_pages_progress(&mut self, id: u64, progress: Progress) -> bool {
-        match &mut self.response.all_pages {
-            Some(run) if run.id == id => {
-                run.progress = Some(progress);
-                true
-            }
-            _ => false,
-        }
+        self.response.all_pages_progress(id, progress)
     }
 
     /// The run reached its page cap with more to come: ask before going past it (when
     /// another question is open, the bar says the run waits, and `A` asks).
     pub(crate) fn on_all_pages_cap(&mut self, id: u64, cap: CapReached) -> bool {
-        let Some(run) = self.response.all_pages.as_mut().filter(|run| run.id == id) else {
+        if !self.response.all_pages_cap(id, Some(cap.clone())) {
             return false;
-        };
-        run.at_cap = Some(cap.clone());
+        }
         if self.overlay.is_none() {
             self.overlay = Some(self.cap_question(id, &cap));
         }
@@ -140,8 +130,7 @@ impl App {
         go_on: bool,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        if let Some(run) = self.response.all_pages.as_mut().filter(|run| run.id == id) {
-            run.at_cap = None;
+        if self.response.all_pages_cap(id, None) {
             effects.push(Effect::AllPagesPastCap(go_on));
         }
         None
@@ -154,15 +143,7 @@ impl App {
         result: Result<Merged, String>,
         effects: &mut Vec<Effect>,
     ) -> bool {
-        if self
-            .response
-            .all_pages
-            .as_ref()
-            .is_none_or(|run| run.id != id)
-        {
-            return false;
-        }
-        let Some(run) = self.response.all_pages.take() else {
+        let Some(run) = self.response.end_all_pages(id) else {
             return false;
         };
         if matches!(&self.overlay, Some(Overlay::Confirm(c)) if c.on_yes == (OnYes::AllPagesPastCap { id }))
@@ -209,7 +190,7 @@ impl App {
         // Whoever left the pane while it ran stays where they are.
         self.focus = focus;
         if self.focus == Focus::Response {
-            self.response.view = Default::default();
+            self.response.reset_view();
         }
         true
     }

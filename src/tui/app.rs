@@ -241,7 +241,7 @@ impl App {
         tz: TimeZone,
         now: Timestamp,
     ) -> Self {
-        let welcome = connection.client_id.is_empty() && connection.secret.is_none();
+        let welcome = !connection.has_credentials();
         Self {
             now,
             tz,
@@ -260,10 +260,7 @@ impl App {
             overlay: None,
             keymap: Keymap::default(),
             connection,
-            token: TokenPane {
-                options,
-                ..Default::default()
-            },
+            token: TokenPane::new(options),
             catalog: CatalogPane::new(catalog()),
             request: RequestPane::default(),
             response: ResponsePane::default(),
@@ -339,7 +336,7 @@ impl App {
 
     pub(crate) fn header_token(&self) -> Option<Secret> {
         self.token
-            .state
+            .state()
             .usable_token(self.now, std::time::Duration::ZERO)
             .map(|t| t.access.clone())
     }
@@ -486,7 +483,7 @@ impl App {
     /// The legal entity or api-version changed. Only a legacy token has the legal entity baked
     /// in, so only then is a new token needed.
     pub(crate) fn settings_changed(&mut self, effects: &mut Vec<Effect>) {
-        if self.connection.auth == crate::younium::AuthMethod::Legacy {
+        if self.connection.auth() == crate::younium::AuthMethod::Legacy {
             effects.push(Effect::Connect(self.connection.connection()));
         }
     }
@@ -507,7 +504,7 @@ impl App {
             self.focus = Focus::Connection;
             self.connection.select_field_to_fix(error);
         }
-        self.token.state = state;
+        self.token.set_state(state);
     }
 
     /// `q`: quits, or asks first when something would be lost.
@@ -516,7 +513,7 @@ impl App {
         if self.response.in_flight().is_some() {
             reasons.push("A request is still in flight.".to_string());
         }
-        if self.request.body_dirty {
+        if self.request.body_dirty() {
             reasons.push("The request body was edited and not sent.".to_string());
         }
         if reasons.is_empty() {

@@ -56,12 +56,13 @@ impl App {
             None => match self.request.build() {
                 Ok(r) => (r, None),
                 Err(message) => {
-                    self.request.message = Some(message);
+                    self.request.say(message);
                     return None;
                 }
             },
         };
-        if self.connection.environment.is_production() && !self.production_probes_ok && !confirmed {
+        if self.connection.environment().is_production() && !self.production_probes_ok && !confirmed
+        {
             return Some(Overlay::Confirm(Confirm {
                 title: "Probe PRODUCTION".into(),
                 lines: vec![
@@ -90,11 +91,11 @@ impl App {
         };
         effects.push(Effect::Diagnose {
             id,
-            environment: self.connection.environment.clone(),
+            environment: self.connection.environment().clone(),
             request,
             settings: self.connection.settings(),
             known,
-            fallback: self.connection.known_entities.clone(),
+            fallback: self.connection.known_entities().to_vec(),
         });
         Some(Overlay::Diagnosis(Box::new(view)))
     }
@@ -179,18 +180,14 @@ impl App {
     ) -> Option<Overlay> {
         match fix {
             Fix::UseLegalEntity { value } => {
-                self.connection.legal_entity = Some(value);
+                self.connection.choose_legal_entity(Some(value));
                 self.settings_changed(effects);
                 // The fix reaches the header as it is sent: a row that switched it off or
                 // overrode it would keep the call failing. The builder, when it holds the
                 // same call, shows the same.
                 let mut resend = diagnosed;
                 ApiRequest::use_automatic_header(&mut resend.headers, "legal-entity");
-                if self.request.method == resend.method
-                    && self.request.build().is_ok_and(|b| b.path == resend.path)
-                {
-                    ApiRequest::use_automatic_header(&mut self.request.headers, "legal-entity");
-                }
+                self.request.follow_header_fix(&resend, "legal-entity");
                 self.send(resend, None, SendChecks::default(), effects)
             }
             Fix::Renew => {
@@ -199,10 +196,7 @@ impl App {
             }
             Fix::SwitchEnvironment { base_url } => {
                 if let Ok(env) = Environment::from_base_url(&base_url) {
-                    if let Environment::Custom(url) = &env {
-                        self.connection.custom_url = url.clone();
-                    }
-                    self.connection.environment = env;
+                    self.connection.set_environment(env);
                     effects.push(Effect::Connect(self.connection.connection()));
                 }
                 None

@@ -19,7 +19,7 @@ use super::keymap::{Command, Scope};
 use super::panes::catalog::CatalogEvent;
 use super::panes::connection::ConnectionEvent;
 use super::panes::request::HeaderContext;
-use super::panes::response::{ResponseEvent, ResponseState};
+use super::panes::response::ResponseEvent;
 
 impl App {
     /// The one place `self.overlay` changes on a key: the handler returns what to show next.
@@ -66,7 +66,7 @@ impl App {
             }
         }
         // After the fold prefix (`z`) the Response pane's next key is a fold key.
-        let scope = if self.focus == Focus::Response && self.response.awaiting_fold {
+        let scope = if self.focus == Focus::Response && self.response.awaiting_fold() {
             Scope::Fold
         } else {
             self.focus.scope()
@@ -125,16 +125,15 @@ impl App {
             }
             Command::AllPages if self.focus == Focus::Response => self.start_all_pages(effects),
             Command::Cancel
-                if self.response.all_pages.is_some() && self.response.in_flight().is_none() =>
+                if self.response.all_pages().is_some() && self.response.in_flight().is_none() =>
             {
                 self.stop_all_pages(effects);
                 None
             }
             Command::Cancel if self.response.in_flight().is_some() => {
                 effects.push(Effect::Cancel);
-                self.response.state = ResponseState::Failed {
-                    message: "Cancelled. Nothing more will be read from that request.".into(),
-                };
+                self.response
+                    .fail("Cancelled. Nothing more will be read from that request.".into());
                 None
             }
             Command::StoreSecret => self.store_secret(effects),
@@ -245,7 +244,7 @@ impl App {
         confirmed: bool,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        if !confirmed && self.request.body_dirty && !self.request.body_text().trim().is_empty() {
+        if !confirmed && self.request.body_dirty() && !self.request.body_text().trim().is_empty() {
             let name = match &what {
                 Loading::Operation(op) => format!("{} {}", op.method, op.path),
                 Loading::Request(request) => format!("{} {}", request.method, request.path),

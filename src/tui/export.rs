@@ -21,7 +21,7 @@ impl App {
                 return None;
             }
         };
-        let base = self.connection.environment.base_url().to_string();
+        let base = self.connection.environment().base_url().to_string();
         let url = match build_url(&base, &req) {
             Ok(u) => u.to_string(),
             Err(e) => {
@@ -30,14 +30,14 @@ impl App {
             }
         };
         let settings = self.connection.settings();
-        let token = self.token.state.token().map(|t| t.access.clone());
+        let token = self.token.state().token().map(|t| t.access.clone());
         let headers = effective_headers(&req, &settings, token.as_ref());
         let text = curl(
             req.method,
             &url,
             &headers,
             req.body.as_deref(),
-            self.token.reveal,
+            self.token.reveal(),
         );
         effects.push(Effect::Copy {
             text: CopyText::Text(text),
@@ -54,7 +54,7 @@ impl App {
             &sent.url,
             &sent.headers,
             sent.body.as_deref(),
-            self.token.reveal,
+            self.token.reveal(),
         );
         effects.push(Effect::Copy {
             text: CopyText::Text(text),
@@ -64,7 +64,7 @@ impl App {
     }
 
     fn curl_label(&self) -> String {
-        if self.token.reveal {
+        if self.token.reveal() {
             "the curl command (with the token)".into()
         } else {
             "the curl command (token as $YOUNIUM_TOKEN)".into()

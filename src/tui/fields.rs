@@ -13,7 +13,7 @@ use super::app::{App, Focus, Overlay};
 use super::input::{InputOutcome, LineInput};
 use super::keymap::{Command, Keymap, Scope};
 use super::panes::overlays::{centered, frame_block};
-use super::panes::request::{FieldChoices, RequestTab};
+use super::panes::request::FieldChoices;
 use super::theme::Theme;
 use crate::sanitize::one_line;
 use crate::younium::schema::FieldHint;
@@ -70,15 +70,8 @@ impl App {
     /// nothing to list.
     pub(crate) fn open_field_list(&mut self) -> Option<Overlay> {
         self.focus = Focus::Request;
-        self.request.tab = RequestTab::Body;
-        self.request.row = 1;
-        match self.request.field_choices() {
-            Ok(choices) => Some(Overlay::FieldList(Box::new(FieldList::new(choices)))),
-            Err(message) => {
-                self.request.message = Some(message);
-                None
-            }
-        }
+        let choices = self.request.open_field_list()?;
+        Some(Overlay::FieldList(Box::new(FieldList::new(choices))))
     }
 
     /// A key in the list: typed into the filter while it is open (Enter inserts the first

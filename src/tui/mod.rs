@@ -95,25 +95,19 @@ pub fn configure(
     if let Some(error) = &settings.config_warning {
         app.config_unusable(error);
     }
-    let has_credentials = !app.connection.client_id.is_empty()
-        || app.connection.secret.is_some()
-        || app.profile.is_some();
+    let has_credentials = app.connection.has_credentials() || app.profile.is_some();
     app.screen = if has_credentials && !cli.demo {
         app::Screen::Main
     } else {
         app::Screen::Welcome
     };
-    if app.connection.editing.is_none() {
+    if !app.connection.is_editing() {
         app.focus = if app.connection.missing().is_some() {
             app::Focus::Connection
         } else {
             app::Focus::Catalog
         };
-        app.connection.selected = if app.connection.client_id.is_empty() {
-            panes::connection::Field::ClientId
-        } else {
-            panes::connection::Field::Secret
-        };
+        app.connection.select_credential();
     }
     if cli.demo {
         app.demo_starting = true;

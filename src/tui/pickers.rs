@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 
 use super::app::{App, Effect, Focus, OnYes, Overlay, Screen};
 use super::keymap::{Command, Scope};
-use super::panes::connection::{Field, SecretSource};
+use super::panes::connection::Field;
 use super::panes::overlays::entity_choices;
 use crate::younium::doctor::{Discovery, DiscoverySource};
 
@@ -38,17 +38,12 @@ impl App {
         self.demo_starting = false;
         match result {
             Ok(info) => {
-                let c = &mut self.connection;
-                c.environment = crate::younium::Environment::Custom(info.base_url.clone());
-                c.custom_url = info.base_url.clone();
-                c.auth = crate::younium::AuthMethod::ApiTokenV1;
-                c.client_id = info.client_id.clone();
-                c.secret = Some(info.secret.clone());
-                c.secret_source = SecretSource::Demo;
-                c.legal_entity = info.entities.first().map(|e| e.name.clone());
-                for e in &info.entities {
-                    c.remember_entity(e.clone());
-                }
+                self.connection.use_demo(
+                    &info.base_url,
+                    &info.client_id,
+                    info.secret.clone(),
+                    &info.entities,
+                );
                 self.demo = Some(info);
                 self.screen = Screen::Main;
                 self.focus = Focus::Catalog;
@@ -59,11 +54,11 @@ impl App {
     }
 
     pub(crate) fn open_entity_picker(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
-        if self.discovery_note.is_none() && self.token.state.token().is_some() {
+        if self.discovery_note.is_none() && self.token.state().token().is_some() {
             self.discover(effects);
         }
-        let known = &self.connection.known_entities;
-        let selected = match self.connection.legal_entity.as_deref() {
+        let known = self.connection.known_entities();
+        let selected = match self.connection.legal_entity() {
             None => 0,
             Some(le) => known
                 .iter()
@@ -77,9 +72,9 @@ impl App {
     pub(crate) fn discover(&mut self, effects: &mut Vec<Effect>) {
         self.discovery_note = Some("Listing legal entities from GET /Users…".into());
         effects.push(Effect::Discover {
-            environment: self.connection.environment.clone(),
-            legal_entity: self.connection.legal_entity.clone(),
-            fallback: self.connection.known_entities.clone(),
+            environment: self.connection.environment().clone(),
+            legal_entity: self.connection.legal_entity().map(str::to_string),
+            fallback: self.connection.known_entities().to_vec(),
         });
     }
 
@@ -102,7 +97,7 @@ impl App {
 
     pub(crate) fn open_jwt(&self) -> Option<Overlay> {
         self.token
-            .state
+            .state()
             .token()
             .is_some()
             .then_some(Overlay::Jwt { scroll: 0 })
@@ -183,7 +178,7 @@ impl App {
         command: Option<Command>,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        let count = entity_choices(&self.connection.known_entities);
+        let count = entity_choices(self.connection.known_entities());
         match command {
             Some(Command::Discover) => {
                 self.discover(effects);
@@ -198,13 +193,13 @@ impl App {
             }),
             Some(Command::Choose) => {
                 if selected == 0 {
-                    self.connection.legal_entity = None;
+                    self.connection.choose_legal_entity(None);
                 } else if selected == count - 1 {
                     self.focus = Focus::Connection;
                     self.connection.edit_legal_entity();
                 } else {
-                    self.connection.legal_entity =
-                        Some(self.connection.known_entities[selected - 1].name.clone());
+                    let name = self.connection.known_entities()[selected - 1].name.clone();
+                    self.connection.choose_legal_entity(Some(name));
                 }
                 if selected != count - 1 {
                     self.note_session_change();

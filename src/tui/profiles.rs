@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::app::{App, Confirm, Effect, Focus, OnYes, Overlay};
 use super::keymap::{Command, Scope};
-use super::panes::connection::{Field, LegalEntity, SecretSource};
+use super::panes::connection::{Field, SecretSource};
 use super::panes::overlays::render_text_box;
 use super::theme::Theme;
 use super::view::box_hint;
@@ -125,7 +125,8 @@ impl App {
     /// nothing is saved into it, and the Connection pane and the welcome screen say why.
     pub fn config_unusable(&mut self, error: &crate::config::ConfigError) {
         self.config_error = Some(error.to_string());
-        self.connection.error = Some(format!("config ignored: {error}"));
+        self.connection
+            .say_error(format!("config ignored: {error}"));
         self.welcome_error = Some(format!("The config file was not used: {error}"));
     }
 
@@ -133,26 +134,8 @@ impl App {
     /// getting its secret: from `YOUNIUM_SECRET`, from its source (read off the UI thread), or
     /// typed. Connecting with a secret already at hand is left to the caller.
     pub fn use_settings(&mut self, settings: &Settings, effects: &mut Vec<Effect>) {
-        let c = &mut self.connection;
-        if let Environment::Custom(url) = &settings.environment {
-            c.custom_url = url.clone();
-        }
-        c.environment = settings.environment.clone();
-        c.auth = settings.auth;
-        c.client_id = settings.client_id.clone().unwrap_or_default();
-        c.legal_entity = settings.legal_entity.clone();
-        c.known_entities = settings.known_entities.clone();
-        if let Some(name) = &settings.legal_entity {
-            c.remember_entity(LegalEntity {
-                name: name.clone(),
-                ..Default::default()
-            });
-        }
-        c.api_version = settings.api_version;
-        c.secret = None;
-        c.secret_source = SecretSource::None;
-        c.error = None;
-        self.token.options = settings.manager;
+        self.connection.show_settings(settings);
+        self.token.set_options(settings.manager);
         self.all_pages = settings.all_pages;
         self.profile = settings.profile.clone();
         self.discovery_note = None;
@@ -160,12 +143,12 @@ impl App {
         self.saved_entities = self
             .profile
             .is_some()
-            .then(|| self.connection.known_entities.clone());
+            .then(|| self.connection.known_entities().to_vec());
         self.refresh_saved_requests();
         match (&settings.secret, &self.profile, &self.config) {
             (SecretPlan::Given(secret), _, _) => {
-                self.connection.secret = Some(secret.clone());
-                self.connection.secret_source = SecretSource::EnvVar;
+                self.connection
+                    .use_secret(secret.clone(), SecretSource::EnvVar);
             }
             (SecretPlan::Profile(source), Some(profile), Some(file)) => {
                 effects.push(Effect::ResolveSecret {
@@ -202,13 +185,13 @@ impl App {
             .unwrap_or_default();
         match result {
             Ok(Some(secret)) => {
-                self.connection.secret = Some(secret);
-                self.connection.secret_source = SecretSource::Profile(source);
+                self.connection
+                    .use_secret(secret, SecretSource::Profile(source));
                 effects.push(Effect::Connect(self.connection.connection()));
             }
             Ok(None) => self.ask_for_secret(),
             Err(e) => {
-                self.connection.error = Some(format!("profile {profile}: {e}"));
+                self.connection.say_error(format!("profile {profile}: {e}"));
                 self.ask_for_secret();
             }
         }
@@ -227,9 +210,9 @@ impl App {
     /// The session's connection, as `W` saves it as the profile's default.
     pub fn connection_defaults(&self) -> ConnectionDefaults {
         ConnectionDefaults {
-            environment: self.connection.environment.clone(),
-            legal_entity: self.connection.legal_entity.clone(),
-            api_version: self.connection.api_version,
+            environment: self.connection.environment().clone(),
+            legal_entity: self.connection.legal_entity().map(str::to_string),
+            api_version: self.connection.api_version(),
         }
     }
 
@@ -240,17 +223,17 @@ impl App {
         let (Some(name), Some(file)) = (&self.profile, &self.config) else {
             return;
         };
-        let found = &self.connection.known_entities;
-        if self.saved_entities.as_ref() == Some(found) {
+        let found = self.connection.known_entities();
+        if self.saved_entities.as_deref() == Some(found) {
             return;
         }
-        self.saved_entities = Some(found.clone());
+        self.saved_entities = Some(found.to_vec());
         effects.push(Effect::SaveProfile {
             file: file.clone(),
             name: name.clone(),
             update: ProfileUpdate {
                 connection: None,
-                known_entities: found.clone(),
+                known_entities: found.to_vec(),
             },
         });
     }
@@ -304,13 +287,13 @@ impl App {
         let (Some(name), Some(file)) = (&self.profile, &self.config) else {
             return;
         };
-        self.saved_entities = Some(self.connection.known_entities.clone());
+        self.saved_entities = Some(self.connection.known_entities().to_vec());
         effects.push(Effect::SaveProfile {
             file: file.clone(),
             name: name.clone(),
             update: ProfileUpdate {
                 connection: Some(self.connection_defaults()),
-                known_entities: self.connection.known_entities.clone(),
+                known_entities: self.connection.known_entities().to_vec(),
             },
         });
     }
@@ -318,7 +301,7 @@ impl App {
     /// After `L` (or a fix) changed the legal entity: says it is this session's, and how to
     /// make it the profile's default.
     pub(crate) fn note_session_change(&mut self) {
-        let entity = self.connection.legal_entity.as_deref().unwrap_or("none");
+        let entity = self.connection.legal_entity().unwrap_or("none");
         let entity = crate::sanitize::one_line(entity).into_owned();
         self.status = Some(match &self.profile {
             Some(name) => {
@@ -333,15 +316,15 @@ impl App {
 
     /// `S` in the connection pane: keep the typed secret in the OS keyring.
     pub(crate) fn store_secret(&mut self, effects: &mut Vec<Effect>) -> Option<Overlay> {
-        let Some(secret) = self.connection.secret.clone() else {
+        let Some(secret) = self.connection.secret().cloned() else {
             self.status = Some("no secret to store: type it first".into());
             return None;
         };
         let owner = self
             .profile
             .clone()
-            .unwrap_or_else(|| self.connection.environment.key().to_string());
-        let account = format!("{owner}:{}", self.connection.client_id.trim());
+            .unwrap_or_else(|| self.connection.environment().key().to_string());
+        let account = format!("{owner}:{}", self.connection.client_id().trim());
         let profile = self
             .profile
             .clone()

@@ -14,7 +14,6 @@ use super::panes::overlays::render_input;
 use super::theme::Theme;
 use crate::config::{ConfigFile, SaveOutcome, SavedRequest};
 use crate::sanitize;
-use crate::younium::ApiRequest;
 
 /// The answer to [`Effect::SaveRequest`] or [`Effect::DeleteSavedRequest`] when it worked.
 #[derive(Debug)]
@@ -147,7 +146,7 @@ impl App {
             ));
             return None;
         }
-        let request = self.request_to_save();
+        let request = self.request.to_save();
         let name = match self.catalog.loaded_saved() {
             Some(saved) if saved.method == request.method && saved.path == request.path => {
                 saved.name.clone()
@@ -155,20 +154,6 @@ impl App {
             _ => format!("{} {}", request.method, request.path),
         };
         Some(Overlay::SaveRequest(Box::new(LineInput::new(&name, false))))
-    }
-
-    /// The builder's request as it would be saved: placeholders left in the path when they are
-    /// not filled yet.
-    fn request_to_save(&self) -> ApiRequest {
-        let pane = &self.request;
-        pane.build().unwrap_or_else(|_| ApiRequest {
-            method: pane.method,
-            path: pane.template.trim().to_string(),
-            query: pane.query.clone(),
-            headers: pane.headers.clone(),
-            body: pane.sends_body().then(|| pane.body_text()),
-            idempotency_key: None,
-        })
     }
 
     /// A key in the name box: Enter saves (in a blocking task), Esc cancels.
@@ -185,7 +170,7 @@ impl App {
             InputOutcome::Submit(name) => {
                 let path = self.saved_requests_path()?;
                 let (request, left_out) =
-                    SavedRequest::from_request(&name, &self.request_to_save());
+                    SavedRequest::from_request(&name, &self.request.to_save());
                 self.status = Some(format!("saving {:?}…", request.name));
                 effects.push(Effect::SaveRequest {
                     path,

@@ -23,7 +23,7 @@ impl App {
         let request = match self.request.build() {
             Ok(r) => r,
             Err(message) => {
-                self.request.message = Some(message);
+                self.request.say(message);
                 self.focus = Focus::Request;
                 return None;
             }
@@ -59,7 +59,7 @@ impl App {
         let settings = self.connection.settings();
         if self
             .connection
-            .environment
+            .environment()
             .write_needs_confirmation(request.method)
             && !checks.production_ok
         {
@@ -71,7 +71,7 @@ impl App {
                 title: "Write to PRODUCTION".into(),
                 lines: vec![
                     format!("{} {}", request.method, request.path),
-                    format!("Environment: {}", self.connection.environment.label()),
+                    format!("Environment: {}", self.connection.environment().label()),
                     format!("Legal entity: {entity}"),
                     "This changes real data. Send it?".into(),
                 ],
@@ -85,7 +85,7 @@ impl App {
                 },
             }));
         }
-        if let Some(run) = &self.response.all_pages
+        if let Some(run) = self.response.all_pages()
             && !checks.all_pages_ok
         {
             let done = run.progress.as_ref().map_or(String::new(), |p| {
@@ -114,15 +114,14 @@ impl App {
                 },
             }));
         }
-        if self.response.all_pages.take().is_some() {
+        if self.response.drop_all_pages() {
             effects.push(Effect::StopAllPages);
         }
         if request.uses_managed_token()
             && let Some(missing) = self.connection.missing()
         {
-            self.response.state = ResponseState::Failed {
-                message: format!("No token yet: {missing} in the connection pane."),
-            };
+            self.response
+                .fail(format!("No token yet: {missing} in the connection pane."));
             return None;
         }
         if self.response.in_flight().is_some() {
@@ -133,14 +132,10 @@ impl App {
         if self.request.build().is_ok_and(|built| built == request) {
             self.request.mark_sent();
         }
-        self.response.state = ResponseState::Sending {
-            id,
-            started: self.now,
-            request: Box::new(request.clone()),
-        };
+        self.response.start_sending(id, self.now, request.clone());
         effects.push(Effect::Send {
             id,
-            base_url: self.connection.environment.base_url().to_string(),
+            base_url: self.connection.environment().base_url().to_string(),
             request,
             settings,
         });
@@ -167,7 +162,7 @@ impl App {
                 },
             ) => {
                 let link = next.as_deref().filter(|_| page > info.page_number)?;
-                let base_url = self.connection.environment.base_url().to_string();
+                let base_url = self.connection.environment().base_url().to_string();
                 match follow_link(&shown.request, link, &base_url) {
                     Ok(request) => (request, true),
                     Err(refused) => {
@@ -198,7 +193,7 @@ impl App {
             id: sending,
             request,
             ..
-        } = &self.response.state
+        } = self.response.state()
         else {
             return false;
         };
@@ -209,9 +204,7 @@ impl App {
         let outcome = match result {
             Ok(o) => o,
             Err(e) => {
-                self.response.state = ResponseState::Failed {
-                    message: e.to_string(),
-                };
+                self.response.fail(e.to_string());
                 return true;
             }
         };

@@ -128,7 +128,8 @@ fn draw_title(app: &App, frame: &mut Frame<'_>, areas: &Areas) {
     let theme = &app.theme;
     let mut right = Vec::new();
     let connection_shown = !areas.connection.is_empty();
-    if !connection_shown && (app.connection.missing().is_some() || app.connection.error.is_some()) {
+    if !connection_shown && (app.connection.missing().is_some() || app.connection.error().is_some())
+    {
         let key = app.keymap.hint_in(Scope::Global, Command::FocusConnection);
         right.push(Span::styled(format!(" {key}: connection! "), theme.warn()));
     }
@@ -160,7 +161,7 @@ fn title_line(app: &App) -> Line<'static> {
 /// scheme.
 fn env_span(app: &App, compact: bool) -> Span<'static> {
     let theme = &app.theme;
-    let env = &app.connection.environment;
+    let env = &app.connection.environment();
     let label = match (&app.demo, compact) {
         (Some(_), false) => format!(" DEMO {} ", env.base_url()),
         (Some(_), true) => {
@@ -192,12 +193,12 @@ fn profile_spans(app: &App, label: &str) -> Vec<Span<'static>> {
 /// The legal entity and the api-version, each after its label.
 fn headers_spans(app: &App, entity_label: &str, version_label: &str) -> [Span<'static>; 4] {
     let theme = &app.theme;
-    let entity = app.connection.legal_entity.as_deref().unwrap_or("none");
+    let entity = app.connection.legal_entity().unwrap_or("none");
     [
         Span::styled(entity_label.to_string(), theme.dim()),
         Span::raw(crate::sanitize::one_line(entity).into_owned()),
         Span::styled(version_label.to_string(), theme.dim()),
-        Span::raw(app.connection.api_version.to_string()),
+        Span::raw(app.connection.api_version().to_string()),
     ]
 }
 
@@ -254,7 +255,7 @@ fn footer_line(app: &App) -> Line<'static> {
         spans.push(Span::styled(format!(" {status} "), theme.warn()));
         spans.push(Span::raw(" "));
     }
-    if app.connection.environment.is_production() {
+    if app.connection.environment().is_production() {
         spans.push(Span::styled(" PRODUCTION ", theme.production()));
         spans.push(Span::raw(" "));
     }
@@ -266,12 +267,7 @@ fn footer_line(app: &App) -> Line<'static> {
             h.extend(body_send_key(app).map(|k| (k.to_string(), "send", true)));
             let fields = app.keymap.keys_in(Scope::Request, Command::InsertField);
             h.extend(fields.first().map(|k| (k.to_string(), "fields", true)));
-            if app
-                .request
-                .body_report
-                .as_ref()
-                .is_some_and(|r| !r.is_clean())
-            {
+            if app.request.body_report().is_some_and(|r| !r.is_clean()) {
                 let next = app.keymap.keys_in(Scope::Request, Command::NextProblem);
                 h.extend(next.first().map(|k| (k.to_string(), "next problem", true)));
             }
@@ -416,7 +412,7 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
             );
         }
         Some(Overlay::Jwt { scroll }) => {
-            if let Some(token) = app.token.state.token() {
+            if let Some(token) = app.token.state().token() {
                 let lines = overlays::jwt_lines(token, &app.tz, theme);
                 overlays::render_text_box(
                     frame,
@@ -431,8 +427,8 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
         Some(Overlay::EntityPicker { selected }) => {
             overlays::render_entity_picker(
                 frame,
-                &app.connection.known_entities,
-                app.connection.legal_entity.as_deref(),
+                app.connection.known_entities(),
+                app.connection.legal_entity(),
                 *selected,
                 app.discovery_note.as_deref(),
                 &box_hint(

@@ -27,7 +27,7 @@ use younium_tui::history::{Context, Entry, Limits, Record};
 use younium_tui::session::CallOutcome;
 use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::history::{EntryUse, HistoryReply};
-use younium_tui::tui::panes::connection::{ConnectionPane, LegalEntity};
+use younium_tui::tui::panes::connection::LegalEntity;
 use younium_tui::tui::panes::request::RequestTab;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::catalog::{Operation, catalog};
@@ -334,7 +334,7 @@ struct Bench {
 fn go_to(app: &mut App, tab: RequestTab, line: usize) {
     press(app, KeyCode::Char('4'));
     for _ in 0..3 {
-        if app.request().tab == tab {
+        if app.request().tab() == tab {
             break;
         }
         press(app, KeyCode::Char(']'));
@@ -860,20 +860,16 @@ fn token_for(base: &str) -> Token {
 }
 
 fn app_on(bench: &Bench) -> App {
-    let pane = ConnectionPane {
-        environment: Environment::Custom(bench.base.clone()),
-        custom_url: bench.base.clone(),
-        legal_entity: Some(ENTITIES[0].into()),
-        known_entities: ENTITIES
-            .iter()
-            .map(|name| LegalEntity {
-                name: (*name).into(),
-                id: None,
-                roles: vec![],
-            })
-            .collect(),
-        ..common::app::credentials()
-    };
+    let mut pane = common::app::credentials();
+    pane.set_environment(Environment::Custom(bench.base.clone()));
+    pane.choose_legal_entity(Some(ENTITIES[0].into()));
+    for name in ENTITIES {
+        pane.remember_entity(LegalEntity {
+            name: name.into(),
+            id: None,
+            roles: vec![],
+        });
+    }
     let mut app = common::app::signed_in_app_with(pane, Theme::mono());
     app.update(younium_tui::tui::app::Action::Resize(140, 44));
     app.update(younium_tui::tui::app::Action::Token(TokenState::Valid(

@@ -206,12 +206,8 @@ async fn a_body_that_is_not_json_is_piped_byte_for_byte() {
 
 /// The app and its runner signed in to `base` with the demo client.
 fn rig(base: &str) -> Live {
-    let pane = ConnectionPane {
-        environment: Environment::Custom(base.into()),
-        client_id: demo::CLIENT_ID.into(),
-        secret: Some(Secret::new(demo::SECRET)),
-        ..Default::default()
-    };
+    let mut pane = ConnectionPane::with_credentials(demo::CLIENT_ID, Secret::new(demo::SECRET));
+    pane.set_environment(Environment::Custom(base.into()));
     Live::signed_in(pane, None)
 }
 
@@ -226,7 +222,7 @@ async fn save(live: &mut Live, path: &str, downs: usize, file: &Path) -> String 
     live.press(KeyCode::F(5));
     live.until(
         "the answer",
-        |app| matches!(&app.response().state, ResponseState::Shown(s) if s.doc.is_some()),
+        |app| matches!(&app.response().state(), ResponseState::Shown(s) if s.doc.is_some()),
     )
     .await;
     live.focus(Focus::Response);

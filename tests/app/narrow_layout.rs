@@ -146,12 +146,12 @@ fn the_connection_pane_stays_reachable_and_its_keys_work() {
         press(&mut a, KeyCode::Up);
     }
     assert_eq!(
-        a.connection().selected,
+        a.connection().selected(),
         younium_tui::tui::panes::connection::Field::Environment
     );
-    let before = a.connection().environment.clone();
+    let before = a.connection().environment().clone();
     press(&mut a, KeyCode::Right);
-    assert_ne!(a.connection().environment, before);
+    assert_ne!(a.connection().environment(), &before);
     // Tab leaves it for the panes of the cycle; `2` shows the token pane.
     press(&mut a, KeyCode::Tab);
     assert_eq!(a.focus(), Focus::Catalog);

@@ -185,7 +185,7 @@ fn a_path_with_placeholders_not_filled_is_saved_as_a_template() {
     app.update(younium_tui::tui::app::Action::Load(Box::new(
         younium_tui::tui::app::Loading::Request(request.to_request().clone()),
     )));
-    assert_eq!(app.request().path_params.len(), 1);
+    assert_eq!(app.request().path_params().len(), 1);
     assert!(app.request().build().is_err());
 }
 

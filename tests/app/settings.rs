@@ -207,7 +207,7 @@ fn switching_profile_reconfigures_the_client_and_the_token_manager() {
     app.use_config(file.into());
     let mut first = Vec::new();
     app.use_settings(&start, &mut first);
-    assert_eq!(app.token().options.renew_margin, Duration::from_secs(60));
+    assert_eq!(app.token().options().renew_margin, Duration::from_secs(60));
     assert!(matches!(&first[..], [Effect::ResolveSecret { profile, .. }] if profile == "alpha"));
     // Past the welcome screen as the user goes: `c`, then Esc out of the client id.
     press(&mut app, KeyCode::Char('c'));
@@ -244,11 +244,11 @@ fn switching_profile_reconfigures_the_client_and_the_token_manager() {
         .collect();
     assert_eq!(order, ["configure", "disconnect", "secret"]);
     // The token pane shows the margin the token manager now uses.
-    assert_eq!(app.token().options, beta.manager);
+    assert_eq!(app.token().options(), &beta.manager);
     assert_eq!(app.profile().as_deref(), Some("beta"));
-    assert_eq!(app.connection().client_id, "beta-id");
+    assert_eq!(app.connection().client_id(), "beta-id");
     assert_eq!(
-        app.connection().environment,
-        Environment::Custom("http://127.0.0.1:9".into())
+        app.connection().environment(),
+        &Environment::Custom("http://127.0.0.1:9".into())
     );
 }

@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use younium_tui::tui::app::{Action, App};
-use younium_tui::tui::panes::connection::ConnectionPane;
+
 use younium_tui::tui::theme::{Background, Theme};
 use younium_tui::tui::view;
 use younium_tui::younium::{Method, TokenBadge};
@@ -17,10 +17,8 @@ use younium_tui::younium::{Method, TokenBadge};
 /// A signed-in app in a 60×20 terminal (the smallest), with a JSON body in the Response pane.
 fn app(theme: Theme) -> App {
     let body = r#"{"id":"A-000001","amount":9000.5,"inactive":false,"parent":null}"#;
-    let pane = ConnectionPane {
-        legal_entity: Some("Nordlys AB".into()),
-        ..common::app::credentials()
-    };
+    let mut pane = common::app::credentials();
+    pane.choose_legal_entity(Some("Nordlys AB".into()));
     let mut app =
         common::viewer::app_showing_in(common::app::signed_in_app_with(pane, theme), body);
     app.update(Action::Resize(60, 20));

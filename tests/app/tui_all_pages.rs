@@ -108,7 +108,7 @@ fn a_starts_only_on_a_paged_list() {
 
     let mut app = paged_app();
     let id = started(&mut app);
-    assert_eq!(app.response().all_pages.as_ref().map(|r| r.id), Some(id));
+    assert_eq!(app.response().all_pages().map(|r| r.id), Some(id));
     assert!(
         press(&mut app, KeyCode::Char('A')).is_empty(),
         "one run at a time"
@@ -140,21 +140,21 @@ fn the_bar_shows_pages_records_rate_and_time_left_and_esc_stops() {
     // Moving to another pane and back leaves it running.
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('5'));
-    assert!(app.response().all_pages.is_some());
+    assert!(app.response().all_pages().is_some());
 
     let effects = press(&mut app, KeyCode::Esc);
     assert!(
         matches!(effects.as_slice(), [Effect::StopAllPages]),
         "{effects:?}"
     );
-    assert!(app.response().all_pages.as_ref().unwrap().stopping);
+    assert!(app.response().all_pages().unwrap().stopping);
     let effects = app
         .update(Action::AllPagesDone {
             id,
             result: Ok(merged(17, Finish::Stopped)),
         })
         .1;
-    assert!(app.response().all_pages.is_none());
+    assert!(app.response().all_pages().is_none());
     assert!(
         effects
             .iter()
@@ -246,7 +246,7 @@ fn a_send_while_it_runs_asks_first_and_yes_stops_it() {
     let effects = press(&mut app, KeyCode::Char('y'));
     assert!(matches!(effects[0], Effect::StopAllPages), "{effects:?}");
     assert!(effects.iter().any(|e| matches!(e, Effect::Send { .. })));
-    assert!(app.response().all_pages.is_none());
+    assert!(app.response().all_pages().is_none());
     // Its end, arriving after, changes nothing.
     assert!(
         !app.update(Action::AllPagesDone {

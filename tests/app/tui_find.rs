@@ -32,7 +32,7 @@ fn count(app: &mut App, effects: Vec<Effect>) -> bool {
 
 fn current_line(app: &App) -> Option<usize> {
     app.response()
-        .find
+        .find()
         .as_ref()?
         .current
         .as_ref()
@@ -51,7 +51,7 @@ fn slash_opens_the_line_and_typing_finds_as_you_type() {
     let effects = typed(&mut app, "account 4");
     // `[`, then 5 lines a record: "Account 4" is on line 1 + 5 * 4 + 2.
     assert_eq!(current_line(&app), Some(23));
-    assert_eq!(app.response().scroll, 23 - 10, "the match is centred");
+    assert_eq!(app.response().scroll(), 23 - 10, "the match is centred");
     assert_eq!(app.response().find_title(), "/account 4 counting… ");
     assert!(count(&mut app, effects));
     // Account 4 and Account 40..49.
@@ -90,7 +90,7 @@ fn enter_keeps_the_search_and_n_and_shift_n_walk_it() {
         app.response().find_title(),
         "/\"status\": \"posted\" 100 of 100 "
     );
-    assert_eq!(app.response().scroll, 499 - 10);
+    assert_eq!(app.response().scroll(), 499 - 10);
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(current_line(&app), Some(4), "and round to the first");
 }
@@ -111,18 +111,18 @@ fn esc_ends_the_search_and_goes_back() {
     let mut app = app_showing(&records(100));
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "account 90");
-    assert!(app.response().scroll > 400);
+    assert!(app.response().scroll() > 400);
     press(&mut app, KeyCode::Esc);
-    assert!(app.response().find.is_none());
-    assert_eq!(app.response().scroll, 0, "back where the search began");
+    assert!(app.response().find().is_none());
+    assert_eq!(app.response().scroll(), 0, "back where the search began");
     // After Enter, Esc ends the kept search; the view stays.
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, "account 90");
     press(&mut app, KeyCode::Enter);
-    let at = app.response().scroll;
+    let at = app.response().scroll();
     press(&mut app, KeyCode::Esc);
-    assert!(app.response().find.is_none());
-    assert_eq!(app.response().scroll, at);
+    assert!(app.response().find().is_none());
+    assert_eq!(app.response().scroll(), at);
     // With no search, n does nothing (and does not page).
     assert!(press(&mut app, KeyCode::Char('n')).is_empty());
 }
@@ -171,7 +171,7 @@ fn a_new_search_stops_the_old_count_and_its_result_is_dropped() {
 fn finds_in_the_headers_tab_at_once() {
     let mut app = app_showing(&records(3));
     press(&mut app, KeyCode::Char(']'));
-    assert_eq!(app.response().tab, ResponseTab::Headers);
+    assert_eq!(app.response().tab(), ResponseTab::Headers);
     press(&mut app, KeyCode::Char('/'));
     let effects = typed(&mut app, "posted");
     assert!(effects.is_empty(), "a few lines: counted on the key");
@@ -180,7 +180,7 @@ fn finds_in_the_headers_tab_at_once() {
     press(&mut app, KeyCode::Enter);
     // Another tab ends the search.
     press(&mut app, KeyCode::Char(']'));
-    assert!(app.response().find.is_none());
+    assert!(app.response().find().is_none());
 }
 
 #[test]

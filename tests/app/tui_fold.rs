@@ -31,12 +31,12 @@ fn down(app: &mut App, n: usize) {
 }
 
 fn cursor(app: &App) -> usize {
-    app.response().view.cursor
+    app.response().view().cursor
 }
 
 fn rows(app: &App) -> usize {
     let doc = app.response().doc().unwrap();
-    app.response().view.folds.rows(&doc)
+    app.response().view().folds.rows(&doc)
 }
 
 fn copied(effects: &[Effect]) -> Option<String> {
@@ -55,22 +55,22 @@ fn j_and_k_move_the_cursor_and_the_view_follows() {
     // A 120×21 screen leaves the body five lines.
     app.update(younium_tui::tui::app::Action::Resize(120, 21));
     crate::common::screen::render(&mut app);
-    assert_eq!(app.response().viewport, 5);
+    assert_eq!(app.response().viewport(), 5);
     down(&mut app, 3);
-    assert_eq!((cursor(&app), app.response().scroll), (3, 0));
+    assert_eq!((cursor(&app), app.response().scroll()), (3, 0));
     down(&mut app, 3);
     assert_eq!(
-        (cursor(&app), app.response().scroll),
+        (cursor(&app), app.response().scroll()),
         (6, 2),
         "the view follows"
     );
     press(&mut app, KeyCode::Char('k'));
-    assert_eq!((cursor(&app), app.response().scroll), (5, 2));
+    assert_eq!((cursor(&app), app.response().scroll()), (5, 2));
     press(&mut app, KeyCode::Char('G'));
     let last = app.response().doc().unwrap().line_count() - 1;
-    assert_eq!((cursor(&app), app.response().scroll), (last, last - 4));
+    assert_eq!((cursor(&app), app.response().scroll()), (last, last - 4));
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!((cursor(&app), app.response().scroll), (0, 0));
+    assert_eq!((cursor(&app), app.response().scroll()), (0, 0));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn enter_and_z_a_fold_the_container_of_the_cursor_line_and_again_unfold_it() {
     down(&mut app, 9);
     press(&mut app, KeyCode::Enter);
     assert_eq!(rows(&app), all - 9, "invoiceLines: 10 lines become 1");
-    assert!(app.response().view.folds.is_folded(9));
+    assert!(app.response().view().folds.is_folded(9));
     typed(&mut app, "za");
     assert_eq!(rows(&app), all, "again: unfolded");
     // On a member line, z a folds the container it is in and the cursor goes to its opener.
@@ -88,7 +88,7 @@ fn enter_and_z_a_fold_the_container_of_the_cursor_line_and_again_unfold_it() {
     assert_eq!(cursor(&app), 11);
     typed(&mut app, "za");
     assert_eq!(cursor(&app), 10);
-    assert!(app.response().view.folds.is_folded(10));
+    assert!(app.response().view().folds.is_folded(10));
     // The row after the fold is the line after its closing line.
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(cursor(&app), 14);
@@ -116,9 +116,9 @@ fn z_m_folds_below_the_top_level_and_z_r_unfolds_all() {
 fn z_then_another_key_does_nothing_but_end_the_prefix() {
     let mut app = app_showing(BODY);
     press(&mut app, KeyCode::Char('z'));
-    assert!(app.response().awaiting_fold);
+    assert!(app.response().awaiting_fold());
     press(&mut app, KeyCode::Char('j'));
-    assert!(!app.response().awaiting_fold);
+    assert!(!app.response().awaiting_fold());
     assert_eq!(cursor(&app), 0, "j after z is not a move");
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(cursor(&app), 1);
@@ -156,10 +156,13 @@ fn a_match_inside_a_fold_is_unfolded_to_be_shown() {
     let doc = app.response().doc().unwrap();
     assert!(doc.line(line).contains("Seats"));
     assert_eq!(
-        app.response().view.folds.row_of_line(line),
+        app.response().view().folds.row_of_line(line),
         app.response().cursor_row()
     );
-    assert!(!app.response().view.folds.is_folded(2), "its folds opened");
+    assert!(
+        !app.response().view().folds.is_folded(2),
+        "its folds opened"
+    );
 }
 
 #[test]

@@ -48,13 +48,9 @@ async fn rig(name: &str) -> Rig {
     }
     let (history, notice) = History::open(&path, Limits::default()).unwrap();
     assert_eq!(notice, None);
-    let pane = ConnectionPane {
-        environment: Environment::Custom(sim.base_url()),
-        client_id: demo::CLIENT_ID.into(),
-        secret: Some(Secret::new(demo::SECRET)),
-        legal_entity: Some(demo::LEGAL_ENTITIES[0].name.into()),
-        ..Default::default()
-    };
+    let mut pane = ConnectionPane::with_credentials(demo::CLIENT_ID, Secret::new(demo::SECRET));
+    pane.set_environment(Environment::Custom(sim.base_url()));
+    pane.choose_legal_entity(Some(demo::LEGAL_ENTITIES[0].name.into()));
     let mut live = Live::signed_in(pane, Some(history.clone()));
     live.app.use_history(HistoryAccess::On(path.clone()));
     Rig {
@@ -89,7 +85,7 @@ impl Rig {
         self.press(KeyCode::F(5));
         self.until(
             "the answer",
-            |app| matches!(&app.response().state, ResponseState::Shown(s) if s.doc.is_some()),
+            |app| matches!(&app.response().state(), ResponseState::Shown(s) if s.doc.is_some()),
         )
         .await;
         self.history.flush();
@@ -193,7 +189,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
     rig.press(KeyCode::Enter);
     assert!(rig.app.overlay().is_none());
     rig.until("the entry loaded", |app| {
-        app.request().template == "/Accounts"
+        app.request().template() == "/Accounts"
     })
     .await;
     assert_eq!(rig.app.focus(), Focus::Request);
@@ -203,7 +199,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
     rig.press(KeyCode::F(5));
     rig.until(
         "the answer",
-        |app| matches!(&app.response().state, ResponseState::Shown(s) if s.doc.is_some()),
+        |app| matches!(&app.response().state(), ResponseState::Shown(s) if s.doc.is_some()),
     )
     .await;
     rig.history.flush();
@@ -220,7 +216,7 @@ async fn a_sent_request_is_listed_loaded_sent_again_and_viewed_without_a_request
     );
     rig.press(KeyCode::Char('v'));
     rig.until("the stored answer", |app| {
-        matches!(&app.response().state, ResponseState::Shown(s)
+        matches!(&app.response().state(), ResponseState::Shown(s)
             if s.request.path == "/Invoices" && s.doc.is_some())
     })
     .await;

@@ -189,7 +189,7 @@ fn equals_in_the_response_pane_compares_the_answer_on_screen_with_the_one_before
     crate::common::keys::type_path(&mut app, "/Accounts");
     crate::common::keys::focus(&mut app, Focus::Request);
     press(&mut app, KeyCode::F(5));
-    let id = match &app.response().state {
+    let id = match &app.response().state() {
         younium_tui::tui::panes::response::ResponseState::Sending { id, .. } => *id,
         other => panic!("{other:?}"),
     };

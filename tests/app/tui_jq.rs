@@ -42,15 +42,15 @@ fn first_line(app: &App) -> String {
 fn bar_opens_the_filter_line() {
     let mut app = app_showing(&records(3));
     assert!(press(&mut app, KeyCode::Char('|')).is_empty());
-    assert!(app.response().jq_line.is_some());
+    assert!(app.response().jq_line().is_some());
     assert!(
         app.is_editing(),
         "global keys are off while the line is open"
     );
     // Esc in the line closes it; nothing else changes.
     press(&mut app, KeyCode::Esc);
-    assert!(app.response().jq_line.is_none());
-    assert!(matches!(app.response().jq, JqState::Body));
+    assert!(app.response().jq_line().is_none());
+    assert!(matches!(app.response().jq(), JqState::Body));
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn enter_runs_a_good_filter_in_the_background_and_shows_its_output() {
     typed(&mut app, ".[1]");
     let effects = press(&mut app, KeyCode::Enter);
     assert!(matches!(effects.as_slice(), [Effect::RunJq { .. }]));
-    assert!(app.response().jq_line.is_none());
+    assert!(app.response().jq_line().is_none());
     assert_eq!(app.response().title(), "| .[1] running… ");
     assert_eq!(first_line(&app), "[", "the body until the output is in");
     assert!(run(&mut app, effects));
@@ -95,19 +95,15 @@ fn a_compile_error_shows_jaqs_message_and_changes_nothing_else() {
     press(&mut app, KeyCode::Char('|'));
     typed(&mut app, ".[] | select(.id ==");
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    let line = app
-        .response()
-        .jq_line
-        .as_ref()
-        .expect("the line stays open");
+    let line = app.response().jq_line().expect("the line stays open");
     let error = line.error.clone().expect("an error under the line");
     assert_eq!(error.column, Some(20));
     assert!(!error.message.is_empty());
-    assert!(matches!(app.response().jq, JqState::Body));
+    assert!(matches!(app.response().jq(), JqState::Body));
     assert_eq!(app.response().title(), "");
     // Typing clears the error.
     typed(&mut app, " 1)");
-    assert!(app.response().jq_line.as_ref().unwrap().error.is_none());
+    assert!(app.response().jq_line().unwrap().error.is_none());
 }
 
 #[test]
@@ -117,14 +113,10 @@ fn a_runtime_error_shows_under_the_line_and_keeps_the_body() {
     typed(&mut app, ".[] | .name | .x");
     let effects = press(&mut app, KeyCode::Enter);
     assert!(run(&mut app, effects));
-    let line = app
-        .response()
-        .jq_line
-        .as_ref()
-        .expect("the line opens again");
+    let line = app.response().jq_line().expect("the line opens again");
     assert_eq!(line.input.text(), ".[] | .name | .x");
     assert!(matches!(line.error, Some(LineError { column: None, .. })));
-    assert!(matches!(app.response().jq, JqState::Body));
+    assert!(matches!(app.response().jq(), JqState::Body));
     assert_eq!(first_line(&app), "[");
 }
 
@@ -132,13 +124,13 @@ fn a_runtime_error_shows_under_the_line_and_keeps_the_body() {
 fn esc_or_an_empty_filter_goes_back_to_the_body_where_it_was() {
     let mut app = app_showing(&records(100));
     press(&mut app, KeyCode::Char('G'));
-    let at = app.response().scroll;
+    let at = app.response().scroll();
     assert!(at > 0);
     press(&mut app, KeyCode::Char('|'));
     typed(&mut app, ".[0]");
     let effects = press(&mut app, KeyCode::Enter);
     run(&mut app, effects);
-    assert_eq!(app.response().scroll, 0);
+    assert_eq!(app.response().scroll(), 0);
     // Find works on the output, and Esc ends the search first.
     press(&mut app, KeyCode::Char('/'));
     let count = typed(&mut app, "account 0");
@@ -159,24 +151,21 @@ fn esc_or_an_empty_filter_goes_back_to_the_body_where_it_was() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.response().title(), "| .[0] ");
     press(&mut app, KeyCode::Esc);
-    assert!(matches!(app.response().jq, JqState::Body));
+    assert!(matches!(app.response().jq(), JqState::Body));
     assert_eq!(app.response().title(), "");
-    assert_eq!(app.response().scroll, at);
+    assert_eq!(app.response().scroll(), at);
     // `|`, the filter shown is in the line; emptied and Enter: the body again.
     press(&mut app, KeyCode::Char('|'));
     typed(&mut app, ".[1]");
     let effects = press(&mut app, KeyCode::Enter);
     run(&mut app, effects);
     press(&mut app, KeyCode::Char('|'));
-    assert_eq!(
-        app.response().jq_line.as_ref().unwrap().input.text(),
-        ".[1]"
-    );
+    assert_eq!(app.response().jq_line().unwrap().input.text(), ".[1]");
     for _ in 0..4 {
         press(&mut app, KeyCode::Backspace);
     }
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    assert!(matches!(app.response().jq, JqState::Body));
+    assert!(matches!(app.response().jq(), JqState::Body));
     assert_eq!(first_line(&app), "[");
 }
 
@@ -192,13 +181,13 @@ fn esc_stops_a_run_and_its_result_is_dropped() {
     else {
         panic!("a run")
     };
-    let Some(JqState::Running { cancel, .. }) = Some(&app.response().jq) else {
+    let Some(JqState::Running { cancel, .. }) = Some(&app.response().jq()) else {
         unreachable!()
     };
     let cancel = cancel.clone();
     press(&mut app, KeyCode::Esc);
     assert!(cancel.load(Ordering::Relaxed), "the run is told to stop");
-    assert!(matches!(app.response().jq, JqState::Body));
+    assert!(matches!(app.response().jq(), JqState::Body));
     let late = run_filter(&filter, &body, &AtomicBool::new(false));
     assert!(!app.update(Action::JqDone { id, result: late }).0);
     assert_eq!(first_line(&app), "[");
@@ -236,15 +225,7 @@ fn up_and_down_recall_the_filters_of_the_session() {
         press(&mut app, KeyCode::Backspace);
     }
     typed(&mut app, ".x");
-    let text = |app: &App| {
-        app.response()
-            .jq_line
-            .as_ref()
-            .unwrap()
-            .input
-            .text()
-            .to_string()
-    };
+    let text = |app: &App| app.response().jq_line().unwrap().input.text().to_string();
     press(&mut app, KeyCode::Up);
     assert_eq!(text(&app), ".[0]", "the newest, kept once");
     press(&mut app, KeyCode::Up);

@@ -25,7 +25,7 @@ fn accounts_post() -> App {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.focus(), Focus::Request);
     assert_eq!(
-        (app.request().method, app.request().template.as_str()),
+        (app.request().method(), app.request().template()),
         (Method::Post, "/Accounts")
     );
     app
@@ -39,10 +39,10 @@ fn the_skeleton_holds_the_required_fields_and_its_one_blank_is_listed_to_fill_in
         "{\n  \"name\": \"\",\n  \"currency\": \"SEK\"\n}"
     );
     assert!(
-        !app.request().body_dirty,
+        !app.request().body_dirty(),
         "a skeleton is not the user's typing"
     );
-    let report = app.request().body_report.as_ref().expect("checked");
+    let report = app.request().body_report().expect("checked");
     assert_eq!(
         (report.errors, report.to_fill, report.warnings),
         (0, 1, 0),
@@ -96,7 +96,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
         "{\n  \"name\": \"Acme\",\n  \"inactive\": \"yes\",\n  \"accountType\": \"Buyer\",\n  \
          \"nickname\": \"A\"\n}",
     );
-    let report = app.request().body_report.clone().expect("checked");
+    let report = app.request().body_report().cloned().expect("checked");
     let found: Vec<(&str, Severity, Option<usize>)> = report
         .problems
         .iter()
@@ -142,7 +142,7 @@ fn problems_are_listed_as_the_body_changes_and_sending_asks_first() {
         &mut app,
         "{\"name\": \"Acme\", \"currency\": \"SEK\", \"nickname\": \"A\"}",
     );
-    let report = app.request().body_report.as_ref().unwrap();
+    let report = app.request().body_report().unwrap();
     assert_eq!((report.errors, report.warnings), (0, 1));
     let effects = press(&mut app, KeyCode::F(5));
     assert!(app.overlay().is_none(), "{:?}", app.overlay());
@@ -174,7 +174,7 @@ fn a_typed_body_is_not_replaced_without_asking() {
     assert!(app.request().is_editing_body());
     typed(&mut app, " ");
     press(&mut app, KeyCode::Esc);
-    assert!(app.request().body_dirty);
+    assert!(app.request().body_dirty());
     let typed_body = app.request().body_text();
     // Loading another operation asks first; no keeps the typing.
     press(&mut app, KeyCode::Char('3'));
@@ -191,12 +191,12 @@ fn a_typed_body_is_not_replaced_without_asking() {
     assert_eq!(confirm.title, "Replace the body you typed?");
     press(&mut app, KeyCode::Char('n'));
     assert_eq!(app.request().body_text(), typed_body);
-    assert_eq!(app.request().template, "/Accounts");
+    assert_eq!(app.request().template(), "/Accounts");
     // Yes loads it.
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.request().template, "/Products");
-    assert!(!app.request().body_dirty);
+    assert_eq!(app.request().template(), "/Products");
+    assert!(!app.request().body_dirty());
 }
 
 #[test]
@@ -214,25 +214,13 @@ fn f8_goes_from_problem_to_problem_and_round() {
     f8(&mut app);
     assert!(app.request().is_editing_body());
     assert_eq!(app.request().body_cursor(), (2, 2));
-    assert!(
-        app.request()
-            .message
-            .as_deref()
-            .unwrap()
-            .contains(".inactive")
-    );
+    assert!(app.request().message().unwrap().contains(".inactive"));
     // In the editor too, then round to the first.
     f8(&mut app);
     assert_eq!(app.request().body_cursor(), (3, 2));
     f8(&mut app);
     assert_eq!(app.request().body_cursor(), (0, 0));
-    assert!(
-        app.request()
-            .message
-            .as_deref()
-            .unwrap()
-            .contains(".currency")
-    );
+    assert!(app.request().message().unwrap().contains(".currency"));
 }
 
 #[test]
@@ -289,7 +277,7 @@ fn a_body_over_the_limit_is_checked_once_when_sent() {
         &format!("{{\"name\": \"Big\", \"customFields\": {{\"pad\": \"{pad}\"}}}}"),
     );
     assert!(
-        app.request().body_report.is_none(),
+        app.request().body_report().is_none(),
         "not checked as it is typed"
     );
     assert!(render(&mut app).contains("checked against its schema when sent"));

@@ -84,7 +84,7 @@ fn a_2xx_answer_to_a_catalogue_operation_is_checked_and_flagged() {
     let effects = answer(&mut app, id, 200, "2.1", BODY);
     let check = check_of(&effects).expect("the check is asked for with the index");
     assert_eq!(check.operation.path, "/Accounts");
-    assert_eq!(app.response().schema.state, SchemaState::Checking);
+    assert_eq!(app.response().schema().state, SchemaState::Checking);
     let doc = Arc::new(Document::new(Bytes::from(BODY), true));
     app.update(Action::Indexed {
         id,
@@ -125,7 +125,7 @@ fn no_check_for_an_error_or_another_api_version() {
     assert!(check_of(&answer(&mut app, id, 400, "2.1", "{}")).is_none());
     let id = send(&mut app);
     assert!(check_of(&answer(&mut app, id, 200, "2.0", "[]")).is_none());
-    assert_eq!(app.response().schema.state, SchemaState::None);
+    assert_eq!(app.response().schema().state, SchemaState::None);
     // Keys still work on the answer.
     app.update(key(KeyCode::Char('j')));
 }

@@ -134,7 +134,7 @@ fn the_request_as_sent_stays_with_its_response_and_pages_from_it() {
             .any(|p| p.name == "PageNumber" && p.value == "2")
     );
     assert_eq!(
-        app.request().template,
+        app.request().template(),
         "/Invoices/{id}",
         "the builder is left as the user has it"
     );
@@ -169,7 +169,7 @@ fn a_confirmed_send_is_the_request_asked_about() {
     // A paste while the question is open edits nothing behind it: yes sends what was asked
     // about.
     app.update(Action::Paste("/Invoices".into()));
-    assert_eq!(app.request().template, "/Accounts");
+    assert_eq!(app.request().template(), "/Accounts");
     let (_, sent_request, _) = sent(&press(&mut app, KeyCode::Char('y')));
     assert_eq!(sent_request, asked);
 }

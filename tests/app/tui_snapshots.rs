@@ -33,26 +33,18 @@ use crate::common::{fixed_now, token};
 const ENTITY: &str = "Nordlys Software AB";
 
 fn app() -> App {
-    let pane = ConnectionPane {
-        environment: Environment::Sandbox,
-        client_id: "9b2f6c1e-demo-client".into(),
-        secret: Some(Secret::new("not-shown")),
-        secret_source: SecretSource::EnvVar,
-        legal_entity: Some(ENTITY.into()),
-        known_entities: vec![
-            LegalEntity {
-                roles: Vec::new(),
-                name: ENTITY.into(),
-                id: Some("1a7d0000-0000-4000-8000-00000000ab01".into()),
-            },
-            LegalEntity {
-                roles: Vec::new(),
-                name: "Nordlys Software Inc".into(),
-                id: Some("1a7d0000-0000-4000-8000-00000000ab02".into()),
-            },
-        ],
-        ..ConnectionPane::default()
-    };
+    let mut pane =
+        ConnectionPane::with_credentials("9b2f6c1e-demo-client", Secret::new("not-shown"));
+    pane.use_secret(Secret::new("not-shown"), SecretSource::EnvVar);
+    pane.set_environment(Environment::Sandbox);
+    pane.choose_legal_entity(Some(ENTITY.into()));
+    for (name, id) in [(ENTITY, "ab01"), ("Nordlys Software Inc", "ab02")] {
+        pane.remember_entity(LegalEntity {
+            roles: Vec::new(),
+            name: name.into(),
+            id: Some(format!("1a7d0000-0000-4000-8000-00000000{id}")),
+        });
+    }
     // A fixed offset, so local time and UTC both show and differ.
     let tz = TimeZone::fixed(jiff::tz::offset(1));
     let mut app = App::new(
@@ -438,7 +430,10 @@ fn sending_state() {
     let mut a = app();
     signed_in(&mut a);
     assert!(!press(&mut a, KeyCode::F(5)).is_empty(), "sent");
-    assert!(matches!(a.response().state, ResponseState::Sending { .. }));
+    assert!(matches!(
+        a.response().state(),
+        ResponseState::Sending { .. }
+    ));
     insta::assert_snapshot!("sending", render(&mut a));
 }
 

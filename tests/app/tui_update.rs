@@ -67,7 +67,7 @@ fn demo_flow_connects_with_the_simulators_credentials() {
     };
     assert_eq!(conn.environment.base_url(), "http://127.0.0.1:5555");
     assert_eq!(app.screen(), Screen::Main);
-    assert_eq!(app.connection().legal_entity.as_deref(), Some("E1"));
+    assert_eq!(app.connection().legal_entity(), Some("E1"));
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn catalogue_to_send_to_response() {
     press(&mut app, KeyCode::Enter); // keeps the filter; the best match is selected
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.focus(), Focus::Request);
-    assert_eq!(app.request().template, "/Accounts");
+    assert_eq!(app.request().template(), "/Accounts");
     let effects = press(&mut app, KeyCode::Char('s'));
     let id = sent_id(&effects);
     assert_eq!(app.response().in_flight(), Some(id));
@@ -152,7 +152,10 @@ fn escape_cancels_the_request_in_flight() {
     crate::common::keys::focus(&mut app, Focus::Response);
     let effects = press(&mut app, KeyCode::Esc);
     assert!(matches!(effects[..], [Effect::Cancel]));
-    assert!(matches!(app.response().state, ResponseState::Failed { .. }));
+    assert!(matches!(
+        app.response().state(),
+        ResponseState::Failed { .. }
+    ));
 }
 
 #[test]
@@ -199,7 +202,7 @@ fn production_writes_ask_and_name_the_target() {
 fn quitting_asks_when_work_would_be_lost() {
     let mut app = app_with_credentials();
     crate::common::keys::edit_body(&mut app, "{");
-    assert!(app.request().body_dirty);
+    assert!(app.request().body_dirty());
     assert!(press(&mut app, KeyCode::Char('q')).is_empty());
     assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))));
     let effects = press(&mut app, KeyCode::Char('y'));
@@ -341,10 +344,7 @@ fn d_diagnoses_the_403_on_screen_and_enter_applies_the_fix() {
         diagnosis: Box::new(diagnosis),
     });
     let effects = press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        app.connection().legal_entity.as_deref(),
-        Some("Nordlys Software AB")
-    );
+    assert_eq!(app.connection().legal_entity(), Some("Nordlys Software AB"));
     assert!(app.overlay().is_none());
     let Some(Effect::Send { settings, .. }) =
         effects.iter().find(|e| matches!(e, Effect::Send { .. }))
@@ -412,9 +412,9 @@ fn the_403_fix_reaches_a_switched_off_header_and_the_resend_carries_it() {
         "the resend carries the legal entity: {request:?}"
     );
     assert!(
-        app.request().headers.is_empty(),
+        app.request().headers().is_empty(),
         "the builder shows it switched on again: {:?}",
-        app.request().headers
+        app.request().headers()
     );
 }
 
@@ -483,7 +483,7 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
     crate::common::keys::focus(&mut app, Focus::Catalog);
     app.update(Action::Token(rejected()));
     assert_eq!(app.focus(), Focus::Connection);
-    assert_eq!(app.connection().selected, Field::Secret);
+    assert_eq!(app.connection().selected(), Field::Secret);
     assert!(app.connection().is_editing());
     for c in "sq".chars() {
         let effects = press(&mut app, KeyCode::Char(c));
@@ -497,7 +497,7 @@ fn a_rejected_secret_is_typed_again_in_its_editor_not_run_as_keys() {
             .any(|e| matches!(e, Effect::Connect(Some(_)))),
         "the typed secret is used: {effects:?}"
     );
-    assert_eq!(app.connection().secret.as_ref().unwrap().expose(), "sq");
+    assert_eq!(app.connection().secret().as_ref().unwrap().expose(), "sq");
 
     // Someone typing elsewhere keeps the keyboard.
     let mut app = app_with_credentials();
@@ -527,8 +527,8 @@ fn a_load_over_a_typed_body_asks_first() {
         panic!("expected the question, got {:?}", app.overlay())
     };
     assert_eq!(c.title, "Replace the body you typed?");
-    assert_eq!(app.request().template, "/Accounts", "nothing loaded yet");
+    assert_eq!(app.request().template(), "/Accounts", "nothing loaded yet");
     press(&mut app, KeyCode::Char('y'));
-    assert_eq!(app.request().template, "/Invoices");
+    assert_eq!(app.request().template(), "/Invoices");
     assert_eq!(app.request().body_text(), "");
 }

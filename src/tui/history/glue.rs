@@ -173,9 +173,9 @@ impl App {
         }
         let context = Context::of_sent(
             self.profile.clone(),
-            self.connection.environment.clone(),
+            self.connection.environment().clone(),
             response,
-            self.connection.api_version,
+            self.connection.api_version(),
         );
         effects.push(Effect::History(HistoryJob::Record(Box::new(Exchange {
             context,

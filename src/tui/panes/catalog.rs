@@ -44,8 +44,8 @@ impl Row {
 pub struct CatalogPane {
     catalog: &'static Catalog,
     tags: Vec<&'static str>,
-    pub filter: String,
-    pub filtering: Option<LineInput>,
+    filter: String,
+    filtering: Option<LineInput>,
     /// The saved requests of the profile in use (its own first, then the shared ones).
     saved: Vec<SavedEntry>,
     /// The saved request last loaded (to offer its name when the request is saved again).

@@ -3,6 +3,7 @@
 //! the visible lines are highlighted, so a 10 MB answer scrolls as fast as a small one; of each
 //! line only the visible columns are built, so a 43 MB answer on one line does too.
 
+mod access;
 mod all_pages;
 mod cursor;
 mod find;
@@ -101,41 +102,41 @@ pub enum ResponseEvent {
 
 #[derive(Debug)]
 pub struct ResponsePane {
-    pub state: ResponseState,
-    pub tab: ResponseTab,
-    pub scroll: usize,
-    pub hscroll: usize,
+    state: ResponseState,
+    tab: ResponseTab,
+    scroll: usize,
+    hscroll: usize,
     /// Body lines visible at the last draw, for paging keys.
-    pub viewport: usize,
+    viewport: usize,
     /// Text columns visible at the last draw, to bring a match into view.
-    pub columns: usize,
+    columns: usize,
     /// The search (`/`), while there is one.
-    pub find: Option<Find>,
+    find: Option<Find>,
     /// The last search's id.
     find_seq: u64,
     /// The jq filter line (`|`), while it is open.
-    pub jq_line: Option<JqLine>,
+    jq_line: Option<JqLine>,
     /// What the Body tab shows: the body, or a jq filter's output.
-    pub jq: JqState,
+    jq: JqState,
     /// The last filter run's id.
     jq_seq: u64,
     /// The filters run this session, oldest first (↑ ↓ in the filter line).
     jq_history: Vec<String>,
     /// The Body tab's folds and cursor line.
-    pub view: BodyView,
+    view: BodyView,
     /// The fold prefix (`z`) was typed: the next key is looked up in the fold scope.
-    pub awaiting_fold: bool,
+    awaiting_fold: bool,
     /// The body lines of the last frame, only the columns shown.
     body_cache: RefCell<Option<(BodyKey, BodyLines)>>,
     /// Every page of the list on screen being fetched (`A`), shown as a bar over it.
-    pub all_pages: Option<AllPagesRun>,
+    all_pages: Option<AllPagesRun>,
     /// The v3 page (counted by following `nextPage` links) that response `id` will be:
     /// `(id, page, the request of page 1)`. A cursor page does not say its own number.
     next_page_number: Option<(u64, u64, ApiRequest)>,
     /// The request of page 1 of the v3 chain that response `id` (on screen) is a later page of.
     chain_first: Option<(u64, ApiRequest)>,
     /// The response schema of the answer on screen, and its check.
-    pub schema: SchemaView,
+    schema: SchemaView,
 }
 
 /// What decides the body lines drawn: the response (and the filter output shown), the first

@@ -23,12 +23,43 @@ pub enum TokenEvent {
 
 #[derive(Debug, Default)]
 pub struct TokenPane {
-    pub state: TokenState,
-    pub options: ManagerOptions,
-    pub reveal: bool,
+    state: TokenState,
+    options: ManagerOptions,
+    reveal: bool,
 }
 
 impl TokenPane {
+    /// A pane with no token yet, renewing as `options` say.
+    pub fn new(options: ManagerOptions) -> Self {
+        Self {
+            options,
+            ..Self::default()
+        }
+    }
+
+    pub fn state(&self) -> &TokenState {
+        &self.state
+    }
+
+    /// The token manager's latest state.
+    pub fn set_state(&mut self, state: TokenState) {
+        self.state = state;
+    }
+
+    /// When renewal happens (shown under the countdown).
+    pub fn options(&self) -> &ManagerOptions {
+        &self.options
+    }
+
+    pub fn set_options(&mut self, options: ManagerOptions) {
+        self.options = options;
+    }
+
+    /// The token is shown in clear.
+    pub fn reveal(&self) -> bool {
+        self.reveal
+    }
+
     /// What the keymap says a key means here (renewing and the JWT are the app's: `r`,
     /// `j`/Enter arrive there as `Renew` and `ShowJwt`).
     pub fn handle_key(&mut self, command: Option<Command>) -> TokenEvent {

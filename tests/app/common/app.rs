@@ -20,11 +20,7 @@ pub fn signed_in_app() -> App {
 
 /// The Connection pane with a client id and a secret, and nothing else set.
 pub fn credentials() -> ConnectionPane {
-    ConnectionPane {
-        client_id: "id".into(),
-        secret: Some(Secret::new("s")),
-        ..Default::default()
-    }
+    ConnectionPane::with_credentials("id", Secret::new("s"))
 }
 
 /// [`signed_in_app`] set up with `pane` (as the settings would fill it) and `theme`.

@@ -65,7 +65,7 @@ pub fn focus(app: &mut App, pane: Focus) -> Vec<Effect> {
 pub fn choose_method(app: &mut App, method: younium_tui::younium::Method) {
     focus(app, Focus::Request);
     for _ in 0..8 {
-        if app.request().method == method {
+        if app.request().method() == method {
             return;
         }
         press(app, KeyCode::Char('m'));
@@ -81,7 +81,7 @@ pub fn type_path(app: &mut App, path: &str) {
         press(app, KeyCode::Up);
     }
     retype(app, path);
-    assert_eq!(app.request().template, path, "the path as typed");
+    assert_eq!(app.request().template(), path, "the path as typed");
 }
 
 /// Types `name` as the legal entity, as the user does (see [`legal_entity_keys`]); then back
@@ -91,7 +91,7 @@ pub fn type_legal_entity(app: &mut App, name: &str) {
     for action in legal_entity_keys(name) {
         app.update(action);
     }
-    assert_eq!(app.connection().legal_entity.as_deref(), Some(name));
+    assert_eq!(app.connection().legal_entity(), Some(name));
     focus(app, was);
 }
 
@@ -123,7 +123,7 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
         press(app, KeyCode::Up);
     }
     for _ in 0..8 {
-        if &app.connection().environment == environment {
+        if app.connection().environment() == environment {
             return;
         }
         press(app, KeyCode::Right);
@@ -135,7 +135,7 @@ pub fn choose_environment(app: &mut App, environment: &younium_tui::younium::Env
 fn request_tab(app: &mut App, tab: RequestTab) {
     focus(app, Focus::Request);
     for _ in 0..3 {
-        if app.request().tab == tab {
+        if app.request().tab() == tab {
             return;
         }
         press(app, KeyCode::Char(']'));
@@ -200,10 +200,10 @@ pub fn switch_off_header(app: &mut App, name: &str) {
     press(app, KeyCode::Char(' '));
     assert!(
         app.request()
-            .headers
+            .headers()
             .iter()
             .any(|h| h.name.eq_ignore_ascii_case(name) && h.value.is_empty() && !h.enabled),
         "{name} switched off: {:?}",
-        app.request().headers
+        app.request().headers()
     );
 }

@@ -74,7 +74,7 @@ impl Live {
         for action in super::keys::legal_entity_keys(name) {
             self.apply(action);
         }
-        assert_eq!(self.app.connection().legal_entity.as_deref(), Some(name));
+        assert_eq!(self.app.connection().legal_entity(), Some(name));
         self.focus(was);
     }
 

@@ -40,7 +40,7 @@ pub fn app_showing_in(mut app: App, body: &str) -> App {
     });
     crate::common::keys::focus(&mut app, Focus::Response);
     assert_eq!(
-        app.response().viewport,
+        app.response().viewport(),
         20,
         "the default, before anything is drawn"
     );

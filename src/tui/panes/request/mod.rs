@@ -5,6 +5,7 @@
 //! This file holds the pane's state, the request it builds and the key routing. The path
 //! line, the two tables, the body editor and the drawing of the whole each have their own file.
 
+mod access;
 mod body;
 mod fields;
 mod headers;
@@ -82,29 +83,29 @@ pub struct HeaderContext<'a> {
 type CursorFieldCache = std::cell::RefCell<Option<((u64, usize), Option<String>)>>;
 
 pub struct RequestPane {
-    pub method: Method,
+    method: Method,
     /// The path as typed or loaded, placeholders included.
-    pub template: String,
+    template: String,
     /// One row per placeholder, in path order.
-    pub path_params: Vec<Param>,
-    pub query: Vec<Param>,
+    path_params: Vec<Param>,
+    query: Vec<Param>,
     /// The user's header rows (overrides of automatic headers included).
-    pub headers: Vec<Param>,
+    headers: Vec<Param>,
     body: TextArea<'static>,
-    pub body_check: BodyCheck,
+    body_check: BodyCheck,
     /// The body checked against its schema (valid JSON and a catalogue operation only).
-    pub body_report: Option<crate::younium::schema::Report>,
+    body_report: Option<crate::younium::schema::Report>,
     /// Edited since loaded or last sent.
-    pub body_dirty: bool,
+    body_dirty: bool,
     /// `None` until the app hands out a new one (see [`RequestPane::ensure_idempotency_key`]):
     /// keys come from the app's id source, so `update` stays deterministic under test.
-    pub idempotency_key: Option<String>,
-    pub operation: Option<Operation>,
-    pub tab: RequestTab,
+    idempotency_key: Option<String>,
+    operation: Option<Operation>,
+    tab: RequestTab,
     /// 0 is the method/path line; 1.. are rows of the current tab.
-    pub row: usize,
+    row: usize,
     editing: Option<Editing>,
-    pub message: Option<String>,
+    message: Option<String>,
     /// The fingerprint of the request last sent with `idempotency_key`.
     sent_fingerprint: Option<u64>,
     /// Counts the body's changes (each is checked), so what is worked out from the text can

@@ -137,3 +137,52 @@ fn duration(d: std::time::Duration) -> String {
         format!("{} min {} s", secs / 60, secs % 60)
     }
 }
+
+/// The run as the app starts, steers and ends it; `id` says which run a report is about (a
+/// report of a run that has ended changes nothing).
+impl super::ResponsePane {
+    pub fn all_pages(&self) -> Option<&AllPagesRun> {
+        self.all_pages.as_ref()
+    }
+
+    pub fn begin_all_pages(&mut self, run: AllPagesRun) {
+        self.all_pages = Some(run);
+    }
+
+    /// Esc: true when the run was going and now stops (the bar says so).
+    pub fn stop_all_pages(&mut self) -> bool {
+        match &mut self.all_pages {
+            Some(run) if !run.stopping => {
+                run.stopping = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn all_pages_progress(&mut self, id: u64, progress: Progress) -> bool {
+        self.run_mut(id)
+            .map(|run| run.progress = Some(progress))
+            .is_some()
+    }
+
+    /// Run `id` waits at its page cap (or, with `None`, goes on past it).
+    pub fn all_pages_cap(&mut self, id: u64, cap: Option<CapReached>) -> bool {
+        self.run_mut(id).map(|run| run.at_cap = cap).is_some()
+    }
+
+    /// Run `id` ended: the pane lets go of it and hands it back.
+    pub fn end_all_pages(&mut self, id: u64) -> Option<AllPagesRun> {
+        self.run_mut(id)?;
+        self.all_pages.take()
+    }
+
+    /// Drops the run (a new request replaces the page it merges into).
+    pub fn drop_all_pages(&mut self) -> bool {
+        self.all_pages.take().is_some()
+    }
+
+    fn run_mut(&mut self, id: u64) -> Option<&mut AllPagesRun> {
+        self.all_pages.as_mut().filter(|run| run.id == id)
+    }
+}

@@ -1,6 +1,8 @@
 //! The connection pane: environment, auth method, client ID, secret, legal entity, api-version.
 //! Changing the first four starts a new token exchange; the last two only change the headers.
 
+mod access;
+
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -63,24 +65,24 @@ pub enum ConnectionEvent {
 
 #[derive(Debug)]
 pub struct ConnectionPane {
-    pub environment: Environment,
+    environment: Environment,
     /// Kept while another environment is selected, so cycling back restores it.
-    pub custom_url: String,
-    pub auth: AuthMethod,
-    pub client_id: String,
-    pub secret: Option<Secret>,
-    pub secret_source: SecretSource,
-    pub reveal_secret: bool,
-    pub legal_entity: Option<String>,
-    pub known_entities: Vec<LegalEntity>,
-    pub api_version: ApiVersion,
-    pub selected: Field,
-    pub editing: Option<LineInput>,
+    custom_url: String,
+    auth: AuthMethod,
+    client_id: String,
+    secret: Option<Secret>,
+    secret_source: SecretSource,
+    reveal_secret: bool,
+    legal_entity: Option<String>,
+    known_entities: Vec<LegalEntity>,
+    api_version: ApiVersion,
+    selected: Field,
+    editing: Option<LineInput>,
     /// The environment before "Custom URL" was picked with no URL yet: `Esc` in the base URL's
     /// editor goes back to it.
-    pub before_custom: Option<Environment>,
+    before_custom: Option<Environment>,
     /// Why the last edit was not taken (e.g. a bad URL).
-    pub error: Option<String>,
+    error: Option<String>,
 }
 
 impl Default for ConnectionPane {
@@ -492,5 +494,4 @@ impl ConnectionPane {
 }
 
 #[cfg(test)]
-#[path = "connection_tests.rs"]
 mod tests;

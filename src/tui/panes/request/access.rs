@@ -1,0 +1,86 @@
+//! What the rest of the app reads of the builder, and the few things it asks of it from
+//! outside a key (a message, the field list, a diagnosis fix). Everything else changes only
+//! through the pane's own keys.
+
+use super::{FieldChoices, RequestPane, RequestTab};
+use crate::younium::schema::Report;
+use crate::younium::{ApiRequest, Method, Param};
+
+impl RequestPane {
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The path as typed or loaded, placeholders included.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// One row per placeholder, in path order.
+    pub fn path_params(&self) -> &[Param] {
+        &self.path_params
+    }
+
+    pub fn query(&self) -> &[Param] {
+        &self.query
+    }
+
+    /// The user's header rows (overrides of automatic headers included).
+    pub fn headers(&self) -> &[Param] {
+        &self.headers
+    }
+
+    /// The body checked against its schema, when there is one to check it against.
+    pub fn body_report(&self) -> Option<&Report> {
+        self.body_report.as_ref()
+    }
+
+    /// The body was edited since it was loaded or last sent.
+    pub fn body_dirty(&self) -> bool {
+        self.body_dirty
+    }
+
+    pub fn tab(&self) -> RequestTab {
+        self.tab
+    }
+
+    /// The line under the message: why the last action did not happen.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Says `message` under the builder until the next key.
+    pub fn say(&mut self, message: String) {
+        self.message = Some(message);
+    }
+
+    /// The builder's request as it would be saved: the path's placeholders stay when they
+    /// are not filled yet.
+    pub fn to_save(&self) -> ApiRequest {
+        self.build().unwrap_or_else(|_| ApiRequest {
+            method: self.method,
+            path: self.template.trim().to_string(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.sends_body().then(|| self.body_text()),
+            idempotency_key: None,
+        })
+    }
+
+    /// The field list for the body's cursor line: the Body tab comes forward, and when there
+    /// is nothing to list the pane says why.
+    pub fn open_field_list(&mut self) -> Option<FieldChoices> {
+        self.tab = RequestTab::Body;
+        self.row = 1;
+        self.field_choices().map_err(|why| self.say(why)).ok()
+    }
+
+    /// A fix put the automatic `header` back on `call`: when the builder holds the same call
+    /// (method and path), its rows give the header back to the connection too, so what it
+    /// shows is what was sent.
+    pub fn follow_header_fix(&mut self, call: &ApiRequest, header: &str) {
+        if self.method == call.method && self.build().is_ok_and(|b| b.path == call.path) {
+            ApiRequest::use_automatic_header(&mut self.headers, header);
+        }
+    }
+}
