@@ -10,19 +10,24 @@
 //!    the focused pane; else the key is looked up along the focused pane's chain (pane, Global,
 //!    Always), the app's commands are handled here and the pane's go to the pane.
 //!
-//! `on_key` is the one place that writes `App::overlay`: the handlers return the next one.
+//! The handlers return the overlay to show next and `on_key` writes it: the one place a key
+//! changes `App::overlay`. Besides keys, only two things open or close one: `Action::Load`
+//! (asking before it replaces a typed body) and an all-pages run at its page cap (its
+//! question, closed again when the run ends).
 
 use crossterm::event::KeyEvent;
 
 use super::app::{App, Confirm, Effect, Focus, Loading, OnYes, Overlay, Screen};
+use super::fields::FieldList;
 use super::keymap::{Command, Scope};
 use super::panes::catalog::CatalogEvent;
 use super::panes::connection::ConnectionEvent;
-use super::panes::request::HeaderContext;
+use super::panes::request::{HeaderContext, RequestEvent};
 use super::panes::response::ResponseEvent;
+use super::panes::token::TokenEvent;
 
 impl App {
-    /// The one place `self.overlay` changes on a key: the handler returns what to show next.
+    /// Where `self.overlay` changes on a key: the handler returns what to show next.
     pub(crate) fn on_key(&mut self, key: KeyEvent, effects: &mut Vec<Effect>) {
         self.status = None;
         if self.keymap.command(Scope::Always, &key) == Some(Command::QuitNow) {
@@ -53,16 +58,10 @@ impl App {
         {
             return self.send_builder(effects);
         }
-        // The field list and the next problem work from the body editor too (their keys are
-        // no editing keys).
         if self.request.is_editing_body() {
-            match self.keymap.command(Scope::Request, &key) {
-                Some(Command::InsertField) => return self.open_field_list(),
-                Some(Command::NextProblem) => {
-                    self.request.next_problem();
-                    return None;
-                }
-                _ => {}
+            let command = self.keymap.command(Scope::Request, &key);
+            if let Some(event) = self.request.body_editor_command(command) {
+                return self.request_event(event);
             }
         }
         // After the fold prefix (`z`) the Response pane's next key is a fold key.
@@ -145,7 +144,6 @@ impl App {
             Command::OpenHistory => self.open_history(effects),
             Command::Compare if self.focus == Focus::Response => self.compare_shown(effects),
             Command::SaveRequest => self.start_save_request(),
-            Command::InsertField if self.focus == Focus::Request => self.open_field_list(),
             Command::DeleteSaved if self.focus == Focus::Catalog => self.ask_delete_saved(),
             _ => return None,
         };
@@ -174,9 +172,9 @@ impl App {
                 ConnectionEvent::PickEntity => return self.open_entity_picker(effects),
                 ConnectionEvent::Handled | ConnectionEvent::Ignored => {}
             },
-            Focus::Token => {
-                self.token.handle_key(command);
-            }
+            Focus::Token => match self.token.handle_key(command) {
+                TokenEvent::Handled | TokenEvent::Ignored => {}
+            },
             Focus::Catalog => match self.catalog.handle_key(command, key) {
                 CatalogEvent::Load(op) => {
                     return self.load_into_builder(Loading::Operation(op), false, effects);
@@ -193,7 +191,8 @@ impl App {
                     settings: &settings,
                     token: token.as_ref(),
                 };
-                self.request.handle_key(command, key, &ctx);
+                let event = self.request.handle_key(command, key, &ctx);
+                return self.request_event(event);
             }
             Focus::Response => {
                 let event = if self.response.is_editing() {
@@ -205,6 +204,16 @@ impl App {
             }
         }
         None
+    }
+
+    /// What the request pane asked for: the field list.
+    fn request_event(&mut self, event: RequestEvent) -> Option<Overlay> {
+        match event {
+            RequestEvent::FieldList(choices) => {
+                Some(Overlay::FieldList(Box::new(FieldList::new(*choices))))
+            }
+            RequestEvent::Handled | RequestEvent::Ignored => None,
+        }
     }
 
     /// What the response pane asked for: another page, the count of a new search, or a jq run.

@@ -9,7 +9,7 @@ use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::app::{App, Focus, Overlay};
+use super::app::{App, Overlay};
 use super::input::{InputOutcome, LineInput};
 use super::keymap::{Command, Keymap, Scope};
 use super::panes::overlays::{centered, frame_block};
@@ -30,7 +30,7 @@ pub struct FieldList {
 }
 
 impl FieldList {
-    fn new(choices: FieldChoices) -> Self {
+    pub(crate) fn new(choices: FieldChoices) -> Self {
         Self {
             choices,
             selected: 0,
@@ -66,14 +66,6 @@ impl FieldList {
 }
 
 impl App {
-    /// Opens the list for the cursor's line of the body, or says in the pane why there is
-    /// nothing to list.
-    pub(crate) fn open_field_list(&mut self) -> Option<Overlay> {
-        self.focus = Focus::Request;
-        let choices = self.request.open_field_list()?;
-        Some(Overlay::FieldList(Box::new(FieldList::new(choices))))
-    }
-
     /// A key in the list: typed into the filter while it is open (Enter inserts the first
     /// field it lets through, Esc drops it), else the command the keymap reads.
     pub(crate) fn field_list_key(

@@ -78,7 +78,7 @@ impl App {
     /// margin, and starts getting its token. The command line's flags and `YOUNIUM_SECRET`
     /// described the connection the app started with, so they do not carry over: a profile
     /// picked here is used as the file says.
-    pub fn load_profile(&mut self, name: &str, effects: &mut Vec<Effect>) {
+    pub(crate) fn load_profile(&mut self, name: &str, effects: &mut Vec<Effect>) {
         let Some(file) = self.config.clone() else {
             return;
         };

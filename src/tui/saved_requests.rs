@@ -107,7 +107,7 @@ impl App {
 
     /// Lists the saved requests of the profile in use in the catalogue (after a load, a save,
     /// a profile change). Entries that do not read are named in the status line.
-    pub fn refresh_saved_requests(&mut self) {
+    pub(crate) fn refresh_saved_requests(&mut self) {
         let list = self
             .config
             .as_ref()

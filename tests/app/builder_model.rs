@@ -29,6 +29,7 @@ use younium_tui::tui::app::{Action, App, Effect, Focus, Overlay};
 use younium_tui::tui::history::{EntryUse, HistoryReply};
 use younium_tui::tui::panes::connection::LegalEntity;
 use younium_tui::tui::panes::request::RequestTab;
+use younium_tui::tui::saved_requests::RequestSaved;
 use younium_tui::tui::theme::Theme;
 use younium_tui::younium::catalog::{Operation, catalog};
 use younium_tui::younium::doctor::diagnose::Diagnosis;
@@ -503,12 +504,18 @@ fn play(app: &mut App, model: &mut Model, step: &Step, bench: &Bench) {
                 std::process::id()
             ));
             let mut file = ConfigFile::parse(&path, "").unwrap();
-            // As ctrl-s saves it: no secret header, no idempotency key.
+            // As ctrl-s saves it: no secret header, no idempotency key; the app takes the
+            // file as written from the save's answer.
             let (saved, _) = SavedRequest::from_request("model step", request);
-            file.save_request(None, &saved).unwrap();
+            let outcome = file.save_request(None, &saved).unwrap();
             let _ = std::fs::remove_file(&path);
-            app.use_config(file.into());
-            app.refresh_saved_requests();
+            app.update(Action::RequestSaved(Ok(RequestSaved {
+                file,
+                name: saved.name.clone(),
+                profile: None,
+                outcome: Some(outcome),
+                left_out: 0,
+            })));
             load_from_catalog(app, |c| c.selected_saved().is_some());
             model.load_request(&saved.to_request());
         }

@@ -247,10 +247,9 @@ fn the_answer_lists_the_request_in_the_saved_group_and_replacing_says_so() {
     assert_eq!(app.catalog().saved().len(), 1);
 
     // Another profile (P) does not see it.
-    let mut effects = Vec::new();
-    app.load_profile("prod", &mut effects);
+    crate::common::keys::pick_profile(&mut app, 0, "prod");
     assert!(app.catalog().saved().is_empty());
-    app.load_profile("sandbox", &mut effects);
+    crate::common::keys::pick_profile(&mut app, 1, "sandbox");
     assert_eq!(app.catalog().saved().len(), 1);
 
     // d on it asks first, and yes deletes it from the file.
@@ -392,7 +391,7 @@ fn app_with_saved() -> App {
         ConfigFile::parse(Path::new("/home/me/.config/younium-tui/config.toml"), &text).unwrap();
     let mut app = common::signed_in_app();
     app.use_config(file.into());
-    app.load_profile("sandbox", &mut Vec::new());
+    crate::common::keys::pick_profile(&mut app, 1, "sandbox");
     app
 }
 

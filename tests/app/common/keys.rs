@@ -207,3 +207,18 @@ pub fn switch_off_header(app: &mut App, name: &str) {
         app.request().headers()
     );
 }
+
+/// Picks profile `name` with `P`: the picker lists the file's profiles in name order, and
+/// `name` is the `position`th of them (from 0). The effects of choosing it.
+pub fn pick_profile(app: &mut App, position: usize, name: &str) -> Vec<Effect> {
+    press(app, KeyCode::Char('P'));
+    for _ in 0..20 {
+        press(app, KeyCode::Up);
+    }
+    for _ in 0..position {
+        press(app, KeyCode::Down);
+    }
+    let effects = press(app, KeyCode::Enter);
+    assert_eq!(app.profile().as_deref(), Some(name), "{:?}", app.status());
+    effects
+}

@@ -58,8 +58,10 @@ enum Rows {
 }
 
 /// What the rest of the app must do after a key.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum RequestEvent {
+    /// Open the field list (`Ctrl-Space`) with these choices for the body's cursor line.
+    FieldList(Box<FieldChoices>),
     Handled,
     Ignored,
 }
@@ -239,11 +241,6 @@ impl RequestPane {
             .filter(|_| self.method == Method::Post)
     }
 
-    /// Loads a request built elsewhere (the next page) back into the builder's fields.
-    pub fn set_query(&mut self, query: Vec<Param>) {
-        self.query = query;
-    }
-
     pub fn is_editing(&self) -> bool {
         self.editing.is_some()
     }
@@ -313,8 +310,26 @@ impl RequestPane {
             Command::AddRow => self.add_row(),
             Command::ToggleRow if self.row > 0 => self.toggle(ctx),
             Command::DeleteRow if self.row > 0 => self.delete(ctx),
+            Command::InsertField => self.field_list(),
             _ => RequestEvent::Ignored,
         }
+    }
+
+    /// The commands that work from the body editor too (their keys are no editing keys):
+    /// the field list and the next problem. `None`: the key is the editor's.
+    pub fn body_editor_command(&mut self, command: Option<Command>) -> Option<RequestEvent> {
+        match command? {
+            Command::InsertField => Some(self.field_list()),
+            Command::NextProblem => Some(self.next_problem()),
+            _ => None,
+        }
+    }
+
+    fn field_list(&mut self) -> RequestEvent {
+        self.open_field_list()
+            .map_or(RequestEvent::Handled, |choices| {
+                RequestEvent::FieldList(Box::new(choices))
+            })
     }
 
     /// Whether the body is being edited and the editor takes `key` as its own shortcut (see
