@@ -155,6 +155,7 @@ pub mod sanitize;
 pub mod schema;
 pub mod secret;
 pub mod session;
+pub mod template;
 pub mod text;
 pub mod token;
 
