@@ -117,6 +117,11 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, value_name = "SECONDS", value_parser = positive_seconds)]
     pub max_wait: Option<u64>,
 
+    /// A value for `{{NAME}}` templates in paths, query and header values and bodies
+    /// (repeatable); wins over the profile's and the config file's `[vars]`.
+    #[arg(long = "var", global = true, value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+
     /// Colours for a dark or light terminal, or auto (ask the terminal); over
     /// $YOUNIUM_TUI_THEME and the config file's `theme`.
     #[arg(long, global = true, value_name = "dark|light|auto")]
@@ -152,6 +157,21 @@ impl HistoryArgs {
             .filter(|f| !f.as_os_str().is_empty())
             .or_else(crate::history::default_path)
     }
+}
+
+/// `NAME=VALUE` for `--var`: the name as templates spell it.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not NAME=VALUE"))?;
+    let name = name.trim();
+    let known = crate::younium::template::names(&format!("{{{{{name}}}}}")) == [name];
+    if !known || name.starts_with('$') {
+        return Err(format!(
+            "{name:?} is not a variable name: a letter or _, then letters, digits, _, . or -"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
 }
 
 /// A size limit above zero: a limit of 0 would refuse every answer with a body.

@@ -7,6 +7,7 @@
 //! moment): the headless commands do it at once, the UI off its thread.
 
 pub mod all_pages;
+mod vars;
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use crate::younium::doctor::LegalEntity;
 use crate::younium::environment::EnvironmentError;
 use crate::younium::limit::ByteSize;
 use crate::younium::request::HttpOptions;
+use crate::younium::template::Vars;
 use crate::younium::{ApiVersion, AuthMethod, CallSettings, Environment, Secret};
 
 /// The environment variable that carries the secret (or the legacy password).
@@ -99,6 +101,8 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// How much the request history keeps: the config file's `[history]`, else the defaults.
     pub history: crate::history::Limits,
+    /// Values for templates: `--var`, then the profile's `[vars]`, then the file's.
+    pub vars: Vars,
 }
 
 impl Settings {
@@ -206,6 +210,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
         (None, Some(source)) => SecretPlan::Profile(source.clone()),
         (None, None) => SecretPlan::Ask,
     };
+    let vars = vars::resolve(inputs, profile_name.as_deref().zip(p));
     Ok(Settings {
         environment,
         auth: flags.auth.or(p.and_then(|p| p.auth)).unwrap_or_default(),
@@ -230,6 +235,7 @@ pub fn resolve(inputs: &Inputs<'_>) -> Result<Settings, SettingsError> {
             .and_then(|f| f.config.history)
             .map(|h| h.limits())
             .unwrap_or_default(),
+        vars,
     })
 }
 

@@ -20,6 +20,7 @@ use crate::younium::catalog::catalog;
 use crate::younium::limit::ByteSize;
 use crate::younium::problem::explain_answer;
 use crate::younium::schema::Severity;
+use crate::younium::template::{Resolver, TemplateError};
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
 pub async fn run(
@@ -50,6 +51,20 @@ pub async fn run(
         .as_deref()
         .map(crate::younium::limit::read_request_body)
         .transpose()?;
+    let resolved = resolve(connection, req.uses_managed_token())?;
+    // Templates are filled in first: an unknown variable stops the call before anything is
+    // sent, naming it and where it is used.
+    let mut templates = Resolver::new(resolved.vars.clone());
+    let req = match templates.request(&req, "") {
+        Ok(req) => req,
+        Err(TemplateError::NotJson { error, .. }) => {
+            bail!("the body is not valid JSON: {error}")
+        }
+        Err(error) => {
+            say(format_args!("error: {error}"));
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    };
     if let Some(body) = &req.body {
         json::validate(body.as_bytes())
             .map_err(|e| anyhow::anyhow!("the body is not valid JSON: {e}"))?;
@@ -60,7 +75,6 @@ pub async fn run(
             return Ok(code);
         }
     }
-    let resolved = resolve(connection, req.uses_managed_token())?;
     let legal_entity = req
         .legal_entity_sent(&resolved.settings)
         .unwrap_or("(none)")

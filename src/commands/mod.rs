@@ -46,6 +46,8 @@ pub struct Resolved {
     pub known_entities: Vec<LegalEntity>,
     /// The profile in use, for the history.
     pub profile: Option<String>,
+    /// Values for `{{name}}` templates (`--var`, the profile's and the file's `[vars]`).
+    pub vars: crate::younium::template::Vars,
     /// How much the request history keeps (the config file's `[history]`).
     pub history: crate::history::Limits,
     /// The colours of what is printed (`--theme`, `YOUNIUM_TUI_THEME`, the file's `theme`).
@@ -86,6 +88,7 @@ pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<
         environment: settings.environment,
         known_entities: settings.known_entities,
         profile: settings.profile,
+        vars: settings.vars,
         history: settings.history,
         theme: settings.theme,
         connection,

@@ -33,6 +33,10 @@ pub struct Config {
     pub requests: Option<serde::de::IgnoredAny>,
     /// `[history]`: how much the request history keeps.
     pub history: Option<super::file::HistoryConfig>,
+    /// `[vars]`: values for `{{name}}` templates, whichever profile is used (a profile's own
+    /// win over these).
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
 }
 
 /// The `theme` key: which colours to use.
@@ -105,6 +109,9 @@ pub struct Profile {
     /// `[[profiles.NAME.requests]]`: the profile's saved requests (see `config::saved`).
     #[serde(default)]
     pub requests: Option<serde::de::IgnoredAny>,
+    /// `[profiles.NAME.vars]`: values for `{{name}}` templates with this profile.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
 }
 
 /// A legal entity the profile remembers (`known_legal_entities = [{ name, id }]`).

@@ -28,6 +28,7 @@
 //! assert_eq!(run.text("/Accounts/{{name}}", "the path").unwrap(), "/Accounts/Acme \"North\" AB");
 //! ```
 
+mod request;
 mod scan;
 mod vars;
 
@@ -36,6 +37,7 @@ mod tests;
 
 use jiff::{Timestamp, Unit};
 
+pub use request::request_names;
 pub use scan::{Piece, names, pieces};
 pub use vars::{Origin, Vars};
 

@@ -201,3 +201,31 @@ fn backslash_runs_decide_which_quotes_end_a_string() {
         r#"{"a": "x\\\" 1"}"#
     );
 }
+
+#[test]
+fn a_request_is_filled_in_everywhere_and_names_where_a_name_is_missing() {
+    use crate::{ApiRequest, Method, Param};
+    let mut req = ApiRequest::new(Method::Post, "/Accounts/{{id}}/x");
+    req.query.push(Param::new("Filter", "name eq '{{name}}'"));
+    let mut off = Param::new("Off", "{{missing}}");
+    off.enabled = false;
+    req.query.push(off);
+    req.headers.push(Param::new("X-Tag", "{{$today}}"));
+    req.body = Some(r#"{"n": {{n}}}"#.into());
+    let mut r = run(&[("id", "A-1"), ("name", "Acme"), ("n", "1.10")]);
+    let filled = r.request(&req, "").unwrap();
+    assert_eq!(filled.path, "/Accounts/A-1/x");
+    assert_eq!(filled.query[0].value, "name eq 'Acme'");
+    assert_eq!(filled.query[1].value, "{{missing}}", "a row switched off is not sent");
+    assert_eq!(filled.headers[0].value, "2026-12-08");
+    assert_eq!(filled.body.as_deref(), Some(r#"{"n": 1.10}"#));
+    req.headers.push(Param::new("X-Who", "{{who}}"));
+    assert_eq!(
+        r.request(&req, "step 2 (read)").unwrap_err().to_string(),
+        "unknown variable {{who}} in step 2 (read): header X-Who"
+    );
+    let found = request_names(&req);
+    assert_eq!(found[0], ("id".to_string(), "the path".to_string()));
+    assert!(found.iter().all(|(name, _)| name != "missing"));
+    assert_eq!(found.len(), 5, "id, name, $today, who, n");
+}
