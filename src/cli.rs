@@ -206,6 +206,10 @@ pub enum Command {
     Endpoints(EndpointsArgs),
     /// Run the built-in Younium simulator on its own.
     Simulate(SimulateArgs),
+    /// Run a flow file: its steps in order, values captured from one answer used in the next,
+    /// each answer checked against the step's expectations. Exit 0: every step passed; 1: a
+    /// step failed; 2: the flow could not run (nothing was sent).
+    Run(RunArgs),
     /// The request history: entries newest first (filtered by words), one entry whole, or
     /// clearing it.
     History(HistoryCommandArgs),
@@ -315,6 +319,28 @@ pub struct CallArgs {
     /// formulas.
     #[arg(long)]
     pub csv_raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The flow file (TOML: [vars] and [[step]] tables).
+    pub flow: PathBuf,
+    /// Print each request as it would be sent and send nothing; a value an earlier step
+    /// would capture shows as {{name}}.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm the writes (POST, PATCH, PUT, DELETE) of a flow run against production.
+    #[arg(long)]
+    pub yes: bool,
+    /// Go on after a failed step (by default the run stops there).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Run against the built-in simulator with its demo credentials.
+    #[arg(long)]
+    pub demo: bool,
+    /// Write a JUnit XML report (a test case per step) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod export;
+pub mod flow;
 pub mod history;
 pub mod jq;
 pub mod logging;

@@ -43,6 +43,9 @@ fn main() -> ExitCode {
             Some(Command::Entities(args)) => commands::entities::run(args, &cli.connection).await,
             Some(Command::Doctor(args)) => commands::doctor::run(args, &cli.connection).await,
             Some(Command::Endpoints(args)) => commands::endpoints::run(args),
+            Some(Command::Run(args)) => {
+                commands::run::run(args, &cli.connection, &cli.history).await
+            }
             Some(Command::Simulate(args)) => commands::simulate::run(args).await,
             Some(Command::History(args)) => commands::history::run(args, &cli.history),
             None => younium_tui::tui::run(&cli).await,

@@ -11,7 +11,9 @@ pub mod doctor;
 pub mod endpoints;
 pub mod entities;
 pub mod history;
+pub mod junit;
 pub mod output;
+pub mod run;
 pub mod simulate;
 pub mod token;
 
@@ -59,7 +61,19 @@ pub struct Resolved {
 /// prompt) and builds the HTTP client with the resolved limits.
 /// With `need_credentials`, missing credentials are an error.
 pub fn resolve(args: &ConnectionArgs, need_credentials: bool) -> anyhow::Result<Resolved> {
-    let (loaded, settings) = settings::from_command_line(args)?;
+    resolve_with(args, need_credentials, None)
+}
+
+/// [`resolve`], with the secret `given` when the caller has it (the demo's).
+pub fn resolve_with(
+    args: &ConnectionArgs,
+    need_credentials: bool,
+    given: Option<Secret>,
+) -> anyhow::Result<Resolved> {
+    let (loaded, mut settings) = settings::from_command_line(args)?;
+    if let Some(secret) = given {
+        settings.secret = SecretPlan::Given(secret);
+    }
     if let Some(warning) = &settings.config_warning {
         output::say(format_args!(
             "warning: the config file is ignored: {warning}"

@@ -83,15 +83,7 @@ impl ConfigFile {
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
         let shown = path.display().to_string();
         let located = |span: Option<std::ops::Range<usize>>, message: String| {
-            let offset = span.map(|s| s.start).unwrap_or(0).min(text.len());
-            let before = &text[..offset];
-            let line = before.matches('\n').count() + 1;
-            let column = before
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0)
-                + 1;
+            let (line, column) = line_column(text, span.map_or(0, |s| s.start));
             ConfigError::Invalid {
                 path: shown.clone(),
                 line,
@@ -186,6 +178,18 @@ fn is_private(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_private(_path: &Path) -> bool {
     true
+}
+
+/// The line and column (in characters, both from 1) of byte `offset` of `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 #[cfg(test)]

@@ -15,8 +15,9 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use file::{ConfigError, ConfigFile, HistoryConfig};
+pub use file::{ConfigError, ConfigFile, HistoryConfig, line_column};
 pub use profile::{Config, KnownEntityConfig, Profile, ThemeChoice};
+pub(crate) use saved::read_params;
 pub use saved::{SaveOutcome, SavedEntry, SavedList, SavedRequest, save_request_at};
 pub use secret::{
     KEYRING_SERVICE, SecretError, SecretSource, keyring_get, keyring_set, read_secret,

@@ -348,7 +348,7 @@ fn read_entry(table: &Table) -> Result<SavedRequest, String> {
 }
 
 /// `query` or `headers`: `[{ name, value, enabled }]`, `enabled` true when left out.
-fn read_params(table: &Table, key: &str) -> Result<Vec<Param>, String> {
+pub(crate) fn read_params(table: &Table, key: &str) -> Result<Vec<Param>, String> {
     let Some(item) = table.get(key) else {
         return Ok(Vec::new());
     };

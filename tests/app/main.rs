@@ -19,6 +19,7 @@ mod e2e_schema_pty;
 mod e2e_viewer_pty;
 mod exact;
 mod export;
+mod flows;
 mod foundation;
 mod headless;
 mod headless_safety;

@@ -97,6 +97,8 @@ pub struct Resolver {
     resolved: Vec<(String, Worked)>,
     /// `None`: the clock's time at each use.
     now: Option<Timestamp>,
+    /// Names left as written (`{{name}}`): what a step will capture, shown by a dry run.
+    left: Vec<String>,
     rng: fastrand::Rng,
 }
 
@@ -107,6 +109,7 @@ impl Resolver {
             vars,
             resolved: Vec::new(),
             now: None,
+            left: Vec::new(),
             rng: fastrand::Rng::new(),
         }
     }
@@ -118,6 +121,7 @@ impl Resolver {
             vars,
             resolved: Vec::new(),
             now: Some(now),
+            left: Vec::new(),
             rng: fastrand::Rng::with_seed(seed),
         }
     }
@@ -131,6 +135,13 @@ impl Resolver {
     /// source, and what it was worked out to before is forgotten.
     pub fn set(&mut self, origin: Origin, name: &str, value: &str) {
         self.vars.set(origin, name, value);
+        self.resolved.retain(|(n, _)| n != name);
+        self.left.retain(|n| n != name);
+    }
+
+    /// Leaves `{{name}}` as written wherever it is used (a value not known yet).
+    pub fn leave(&mut self, name: &str) {
+        self.left.push(name.to_string());
         self.resolved.retain(|(n, _)| n != name);
     }
 
@@ -225,6 +236,15 @@ impl Resolver {
     ) -> Result<&mut Worked, TemplateError> {
         if let Some(i) = self.resolved.iter().position(|(n, _)| n == name) {
             return Ok(&mut self.resolved[i].1);
+        }
+        if self.left.iter().any(|n| n == name) {
+            let kept = Worked {
+                text: format!("{{{{{name}}}}}"),
+                escaped: Some(format!("{{{{{name}}}}}")),
+                json: Some(format!("{{{{{name}}}}}")),
+            };
+            self.resolved.push((name.to_string(), kept));
+            return Ok(&mut self.resolved.last_mut().expect("just pushed").1);
         }
         if chain.iter().any(|n| n == name) {
             let mut names = chain.clone();

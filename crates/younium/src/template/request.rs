@@ -5,7 +5,8 @@ use crate::ApiRequest;
 
 impl Resolver {
     /// `request` with its templates filled in. `at` says which request it is in a message
-    /// ("step 2 (read it back)"), or is empty. A body that is blank stays as it is.
+    /// ("step 2 (read it back)"), or is empty. A body that is blank stays as it is; with names
+    /// left as written ([`Resolver::leave`]) the body is not held to be JSON.
     pub fn request(&mut self, request: &ApiRequest, at: &str) -> Result<ApiRequest, TemplateError> {
         let mut out = request.clone();
         out.path = self.text(&request.path, &place(at, "the path"))?;
@@ -19,7 +20,12 @@ impl Resolver {
         if let Some(body) = &request.body
             && !body.trim().is_empty()
         {
-            out.body = Some(self.json(body, &place(at, "the body"))?);
+            let at = place(at, "the body");
+            out.body = Some(if self.left.is_empty() {
+                self.json(body, &at)?
+            } else {
+                self.json_unchecked(body, &at)?
+            });
         }
         Ok(out)
     }

@@ -216,7 +216,10 @@ fn a_request_is_filled_in_everywhere_and_names_where_a_name_is_missing() {
     let filled = r.request(&req, "").unwrap();
     assert_eq!(filled.path, "/Accounts/A-1/x");
     assert_eq!(filled.query[0].value, "name eq 'Acme'");
-    assert_eq!(filled.query[1].value, "{{missing}}", "a row switched off is not sent");
+    assert_eq!(
+        filled.query[1].value, "{{missing}}",
+        "a row switched off is not sent"
+    );
     assert_eq!(filled.headers[0].value, "2026-12-08");
     assert_eq!(filled.body.as_deref(), Some(r#"{"n": 1.10}"#));
     req.headers.push(Param::new("X-Who", "{{who}}"));

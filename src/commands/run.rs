@@ -1,0 +1,279 @@
+//! `younium-tui run FLOW.toml`: a flow's steps in order, a line for each as it ends, and a
+//! summary. Exit 0 when every step passed, 1 when one failed, 2 when the flow could not run
+//! (nothing was sent).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::output::{print_text, say};
+use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, resolve_with};
+use crate::cli::{ConnectionArgs, HistoryArgs, RunArgs};
+use crate::flow::{self, Flow, Outcome, StepResult, Verdict};
+use crate::history::Context;
+use crate::sanitize;
+use crate::session::{ApiClient, TokenManager};
+use crate::simulator::{Simulator, SimulatorConfig, demo};
+use crate::younium::template::{Origin, Resolver, Vars};
+use crate::younium::{ApiRequest, Method, Secret};
+
+pub async fn run(
+    args: &RunArgs,
+    connection: &ConnectionArgs,
+    history: &HistoryArgs,
+) -> anyhow::Result<ExitCode> {
+    // The demo's simulator lives as long as the run.
+    let (simulator, connection, secret) = if args.demo {
+        let (sim, demo_args, secret) = demo_connection(connection).await?;
+        (Some(sim), demo_args, Some(secret))
+    } else {
+        (None, connection.clone(), None)
+    };
+    let (loaded, settings) = crate::settings::from_command_line(&connection)?;
+    let config = loaded
+        .file
+        .as_ref()
+        .map(|f| (f, settings.profile.as_deref()));
+    let flow = match flow::load(&args.flow, config) {
+        Ok(flow) => flow,
+        Err(e) => return Ok(cannot_run(&[e.to_string()])),
+    };
+    let mut vars = settings.vars.clone();
+    // The command line wins over the flow's [vars], which win over the profile's (`Vars`).
+    let from_flow = flow.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    vars.extend(&Origin::Flow, from_flow);
+    let problems = flow::check(&flow, &vars);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Ok(cannot_run(&lines));
+    }
+    if args.dry_run {
+        dry_run(&flow, vars, settings.environment.base_url())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if settings.environment.write_needs_confirmation(Method::Post)
+        && !args.yes
+        && let Some(step) = flow.steps.iter().find(|s| s.request.method.is_write())
+    {
+        return Ok(cannot_run(&[format!(
+            "{}: refusing to send {} to PRODUCTION ({}) without --yes",
+            step.label(),
+            step.request.method,
+            settings.environment.base_url()
+        )]));
+    }
+    let resolved = resolve_with(&connection, true, secret)?;
+    let recorder = super::history::open_for_recording(history, resolved.history);
+    let client = ApiClient {
+        tokens: TokenManager::spawn(
+            resolved.http.clone(),
+            resolved.connection.clone(),
+            resolved.manager,
+        ),
+        http: resolved.http.clone(),
+    };
+    let to = Outcome {
+        client: &client,
+        base_url: resolved.environment.base_url(),
+        settings: &resolved.settings,
+    };
+    let mut resolver = Resolver::new(vars);
+    let (results, interrupted) = run_steps(
+        &flow,
+        &mut resolver,
+        &to,
+        recorder.as_ref().map(|h| (h, &resolved)),
+        args.keep_going,
+    )
+    .await?;
+    if let Some(history) = recorder {
+        history.close();
+    }
+    let summary = summary(&flow, &results, interrupted);
+    say(&summary);
+    if let Some(path) = &args.junit {
+        super::junit::write(path, &flow, &results)?;
+    }
+    if let Some(sim) = simulator {
+        sim.shutdown().await;
+    }
+    let all_passed = results.len() == flow.steps.len()
+        && results.iter().all(|(_, r)| r.verdict == Verdict::Passed);
+    Ok(if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_HTTP_ERROR)
+    })
+}
+
+/// The built-in simulator on a free port, the connection flags pointed at it with its demo
+/// client (and its first legal entity unless one is named), and its secret.
+async fn demo_connection(
+    connection: &ConnectionArgs,
+) -> anyhow::Result<(Simulator, ConnectionArgs, Secret)> {
+    let sim = Simulator::start_local(SimulatorConfig::default()).await?;
+    let mut args = connection.clone();
+    args.environment = None;
+    args.base_url = Some(sim.base_url());
+    args.client_id = Some(demo::CLIENT_ID.to_string());
+    args.auth = None;
+    if args.legal_entity.is_none() {
+        args.legal_entity = Some(demo::LEGAL_ENTITIES[0].name.to_string());
+    }
+    Ok((sim, args, Secret::new(demo::SECRET)))
+}
+
+/// The steps in order, a line for each as it ends, until one fails (unless `keep_going`)
+/// or Ctrl-C; the results, and whether Ctrl-C stopped the run.
+async fn run_steps(
+    flow: &Flow,
+    resolver: &mut Resolver,
+    to: &Outcome<'_>,
+    recording: Option<(&crate::history::History, &super::Resolved)>,
+    keep_going: bool,
+) -> anyhow::Result<(Vec<(usize, StepResult)>, bool)> {
+    let mut results: Vec<(usize, StepResult)> = Vec::new();
+    let mut interrupted = false;
+    for step in &flow.steps {
+        let result = tokio::select! {
+            result = flow::run_step(step, resolver, to) => result,
+            _ = tokio::signal::ctrl_c() => {
+                interrupted = true;
+                break;
+            }
+        };
+        if let Some((history, resolved)) = recording {
+            record(history, resolved, &result);
+        }
+        print_text(&step_lines(step, &result, to.base_url))?;
+        let failed = result.verdict != Verdict::Passed;
+        results.push((step.number, result));
+        if failed && !keep_going {
+            break;
+        }
+    }
+    Ok((results, interrupted))
+}
+
+/// Keeps a step's exchange in the history, as sent (templates filled in).
+fn record(history: &crate::history::History, resolved: &super::Resolved, result: &StepResult) {
+    let (Some(sent), Some(response)) = (&result.sent, &result.response) else {
+        return;
+    };
+    let context = Context::of_sent(
+        resolved.profile.clone(),
+        resolved.environment.clone(),
+        response,
+        resolved.settings.api_version,
+    );
+    history.record_exchange(&context, sent, response);
+}
+
+/// The flow could not run: why, and exit 2.
+fn cannot_run(lines: &[String]) -> ExitCode {
+    for line in lines {
+        say(format_args!("error: {line}"));
+    }
+    say("nothing was sent");
+    ExitCode::from(EXIT_FAILURE)
+}
+
+/// `✓ name  METHOD path  status  time`, and for a failure what was expected and what came.
+fn step_lines(step: &flow::Step, result: &StepResult, base_url: &str) -> String {
+    let mark = if result.verdict == Verdict::Passed {
+        "✓"
+    } else {
+        "✗"
+    };
+    let request = result.sent.as_ref().unwrap_or(&step.request);
+    let status = result
+        .response
+        .as_ref()
+        .map_or("-".to_string(), |r| r.status.to_string());
+    let mut out = format!(
+        "{mark} {}  {} {}  {status}  {}\n",
+        sanitize::one_line(&step.name),
+        request.method,
+        sanitize::one_line(&target(base_url, request)),
+        millis(result.elapsed)
+    );
+    if let Verdict::Failed(why) | Verdict::NotSent(why) = &result.verdict {
+        out.push_str(&format!("    {}\n", sanitize::one_line(why)));
+    }
+    out
+}
+
+/// The path and query a request goes to, as the URL has them (percent-encoded).
+fn target(base_url: &str, request: &ApiRequest) -> String {
+    match crate::younium::request::build_url(base_url, request) {
+        Ok(url) => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        },
+        Err(_) => request.path.clone(),
+    }
+}
+
+fn millis(elapsed: Duration) -> String {
+    format!("{} ms", elapsed.as_millis())
+}
+
+/// "3 steps: 2 passed, 1 failed", and which did not run.
+fn summary(flow: &Flow, results: &[(usize, StepResult)], interrupted: bool) -> String {
+    let passed = results
+        .iter()
+        .filter(|(_, r)| r.verdict == Verdict::Passed)
+        .count();
+    let failed = results.len() - passed;
+    let not_run = flow.steps.len() - results.len();
+    let mut text = format!("{} steps: {passed} passed", flow.steps.len());
+    if failed > 0 {
+        text.push_str(&format!(", {failed} failed"));
+    }
+    if not_run > 0 {
+        text.push_str(&format!(", {not_run} not run"));
+    }
+    if interrupted {
+        text.push_str(&format!(
+            " (stopped by Ctrl-C: steps 1–{} ran)",
+            results.len()
+        ));
+    }
+    text
+}
+
+/// Each request as it would be sent, with what earlier steps capture left as `{{name}}`.
+fn dry_run(flow: &Flow, vars: Vars, base_url: &str) -> anyhow::Result<()> {
+    let mut resolver = Resolver::new(vars);
+    for step in &flow.steps {
+        let request = resolver.request(&step.request, &step.label())?;
+        print_text(&format!(
+            "# {}\n{}\n",
+            step.label(),
+            shown(base_url, &request)
+        ))?;
+        for (name, _) in &step.capture {
+            resolver.leave(name);
+        }
+    }
+    Ok(())
+}
+
+/// A request as `--dry-run` prints it.
+fn shown(base_url: &str, request: &ApiRequest) -> String {
+    let mut out = format!("{} {}\n", request.method, target(base_url, request));
+    out.push_str("Authorization: Bearer (the token manager's, when sent)\n");
+    for header in request.headers.iter().filter(|h| h.enabled) {
+        let value = if crate::younium::request::is_secret_header(&header.name) {
+            "(secret, not shown)"
+        } else {
+            header.value.as_str()
+        };
+        out.push_str(&format!("{}: {value}\n", header.name));
+    }
+    if let Some(body) = &request.body {
+        out.push('\n');
+        out.push_str(body);
+        out.push('\n');
+    }
+    out
+}
