@@ -58,7 +58,14 @@ pub async fn run(
     let req = match templates.request(&req, "") {
         Ok(req) => req,
         Err(TemplateError::NotJson { error, .. }) => {
-            bail!("the body is not valid JSON: {error}")
+            // Said as the app's JSON check says it (line and column), of the body as filled in.
+            let body = req.body.as_deref().unwrap_or_default();
+            let why = templates
+                .json_unchecked(body, "the body")
+                .ok()
+                .and_then(|filled| json::validate(filled.as_bytes()).err())
+                .map_or(error, |e| e.to_string());
+            bail!("the body is not valid JSON: {why}")
         }
         Err(error) => {
             say(format_args!("error: {error}"));
