@@ -260,7 +260,11 @@ fn dry_run(flow: &Flow, vars: Vars, base_url: &str) -> anyhow::Result<()> {
 
 /// A request as `--dry-run` prints it.
 fn shown(base_url: &str, request: &ApiRequest) -> String {
-    let mut out = format!("{} {}\n", request.method, target(base_url, request));
+    // What is left as `{{name}}` is shown so, not percent-encoded as the URL would carry it.
+    let target = target(base_url, request)
+        .replace("%7B%7B", "{{")
+        .replace("%7D%7D", "}}");
+    let mut out = format!("{} {target}\n", request.method);
     out.push_str("Authorization: Bearer (the token manager's, when sent)\n");
     for header in request.headers.iter().filter(|h| h.enabled) {
         let value = if crate::younium::request::is_secret_header(&header.name) {

@@ -36,6 +36,11 @@ impl IdSource {
         Self(fastrand::Rng::with_seed(seed))
     }
 
+    /// A seed for what else is random in a request (its `{{$uuid}}` and `{{$randomInt}}`).
+    pub fn seed(&mut self) -> u64 {
+        self.0.u64(..)
+    }
+
     /// A random (version 4) UUID, as Younium recommends for idempotency keys.
     pub fn idempotency_key(&mut self) -> String {
         uuid::Builder::from_random_bytes(self.0.u128(..).to_le_bytes())

@@ -228,6 +228,8 @@ pub struct App {
     pub(in crate::tui) all_pages: crate::younium::all_pages::Options,
     /// New idempotency keys.
     pub(in crate::tui) ids: IdSource,
+    /// Values for `{{name}}` templates: `--var`, the profile's and the file's `[vars]`.
+    pub(in crate::tui) vars: crate::younium::template::Vars,
     pub(crate) next_id: u64,
     pub(in crate::tui) quit: bool,
 }
@@ -278,6 +280,7 @@ impl App {
             maximised: false,
             history: HistoryAccess::Off,
             all_pages: crate::younium::all_pages::Options::default(),
+            vars: Default::default(),
             ids: IdSource::random(),
             next_id: 0,
             quit: false,

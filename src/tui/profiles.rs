@@ -137,6 +137,7 @@ impl App {
         self.connection.show_settings(settings);
         self.token.set_options(settings.manager);
         self.all_pages = settings.all_pages;
+        self.vars = settings.vars.clone();
         self.profile = settings.profile.clone();
         self.discovery_note = None;
         // What the profile has from here on: only legal entities found later are written.

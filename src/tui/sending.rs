@@ -11,6 +11,7 @@ use super::panes::response::{ResponseState, SchemaCheck, Shown};
 use crate::session::{CallError, CallOutcome};
 use crate::younium::paging::{PageInfo, PageKind, follow_link, with_page};
 use crate::younium::problem::explain_answer;
+use crate::younium::template::{Resolver, TemplateError, request_names};
 use crate::younium::{ApiRequest, ApiResponse};
 
 impl App {
@@ -28,8 +29,44 @@ impl App {
                 return None;
             }
         };
-        let question = self.request.body_question();
-        self.send(request, question, SendChecks::default(), effects)
+        if request_names(&request).is_empty() {
+            let question = self.request.body_question();
+            return self.send(request, question, SendChecks::default(), effects);
+        }
+        match self.fill_templates(&request) {
+            Ok(filled) => {
+                let body = filled.body.as_deref().unwrap_or_default();
+                let question = self.request.filled_body_question(body);
+                self.send(filled, question, SendChecks::default(), effects)
+            }
+            Err(e) => {
+                // Nothing goes out: the builder and the status line name the variable.
+                self.status = Some(format!("not sent: {e}"));
+                self.request.say(e.to_string());
+                self.focus = Focus::Request;
+                None
+            }
+        }
+    }
+
+    /// The builder's request with its templates filled in from the session's variables, as
+    /// it will be sent. The body is filled in as JSON but not held to be JSON here: the
+    /// question before sending says so. The built-ins take the app's clock and ids, so
+    /// `update` stays deterministic.
+    fn fill_templates(&mut self, request: &ApiRequest) -> Result<ApiRequest, TemplateError> {
+        let mut resolver = Resolver::fixed(self.vars.clone(), self.now, self.ids.seed());
+        let body = request.body.clone();
+        let mut filled = resolver.request(
+            &ApiRequest {
+                body: None,
+                ..request.clone()
+            },
+            "",
+        )?;
+        if let Some(body) = body {
+            filled.body = Some(resolver.json_unchecked(&body, "the body")?);
+        }
+        Ok(filled)
     }
 
     /// Sends `request` unless a check asks first (then the question carries the request, so

@@ -54,5 +54,6 @@ mod tui_response_schema;
 mod tui_save_as;
 mod tui_seams;
 mod tui_snapshots;
+mod tui_templates;
 mod tui_update;
 mod tui_v3;

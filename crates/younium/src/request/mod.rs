@@ -281,12 +281,20 @@ pub enum TemplatePiece<'a> {
 }
 
 /// A path template cut into literal text and `{name}` placeholders, in order. A `{` with no
-/// `}` after it is literal text; empty text between pieces is left out.
+/// `}` after it is literal text; empty text between pieces is left out. A `{{variable}}`
+/// (see [`crate::template`]) is text here: it is filled in when the request is sent.
 pub fn template_pieces(template: &str) -> impl Iterator<Item = TemplatePiece<'_>> {
     let mut rest = template;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
+        }
+        if rest.starts_with("{{")
+            && let Some(close) = rest.find("}}")
+        {
+            let (text, after) = rest.split_at(close + 2);
+            rest = after;
+            return Some(TemplatePiece::Text(text));
         }
         let braces = rest
             .find('{')
@@ -324,6 +332,7 @@ mod tests {
         assert!(Param::parse("novalue", '=').is_err());
         assert_eq!(placeholders("/A/{year}/B/{period}"), ["year", "period"]);
         assert!(placeholders("/A/{broken").is_empty());
+        assert_eq!(placeholders("/A/{{id}}/{n}/{{x}}"), ["n"]);
     }
 
     #[test]

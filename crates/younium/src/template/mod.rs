@@ -337,6 +337,23 @@ impl Worked {
     }
 }
 
+/// A JSON text (or jq filter) with each template outside a string replaced by `0` and each
+/// inside one left as it is: what is left is JSON when the text is JSON once any values are
+/// filled in, so an editor can check a body whose values are not known yet.
+pub fn with_stand_ins(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    scan::each_in_json(text, |piece, in_string| match piece {
+        Piece::Text(t) => out.push_str(t),
+        Piece::Var(name) if in_string => {
+            out.push_str("{{");
+            out.push_str(name);
+            out.push_str("}}");
+        }
+        Piece::Var(_) => out.push('0'),
+    });
+    out
+}
+
 /// `value` as the content of a JSON string (or a jq string literal), quotes left off.
 fn push_escaped(out: &mut String, value: &str) {
     if !value.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {

@@ -232,3 +232,12 @@ fn a_request_is_filled_in_everywhere_and_names_where_a_name_is_missing() {
     assert!(found.iter().all(|(name, _)| name != "missing"));
     assert_eq!(found.len(), 5, "id, name, $today, who, n");
 }
+
+#[test]
+fn stand_ins_make_a_templated_body_checkable() {
+    assert_eq!(
+        with_stand_ins(r#"{"a": {{n}}, "b": "x {{y}}", "c": [{{n}}]}"#),
+        r#"{"a": 0, "b": "x {{y}}", "c": [0]}"#
+    );
+    assert_eq!(with_stand_ins("{\"a\": 1}"), "{\"a\": 1}");
+}

@@ -19,18 +19,26 @@ use crate::younium::schema::{Report, Severity};
 pub enum BodyCheck {
     Empty,
     Valid,
+    /// JSON once its `{{templates}}` are filled in (at send); not held to its schema before.
+    Templated,
     Invalid(JsonError),
 }
 
 impl BodyCheck {
     fn of(text: &str) -> Self {
         if text.trim().is_empty() {
-            BodyCheck::Empty
-        } else {
-            match json::validate(text.as_bytes()) {
-                Ok(()) => BodyCheck::Valid,
+            return BodyCheck::Empty;
+        }
+        if !crate::younium::template::names(text).is_empty() {
+            let stood_in = crate::younium::template::with_stand_ins(text);
+            return match json::validate(stood_in.as_bytes()) {
+                Ok(()) => BodyCheck::Templated,
                 Err(e) => BodyCheck::Invalid(e),
-            }
+            };
+        }
+        match json::validate(text.as_bytes()) {
+            Ok(()) => BodyCheck::Valid,
+            Err(e) => BodyCheck::Invalid(e),
         }
     }
 
@@ -38,7 +46,7 @@ impl BodyCheck {
     pub(super) fn tab_mark(&self) -> &'static str {
         match self {
             BodyCheck::Empty => "",
-            BodyCheck::Valid => " ✓",
+            BodyCheck::Valid | BodyCheck::Templated => " ✓",
             BodyCheck::Invalid(_) => " ✗",
         }
     }
@@ -47,6 +55,10 @@ impl BodyCheck {
         match self {
             BodyCheck::Empty => Line::styled("empty body", theme.dim()),
             BodyCheck::Valid => Line::styled("✓ valid JSON   (f formats it)", theme.good()),
+            BodyCheck::Templated => Line::styled(
+                "✓ valid JSON with {{templates}}: filled in and checked when sent",
+                theme.good(),
+            ),
             BodyCheck::Invalid(e) => Line::styled(format!("✗ {e}"), theme.bad()),
         }
     }
@@ -122,7 +134,34 @@ impl RequestPane {
         if !self.sends_body() {
             return None;
         }
-        if let BodyCheck::Invalid(e) = &self.body_check {
+        self.question(&self.body_check, self.body_report.as_ref(), None)
+    }
+
+    /// [`body_question`](Self::body_question) for the body as its templates were filled in
+    /// (`filled`): its JSON, then its schema, checked now.
+    pub fn filled_body_question(&self, filled: &str) -> Option<BodyQuestion> {
+        if !self.sends_body() {
+            return None;
+        }
+        let check = BodyCheck::of(filled);
+        let report = match check {
+            BodyCheck::Valid => self
+                .schema_operation()
+                .and_then(|op| op.validate_body(filled)),
+            _ => None,
+        };
+        self.question(&check, report.as_ref(), Some(filled))
+    }
+
+    /// What to ask about a body in the state `check` with `report` (`filled`: the text as
+    /// sent, when it is not the editor's).
+    fn question(
+        &self,
+        check: &BodyCheck,
+        report: Option<&Report>,
+        filled: Option<&str>,
+    ) -> Option<BodyQuestion> {
+        if let BodyCheck::Invalid(e) = check {
             return Some(BodyQuestion {
                 title: "The body is not valid JSON".into(),
                 lines: vec![
@@ -132,16 +171,13 @@ impl RequestPane {
             });
         }
         // A body too long to check as it is typed is checked once, now.
-        let late = match (&self.body_report, &self.body_check) {
-            (None, BodyCheck::Valid) if self.too_long() => self
+        let late = match (report, check, filled) {
+            (None, BodyCheck::Valid, None) if self.too_long() => self
                 .schema_operation()
                 .and_then(|op| op.validate_body(&self.body_text())),
             _ => None,
         };
-        let report = late
-            .as_ref()
-            .or(self.body_report.as_ref())
-            .filter(|r| r.is_incomplete())?;
+        let report = late.as_ref().or(report).filter(|r| r.is_incomplete())?;
         let first = report.first_incomplete()?;
         let (title, verdict) = if report.has_errors() {
             (

@@ -1,0 +1,85 @@
+//! Templates in the UI: the builder keeps `{{name}}` as typed, the request that goes out has
+//! the session's values filled in, and an unknown variable sends nothing and says which.
+
+use crossterm::event::KeyCode;
+use younium_tui::cli::ConnectionArgs;
+use younium_tui::config::Loaded;
+use younium_tui::settings::{self, EnvVars, Inputs};
+use younium_tui::tui::app::{App, Effect};
+use younium_tui::younium::{ApiRequest, Method, Secret};
+
+use crate::common::keys::{choose_method, press, replace_body, type_path};
+use crate::common::signed_in_app;
+
+/// A signed-in app whose settings carry `--var` values.
+fn app_with_vars(vars: &[(&str, &str)]) -> App {
+    let flags = ConnectionArgs {
+        vars: vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        client_id: Some("id".into()),
+        ..Default::default()
+    };
+    let loaded = Loaded::default();
+    let start = settings::resolve(&Inputs {
+        config: &loaded,
+        profile: None,
+        flags: &flags,
+        env: &EnvVars {
+            secret: Some(Secret::new("s")),
+            theme: None,
+        },
+    })
+    .unwrap();
+    let mut app = signed_in_app();
+    app.use_settings(&start, &mut Vec::new());
+    app
+}
+
+fn sent(effects: &[Effect]) -> Option<&ApiRequest> {
+    effects.iter().find_map(|e| match e {
+        Effect::Send { request, .. } => Some(request),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_request_sent_has_the_values_and_the_builder_keeps_the_templates() {
+    let mut app = app_with_vars(&[
+        ("account", "A-000001"),
+        ("amount", "1250.50"),
+        ("note", "say \"hi\""),
+    ]);
+    choose_method(&mut app, Method::Patch);
+    type_path(&mut app, "/Accounts/{{account}}");
+    replace_body(
+        &mut app,
+        r#"{"creditLimit": {{amount}}, "remarks": "{{note}}"}"#,
+    );
+    let effects = press(&mut app, KeyCode::F(5));
+    let request = sent(&effects).unwrap_or_else(|| panic!("{effects:?} {:?}", app.overlay()));
+    assert_eq!(request.path, "/Accounts/A-000001");
+    assert_eq!(
+        request.body.as_deref(),
+        Some(r#"{"creditLimit": 1250.50, "remarks": "say \"hi\""}"#)
+    );
+    assert_eq!(app.request().template(), "/Accounts/{{account}}");
+    assert!(app.request().body_text().contains("{{amount}}"));
+}
+
+#[test]
+fn an_unknown_variable_sends_nothing_and_is_named() {
+    let mut app = app_with_vars(&[]);
+    type_path(&mut app, "/Accounts/{{account}}");
+    let effects = press(&mut app, KeyCode::F(5));
+    assert!(sent(&effects).is_none(), "{effects:?}");
+    assert_eq!(
+        app.status().as_deref(),
+        Some("not sent: unknown variable {{account}} in the path")
+    );
+    assert_eq!(
+        app.request().message(),
+        Some("unknown variable {{account}} in the path")
+    );
+}
