@@ -338,9 +338,19 @@ pub struct RunArgs {
     /// Run against the built-in simulator with its demo credentials.
     #[arg(long)]
     pub demo: bool,
-    /// Write a JUnit XML report (a test case per step) to FILE.
+    /// Write a JUnit XML report (a test case per step, per row) to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Run the flow once per row of a CSV file (a header line first), each column as
+    /// {{row.COLUMN}}.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Rows run at once with --data, 1 to 16 (default 1).
+    #[arg(long, value_name = "N", requires = "data", value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub concurrency: Option<u8>,
+    /// With --data: write the rows that failed (header first) to FILE, to run them again.
+    #[arg(long, value_name = "FILE", requires = "data")]
+    pub failed_rows: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

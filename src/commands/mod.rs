@@ -14,6 +14,7 @@ pub mod history;
 pub mod junit;
 pub mod output;
 pub mod run;
+pub mod run_rows;
 pub mod simulate;
 pub mod token;
 

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::output::{print_text, say};
+use anyhow::Context as _;
+
+use super::run_rows::{Rows, run_rows};
 use super::{EXIT_FAILURE, EXIT_HTTP_ERROR, resolve_with};
 use crate::cli::{ConnectionArgs, HistoryArgs, RunArgs};
 use crate::flow::{self, Flow, Outcome, StepResult, Verdict};
@@ -41,13 +44,19 @@ pub async fn run(
     // The command line wins over the flow's [vars], which win over the profile's (`Vars`).
     let from_flow = flow.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     vars.extend(&Origin::Flow, from_flow);
-    let problems = flow::check(&flow, &vars);
+    let data = match args.data.as_deref().map(flow::data::read).transpose() {
+        Ok(data) => data,
+        Err(e) => return Ok(cannot_run(&[e.to_string()])),
+    };
+    // With data, the first row's columns stand for every row's.
+    let checked = data.as_ref().map_or(vars.clone(), |d| d.vars_for(&vars, 0));
+    let problems = flow::check(&flow, &checked);
     if !problems.is_empty() {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Ok(cannot_run(&lines));
     }
     if args.dry_run {
-        dry_run(&flow, vars, settings.environment.base_url())?;
+        dry_run(&flow, checked, settings.environment.base_url())?;
         return Ok(ExitCode::SUCCESS);
     }
     if settings.environment.write_needs_confirmation(Method::Post)
@@ -75,34 +84,81 @@ pub async fn run(
         client: &client,
         base_url: resolved.environment.base_url(),
         settings: &resolved.settings,
+        max_wait: resolved.all_pages.max_wait,
     };
-    let mut resolver = Resolver::new(vars);
-    let (results, interrupted) = run_steps(
-        &flow,
-        &mut resolver,
-        &to,
-        recorder.as_ref().map(|h| (h, &resolved)),
-        args.keep_going,
-    )
-    .await?;
+    let recording = recorder.as_ref().map(|h| (h, &resolved));
+    let all_passed = match &data {
+        None => run_once(args, &flow, vars, &to, recording).await?,
+        Some(data) => run_data(args, &flow, data, &vars, &to, recording).await?,
+    };
     if let Some(history) = recorder {
         history.close();
-    }
-    let summary = summary(&flow, &results, interrupted);
-    say(&summary);
-    if let Some(path) = &args.junit {
-        super::junit::write(path, &flow, &results)?;
     }
     if let Some(sim) = simulator {
         sim.shutdown().await;
     }
-    let all_passed = results.len() == flow.steps.len()
-        && results.iter().all(|(_, r)| r.verdict == Verdict::Passed);
     Ok(if all_passed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_HTTP_ERROR)
     })
+}
+
+/// Where a run records its steps: the history and the connection they were sent with.
+pub(super) type Recording<'a> = (&'a crate::history::History, &'a super::Resolved);
+
+/// The flow once: a line per step as it ends, the summary, the report; whether all passed.
+async fn run_once(
+    args: &RunArgs,
+    flow: &Flow,
+    vars: Vars,
+    to: &Outcome<'_>,
+    recording: Option<Recording<'_>>,
+) -> anyhow::Result<bool> {
+    let mut resolver = Resolver::new(vars);
+    let (results, interrupted) =
+        run_steps(flow, &mut resolver, to, recording, args.keep_going).await?;
+    say(summary(flow, &results, interrupted));
+    if let Some(path) = &args.junit {
+        super::junit::write(path, flow, &super::junit::cases(flow, &results))?;
+    }
+    Ok(results.len() == flow.steps.len()
+        && results.iter().all(|(_, r)| r.verdict == Verdict::Passed))
+}
+
+/// The flow once per row of `data`: the summary, the report, the failed rows; whether all
+/// passed.
+async fn run_data(
+    args: &RunArgs,
+    flow: &Flow,
+    data: &flow::data::Data,
+    vars: &Vars,
+    to: &Outcome<'_>,
+    recording: Option<Recording<'_>>,
+) -> anyhow::Result<bool> {
+    let rows = Rows {
+        flow,
+        data,
+        vars,
+        concurrency: args.concurrency.map_or(1, usize::from),
+        keep_going: args.keep_going,
+    };
+    let done = run_rows(rows, to, recording).await?;
+    say(super::run_rows::summary(&rows, &done));
+    if let Some(path) = &args.junit {
+        super::junit::write(path, flow, &super::run_rows::cases(&rows, &done))?;
+    }
+    let failed = done.failed();
+    if let Some(path) = &args.failed_rows {
+        flow::data::write_rows(path, data, &failed)
+            .with_context(|| format!("could not write the failed rows to {}", path.display()))?;
+        say(format_args!(
+            "{} failed rows written to {}",
+            failed.len(),
+            path.display()
+        ));
+    }
+    Ok(failed.is_empty() && done.rows.len() == data.rows.len())
 }
 
 /// The built-in simulator on a free port, the connection flags pointed at it with its demo
@@ -128,7 +184,7 @@ async fn run_steps(
     flow: &Flow,
     resolver: &mut Resolver,
     to: &Outcome<'_>,
-    recording: Option<(&crate::history::History, &super::Resolved)>,
+    recording: Option<Recording<'_>>,
     keep_going: bool,
 ) -> anyhow::Result<(Vec<(usize, StepResult)>, bool)> {
     let mut results: Vec<(usize, StepResult)> = Vec::new();
@@ -155,7 +211,11 @@ async fn run_steps(
 }
 
 /// Keeps a step's exchange in the history, as sent (templates filled in).
-fn record(history: &crate::history::History, resolved: &super::Resolved, result: &StepResult) {
+pub(super) fn record(
+    history: &crate::history::History,
+    resolved: &super::Resolved,
+    result: &StepResult,
+) {
     let (Some(sent), Some(response)) = (&result.sent, &result.response) else {
         return;
     };
@@ -178,7 +238,7 @@ fn cannot_run(lines: &[String]) -> ExitCode {
 }
 
 /// `✓ name  METHOD path  status  time`, and for a failure what was expected and what came.
-fn step_lines(step: &flow::Step, result: &StepResult, base_url: &str) -> String {
+pub(super) fn step_lines(step: &flow::Step, result: &StepResult, base_url: &str) -> String {
     let mark = if result.verdict == Verdict::Passed {
         "✓"
     } else {

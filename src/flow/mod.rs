@@ -26,6 +26,7 @@
 //! the steps before it capture) and every filter compiles.
 
 mod check;
+pub mod data;
 mod file;
 mod run;
 

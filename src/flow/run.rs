@@ -10,6 +10,7 @@ use super::Step;
 use crate::jq::Filter;
 use crate::sanitize;
 use crate::session::ApiClient;
+use crate::younium::request::parse_retry_after;
 use crate::younium::template::{Origin, Resolver};
 use crate::younium::{ApiRequest, ApiResponse, CallSettings};
 
@@ -38,23 +39,50 @@ pub struct Outcome<'a> {
     pub client: &'a ApiClient,
     pub base_url: &'a str,
     pub settings: &'a CallSettings,
+    /// The longest `Retry-After` a 429 is waited out for (as all pages does); a longer one
+    /// fails the step, naming it.
+    pub max_wait: Duration,
 }
+
+/// 429 answers waited out, at most, before the step fails with the last one.
+const RETRIES_AFTER_429: u32 = 5;
 
 /// Runs `step`: fills it in from `resolver`, sends it, checks its answer, and sets what it
 /// captures in `resolver`.
 pub async fn run_step(step: &Step, resolver: &mut Resolver, to: &Outcome<'_>) -> StepResult {
     let label = step.label();
-    let request = match resolver.request(&step.request, &label) {
+    let mut request = match resolver.request(&step.request, &label) {
         Ok(request) => request,
         Err(e) => return not_sent(None, e.to_string()),
     };
+    // Each send of a step (another run, another row) is a new POST, with a key of its own;
+    // a 429 waited out below sends the same key again, as a retry should.
+    if request.method == crate::younium::Method::Post {
+        request.idempotency_key = Some(crate::younium::request::new_idempotency_key());
+    }
     let started = Instant::now();
-    let outcome = to.client.call(to.base_url, &request, to.settings).await;
-    let elapsed = started.elapsed();
-    let response = match outcome {
-        Ok(outcome) => outcome.response,
-        Err(e) => return not_sent(Some(request), e.to_string()),
+    let mut waits = 0;
+    let response = loop {
+        let response = match to.client.call(to.base_url, &request, to.settings).await {
+            Ok(outcome) => outcome.response,
+            Err(e) => return not_sent(Some(request), e.to_string()),
+        };
+        // Too many requests: wait as the server asks (1 s when it does not say), then again.
+        let wait = (response.status == 429 && waits < RETRIES_AFTER_429).then(|| {
+            let asked = response.header("retry-after");
+            asked
+                .and_then(parse_retry_after)
+                .unwrap_or(Duration::from_secs(1))
+        });
+        match wait {
+            Some(wait) if wait <= to.max_wait => {
+                waits += 1;
+                tokio::time::sleep(wait).await;
+            }
+            _ => break response,
+        }
     };
+    let elapsed = started.elapsed();
     let verdict = match judge(step, resolver, &response) {
         Ok(()) => Verdict::Passed,
         Err(why) => Verdict::Failed(why),
@@ -88,22 +116,22 @@ fn judge(step: &Step, resolver: &mut Resolver, response: &ApiResponse) -> Result
         _ => {}
     }
     for filter in &step.expect.jq {
-        let outputs = outputs(resolver, filter, "expect.jq", &response.body)?;
+        let (filled, outputs) = outputs(resolver, filter, "expect.jq", &response.body)?;
         if outputs.is_empty() || outputs.iter().any(|v| v != &Value::Bool(true)) {
             return Err(format!(
                 "expected {} to be true, got {}",
-                shorten(filter),
+                shorten(&filled),
                 shown(&outputs)
             ));
         }
     }
     for (name, filter) in &step.capture {
         let what = format!("capture {name}");
-        let outputs = outputs(resolver, filter, &what, &response.body)?;
+        let (filled, outputs) = outputs(resolver, filter, &what, &response.body)?;
         let Some(first) = outputs.first() else {
             return Err(format!(
                 "{what}: {} output nothing ({})",
-                shorten(filter),
+                shorten(&filled),
                 shape(&response.body)
             ));
         };
@@ -120,22 +148,25 @@ fn judge(step: &Step, resolver: &mut Resolver, response: &ApiResponse) -> Result
     Ok(())
 }
 
-/// The outputs of `filter` (templates filled in) over `body`.
+/// `filter` with its templates filled in, and its outputs over `body`.
 fn outputs(
     resolver: &mut Resolver,
     filter: &str,
     what: &str,
     body: &[u8],
-) -> Result<Vec<Value>, String> {
+) -> Result<(String, Vec<Value>), String> {
     let text = resolver.jq(filter, what).map_err(|e| e.to_string())?;
     let compiled = Filter::compile(&text).map_err(|e| format!("{what}: {e}"))?;
     let cancel = AtomicBool::new(false);
+    let failed = |e: String| format!("{what}: {} failed: {e} ({})", shorten(&text), shape(body));
     let run = compiled
         .run(body, &cancel)
-        .map_err(|e| format!("{what}: {} failed: {e} ({})", shorten(filter), shape(body)))?;
-    run.take(100)
+        .map_err(|e| failed(e.to_string()))?;
+    let outputs = run
+        .take(100)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{what}: {} failed: {e} ({})", shorten(filter), shape(body)))
+        .map_err(|e| failed(e.to_string()))?;
+    Ok((text, outputs))
 }
 
 /// Outputs as a failure names them: compact, shortened, safe to print.

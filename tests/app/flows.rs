@@ -224,3 +224,81 @@ async fn the_example_flow_runs_green_against_the_demo() {
         "{stdout}"
     );
 }
+
+const PER_ROW: &str = r#"
+[[step]]
+name = "create"
+method = "POST"
+path = "/Accounts"
+body = '{"name": "{{row.name}}", "currency": "SEK", "accountType": "{{row.type}}"}'
+expect = { status = 201 }
+capture = { id = ".id" }
+
+[[step]]
+name = "read back"
+method = "GET"
+path = "/Accounts/{{id}}"
+expect = { jq = ['.name == "{{row.name}}"'] }
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_run_runs_each_row_with_its_own_values_and_writes_the_failed_rows() {
+    let sim = simulator().await;
+    let flow = flow_file("flow-rows", PER_ROW);
+    let dir = flow.parent().unwrap().to_path_buf();
+    let csv = dir.join("rows.csv");
+    std::fs::write(
+        &csv,
+        "name,type\nAcme One AB,Customer\n\"Quote \"\"Two\"\" AB\",Customer\nBroken AB,Buyer\nFour AB,Customer\n",
+    )
+    .unwrap();
+    let failed = dir.join("failed.csv");
+    let out = run(
+        &sim.base_url(),
+        &flow,
+        &[
+            "--data",
+            csv.to_str().unwrap(),
+            "--concurrency",
+            "3",
+            "--keep-going",
+            "--failed-rows",
+            failed.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    // Every row its own account: a POST of its own (each row a new idempotency key).
+    for row in [1, 2, 4] {
+        assert!(
+            stdout.contains(&format!("row {row} ✓ read back")),
+            "{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("row 3 ✗ create  POST /Accounts  400"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("row 3 ✓ read back") && !stdout.contains("row 3 ✗ read back"));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("4 rows of 2 steps: 3 passed, 1 failed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        "name,type\nBroken AB,Buyer\n"
+    );
+    let created: Vec<_> = sim
+        .log()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path == "/Accounts")
+        .collect();
+    assert_eq!(created.len(), 4, "{created:?}");
+
+    // Without --keep-going no row starts after a failed one.
+    let out = run(&sim.base_url(), &flow, &["--data", csv.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("4 rows of 2 steps: 2 passed, 1 failed, 1 not run"));
+}
