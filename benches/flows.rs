@@ -50,8 +50,17 @@ fn main() {
         std::fs::write(&csv, text).unwrap();
         let started = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_younium-tui"))
-            .args(["--base-url", &sim.base_url(), "--client-id", demo::CLIENT_ID])
-            .args(["--legal-entity", demo::LEGAL_ENTITIES[0].name, "--no-history"])
+            .args([
+                "--base-url",
+                &sim.base_url(),
+                "--client-id",
+                demo::CLIENT_ID,
+            ])
+            .args([
+                "--legal-entity",
+                demo::LEGAL_ENTITIES[0].name,
+                "--no-history",
+            ])
             .arg("run")
             .arg(&flow)
             .arg("--data")
