@@ -139,6 +139,10 @@ pub enum Overlay {
     Jwt {
         scroll: usize,
     },
+    /// The variables box (`V`).
+    Vars {
+        scroll: usize,
+    },
     EntityPicker {
         selected: usize,
     },

@@ -115,6 +115,7 @@ impl App {
             Command::Send => self.send_builder(effects),
             Command::PickLegalEntity => self.open_entity_picker(effects),
             Command::ShowJwt => self.open_jwt(),
+            Command::ShowVars => self.open_vars(),
             Command::Diagnose => self.start_diagnosis(false, effects),
             Command::PickProfile => self.open_profile_picker(),
             Command::SaveConnection => self.ask_save_connection(),

@@ -90,6 +90,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Global, SaveConnection, &["W"]),
         (Global, Diagnose, &["D"]),
         (Global, ShowJwt, &["J"]),
+        (Global, ShowVars, &["V"]),
         (Global, Maximise, &["Z"]),
         (Global, OpenHistory, &["H"]),
         (Global, SaveRequest, &["ctrl-s"]),

@@ -24,6 +24,7 @@ pub mod saved_requests;
 pub mod sending;
 mod state;
 pub mod theme;
+pub mod vars;
 pub mod view;
 
 use std::io::Stdout;

@@ -126,7 +126,7 @@ impl App {
             Overlay::Compare(comparison) => self.compare_key(comparison, key),
             Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),
             Overlay::FieldList(list) => self.field_list_key(list, key, command),
-            Overlay::Help { .. } | Overlay::Jwt { .. }
+            Overlay::Help { .. } | Overlay::Jwt { .. } | Overlay::Vars { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {
                 None
@@ -135,6 +135,9 @@ impl App {
                 scroll: scroll_command(scroll, command),
             }),
             Overlay::Jwt { scroll } => Some(Overlay::Jwt {
+                scroll: scroll_command(scroll, command),
+            }),
+            Overlay::Vars { scroll } => Some(Overlay::Vars {
                 scroll: scroll_command(scroll, command),
             }),
             Overlay::EntityPicker { selected } => self.picker_command(selected, command, effects),

@@ -411,6 +411,16 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
                 theme,
             );
         }
+        Some(Overlay::Vars { scroll }) => {
+            overlays::render_text_box(
+                frame,
+                "Variables ({{name}} in paths, values and bodies)",
+                super::vars::vars_lines(&app.vars, theme),
+                *scroll,
+                &scroll_hint(&app.keymap),
+                theme,
+            );
+        }
         Some(Overlay::Jwt { scroll }) => {
             if let Some(token) = app.token.state().token() {
                 let lines = overlays::jwt_lines(token, &app.tz, theme);

@@ -83,3 +83,40 @@ fn an_unknown_variable_sends_nothing_and_is_named() {
         Some("unknown variable {{account}} in the path")
     );
 }
+
+#[test]
+fn v_lists_the_variables_with_their_sources_and_hides_secret_looking_values() {
+    let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.sig";
+    let mut app = app_with_vars(&[
+        ("account", "A-000001"),
+        ("bearer", token),
+        ("apiKey", "k-123"),
+    ]);
+    app.update(younium_tui::tui::app::Action::Resize(120, 40));
+    press(&mut app, KeyCode::Char('V'));
+    assert!(matches!(
+        app.overlay(),
+        Some(younium_tui::tui::app::Overlay::Vars { .. })
+    ));
+    let screen = crate::common::screen::render(&mut app);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("account"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("A-000001") && line.contains("command line (--var)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(token) && !screen.contains("eyJhbGci"),
+        "{screen}"
+    );
+    assert!(!screen.contains("k-123"), "{screen}");
+    assert!(
+        screen.contains("looks like a secret: not shown"),
+        "{screen}"
+    );
+    assert!(screen.contains("{{$uuid}}"), "{screen}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay().is_none());
+}

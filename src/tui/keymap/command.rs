@@ -51,6 +51,7 @@ commands! {
     PickProfile = "pick_profile", "switch profile";
     SaveConnection = "save_connection", "save the connection as the profile's default (asks first)";
     ShowJwt = "show_jwt", "show the decoded JWT (header, claims, expiry sources)";
+    ShowVars = "show_vars", "show the {{variables}} requests can use, and where each comes from";
     Diagnose = "diagnose", "diagnose the 401/403 on screen (or the request); again in the diagnosis";
     Maximise = "maximise", "the focused pane takes the whole screen (again: back)";
     OpenHistory = "history", "the request history: load, view or compare earlier requests";
