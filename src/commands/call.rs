@@ -15,12 +15,11 @@ use crate::history::Context;
 use crate::jq;
 use crate::pretty::{BodyKind, Document, highlight::highlighter, json};
 use crate::sanitize;
-use crate::session::{ApiClient, TokenManager};
 use crate::younium::catalog::catalog;
 use crate::younium::limit::ByteSize;
 use crate::younium::problem::explain_answer;
 use crate::younium::schema::Severity;
-use crate::younium::template::{Resolver, TemplateError};
+use crate::younium::template::Resolver;
 use crate::younium::{ApiRequest, ApiResponse, Method, Param};
 
 pub async fn run(
@@ -57,16 +56,6 @@ pub async fn run(
     let mut templates = Resolver::new(resolved.vars.clone());
     let req = match templates.request(&req, "") {
         Ok(req) => req,
-        Err(TemplateError::NotJson { error, .. }) => {
-            // Said as the app's JSON check says it (line and column), of the body as filled in.
-            let body = req.body.as_deref().unwrap_or_default();
-            let why = templates
-                .json_unchecked(body, "the body")
-                .ok()
-                .and_then(|filled| json::validate(filled.as_bytes()).err())
-                .map_or(error, |e| e.to_string());
-            bail!("the body is not valid JSON: {why}")
-        }
         Err(error) => {
             say(format_args!("error: {error}"));
             return Ok(ExitCode::from(EXIT_FAILURE));
@@ -95,14 +84,7 @@ pub async fn run(
     }
     // Opened before sending, so a history that cannot be used is said first.
     let recorder = super::history::open_for_recording(history, resolved.history);
-    let client = ApiClient {
-        tokens: TokenManager::spawn(
-            resolved.http.clone(),
-            resolved.connection.clone(),
-            resolved.manager,
-        ),
-        http: resolved.http.clone(),
-    };
+    let client = resolved.client();
     if args.all_pages {
         // Every page, the first too, is fetched (and retried) by the run; the history keeps
         // the merged records as one entry.

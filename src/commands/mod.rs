@@ -110,6 +110,20 @@ pub fn resolve_with(
     })
 }
 
+impl Resolved {
+    /// A client for the resolved connection: its token manager started, its HTTP limits.
+    pub fn client(&self) -> crate::session::ApiClient {
+        crate::session::ApiClient {
+            tokens: crate::session::TokenManager::spawn(
+                self.http.clone(),
+                self.connection.clone(),
+                self.manager,
+            ),
+            http: self.http.clone(),
+        }
+    }
+}
+
 /// The secret: `YOUNIUM_SECRET`, else the profile's source, else a hidden prompt on a terminal.
 fn read_secret(settings: &Settings, id: &str, file: Option<&ConfigFile>) -> anyhow::Result<Secret> {
     match (&settings.secret, file) {

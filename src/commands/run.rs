@@ -14,7 +14,6 @@ use crate::cli::{ConnectionArgs, HistoryArgs, RunArgs};
 use crate::flow::{self, Flow, Outcome, StepResult, Verdict};
 use crate::history::Context;
 use crate::sanitize;
-use crate::session::{ApiClient, TokenManager};
 use crate::simulator::{Simulator, SimulatorConfig, demo};
 use crate::younium::template::{Origin, Resolver, Vars};
 use crate::younium::{ApiRequest, Method, Secret};
@@ -72,14 +71,7 @@ pub async fn run(
     }
     let resolved = resolve_with(&connection, true, secret)?;
     let recorder = super::history::open_for_recording(history, resolved.history);
-    let client = ApiClient {
-        tokens: TokenManager::spawn(
-            resolved.http.clone(),
-            resolved.connection.clone(),
-            resolved.manager,
-        ),
-        http: resolved.http.clone(),
-    };
+    let client = resolved.client();
     let to = Outcome {
         client: &client,
         base_url: resolved.environment.base_url(),

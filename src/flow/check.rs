@@ -5,7 +5,7 @@
 use super::{Flow, Step};
 use crate::jq::Filter;
 use crate::younium::template::{
-    BUILTINS, Origin, Resolver, TemplateError, Vars, names, request_names,
+    BUILTINS, Origin, Resolver, TemplateError, Vars, names, not_json, request_names,
 };
 
 /// Something that keeps a flow from running, and the step it is in.
@@ -48,10 +48,15 @@ pub fn check(flow: &Flow, vars: &Vars) -> Vec<Problem> {
             }
         }
         let mut filled = Resolver::new(stand_in.clone());
-        if let Err(e @ (TemplateError::NotJson { .. } | TemplateError::Cycle { .. })) =
-            filled.request(&step.request, "")
-        {
-            problem(e.to_string());
+        match filled.request(&step.request, "") {
+            Err(e @ TemplateError::Cycle { .. }) => problem(e.to_string()),
+            Ok(request) => {
+                let body = request.body.as_deref();
+                if let Some(e) = body.and_then(|b| not_json(b, "the body")) {
+                    problem(e.to_string());
+                }
+            }
+            Err(_) => {}
         }
         let filters = step
             .capture

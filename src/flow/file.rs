@@ -239,47 +239,12 @@ fn body_text(item: &Item, src: &str) -> Option<String> {
     if let Some(text) = item.as_str() {
         return Some(text.to_string());
     }
+    // A `[step.body]` table is the same as an inline one (its values keep their spans).
+    let Ok(Value::InlineTable(table)) = item.clone().into_value() else {
+        return None;
+    };
     let mut out = String::new();
-    match item {
-        Item::Table(table) => write_table(&mut out, table, src),
-        Item::Value(Value::InlineTable(table)) => write_table_values(&mut out, table.iter(), src),
-        _ => return None,
-    }
-    .then_some(out)
-}
-
-fn write_table(out: &mut String, table: &Table, src: &str) -> bool {
-    let entries = table.iter();
-    out.push('{');
-    for (i, (key, item)) in entries.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(&serde_json::Value::String(key.to_string()).to_string());
-        out.push_str(": ");
-        let done = match item {
-            Item::Value(v) => write_value(out, v, src),
-            Item::Table(t) => write_table(out, t, src),
-            Item::ArrayOfTables(tables) => {
-                out.push('[');
-                let mut ok = true;
-                for (j, t) in tables.iter().enumerate() {
-                    if j > 0 {
-                        out.push_str(", ");
-                    }
-                    ok &= write_table(out, t, src);
-                }
-                out.push(']');
-                ok
-            }
-            Item::None => false,
-        };
-        if !done {
-            return false;
-        }
-    }
-    out.push('}');
-    true
+    write_table_values(&mut out, table.iter(), src).then_some(out)
 }
 
 fn write_table_values<'a>(

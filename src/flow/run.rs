@@ -11,7 +11,7 @@ use crate::jq::Filter;
 use crate::sanitize;
 use crate::session::ApiClient;
 use crate::younium::request::parse_retry_after;
-use crate::younium::template::{Origin, Resolver};
+use crate::younium::template::{Origin, Resolver, not_json};
 use crate::younium::{ApiRequest, ApiResponse, CallSettings};
 
 /// How a step ended.
@@ -55,6 +55,10 @@ pub async fn run_step(step: &Step, resolver: &mut Resolver, to: &Outcome<'_>) ->
         Ok(request) => request,
         Err(e) => return not_sent(None, e.to_string()),
     };
+    let at = format!("{label}: the body");
+    if let Some(e) = request.body.as_deref().and_then(|b| not_json(b, &at)) {
+        return not_sent(None, e.to_string());
+    }
     // Each send of a step (another run, another row) is a new POST, with a key of its own;
     // a 429 waited out below sends the same key again, as a retry should.
     if request.method == crate::younium::Method::Post {

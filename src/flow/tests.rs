@@ -33,6 +33,10 @@ path = "/Accounts/{{accountId}}"
 amount = 1250.50
 count = 1_000
 lines = [{ price = 0.10, tags = ["a", "b"] }]
+
+[step.body.address]
+city = "Malmö"
+zip = 21_100
 "#,
     )
     .unwrap();
@@ -57,7 +61,7 @@ lines = [{ price = 0.10, tags = ["a", "b"] }]
     assert_eq!(
         patch.request.body.as_deref(),
         Some(
-            r#"{"amount": 1250.50, "count": 1000, "lines": [{"price": 0.10, "tags": ["a", "b"]}]}"#
+            r#"{"amount": 1250.50, "count": 1000, "lines": [{"price": 0.10, "tags": ["a", "b"]}], "address": {"city": "Malmö", "zip": 21100}}"#
         )
     );
 }

@@ -50,23 +50,11 @@ impl App {
     }
 
     /// The builder's request with its templates filled in from the session's variables, as
-    /// it will be sent. The body is filled in as JSON but not held to be JSON here: the
-    /// question before sending says so. The built-ins take the app's clock and ids, so
-    /// `update` stays deterministic.
+    /// it will be sent (a body that is not JSON then is the question's to ask about). The
+    /// built-ins take the app's clock and ids, so `update` stays deterministic.
     fn fill_templates(&mut self, request: &ApiRequest) -> Result<ApiRequest, TemplateError> {
         let mut resolver = Resolver::fixed(self.vars.clone(), self.now, self.ids.seed());
-        let body = request.body.clone();
-        let mut filled = resolver.request(
-            &ApiRequest {
-                body: None,
-                ..request.clone()
-            },
-            "",
-        )?;
-        if let Some(body) = body {
-            filled.body = Some(resolver.json_unchecked(&body, "the body")?);
-        }
-        Ok(filled)
+        resolver.request(request, "")
     }
 
     /// Sends `request` unless a check asks first (then the question carries the request, so

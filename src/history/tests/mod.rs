@@ -309,15 +309,7 @@ fn retention_by_count_drops_the_oldest() {
     };
     let (mut store, _) = Store::open(&path, limits).unwrap();
     let base = record(Method::Get, "/Accounts", b"[]");
-    let mut ids = Vec::new();
-    for i in 0..5 {
-        let mut r = base.clone();
-        r.time = base
-            .time
-            .checked_add(jiff::SignedDuration::from_secs(i))
-            .unwrap();
-        ids.push(store.insert(&r).unwrap());
-    }
+    let ids = insert_seconds_apart(&mut store, &base, 5);
     let kept: Vec<i64> = store.list(None).unwrap().iter().map(|s| s.id).collect();
     assert_eq!(kept, [ids[4], ids[3], ids[2]]);
 }
@@ -332,15 +324,7 @@ fn retention_by_bytes_drops_the_oldest_but_never_the_newest() {
     };
     let (mut store, _) = Store::open(&path, limits).unwrap();
     let base = record(Method::Get, "/Accounts", &[b'x'; 1000]);
-    let mut ids = Vec::new();
-    for i in 0..4 {
-        let mut r = base.clone();
-        r.time = base
-            .time
-            .checked_add(jiff::SignedDuration::from_secs(i))
-            .unwrap();
-        ids.push(store.insert(&r).unwrap());
-    }
+    let ids = insert_seconds_apart(&mut store, &base, 4);
     let kept: Vec<i64> = store.list(None).unwrap().iter().map(|s| s.id).collect();
     assert_eq!(kept, [ids[3], ids[2]]);
     assert!(store.stored_bytes().unwrap() <= limits.max_bytes);
@@ -573,3 +557,17 @@ fn an_older_entry_with_three_part_header_rows_still_reads() {
 
 mod opening;
 mod recorder;
+
+/// Inserts `count` copies of `base`, each a second after the one before; their ids.
+fn insert_seconds_apart(store: &mut Store, base: &Record, count: i64) -> Vec<i64> {
+    (0..count)
+        .map(|i| {
+            let mut r = base.clone();
+            r.time = base
+                .time
+                .checked_add(jiff::SignedDuration::from_secs(i))
+                .unwrap();
+            store.insert(&r).unwrap()
+        })
+        .collect()
+}

@@ -170,13 +170,10 @@ impl Resolver {
     /// valid JSON.
     pub fn json(&mut self, text: &str, at: &str) -> Result<String, TemplateError> {
         let filled = self.structured(text, at)?;
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&filled) {
-            return Err(TemplateError::NotJson {
-                at: at.to_string(),
-                error: e.to_string(),
-            });
+        match not_json(&filled, at) {
+            Some(e) => Err(e),
+            None => Ok(filled),
         }
-        Ok(filled)
     }
 
     /// [`json`](Self::json) without the JSON check at the end, for a caller that checks the
@@ -335,6 +332,15 @@ impl Worked {
             })
         }
     }
+}
+
+/// Why `text` (used at `at`) is not JSON, if it is not.
+pub fn not_json(text: &str, at: &str) -> Option<TemplateError> {
+    let e = serde_json::from_str::<serde::de::IgnoredAny>(text).err()?;
+    Some(TemplateError::NotJson {
+        at: at.to_string(),
+        error: e.to_string(),
+    })
 }
 
 /// A JSON text (or jq filter) with each template outside a string replaced by `0` and each

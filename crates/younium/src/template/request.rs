@@ -5,8 +5,9 @@ use crate::ApiRequest;
 
 impl Resolver {
     /// `request` with its templates filled in. `at` says which request it is in a message
-    /// ("step 2 (read it back)"), or is empty. A body that is blank stays as it is; with names
-    /// left as written ([`Resolver::leave`]) the body is not held to be JSON.
+    /// ("step 2 (read it back)"), or is empty. The body is filled in as JSON (see
+    /// [`Resolver::json`]); whether the result is JSON is the caller's to check
+    /// ([`not_json`](super::not_json)), as it decides what to do then (refuse, or ask).
     pub fn request(&mut self, request: &ApiRequest, at: &str) -> Result<ApiRequest, TemplateError> {
         let mut out = request.clone();
         out.path = self.text(&request.path, &place(at, "the path"))?;
@@ -20,12 +21,7 @@ impl Resolver {
         if let Some(body) = &request.body
             && !body.trim().is_empty()
         {
-            let at = place(at, "the body");
-            out.body = Some(if self.left.is_empty() {
-                self.json(body, &at)?
-            } else {
-                self.json_unchecked(body, &at)?
-            });
+            out.body = Some(self.json_unchecked(body, &place(at, "the body"))?);
         }
         Ok(out)
     }
