@@ -29,7 +29,9 @@ impl BodyCheck {
         if text.trim().is_empty() {
             return BodyCheck::Empty;
         }
-        if !crate::younium::template::names(text).is_empty() {
+        // Checked on every edit: stop at the first template, allocate nothing.
+        use crate::younium::template::{Piece, pieces};
+        if pieces(text).any(|p| matches!(p, Piece::Var(_))) {
             let stood_in = crate::younium::template::with_stand_ins(text);
             return match json::validate(stood_in.as_bytes()) {
                 Ok(()) => BodyCheck::Templated,
