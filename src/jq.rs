@@ -108,12 +108,33 @@ impl Filter {
     /// A body over [`FREE_APART`] is freed on a thread of its own once the outputs are
     /// dropped, so a caller has them without waiting for that.
     pub fn run<'a>(&'a self, body: &[u8], cancel: &'a AtomicBool) -> Result<Outputs<'a>, RunError> {
+        self.outputs(body, cancel, to_json)
+    }
+
+    /// As [`run`](Self::run), each output as compact JSON text written from jaq's value, so a
+    /// number keeps the digits it was read with (`1250.50`, a 30-digit integer) where a
+    /// [`Value`] would round it. What the viewer, `call --jq` and captures use.
+    pub fn run_text<'a>(
+        &'a self,
+        body: &[u8],
+        cancel: &'a AtomicBool,
+    ) -> Result<Outputs<'a, String>, RunError> {
+        self.outputs(body, cancel, to_text)
+    }
+
+    fn outputs<'a, T>(
+        &'a self,
+        body: &[u8],
+        cancel: &'a AtomicBool,
+        convert: fn(&Val) -> T,
+    ) -> Result<Outputs<'a, T>, RunError> {
         let input =
             jaq_json::read::parse_single(body).map_err(|e| RunError::Input(e.to_string()))?;
         let kept = (body.len() > FREE_APART).then(|| input.clone());
         let ctx = Ctx::<JustLut<Val>>::new(&self.compiled.lut, Vars::new([]));
         Ok(Outputs {
             values: Box::new(self.compiled.id.run((ctx, input))),
+            convert,
             cancel,
             finished: false,
             input: kept,
@@ -133,15 +154,16 @@ impl std::fmt::Debug for Filter {
 pub const FREE_APART: usize = 1_000_000;
 
 /// The outputs of one run, in order (see [`Filter::run`]).
-pub struct Outputs<'a> {
+pub struct Outputs<'a, T = Value> {
     values: Box<dyn Iterator<Item = jaq_core::ValX<'a, Val>> + 'a>,
+    convert: fn(&Val) -> T,
     cancel: &'a AtomicBool,
     finished: bool,
     /// The parsed body of a large run, held so that its last reference is dropped apart.
     input: Option<Val>,
 }
 
-impl Drop for Outputs<'_> {
+impl<T> Drop for Outputs<'_, T> {
     fn drop(&mut self) {
         let Some(input) = self.input.take() else {
             return;
@@ -159,8 +181,8 @@ impl Drop for Outputs<'_> {
     }
 }
 
-impl Iterator for Outputs<'_> {
-    type Item = Result<Value, RunError>;
+impl<T> Iterator for Outputs<'_, T> {
+    type Item = Result<T, RunError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.finished {
@@ -169,7 +191,10 @@ impl Iterator for Outputs<'_> {
         let item = if self.cancel.load(Ordering::Relaxed) {
             Err(RunError::Cancelled)
         } else {
-            self.values.next()?.map(|v| to_json(&v)).map_err(run_error)
+            self.values
+                .next()?
+                .map(|v| (self.convert)(&v))
+                .map_err(run_error)
         };
         self.finished = item.is_err();
         Some(item)
@@ -308,6 +333,57 @@ fn to_json(value: &Val) -> Value {
     }
 }
 
+/// A jaq value as compact JSON text: as [`to_json`] converts it, except that numbers are
+/// written as jaq holds them (a decimal or a big integer with the digits it was read with).
+fn to_text(value: &Val) -> String {
+    let mut out = String::new();
+    write_text(value, &mut out);
+    out
+}
+
+fn write_text(value: &Val, out: &mut String) {
+    let string = |text: &str, out: &mut String| {
+        out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into()));
+    };
+    match value {
+        Val::Num(n @ (Num::BigInt(_) | Num::Dec(_))) => {
+            let text = n.to_string();
+            // What jaq read as a number is a JSON number; anything else goes through `Value`.
+            let is_number = text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+                && serde_json::from_str::<&serde_json::value::RawValue>(&text).is_ok();
+            if is_number {
+                out.push_str(&text);
+            } else {
+                out.push_str(&number(n).to_string());
+            }
+        }
+        Val::TStr(s) | Val::BStr(s) => string(&String::from_utf8_lossy(s), out),
+        Val::Arr(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_text(item, out);
+            }
+            out.push(']');
+        }
+        Val::Obj(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(&key_text(k), out);
+                out.push(':');
+                write_text(v, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&to_json(other).to_string()),
+    }
+}
+
 fn key_text(key: &Val) -> String {
     match key {
         Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
@@ -347,6 +423,30 @@ mod tests {
         let stop = AtomicBool::new(false);
         let filter = Filter::compile(filter).expect("compiles");
         filter.run(body.as_bytes(), &stop)?.collect()
+    }
+
+    fn run_text(filter: &str, body: &str) -> Vec<String> {
+        let stop = AtomicBool::new(false);
+        let filter = Filter::compile(filter).expect("compiles");
+        let outputs = filter.run_text(body.as_bytes(), &stop).expect("runs");
+        outputs.collect::<Result<_, _>>().expect("no error")
+    }
+
+    #[test]
+    fn text_outputs_keep_the_digits_numbers_arrived_with() {
+        let body = r#"{"a": 1250.50, "big": 123456789012345678901234567890, "e": 1e400,
+            "s": "x\"y", "o": {"n": 0.10, "l": [1, 2.500, null, true]}}"#;
+        assert_eq!(run_text(".a", body), ["1250.50"]);
+        assert_eq!(run_text(".big", body), ["123456789012345678901234567890"]);
+        assert_eq!(run_text(".e", body), ["1e400"]);
+        assert_eq!(run_text(".s", body), [r#""x\"y""#]);
+        assert_eq!(
+            run_text(".o", body),
+            [r#"{"n":0.10,"l":[1,2.500,null,true]}"#]
+        );
+        // Arithmetic makes a new number, as jq does.
+        assert_eq!(run_text(".a + 1", body), ["1251.5"]);
+        assert_eq!(run_text(".o.l[]", body), ["1", "2.500", "null", "true"]);
     }
 
     const INVOICES: &str = r#"{"data": [

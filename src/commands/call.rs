@@ -310,7 +310,7 @@ fn print_filtered(
     let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failure = None;
-    match filter.run(&response.body, &stop) {
+    match filter.run_text(&response.body, &stop) {
         Err(error) => failure = Some(error),
         Ok(outputs) => {
             for output in outputs {
@@ -339,17 +339,16 @@ fn print_filtered(
 /// One output of a filter: pretty (and coloured where [`write_document`] colours) on a
 /// terminal, one compact line otherwise; valid JSON either way (see [`sanitize::json`]).
 fn write_value(
-    value: &serde_json::Value,
+    text: &str,
     terminal: bool,
     theme: ThemeChoice,
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     if terminal {
-        let text = serde_json::to_string_pretty(value)?;
-        let doc = Document::new(sanitize::json(&text).into_owned().into(), true);
+        let doc = Document::new(sanitize::json(text).into_owned().into(), true);
         write_document(&doc, terminal, theme, out)
     } else {
-        writeln!(out, "{}", sanitize::json(&serde_json::to_string(value)?))
+        writeln!(out, "{}", sanitize::json(text))
     }
 }
 

@@ -63,6 +63,23 @@ impl From<ConfigFile> for Loaded {
     }
 }
 
+/// The config file at `path` as it is on disk now, to change and save: a file that is not
+/// there yet is made empty (its folder created); one that does not read is refused with its
+/// error, so a save never overwrites a file it could not read.
+pub fn load_or_new(path: &Path) -> Result<ConfigFile, String> {
+    match ConfigFile::load(path) {
+        Ok(Some(file)) => Ok(file),
+        Ok(None) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
+            }
+            ConfigFile::parse(path, "").map_err(|e| e.to_string())
+        }
+        Err(e) => Err(format!("not saved, the config file was left as it is: {e}")),
+    }
+}
+
 /// Loads the config file chosen by `--config`, `$YOUNIUM_TUI_CONFIG` or the default path.
 /// A file that is not there is no error here: whether that is fine (nothing configured yet)
 /// or not (`--config` named it) is for [`crate::settings::resolve`] to say.

@@ -265,17 +265,7 @@ pub fn save_request_at(
     profile: Option<&str>,
     request: &SavedRequest,
 ) -> Result<(ConfigFile, SaveOutcome), String> {
-    let mut file = match ConfigFile::load(path) {
-        Ok(Some(file)) => file,
-        Ok(None) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("could not create {}: {e}", dir.display()))?;
-            }
-            ConfigFile::parse(path, "").map_err(|e| e.to_string())?
-        }
-        Err(e) => return Err(format!("not saved, the config file was left as it is: {e}")),
-    };
+    let mut file = super::load_or_new(path)?;
     let outcome = file
         .save_request(profile, request)
         .map_err(|e| e.to_string())?;

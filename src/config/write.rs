@@ -99,6 +99,42 @@ impl ConfigFile {
         self.write()
     }
 
+    /// Sets the variable `name` in `profile`'s `[profiles.NAME.vars]` (`None`: the file's own
+    /// `[vars]`), creating the table when missing. The caller keeps secrets out.
+    pub fn save_var(
+        &mut self,
+        profile: Option<&str>,
+        name: &str,
+        text: &str,
+    ) -> Result<(), SaveError> {
+        let path = self.path.display().to_string();
+        let not_a_table = |key: String| SaveError::NotATable {
+            path: path.clone(),
+            key,
+        };
+        let mut table: &mut dyn toml_edit::TableLike = self.doc.as_table_mut();
+        let mut at = String::new();
+        let keys = match profile {
+            Some(p) => vec!["profiles", p, "vars"],
+            None => vec!["vars"],
+        };
+        for key in keys {
+            if !at.is_empty() {
+                at.push('.');
+            }
+            at.push_str(key);
+            let mut new = Table::new();
+            new.set_implicit(key == "profiles");
+            table = table
+                .entry(key)
+                .or_insert(Item::Table(new))
+                .as_table_like_mut()
+                .ok_or_else(|| not_a_table(at.clone()))?;
+        }
+        set(table, name, value(text));
+        self.write()
+    }
+
     /// Saves the document and reads the values back from it.
     pub(super) fn write(&mut self) -> Result<(), SaveError> {
         let path = self.path.display().to_string();

@@ -10,6 +10,8 @@
 
 mod csv_out;
 mod raw;
+
+pub(crate) use raw::{compact_into, string_value};
 pub use younium::records;
 pub mod stream;
 

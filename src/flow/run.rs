@@ -121,7 +121,7 @@ fn judge(step: &Step, resolver: &mut Resolver, response: &ApiResponse) -> Result
     }
     for filter in &step.expect.jq {
         let (filled, outputs) = outputs(resolver, filter, "expect.jq", &response.body)?;
-        if outputs.is_empty() || outputs.iter().any(|v| v != &Value::Bool(true)) {
+        if outputs.is_empty() || outputs.iter().any(|v| v != "true") {
             return Err(format!(
                 "expected {} to be true, got {}",
                 shorten(&filled),
@@ -139,9 +139,10 @@ fn judge(step: &Step, resolver: &mut Resolver, response: &ApiResponse) -> Result
                 shape(&response.body)
             ));
         };
-        let value = match first {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+        // A string as its content, anything else as its JSON text (digits as received).
+        let value = match serde_json::from_str::<String>(first) {
+            Ok(text) if first.starts_with('"') => text,
+            _ => first.clone(),
         };
         resolver.set(
             Origin::Session(format!("captured by {}", step.label())),
@@ -158,13 +159,13 @@ fn outputs(
     filter: &str,
     what: &str,
     body: &[u8],
-) -> Result<(String, Vec<Value>), String> {
+) -> Result<(String, Vec<String>), String> {
     let text = resolver.jq(filter, what).map_err(|e| e.to_string())?;
     let compiled = Filter::compile(&text).map_err(|e| format!("{what}: {e}"))?;
     let cancel = AtomicBool::new(false);
     let failed = |e: String| format!("{what}: {} failed: {e} ({})", shorten(&text), shape(body));
     let run = compiled
-        .run(body, &cancel)
+        .run_text(body, &cancel)
         .map_err(|e| failed(e.to_string()))?;
     let outputs = run
         .take(100)
@@ -174,17 +175,10 @@ fn outputs(
 }
 
 /// Outputs as a failure names them: compact, shortened, safe to print.
-fn shown(outputs: &[Value]) -> String {
+fn shown(outputs: &[String]) -> String {
     match outputs {
         [] => "no output".into(),
-        [one] => shorten(&one.to_string()),
-        many => shorten(
-            &many
-                .iter()
-                .map(Value::to_string)
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+        many => shorten(&many.join(", ")),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod fold;
 pub mod highlight;
 pub mod json;
 pub mod path;
+pub mod value;
 
 use std::ops::Range;
 

@@ -126,6 +126,8 @@ pub enum Action {
     },
     /// A saved request was written to the config file or deleted from it (or why not).
     RequestSaved(Result<super::saved_requests::RequestSaved, String>),
+    /// The answer to [`Effect::SaveVar`].
+    VarSaved(Result<super::vars::VarSaved, String>),
     /// A message for the footer (copy, save, keyring results).
     Status(String),
 }
@@ -256,6 +258,14 @@ pub enum Effect {
         request: crate::config::SavedRequest,
         /// Secret header rows already left out of `request`, for the status line.
         left_out: usize,
+    },
+    /// Save a variable into `profile`'s `[vars]` (none: the file's own) in the config file
+    /// at `path` (created when missing).
+    SaveVar {
+        path: std::path::PathBuf,
+        profile: Option<String>,
+        name: String,
+        value: String,
     },
     /// Delete the saved request `name` of `profile` from the config file at `path`.
     DeleteSavedRequest {

@@ -140,9 +140,9 @@ pub enum Overlay {
         scroll: usize,
     },
     /// The variables box (`V`).
-    Vars {
-        scroll: usize,
-    },
+    Vars(Box<super::vars::VarsBox>),
+    /// The name to keep a value of the answer under (`x`, `X`).
+    Capture(Box<super::capture::Capture>),
     EntityPicker {
         selected: usize,
     },
@@ -415,6 +415,10 @@ impl App {
             Action::AllPagesProgress { id, progress } => self.on_all_pages_progress(id, progress),
             Action::AllPagesDone { id, result } => self.on_all_pages_done(id, result, &mut effects),
             Action::AllPagesCap { id, cap } => self.on_all_pages_cap(id, cap),
+            Action::VarSaved(result) => {
+                self.on_var_saved(result);
+                true
+            }
             Action::RequestSaved(result) => {
                 self.on_request_saved(result);
                 true

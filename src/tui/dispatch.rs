@@ -141,6 +141,8 @@ impl App {
             Command::CopyCurl => self.copy_request_curl(effects),
             Command::CopyBody => self.copy_body(effects),
             Command::CopyPath => self.copy_path(effects),
+            Command::CaptureValue if self.focus == Focus::Response => self.start_capture(),
+            Command::CaptureJq if self.focus == Focus::Response => self.start_capture_jq(),
             Command::SaveBody => self.start_save_body(),
             Command::OpenHistory => self.open_history(effects),
             Command::Compare if self.focus == Focus::Response => self.compare_shown(effects),

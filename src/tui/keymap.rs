@@ -31,6 +31,8 @@ pub enum Scope {
     Overlay,
     /// The history box.
     History,
+    /// The variables box.
+    Vars,
     /// A yes/no question.
     Confirm,
     /// The first-run screen.
@@ -54,6 +56,7 @@ impl Scope {
             Fold => &[Fold],
             Overlay => &[Overlay],
             History => &[History],
+            Vars => &[Vars],
             Confirm => &[Confirm],
             Welcome => &[Welcome],
         }
@@ -163,6 +166,8 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Response, SaveBody, &["w"]),
         (Response, Compare, &["="]),
         (Response, AllPages, &["A"]),
+        (Response, CaptureValue, &["x"]),
+        (Response, CaptureJq, &["X"]),
         (Overlay, Close, &["esc", "q"]),
         (Overlay, Help, &["?"]),
         (Overlay, ScrollUp, &["up", "k"]),
@@ -195,6 +200,15 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (History, DeleteEntry, &["d", "del"]),
         (History, Mark, &["m"]),
         (History, Compare, &["="]),
+        (Vars, Close, &["esc", "q"]),
+        (Vars, ScrollUp, &["up", "k"]),
+        (Vars, ScrollDown, &["down", "j"]),
+        (Vars, Top, &["home", "g"]),
+        (Vars, Bottom, &["end", "G"]),
+        (Vars, Edit, &["enter", "e"]),
+        (Vars, NewVar, &["a"]),
+        (Vars, ForgetVar, &["d", "del"]),
+        (Vars, SaveVar, &["s"]),
         (Confirm, Yes, &["y", "Y"]),
         (Confirm, No, &["n", "N", "esc"]),
         (Welcome, StartDemo, &["d"]),

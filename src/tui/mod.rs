@@ -6,6 +6,7 @@
 pub mod action;
 pub mod all_pages;
 pub mod app;
+pub mod capture;
 pub mod diagnosis;
 pub mod diff_view;
 pub mod dispatch;

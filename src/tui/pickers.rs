@@ -126,7 +126,9 @@ impl App {
             Overlay::Compare(comparison) => self.compare_key(comparison, key),
             Overlay::SaveRequest(input) => self.save_request_key(input, key, effects),
             Overlay::FieldList(list) => self.field_list_key(list, key, command),
-            Overlay::Help { .. } | Overlay::Jwt { .. } | Overlay::Vars { .. }
+            Overlay::Vars(shown) => self.vars_key(shown, key, effects),
+            Overlay::Capture(capture) => self.capture_key(capture, key),
+            Overlay::Help { .. } | Overlay::Jwt { .. }
                 if matches!(command, Some(Command::Close | Command::Help)) =>
             {
                 None
@@ -135,9 +137,6 @@ impl App {
                 scroll: scroll_command(scroll, command),
             }),
             Overlay::Jwt { scroll } => Some(Overlay::Jwt {
-                scroll: scroll_command(scroll, command),
-            }),
-            Overlay::Vars { scroll } => Some(Overlay::Vars {
                 scroll: scroll_command(scroll, command),
             }),
             Overlay::EntityPicker { selected } => self.picker_command(selected, command, effects),

@@ -98,7 +98,7 @@ pub fn delete(
 
 impl App {
     /// Where saved requests are written: the loaded file, else where the app looked for one.
-    fn saved_requests_path(&self) -> Option<PathBuf> {
+    pub(in crate::tui) fn config_file_path(&self) -> Option<PathBuf> {
         self.config
             .as_ref()
             .map(|f| f.path.clone())
@@ -139,7 +139,7 @@ impl App {
             ));
             return None;
         }
-        if self.saved_requests_path().is_none() {
+        if self.config_file_path().is_none() {
             self.status = Some(format!(
                 "not saved: no place for a config file; name one with --config or ${}",
                 crate::config::CONFIG_ENV
@@ -168,7 +168,7 @@ impl App {
                 Some(Overlay::SaveRequest(input))
             }
             InputOutcome::Submit(name) => {
-                let path = self.saved_requests_path()?;
+                let path = self.config_file_path()?;
                 let (request, left_out) =
                     SavedRequest::from_request(&name, &self.request.to_save());
                 self.status = Some(format!("saving {:?}…", request.name));
@@ -188,7 +188,7 @@ impl App {
     /// `d` on a saved request in the catalogue: asks before deleting it.
     pub(crate) fn ask_delete_saved(&mut self) -> Option<Overlay> {
         let entry = self.catalog.selected_saved()?.clone();
-        let path = self.saved_requests_path()?;
+        let path = self.config_file_path()?;
         let place = match &entry.profile {
             Some(p) => format!("profile {p}'s saved requests"),
             None => "the saved requests of every profile".into(),
@@ -217,7 +217,7 @@ impl App {
         name: String,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        let path = self.saved_requests_path()?;
+        let path = self.config_file_path()?;
         effects.push(Effect::DeleteSavedRequest {
             path,
             profile,
@@ -249,7 +249,7 @@ impl App {
 /// The name box.
 pub fn render_name_box(frame: &mut Frame<'_>, app: &App, input: &LineInput, theme: &Theme) {
     let file = app
-        .saved_requests_path()
+        .config_file_path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     let prompt = match &app.profile {

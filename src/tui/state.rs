@@ -80,3 +80,10 @@ impl App {
         &self.all_pages
     }
 }
+
+impl App {
+    /// The values `{{name}}` templates are filled in from, each with where it came from.
+    pub fn vars(&self) -> &crate::younium::template::Vars {
+        &self.vars
+    }
+}

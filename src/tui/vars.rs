@@ -1,41 +1,268 @@
 //! The variables box (`V`): every `{{name}}` a request can use, its value (shortened, and
-//! hidden when it looks like a secret) and where it came from, then the built-ins.
+//! hidden when it looks like a secret) and where it came from, then the built-ins. In it a
+//! value is edited (`e`), a new one typed (`a`), one forgotten for the session (`d`), and a
+//! session value saved into the profile's `[vars]` (`s`); a value that looks like a secret is
+//! never written to a file.
 
+use std::path::PathBuf;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
 
-use super::app::{App, Overlay};
+use super::app::{App, Effect, Overlay};
+use super::input::{InputOutcome, LineInput};
+use super::keymap::{Command, Keymap, Scope};
+use super::panes::overlays::{centered, frame_block};
 use super::theme::Theme;
+use crate::config::ConfigFile;
 use crate::sanitize;
-use crate::younium::request::is_secret_header;
-use crate::younium::template::{BUILTINS, Vars};
+use crate::younium::template::{BUILTINS, Origin, Vars, is_name, looks_secret};
 
 /// Characters of a value shown before it is cut.
 const SHOWN: usize = 48;
 
 /// Shown instead of a value that looks like a secret.
-const HIDDEN: &str = "•••••••• (looks like a secret: not shown)";
+pub const HIDDEN: &str = "•••••••• (looks like a secret: not shown)";
+
+/// The box: the selected variable, and the value being typed, if one is.
+#[derive(Debug, Default)]
+pub struct VarsBox {
+    pub selected: usize,
+    edit: Option<VarEdit>,
+}
+
+#[derive(Debug)]
+enum VarEdit {
+    /// A new value for `name`.
+    Value { name: String, input: LineInput },
+    /// `name = value`, a new variable.
+    New(LineInput),
+}
+
+/// The answer to [`Effect::SaveVar`]: the config file as written, and what was saved.
+#[derive(Debug)]
+pub struct VarSaved {
+    pub file: ConfigFile,
+    pub profile: Option<String>,
+    pub name: String,
+    pub value: String,
+}
 
 impl App {
     /// `V`: the variables box.
     pub(crate) fn open_vars(&self) -> Option<Overlay> {
-        Some(Overlay::Vars { scroll: 0 })
+        Some(Overlay::Vars(Box::default()))
+    }
+
+    /// The time of day as a variable's origin gives it: `14:02`.
+    pub(crate) fn clock(&self) -> String {
+        self.now
+            .to_zoned_datetime(self.tz.clone())
+            .strftime("%H:%M")
+            .to_string()
+    }
+
+    /// A key in the box.
+    pub(crate) fn vars_key(
+        &mut self,
+        mut shown: Box<VarsBox>,
+        key: KeyEvent,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        if let Some(edit) = shown.edit.take() {
+            shown.edit = self.var_edit_key(edit, key);
+            return Some(Overlay::Vars(shown));
+        }
+        let count = self.vars.iter().count();
+        let selected = self
+            .vars
+            .iter()
+            .nth(shown.selected)
+            .map(|(n, v, o)| (n.to_string(), v.to_string(), o.clone()));
+        match self.keymap.command(Scope::Vars, &key) {
+            Some(Command::Close | Command::ShowVars) => return None,
+            Some(Command::ScrollUp) => shown.selected = shown.selected.saturating_sub(1),
+            Some(Command::ScrollDown) => {
+                shown.selected = (shown.selected + 1).min(count.saturating_sub(1));
+            }
+            Some(Command::Top) => shown.selected = 0,
+            Some(Command::Bottom) => shown.selected = count.saturating_sub(1),
+            Some(Command::NewVar) => shown.edit = Some(VarEdit::New(LineInput::new("", false))),
+            Some(Command::Edit) => {
+                if let Some((name, value, _)) = selected {
+                    let input = LineInput::new(&value, looks_secret(&name, &value));
+                    shown.edit = Some(VarEdit::Value { name, input });
+                }
+            }
+            Some(Command::ForgetVar) => {
+                if let Some((name, _, origin)) = selected {
+                    self.forget_var(&name, &origin);
+                    shown.selected = shown
+                        .selected
+                        .min(self.vars.iter().count().saturating_sub(1));
+                }
+            }
+            Some(Command::SaveVar) => {
+                if let Some((name, value, _)) = selected {
+                    self.save_var(name, value, effects);
+                }
+            }
+            _ => {}
+        }
+        Some(Overlay::Vars(shown))
+    }
+
+    /// A key while a value is typed: Enter sets it for the session, Esc leaves it.
+    fn var_edit_key(&mut self, mut edit: VarEdit, key: KeyEvent) -> Option<VarEdit> {
+        let input = match &mut edit {
+            VarEdit::Value { input, .. } | VarEdit::New(input) => input,
+        };
+        match input.handle(key) {
+            InputOutcome::Edited => return Some(edit),
+            InputOutcome::Cancel => return None,
+            InputOutcome::Submit(_) => {}
+        }
+        let (name, value) = match &edit {
+            VarEdit::Value { name, input } => (name.clone(), input.text().to_string()),
+            VarEdit::New(input) => match input.text().split_once('=') {
+                Some((name, value)) if is_name(name.trim()) => {
+                    (name.trim().to_string(), value.trim().to_string())
+                }
+                _ => {
+                    self.status = Some(
+                        "type name = value (a name is a letter or _, then letters, digits, _, . \
+                         or -)"
+                            .into(),
+                    );
+                    return Some(edit);
+                }
+            },
+        };
+        let at = self.clock();
+        self.vars
+            .set(Origin::Session(format!("typed {at}")), &name, &value);
+        self.status = Some(format!(
+            "{{{{{name}}}}} = {} for this session (s saves it to the profile)",
+            shown_value(&name, &value)
+        ));
+        None
+    }
+
+    fn forget_var(&mut self, name: &str, origin: &Origin) {
+        self.vars.remove(origin, name);
+        let rest = match self.vars.get(name) {
+            Some((value, from)) => format!(
+                "; its value from {} shows again: {}",
+                from.describe(),
+                shown_value(name, value)
+            ),
+            None => String::new(),
+        };
+        let kept = match origin {
+            Origin::Profile(_) | Origin::Config => " (the config file keeps it)",
+            _ => "",
+        };
+        self.status = Some(format!(
+            "forgot {{{{{name}}}}} for this session{kept}{rest}"
+        ));
+    }
+
+    /// `s`: writes the value into the profile's `[profiles.NAME.vars]` (with no profile, the
+    /// file's `[vars]`), never one that looks like a secret.
+    fn save_var(&mut self, name: String, value: String, effects: &mut Vec<Effect>) {
+        if looks_secret(&name, &value) {
+            self.status = Some(format!(
+                "not saved: {{{{{name}}}}} looks like a secret; it stays in this session only"
+            ));
+            return;
+        }
+        if let Some(error) = &self.config_error {
+            self.status = Some(format!("not saved: the config file has an error: {error}"));
+            return;
+        }
+        let Some(path) = self.config_file_path() else {
+            self.status = Some(format!(
+                "not saved: no place for a config file; name one with --config or ${}",
+                crate::config::CONFIG_ENV
+            ));
+            return;
+        };
+        self.status = Some(format!("saving {{{{{name}}}}}…"));
+        effects.push(Effect::SaveVar {
+            path,
+            profile: self.profile.clone(),
+            name,
+            value,
+        });
+    }
+
+    /// The answer: the file as written, or why not.
+    pub(crate) fn on_var_saved(&mut self, result: Result<VarSaved, String>) {
+        let saved = match result {
+            Ok(saved) => saved,
+            Err(e) => {
+                self.status = Some(e);
+                return;
+            }
+        };
+        let (origin, table) = match &saved.profile {
+            Some(p) => (Origin::Profile(p.clone()), format!("[profiles.{p}.vars]")),
+            None => (Origin::Config, "[vars]".to_string()),
+        };
+        self.vars.set(origin, &saved.name, &saved.value);
+        self.status = Some(format!(
+            "saved {{{{{}}}}} in {table} of {}",
+            saved.name,
+            saved.file.path.display()
+        ));
+        self.config_path = Some(saved.file.path.clone());
+        self.config = Some(saved.file);
     }
 }
 
-/// Whether a value is not to be shown: a JWT, or a name like a secret header's (key, token,
-/// secret, password…).
-pub fn looks_secret(name: &str, value: &str) -> bool {
-    let jwt = value.starts_with("eyJ") && value.matches('.').count() == 2;
-    jwt || is_secret_header(name)
+/// Saves a variable in the file at `path` as it is on disk (created when missing, left alone
+/// when it does not read). Runs in a blocking task.
+pub fn save(
+    path: PathBuf,
+    profile: Option<String>,
+    name: String,
+    value: String,
+) -> Result<VarSaved, String> {
+    if looks_secret(&name, &value) {
+        return Err(format!("not saved: {{{{{name}}}}} looks like a secret"));
+    }
+    let mut file = crate::config::load_or_new(&path)?;
+    file.save_var(profile.as_deref(), &name, &value)
+        .map_err(|e| e.to_string())?;
+    Ok(VarSaved {
+        file,
+        profile,
+        name,
+        value,
+    })
 }
 
-/// The box's lines.
-pub fn vars_lines(vars: &Vars, theme: &Theme) -> Vec<Line<'static>> {
+/// A value as the box and the status line show it: shortened, on one line, or dots for one
+/// that looks like a secret.
+pub fn shown_value(name: &str, value: &str) -> String {
+    if looks_secret(name, value) {
+        HIDDEN.to_string()
+    } else {
+        crate::younium::text::shorten(&sanitize::one_line(value), SHOWN)
+    }
+}
+
+/// The box's lines, the selected variable marked.
+pub fn vars_lines(vars: &Vars, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if vars.is_empty() {
         lines.push(Line::styled(
-            "No variables yet: give --var NAME=VALUE, or [vars] in the config file (the \
-             profile's own in [profiles.NAME.vars]).",
+            "No variables yet: x on a line of a response keeps its value; or give --var \
+             NAME=VALUE, or [vars] in the config file (the profile's own in \
+             [profiles.NAME.vars]).",
             theme.dim(),
         ));
     }
@@ -45,34 +272,33 @@ pub fn vars_lines(vars: &Vars, theme: &Theme) -> Vec<Line<'static>> {
         .max()
         .unwrap_or(0)
         .min(32);
-    let value_of = |name: &str, value: &str| {
-        if looks_secret(name, value) {
-            (HIDDEN.to_string(), true)
-        } else {
-            let one = sanitize::one_line(value);
-            (crate::younium::text::shorten(&one, SHOWN), false)
-        }
-    };
-    let values = vars
+    let value_width = vars
         .iter()
-        .map(|(n, v, _)| value_of(n, v).0.chars().count());
-    let value_width = values.max().unwrap_or(0);
-    for (name, value, origin) in vars.iter() {
-        let (text, hidden) = value_of(name, value);
-        let text = format!("{text:<value_width$}");
-        let shown = if hidden {
+        .map(|(n, v, _)| shown_value(n, v).chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, (name, value, origin)) in vars.iter().enumerate() {
+        let text = format!("{:<value_width$}", shown_value(name, value));
+        let shown = if looks_secret(name, value) {
             Span::styled(text, theme.dim())
         } else {
             Span::raw(text)
         };
-        lines.push(Line::from(vec![
+        let mark = if i == selected { "› " } else { "  " };
+        let line = Line::from(vec![
+            Span::raw(mark),
             Span::styled(
                 format!("{:<width$}  ", sanitize::one_line(name)),
                 theme.key(),
             ),
             shown,
             Span::styled(format!("   {}", origin.describe()), theme.dim()),
-        ]));
+        ]);
+        lines.push(if i == selected {
+            line.style(theme.selected())
+        } else {
+            line
+        });
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
@@ -88,9 +314,65 @@ pub fn vars_lines(vars: &Vars, theme: &Theme) -> Vec<Line<'static>> {
     ];
     for (name, what) in BUILTINS.iter().zip(about) {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<16}", format!("{{{{{name}}}}}")), theme.key()),
+            Span::styled(format!("  {:<16}", format!("{{{{{name}}}}}")), theme.key()),
             Span::styled(what, theme.dim()),
         ]));
     }
     lines
+}
+
+/// Draws the box.
+pub fn render(frame: &mut Frame<'_>, app: &App, shown: &VarsBox, theme: &Theme) {
+    let keymap = &app.keymap;
+    let area = centered(frame.area(), 110, frame.area().height.saturating_sub(4));
+    frame.render_widget(Clear, area);
+    let block = frame_block(
+        "Variables ({{name}} in paths, values, bodies and jq)",
+        theme,
+    )
+    .title_bottom(Line::styled(footer(keymap), theme.dim()).alignment(Alignment::Right));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let editing = shown.edit.is_some();
+    let list_height = inner.height.saturating_sub(if editing { 3 } else { 0 }) as usize;
+    let lines = vars_lines(&app.vars, shown.selected, theme);
+    let scroll = (shown.selected + 1).saturating_sub(list_height);
+    let list = Rect {
+        height: list_height as u16,
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), list);
+    let Some(edit) = &shown.edit else { return };
+    let (prompt, input) = match edit {
+        VarEdit::Value { name, input } => (
+            format!(
+                "New value of {{{{{}}}}} (this session; Enter sets, Esc leaves):",
+                sanitize::one_line(name)
+            ),
+            input,
+        ),
+        VarEdit::New(input) => (
+            "A new variable, name = value (this session; Enter sets, Esc leaves):".to_string(),
+            input,
+        ),
+    };
+    let bottom = inner.y + inner.height.saturating_sub(2);
+    let at = |y, height| Rect { y, height, ..inner };
+    frame.render_widget(
+        Paragraph::new(Line::styled(prompt, theme.label())),
+        at(bottom.saturating_sub(1), 1),
+    );
+    input.render(frame, at(bottom, 1), theme);
+}
+
+fn footer(keymap: &Keymap) -> String {
+    let key = |c| keymap.hint_in(Scope::Vars, c);
+    format!(
+        " {} edit · {} new · {} forget · {} save to the profile · {} close ",
+        key(Command::Edit),
+        key(Command::NewVar),
+        key(Command::ForgetVar),
+        key(Command::SaveVar),
+        key(Command::Close)
+    )
 }

@@ -411,16 +411,8 @@ fn draw_overlay(app: &mut App, frame: &mut Frame<'_>) {
                 theme,
             );
         }
-        Some(Overlay::Vars { scroll }) => {
-            overlays::render_text_box(
-                frame,
-                "Variables ({{name}} in paths, values and bodies)",
-                super::vars::vars_lines(&app.vars, theme),
-                *scroll,
-                &scroll_hint(&app.keymap),
-                theme,
-            );
-        }
+        Some(Overlay::Vars(shown)) => super::vars::render(frame, app, shown, theme),
+        Some(Overlay::Capture(capture)) => super::capture::render(frame, capture, theme),
         Some(Overlay::Jwt { scroll }) => {
             if let Some(token) = app.token.state().token() {
                 let lines = overlays::jwt_lines(token, &app.tz, theme);

@@ -43,6 +43,7 @@ mod simulator_spec;
 mod simulator_v3;
 mod theme;
 mod tui_all_pages;
+mod tui_captures;
 mod tui_find;
 mod tui_fold;
 mod tui_history;

@@ -22,6 +22,7 @@ fn key_tables() -> String {
             "Boxes (help, JWT, pickers, diagnosis, comparison)",
         ),
         (Scope::History, "History box (`H`)"),
+        (Scope::Vars, "Variables box (`V`)"),
         (Scope::Confirm, "Questions"),
         (Scope::Welcome, "First-run screen"),
     ];

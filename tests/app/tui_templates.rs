@@ -96,7 +96,7 @@ fn v_lists_the_variables_with_their_sources_and_hides_secret_looking_values() {
     press(&mut app, KeyCode::Char('V'));
     assert!(matches!(
         app.overlay(),
-        Some(younium_tui::tui::app::Overlay::Vars { .. })
+        Some(younium_tui::tui::app::Overlay::Vars(_))
     ));
     let screen = crate::common::screen::render(&mut app);
     let line = screen

@@ -112,8 +112,15 @@ commands! {
     FoldAll = "fold_all", "fold everything below the top level";
     UnfoldAll = "unfold_all", "unfold everything";
     SaveBody = "save_body", "save the body to a file";
+    CaptureValue = "capture_value", "keep the cursor line's value (or what it opens) as a {{variable}}";
+    CaptureJq = "capture_jq", "keep the jq filter's output as a {{variable}}";
     AllPages = "all_pages", "fetch every page of the list at once (Esc stops, keeping what arrived)";
     Compare = "compare", "compare with the previous answer to this call (or the marked entry)";
+
+    // The variables box.
+    NewVar = "new_var", "a new variable for this session (name = value)";
+    ForgetVar = "forget_var", "forget the value for this session (another source's shows again)";
+    SaveVar = "save_var", "save it in the profile's [vars] (never one that looks like a secret)";
 
     // The history.
     ViewStored = "view_stored", "show the stored answer in the Response pane (nothing is sent)";

@@ -203,6 +203,14 @@ impl Runner {
                     path, profile, request, left_out,
                 ))
             }),
+            Effect::SaveVar {
+                path,
+                profile,
+                name,
+                value,
+            } => self.blocking(move || {
+                Action::VarSaved(crate::tui::vars::save(path, profile, name, value))
+            }),
             Effect::DeleteSavedRequest {
                 path,
                 profile,

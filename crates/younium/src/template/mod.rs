@@ -38,8 +38,8 @@ mod tests;
 use jiff::{Timestamp, Unit};
 
 pub use request::request_names;
-pub use scan::{Piece, names, pieces};
-pub use vars::{Origin, Vars};
+pub use scan::{Piece, is_name, names, pieces};
+pub use vars::{Origin, Vars, looks_secret};
 
 /// The built-in variables, for messages and completions.
 pub const BUILTINS: [&str; 5] = ["$uuid", "$now", "$today", "$timestamp", "$randomInt"];

@@ -52,6 +52,19 @@ pub fn names(text: &str) -> Vec<&str> {
     found
 }
 
+/// Whether `name` can be a variable's name (`{{name}}` reads as a template of it, and it is not
+/// a built-in's `$name`).
+///
+/// ```
+/// use younium::template::is_name;
+/// assert!(is_name("accountId") && is_name("row.e-mail") && is_name("_x1"));
+/// assert!(!is_name("1st") && !is_name("$uuid") && !is_name("a b") && !is_name(""));
+/// ```
+pub fn is_name(name: &str) -> bool {
+    !name.starts_with('$')
+        && template_at(&format!("{{{{{name}}}}}"), 0).is_some_and(|(n, _)| n == name)
+}
+
 /// The template starting at byte `at` of `text` (`{{`), if one does: its name and the byte
 /// after its `}}`. Read byte by byte: a name is short and made of few characters.
 fn template_at(text: &str, at: usize) -> Option<(&str, usize)> {

@@ -105,3 +105,18 @@ impl Vars {
         self.values.is_empty()
     }
 }
+
+/// Whether a variable's value is to be kept out of files and off the screen: a JWT, or a name
+/// like a secret header's (`apiKey`, `token`, `clientSecret`, `password`…). Such a value may
+/// be used in the session; it is never written to a file.
+///
+/// ```
+/// use younium::template::looks_secret;
+/// assert!(looks_secret("accessToken", "abc"));
+/// assert!(looks_secret("t", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"));
+/// assert!(!looks_secret("accountId", "A-1"));
+/// ```
+pub fn looks_secret(name: &str, value: &str) -> bool {
+    let jwt = value.starts_with("eyJ") && value.matches('.').count() == 2;
+    jwt || crate::request::is_secret_header(name)
+}

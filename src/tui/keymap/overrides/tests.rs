@@ -56,10 +56,10 @@ fn an_override_replaces_the_keys_and_the_help_shows_them() {
 
 #[test]
 fn keys_a_text_field_wants_work_only_when_nothing_is_edited() {
-    let (keys, problems) = load("[keys]\nsend = [\"x\", \"ctrl-x\"]\nquit_now = \"Q\"\n");
+    let (keys, problems) = load("[keys]\nsend = [\"o\", \"ctrl-x\"]\nquit_now = \"Q\"\n");
     assert_eq!(problems, Vec::new());
-    assert_eq!(keys.command(Scope::Always, &key('x')), None);
-    assert_eq!(keys.command(Scope::Global, &key('x')), Some(Command::Send));
+    assert_eq!(keys.command(Scope::Always, &key('o')), None);
+    assert_eq!(keys.command(Scope::Global, &key('o')), Some(Command::Send));
     let ctrl_x = press(KeyCode::Char('x'), KeyModifiers::CONTROL);
     assert_eq!(keys.command(Scope::Always, &ctrl_x), Some(Command::Send));
     let shift_q = press(KeyCode::Char('Q'), KeyModifiers::SHIFT);
@@ -191,9 +191,9 @@ fn the_defaults_stay_after_a_problem() {
 
 #[test]
 fn of_two_entries_in_conflict_the_later_keeps_its_defaults() {
-    let text = "[keys]\nrenew = \"x\"\nsend = \"x\"\n";
+    let text = "[keys]\nrenew = \"o\"\nsend = \"o\"\n";
     let (keys, problems) = load(text);
-    assert_eq!(names(&keys, Command::Renew), ["x"]);
+    assert_eq!(names(&keys, Command::Renew), ["o"]);
     assert_eq!(names(&keys, Command::Send), ["s", "F5", "ctrl-r"]);
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, 3);

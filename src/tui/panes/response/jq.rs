@@ -96,16 +96,16 @@ pub struct JqRequest {
 /// UI thread). The error is what to show under the filter line.
 pub fn run_filter(filter: &Filter, body: &[u8], cancel: &AtomicBool) -> Result<JqOutput, String> {
     let values = filter
-        .run(body, cancel)
+        .run_text(body, cancel)
         .map_err(|e| e.to_string())?
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
-    // The viewer indexes one JSON value; jq's several outputs become one array.
+    // The viewer indexes one JSON value; jq's several outputs become one array. The texts
+    // keep the digits of the body's numbers.
     let json = match values.as_slice() {
-        [one] => serde_json::to_vec(one),
-        _ => serde_json::to_vec(&values),
-    }
-    .map_err(|e| e.to_string())?;
+        [one] => one.clone().into_bytes(),
+        _ => format!("[{}]", values.join(",")).into_bytes(),
+    };
     Ok(JqOutput {
         doc: Arc::new(Document::new(Bytes::from(json), true)),
         outputs: values.len(),
