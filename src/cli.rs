@@ -25,6 +25,11 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// A flow file to list in the Endpoints pane's Flows group (repeatable); the `*.toml` files
+    /// of the `flows/` folder beside the config file are listed too.
+    #[arg(long = "flow", value_name = "FILE")]
+    pub flows: Vec<PathBuf>,
+
     /// With --demo: lifetime of the simulator's tokens in seconds, to watch renewal happen.
     #[arg(long, value_name = "SECONDS", requires = "demo")]
     pub demo_token_ttl: Option<u64>,

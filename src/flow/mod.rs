@@ -35,7 +35,7 @@ use std::path::PathBuf;
 
 pub use check::{Problem, check};
 pub use file::{load, parse};
-pub use run::{Outcome, StepResult, Verdict, run_step};
+pub use run::{Outcome, StepResult, Verdict, judge, run_step};
 
 use crate::younium::ApiRequest;
 

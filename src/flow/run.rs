@@ -88,7 +88,7 @@ pub async fn run_step(step: &Step, resolver: &mut Resolver, to: &Outcome<'_>) ->
     };
     let elapsed = started.elapsed();
     let verdict = match judge(step, resolver, &response) {
-        Ok(()) => Verdict::Passed,
+        Ok(_) => Verdict::Passed,
         Err(why) => Verdict::Failed(why),
     };
     StepResult {
@@ -108,8 +108,15 @@ fn not_sent(sent: Option<ApiRequest>, why: String) -> StepResult {
     }
 }
 
-/// The answer against the step's expectations, then its captures.
-fn judge(step: &Step, resolver: &mut Resolver, response: &ApiResponse) -> Result<(), String> {
+/// The answer against the step's expectations, then its captures: each is set in `resolver`
+/// (for the filters after it and the steps after this one) and returned, in order. `Err`:
+/// what was not met, or the capture that found nothing.
+pub fn judge(
+    step: &Step,
+    resolver: &mut Resolver,
+    response: &ApiResponse,
+) -> Result<Vec<(String, String)>, String> {
+    let mut captured = Vec::new();
     match step.expect.status {
         Some(status) if response.status != status => {
             return Err(format!("expected status {status}, got {}", response.status));
@@ -149,8 +156,9 @@ fn judge(step: &Step, resolver: &mut Resolver, response: &ApiResponse) -> Result
             name,
             &value,
         );
+        captured.push((name.clone(), value));
     }
-    Ok(())
+    Ok(captured)
 }
 
 /// `filter` with its templates filled in, and its outputs over `body`.

@@ -126,6 +126,12 @@ pub enum Action {
     },
     /// A saved request was written to the config file or deleted from it (or why not).
     RequestSaved(Result<super::saved_requests::RequestSaved, String>),
+    /// The verdict on a flow step's answer ([`Effect::JudgeStep`]): its captures, or what was
+    /// not met.
+    StepJudged {
+        id: u64,
+        result: Result<Vec<(String, String)>, String>,
+    },
     /// The answer to [`Effect::SaveVar`].
     VarSaved(Result<super::vars::VarSaved, String>),
     /// A message for the footer (copy, save, keyring results).
@@ -258,6 +264,17 @@ pub enum Effect {
         request: crate::config::SavedRequest,
         /// Secret header rows already left out of `request`, for the status line.
         left_out: usize,
+    },
+    /// Check the answer to `id` against a flow step's expectations and run its captures (jq
+    /// over the body: off the UI thread), with the session's variables for the filters'
+    /// templates.
+    JudgeStep {
+        id: u64,
+        step: Box<crate::flow::Step>,
+        vars: crate::younium::template::Vars,
+        now: jiff::Timestamp,
+        seed: u64,
+        response: Box<crate::younium::ApiResponse>,
     },
     /// Save a variable into `profile`'s `[vars]` (none: the file's own) in the config file
     /// at `path` (created when missing).

@@ -110,6 +110,8 @@ pub enum Loading {
     Request(ApiRequest),
     /// An entry of the history, by id (read from the file first).
     HistoryEntry(i64),
+    /// Step `step` of flow `flow`; sent at once as part of a run.
+    Step { flow: usize, step: usize, run: bool },
 }
 
 /// Checks already passed for a send, so a confirmed send skips them.
@@ -120,6 +122,8 @@ pub struct SendChecks {
     pub production_ok: bool,
     /// The run fetching every page may be dropped for this send.
     pub all_pages_ok: bool,
+    /// The request is the builder's (a flow step loaded there is then the one sent).
+    pub from_builder: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -234,6 +238,8 @@ pub struct App {
     pub(in crate::tui) ids: IdSource,
     /// Values for `{{name}}` templates: `--var`, the profile's and the file's `[vars]`.
     pub(in crate::tui) vars: crate::younium::template::Vars,
+    /// The flow files, and the step in the builder.
+    pub(in crate::tui) flows: super::flows::Flows,
     pub(crate) next_id: u64,
     pub(in crate::tui) quit: bool,
 }
@@ -285,6 +291,7 @@ impl App {
             history: HistoryAccess::Off,
             all_pages: crate::younium::all_pages::Options::default(),
             vars: Default::default(),
+            flows: Default::default(),
             ids: IdSource::random(),
             next_id: 0,
             quit: false,
@@ -415,6 +422,12 @@ impl App {
             Action::AllPagesProgress { id, progress } => self.on_all_pages_progress(id, progress),
             Action::AllPagesDone { id, result } => self.on_all_pages_done(id, result, &mut effects),
             Action::AllPagesCap { id, cap } => self.on_all_pages_cap(id, cap),
+            Action::StepJudged { id, result } => {
+                if let Some(question) = self.step_judged(id, result, &mut effects) {
+                    self.overlay = Some(question);
+                }
+                true
+            }
             Action::VarSaved(result) => {
                 self.on_var_saved(result);
                 true

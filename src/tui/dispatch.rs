@@ -11,9 +11,10 @@
 //!    Always), the app's commands are handled here and the pane's go to the pane.
 //!
 //! The handlers return the overlay to show next and `on_key` writes it: the one place a key
-//! changes `App::overlay`. Besides keys, only two things open or close one: `Action::Load`
-//! (asking before it replaces a typed body) and an all-pages run at its page cap (its
-//! question, closed again when the run ends).
+//! changes `App::overlay`. Besides keys, only three things open or close one: `Action::Load`
+//! (asking before it replaces a typed body), an all-pages run at its page cap (its
+//! question, closed again when the run ends), and a flow run's next step (its send may ask
+//! first, as a send from a key does).
 
 use crossterm::event::KeyEvent;
 
@@ -185,6 +186,15 @@ impl App {
                 CatalogEvent::LoadRequest(request) => {
                     return self.load_into_builder(Loading::Request(*request), false, effects);
                 }
+                CatalogEvent::LoadStep { flow, step } => {
+                    let what = Loading::Step {
+                        flow,
+                        step,
+                        run: false,
+                    };
+                    return self.load_into_builder(what, false, effects);
+                }
+                CatalogEvent::RunFlow(flow) => return self.run_flow(flow, effects),
                 CatalogEvent::Handled | CatalogEvent::Ignored => {}
             },
             Focus::Request => {
@@ -261,6 +271,7 @@ impl App {
                 Loading::Operation(op) => format!("{} {}", op.method, op.path),
                 Loading::Request(request) => format!("{} {}", request.method, request.path),
                 Loading::HistoryEntry(entry) => format!("history entry #{entry}"),
+                Loading::Step { step, .. } => format!("step {} of the flow", step + 1),
             };
             return Some(Overlay::Confirm(Confirm {
                 title: "Replace the body you typed?".into(),
@@ -272,7 +283,12 @@ impl App {
                 on_yes: OnYes::Load(Box::new(what)),
             }));
         }
+        if let Loading::Step { flow, step, run } = what {
+            return self.load_step(flow, step, run, effects);
+        }
+        self.leave_step();
         match what {
+            Loading::Step { .. } => {}
             Loading::Operation(op) => self.request.load(&op),
             Loading::Request(request) => self.request.load_request(&request),
             Loading::HistoryEntry(entry) => {

@@ -120,6 +120,7 @@ const DEFAULTS: &[(Scope, Command, &[&str])] = {
         (Catalog, Bottom, &["end", "G"]),
         (Catalog, Load, &["enter"]),
         (Catalog, DeleteSaved, &["d", "del"]),
+        (Catalog, RunFlow, &["R"]),
         (Request, NextMethod, &["m"]),
         (Request, PreviousMethod, &["M"]),
         (Request, NextTab, &["]"]),

@@ -12,6 +12,7 @@ pub mod diff_view;
 pub mod dispatch;
 pub mod export;
 pub mod fields;
+pub mod flows;
 pub mod history;
 pub mod input;
 pub mod keymap;
@@ -92,8 +93,11 @@ pub fn configure(
     settings: &Settings,
     first: &mut Vec<Effect>,
 ) {
+    let config = loaded.file.as_ref().map(|f| (f, settings.profile.as_deref()));
+    let flows = flows::discover(loaded.path.as_deref(), &cli.flows, config);
     app.use_config(loaded);
     app.use_settings(settings, first);
+    app.use_flows(flows);
     if let Some(error) = &settings.config_warning {
         app.config_unusable(error);
     }

@@ -29,15 +29,19 @@ impl App {
                 return None;
             }
         };
+        let checks = SendChecks {
+            from_builder: true,
+            ..SendChecks::default()
+        };
         if request_names(&request).is_empty() {
             let question = self.request.body_question();
-            return self.send(request, question, SendChecks::default(), effects);
+            return self.send(request, question, checks, effects);
         }
         match self.fill_templates(&request) {
             Ok(filled) => {
                 let body = filled.body.as_deref().unwrap_or_default();
                 let question = self.request.filled_body_question(body);
-                self.send(filled, question, SendChecks::default(), effects)
+                self.send(filled, question, checks, effects)
             }
             Err(e) => {
                 // Nothing goes out: the builder and the status line name the variable.
@@ -154,8 +158,11 @@ impl App {
         }
         self.next_id += 1;
         let id = self.next_id;
-        if self.request.build().is_ok_and(|built| built == request) {
+        if checks.from_builder || self.request.build().is_ok_and(|built| built == request) {
             self.request.mark_sent();
+        }
+        if checks.from_builder {
+            self.step_sent(id);
         }
         self.response.start_sending(id, self.now, request.clone());
         effects.push(Effect::Send {
@@ -230,10 +237,12 @@ impl App {
             Ok(o) => o,
             Err(e) => {
                 self.response.fail(e.to_string());
+                self.step_answered(id, Err(e.to_string()), effects);
                 return true;
             }
         };
         let response = outcome.response;
+        self.step_answered(id, Ok(&response), effects);
         let legal_entity = response
             .sent
             .header("legal-entity")

@@ -107,7 +107,7 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
         app.response.render(
             frame,
             areas.response,
-            block(Focus::Response, app.response.title()),
+            block(Focus::Response, app.response.title() + &app.flow_title()),
             app.now,
             &theme,
             &app.keymap,

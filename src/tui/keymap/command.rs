@@ -83,6 +83,7 @@ commands! {
     // Endpoints.
     Filter = "filter", "filter as you type, every word must match (endpoints: method, path, tag, permission; history: status, legal entity too; field list: name, type)";
     Load = "load", "load into the request builder (an operation, a saved request or one from the history)";
+    RunFlow = "run_flow", "run the selected flow, step by step, stopping at a failure";
     DeleteSaved = "delete_saved", "delete the selected saved request (asks first)";
 
     // Request.

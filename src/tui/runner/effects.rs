@@ -203,6 +203,18 @@ impl Runner {
                     path, profile, request, left_out,
                 ))
             }),
+            Effect::JudgeStep {
+                id,
+                step,
+                vars,
+                now,
+                seed,
+                response,
+            } => self.blocking(move || {
+                let mut resolver = crate::younium::template::Resolver::fixed(vars, now, seed);
+                let result = crate::flow::judge(&step, &mut resolver, &response);
+                Action::StepJudged { id, result }
+            }),
             Effect::SaveVar {
                 path,
                 profile,

@@ -1,42 +1,45 @@
 //! The endpoint catalogue pane: the saved requests of the profile in use (a "Saved" group on
-//! top), then the operations grouped by tag, all filtered as you type.
+//! top), the flows (a "Flows" group, each opening to its steps), then the operations grouped
+//! by tag, all filtered as you type.
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
 use crate::config::{SavedEntry, SavedRequest};
-use crate::sanitize;
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::keymap::Command;
-use crate::tui::theme::Theme;
 use crate::younium::ApiRequest;
-use crate::younium::catalog::{Catalog, Operation, V3_TAG, filter_words};
+use crate::younium::catalog::{Catalog, Operation, filter_words};
 
 #[derive(Debug, PartialEq)]
 pub enum CatalogEvent {
     Load(Box<Operation>),
     /// A saved request to load into the builder.
     LoadRequest(Box<ApiRequest>),
+    /// Step `step` of flow `flow` (indexes into the flows given) to load into the builder.
+    LoadStep { flow: usize, step: usize },
+    /// Run flow `flow` from its first step.
+    RunFlow(usize),
     Handled,
     Ignored,
 }
 
-/// A row of the list: a heading (the Saved group, a tag), a saved request (index into
-/// `saved`) or an operation (index into the catalogue).
+/// A row of the list: a heading (the Saved or Flows group, a tag), a saved request (index
+/// into `saved`), a flow or one of its steps (indexes into `flows`) or an operation (index
+/// into the catalogue).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Row {
     SavedHeading,
     Saved(usize),
+    FlowsHeading,
+    Flow(usize),
+    Step(usize, usize),
     Tag(usize),
     Op(usize),
 }
 
 impl Row {
     fn is_heading(self) -> bool {
-        matches!(self, Row::SavedHeading | Row::Tag(_))
+        matches!(self, Row::SavedHeading | Row::FlowsHeading | Row::Tag(_))
     }
 }
 
@@ -50,6 +53,10 @@ pub struct CatalogPane {
     saved: Vec<SavedEntry>,
     /// The saved request last loaded (to offer its name when the request is saved again).
     loaded: Option<SavedRequest>,
+    /// The flows, as the app last gave them.
+    flows: Vec<FlowItem>,
+    /// The flows whose steps are shown.
+    open: std::collections::BTreeSet<usize>,
     rows: Vec<Row>,
     /// Index into `rows`; always a saved request or an operation when there is one.
     selected: usize,
@@ -66,6 +73,8 @@ impl CatalogPane {
             filtering: None,
             saved: Vec::new(),
             loaded: None,
+            flows: Vec::new(),
+            open: Default::default(),
             rows: Vec::new(),
             selected: 0,
             offset: 0,
@@ -95,6 +104,19 @@ impl CatalogPane {
         if !saved.is_empty() {
             self.rows.push(Row::SavedHeading);
             self.rows.extend(saved.into_iter().map(Row::Saved));
+        }
+        let flows: Vec<usize> = (0..self.flows.len())
+            .filter(|i| self.flows[*i].matches_all(&words))
+            .collect();
+        if !flows.is_empty() {
+            self.rows.push(Row::FlowsHeading);
+            for i in flows {
+                self.rows.push(Row::Flow(i));
+                if self.open.contains(&i) {
+                    let steps = self.flows[i].steps.len();
+                    self.rows.extend((0..steps).map(|j| Row::Step(i, j)));
+                }
+            }
         }
         for (t, tag) in self.tags.iter().enumerate() {
             let ops: Vec<usize> = matching
@@ -137,6 +159,65 @@ impl CatalogPane {
             Some(Row::Saved(i)) => self.saved.get(*i),
             _ => None,
         }
+    }
+
+    /// The flows shown.
+    pub fn flows(&self) -> &[FlowItem] {
+        &self.flows
+    }
+
+    /// The flow of the selected row (a flow or one of its steps), and the step.
+    pub fn selected_flow(&self) -> Option<(usize, Option<usize>)> {
+        match self.rows.get(self.selected) {
+            Some(Row::Flow(i)) => Some((*i, None)),
+            Some(Row::Step(i, j)) => Some((*i, Some(*j))),
+            _ => None,
+        }
+    }
+
+    /// The flows to show (after a load, or when a step's mark changes); the selection and the
+    /// open flows stay where they were.
+    pub fn set_flows(&mut self, flows: Vec<FlowItem>) {
+        let was = self.rows.get(self.selected).copied();
+        let same = flows.len() == self.flows.len();
+        self.flows = flows;
+        if !same {
+            self.open.clear();
+        }
+        self.refilter();
+        if same && let Some(row) = was {
+            self.select(row);
+        }
+    }
+
+    /// Shows the steps of flow `flow` (a run does, so its marks are seen).
+    pub fn open_flow(&mut self, flow: usize) {
+        let was = self.rows.get(self.selected).copied();
+        self.open.insert(flow);
+        self.refilter();
+        if let Some(row) = was {
+            self.select(row);
+        }
+    }
+
+    /// Selects `row` when it is in the list.
+    fn select(&mut self, row: Row) {
+        if let Some(at) = self.rows.iter().position(|r| *r == row) {
+            self.selected = at;
+        }
+    }
+
+    /// Enter on a flow opens or closes its steps; on a step, loads it.
+    fn enter_flow(&mut self, flow: usize, step: Option<usize>) -> CatalogEvent {
+        if let Some(step) = step {
+            return CatalogEvent::LoadStep { flow, step };
+        }
+        if !self.open.remove(&flow) {
+            self.open.insert(flow);
+        }
+        self.refilter();
+        self.select(Row::Flow(flow));
+        CatalogEvent::Handled
     }
 
     /// The saved request last loaded into the builder.
@@ -216,6 +297,11 @@ impl CatalogPane {
             }
             return CatalogEvent::Handled;
         }
+        if command == Some(Command::Load)
+            && let Some((flow, step)) = self.selected_flow()
+        {
+            return self.enter_flow(flow, step);
+        }
         match command {
             Some(Command::Filter) => {
                 self.filtering = Some(LineInput::new(&self.filter, false));
@@ -233,6 +319,10 @@ impl CatalogPane {
             Some(Command::PageDown) => self.step(10),
             Some(Command::Top) => self.step(-isize::MAX / 2),
             Some(Command::Bottom) => self.step(isize::MAX / 2),
+            Some(Command::RunFlow) => match self.selected_flow() {
+                Some((flow, _)) if self.flows[flow].error.is_none() => CatalogEvent::RunFlow(flow),
+                _ => CatalogEvent::Handled,
+            },
             Some(Command::Load) => match (self.selected_saved(), self.selected_operation()) {
                 (Some(entry), _) => {
                     let request = entry.request.clone();
@@ -277,185 +367,12 @@ impl CatalogPane {
         }
         false
     }
-
-    pub fn render(
-        &mut self,
-        frame: &mut Frame<'_>,
-        area: Rect,
-        block: Block<'_>,
-        focused: bool,
-        theme: &Theme,
-    ) {
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [filter_area, list_area, detail_area] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(2),
-        ])
-        .areas(inner);
-        match &self.filtering {
-            Some(input) => {
-                frame.render_widget(Paragraph::new(Span::styled("/", theme.key())), filter_area);
-                let rect = Rect {
-                    x: filter_area.x + 1,
-                    width: filter_area.width.saturating_sub(1),
-                    ..filter_area
-                };
-                input.render(frame, rect, theme);
-            }
-            None if self.filter.is_empty() => frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("/", theme.key()),
-                    Span::styled(
-                        format!(" filter {} operations", self.catalog.operations.len()),
-                        theme.dim(),
-                    ),
-                ])),
-                filter_area,
-            ),
-            None => frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("/", theme.key()),
-                    Span::raw(self.filter.clone()),
-                    Span::styled(format!("  {} match", self.match_count()), theme.dim()),
-                ])),
-                filter_area,
-            ),
-        }
-        if self.rows.is_empty() {
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    "No operation matches; Esc clears the filter.",
-                    theme.dim(),
-                )),
-                list_area,
-            );
-        } else {
-            // Only the visible rows become list items.
-            let height = list_area.height.max(1) as usize;
-            self.offset = visible_offset(self.offset, self.selected, height, &self.rows);
-            let end = (self.offset + height).min(self.rows.len());
-            let items: Vec<ListItem<'_>> = self.rows[self.offset..end]
-                .iter()
-                .map(|row| match row {
-                    Row::SavedHeading => ListItem::new(Line::styled("Saved", theme.title())),
-                    Row::Saved(i) => {
-                        let request = &self.saved[*i].request;
-                        ListItem::new(Line::from(vec![
-                            Span::raw("  "),
-                            Span::styled(
-                                format!("{:<7}", request.method.as_str()),
-                                theme.method(request.method),
-                            ),
-                            Span::raw(sanitize::one_line(&request.name).into_owned()),
-                            Span::raw("  "),
-                            Span::styled(
-                                sanitize::one_line(&request.path).into_owned(),
-                                theme.dim(),
-                            ),
-                        ]))
-                    }
-                    Row::Tag(t) if self.tags[*t] == V3_TAG => ListItem::new(Line::from(vec![
-                        Span::styled(self.tags[*t].to_string(), theme.title()),
-                        Span::styled("  partly guessed", theme.warn()),
-                    ])),
-                    Row::Tag(t) => {
-                        ListItem::new(Line::styled(self.tags[*t].to_string(), theme.title()))
-                    }
-                    Row::Op(i) => {
-                        let op = &self.catalog.operations[*i];
-                        let mut spans = vec![
-                            Span::raw("  "),
-                            Span::styled(
-                                format!("{:<7}", op.method.as_str()),
-                                theme.method(op.method),
-                            ),
-                            Span::raw(op.path.clone()),
-                        ];
-                        if op.is_partly_guessed() {
-                            spans.push(Span::styled(" ?", theme.warn()));
-                        }
-                        ListItem::new(Line::from(spans))
-                    }
-                })
-                .collect();
-            let mut state = ListState::default().with_selected(Some(self.selected - self.offset));
-            let list = List::new(items).highlight_style(if focused {
-                theme.selected()
-            } else {
-                theme.text()
-            });
-            frame.render_stateful_widget(list, list_area, &mut state);
-        }
-        if let Some(entry) = self.selected_saved() {
-            let whose = match &entry.profile {
-                Some(p) => format!("saved with profile {}", sanitize::one_line(p)),
-                None => "saved for every profile".into(),
-            };
-            let query = entry.request.query.iter().filter(|q| q.enabled).count();
-            let mut facts = vec![Span::styled(whose, theme.dim())];
-            if query > 0 {
-                facts.push(Span::styled(format!("  {query} query"), theme.dim()));
-            }
-            if entry.request.body.is_some() {
-                facts.push(Span::styled("  JSON body", theme.dim()));
-            }
-            frame.render_widget(
-                Paragraph::new(vec![
-                    Line::from(facts),
-                    Line::styled("Enter loads it into the request", theme.dim()),
-                ]),
-                detail_area,
-            );
-        } else if let Some(op) = self.selected_operation() {
-            let mut facts = vec![];
-            if let Some(p) = &op.permission {
-                facts.push(Span::styled("needs ", theme.dim()));
-                facts.push(Span::styled(p.clone(), theme.warn()));
-                facts.push(Span::raw("  "));
-            }
-            if op.is_paged() {
-                facts.push(Span::styled("paged  ", theme.dim()));
-            } else if op.is_cursor_paged() {
-                facts.push(Span::styled("v3 paged by nextPage  ", theme.dim()));
-            }
-            if op.body.is_some() {
-                facts.push(Span::styled("JSON body  ", theme.dim()));
-            }
-            let codes: Vec<String> = op.success.iter().map(u16::to_string).collect();
-            facts.push(Span::styled(codes.join("/"), theme.dim()));
-            let second = if op.is_partly_guessed() {
-                vec![
-                    Span::styled("Enter loads it  ", theme.dim()),
-                    Span::styled("? partly guessed endpoint", theme.warn()),
-                ]
-            } else {
-                vec![Span::styled("Enter loads it into the request", theme.dim())]
-            };
-            frame.render_widget(
-                Paragraph::new(vec![Line::from(facts), Line::from(second)]),
-                detail_area,
-            );
-        }
-    }
 }
 
-/// The first row to show so the selection is visible, with its tag heading when it is the
-/// first operation of a group.
-fn visible_offset(offset: usize, selected: usize, height: usize, rows: &[Row]) -> usize {
-    let mut offset = if selected < offset {
-        selected
-    } else if selected >= offset + height {
-        selected + 1 - height
-    } else {
-        offset
-    };
-    if offset == selected && selected > 0 && rows[selected - 1].is_heading() {
-        offset -= 1;
-    }
-    offset.min(rows.len().saturating_sub(1))
-}
+mod flows;
+mod view;
+
+pub use flows::{FlowItem, StepItem, StepMark};
 
 #[cfg(test)]
 mod tests {
