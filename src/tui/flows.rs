@@ -105,7 +105,10 @@ impl App {
     fn show_flows(&mut self) {
         let items = self.flows.entries.iter().map(|entry| {
             let (error, steps) = match &entry.flow {
-                Ok(flow) => (None, flow.steps.iter().zip(&entry.marks).map(step_item).collect()),
+                Ok(flow) => (
+                    None,
+                    flow.steps.iter().zip(&entry.marks).map(step_item).collect(),
+                ),
                 Err(e) => (Some(e.clone()), Vec::new()),
             };
             FlowItem {
@@ -130,9 +133,7 @@ impl App {
         let Some(Ok(found)) = self.flows.entries.get(flow).map(|e| &e.flow) else {
             return None;
         };
-        let Some(request) = found.steps.get(step).map(|s| s.request.clone()) else {
-            return None;
-        };
+        let request = found.steps.get(step).map(|s| s.request.clone())?;
         if run && step == 0 || self.flows.vars_of != Some(flow) {
             self.set_flow_vars(flow);
         }
@@ -207,7 +208,10 @@ impl App {
     /// Something else was loaded into the builder: no step is active any more (a run stops).
     pub(crate) fn leave_step(&mut self) {
         if let Some(active) = self.flows.active.take()
-            && matches!(self.step_mark(active), Some(StepMark::Loaded | StepMark::Running))
+            && matches!(
+                self.step_mark(active),
+                Some(StepMark::Loaded | StepMark::Running)
+            )
         {
             self.mark(active.flow, active.step, None);
         }
@@ -277,15 +281,24 @@ impl App {
                     let origin = Origin::Session(format!("captured by {label}"));
                     self.vars.set(origin, name, value);
                 }
-                let kept: Vec<String> = captured.iter().map(|(n, _)| format!("{{{{{n}}}}}")).collect();
+                let kept: Vec<String> = captured
+                    .iter()
+                    .map(|(n, _)| format!("{{{{{n}}}}}"))
+                    .collect();
                 let kept = match kept.is_empty() {
                     true => String::new(),
                     false => format!(", kept {}", kept.join(" ")),
                 };
                 let what = timing.unwrap_or_default();
-                (StepMark::Passed(format!("{what}{kept}")), format!(" ✓ {step_label} passed{kept} "))
+                (
+                    StepMark::Passed(format!("{what}{kept}")),
+                    format!(" ✓ {step_label} passed{kept} "),
+                )
             }
-            Err(why) => (StepMark::Failed(why.clone()), format!(" ✗ {step_label}: {why} ")),
+            Err(why) => (
+                StepMark::Failed(why.clone()),
+                format!(" ✗ {step_label}: {why} "),
+            ),
         };
         self.mark(active.flow, active.step, Some(mark));
         self.flows.judged = Some((id, sanitize::one_line(&title).into_owned()));

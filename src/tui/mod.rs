@@ -93,7 +93,10 @@ pub fn configure(
     settings: &Settings,
     first: &mut Vec<Effect>,
 ) {
-    let config = loaded.file.as_ref().map(|f| (f, settings.profile.as_deref()));
+    let config = loaded
+        .file
+        .as_ref()
+        .map(|f| (f, settings.profile.as_deref()));
     let flows = flows::discover(loaded.path.as_deref(), &cli.flows, config);
     app.use_config(loaded);
     app.use_settings(settings, first);

@@ -45,6 +45,7 @@ mod theme;
 mod tui_all_pages;
 mod tui_captures;
 mod tui_find;
+mod tui_flows;
 mod tui_fold;
 mod tui_history;
 mod tui_history_box;

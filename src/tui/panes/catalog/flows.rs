@@ -56,7 +56,11 @@ impl FlowItem {
     /// Whether every filter word is in the flow's name or one of its steps' names or paths.
     pub(super) fn matches_all(&self, words: &[String]) -> bool {
         let text = std::iter::once(self.name.as_str())
-            .chain(self.steps.iter().flat_map(|s| [s.name.as_str(), s.path.as_str()]))
+            .chain(
+                self.steps
+                    .iter()
+                    .flat_map(|s| [s.name.as_str(), s.path.as_str()]),
+            )
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase();

@@ -16,7 +16,10 @@ pub enum CatalogEvent {
     /// A saved request to load into the builder.
     LoadRequest(Box<ApiRequest>),
     /// Step `step` of flow `flow` (indexes into the flows given) to load into the builder.
-    LoadStep { flow: usize, step: usize },
+    LoadStep {
+        flow: usize,
+        step: usize,
+    },
     /// Run flow `flow` from its first step.
     RunFlow(usize),
     Handled,

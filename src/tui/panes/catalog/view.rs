@@ -87,9 +87,8 @@ impl CatalogPane {
 
     /// The line of one row.
     fn row_line(&self, row: Row, theme: &Theme) -> Line<'static> {
-        let method = |m: crate::younium::Method| {
-            Span::styled(format!("{:<7}", m.as_str()), theme.method(m))
-        };
+        let method =
+            |m: crate::younium::Method| Span::styled(format!("{:<7}", m.as_str()), theme.method(m));
         let one_line = |text: &str| sanitize::one_line(text).into_owned();
         match row {
             Row::SavedHeading => Line::styled("Saved", theme.title()),
@@ -106,12 +105,20 @@ impl CatalogPane {
             }
             Row::Flow(i) => {
                 let flow = &self.flows[i];
-                let open = if self.open.contains(&i) { "▾ " } else { "▸ " };
+                let open = if self.open.contains(&i) {
+                    "▾ "
+                } else {
+                    "▸ "
+                };
                 let about = match &flow.error {
                     Some(_) => Span::styled("  cannot be read", theme.bad()),
                     None => Span::styled(format!("  {} steps", flow.steps.len()), theme.dim()),
                 };
-                Line::from(vec![Span::raw(format!("  {open}")), Span::raw(one_line(&flow.name)), about])
+                Line::from(vec![
+                    Span::raw(format!("  {open}")),
+                    Span::raw(one_line(&flow.name)),
+                    about,
+                ])
             }
             Row::Step(i, j) => {
                 let step = &self.flows[i].steps[j];
@@ -135,7 +142,11 @@ impl CatalogPane {
             Row::Tag(t) => Line::styled(self.tags[t].to_string(), theme.title()),
             Row::Op(i) => {
                 let op = &self.catalog.operations[i];
-                let mut spans = vec![Span::raw("  "), method(op.method), Span::raw(op.path.clone())];
+                let mut spans = vec![
+                    Span::raw("  "),
+                    method(op.method),
+                    Span::raw(op.path.clone()),
+                ];
                 if op.is_partly_guessed() {
                     spans.push(Span::styled(" ?", theme.warn()));
                 }
@@ -212,8 +223,12 @@ impl CatalogPane {
             ];
         };
         let second = match &step.mark {
-            Some(StepMark::Passed(what)) => Line::styled(format!("✓ {}", one_line(what)), theme.good()),
-            Some(StepMark::Failed(why)) => Line::styled(format!("✗ {}", one_line(why)), theme.bad()),
+            Some(StepMark::Passed(what)) => {
+                Line::styled(format!("✓ {}", one_line(what)), theme.good())
+            }
+            Some(StepMark::Failed(why)) => {
+                Line::styled(format!("✗ {}", one_line(why)), theme.bad())
+            }
             _ => Line::styled("Enter loads it · R runs the flow", theme.dim()),
         };
         vec![
