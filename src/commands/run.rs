@@ -285,12 +285,23 @@ fn summary(flow: &Flow, results: &[(usize, StepResult)], interrupted: bool) -> S
         text.push_str(&format!(", {not_run} not run"));
     }
     if interrupted {
-        text.push_str(&format!(
-            " (stopped by Ctrl-C: steps 1–{} ran)",
-            results.len()
-        ));
+        text.push_str(&interrupted_note(results.len()));
     }
     text
+}
+
+/// What Ctrl-C left: the steps that ran, and the one it cut off, which may have reached the
+/// server (a write may have been made without its answer being seen).
+fn interrupted_note(ran: usize) -> String {
+    let finished = match ran {
+        0 => "no step finished".to_string(),
+        1 => "step 1 ran".to_string(),
+        n => format!("steps 1–{n} ran"),
+    };
+    format!(
+        " (stopped by Ctrl-C: {finished}; step {} was cut off and may have reached the server)",
+        ran + 1
+    )
 }
 
 /// Each request as it would be sent, with what earlier steps capture left as `{{name}}`.
@@ -332,4 +343,20 @@ fn shown(base_url: &str, request: &ApiRequest) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::interrupted_note;
+
+    #[test]
+    fn ctrl_c_says_which_steps_ran_and_which_was_cut_off() {
+        assert_eq!(
+            interrupted_note(0),
+            " (stopped by Ctrl-C: no step finished; step 1 was cut off and may have reached the \
+             server)"
+        );
+        assert!(interrupted_note(1).contains("step 1 ran; step 2 was cut off"));
+        assert!(interrupted_note(3).contains("steps 1–3 ran; step 4 was cut off"));
+    }
 }

@@ -124,7 +124,9 @@ pub fn summary(rows: &Rows<'_>, done: &RowsDone) -> String {
         text.push_str(&format!(", {not_run} not run"));
     }
     if done.interrupted {
-        text.push_str(" (stopped by Ctrl-C)");
+        text.push_str(
+            " (stopped by Ctrl-C: the rows being run were cut off and may have reached the server)",
+        );
     }
     text
 }
