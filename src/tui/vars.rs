@@ -223,6 +223,40 @@ impl App {
     }
 }
 
+impl App {
+    /// What a field's `{{templates}}` resolve to, for the builder's foot line: `→ /Accounts/A-1`,
+    /// or why not (`✗ unknown variable {{x}}`). Nothing for a field without one; dots for a
+    /// value that looks like a secret.
+    pub(crate) fn template_preview(&self, text: &str) -> Option<String> {
+        let names = crate::younium::template::names(text);
+        if names.is_empty() {
+            return None;
+        }
+        let secret = names.iter().any(|n| {
+            self.vars
+                .get(n)
+                .is_some_and(|(value, _)| looks_secret(n, value))
+        });
+        let built_in = names.iter().any(|n| n.starts_with('$'));
+        let mut resolver =
+            crate::younium::template::Resolver::fixed(self.vars.clone(), self.now, 0);
+        let line = match resolver.text(text, "this field") {
+            Err(e) => format!("✗ {e}"),
+            Ok(_) if secret => "→ (uses a value that looks like a secret: not shown)".into(),
+            Ok(value) => {
+                let value = crate::younium::text::shorten(&sanitize::one_line(&value), 200);
+                let note = if built_in {
+                    "   (built-ins take new values when sent)"
+                } else {
+                    ""
+                };
+                format!("→ {value}{note}")
+            }
+        };
+        Some(line)
+    }
+}
+
 /// Saves a variable in the file at `path` as it is on disk (created when missing, left alone
 /// when it does not read). Runs in a blocking task.
 pub fn save(

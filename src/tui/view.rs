@@ -94,6 +94,12 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
             token: token.as_ref(),
         };
         let request_focused = app.focus == Focus::Request;
+        let preview = app
+            .request
+            .cursor_text(&ctx)
+            .filter(|_| request_focused)
+            .and_then(|text| app.template_preview(&text));
+        app.request.show_preview(preview);
         app.request.render(
             frame,
             areas.request,

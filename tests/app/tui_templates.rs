@@ -120,3 +120,29 @@ fn v_lists_the_variables_with_their_sources_and_hides_secret_looking_values() {
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay().is_none());
 }
+
+#[test]
+fn the_builder_shows_what_the_cursors_field_resolves_to() {
+    let mut app = app_with_vars(&[("account", "A-000001"), ("apiKey", "k-123")]);
+    app.update(younium_tui::tui::app::Action::Resize(160, 48));
+    type_path(&mut app, "/Accounts/{{account}}");
+    crate::common::keys::focus(&mut app, younium_tui::tui::app::Focus::Request);
+    let screen = crate::common::screen::render(&mut app);
+    assert!(screen.contains("→ /Accounts/A-000001"), "{screen}");
+
+    type_path(&mut app, "/Accounts/{{nobody}}");
+    let screen = crate::common::screen::render(&mut app);
+    assert!(
+        screen.contains("✗ unknown variable {{nobody}} in this field"),
+        "{screen}"
+    );
+
+    // A value that looks like a secret is not shown.
+    type_path(&mut app, "/Keys/{{apiKey}}");
+    let screen = crate::common::screen::render(&mut app);
+    assert!(!screen.contains("k-123"), "{screen}");
+    assert!(
+        screen.contains("looks like a secret: not shown"),
+        "{screen}"
+    );
+}

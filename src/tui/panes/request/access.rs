@@ -2,7 +2,8 @@
 //! outside a key (a message, the field list, a diagnosis fix). Everything else changes only
 //! through the pane's own keys.
 
-use super::{FieldChoices, RequestPane, RequestTab};
+use super::{Editing, FieldChoices, HeaderContext, RequestPane, RequestTab};
+use crate::younium::request::HeaderText;
 use crate::younium::schema::Report;
 use crate::younium::{ApiRequest, Method, Param};
 
@@ -47,6 +48,38 @@ impl RequestPane {
     /// The line under the message: why the last action did not happen.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+
+    /// The text of the field the cursor is on, as typed so far while it is edited: the path,
+    /// a parameter's or header's value, the body's cursor line. `None` for a secret header.
+    pub fn cursor_text(&self, ctx: &HeaderContext<'_>) -> Option<String> {
+        match &self.editing {
+            Some(Editing::Path(input)) => return Some(input.text().to_string()),
+            Some(Editing::Table { input, .. }) => return Some(input.text().to_string()),
+            Some(Editing::Body) => return self.body_cursor_line(),
+            None => {}
+        }
+        if self.row == 0 {
+            return Some(self.template.clone());
+        }
+        match self.tab {
+            RequestTab::Params => self.param_row(self.row - 1).map(|p| p.value.clone()),
+            RequestTab::Headers => match self.header_line(self.row - 1, ctx)?.header.value {
+                HeaderText::Plain(text) => Some(text),
+                _ => None,
+            },
+            RequestTab::Body => self.body_cursor_line(),
+        }
+    }
+
+    fn body_cursor_line(&self) -> Option<String> {
+        self.body.lines().get(self.body.cursor().0).cloned()
+    }
+
+    /// What the cursor's templates resolve to, for the foot line (the app works it out
+    /// before each draw: the pane does not hold the variables).
+    pub fn show_preview(&mut self, preview: Option<String>) {
+        self.preview = preview;
     }
 
     /// Says `message` under the builder until the next key.

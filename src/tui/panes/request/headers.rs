@@ -70,7 +70,7 @@ impl RequestPane {
     }
 
     /// The table line at `index`, if there is one.
-    fn header_line(&self, index: usize, ctx: &HeaderContext<'_>) -> Option<HeaderLine> {
+    pub(super) fn header_line(&self, index: usize, ctx: &HeaderContext<'_>) -> Option<HeaderLine> {
         self.header_lines(ctx).into_iter().nth(index)
     }
 

@@ -115,6 +115,8 @@ pub struct RequestPane {
     body_revision: u64,
     /// The cursor line's field and type ([`RequestPane::cursor_field`]), for a revision and row.
     cursor_field: CursorFieldCache,
+    /// What the templates of the cursor's field resolve to (set before each draw).
+    preview: Option<String>,
 }
 
 impl std::fmt::Debug for RequestPane {
@@ -138,6 +140,7 @@ impl Default for RequestPane {
             headers: Vec::new(),
             body: TextArea::default(),
             body_check: BodyCheck::Empty,
+            preview: None,
             body_report: None,
             body_dirty: false,
             idempotency_key: None,

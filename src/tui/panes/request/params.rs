@@ -13,7 +13,7 @@ use crate::younium::Param;
 
 impl RequestPane {
     /// The parameter in table row `row`: a path parameter, or a query parameter after them.
-    fn param_row(&self, row: usize) -> Option<&Param> {
+    pub(super) fn param_row(&self, row: usize) -> Option<&Param> {
         match row.checked_sub(self.path_params.len()) {
             None => self.path_params.get(row),
             Some(q) => self.query.get(q),

@@ -71,6 +71,9 @@ impl RequestPane {
         if let Some(m) = &self.message {
             return Line::styled(m.clone(), theme.warn());
         }
+        if let Some(preview) = &self.preview {
+            return Line::styled(preview.clone(), theme.label());
+        }
         let mut spans = Vec::new();
         if let Some(op) = &self.operation
             && let Some(p) = &op.permission
