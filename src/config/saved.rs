@@ -50,6 +50,10 @@ pub struct SavedRequest {
     pub query: Vec<Param>,
     pub headers: Vec<Param>,
     pub body: Option<String>,
+    /// `capture = { name = "jq filter" }`: what sending it keeps, as a flow step does.
+    pub capture: Vec<(String, String)>,
+    /// `expect = { status, jq }`: what its answer must be.
+    pub expect: crate::flow::Expect,
 }
 
 impl SavedRequest {
@@ -65,6 +69,8 @@ impl SavedRequest {
             query: request.query.clone(),
             headers: kept,
             body: request.body.clone().filter(|b| !b.trim().is_empty()),
+            capture: Vec::new(),
+            expect: Default::default(),
         };
         (saved, dropped)
     }
@@ -196,6 +202,12 @@ impl ConfigFile {
                 // The comments above the old `[[…]]` line and its place in the file stay.
                 let mut table = table;
                 *table.decor_mut() = old.decor().clone();
+                // What the builder does not hold (its checks) stays as the file has it.
+                for key in ["capture", "expect"] {
+                    if let Some(item) = old.get(key).filter(|_| !table.contains_key(key)) {
+                        table.insert(key, item.clone());
+                    }
+                }
                 table.set_position(old.position());
                 *old = table;
                 SaveOutcome::Replaced
@@ -327,7 +339,10 @@ fn read_entry(table: &Table) -> Result<SavedRequest, String> {
         .map_err(with_name)?
         .filter(|p| !p.trim().is_empty())
         .ok_or_else(|| with_name("no path".into()))?;
+    let (capture, expect) = crate::flow::read_saved_checks(table).map_err(with_name)?;
     Ok(SavedRequest {
+        capture,
+        expect,
         method,
         path,
         query: read_params(table, "query").map_err(with_name)?,

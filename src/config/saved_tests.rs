@@ -24,6 +24,8 @@ fn invoices() -> SavedRequest {
         ],
         headers: vec![Param::new("X-Trace", "1")],
         body: None,
+        capture: vec![],
+        expect: Default::default(),
     }
 }
 
@@ -35,6 +37,8 @@ fn new_account() -> SavedRequest {
         query: vec![],
         headers: vec![],
         body: Some("{\n  \"name\": \"Acme\",\n  \"note\": \"it's \\\"quoted\\\"\"\n}".into()),
+        capture: vec![],
+        expect: Default::default(),
     }
 }
 
@@ -109,6 +113,8 @@ fn saving_under_a_known_name_replaces_it_in_place_with_its_comment() {
         query: vec![Param::new("PageSize", "5")],
         headers: vec![],
         body: None,
+        capture: vec![],
+        expect: Default::default(),
     };
     assert_eq!(
         file.save_request(None, &changed).unwrap(),
@@ -319,4 +325,29 @@ fn every_secret_header_is_left_out_by_the_one_rule() {
     let (saved, dropped) = SavedRequest::from_request("x", &request);
     assert_eq!(dropped, 5);
     assert_eq!(saved.headers, [Param::new("X-Trace", "v-123")]);
+}
+
+#[test]
+fn saving_over_a_request_keeps_the_checks_the_builder_does_not_hold() {
+    let dir = temp_dir("keep-checks");
+    let path = dir.join("config.toml");
+    let original = "[[requests]]\nname = \"Accounts\"\nmethod = \"GET\"\npath = \"/Accounts\"\nexpect = { status = 200 }\ncapture = { firstId = \".data[0].id\" }\n";
+    std::fs::write(&path, original).unwrap();
+    let mut file = ConfigFile::load(&path).unwrap().unwrap();
+    let (changed, _) = SavedRequest::from_request(
+        "Accounts",
+        &crate::younium::ApiRequest::new(Method::Get, "/Accounts?PageSize=5"),
+    );
+    assert_eq!(
+        file.save_request(None, &changed).unwrap(),
+        SaveOutcome::Replaced
+    );
+    let again = ConfigFile::load(&path).unwrap().unwrap();
+    let saved = &again.saved_requests(None).entries[0].request;
+    assert_eq!(saved.path, "/Accounts?PageSize=5");
+    assert_eq!(saved.expect.status, Some(200));
+    assert_eq!(
+        saved.capture,
+        [("firstId".to_string(), ".data[0].id".to_string())]
+    );
 }

@@ -7,8 +7,9 @@ use std::path::Path;
 
 use toml_edit::{Document, Item, Table, Value};
 
+use super::checks::{read_expect, read_strings};
 use super::{Expect, Flow, FlowError, Step};
-use crate::config::{ConfigFile, line_column, read_params};
+use crate::config::{ConfigFile, SavedRequest, line_column, read_params};
 use crate::younium::{ApiRequest, Method};
 
 /// The largest flow file read.
@@ -114,13 +115,20 @@ impl Reader<'_> {
                 ));
             }
         }
-        let request = match text("use")? {
-            Some(name) => self.saved(&name).ok_or_else(|| {
-                fail(
-                    "use",
-                    format!("no saved request named {name:?} in the config file"),
-                )
-            })?,
+        // A saved request brings its own checks; the step's add to them (a capture of the same
+        // name, or an `expect`, wins).
+        let used = text("use")?
+            .map(|name| {
+                self.saved(&name).ok_or_else(|| {
+                    fail(
+                        "use",
+                        format!("no saved request named {name:?} in the config file"),
+                    )
+                })
+            })
+            .transpose()?;
+        let request = match &used {
+            Some(saved) => saved.to_request(),
             None => {
                 let method =
                     text("method")?.ok_or_else(|| fail("method", "no method (or `use`)".into()))?;
@@ -143,12 +151,13 @@ impl Reader<'_> {
             }
         };
         let name = text("name")?.unwrap_or_else(|| format!("{} {}", request.method, request.path));
-        let capture = match table.get("capture") {
-            None => BTreeMap::new(),
-            Some(item) => self.strings(item, &format!("step {number}: capture"))?,
-        };
+        let mut capture: BTreeMap<String, String> =
+            used.iter().flat_map(|s| s.capture.clone()).collect();
+        if let Some(item) = table.get("capture") {
+            capture.extend(self.strings(item, &format!("step {number}: capture"))?);
+        }
         let expect = match table.get("expect") {
-            None => Expect::default(),
+            None => used.map(|s| s.expect).unwrap_or_default(),
             Some(item) => self.expect(number, item)?,
         };
         let (line, _) = line_column(self.text, table.span().map_or(0, |s| s.start));
@@ -163,68 +172,23 @@ impl Reader<'_> {
     }
 
     fn expect(&self, number: usize, item: &Item) -> Result<Expect, FlowError> {
-        let fail = |span, why: &str| self.error(span, &format!("step {number}: expect: {why}"));
-        let table = item
-            .as_table_like()
-            .ok_or_else(|| fail(item.span(), "not a table of status and jq"))?;
-        let mut expect = Expect::default();
-        for (key, value) in table.iter() {
-            match key {
-                "status" => {
-                    let status = value
-                        .as_integer()
-                        .and_then(|s| u16::try_from(s).ok())
-                        .filter(|s| (100..=599).contains(s))
-                        .ok_or_else(|| {
-                            fail(value.span(), "`status` is not a status from 100 to 599")
-                        })?;
-                    expect.status = Some(status);
-                }
-                "jq" => {
-                    let filters = value
-                        .as_array()
-                        .ok_or_else(|| fail(value.span(), "`jq` is not a list of filters"))?;
-                    for filter in filters {
-                        let text = filter
-                            .as_str()
-                            .ok_or_else(|| fail(filter.span(), "a `jq` filter is not a string"))?;
-                        expect.jq.push(text.to_string());
-                    }
-                }
-                other => {
-                    return Err(fail(
-                        value.span(),
-                        &format!("unknown key `{other}` (status, jq)"),
-                    ));
-                }
-            }
-        }
-        Ok(expect)
+        read_expect(item)
+            .map_err(|(span, why)| self.error(span, &format!("step {number}: expect: {why}")))
     }
 
     /// A table of strings (`[vars]`, `capture`).
     fn strings(&self, item: &Item, what: &str) -> Result<BTreeMap<String, String>, FlowError> {
-        let table = item
-            .as_table_like()
-            .ok_or_else(|| self.error(item.span(), &format!("{what} is not a table")))?;
-        let mut out = BTreeMap::new();
-        for (key, value) in table.iter() {
-            let text = value.as_str().ok_or_else(|| {
-                self.error(value.span(), &format!("{what}: `{key}` is not a string"))
-            })?;
-            out.insert(key.to_string(), text.to_string());
-        }
-        Ok(out)
+        read_strings(item, what).map_err(|(span, why)| self.error(span, &why))
     }
 
     /// The saved request `name` the profile in use sees.
-    fn saved(&self, name: &str) -> Option<ApiRequest> {
+    fn saved(&self, name: &str) -> Option<SavedRequest> {
         let (file, profile) = self.config?;
         file.saved_requests(profile)
             .entries
             .into_iter()
             .find(|e| e.request.name == name)
-            .map(|e| e.request.to_request())
+            .map(|e| e.request)
     }
 }
 

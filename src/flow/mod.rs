@@ -26,6 +26,7 @@
 //! the steps before it capture) and every filter compiles.
 
 mod check;
+mod checks;
 pub mod data;
 mod file;
 mod run;
@@ -34,6 +35,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use check::{Problem, check};
+pub use checks::read_saved_checks;
 pub use file::{load, parse};
 pub use run::{Outcome, StepResult, Verdict, judge, run_step};
 

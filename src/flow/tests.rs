@@ -139,3 +139,49 @@ body = '{"n": {{first}} {{first}}}'
     );
     assert_eq!(problems.len(), 4, "{problems:#?}");
 }
+
+#[test]
+fn a_step_that_uses_a_saved_request_takes_its_checks_and_adds_its_own() {
+    let config = crate::config::ConfigFile::parse(
+        Path::new("c.toml"),
+        r#"
+[[requests]]
+name = "New account"
+method = "POST"
+path = "/Accounts"
+body = '{"name": "x"}'
+expect = { status = 201 }
+capture = { accountId = ".id", accountNumber = ".accountNumber" }
+
+[[requests]]
+name = "Broken checks"
+method = "GET"
+path = "/A"
+expect = { status = 1 }
+"#,
+    )
+    .unwrap();
+    let saved = config.saved_requests(None);
+    assert_eq!(saved.entries.len(), 1, "{saved:?}");
+    assert!(
+        saved.warnings[0].contains("\"Broken checks\": expect: `status` is not a status"),
+        "{saved:?}"
+    );
+    let text = "[[step]]\nuse = \"New account\"\ncapture = { accountId = \".data.id\" }\n\n\
+                [[step]]\nuse = \"New account\"\nexpect = { status = 200 }\n";
+    let f = parse(Path::new("f.toml"), text, Some((&config, None))).unwrap();
+    let [first, second] = &f.steps[..] else {
+        panic!("{f:?}")
+    };
+    assert_eq!(first.request.path, "/Accounts");
+    assert_eq!(first.expect.status, Some(201));
+    assert_eq!(
+        first.capture,
+        [
+            ("accountId".to_string(), ".data.id".to_string()),
+            ("accountNumber".to_string(), ".accountNumber".to_string()),
+        ]
+    );
+    assert_eq!(second.expect.status, Some(200));
+    assert_eq!(second.capture.len(), 2);
+}

@@ -106,8 +106,10 @@ pub enum OnYes {
 pub enum Loading {
     /// An operation from the catalogue (its skeleton body).
     Operation(Box<Operation>),
-    /// A saved request.
+    /// A request (from a test or the history), as it is.
     Request(ApiRequest),
+    /// A saved request, with the checks it may carry.
+    Saved(Box<crate::config::SavedRequest>),
     /// An entry of the history, by id (read from the file first).
     HistoryEntry(i64),
     /// Step `step` of flow `flow`; sent at once as part of a run.

@@ -183,8 +183,8 @@ impl App {
                 CatalogEvent::Load(op) => {
                     return self.load_into_builder(Loading::Operation(op), false, effects);
                 }
-                CatalogEvent::LoadRequest(request) => {
-                    return self.load_into_builder(Loading::Request(*request), false, effects);
+                CatalogEvent::LoadSaved(saved) => {
+                    return self.load_into_builder(Loading::Saved(saved), false, effects);
                 }
                 CatalogEvent::LoadStep { flow, step } => {
                     let what = Loading::Step {
@@ -270,6 +270,7 @@ impl App {
             let name = match &what {
                 Loading::Operation(op) => format!("{} {}", op.method, op.path),
                 Loading::Request(request) => format!("{} {}", request.method, request.path),
+                Loading::Saved(saved) => format!("{} {}", saved.method, saved.path),
                 Loading::HistoryEntry(entry) => format!("history entry #{entry}"),
                 Loading::Step { step, .. } => format!("step {} of the flow", step + 1),
             };
@@ -289,6 +290,7 @@ impl App {
         self.leave_step();
         match what {
             Loading::Step { .. } => {}
+            Loading::Saved(saved) => self.load_saved(&saved),
             Loading::Operation(op) => self.request.load(&op),
             Loading::Request(request) => self.request.load_request(&request),
             Loading::HistoryEntry(entry) => {

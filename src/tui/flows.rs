@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::app::{App, Effect, Loading, Overlay};
 use super::panes::catalog::{FlowItem, StepItem, StepMark};
-use crate::config::ConfigFile;
+use crate::config::{ConfigFile, SavedRequest};
 use crate::flow::{self, Flow};
 use crate::sanitize;
 use crate::younium::ApiResponse;
@@ -42,14 +42,22 @@ pub struct Flows {
 }
 
 /// The step loaded into the builder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 struct Active {
-    flow: usize,
-    step: usize,
+    source: Source,
     /// Part of a run: the next step goes once this one passed.
     run: bool,
     /// The id of the request that sent it.
     sent: Option<u64>,
+}
+
+/// Where the step in the builder is from.
+#[derive(Clone, Debug)]
+enum Source {
+    /// Step `step` of flow `flow` (its mark shows in the list).
+    Flow { flow: usize, step: usize },
+    /// A saved request with `capture` or `expect` (judged as a step is).
+    Saved(Box<flow::Step>),
 }
 
 /// Reads the flow files: `--flow` files first, then the `*.toml` of the `flows/` folder
@@ -140,8 +148,7 @@ impl App {
         self.request.load_request(&request);
         self.leave_step();
         self.flows.active = Some(Active {
-            flow,
-            step,
+            source: Source::Flow { flow, step },
             run,
             sent: None,
         });
@@ -205,15 +212,48 @@ impl App {
         self.flows.vars_of = Some(flow);
     }
 
+    /// A saved request was loaded into the builder: with checks of its own, sending it
+    /// judges its answer as a step's.
+    pub(crate) fn load_saved(&mut self, saved: &SavedRequest) {
+        self.leave_step();
+        let request = saved.to_request();
+        self.request.load_request(&request);
+        if saved.capture.is_empty() && saved.expect == flow::Expect::default() {
+            return;
+        }
+        let step = flow::Step {
+            number: 1,
+            name: saved.name.clone(),
+            line: 0,
+            request,
+            capture: saved.capture.clone(),
+            expect: saved.expect.clone(),
+        };
+        self.flows.active = Some(Active {
+            source: Source::Saved(Box::new(step)),
+            run: false,
+            sent: None,
+        });
+    }
+
+    /// The flow `[vars]` no longer count (the variables were set afresh): they are worked
+    /// out again when a step is next loaded.
+    pub(crate) fn forget_flow_vars(&mut self) {
+        self.flows.vars_of = None;
+    }
+
     /// Something else was loaded into the builder: no step is active any more (a run stops).
     pub(crate) fn leave_step(&mut self) {
-        if let Some(active) = self.flows.active.take()
+        let Some(active) = self.flows.active.take() else {
+            return;
+        };
+        if let Source::Flow { flow, step } = active.source
             && matches!(
-                self.step_mark(active),
-                Some(StepMark::Loaded | StepMark::Running)
+                self.flows.entries[flow].marks.get(step),
+                Some(Some(StepMark::Loaded | StepMark::Running))
             )
         {
-            self.mark(active.flow, active.step, None);
+            self.mark(flow, step, None);
         }
     }
 
@@ -221,9 +261,34 @@ impl App {
     pub(crate) fn step_sent(&mut self, id: u64) {
         if let Some(active) = &mut self.flows.active {
             active.sent = Some(id);
-            let (flow, step) = (active.flow, active.step);
-            self.mark(flow, step, Some(StepMark::Running));
+            let source = active.source.clone();
+            self.mark_source(&source, Some(StepMark::Running));
         }
+    }
+
+    /// The step the answer to `id` is for, with how messages name it ("step 2 (read back) of
+    /// new-customer") and how the title does ("step 2 (read back)").
+    fn answered_step(&self, id: u64) -> Option<(Active, flow::Step, String, String)> {
+        let active = self.flows.active.clone().filter(|a| a.sent == Some(id))?;
+        let (step, long, short) = match &active.source {
+            Source::Flow { flow, step } => {
+                let Ok(found) = &self.flows.entries.get(*flow)?.flow else {
+                    return None;
+                };
+                let step = found.steps.get(*step)?.clone();
+                let short = step.label();
+                (
+                    step,
+                    format!("{short} of {}", flow_name(&found.path)),
+                    short,
+                )
+            }
+            Source::Saved(step) => {
+                let name = format!("saved request {:?}", sanitize::one_line(&step.name));
+                ((**step).clone(), name.clone(), name)
+            }
+        };
+        Some((active, step, long, short))
     }
 
     /// The answer to `id` arrived: if it is the active step's, it is checked in the
@@ -234,16 +299,13 @@ impl App {
         answer: Result<&ApiResponse, String>,
         effects: &mut Vec<Effect>,
     ) {
-        let Some(active) = self.flows.active.filter(|a| a.sent == Some(id)) else {
-            return;
-        };
-        let Some(Ok(found)) = self.flows.entries.get(active.flow).map(|e| &e.flow) else {
+        let Some((_, step, ..)) = self.answered_step(id) else {
             return;
         };
         match answer {
             Ok(response) => effects.push(Effect::JudgeStep {
                 id,
-                step: Box::new(found.steps[active.step].clone()),
+                step: Box::new(step),
                 vars: self.vars.clone(),
                 now: self.now,
                 seed: self.ids.seed(),
@@ -263,14 +325,7 @@ impl App {
         result: Result<Vec<(String, String)>, String>,
         effects: &mut Vec<Effect>,
     ) -> Option<Overlay> {
-        let active = self.flows.active.filter(|a| a.sent == Some(id))?;
-        let Some(Ok(found)) = self.flows.entries.get(active.flow).map(|e| &e.flow) else {
-            return None;
-        };
-        let name = flow_name(&found.path);
-        let step_label = found.steps[active.step].label();
-        let label = format!("{step_label} of {name}");
-        let steps = found.steps.len();
+        let (active, _, label, short) = self.answered_step(id)?;
         let timing = self.response.shown().filter(|s| s.id == id).map(|s| {
             let ms = s.response.elapsed.as_millis();
             format!("{} · {ms} ms", s.response.status)
@@ -292,34 +347,37 @@ impl App {
                 let what = timing.unwrap_or_default();
                 (
                     StepMark::Passed(format!("{what}{kept}")),
-                    format!(" ✓ {step_label} passed{kept} "),
+                    format!(" ✓ {short} passed{kept} "),
                 )
             }
-            Err(why) => (
-                StepMark::Failed(why.clone()),
-                format!(" ✗ {step_label}: {why} "),
-            ),
+            Err(why) => (StepMark::Failed(why.clone()), format!(" ✗ {short}: {why} ")),
         };
-        self.mark(active.flow, active.step, Some(mark));
+        self.mark_source(&active.source, Some(mark));
         self.flows.judged = Some((id, sanitize::one_line(&title).into_owned()));
+        let Source::Flow { flow, step } = active.source else {
+            return None;
+        };
         if !active.run {
             return None;
         }
+        self.flows.active = None;
+        let Some(Ok(found)) = self.flows.entries.get(flow).map(|e| &e.flow) else {
+            return None;
+        };
+        let (name, steps) = (flow_name(&found.path), found.steps.len());
         match result {
             Err(why) => {
-                self.status = Some(format!("flow {name} stopped at {step_label}: {why}"));
-                self.flows.active = None;
+                self.status = Some(format!("flow {name} stopped at {short}: {why}"));
                 None
             }
-            Ok(_) if active.step + 1 == steps => {
+            Ok(_) if step + 1 == steps => {
                 self.status = Some(format!("flow {name}: all {steps} steps passed"));
-                self.flows.active = None;
                 None
             }
             Ok(_) => {
                 let next = Loading::Step {
-                    flow: active.flow,
-                    step: active.step + 1,
+                    flow,
+                    step: step + 1,
                     run: true,
                 };
                 self.load_into_builder(next, true, effects)
@@ -335,9 +393,10 @@ impl App {
         }
     }
 
-    fn step_mark(&self, active: Active) -> Option<&StepMark> {
-        let entry = self.flows.entries.get(active.flow)?;
-        entry.marks.get(active.step)?.as_ref()
+    fn mark_source(&mut self, source: &Source, mark: Option<StepMark>) {
+        if let Source::Flow { flow, step } = source {
+            self.mark(*flow, *step, mark);
+        }
     }
 
     fn mark(&mut self, flow: usize, step: usize, mark: Option<StepMark>) {

@@ -14,6 +14,7 @@ use super::view::box_hint;
 use crate::cli::ConnectionArgs;
 use crate::config::{ConfigFile, ConnectionDefaults, Loaded, Profile, ProfileUpdate};
 use crate::settings::{self, EnvVars, Inputs, SecretPlan, Settings};
+use crate::younium::template::Origin;
 use crate::younium::{Environment, Secret};
 
 impl App {
@@ -137,7 +138,19 @@ impl App {
         self.connection.show_settings(settings);
         self.token.set_options(settings.manager);
         self.all_pages = settings.all_pages;
+        // What this session set (captures, values typed) stays; the files' values are the
+        // new profile's, and a flow's [vars] are worked out again when it is next used.
+        let session: Vec<(String, String, Origin)> = self
+            .vars
+            .iter()
+            .filter(|(_, _, origin)| matches!(origin, Origin::Session(_)))
+            .map(|(n, v, o)| (n.to_string(), v.to_string(), o.clone()))
+            .collect();
         self.vars = settings.vars.clone();
+        for (name, value, origin) in session {
+            self.vars.set(origin, &name, &value);
+        }
+        self.forget_flow_vars();
         self.profile = settings.profile.clone();
         self.discovery_note = None;
         // What the profile has from here on: only legal entities found later are written.

@@ -266,3 +266,28 @@ fn s_saves_a_value_into_the_profiles_vars_and_never_a_secret() {
     assert!(refused.is_err());
     assert!(!std::fs::read_to_string(&path).unwrap().contains("k-1"));
 }
+
+#[test]
+fn a_profile_switch_keeps_the_values_this_session_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "[vars]\nshared = \"file\"\n\n[profiles.a]\nclient_id = \"c\"\n\n[profiles.b]\nclient_id = \"d\"\n[profiles.b.vars]\nshared = \"b's\"\n",
+    )
+    .unwrap();
+    let mut app = signed_in_app();
+    app.use_config(Loaded {
+        path: Some(path.clone()),
+        file: ConfigFile::load(&path).unwrap(),
+        error: None,
+    });
+    crate::common::keys::pick_profile(&mut app, 0, "a");
+    press(&mut app, KeyCode::Esc);
+    with_typed_vars(&mut app, &["mine = 1"]);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.vars().get("shared").unwrap().0, "file");
+    crate::common::keys::pick_profile(&mut app, 1, "b");
+    assert_eq!(app.vars().get("mine").unwrap().0, "1");
+    assert_eq!(app.vars().get("shared").unwrap().0, "b's");
+}

@@ -251,3 +251,71 @@ fn loading_something_else_leaves_the_step() {
             .any(|e| matches!(e, Effect::JudgeStep { .. }))
     );
 }
+
+#[test]
+fn a_saved_request_with_checks_is_judged_and_the_flows_folder_beside_the_config_is_listed() {
+    use younium_tui::config::{ConfigFile, Loaded};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(
+        &path,
+        "[[requests]]\nname = \"First account\"\nmethod = \"GET\"\npath = \"/Accounts\"\n\
+         expect = { status = 200, jq = ['.data | length > 0'] }\n\
+         capture = { firstId = \".data[0].id\" }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("flows")).unwrap();
+    std::fs::write(dir.path().join("flows/b.toml"), FLOW).unwrap();
+    std::fs::write(dir.path().join("flows/a.toml"), FLOW).unwrap();
+    std::fs::write(dir.path().join("flows/notes.txt"), "not a flow").unwrap();
+    let file = ConfigFile::load(&path).unwrap();
+    let loaded = Loaded {
+        path: Some(path.clone()),
+        file: file.clone(),
+        error: None,
+    };
+    let flows = discover(Some(&path), &[], file.as_ref().map(|f| (f, None)));
+    let mut app = signed_in_app();
+    let flags = younium_tui::cli::ConnectionArgs {
+        client_id: Some("id".into()),
+        ..Default::default()
+    };
+    let settings = younium_tui::settings::resolve(&younium_tui::settings::Inputs {
+        config: &loaded,
+        profile: None,
+        flags: &flags,
+        env: &younium_tui::settings::EnvVars {
+            secret: Some(younium_tui::younium::Secret::new("s")),
+            theme: None,
+        },
+    })
+    .unwrap();
+    app.use_config(loaded);
+    app.use_settings(&settings, &mut Vec::new());
+    app.use_flows(flows);
+    let names: Vec<&str> = app
+        .catalog()
+        .flows()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+
+    // The Saved group comes first: Enter loads the saved request, F5 sends it.
+    focus(&mut app, Focus::Catalog);
+    assert_eq!(
+        app.catalog()
+            .selected_saved()
+            .map(|s| s.request.name.as_str()),
+        Some("First account")
+    );
+    press(&mut app, KeyCode::Enter);
+    let (id, _) = sent(&press(&mut app, KeyCode::F(5)));
+    answer_and_judge(&mut app, id, 200, r#"{"data": [{"id": "A-1"}]}"#);
+    assert_eq!(app.vars().get("firstId").unwrap().0, "A-1");
+    let screen = crate::common::screen::render(&mut app);
+    assert!(
+        screen.contains(r#"✓ saved request "First account" passed, kept {{firstId}}"#),
+        "{screen}"
+    );
+}

@@ -7,14 +7,13 @@ use crossterm::event::KeyEvent;
 use crate::config::{SavedEntry, SavedRequest};
 use crate::tui::input::{InputOutcome, LineInput};
 use crate::tui::keymap::Command;
-use crate::younium::ApiRequest;
 use crate::younium::catalog::{Catalog, Operation, filter_words};
 
 #[derive(Debug, PartialEq)]
 pub enum CatalogEvent {
     Load(Box<Operation>),
     /// A saved request to load into the builder.
-    LoadRequest(Box<ApiRequest>),
+    LoadSaved(Box<SavedRequest>),
     /// Step `step` of flow `flow` (indexes into the flows given) to load into the builder.
     LoadStep {
         flow: usize,
@@ -329,7 +328,7 @@ impl CatalogPane {
             Some(Command::Load) => match (self.selected_saved(), self.selected_operation()) {
                 (Some(entry), _) => {
                     let request = entry.request.clone();
-                    let event = CatalogEvent::LoadRequest(Box::new(request.to_request()));
+                    let event = CatalogEvent::LoadSaved(Box::new(request.clone()));
                     self.loaded = Some(request);
                     event
                 }
@@ -428,6 +427,8 @@ mod tests {
                 query: vec![],
                 headers: vec![],
                 body: None,
+                capture: vec![],
+                expect: Default::default(),
             },
         }
     }
@@ -446,7 +447,7 @@ mod tests {
         pane.move_by(1);
         assert!(pane.selected_operation().is_some());
         pane.move_by(-1);
-        let CatalogEvent::LoadRequest(request) = pane.press(key(KeyCode::Enter)) else {
+        let CatalogEvent::LoadSaved(request) = pane.press(key(KeyCode::Enter)) else {
             panic!("Enter should load the saved request")
         };
         assert_eq!(request.path, "/Invoices");
