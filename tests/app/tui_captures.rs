@@ -42,6 +42,7 @@ fn x_keeps_the_lines_value_under_the_name_of_what_it_is_the_id_of() {
     let mut app = showing_accounts("\"id\"");
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(name_box(&app), "accountId");
+    insta::assert_snapshot!("capture_name_box", crate::common::screen::render(&mut app));
     press(&mut app, KeyCode::Enter);
     assert!(app.overlay().is_none());
     let (value, origin) = app.vars().get("accountId").expect("kept");
@@ -180,6 +181,7 @@ fn the_box_adds_edits_and_forgets_session_values() {
         screen.contains("limit") && screen.contains("100"),
         "{screen}"
     );
+    insta::assert_snapshot!("vars_box", screen);
     // Forget `name` (the second).
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Char('d'));

@@ -183,6 +183,12 @@ fn r_runs_the_steps_in_order_and_stops_at_a_failure_with_its_answer_on_screen() 
         app.response().shown().unwrap().request.path,
         "/Accounts/A-9"
     );
+    // On the failed step, the list's foot says what was not met.
+    focus(&mut app, Focus::Catalog);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.catalog().selected_flow(), Some((0, Some(1))));
+    insta::assert_snapshot!("flow_run_stopped", crate::common::screen::render(&mut app));
 }
 
 #[test]
