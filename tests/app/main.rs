@@ -20,6 +20,7 @@ mod e2e_viewer_pty;
 mod exact;
 mod export;
 mod flows;
+mod flows_model;
 mod foundation;
 mod headless;
 mod headless_safety;
