@@ -61,18 +61,16 @@ impl App {
         resolver.request(request, "")
     }
 
-    /// Sends `request` unless a check asks first (then the question carries the request, so
-    /// yes sends exactly what was asked about). `body` is what is wrong with the body (not
-    /// JSON, or not as its schema says), if anything.
-    pub(crate) fn send(
-        &mut self,
+    /// The question to ask before `request` goes out, if a check not passed yet needs one:
+    /// the body, a write to production, a running all-pages fetch. `Ok`: none.
+    fn ask_first(
+        &self,
         request: ApiRequest,
         body: Option<BodyQuestion>,
         checks: SendChecks,
-        effects: &mut Vec<Effect>,
-    ) -> Option<Overlay> {
+    ) -> Result<ApiRequest, Overlay> {
         if let (Some(question), false) = (body, checks.body_ok) {
-            return Some(Overlay::Confirm(Confirm {
+            return Err(Overlay::Confirm(Confirm {
                 title: question.title,
                 lines: question.lines,
                 danger: false,
@@ -96,7 +94,7 @@ impl App {
                 .legal_entity_sent(&settings)
                 .unwrap_or("none")
                 .to_string();
-            return Some(Overlay::Confirm(Confirm {
+            return Err(Overlay::Confirm(Confirm {
                 title: "Write to PRODUCTION".into(),
                 lines: vec![
                     format!("{} {}", request.method, request.path),
@@ -121,7 +119,7 @@ impl App {
                 let total = p.pages_total.map_or(String::new(), |t| format!(" of {t}"));
                 format!(" ({} pages{total} so far)", p.pages_done)
             });
-            return Some(Overlay::Confirm(Confirm {
+            return Err(Overlay::Confirm(Confirm {
                 title: "Every page is being fetched".into(),
                 lines: vec![
                     format!(
@@ -143,6 +141,24 @@ impl App {
                 },
             }));
         }
+        Ok(request)
+    }
+
+    /// Sends `request` unless a check asks first (then the question carries the request, so
+    /// yes sends exactly what was asked about). `body` is what is wrong with the body (not
+    /// JSON, or not as its schema says), if anything.
+    pub(crate) fn send(
+        &mut self,
+        request: ApiRequest,
+        body: Option<BodyQuestion>,
+        checks: SendChecks,
+        effects: &mut Vec<Effect>,
+    ) -> Option<Overlay> {
+        let request = match self.ask_first(request, body, checks) {
+            Ok(request) => request,
+            Err(question) => return Some(question),
+        };
+        let settings = self.connection.settings();
         if self.response.drop_all_pages() {
             effects.push(Effect::StopAllPages);
         }

@@ -34,22 +34,8 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
         return;
     }
     draw_title(app, frame, &areas);
-    let block = |focus: Focus, extra: String| {
-        let focused = app.focus == focus;
-        let number = Focus::ORDER.iter().position(|f| *f == focus).unwrap_or(0) + 1;
-        Block::bordered()
-            .border_type(if focused {
-                BorderType::Thick
-            } else {
-                BorderType::Rounded
-            })
-            .border_style(theme.border(focused))
-            .title(Line::from(vec![
-                Span::styled(format!(" {number} "), theme.dim()),
-                Span::styled(format!("{} ", focus.title()), theme.title()),
-                Span::styled(extra, theme.dim()),
-            ]))
-    };
+    let current = app.focus;
+    let block = |focus: Focus, extra: String| pane_block(current, focus, extra, &theme);
     let env_note = if app.demo.is_some() {
         "demo simulator ".to_string()
     } else {
@@ -87,27 +73,8 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
         );
     }
     if !areas.request.is_empty() {
-        let settings = app.connection.settings();
-        let token = app.header_token();
-        let ctx = HeaderContext {
-            settings: &settings,
-            token: token.as_ref(),
-        };
-        let request_focused = app.focus == Focus::Request;
-        let preview = app
-            .request
-            .cursor_text(&ctx)
-            .filter(|_| request_focused)
-            .and_then(|text| app.template_preview(&text));
-        app.request.show_preview(preview);
-        app.request.render(
-            frame,
-            areas.request,
-            block(Focus::Request, String::new()),
-            request_focused,
-            &ctx,
-            &theme,
-        );
+        let block = block(Focus::Request, String::new());
+        draw_request(app, frame, areas.request, block);
     }
     if !areas.response.is_empty() {
         app.response.render(
@@ -121,6 +88,54 @@ pub fn draw(app: &mut App, frame: &mut Frame<'_>) {
     }
     frame.render_widget(Paragraph::new(footer_line(app)), areas.footer);
     draw_overlay(app, frame);
+}
+
+/// A pane's frame: its number, its title and `extra` (a count, a verdict), thick when it has
+/// the keyboard.
+fn pane_block(
+    current: Focus,
+    focus: Focus,
+    extra: String,
+    theme: &super::theme::Theme,
+) -> Block<'static> {
+    let focused = current == focus;
+    let number = Focus::ORDER.iter().position(|f| *f == focus).unwrap_or(0) + 1;
+    Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(theme.border(focused))
+        .title(Line::from(vec![
+            Span::styled(format!(" {number} "), theme.dim()),
+            Span::styled(format!("{} ", focus.title()), theme.title()),
+            Span::styled(extra, theme.dim()),
+        ]))
+}
+
+/// The Request pane, with what the cursor's templates resolve to on its foot line.
+fn draw_request(
+    app: &mut App,
+    frame: &mut Frame<'_>,
+    area: ratatui::layout::Rect,
+    block: Block<'_>,
+) {
+    let settings = app.connection.settings();
+    let token = app.header_token();
+    let ctx = HeaderContext {
+        settings: &settings,
+        token: token.as_ref(),
+    };
+    let focused = app.focus == Focus::Request;
+    let preview = app
+        .request
+        .cursor_text(&ctx)
+        .filter(|_| focused)
+        .and_then(|text| app.template_preview(&text));
+    app.request.show_preview(preview);
+    app.request
+        .render(frame, area, block, focused, &ctx, &app.theme);
 }
 
 /// The title bar. With Connection and Token folded into it (a small terminal) it is
