@@ -131,11 +131,12 @@ impl App {
                 self.stop_all_pages(effects);
                 None
             }
-            Command::Cancel if self.response.in_flight().is_some() => {
+            Command::Cancel if let Some(id) = self.response.in_flight() => {
                 effects.push(Effect::Cancel);
                 self.response
                     .fail("Cancelled. Nothing more will be read from that request.".into());
-                None
+                let why = "cancelled before its answer came (it may have reached the server)";
+                self.step_judged(id, Err(why.into()), effects)
             }
             Command::StoreSecret => self.store_secret(effects),
             Command::CopyCurl if self.focus == Focus::Response => self.copy_response_curl(effects),

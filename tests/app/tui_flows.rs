@@ -325,3 +325,25 @@ fn a_saved_request_with_checks_is_judged_and_the_flows_folder_beside_the_config_
         "{screen}"
     );
 }
+
+#[test]
+fn esc_during_a_run_stops_it_and_says_the_step_may_have_reached_the_server() {
+    let (mut app, _dir) = app_with_flow(FLOW);
+    let effects = press(&mut app, KeyCode::Char('R'));
+    let (_, _) = confirmed(&mut app, effects);
+    let effects = press(&mut app, KeyCode::Esc);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Cancel)),
+        "{effects:?}"
+    );
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Send { .. })));
+    let Some(StepMark::Failed(why)) = &marks(&app)[0] else {
+        panic!("{:?}", marks(&app))
+    };
+    assert!(why.contains("may have reached the server"), "{why}");
+    let status = app.status().clone().unwrap_or_default();
+    assert!(
+        status.starts_with("flow new-customer stopped at step 1 (create): cancelled"),
+        "{status}"
+    );
+}
