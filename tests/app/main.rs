@@ -39,6 +39,7 @@ mod sending_path;
 mod settings;
 mod simulator_bad_bodies;
 mod simulator_big;
+mod simulator_every_operation;
 mod simulator_http;
 mod simulator_spec;
 mod simulator_v3;

@@ -12,6 +12,7 @@ use super::{
     paging::{ApiVersion, ListAnswer, parse_list_query},
     reply::{Reply, field_error, not_found, problem_reply, validation_problem},
     resources::Resource,
+    spec,
     state::Shared,
     store::{Record, Table},
     synthetic,
@@ -46,10 +47,16 @@ enum Route<'a> {
     V3(V3Route<'a>),
     /// The made-up lists of `synthetic.rs` (a simulator extension); `true`: the v3 one.
     Synthetic(bool),
+    /// An operation the spec documents at this path template and the routes above do not
+    /// answer (see `spec`).
+    Spec(&'static str),
 }
 
 impl Route<'_> {
     fn methods(self) -> Vec<Method> {
+        if let Route::Spec(template) = self {
+            return spec::methods(template);
+        }
         let mut methods = vec![Method::GET];
         match self {
             Route::Collection(resource) if resource.can_create() => methods.push(Method::POST),
@@ -67,7 +74,18 @@ impl Route<'_> {
     }
 }
 
+/// The hand-written route of a path, else the spec's; a literal path of the spec wins over a
+/// record id (`/Currency/BaseCurrency` is not the currency with id `BaseCurrency`).
 fn route(path: &str) -> Option<Route<'_>> {
+    let spec = spec::template_for(path);
+    match hand_route(path) {
+        Some(Route::Item(..)) if spec.is_some_and(spec::is_literal) => spec.map(Route::Spec),
+        Some(route) => Some(route),
+        None => spec.map(Route::Spec),
+    }
+}
+
+fn hand_route(path: &str) -> Option<Route<'_>> {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is = |segment: &str, name: &str| segment.eq_ignore_ascii_case(name);
     match segments.as_slice() {
@@ -104,7 +122,7 @@ fn route(path: &str) -> Option<Route<'_>> {
 /// Answers one API call (faults and latency are handled before this).
 pub(crate) fn handle(shared: &Shared, request: &ApiRequest<'_>) -> Reply {
     let Some(route) = route(request.path) else {
-        return Reply::empty(StatusCode::NOT_FOUND);
+        return not_found(request.trace_id);
     };
     let methods = route.methods();
     if !methods.contains(request.method) {
@@ -195,6 +213,7 @@ fn checked(shared: &Shared, request: &ApiRequest<'_>, route: Route<'_>) -> Resul
         (Route::AccountChildren(account, child), Some(entity)) => {
             call.children(entity, account, child)
         }
+        (Route::Spec(template), Some(entity)) => spec::answer(&call, entity, template),
         (Route::Collection(resource), Some(entity)) => call.collection(entity, resource),
         (Route::Item(resource, id), Some(entity)) => call.item(entity, resource, id),
     }
@@ -280,15 +299,19 @@ fn role_table(entity: Option<usize>) -> Table {
 }
 
 /// One authenticated call with its version decided.
-struct Call<'a> {
-    shared: &'a Shared,
-    request: &'a ApiRequest<'a>,
+pub(crate) struct Call<'a> {
+    pub(crate) shared: &'a Shared,
+    pub(crate) request: &'a ApiRequest<'a>,
     principal: Principal,
     version: ApiVersion,
 }
 
 impl Call<'_> {
-    fn require(&self, entity: Option<usize>, permission: Permission) -> Result<(), Reply> {
+    pub(crate) fn require(
+        &self,
+        entity: Option<usize>,
+        permission: Permission,
+    ) -> Result<(), Reply> {
         if self.principal.user.may(entity, permission) {
             Ok(())
         } else {
@@ -372,7 +395,7 @@ impl Call<'_> {
         )
     }
 
-    fn render_list(
+    pub(crate) fn render_list(
         &self,
         table: &Table,
         nothing_found: &str,

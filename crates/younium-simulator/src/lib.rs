@@ -33,6 +33,7 @@ mod paging;
 mod reply;
 mod resources;
 mod server;
+mod spec;
 mod state;
 mod store;
 mod synthetic;

@@ -12,6 +12,9 @@ use super::{
 };
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays usable for a simulator).
+/// The spec-routed collections by legal entity and path template.
+pub(crate) type SpecTables = std::collections::HashMap<(usize, &'static str), crate::store::Table>;
+
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -28,6 +31,9 @@ pub(crate) struct Shared {
     /// Faults scripted for particular requests (see `ScriptedFault`).
     pub script: Script,
     rng: Mutex<fastrand::Rng>,
+    /// The spec-routed collections (see `spec`), made on first use, by legal entity and the
+    /// collection's path template.
+    spec_tables: Mutex<SpecTables>,
     log: Mutex<Vec<LoggedRequest>>,
     counters: Counters,
 }
@@ -69,6 +75,7 @@ impl Shared {
             store: RwLock::new(store),
             idempotency: IdempotencyCache::default(),
             rng: Mutex::new(rng),
+            spec_tables: Mutex::new(SpecTables::new()),
             log: Mutex::new(Vec::new()),
             counters: Counters::default(),
         }
@@ -80,6 +87,19 @@ impl Shared {
 
     pub(crate) fn store_mut(&self) -> RwLockWriteGuard<'_, Store> {
         self.store.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The spec-routed collections, with legal entity `entity`'s `key` made if it was not.
+    pub(crate) fn spec_tables(
+        &self,
+        entity: usize,
+        key: &'static str,
+    ) -> MutexGuard<'_, SpecTables> {
+        let mut tables = lock(&self.spec_tables);
+        tables
+            .entry((entity, key))
+            .or_insert_with(|| crate::spec::made_table(key, entity, self.config.seed));
+        tables
     }
 
     pub(crate) fn faults(&self) -> Faults {

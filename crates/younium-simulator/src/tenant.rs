@@ -56,6 +56,13 @@ impl Permission {
         Permission::ReportView,
     ];
 
+    /// The permission the spec names (`Invoice View`), if the tenant knows it.
+    pub(crate) fn from_name(name: &str) -> Option<Permission> {
+        Permission::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Permission::AccountView => "Account View",

@@ -12,7 +12,7 @@ use younium::Method;
 
 mod body_check;
 
-use body_check::schema_errors;
+pub(crate) use body_check::schema_errors;
 
 use super::{
     api::{ApiRequest, unknown_id},
@@ -268,6 +268,9 @@ fn resolve_account_fields(
     resource: Resource,
     fields: &mut Map<String, Value>,
 ) -> Result<(), FieldErrors> {
+    if resource == Resource::Accounts {
+        return resolve_currency(store, entity, fields);
+    }
     if resource != Resource::Subscriptions {
         return Ok(());
     }
@@ -281,6 +284,49 @@ fn resolve_account_fields(
         }
     }
     Ok(())
+}
+
+/// An account's `currency` LookupKey (the currency's id, its code, or `{"key", "value"}`)
+/// replaced by the code of the currency it names, which the account then shows as
+/// `currencyCode`. A currency the legal entity does not have answers 400.
+fn resolve_currency(
+    store: &Store,
+    entity: usize,
+    fields: &mut Map<String, Value>,
+) -> Result<(), FieldErrors> {
+    let (Some(lookup), Some(currencies)) = (
+        fields.get("currency").filter(|v| !v.is_null()),
+        store.table(entity, Resource::Currency),
+    ) else {
+        return Ok(());
+    };
+    let wanted = lookup_text(lookup).unwrap_or_default();
+    let key = lookup.get("key").and_then(Value::as_str);
+    let field_is = |record: &Value, name: &str| {
+        record
+            .as_object()
+            .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .and_then(|(_, v)| v.as_str())
+            .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
+    };
+    let found = currencies
+        .records
+        .iter()
+        .map(Record::value)
+        .find(|c| match key {
+            Some(key) => field_is(c, key),
+            None => field_is(c, "id") || field_is(c, "code"),
+        });
+    match found.as_ref().and_then(|c| c["code"].as_str()) {
+        Some(code) => {
+            fields.insert("currency".into(), json!(code));
+            Ok(())
+        }
+        None => Err(field_error(
+            "currency",
+            format!("No currency could be found for '{wanted}'."),
+        )),
+    }
 }
 
 /// Request members whose response counterpart has another name or shape.

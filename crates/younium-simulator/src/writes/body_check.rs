@@ -19,7 +19,7 @@ use younium::schema::{Mode, Problem, ProblemKind, Schema, Severity, validate};
 /// required field as "The X field is required.", lengths and ranges as the validation
 /// attributes word them. Warnings (unknown and read-only fields) are not errors: Younium
 /// ignores those fields.
-pub(super) fn schema_errors(
+pub(crate) fn schema_errors(
     request: &ApiRequest<'_>,
     method: Method,
     fields: &mut Map<String, Value>,
