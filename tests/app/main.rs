@@ -41,6 +41,7 @@ mod simulator_bad_bodies;
 mod simulator_big;
 mod simulator_every_operation;
 mod simulator_http;
+mod simulator_oracle;
 mod simulator_spec;
 mod simulator_v3;
 mod theme;

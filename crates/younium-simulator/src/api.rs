@@ -95,8 +95,13 @@ fn hand_route(path: &str) -> Option<Route<'_>> {
         }
         _ => {}
     }
+    // A v3 relation URL as the records give it has no `/v3`; where the 2.1 spec documents
+    // that path itself (`/Subscriptions/{id}/milestones`), the 2.1 operation answers.
     if let Some(v3) = v3::route(&segments) {
-        return Some(Route::V3(v3));
+        let prefixed = segments.first().is_some_and(|s| is(s, "v3"));
+        if prefixed || spec::template_for(path).is_none() {
+            return Some(Route::V3(v3));
+        }
     }
     match segments.as_slice() {
         [insights, odata, set] if is(insights, "insights") && is(odata, "odata") => {

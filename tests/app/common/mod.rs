@@ -9,6 +9,7 @@ pub mod live;
 pub mod pty;
 pub mod screen;
 pub mod servers;
+pub mod spec_api;
 pub mod tokens;
 pub mod viewer;
 

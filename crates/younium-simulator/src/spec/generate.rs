@@ -46,7 +46,12 @@ impl<'a> Generator<'a> {
     /// A value for `schema`, as the field `name` would hold it.
     pub(crate) fn value(&mut self, name: &str, schema: &Schema, depth: usize) -> Value {
         let resolved = self.map.resolve(schema);
-        if let Some(example) = schema.example.as_ref().or(resolved.example.as_ref()) {
+        // The spec's examples do not always match their own format (a date for a
+        // `date-time`): a formatted string is made to its format instead.
+        let formatted = resolved.kind.as_deref() == Some("string") && resolved.format.is_some();
+        if let Some(example) = schema.example.as_ref().or(resolved.example.as_ref())
+            && !formatted
+        {
             return example.clone();
         }
         if !resolved.values.is_empty() {
@@ -71,7 +76,7 @@ impl<'a> Generator<'a> {
                         .collect(),
                 )
             }
-            _ if resolved.cut || depth >= MAX_DEPTH => Value::Object(Map::new()),
+            _ if resolved.cut || depth >= MAX_DEPTH + 4 => Value::Object(Map::new()),
             _ if !resolved.properties.is_empty() => {
                 // A currency's `code` is a currency code, not a made-up number.
                 let currency = schema
@@ -79,7 +84,9 @@ impl<'a> Generator<'a> {
                     .as_deref()
                     .is_some_and(|r| r.contains("Currency"));
                 let mut object = Map::new();
-                for property in &resolved.properties {
+                // Past the depth kept, only what the schema requires.
+                let deep = depth >= MAX_DEPTH;
+                for property in resolved.properties.iter().filter(|p| !deep || p.required) {
                     let value = if currency && property.name == "code" {
                         Value::String(CURRENCIES[self.index % CURRENCIES.len()].into())
                     } else {
@@ -108,6 +115,7 @@ impl<'a> Generator<'a> {
                 let (month, day) = (1 + self.rng.u8(..12), 1 + self.rng.u8(..28));
                 return format!("2026-{month:02}-{day:02}");
             }
+            Some("uri") => return format!("https://example.com/{}/{}", lower, self.index + 1),
             _ => {}
         }
         let company = COMPANIES[self.index % COMPANIES.len()];
