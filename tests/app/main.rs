@@ -44,6 +44,7 @@ mod simulator_http;
 mod simulator_oracle;
 mod simulator_spec;
 mod simulator_v3;
+mod simulator_writes;
 mod theme;
 mod tui_all_pages;
 mod tui_captures;

@@ -87,13 +87,39 @@ pub(crate) fn create(
     created.insert("modified".into(), json!(shared.clock.record_now()));
     let mut value = Value::Object(created);
     strip_nulls(&mut value);
+    keep_declared(resource, &mut value);
     let record = Record::from_value(resource, &value);
-    let body = record.json.to_string();
+    let body = answer_of_create(request, &id).unwrap_or_else(|| record.json.to_string());
     table.records.push(record);
     Reply::json_text(StatusCode::CREATED, body).header(
         header::LOCATION,
         format!("{}/{}/{id}", shared.base_url, resource.segment()),
     )
+}
+
+/// A record without the fields its schema does not have, where the spec closes it
+/// (`additionalProperties: false`: a currency has no `created`).
+fn keep_declared(resource: Resource, value: &mut Value) {
+    let path = format!("/{}/x", resource.segment());
+    let catalog = younium::catalog::catalog();
+    let Some(schema) = catalog
+        .find(Method::Get, &path)
+        .and_then(|op| op.response_schema())
+    else {
+        return;
+    };
+    let schema = catalog.schemas().resolve(schema);
+    if let (true, Some(object)) = (schema.closed, value.as_object_mut()) {
+        object.retain(|name, _| schema.property(name).is_some());
+    }
+}
+
+/// What `POST` answers when the spec documents an answer other than the record: an
+/// `EventResponse` (`POST /Products`) holds the new id.
+fn answer_of_create(request: &ApiRequest<'_>, id: &str) -> Option<String> {
+    let op = younium::catalog::catalog().find(Method::Post, request.path)?;
+    let name = &op.response.as_ref()?.schema;
+    (name == "EventResponse").then(|| json!({"id": id}).to_string())
 }
 
 /// `PATCH /{resource}/{id}` with JSON merge-patch semantics → 200 with the merged record.
@@ -130,6 +156,13 @@ pub(crate) fn patch(
     let record = Record::from_value(resource, &value);
     let body = record.json.to_string();
     table.records[position] = record;
+    // The spec documents 204 for some (bookings, products): no body then.
+    let documented = younium::catalog::catalog()
+        .find(Method::Patch, request.path)
+        .and_then(|op| op.success.first().copied());
+    if documented == Some(204) {
+        return Reply::empty(StatusCode::NO_CONTENT);
+    }
     Reply::json_text(StatusCode::OK, body)
 }
 

@@ -6,6 +6,7 @@ pub mod binary;
 pub mod clients;
 pub mod keys;
 pub mod live;
+pub mod oracle;
 pub mod pty;
 pub mod screen;
 pub mod servers;

@@ -100,9 +100,8 @@ pub async fn every_read(api: &Api) -> Vec<Read> {
     let mut reads = Vec::new();
     for op in gets.iter().filter(|op| op.path_params.is_empty()) {
         let (status, body) = api.get(&op.path).await;
-        let first = body["data"][0]["id"].as_str().or(body[0]["id"].as_str());
-        if let Some(id) = first {
-            ids.push((op.path.clone(), id.to_string()));
+        if let Some(id) = first_id(&body) {
+            ids.push((op.path.clone(), id));
         }
         let path = op.path.clone();
         reads.push(Read {
@@ -123,4 +122,23 @@ pub async fn every_read(api: &Api) -> Vec<Read> {
         });
     }
     reads
+}
+
+/// The id of a list's first record (a 2.1 page or a bare array).
+pub fn first_id(body: &Value) -> Option<String> {
+    let first = body["data"][0]["id"].as_str().or(body[0]["id"].as_str());
+    first.map(str::to_string)
+}
+
+/// The first record's id of every list of the spec without path parameters, by its path.
+pub async fn list_ids(api: &Api) -> Vec<(String, String)> {
+    let mut ids = Vec::new();
+    for read in every_read(api).await {
+        if read.op.path_params.is_empty()
+            && let Some(id) = first_id(&read.body)
+        {
+            ids.push((read.path, id));
+        }
+    }
+    ids
 }

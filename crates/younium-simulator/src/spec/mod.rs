@@ -63,17 +63,27 @@ pub(crate) fn is_literal(template: &str) -> bool {
     !template.contains('{')
 }
 
+/// A template with its placeholders' names left out: `/Products/charges/{chargeId}` and
+/// `/Products/charges/{id}` are one path.
+fn same_path(a: &str, b: &str) -> bool {
+    let (a, b) = (segments(a), segments(b));
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(x, y)| (is_placeholder(x) && is_placeholder(y)) || x.eq_ignore_ascii_case(y))
+}
+
 /// The methods the spec documents at `template`.
 pub(crate) fn methods(template: &str) -> Vec<Method> {
     operations()
-        .filter(|op| op.path == template)
+        .filter(|op| same_path(&op.path, template))
         .filter_map(|op| Method::from_bytes(op.method.as_str().as_bytes()).ok())
         .collect()
 }
 
 /// The operation at `template` for `method`.
 fn operation(method: &Method, template: &str) -> Option<&'static Operation> {
-    operations().find(|op| op.path == template && op.method.as_str() == method.as_str())
+    operations().find(|op| same_path(&op.path, template) && op.method.as_str() == method.as_str())
 }
 
 /// What a template is to the store.
