@@ -172,3 +172,57 @@ async fn what_was_there_made_right_a_currency_lookup_and_no_stray_account_fields
     }
     api.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_invoice_batch_job_moves_on_as_it_is_polled() {
+    let api = Api::start().await;
+    let body = json!({"invoiceAllAccounts": true, "invoiceAllBatchGroups": true});
+    let (status, _, job) = api
+        .call(HttpMethod::POST, "/InvoiceBatches", Some(body))
+        .await;
+    assert_eq!(status, 200, "{job}");
+    assert_eq!(job["resultStatus"], json!("Pending"));
+    let number = job["batchNumber"].as_str().unwrap().to_string();
+    let generated = format!("/InvoiceBatches/BatchJobStatus/{number}/Generated");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let (status, body) = api.get(&generated).await;
+        assert_eq!(status, 200, "{body}");
+        seen.push(body["resultStatus"].as_str().unwrap().to_string());
+        if body["resultStatus"] == json!("Succeeded") {
+            assert_eq!(body["resultBody"]["batchNumber"], json!(number));
+        }
+    }
+    assert_eq!(seen, ["Pending", "Pending", "Succeeded", "Succeeded"]);
+    // The batch is kept, and posting it is a job of its own.
+    let id = job["id"].as_str().unwrap();
+    let (status, batch) = api.get(&format!("/InvoiceBatches/{id}")).await;
+    assert_eq!((status, &batch["batchNumber"]), (200, &json!(number)));
+    let (status, _, post) = api
+        .call(
+            HttpMethod::POST,
+            &format!("/InvoiceBatches/{id}/Post"),
+            Some(json!({"ensureWebhooksAreEnabled": false})),
+        )
+        .await;
+    assert_eq!(
+        (status, &post["resultStatus"]),
+        (200, &json!("Pending")),
+        "{post}"
+    );
+    let posted = format!(
+        "/InvoiceBatches/BatchJobStatus/{}/Posted",
+        post["jobId"].as_str().unwrap()
+    );
+    for _ in 0..3 {
+        api.get(&posted).await;
+    }
+    let (_, done) = api.get(&posted).await;
+    assert_eq!(done["resultStatus"], json!("Succeeded"));
+    assert_eq!(done["resultBody"][0]["batchNumber"], json!(number));
+    let (status, _) = api
+        .get("/InvoiceBatches/BatchJobStatus/nothing/Posted")
+        .await;
+    assert_eq!(status, 404);
+    api.sim.shutdown().await;
+}

@@ -34,6 +34,8 @@ pub(crate) struct Shared {
     /// The spec-routed collections (see `spec`), made on first use, by legal entity and the
     /// collection's path template.
     spec_tables: Mutex<SpecTables>,
+    /// Invoice batch jobs started (see `spec::jobs`).
+    pub jobs: Mutex<Vec<crate::spec::Job>>,
     log: Mutex<Vec<LoggedRequest>>,
     counters: Counters,
 }
@@ -76,6 +78,7 @@ impl Shared {
             idempotency: IdempotencyCache::default(),
             rng: Mutex::new(rng),
             spec_tables: Mutex::new(SpecTables::new()),
+            jobs: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             counters: Counters::default(),
         }

@@ -23,6 +23,9 @@ pub(crate) fn answer(
     if let Some(permission) = op.permission.as_deref().and_then(Permission::from_name) {
         call.require(Some(entity), permission)?;
     }
+    if let Some(reply) = super::jobs::answer(call, entity, template) {
+        return reply;
+    }
     let path = call.request.path;
     Ok(match (method.clone(), shape(template, path)) {
         (Method::GET, Shape::Collection(key)) => {
@@ -140,7 +143,7 @@ pub(crate) fn fnv(text: &str) -> u64 {
 
 /// The body of a write as a JSON object, checked against the operation's request schema the
 /// way ASP.NET answers (400 ProblemDetails keyed by field).
-fn body_fields(call: &Call<'_>, op: &Operation) -> Result<Map<String, Value>, Reply> {
+pub(super) fn body_fields(call: &Call<'_>, op: &Operation) -> Result<Map<String, Value>, Reply> {
     let trace = call.request.trace_id;
     let value: Value = match serde_json::from_slice(call.request.body) {
         Ok(value) => value,
