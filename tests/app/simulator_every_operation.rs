@@ -226,3 +226,39 @@ async fn an_invoice_batch_job_moves_on_as_it_is_polled() {
     assert_eq!(status, 404);
     api.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn references_in_records_made_from_the_spec_resolve_to_the_tenants_records() {
+    let api = Api::start().await;
+    let (_, accounts) = api.get("/Accounts?PageSize=100").await;
+    let account_ids: Vec<&Value> = accounts["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["id"])
+        .collect();
+    let (_, products) = api.get("/Products?PageSize=100").await;
+    let usage_charges: Vec<Value> = products["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["chargePlans"].as_array().cloned().unwrap_or_default())
+        .flat_map(|plan| plan["charges"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["chargeType"] == json!("Usage"))
+        .map(|c| c["chargeNumber"].clone())
+        .collect();
+    assert!(!usage_charges.is_empty());
+    let (status, usage) = api.get("/Usage?PageSize=100").await;
+    assert_eq!(status, 200);
+    for record in usage["data"].as_array().unwrap() {
+        assert!(account_ids.contains(&&record["account"]["id"]), "{record}");
+        assert!(
+            usage_charges.contains(&record["charge"]["chargeNumber"]),
+            "{record}"
+        );
+    }
+    let (_, orders) = api.get("/SalesOrders").await;
+    let first = &orders["data"][0];
+    assert!(account_ids.contains(&&first["account"]["id"]), "{first}");
+    api.sim.shutdown().await;
+}

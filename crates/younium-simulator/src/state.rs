@@ -99,9 +99,10 @@ impl Shared {
         key: &'static str,
     ) -> MutexGuard<'_, SpecTables> {
         let mut tables = lock(&self.spec_tables);
-        tables
-            .entry((entity, key))
-            .or_insert_with(|| crate::spec::made_table(key, entity, self.config.seed));
+        tables.entry((entity, key)).or_insert_with(|| {
+            let refs = crate::spec::Refs::of(&self.store(), entity);
+            crate::spec::made_table(key, entity, self.config.seed, &refs)
+        });
         tables
     }
 

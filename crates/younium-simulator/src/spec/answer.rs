@@ -6,6 +6,7 @@ use younium::catalog::{Operation, catalog};
 use younium::schema::Schema;
 
 use super::generate::Generator;
+use super::links::Refs;
 use super::{RECORDS, Shape, operation, shape};
 use crate::api::Call;
 use crate::reply::{Reply, field_error, not_found, strip_nulls, validation_problem};
@@ -53,7 +54,7 @@ pub(crate) fn answer(
                 None => not_found(call.request.trace_id),
             }
         }
-        (Method::GET, _) => computed(call, op),
+        (Method::GET, _) => computed(call, entity, op),
         _ => action(call, op)?,
     })
 }
@@ -121,17 +122,20 @@ pub(crate) fn to_record(value: &Value) -> Record {
     }
 }
 
-/// The records a collection starts with.
-pub(crate) fn made_table(key: &str, entity: usize, seed: u64) -> Table {
+/// The records a collection starts with, their references pointing at the legal entity's
+/// records.
+pub(crate) fn made_table(key: &str, entity: usize, seed: u64, refs: &Refs) -> Table {
     let Some(schema) = operation(&Method::GET, key).and_then(list_item) else {
         return Table::default();
     };
     let seed = seed ^ fnv(key) ^ (entity as u64).rotate_left(32);
-    Table::new(
-        (0..RECORDS)
-            .map(|i| to_record(&made(schema, seed, i)))
-            .collect(),
-    )
+    let usage = key.eq_ignore_ascii_case("/Usage");
+    let records = (0..RECORDS).map(|i| {
+        let mut record = made(schema, seed, i);
+        refs.link(&mut record, i, usage);
+        to_record(&record)
+    });
+    Table::new(records.collect())
 }
 
 /// A stable hash of a text (FNV-1a), for seeds.
@@ -183,6 +187,12 @@ fn create(
     let seed = fnv(&id);
     let schema = operation(&Method::GET, key).and_then(list_item);
     let mut record = schema.map_or(Value::Object(Map::new()), |s| made(s, seed, 0));
+    let refs = Refs::of(&call.shared.store(), entity);
+    refs.link(
+        &mut record,
+        seed as usize,
+        key.eq_ignore_ascii_case("/Usage"),
+    );
     if let Value::Object(object) = &mut record {
         object.extend(fields);
         object.insert("id".into(), Value::String(id.clone()));
@@ -238,8 +248,14 @@ fn written(op: &Operation, record: &Value, id: &str) -> Reply {
 
 /// A read the store does not keep: records made from the concrete path, so the same path
 /// answers the same; a paged answer is paged as every list is.
-fn computed(call: &Call<'_>, op: &Operation) -> Reply {
+fn computed(call: &Call<'_>, entity: usize, op: &Operation) -> Reply {
     let seed = call.shared.config.seed ^ fnv(&call.request.path.to_ascii_lowercase());
+    let refs = Refs::of(&call.shared.store(), entity);
+    let made = |schema: &Schema, index: usize| {
+        let mut record = made(schema, seed, index);
+        refs.link(&mut record, index, false);
+        record
+    };
     let Some(response) = &op.response else {
         // A file download: a few bytes of a PDF.
         return Reply::with_body(
@@ -250,9 +266,7 @@ fn computed(call: &Call<'_>, op: &Operation) -> Reply {
     };
     match (list_item(op), op.response_schema()) {
         (Some(item), _) if response.paged => {
-            let made: Vec<Record> = (0..RECORDS)
-                .map(|i| to_record(&made(item, seed, i)))
-                .collect();
+            let made: Vec<Record> = (0..RECORDS).map(|i| to_record(&made(item, i))).collect();
             call.render_list(
                 &Table::new(made),
                 "No records could be found",
@@ -261,10 +275,10 @@ fn computed(call: &Call<'_>, op: &Operation) -> Reply {
             )
         }
         (Some(item), _) => {
-            let items: Vec<Value> = (0..3).map(|i| made(item, seed, i)).collect();
+            let items: Vec<Value> = (0..3).map(|i| made(item, i)).collect();
             Reply::json(StatusCode::OK, &Value::Array(items))
         }
-        (None, Some(schema)) => Reply::json(documented(op), &made(schema, seed, 0)),
+        (None, Some(schema)) => Reply::json(documented(op), &made(schema, 0)),
         (None, None) => Reply::empty(documented(op)),
     }
 }

@@ -12,12 +12,14 @@
 mod answer;
 pub(crate) mod generate;
 mod jobs;
+mod links;
 
 use axum::http::Method;
 use younium::catalog::{Operation, V3_TAG, catalog};
 
 pub(crate) use answer::{answer, made_table};
 pub(crate) use jobs::Job;
+pub(crate) use links::Refs;
 
 /// Records a collection starts with in each legal entity.
 pub(crate) const RECORDS: usize = 25;
