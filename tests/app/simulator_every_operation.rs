@@ -260,5 +260,33 @@ async fn references_in_records_made_from_the_spec_resolve_to_the_tenants_records
     let (_, orders) = api.get("/SalesOrders").await;
     let first = &orders["data"][0];
     assert!(account_ids.contains(&&first["account"]["id"]), "{first}");
+    // Journals balance: the debits of each summary and transaction add up to its credits.
+    let (_, journals) = api.get("/Journals").await;
+    let journal = journals["data"][0]["id"].as_str().unwrap();
+    let (_, summaries) = api
+        .get(&format!("/Journals/{journal}/JournalSummary"))
+        .await;
+    let (_, transactions) = api.get("/Journals/AccountingTransactions/2026").await;
+    let cents = |lines: &Value, key: &str| -> i64 {
+        let amounts = lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l[key].as_f64().unwrap());
+        amounts.map(|a| (a * 100.0).round() as i64).sum()
+    };
+    for (list, lines) in [
+        (&summaries, "summaryLines"),
+        (&transactions, "transactions"),
+    ] {
+        for record in list["data"].as_array().unwrap() {
+            let lines = &record[lines];
+            assert_eq!(
+                cents(lines, "debitAmount"),
+                cents(lines, "creditAmount"),
+                "{lines}"
+            );
+        }
+    }
     api.sim.shutdown().await;
 }

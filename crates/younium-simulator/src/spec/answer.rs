@@ -133,6 +133,7 @@ pub(crate) fn made_table(key: &str, entity: usize, seed: u64, refs: &Refs) -> Ta
     let records = (0..RECORDS).map(|i| {
         let mut record = made(schema, seed, i);
         refs.link(&mut record, i, usage);
+        super::links::balance(&mut record);
         to_record(&record)
     });
     Table::new(records.collect())
@@ -254,6 +255,7 @@ fn computed(call: &Call<'_>, entity: usize, op: &Operation) -> Reply {
     let made = |schema: &Schema, index: usize| {
         let mut record = made(schema, seed, index);
         refs.link(&mut record, index, false);
+        super::links::balance(&mut record);
         record
     };
     let Some(response) = &op.response else {

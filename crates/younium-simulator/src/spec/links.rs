@@ -2,7 +2,8 @@
 //! nested object with an `accountNumber` (or `productNumber`, `chargeNumber`, `orderNumber`,
 //! `invoiceNumber`) becomes a reference to one of the legal entity's accounts (products,
 //! charges, subscriptions, invoices): its `id`, number and `name` are that record's. In usage
-//! records the charge is one of the usage charges.
+//! records the charge is one of the usage charges. And the lines of a journal or a transaction
+//! balance ([`balance`]).
 
 use serde_json::{Value, json};
 
@@ -121,6 +122,56 @@ impl Refs {
     }
 }
 
+/// Every list of lines with `debitAmount` and `creditAmount` (a journal's summary, an
+/// accounting transaction's) made to balance: each line is a debit or a credit, and the last
+/// takes what the others leave, so the debits and the credits add up to the same amount.
+pub(crate) fn balance(value: &mut Value) {
+    match value {
+        Value::Object(object) => object.values_mut().for_each(balance),
+        Value::Array(items) => {
+            let lines = items
+                .iter()
+                .all(|i| i.get("debitAmount").is_some() && i.get("creditAmount").is_some());
+            if lines && !items.is_empty() {
+                // One line cannot balance: it gets its counterpart.
+                if items.len() == 1 {
+                    items.push(items[0].clone());
+                }
+                balance_lines(items);
+            } else {
+                items.iter_mut().for_each(balance);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn balance_lines(lines: &mut [Value]) {
+    let cents = |v: &Value| (v.as_f64().unwrap_or(0.0) * 100.0).round() as i64;
+    let mut difference = 0i64;
+    let last = lines.len() - 1;
+    for (i, line) in lines.iter_mut().enumerate() {
+        let amount = cents(&line["debitAmount"])
+            .max(cents(&line["creditAmount"]))
+            .max(100);
+        let debit = i % 2 == 0;
+        if i == last {
+            // What the others leave: a debit when the credits are ahead.
+            let (debit, credit) = if difference < 0 {
+                (-difference, 0)
+            } else {
+                (0, difference)
+            };
+            line["debitAmount"] = json!(debit as f64 / 100.0);
+            line["creditAmount"] = json!(credit as f64 / 100.0);
+            break;
+        }
+        difference += if debit { amount } else { -amount };
+        line["debitAmount"] = json!(if debit { amount as f64 / 100.0 } else { 0.0 });
+        line["creditAmount"] = json!(if debit { 0.0 } else { amount as f64 / 100.0 });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +205,20 @@ mod tests {
             record["lines"][0]["account"],
             json!({"accountNumber": "A-000001"})
         );
+    }
+
+    #[test]
+    fn lines_of_debits_and_credits_balance() {
+        let line = |d: f64, c: f64| json!({"debitAmount": d, "creditAmount": c});
+        let mut journal =
+            json!({"summaryLines": [line(12.5, 3.0), line(7.0, 0.0), line(1.0, 1.0)]});
+        balance(&mut journal);
+        let lines = journal["summaryLines"].as_array().unwrap();
+        let sum = |key: &str| lines.iter().map(|l| l[key].as_f64().unwrap()).sum::<f64>();
+        assert!(
+            (sum("debitAmount") - sum("creditAmount")).abs() < 1e-9,
+            "{journal}"
+        );
+        assert!(sum("debitAmount") > 0.0);
     }
 }
