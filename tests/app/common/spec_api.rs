@@ -2,8 +2,9 @@
 //! demo tenant's first legal entity, and path parameters filled from the ids lists give.
 
 use reqwest::{Client, Method as HttpMethod};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 use younium_tui::simulator::{Simulator, demo};
+use younium_tui::younium::schema::{Schema, SchemaMap};
 
 /// The demo simulator with a token for it.
 pub struct Api {
@@ -141,4 +142,65 @@ pub async fn list_ids(api: &Api) -> Vec<(String, String)> {
         }
     }
     ids
+}
+
+/// A body of `schema`'s required fields, for a write sent as the spec describes it; an
+/// account LookupKey names `account` (an account number of the tenant).
+pub fn required_body(schema: &younium_tui::younium::schema::Schema, account: &str) -> Value {
+    body(
+        younium_tui::younium::catalog::catalog().schemas(),
+        schema,
+        "",
+        account,
+        0,
+    )
+}
+
+/// The required fields of `schema`, each with a value its type, format and enum allow; a
+/// LookupKey names an existing record where the field says which (`account`, `currency`).
+fn body(map: &SchemaMap, schema: &Schema, name: &str, account: &str, depth: usize) -> Value {
+    if schema
+        .reference
+        .as_deref()
+        .is_some_and(|r| r.starts_with("LookupKey"))
+    {
+        let name = name.to_lowercase();
+        return json!(match () {
+            _ if name.contains("account") => account,
+            _ if name.contains("currency") => "SEK",
+            _ => "x-1",
+        });
+    }
+    let resolved = map.resolve(schema);
+    if let Some(first) = resolved.values.first() {
+        return first.clone();
+    }
+    match resolved.kind.as_deref() {
+        Some("string") => json!(match resolved.format.as_deref() {
+            Some("uuid") => "9be8ebdf-4dc8-4391-ab2f-d1f303ca4da7".to_string(),
+            Some("date") => "2026-01-01".to_string(),
+            Some("date-time") => "2026-01-01T00:00:00".to_string(),
+            _ => "T".repeat(resolved.min_length.unwrap_or(4).max(1) as usize),
+        }),
+        Some("integer") | Some("number") => {
+            resolved.minimum.clone().map_or(json!(1), Value::Number)
+        }
+        Some("boolean") => json!(false),
+        Some("array") => json!([]),
+        _ if depth > 6 => json!({}),
+        _ => {
+            let fields: Map<String, Value> = resolved
+                .properties
+                .iter()
+                .filter(|p| p.required && !p.schema.read_only)
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        body(map, &p.schema, &p.name, account, depth + 1),
+                    )
+                })
+                .collect();
+            Value::Object(fields)
+        }
+    }
 }
