@@ -20,6 +20,7 @@ use super::theme::Theme;
 use crate::config::ConfigFile;
 use crate::sanitize;
 use crate::younium::template::{BUILTINS, Origin, Vars, is_name, looks_secret};
+use crate::younium::text::shorten;
 
 /// Characters of a value shown before it is cut.
 const SHOWN: usize = 48;
@@ -289,8 +290,9 @@ pub fn shown_value(name: &str, value: &str) -> String {
     }
 }
 
-/// The box's lines, the selected variable marked.
-pub fn vars_lines(vars: &Vars, selected: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// The box's lines, the selected variable marked, each at most `room` characters wide (a long
+/// origin is shortened).
+pub fn vars_lines(vars: &Vars, selected: usize, room: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if vars.is_empty() {
         lines.push(Line::styled(
@@ -319,6 +321,11 @@ pub fn vars_lines(vars: &Vars, selected: usize, theme: &Theme) -> Vec<Line<'stat
             Span::raw(text)
         };
         let mark = if i == selected { "› " } else { "  " };
+        // What the origin has left: the mark, the name, the value, the gap before it and the
+        // `…` a shortened one ends with.
+        let left = room
+            .saturating_sub(2 + width + 2 + value_width + 3 + 1)
+            .max(12);
         let line = Line::from(vec![
             Span::raw(mark),
             Span::styled(
@@ -326,7 +333,10 @@ pub fn vars_lines(vars: &Vars, selected: usize, theme: &Theme) -> Vec<Line<'stat
                 theme.key(),
             ),
             shown,
-            Span::styled(format!("   {}", origin.describe()), theme.dim()),
+            Span::styled(
+                format!("   {}", shorten(&origin.describe(), left)),
+                theme.dim(),
+            ),
         ]);
         lines.push(if i == selected {
             line.style(theme.selected())
@@ -369,7 +379,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App, shown: &VarsBox, theme: &Theme) 
     frame.render_widget(block, area);
     let editing = shown.edit.is_some();
     let list_height = inner.height.saturating_sub(if editing { 3 } else { 0 }) as usize;
-    let lines = vars_lines(&app.vars, shown.selected, theme);
+    let lines = vars_lines(&app.vars, shown.selected, inner.width as usize, theme);
     let scroll = (shown.selected + 1).saturating_sub(list_height);
     let list = Rect {
         height: list_height as u16,
