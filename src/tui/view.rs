@@ -128,10 +128,11 @@ fn draw_request(
         token: token.as_ref(),
     };
     let focused = app.focus == Focus::Request;
-    let preview = app
-        .request
-        .cursor_text(&ctx)
-        .filter(|_| focused)
+    // Only the focused builder has a cursor's field to preview (the header lines it may read
+    // are not built for every frame).
+    let preview = focused
+        .then(|| app.request.cursor_text(&ctx))
+        .flatten()
         .and_then(|text| app.template_preview(&text));
     app.request.show_preview(preview);
     app.request

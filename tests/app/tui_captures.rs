@@ -133,19 +133,7 @@ fn filter_with(app: &mut App, filter: &str) {
     press_with(app, KeyCode::Char('u'), KeyModifiers::CONTROL);
     typed(app, filter);
     let effects = press(app, KeyCode::Enter);
-    let Some(Effect::RunJq {
-        id,
-        filter,
-        body,
-        cancel,
-    }) = effects
-        .into_iter()
-        .find(|e| matches!(e, Effect::RunJq { .. }))
-    else {
-        panic!("no jq run")
-    };
-    let result = younium_tui::tui::panes::response::run_filter(&filter, &body, &cancel);
-    app.update(Action::JqDone { id, result });
+    crate::common::viewer::run_jq(app, effects);
 }
 
 /// The app with `vars` set in the session through the box's `a`.
@@ -200,25 +188,30 @@ fn the_box_adds_edits_and_forgets_session_values() {
     assert!(app.overlay().is_none());
 }
 
-fn save_effect(effects: &[Effect]) -> Option<&Effect> {
-    effects.iter().find(|e| matches!(e, Effect::SaveVar { .. }))
-}
-
-#[test]
-fn s_saves_a_value_into_the_profiles_vars_and_never_a_secret() {
+/// A signed-in app using a config file of `text` (in a temporary folder, kept while the
+/// folder is).
+fn app_with_config(text: &str) -> (App, tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
-    std::fs::write(
-        &path,
-        "# mine\n[profiles.sandbox]\nenvironment = \"sandbox\"\nclient_id = \"c\"\n",
-    )
-    .unwrap();
+    std::fs::write(&path, text).unwrap();
     let mut app = signed_in_app();
     app.use_config(Loaded {
         path: Some(path.clone()),
         file: ConfigFile::load(&path).unwrap(),
         error: None,
     });
+    (app, dir, path)
+}
+
+fn save_effect(effects: &[Effect]) -> Option<&Effect> {
+    effects.iter().find(|e| matches!(e, Effect::SaveVar { .. }))
+}
+
+#[test]
+fn s_saves_a_value_into_the_profiles_vars_and_never_a_secret() {
+    let (mut app, _dir, path) = app_with_config(
+        "# mine\n[profiles.sandbox]\nenvironment = \"sandbox\"\nclient_id = \"c\"\n",
+    );
     crate::common::keys::pick_profile(&mut app, 0, "sandbox");
     // The profile has no secret: its field is open for one; leave it.
     press(&mut app, KeyCode::Esc);
@@ -271,19 +264,9 @@ fn s_saves_a_value_into_the_profiles_vars_and_never_a_secret() {
 
 #[test]
 fn a_profile_switch_keeps_the_values_this_session_set() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("config.toml");
-    std::fs::write(
-        &path,
+    let (mut app, _dir, _) = app_with_config(
         "[vars]\nshared = \"file\"\n\n[profiles.a]\nclient_id = \"c\"\n\n[profiles.b]\nclient_id = \"d\"\n[profiles.b.vars]\nshared = \"b's\"\n",
-    )
-    .unwrap();
-    let mut app = signed_in_app();
-    app.use_config(Loaded {
-        path: Some(path.clone()),
-        file: ConfigFile::load(&path).unwrap(),
-        error: None,
-    });
+    );
     crate::common::keys::pick_profile(&mut app, 0, "a");
     press(&mut app, KeyCode::Esc);
     with_typed_vars(&mut app, &["mine = 1"]);

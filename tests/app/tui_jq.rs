@@ -15,24 +15,7 @@ use younium_tui::tui::app::{Action, App, Effect};
 use younium_tui::tui::panes::response::{JqState, LineError, run_filter};
 
 use crate::common::keys::{press, typed};
-use crate::common::viewer::{app_showing, records};
-
-/// Runs the filter an effect asks for, as the runner would, and reports it.
-fn run(app: &mut App, effects: Vec<Effect>) -> bool {
-    let Some(Effect::RunJq {
-        id,
-        filter,
-        body,
-        cancel,
-    }) = effects
-        .into_iter()
-        .find(|e| matches!(e, Effect::RunJq { .. }))
-    else {
-        panic!("no run was asked for")
-    };
-    let result = run_filter(&filter, &body, &cancel);
-    app.update(Action::JqDone { id, result }).0
-}
+use crate::common::viewer::{app_showing, records, run_jq as run};
 
 fn first_line(app: &App) -> String {
     app.response().doc().expect("a document").line(0)

@@ -77,11 +77,14 @@ impl Route<'_> {
 /// The hand-written route of a path, else the spec's; a literal path of the spec wins over a
 /// record id (`/Currency/BaseCurrency` is not the currency with id `BaseCurrency`).
 fn route(path: &str) -> Option<Route<'_>> {
-    let spec = spec::template_for(path);
+    // The spec's templates are searched only where the hand-written routes may give way.
     match hand_route(path) {
-        Some(Route::Item(..)) if spec.is_some_and(spec::is_literal) => spec.map(Route::Spec),
+        Some(route @ Route::Item(..)) => match spec::template_for(path) {
+            Some(template) if spec::is_literal(template) => Some(Route::Spec(template)),
+            _ => Some(route),
+        },
         Some(route) => Some(route),
-        None => spec.map(Route::Spec),
+        None => spec::template_for(path).map(Route::Spec),
     }
 }
 

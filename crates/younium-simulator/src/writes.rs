@@ -159,8 +159,8 @@ pub(crate) fn patch(
     // The spec documents 204 for some (bookings, products): no body then.
     let documented = younium::catalog::catalog()
         .find(Method::Patch, request.path)
-        .and_then(|op| op.success.first().copied());
-    if documented == Some(204) {
+        .map(crate::spec::documented);
+    if documented == Some(StatusCode::NO_CONTENT) {
         return Reply::empty(StatusCode::NO_CONTENT);
     }
     Reply::json_text(StatusCode::OK, body)

@@ -46,3 +46,22 @@ pub fn app_showing_in(mut app: App, body: &str) -> App {
     );
     app
 }
+
+/// Runs the filter an effect among `effects` asks for, as the runner would, and hands the app
+/// its output; whether the app redraws.
+pub fn run_jq(app: &mut App, effects: Vec<younium_tui::tui::app::Effect>) -> bool {
+    use younium_tui::tui::app::Effect;
+    let Some(Effect::RunJq {
+        id,
+        filter,
+        body,
+        cancel,
+    }) = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::RunJq { .. }))
+    else {
+        panic!("no run was asked for")
+    };
+    let result = younium_tui::tui::panes::response::run_filter(&filter, &body, &cancel);
+    app.update(Action::JqDone { id, result }).0
+}

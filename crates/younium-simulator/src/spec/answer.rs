@@ -74,7 +74,7 @@ fn nothing_found(key: &str) -> String {
 }
 
 /// The first documented success status.
-fn documented(op: &Operation) -> StatusCode {
+pub(crate) fn documented(op: &Operation) -> StatusCode {
     op.success
         .first()
         .and_then(|s| StatusCode::from_u16(*s).ok())

@@ -17,7 +17,7 @@ mod links;
 use axum::http::Method;
 use younium::catalog::{Operation, V3_TAG, catalog};
 
-pub(crate) use answer::{answer, made_table};
+pub(crate) use answer::{answer, documented, made_table};
 pub(crate) use jobs::Job;
 pub(crate) use links::Refs;
 
